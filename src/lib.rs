@@ -1,0 +1,3 @@
+//! podsize: a terminal dashboard for Kubernetes in-place pod resize.
+
+pub mod model;

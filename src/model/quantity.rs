@@ -1,0 +1,574 @@
+//! Kubernetes resource quantities, parsed exactly (no floating point).
+//!
+//! A quantity is held as a signed count of nano-units (10^-9), which is the
+//! finest precision the apiserver keeps: anything finer is rounded up to 1n,
+//! as apimachinery does. CPU is then read in millicores and memory in bytes.
+
+use std::fmt;
+
+/// Nano-units in one unit.
+const NANO: i128 = 1_000_000_000;
+/// Exponents outside this range cannot be represented in i128 nano-units.
+const MAX_DECIMAL_EXPONENT: i32 = 27;
+
+/// Which suffix family the value was written in; the canonical form keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `n u m "" k M G T P E`
+    DecimalSi,
+    /// `Ki Mi Gi Ti Pi Ei`
+    BinarySi,
+    /// `1e3`, `12E-3`
+    DecimalExponent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QuantityError {
+    #[error("quantity {0:?} is empty")]
+    Empty(String),
+    #[error(
+        "quantity {0:?} must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+    )]
+    Format(String),
+    #[error("quantity {0:?} has an invalid number")]
+    Numeric(String),
+    #[error(
+        "quantity {0:?} has an unknown suffix (use n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or an exponent)"
+    )]
+    Suffix(String),
+    #[error("quantity {0:?} is too large")]
+    TooLarge(String),
+}
+
+/// An exact Kubernetes quantity.
+#[derive(Clone, Copy, Debug)]
+pub struct Quantity {
+    nanos: i128,
+    format: Format,
+}
+
+impl PartialEq for Quantity {
+    fn eq(&self, other: &Self) -> bool {
+        self.nanos == other.nanos
+    }
+}
+impl Eq for Quantity {}
+impl PartialOrd for Quantity {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Quantity {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.nanos.cmp(&other.nanos)
+    }
+}
+
+enum Suffix {
+    Decimal(i32),
+    Binary(u32),
+    Exponent(i32),
+}
+
+fn parse_suffix(suffix: &str) -> Option<Suffix> {
+    let decimal = match suffix {
+        "" => Some(0),
+        "n" => Some(-9),
+        "u" => Some(-6),
+        "m" => Some(-3),
+        "k" => Some(3),
+        "M" => Some(6),
+        "G" => Some(9),
+        "T" => Some(12),
+        "P" => Some(15),
+        "E" => Some(18),
+        _ => None,
+    };
+    if let Some(exp) = decimal {
+        return Some(Suffix::Decimal(exp));
+    }
+    let binary = match suffix {
+        "Ki" => Some(1),
+        "Mi" => Some(2),
+        "Gi" => Some(3),
+        "Ti" => Some(4),
+        "Pi" => Some(5),
+        "Ei" => Some(6),
+        _ => None,
+    };
+    if let Some(power) = binary {
+        return Some(Suffix::Binary(power));
+    }
+    let rest = suffix.strip_prefix(['e', 'E'])?;
+    let digits = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+        return None;
+    }
+    rest.parse::<i32>().ok().map(Suffix::Exponent)
+}
+
+/// Multiplies `mantissa` by 10^exp, rounding a fractional result up (away from zero).
+fn scale_pow10(mantissa: i128, exp: i32) -> Option<i128> {
+    if exp >= 0 {
+        let factor = 10i128.checked_pow(u32::try_from(exp).ok()?)?;
+        mantissa.checked_mul(factor)
+    } else {
+        let divisor = 10i128.checked_pow(exp.unsigned_abs()).unwrap_or(i128::MAX);
+        Some(div_round_up(mantissa, divisor))
+    }
+}
+
+/// Division that rounds any remainder up, away from zero.
+fn div_round_up(value: i128, divisor: i128) -> i128 {
+    let quotient = value / divisor;
+    if value % divisor == 0 {
+        quotient
+    } else {
+        quotient + value.signum()
+    }
+}
+
+impl Quantity {
+    /// Parses any quantity form the apiserver accepts, and rejects what it rejects.
+    pub fn parse(input: &str) -> Result<Self, QuantityError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(QuantityError::Empty(input.to_string()));
+        }
+        let (negative, unsigned) = match text.as_bytes()[0] {
+            b'+' => (false, &text[1..]),
+            b'-' => (true, &text[1..]),
+            _ => (false, text),
+        };
+        let number_len = unsigned
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        let (number, suffix) = unsigned.split_at(number_len);
+        if number.is_empty() {
+            return Err(QuantityError::Format(input.to_string()));
+        }
+        if !suffix
+            .bytes()
+            .all(|b| b"eEinumkKMGTP+-0123456789".contains(&b))
+        {
+            return Err(QuantityError::Format(input.to_string()));
+        }
+        let (whole, fraction) = match number.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (number, ""),
+        };
+        if fraction.contains('.') || (whole.is_empty() && fraction.is_empty()) {
+            return Err(QuantityError::Numeric(input.to_string()));
+        }
+        let suffix =
+            parse_suffix(suffix).ok_or_else(|| QuantityError::Suffix(input.to_string()))?;
+        let too_large = || QuantityError::TooLarge(input.to_string());
+        // Leading zeros carry no value; strip them so long zero runs cannot overflow.
+        let digits: String = format!("{whole}{fraction}");
+        let significant = digits.trim_start_matches('0');
+        if significant.len() > 36 {
+            return Err(too_large());
+        }
+        let mantissa: i128 = if significant.is_empty() {
+            0
+        } else {
+            significant.parse().map_err(|_| too_large())?
+        };
+        let fraction_digits = i32::try_from(fraction.len()).map_err(|_| too_large())?;
+        let (format, nanos) = match suffix {
+            Suffix::Decimal(exp) | Suffix::Exponent(exp) => {
+                let total = exp + 9 - fraction_digits;
+                if total > MAX_DECIMAL_EXPONENT + 9 {
+                    return Err(too_large());
+                }
+                let format = if matches!(suffix, Suffix::Exponent(_)) {
+                    Format::DecimalExponent
+                } else {
+                    Format::DecimalSi
+                };
+                (format, scale_pow10(mantissa, total).ok_or_else(too_large)?)
+            }
+            Suffix::Binary(power) => {
+                let factor = 1024i128.pow(power);
+                let scaled = mantissa
+                    .checked_mul(factor)
+                    .and_then(|v| v.checked_mul(NANO))
+                    .ok_or_else(too_large)?;
+                (
+                    Format::BinarySi,
+                    scale_pow10(scaled, -fraction_digits).ok_or_else(too_large)?,
+                )
+            }
+        };
+        Ok(Self {
+            nanos: if negative { -nanos } else { nanos },
+            format,
+        })
+    }
+
+    pub fn from_millis(millis: i64) -> Self {
+        Self {
+            nanos: i128::from(millis) * 1_000_000,
+            format: Format::DecimalSi,
+        }
+    }
+
+    pub fn from_bytes(bytes: i64) -> Self {
+        Self {
+            nanos: i128::from(bytes) * NANO,
+            format: Format::BinarySi,
+        }
+    }
+
+    pub fn nanos(&self) -> i128 {
+        self.nanos
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.nanos < 0
+    }
+
+    /// Millicores (or milli-units), rounded up like apimachinery's `MilliValue`.
+    pub fn millis(&self) -> i64 {
+        saturate(div_round_up(self.nanos, 1_000_000))
+    }
+
+    /// Whole units (bytes for memory), rounded up like apimachinery's `Value`.
+    pub fn units(&self) -> i64 {
+        saturate(div_round_up(self.nanos, NANO))
+    }
+
+    /// The form the apiserver writes back: no fraction, largest exact suffix, same family.
+    pub fn canonical(&self) -> String {
+        let whole_units = self.nanos % NANO == 0;
+        match self.format {
+            Format::BinarySi if whole_units && self.nanos.abs() >= 1024 * NANO => {
+                let mut value = self.nanos / NANO;
+                let mut power = 0;
+                while power < 6 && value % 1024 == 0 {
+                    value /= 1024;
+                    power += 1;
+                }
+                let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][power];
+                format!("{value}{suffix}")
+            }
+            Format::DecimalExponent => {
+                let (mantissa, exp) = decimal_parts(self.nanos);
+                if exp == 0 {
+                    format!("{mantissa}")
+                } else {
+                    format!("{mantissa}e{exp}")
+                }
+            }
+            _ => {
+                let (mantissa, exp) = decimal_parts(self.nanos);
+                let suffix = match exp {
+                    -9 => "n",
+                    -6 => "u",
+                    -3 => "m",
+                    3 => "k",
+                    6 => "M",
+                    9 => "G",
+                    12 => "T",
+                    15 => "P",
+                    18 => "E",
+                    _ => "",
+                };
+                format!("{mantissa}{suffix}")
+            }
+        }
+    }
+}
+
+/// Splits nano-units into mantissa × 10^exp, exp a multiple of 3 in -9..=18, exp as large as exact.
+fn decimal_parts(nanos: i128) -> (i128, i32) {
+    if nanos == 0 {
+        return (0, 0);
+    }
+    let mut mantissa = nanos;
+    let mut exp = -9;
+    while exp < 18 && mantissa % 1000 == 0 {
+        mantissa /= 1000;
+        exp += 3;
+    }
+    (mantissa, exp)
+}
+
+fn saturate(value: i128) -> i64 {
+    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+impl std::str::FromStr for Quantity {
+    type Err = QuantityError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// Canonical CPU text for a millicore count, as the server writes it (`1500m`, `2`).
+pub fn cpu_canonical(millis: i64) -> String {
+    Quantity::from_millis(millis).canonical()
+}
+
+/// Canonical memory text for a byte count, as the server writes it (`512Mi`, `1Gi`, `1500`; below 1Ki in decimal form, `1k`).
+pub fn memory_canonical(bytes: i64) -> String {
+    Quantity::from_bytes(bytes).canonical()
+}
+
+/// Short CPU text for tables: `250m`, `1.5`, `16`.
+pub fn cpu_human(millis: i64) -> String {
+    if millis.abs() < 1000 || millis % 100 != 0 {
+        return if millis % 1000 == 0 {
+            format!("{}", millis / 1000)
+        } else {
+            format!("{millis}m")
+        };
+    }
+    if millis % 1000 == 0 {
+        format!("{}", millis / 1000)
+    } else {
+        format!("{}.{}", millis / 1000, (millis % 1000).abs() / 100)
+    }
+}
+
+/// Short memory text for tables: `128Mi`, `1.5Gi`, `900` (bytes); at most one decimal, rounded up.
+pub fn memory_human(bytes: i64) -> String {
+    const UNITS: [(&str, i64); 4] = [
+        ("Ti", 1 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ];
+    for (suffix, size) in UNITS {
+        if bytes.abs() >= size {
+            if bytes % size == 0 {
+                return format!("{}{suffix}", bytes / size);
+            }
+            let tenths = div_round_up(i128::from(bytes) * 10, i128::from(size));
+            return if tenths % 10 == 0 {
+                format!("{}{suffix}", tenths / 10)
+            } else {
+                format!("{}.{}{suffix}", tenths / 10, (tenths % 10).abs())
+            };
+        }
+    }
+    format!("{bytes}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn canon(s: &str) -> String {
+        Quantity::parse(s).unwrap().canonical()
+    }
+
+    #[test]
+    fn canonical_forms_match_the_apiserver() {
+        let cases = [
+            ("1.5", "1500m"),
+            ("0.5", "500m"),
+            ("1000m", "1"),
+            ("1.5Gi", "1536Mi"),
+            ("1024Mi", "1Gi"),
+            ("1000M", "1G"),
+            ("1e3", "1e3"),
+            ("1n", "1n"),
+            ("0", "0"),
+            ("100m", "100m"),
+            ("2", "2"),
+            ("128Mi", "128Mi"),
+            ("512Ki", "512Ki"),
+            ("1536", "1536"),
+            ("12E-3", "12e-3"),
+            ("1000e-3", "1"),
+            ("+1", "1"),
+            ("-1", "-1"),
+            (" 250m ", "250m"),
+            (".5", "500m"),
+            ("1.", "1"),
+            ("0.5Ki", "512"),
+            (".001Ki", "1024m"),
+            (".000000000001Ki", "2n"),
+            ("1E", "1E"),
+            ("1Ei", "1Ei"),
+            ("1000Ki", "1000Ki"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canon(input), want, "canonical of {input:?}");
+        }
+    }
+
+    #[test]
+    fn cpu_is_millicores_rounded_up() {
+        assert_eq!(Quantity::parse("1.5").unwrap().millis(), 1500);
+        assert_eq!(Quantity::parse("250m").unwrap().millis(), 250);
+        assert_eq!(Quantity::parse("1n").unwrap().millis(), 1);
+        assert_eq!(Quantity::parse("1e3").unwrap().millis(), 1_000_000);
+        assert_eq!(Quantity::parse("2k").unwrap().millis(), 2_000_000);
+        assert_eq!(Quantity::parse("0.0005").unwrap().millis(), 1);
+    }
+
+    #[test]
+    fn memory_is_bytes() {
+        assert_eq!(Quantity::parse("1Gi").unwrap().units(), 1 << 30);
+        assert_eq!(Quantity::parse("128Mi").unwrap().units(), 128 << 20);
+        assert_eq!(Quantity::parse("1G").unwrap().units(), 1_000_000_000);
+        assert_eq!(Quantity::parse("1.5Ki").unwrap().units(), 1536);
+        assert_eq!(Quantity::parse("1m").unwrap().units(), 1);
+        assert_eq!(Quantity::parse("1Ti").unwrap().units(), 1 << 40);
+        assert_eq!(Quantity::parse("1Pi").unwrap().units(), 1 << 50);
+    }
+
+    #[test]
+    fn every_suffix_is_understood() {
+        let decimal = [
+            ("1n", 1),
+            ("1u", 1_000),
+            ("1m", 1_000_000),
+            ("1", 1_000_000_000),
+            ("1k", 1_000_000_000_000),
+            ("1M", 10i128.pow(15)),
+            ("1G", 10i128.pow(18)),
+            ("1T", 10i128.pow(21)),
+            ("1P", 10i128.pow(24)),
+            ("1E", 10i128.pow(27)),
+        ];
+        for (input, nanos) in decimal {
+            assert_eq!(Quantity::parse(input).unwrap().nanos(), nanos, "{input}");
+        }
+        for (i, suffix) in ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].iter().enumerate() {
+            let q = Quantity::parse(&format!("1{suffix}")).unwrap();
+            assert_eq!(q.nanos(), 1024i128.pow(i as u32 + 1) * NANO, "{suffix}");
+            assert_eq!(q.format(), Format::BinarySi);
+        }
+    }
+
+    #[test]
+    fn equal_values_compare_equal_across_forms() {
+        assert_eq!(
+            Quantity::parse("1").unwrap(),
+            Quantity::parse("1000m").unwrap()
+        );
+        assert_eq!(
+            Quantity::parse("1Gi").unwrap(),
+            Quantity::parse("1024Mi").unwrap()
+        );
+        assert_eq!(
+            Quantity::parse("1e3").unwrap(),
+            Quantity::parse("1k").unwrap()
+        );
+        assert!(Quantity::parse("500m").unwrap() < Quantity::parse("1").unwrap());
+    }
+
+    #[test]
+    fn rejects_what_the_apiserver_rejects() {
+        for bad in [
+            "", " ", "K", "1K", "1Mb", "1.2.3", "abc", "1 Gi", "Gi", "1KiB", "1e", "1e+", "--1",
+            "1mi", "1gi", "0x10", "1,5", ".", "+", "1ee3", "1Kii",
+        ] {
+            let err = Quantity::parse(bad).unwrap_err();
+            assert!(
+                err.to_string().contains(&format!("{bad:?}")),
+                "error for {bad:?} names the value: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_kinds_are_specific() {
+        assert!(matches!(Quantity::parse(""), Err(QuantityError::Empty(_))));
+        assert!(matches!(
+            Quantity::parse("1Mb"),
+            Err(QuantityError::Format(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("1.2.3"),
+            Err(QuantityError::Numeric(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("1mi"),
+            Err(QuantityError::Suffix(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("abc"),
+            Err(QuantityError::Format(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("1e999"),
+            Err(QuantityError::Suffix(_) | QuantityError::TooLarge(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("99999999999999999999999999999999999999999"),
+            Err(QuantityError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn human_forms_are_short() {
+        assert_eq!(cpu_human(250), "250m");
+        assert_eq!(cpu_human(1500), "1.5");
+        assert_eq!(cpu_human(2000), "2");
+        assert_eq!(cpu_human(1250), "1250m");
+        assert_eq!(cpu_human(0), "0");
+        assert_eq!(memory_human(128 << 20), "128Mi");
+        assert_eq!(memory_human(1536 << 20), "1.5Gi");
+        assert_eq!(memory_human(900), "900");
+        assert_eq!(memory_human(1 << 40), "1Ti");
+        assert_eq!(memory_human(1_000_000_000), "953.7Mi");
+    }
+
+    #[test]
+    fn canonical_helpers() {
+        assert_eq!(cpu_canonical(1500), "1500m");
+        assert_eq!(cpu_canonical(2000), "2");
+        assert_eq!(memory_canonical(1 << 30), "1Gi");
+        assert_eq!(memory_canonical(1000), "1k");
+        assert_eq!(memory_canonical(1500), "1500");
+    }
+
+    proptest! {
+        #[test]
+        fn parse_of_canonical_is_identity(nanos in -(10i128.pow(30))..10i128.pow(30), fmt in 0u8..3) {
+            let format = [Format::DecimalSi, Format::BinarySi, Format::DecimalExponent][fmt as usize];
+            let q = Quantity { nanos, format };
+            let back = Quantity::parse(&q.canonical()).unwrap();
+            prop_assert_eq!(back.nanos(), nanos);
+        }
+
+        #[test]
+        fn canonical_is_stable(text in "[+-]?[0-9]{0,6}(\\.[0-9]{0,4})?(|n|u|m|k|M|G|Ki|Mi|Gi|e[0-9]|E-[0-9])") {
+            if let Ok(q) = Quantity::parse(&text) {
+                let once = q.canonical();
+                prop_assert_eq!(canon(&once), once.clone());
+            }
+        }
+
+        #[test]
+        fn never_panics(text in "\\PC{0,40}") {
+            let _ = Quantity::parse(&text);
+        }
+
+        #[test]
+        fn millis_round_trip(millis in -(1i64<<50)..(1i64<<50)) {
+            prop_assert_eq!(Quantity::parse(&cpu_canonical(millis)).unwrap().millis(), millis);
+        }
+
+        #[test]
+        fn bytes_round_trip(bytes in 0i64..(1i64<<60)) {
+            prop_assert_eq!(Quantity::parse(&memory_canonical(bytes)).unwrap().units(), bytes);
+        }
+    }
+}
