@@ -1,0 +1,15 @@
+//! Pure domain model: quantities, pod rows, resize state, QoS and validation rules. No I/O, no UI.
+
+mod derive;
+pub mod qos;
+pub mod quantity;
+pub mod resize_state;
+pub mod resources;
+pub mod row;
+pub mod slim;
+pub mod time;
+pub mod validation;
+
+pub use resize_state::ResizeState;
+pub use row::{ContainerKind, ContainerRow, PodRow};
+pub use slim::SlimPod;

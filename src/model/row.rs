@@ -1,0 +1,314 @@
+//! Compact rows projected from pods on arrival; the table and editor read only these.
+
+use super::qos::QosClass;
+use super::quantity::Quantity;
+use super::resize_state::{InProgressResize, PendingResize, PodResizeStatus, ResizeState};
+use super::resources::{CpuMem, ResourceSpec};
+use super::slim::{RawResources, SlimContainer, SlimContainerStatus, SlimPod, SlimRequirements};
+use super::time::parse_k8s_time;
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ContainerKind {
+    Regular,
+    /// Init container with `restartPolicy: Always`; resizable from 1.33.
+    Sidecar,
+    /// Plain init container; resizable only while running, from 1.36.
+    Init,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RestartPolicy {
+    #[default]
+    NotRequired,
+    RestartContainer,
+}
+
+/// Per-resource restart policy; missing entries mean `NotRequired`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ResizePolicy {
+    pub cpu: RestartPolicy,
+    pub memory: RestartPolicy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunState {
+    /// The kubelet reported nothing for this container yet.
+    NoStatus,
+    Waiting,
+    Running,
+    Terminated,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerRow {
+    pub name: String,
+    pub kind: ContainerKind,
+    /// `spec.containers[].resources`: what was asked for.
+    pub desired: ResourceSpec,
+    /// `containerStatuses[].allocatedResources`: what the kubelet admitted (requests only).
+    pub allocated: Option<CpuMem>,
+    /// `containerStatuses[].resources`: what the runtime applied.
+    pub actual: Option<ResourceSpec>,
+    pub policy: ResizePolicy,
+    pub restart_count: i32,
+    pub run_state: RunState,
+    pub state: ResizeState,
+    /// Values in the pod that could not be parsed, kept to be shown rather than dropped silently.
+    pub problems: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodRow {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub resource_version: Option<String>,
+    pub node: Option<String>,
+    pub phase: String,
+    pub qos: Option<QosClass>,
+    pub owner: Option<Owner>,
+    pub created: Option<DateTime<Utc>>,
+    pub deleting: bool,
+    pub generation: Option<i64>,
+    pub observed_generation: Option<i64>,
+    pub restart_policy_never: bool,
+    pub resize: PodResizeStatus,
+    pub containers: Vec<ContainerRow>,
+    /// The most severe container state, or a pod condition no container explains.
+    pub state: ResizeState,
+}
+
+impl PodRow {
+    pub fn key(&self) -> (&str, &str) {
+        (&self.namespace, &self.name)
+    }
+
+    pub fn container(&self, name: &str) -> Option<&ContainerRow> {
+        self.containers.iter().find(|c| c.name == name)
+    }
+
+    /// Total restarts over all containers.
+    pub fn restarts(&self) -> i64 {
+        self.containers
+            .iter()
+            .map(|c| i64::from(c.restart_count))
+            .sum()
+    }
+
+    /// Requests the scheduler counts for this pod on its node (effective desired or allocated, the larger).
+    pub fn effective_requests(&self) -> CpuMem {
+        let mut total = CpuMem::default();
+        for c in self
+            .containers
+            .iter()
+            .filter(|c| c.kind != ContainerKind::Init)
+        {
+            let desired = c.desired.effective_requests();
+            let alloc = c.allocated.unwrap_or(desired);
+            let cpu = desired
+                .cpu_millis
+                .unwrap_or(0)
+                .max(alloc.cpu_millis.unwrap_or(0));
+            let mem = desired
+                .memory_bytes
+                .unwrap_or(0)
+                .max(alloc.memory_bytes.unwrap_or(0));
+            total.cpu_millis = Some(total.cpu_millis.unwrap_or(0) + cpu);
+            total.memory_bytes = Some(total.memory_bytes.unwrap_or(0) + mem);
+        }
+        total
+    }
+}
+
+fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> CpuMem {
+    let mut out = CpuMem::default();
+    let Some(raw) = raw else { return out };
+    for (key, value) in raw {
+        let parsed = match key.as_str() {
+            "cpu" | "memory" => Quantity::parse(&value.0),
+            _ => continue,
+        };
+        match (key.as_str(), parsed) {
+            ("cpu", Ok(q)) => out.cpu_millis = Some(q.millis()),
+            (_, Ok(q)) => out.memory_bytes = Some(q.units()),
+            (_, Err(e)) => problems.push(e.to_string()),
+        }
+    }
+    out
+}
+
+fn read_spec(req: Option<&SlimRequirements>, problems: &mut Vec<String>) -> ResourceSpec {
+    let Some(req) = req else {
+        return ResourceSpec::default();
+    };
+    ResourceSpec {
+        requests: read_resources(req.requests.as_ref(), problems),
+        limits: read_resources(req.limits.as_ref(), problems),
+    }
+}
+
+fn read_policy(container: &SlimContainer) -> ResizePolicy {
+    let mut policy = ResizePolicy::default();
+    for entry in container.resize_policy.iter().flatten() {
+        let value = if entry.restart_policy == "RestartContainer" {
+            RestartPolicy::RestartContainer
+        } else {
+            RestartPolicy::NotRequired
+        };
+        match entry.resource_name.as_str() {
+            "cpu" => policy.cpu = value,
+            "memory" => policy.memory = value,
+            _ => {}
+        }
+    }
+    policy
+}
+
+fn run_state(status: Option<&SlimContainerStatus>) -> RunState {
+    let Some(state) = status.and_then(|s| s.state.as_ref()) else {
+        return if status.is_some() {
+            RunState::Waiting
+        } else {
+            RunState::NoStatus
+        };
+    };
+    if state.running.is_some() {
+        RunState::Running
+    } else if state.terminated.is_some() {
+        RunState::Terminated
+    } else {
+        RunState::Waiting
+    }
+}
+
+fn project_container(
+    spec: &SlimContainer,
+    kind: ContainerKind,
+    statuses: &[SlimContainerStatus],
+) -> ContainerRow {
+    let mut problems = Vec::new();
+    // Matched by name: statuses may be listed in another order than the spec.
+    let status = statuses.iter().find(|s| s.name == spec.name);
+    let desired = read_spec(spec.resources.as_ref(), &mut problems);
+    let allocated = status
+        .and_then(|s| s.allocated_resources.as_ref())
+        .map(|raw| read_resources(Some(raw), &mut problems));
+    let actual = status
+        .and_then(|s| s.resources.as_ref())
+        .map(|r| read_spec(Some(r), &mut problems));
+    ContainerRow {
+        name: spec.name.clone(),
+        kind,
+        desired,
+        allocated,
+        actual,
+        policy: read_policy(spec),
+        restart_count: status.map_or(0, |s| s.restart_count),
+        run_state: run_state(status),
+        state: ResizeState::None,
+        problems,
+    }
+}
+
+fn read_resize_status(pod: &SlimPod) -> PodResizeStatus {
+    let mut out = PodResizeStatus {
+        legacy: pod.status.resize.clone().filter(|s| !s.is_empty()),
+        ..Default::default()
+    };
+    for cond in pod.status.conditions.iter().filter(|c| c.status == "True") {
+        let since = cond
+            .last_transition_time
+            .as_deref()
+            .and_then(parse_k8s_time);
+        let message = cond.message.clone().unwrap_or_default();
+        match cond.type_.as_str() {
+            "PodResizePending" => {
+                let reason = cond.reason.clone().unwrap_or_default();
+                out.pending = Some(PendingResize {
+                    infeasible: reason == "Infeasible",
+                    reason,
+                    message,
+                    observed_generation: cond.observed_generation,
+                    since,
+                });
+            }
+            "PodResizeInProgress" => {
+                out.in_progress = Some(InProgressResize {
+                    error: (cond.reason.as_deref() == Some("Error")).then_some(message),
+                    observed_generation: cond.observed_generation,
+                    since,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl PodRow {
+    /// Projects a pod into a row. Never fails: odd or missing fields become `None` or problems.
+    pub fn from_slim(pod: &SlimPod) -> Self {
+        let statuses = &pod.status.container_statuses;
+        let init_statuses = &pod.status.init_container_statuses;
+        let mut containers: Vec<ContainerRow> = pod
+            .spec
+            .init_containers
+            .iter()
+            .map(|c| {
+                let kind = if c.restart_policy.as_deref() == Some("Always") {
+                    ContainerKind::Sidecar
+                } else {
+                    ContainerKind::Init
+                };
+                project_container(c, kind, init_statuses)
+            })
+            .collect();
+        containers.extend(
+            pod.spec
+                .containers
+                .iter()
+                .map(|c| project_container(c, ContainerKind::Regular, statuses)),
+        );
+        let owner = pod
+            .metadata
+            .owner_references
+            .iter()
+            .find(|o| o.controller == Some(true))
+            .or_else(|| pod.metadata.owner_references.first())
+            .map(|o| Owner {
+                kind: o.kind.clone(),
+                name: o.name.clone(),
+            });
+        let mut row = PodRow {
+            namespace: pod.metadata.namespace.clone(),
+            name: pod.metadata.name.clone(),
+            uid: pod.metadata.uid.clone(),
+            resource_version: pod.metadata.resource_version.clone(),
+            node: pod.spec.node_name.clone().filter(|n| !n.is_empty()),
+            phase: pod.status.phase.clone().unwrap_or_else(|| "Unknown".into()),
+            qos: pod.status.qos_class.as_deref().and_then(QosClass::parse),
+            owner,
+            created: pod
+                .metadata
+                .creation_timestamp
+                .as_deref()
+                .and_then(parse_k8s_time),
+            deleting: pod.metadata.deletion_timestamp.is_some(),
+            generation: pod.metadata.generation,
+            observed_generation: pod.status.observed_generation,
+            restart_policy_never: pod.spec.restart_policy.as_deref() == Some("Never"),
+            resize: read_resize_status(pod),
+            containers,
+            state: ResizeState::None,
+        };
+        super::derive::derive_states(&mut row);
+        row
+    }
+}

@@ -1,0 +1,168 @@
+//! The wire form of a Pod reduced to what a resize table needs.
+//!
+//! Decoding a full `k8s_openapi` Pod costs ~4× the time and ~14× the memory
+//! (design.md §5); serde skips every field not named here without building it,
+//! managedFields included.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Resource map as sent by the server: key → quantity text (strings or JSON numbers).
+pub type RawResources = BTreeMap<String, RawQuantity>;
+
+/// A quantity as it appears on the wire; numbers are accepted as the server accepts them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawQuantity(pub String);
+
+impl<'de> Deserialize<'de> for RawQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Self(s)),
+            serde_json::Value::Number(n) => Ok(Self(n.to_string())),
+            serde_json::Value::Null => Ok(Self(String::new())),
+            other => Ok(Self(other.to_string())),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimOwner {
+    pub kind: String,
+    pub name: String,
+    pub controller: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimMeta {
+    #[serde(deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(deserialize_with = "null_as_default")]
+    pub namespace: String,
+    #[serde(deserialize_with = "null_as_default")]
+    pub uid: String,
+    pub resource_version: Option<String>,
+    pub generation: Option<i64>,
+    pub creation_timestamp: Option<String>,
+    pub deletion_timestamp: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub owner_references: Vec<SlimOwner>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimRequirements {
+    pub requests: Option<RawResources>,
+    pub limits: Option<RawResources>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimResizePolicy {
+    pub resource_name: String,
+    pub restart_policy: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimContainer {
+    #[serde(deserialize_with = "null_as_default")]
+    pub name: String,
+    pub resources: Option<SlimRequirements>,
+    pub resize_policy: Option<Vec<SlimResizePolicy>>,
+    /// `Always` on an init container marks a sidecar.
+    pub restart_policy: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimSpec {
+    pub node_name: Option<String>,
+    pub restart_policy: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub containers: Vec<SlimContainer>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub init_containers: Vec<SlimContainer>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimCondition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    pub observed_generation: Option<i64>,
+    pub last_transition_time: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimContainerState {
+    pub running: Option<serde::de::IgnoredAny>,
+    pub waiting: Option<SlimStateReason>,
+    pub terminated: Option<SlimStateReason>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimStateReason {
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimContainerStatus {
+    #[serde(deserialize_with = "null_as_default")]
+    pub name: String,
+    #[serde(deserialize_with = "null_as_default")]
+    pub restart_count: i32,
+    pub state: Option<SlimContainerState>,
+    pub allocated_resources: Option<RawResources>,
+    pub resources: Option<SlimRequirements>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SlimStatus {
+    pub phase: Option<String>,
+    pub qos_class: Option<String>,
+    pub resize: Option<String>,
+    pub observed_generation: Option<i64>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub conditions: Vec<SlimCondition>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub container_statuses: Vec<SlimContainerStatus>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub init_container_statuses: Vec<SlimContainerStatus>,
+}
+
+/// A Pod as podsize reads it from the API.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SlimPod {
+    #[serde(deserialize_with = "null_as_default")]
+    pub metadata: SlimMeta,
+    #[serde(deserialize_with = "null_as_default")]
+    pub spec: SlimSpec,
+    #[serde(deserialize_with = "null_as_default")]
+    pub status: SlimStatus,
+}
+
+/// Treats JSON `null` like a missing field, as the apiserver's Go clients do.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+impl SlimPod {
+    /// Reads a full k8s-openapi Pod through its JSON form, so there is one projection path.
+    pub fn from_pod(pod: &k8s_openapi::api::core::v1::Pod) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(serde_json::to_value(pod)?)
+    }
+}
