@@ -1,3 +1,4 @@
 //! podsize: a terminal dashboard for Kubernetes in-place pod resize.
 
 pub mod model;
+pub mod theme;
