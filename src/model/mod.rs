@@ -1,6 +1,7 @@
 //! Pure domain model: quantities, pod rows, resize state, QoS and validation rules. No I/O, no UI.
 
 mod derive;
+pub mod events;
 pub mod qos;
 pub mod quantity;
 pub mod resize_state;

@@ -1,0 +1,9 @@
+//! App state and its pure update function. No I/O, no terminal.
+
+pub mod keymap;
+pub mod state;
+pub mod update;
+pub mod view;
+
+pub use state::AppState;
+pub use update::{Action, Effect, update};

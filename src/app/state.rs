@@ -1,0 +1,166 @@
+//! Everything the screen shows, owned by the event loop and changed only by `update`.
+
+use super::view::{Filter, PodKey, RowRef, SortKey, build_index};
+use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
+use crate::model::{ContainerRow, PodRow};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum InputMode {
+    #[default]
+    Normal,
+    /// Typing a `/` filter; applied as typed.
+    Filter(String),
+    /// Typing a `:` command.
+    Command(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Static facts for the header.
+#[derive(Clone, Debug, Default)]
+pub struct HeaderInfo {
+    pub context: String,
+    pub server_version: String,
+    pub readonly: bool,
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub pods: BTreeMap<PodKey, PodRow>,
+    pub nodes: BTreeMap<String, NodeInfo>,
+    /// `None` when metrics.k8s.io is not served: the usage column is hidden.
+    pub usage: Option<HashMap<PodKey, PodUsage>>,
+    pub scope: Scope,
+    pub header: HeaderInfo,
+    pub connection: Connection,
+    /// The first full list arrived.
+    pub synced: bool,
+    /// When the cluster last told us anything (data age).
+    pub last_data: Option<DateTime<Utc>>,
+    pub filter: Filter,
+    pub sort: SortKey,
+    pub per_pod: bool,
+    pub show_details: bool,
+    pub show_help: bool,
+    pub input: InputMode,
+    pub status: Option<StatusMessage>,
+    /// Visible rows in order; rebuilt lazily when `index_stale`.
+    index: Vec<RowRef>,
+    index_stale: bool,
+    selected: usize,
+    /// The row the user selected, so selection follows it when rows move.
+    selected_ref: Option<RowRef>,
+    /// Rows that fit on screen, for paging.
+    pub page_rows: usize,
+    pub quit: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+}
+
+impl AppState {
+    pub fn new(header: HeaderInfo, scope: Scope) -> Self {
+        Self {
+            pods: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            usage: None,
+            scope,
+            header,
+            connection: Connection::Connecting,
+            synced: false,
+            last_data: None,
+            filter: Filter::default(),
+            sort: SortKey::default(),
+            per_pod: false,
+            show_details: false,
+            show_help: false,
+            input: InputMode::Normal,
+            status: None,
+            index: Vec::new(),
+            index_stale: true,
+            selected: 0,
+            selected_ref: None,
+            page_rows: 20,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// Marks the visible order out of date; it is rebuilt once before the next draw.
+    pub fn invalidate_index(&mut self) {
+        self.index_stale = true;
+        self.dirty = true;
+    }
+
+    /// Rebuilds the visible order if needed and puts the selection back on the same row.
+    pub fn refresh_index(&mut self) {
+        if !self.index_stale {
+            return;
+        }
+        self.index = build_index(&self.pods, &self.filter, self.sort, self.per_pod);
+        self.index_stale = false;
+        if let Some(wanted) = &self.selected_ref {
+            let same_row = self.index.iter().position(|r| r == wanted);
+            let same_pod = || self.index.iter().position(|r| r.pod == wanted.pod);
+            if let Some(i) = same_row.or_else(same_pod) {
+                self.selected = i;
+            }
+        }
+        self.selected = self.selected.min(self.index.len().saturating_sub(1));
+        self.selected_ref = self.index.get(self.selected).cloned();
+    }
+
+    pub fn visible(&self) -> &[RowRef] {
+        &self.index
+    }
+
+    pub fn selected_index(&self) -> usize {
+        self.selected
+    }
+
+    pub fn select(&mut self, index: usize) {
+        let index = index.min(self.index.len().saturating_sub(1));
+        if index != self.selected || self.selected_ref.is_none() {
+            self.selected = index;
+            self.selected_ref = self.index.get(index).cloned();
+            self.dirty = true;
+        }
+    }
+
+    pub fn row(&self, r: &RowRef) -> Option<(&PodRow, Option<&ContainerRow>)> {
+        let pod = self.pods.get(&r.pod)?;
+        Some((pod, r.container.and_then(|i| pod.containers.get(i))))
+    }
+
+    pub fn selected_pod(&self) -> Option<&PodRow> {
+        self.index
+            .get(self.selected)
+            .and_then(|r| self.pods.get(&r.pod))
+    }
+
+    pub fn selected_row(&self) -> Option<(&PodRow, Option<&ContainerRow>)> {
+        self.index.get(self.selected).and_then(|r| self.row(r))
+    }
+
+    /// Pod count per resize state name, for the header.
+    pub fn state_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for pod in self.pods.values() {
+            *counts.entry(pod.state.name()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            error,
+        });
+        self.dirty = true;
+    }
+}

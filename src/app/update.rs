@@ -1,0 +1,264 @@
+//! The pure heart of the app: `update(state, action)` changes state and returns the
+//! effects the event loop must carry out. No I/O here.
+
+use super::keymap::{Command, command_for};
+use super::state::{AppState, InputMode};
+use super::view::SortKey;
+use crate::model::events::{ClusterEvent, Connection, Scope};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Key(KeyEvent),
+    Cluster(ClusterEvent),
+    /// The terminal now has this many table rows.
+    Resize {
+        table_rows: usize,
+    },
+}
+
+/// Work for the event loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Restart the pod watch on another scope.
+    Rewatch(Scope),
+    /// Reconnect through another kubeconfig context.
+    SwitchContext(String),
+}
+
+pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    match action {
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(_) => Vec::new(),
+        Action::Cluster(event) => {
+            on_cluster(state, event, now);
+            Vec::new()
+        }
+        Action::Resize { table_rows } => {
+            state.page_rows = table_rows.max(1);
+            state.dirty = true;
+            Vec::new()
+        }
+    }
+}
+
+fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
+    state.last_data = Some(now);
+    match event {
+        ClusterEvent::PodsReset(rows) => {
+            state.pods = rows
+                .into_iter()
+                .map(|r| ((r.namespace.clone(), r.name.clone()), r))
+                .collect();
+            state.synced = true;
+            state.connection = Connection::Connected;
+            state.invalidate_index();
+        }
+        ClusterEvent::PodApplied(row) => {
+            state
+                .pods
+                .insert((row.namespace.clone(), row.name.clone()), row);
+            state.invalidate_index();
+        }
+        ClusterEvent::PodDeleted { namespace, name } => {
+            if state.pods.remove(&(namespace, name)).is_some() {
+                state.invalidate_index();
+            }
+        }
+        ClusterEvent::NodesReset(nodes) => {
+            state.nodes = nodes.into_iter().map(|n| (n.name.clone(), n)).collect();
+        }
+        ClusterEvent::NodeApplied(node) => {
+            state.nodes.insert(node.name.clone(), node);
+        }
+        ClusterEvent::NodeDeleted(name) => {
+            state.nodes.remove(&name);
+        }
+        ClusterEvent::Connection(conn) => {
+            if state.connection != conn {
+                state.connection = conn;
+                state.dirty = true;
+            }
+        }
+        ClusterEvent::Usage(usage) => {
+            state.usage = usage.map(|list| {
+                list.into_iter()
+                    .map(|u| ((u.namespace.clone(), u.name.clone()), u))
+                    .collect()
+            });
+            state.dirty = true;
+        }
+    }
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_c {
+        state.quit = true;
+        return Vec::new();
+    }
+    match state.input.clone() {
+        InputMode::Filter(text) => {
+            edit_filter(state, key, text);
+            Vec::new()
+        }
+        InputMode::Command(text) => edit_command(state, key, text),
+        InputMode::Normal if state.show_help => {
+            // Help is a popup: it takes every key, and any key closes it.
+            state.show_help = false;
+            state.dirty = true;
+            Vec::new()
+        }
+        InputMode::Normal => {
+            if let Some(command) = command_for(key) {
+                run(state, command);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn run(state: &mut AppState, command: Command) {
+    state.refresh_index();
+    let last = state.visible().len().saturating_sub(1);
+    let at = state.selected_index();
+    match command {
+        Command::Down => state.select(at + 1),
+        Command::Up => state.select(at.saturating_sub(1)),
+        Command::PageDown => state.select(at + state.page_rows),
+        Command::PageUp => state.select(at.saturating_sub(state.page_rows)),
+        Command::Top => state.select(0),
+        Command::Bottom => state.select(last),
+        Command::StartFilter => {
+            state.input = InputMode::Filter(state.filter.text.clone());
+            state.dirty = true;
+        }
+        Command::StartCommand => {
+            state.input = InputMode::Command(String::new());
+            state.dirty = true;
+        }
+        Command::CycleSort => {
+            state.sort = state.sort.next();
+            state.invalidate_index();
+        }
+        Command::TogglePerPod => {
+            state.per_pod = !state.per_pod;
+            state.invalidate_index();
+        }
+        Command::ToggleDetails => {
+            state.show_details = !state.show_details;
+            state.dirty = true;
+        }
+        Command::Help => {
+            state.show_help = true;
+            state.dirty = true;
+        }
+        Command::Escape => {
+            if !state.filter.text.is_empty() {
+                state.filter.text.clear();
+                state.invalidate_index();
+            } else if state.show_details {
+                state.show_details = false;
+                state.dirty = true;
+            }
+        }
+        Command::Quit => state.quit = true,
+    }
+}
+
+fn edit_filter(state: &mut AppState, key: KeyEvent, mut text: String) {
+    match key.code {
+        KeyCode::Enter => state.input = InputMode::Normal,
+        KeyCode::Esc => {
+            text.clear();
+            state.input = InputMode::Normal;
+        }
+        KeyCode::Backspace => {
+            text.pop();
+            state.input = InputMode::Filter(text.clone());
+        }
+        KeyCode::Char(c) => {
+            text.push(c);
+            state.input = InputMode::Filter(text.clone());
+        }
+        _ => return,
+    }
+    if state.filter.text != text {
+        state.filter.text = text;
+        state.invalidate_index();
+    }
+    state.dirty = true;
+}
+
+fn edit_command(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
+    state.dirty = true;
+    match key.code {
+        KeyCode::Esc => state.input = InputMode::Normal,
+        KeyCode::Backspace => {
+            text.pop();
+            state.input = InputMode::Command(text);
+        }
+        KeyCode::Char(c) => {
+            text.push(c);
+            state.input = InputMode::Command(text);
+        }
+        KeyCode::Enter => {
+            state.input = InputMode::Normal;
+            return run_command_line(state, &text);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// `:ns NAME`, `:ns all`, `:ctx NAME`, `:sort KEY`.
+fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
+    let mut words = line.split_whitespace();
+    let verb = words.next().unwrap_or_default();
+    let arg = words.next();
+    match (verb, arg) {
+        ("ns" | "namespace", Some(ns)) => {
+            let namespace = (ns != "all" && ns != "-A").then(|| ns.to_string());
+            if namespace == state.scope.namespace {
+                return Vec::new();
+            }
+            state.scope.namespace = namespace;
+            state.pods.clear();
+            state.synced = false;
+            state.invalidate_index();
+            state.set_status(format!("watching {}", state.scope.describe()), false);
+            vec![Effect::Rewatch(state.scope.clone())]
+        }
+        ("ctx" | "context", Some(name)) => {
+            state.pods.clear();
+            state.nodes.clear();
+            state.synced = false;
+            state.header.context = name.to_string();
+            state.invalidate_index();
+            state.set_status(format!("switching to context {name}"), false);
+            vec![Effect::SwitchContext(name.to_string())]
+        }
+        ("sort", Some(key)) => {
+            match SortKey::parse(key) {
+                Some(sort) => {
+                    state.sort = sort;
+                    state.invalidate_index();
+                }
+                None => state.set_status(format!("unknown sort key {key:?}"), true),
+            }
+            Vec::new()
+        }
+        ("q" | "quit", None) => {
+            state.quit = true;
+            Vec::new()
+        }
+        _ => {
+            state.set_status(
+                format!("unknown command {line:?}: try ns NAME, ns all, ctx NAME, sort KEY"),
+                true,
+            );
+            Vec::new()
+        }
+    }
+}

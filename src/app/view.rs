@@ -1,0 +1,161 @@
+//! The visible order of rows: filter and sort as an index over the store, never a copy of rows.
+
+use crate::model::PodRow;
+use std::collections::BTreeMap;
+
+pub type PodKey = (String, String);
+
+/// One line of the table: a pod, and a container index when rows are per container.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RowRef {
+    pub pod: PodKey,
+    pub container: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Name,
+    ResizeState,
+    CpuDesired,
+    CpuActual,
+    MemoryDesired,
+    MemoryActual,
+    Restarts,
+    Age,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        Self::Name,
+        Self::ResizeState,
+        Self::CpuDesired,
+        Self::CpuActual,
+        Self::MemoryDesired,
+        Self::MemoryActual,
+        Self::Restarts,
+        Self::Age,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "namespace/name",
+            Self::ResizeState => "resize state",
+            Self::CpuDesired => "cpu desired",
+            Self::CpuActual => "cpu actual",
+            Self::MemoryDesired => "memory desired",
+            Self::MemoryActual => "memory actual",
+            Self::Restarts => "restarts",
+            Self::Age => "age",
+        }
+    }
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.label().replace(['/', ' '], "") == text.replace(['/', ' ', '-', '_'], ""))
+            .or(match text {
+                "name" => Some(Self::Name),
+                "state" | "resize" => Some(Self::ResizeState),
+                "cpu" => Some(Self::CpuDesired),
+                "mem" | "memory" => Some(Self::MemoryDesired),
+                _ => None,
+            })
+    }
+}
+
+/// `/` filter: substring over namespace, pod, container and node; a leading `!` negates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+}
+
+impl Filter {
+    fn matches(&self, pod: &PodRow, container: Option<usize>) -> bool {
+        let (negate, needle) = match self.text.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, self.text.as_str()),
+        };
+        if needle.is_empty() {
+            return true;
+        }
+        let needle = needle.to_lowercase();
+        let hit = |s: &str| s.to_lowercase().contains(&needle);
+        let container_hit = match container {
+            Some(i) => pod.containers.get(i).is_some_and(|c| hit(&c.name)),
+            None => pod.containers.iter().any(|c| hit(&c.name)),
+        };
+        let found = hit(&pod.namespace)
+            || hit(&pod.name)
+            || pod.node.as_deref().is_some_and(hit)
+            || container_hit;
+        found != negate
+    }
+}
+
+fn sort_value(key: SortKey, pod: &PodRow, container: Option<usize>) -> i64 {
+    let containers: Vec<_> = match container {
+        Some(i) => pod.containers.get(i).into_iter().collect(),
+        None => pod.containers.iter().collect(),
+    };
+    let sum = |f: &dyn Fn(&crate::model::ContainerRow) -> Option<i64>| -> i64 {
+        containers.iter().filter_map(|c| f(c)).sum()
+    };
+    match key {
+        SortKey::Name => 0,
+        SortKey::ResizeState => -i64::from(match container {
+            Some(i) => pod.containers.get(i).map_or(0, |c| c.state.severity()),
+            None => pod.state.severity(),
+        }),
+        SortKey::CpuDesired => -sum(&|c| c.desired.requests.cpu_millis),
+        SortKey::CpuActual => -sum(&|c| c.actual.and_then(|a| a.requests.cpu_millis)),
+        SortKey::MemoryDesired => -sum(&|c| c.desired.requests.memory_bytes),
+        SortKey::MemoryActual => -sum(&|c| c.actual.and_then(|a| a.requests.memory_bytes)),
+        SortKey::Restarts => -sum(&|c| Some(i64::from(c.restart_count))),
+        // Newest first.
+        SortKey::Age => -pod.created.map_or(0, |t| t.timestamp()),
+    }
+}
+
+/// Rebuilds the visible index. Called once per batch of changes, not per frame.
+pub fn build_index(
+    pods: &BTreeMap<PodKey, PodRow>,
+    filter: &Filter,
+    sort: SortKey,
+    per_pod: bool,
+) -> Vec<RowRef> {
+    let mut keyed: Vec<(i64, RowRef)> = Vec::with_capacity(pods.len());
+    for (key, pod) in pods {
+        if per_pod || pod.containers.is_empty() {
+            if filter.matches(pod, None) {
+                keyed.push((
+                    sort_value(sort, pod, None),
+                    RowRef {
+                        pod: key.clone(),
+                        container: None,
+                    },
+                ));
+            }
+            continue;
+        }
+        for i in 0..pod.containers.len() {
+            if filter.matches(pod, Some(i)) {
+                keyed.push((
+                    sort_value(sort, pod, Some(i)),
+                    RowRef {
+                        pod: key.clone(),
+                        container: Some(i),
+                    },
+                ));
+            }
+        }
+    }
+    // Stable sort over a name-ordered map: ties stay in namespace/name/container order.
+    keyed.sort_by_key(|(value, _)| *value);
+    keyed.into_iter().map(|(_, r)| r).collect()
+}

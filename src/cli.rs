@@ -1,0 +1,183 @@
+//! Command line, following kubectl's conventions. Common options work before or after the subcommand.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "podsize",
+    version,
+    about = "Terminal dashboard for Kubernetes in-place pod resize",
+    long_about = "Shows each container's desired (spec), allocated and actual CPU/memory side by side with the \
+resize state, and resizes containers in place through the pods/resize subresource.\n\n\
+Without a subcommand, opens the dashboard on the current kubeconfig context."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CommonArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context to use instead of the current one.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Namespace to show (default: the context's namespace).
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Show pods of all namespaces.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// Label selector, as kubectl's -l (e.g. app=web,tier!=db).
+    #[arg(short = 'l', long, global = true, value_name = "SEL")]
+    pub selector: Option<String>,
+    /// Refuse every request that would change the cluster; enforced in the HTTP client.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// Theme: a shipped name (default, light, high-contrast, mono, colorblind) or a TOML file.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+    /// Write a debug log to this file (never to the terminal).
+    #[arg(long, global = true, value_name = "FILE", env = "PODSIZE_LOG")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the dashboard on an embedded simulated cluster (no cluster needed).
+    Demo(DemoArgs),
+    /// Read-only wall-display mode: no edits, large header, pages through long tables.
+    Watch(WatchArgs),
+    /// Print the pod table once and exit.
+    Get(GetArgs),
+    /// Resize one container in place through the pods/resize subresource.
+    Resize(ResizeArgs),
+    /// Run the simulated cluster headless and write a kubeconfig for other clients (kubectl).
+    Sim(SimArgs),
+    /// List the shipped themes with a preview.
+    Themes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Table with desired, allocated and actual values.
+    #[default]
+    Table,
+    /// Table with node, QoS, owner and resize messages too.
+    Wide,
+    /// One JSON object per container (schema in README).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// Options of the simulated cluster, shared by `demo` and `sim`.
+#[derive(Debug, Args, Clone)]
+pub struct SimOptions {
+    /// Kubernetes minor version to imitate (27 to 37), e.g. 1.35 or 35.
+    #[arg(long = "k8s-version", value_name = "VERSION", default_value = "1.35", value_parser = parse_minor)]
+    pub minor: u32,
+    /// Number of simulated nodes.
+    #[arg(long, default_value_t = 4)]
+    pub nodes: usize,
+    /// Number of pods to generate.
+    #[arg(long, default_value_t = 60)]
+    pub pods: usize,
+    /// Number of namespaces to spread the pods over.
+    #[arg(long, default_value_t = 4)]
+    pub namespaces: usize,
+    /// Seed of the workload generator (same seed, same cluster).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Create and delete pods and resize some now and then, like a live cluster.
+    #[arg(long)]
+    pub churn: bool,
+    /// Delay before the simulated kubelet acts on a resize (e.g. 1s, 500ms).
+    #[arg(long, default_value = "1s", value_parser = parse_duration_arg)]
+    pub kubelet_delay: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub sim: SimOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    #[command(flatten)]
+    pub sim: SimOptions,
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// Write a kubeconfig with `sim-admin` and `sim-viewer` contexts to this file.
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Seconds between automatic page turns of a long table (e.g. 10s).
+    #[arg(long, default_value = "10s", value_parser = parse_duration_arg)]
+    pub page_interval: Duration,
+    /// Cycle through namespaces one at a time.
+    #[arg(long)]
+    pub rotate_namespaces: bool,
+    /// Ignore every key except Ctrl-C.
+    #[arg(long)]
+    pub no_input: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResizeArgs {
+    /// Pod name.
+    pub pod: String,
+    /// Container to resize (default: the only container).
+    #[arg(short = 'c', long)]
+    pub container: Option<String>,
+    /// New CPU request (any quantity form: 500m, 1.5, ...).
+    #[arg(long, value_name = "Q")]
+    pub cpu_request: Option<String>,
+    /// New CPU limit.
+    #[arg(long, value_name = "Q")]
+    pub cpu_limit: Option<String>,
+    /// New memory request (256Mi, 1Gi, ...).
+    #[arg(long, value_name = "Q")]
+    pub memory_request: Option<String>,
+    /// New memory limit.
+    #[arg(long, value_name = "Q")]
+    pub memory_limit: Option<String>,
+    /// Validate on the server (dryRun=All) without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "60s", value_parser = parse_duration_arg)]
+    pub wait: Option<Duration>,
+    /// Output format of the result.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+fn parse_duration_arg(text: &str) -> Result<Duration, String> {
+    crate::model::time::parse_duration(text)
+}
+
+fn parse_minor(text: &str) -> Result<u32, String> {
+    let minor = text.strip_prefix("1.").unwrap_or(text);
+    match minor.parse::<u32>() {
+        Ok(m) if (27..=37).contains(&m) => Ok(m),
+        _ => Err(format!("unsupported version {text:?}: use 1.27 to 1.37")),
+    }
+}

@@ -1,0 +1,86 @@
+//! Kubeconfig loading and kube client building, with one clear line per failure.
+
+use super::readonly::ReadOnlyLayer;
+use crate::cli::CommonArgs;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot read kubeconfig {path}: {reason}")]
+    Kubeconfig { path: String, reason: String },
+    #[error("kubeconfig: {0}")]
+    Config(String),
+    #[error("cannot build a client for {server}: {reason}")]
+    Client { server: String, reason: String },
+}
+
+/// Where a client points, for the header.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    pub context: String,
+    pub server: String,
+    pub default_namespace: String,
+}
+
+/// Reads the kubeconfig named on the command line, or the default one, and picks the context.
+pub async fn load_config(common: &CommonArgs) -> Result<(Config, Target), ConnectError> {
+    let kubeconfig = match &common.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path).map_err(|e| ConnectError::Kubeconfig {
+            path: path.display().to_string(),
+            reason: one_line(&e),
+        })?,
+        None => Kubeconfig::read().map_err(|e| ConnectError::Kubeconfig {
+            path: std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".into()),
+            reason: one_line(&e),
+        })?,
+    };
+    let context = common
+        .context
+        .clone()
+        .or_else(|| kubeconfig.current_context.clone())
+        .unwrap_or_default();
+    let options = KubeConfigOptions {
+        context: common.context.clone(),
+        ..Default::default()
+    };
+    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| ConnectError::Config(one_line(&e)))?;
+    let target = Target {
+        context,
+        server: config.cluster_url.to_string(),
+        default_namespace: config.default_namespace.clone(),
+    };
+    Ok((config, target))
+}
+
+/// Builds a client; with `readonly`, every non-GET request is refused inside the process.
+pub fn build_client(config: Config, readonly: bool) -> Result<Client, ConnectError> {
+    let server = config.cluster_url.to_string();
+    let builder =
+        kube::client::ClientBuilder::try_from(config).map_err(|e| ConnectError::Client {
+            server: server.clone(),
+            reason: one_line(&e),
+        })?;
+    Ok(if readonly {
+        builder.with_layer(&ReadOnlyLayer).build()
+    } else {
+        builder.build()
+    })
+}
+
+/// Error chains flattened into one line: operators read the first line only.
+pub fn one_line(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text.replace('\n', " ")
+}

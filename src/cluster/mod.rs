@@ -1,0 +1,8 @@
+//! Talking to the API server: client building (with the read-only guard),
+//! capability detection and watch tasks. Uses the model; knows nothing of the UI.
+
+pub mod capabilities;
+pub mod client;
+pub mod readonly;
+pub mod watch;
+pub mod wire;

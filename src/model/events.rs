@@ -1,0 +1,68 @@
+//! What the cluster side tells the app: plain data, so the app stays free of I/O.
+
+use super::resources::CpuMem;
+use super::row::PodRow;
+use chrono::{DateTime, Utc};
+
+/// What podsize keeps of a node: its name and allocatable cpu/memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeInfo {
+    pub name: String,
+    pub allocatable: CpuMem,
+}
+
+/// State of the connection to the API server, as the header shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Connected,
+    /// Retrying with backoff after `attempt` consecutive failures.
+    Reconnecting {
+        attempt: u32,
+        error: String,
+        since: DateTime<Utc>,
+    },
+}
+
+/// Container usage from metrics.k8s.io: cpu millicores, memory bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodUsage {
+    pub namespace: String,
+    pub name: String,
+    pub containers: Vec<(String, CpuMem)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClusterEvent {
+    /// A full (re-)list: replaces every row, so nothing phantom survives a reconnect.
+    PodsReset(Vec<PodRow>),
+    PodApplied(PodRow),
+    PodDeleted {
+        namespace: String,
+        name: String,
+    },
+    NodesReset(Vec<NodeInfo>),
+    NodeApplied(NodeInfo),
+    NodeDeleted(String),
+    Connection(Connection),
+    /// Latest pod metrics; `None` when metrics.k8s.io is not served.
+    Usage(Option<Vec<PodUsage>>),
+}
+
+/// Which pods are watched.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `None`: all namespaces.
+    pub namespace: Option<String>,
+    pub label_selector: Option<String>,
+}
+
+impl Scope {
+    pub fn describe(&self) -> String {
+        let ns = self.namespace.as_deref().unwrap_or("all namespaces");
+        match &self.label_selector {
+            Some(sel) => format!("{ns} · -l {sel}"),
+            None => ns.to_string(),
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Which columns fit: a pure function of width, so narrow terminals drop
+//! low-priority columns in a fixed, tested order.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Namespace,
+    Pod,
+    Container,
+    CpuRequest,
+    CpuLimit,
+    MemoryRequest,
+    MemoryLimit,
+    Resize,
+    Restarts,
+    Age,
+    Node,
+    Usage,
+}
+
+impl Column {
+    pub fn title(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Namespace => ("NAMESPACE", ""),
+            Self::Pod => ("POD", ""),
+            Self::Container => ("CONTAINER", ""),
+            Self::CpuRequest => ("CPU REQUEST", "spec│alloc│actual"),
+            Self::CpuLimit => ("CPU LIMIT", "spec│actual"),
+            Self::MemoryRequest => ("MEM REQUEST", "spec│alloc│actual"),
+            Self::MemoryLimit => ("MEM LIMIT", "spec│actual"),
+            Self::Resize => ("RESIZE", ""),
+            Self::Restarts => ("RESTARTS", ""),
+            Self::Age => ("AGE", ""),
+            Self::Node => ("NODE", ""),
+            Self::Usage => ("USAGE", "cpu│mem"),
+        }
+    }
+
+    /// (minimum, preferred) width in cells.
+    pub fn widths(self) -> (u16, u16) {
+        match self {
+            Self::Namespace => (9, 18),
+            Self::Pod => (14, 40),
+            Self::Container => (9, 16),
+            Self::CpuRequest => (17, 17),
+            Self::CpuLimit => (11, 11),
+            Self::MemoryRequest => (20, 20),
+            Self::MemoryLimit => (13, 13),
+            Self::Resize => (12, 40),
+            Self::Restarts => (8, 8),
+            Self::Age => (4, 5),
+            Self::Node => (6, 16),
+            Self::Usage => (13, 13),
+        }
+    }
+}
+
+/// Columns in the order they are given up when space runs out (first dropped first).
+const DROP_ORDER: [Column; 9] = [
+    Column::Node,
+    Column::Usage,
+    Column::Restarts,
+    Column::Age,
+    Column::CpuLimit,
+    Column::MemoryLimit,
+    Column::Namespace,
+    Column::Container,
+    Column::Resize,
+];
+
+/// Display order of all columns.
+const ORDER: [Column; 12] = [
+    Column::Namespace,
+    Column::Pod,
+    Column::Container,
+    Column::CpuRequest,
+    Column::CpuLimit,
+    Column::MemoryRequest,
+    Column::MemoryLimit,
+    Column::Resize,
+    Column::Restarts,
+    Column::Age,
+    Column::Node,
+    Column::Usage,
+];
+
+/// Picks the columns that fit in `width` at their minimum sizes (one space between columns).
+pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Column> {
+    let mut cols: Vec<Column> = ORDER
+        .into_iter()
+        .filter(|c| show_namespace || *c != Column::Namespace)
+        .filter(|c| show_usage || *c != Column::Usage)
+        .collect();
+    let needed = |cols: &[Column]| -> u32 {
+        cols.iter()
+            .map(|c| u32::from(c.widths().0) + 1)
+            .sum::<u32>()
+    };
+    for drop in DROP_ORDER {
+        if needed(&cols) <= u32::from(width) {
+            break;
+        }
+        cols.retain(|c| *c != drop);
+    }
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_screens_show_everything() {
+        let cols = fit_columns(250, true, true);
+        assert_eq!(cols.len(), 12);
+        assert_eq!(cols[0], Column::Namespace);
+    }
+
+    #[test]
+    fn eighty_columns_keep_the_resize_essentials() {
+        let cols = fit_columns(80, true, false);
+        for must in [
+            Column::Pod,
+            Column::CpuRequest,
+            Column::MemoryRequest,
+            Column::Resize,
+        ] {
+            assert!(cols.contains(&must), "{must:?} missing at 80: {cols:?}");
+        }
+        assert!(!cols.contains(&Column::Node));
+        let used: u16 = cols.iter().map(|c| c.widths().0 + 1).sum();
+        assert!(used <= 80);
+    }
+
+    #[test]
+    fn columns_are_dropped_in_order() {
+        let mut previous = fit_columns(300, true, true).len();
+        for width in (20..300).rev() {
+            let now = fit_columns(width, true, true).len();
+            assert!(now <= previous, "narrower never shows more columns");
+            previous = now;
+        }
+        assert!(fit_columns(1, true, true).contains(&Column::Pod));
+    }
+
+    #[test]
+    fn namespace_hidden_when_scoped() {
+        assert!(!fit_columns(250, false, false).contains(&Column::Namespace));
+        assert!(!fit_columns(250, true, false).contains(&Column::Usage));
+    }
+}

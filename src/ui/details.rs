@@ -1,0 +1,107 @@
+//! Details pane: everything about the selected pod's resize, in full sentences.
+
+use super::cells::{state_style, state_text};
+use crate::app::AppState;
+use crate::model::quantity::{cpu_canonical, memory_canonical};
+use crate::model::row::RestartPolicy;
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+fn opt(v: Option<i64>, f: fn(i64) -> String) -> String {
+    v.map(f).unwrap_or_else(|| "-".into())
+}
+
+fn policy(p: RestartPolicy) -> &'static str {
+    match p {
+        RestartPolicy::NotRequired => "NotRequired",
+        RestartPolicy::RestartContainer => "RestartContainer",
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(pod) = state.selected_pod() else {
+        return;
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{}/{}", pod.namespace, pod.name), theme.title),
+            Span::raw(format!(
+                "  phase {} · QoS {} · node {} · owner {}",
+                pod.phase,
+                pod.qos.map_or("-", |q| q.as_str()),
+                pod.node.as_deref().unwrap_or("-"),
+                pod.owner
+                    .as_ref()
+                    .map_or("-".into(), |o| format!("{}/{}", o.kind, o.name)),
+            )),
+        ]),
+        Line::from(format!(
+            "generation {} · observedGeneration {}",
+            pod.generation.map_or("-".into(), |g| g.to_string()),
+            pod.observed_generation
+                .map_or("-".into(), |g| g.to_string()),
+        )),
+    ];
+    if let Some(p) = &pod.resize.pending {
+        lines.push(Line::from(Span::styled(
+            format!("PodResizePending {}: {}", p.reason, p.message),
+            if p.infeasible {
+                theme.resize_infeasible
+            } else {
+                theme.resize_deferred
+            },
+        )));
+    }
+    if let Some(p) = &pod.resize.in_progress {
+        let text = match &p.error {
+            Some(e) => format!("PodResizeInProgress Error: {e}"),
+            None => "PodResizeInProgress".to_string(),
+        };
+        let style = if p.error.is_some() {
+            theme.resize_error
+        } else {
+            theme.resize_in_progress
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    if let Some(legacy) = &pod.resize.legacy {
+        lines.push(Line::from(format!("status.resize: {legacy}")));
+    }
+    for c in &pod.containers {
+        let req = c.desired.effective_requests();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", c.name), theme.accent),
+            Span::styled(state_text(&c.state), state_style(&c.state, theme)),
+            Span::raw(format!(
+                "  cpu {}/{} mem {}/{} · policy cpu {} memory {} · restarts {}",
+                opt(req.cpu_millis, cpu_canonical),
+                opt(c.desired.limits.cpu_millis, cpu_canonical),
+                opt(req.memory_bytes, memory_canonical),
+                opt(c.desired.limits.memory_bytes, memory_canonical),
+                policy(c.policy.cpu),
+                policy(c.policy.memory),
+                c.restart_count,
+            )),
+        ]));
+        for problem in &c.problems {
+            lines.push(Line::from(Span::styled(
+                format!("  ! {problem}"),
+                theme.status_error,
+            )));
+        }
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(Span::styled(" details ", theme.title));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .style(theme.base),
+        area,
+    );
+}

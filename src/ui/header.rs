@@ -1,0 +1,100 @@
+//! Header bar: where we are, what the cluster says, how fresh the data is.
+
+use crate::app::AppState;
+use crate::app::state::InputMode;
+use crate::model::events::Connection;
+use crate::model::time::format_age;
+use crate::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+fn connection_span(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Span<'static> {
+    let age = state
+        .last_data
+        .map(|t| format!(" · data {} old", format_age(now - t)))
+        .unwrap_or_default();
+    match &state.connection {
+        Connection::Connecting => Span::styled(" ◌ connecting ".to_string(), theme.muted),
+        Connection::Connected => Span::styled(format!(" ● connected{age} "), theme.status_ok),
+        Connection::Reconnecting {
+            attempt,
+            error,
+            since,
+        } => Span::styled(
+            format!(
+                " ✗ reconnecting (attempt {attempt}, stale {}): {error} ",
+                format_age(now - *since)
+            ),
+            theme.stale_warning,
+        ),
+    }
+}
+
+/// `⟳ 2 in progress  ⏸ 1 deferred ...` for the states worth a look.
+fn counts_line(state: &AppState) -> String {
+    let counts = state.state_counts();
+    let mut parts = Vec::new();
+    for (name, label) in [
+        ("InProgress", "⟳ in progress"),
+        ("Submitted", "↑ submitted"),
+        ("Proposed", "↑ proposed"),
+        ("Deferred", "⏸ deferred"),
+        ("Infeasible", "✗ infeasible"),
+        ("Error", "‼ error"),
+    ] {
+        if let Some(n) = counts.get(name) {
+            parts.push(format!("{label} {n}"));
+        }
+    }
+    if parts.is_empty() {
+        "no resize pending".into()
+    } else {
+        parts.join("  ")
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    let h = &state.header;
+    let mut first = vec![
+        Span::styled(" podsize ", theme.header),
+        Span::styled(format!(" ctx {} ", h.context), theme.header),
+        Span::styled(format!(" {} ", h.server_version), theme.header),
+        Span::styled(format!(" {} ", state.scope.describe()), theme.header),
+        Span::styled(format!(" {} pods ", state.pods.len()), theme.header),
+    ];
+    if h.readonly {
+        first.push(Span::styled(" READ-ONLY ", theme.readonly_banner));
+    }
+    first.push(connection_span(state, now, theme));
+    let second = match &state.input {
+        InputMode::Filter(text) => Line::from(vec![
+            Span::styled("/", theme.accent),
+            Span::styled(format!("{text}▏"), theme.input),
+            Span::styled("  Enter keep · Esc clear", theme.muted),
+        ]),
+        InputMode::Command(text) => Line::from(vec![
+            Span::styled(":", theme.accent),
+            Span::styled(format!("{text}▏"), theme.input),
+            Span::styled("  ns NAME · ns all · ctx NAME · sort KEY", theme.muted),
+        ]),
+        InputMode::Normal => match &state.status {
+            Some(msg) => Line::from(Span::styled(
+                msg.text.clone(),
+                if msg.error {
+                    theme.status_error
+                } else {
+                    theme.status_ok
+                },
+            )),
+            None => Line::from(vec![
+                Span::styled(counts_line(state), theme.accent),
+                Span::styled("   ? help", theme.muted),
+            ]),
+        },
+    };
+    let text = vec![Line::from(first).style(theme.header), second];
+    frame.render_widget(Paragraph::new(text).style(theme.base), area);
+}

@@ -1,0 +1,45 @@
+//! Widgets that only read `&AppState`. Nothing here changes state or does I/O.
+
+pub mod cells;
+pub mod columns;
+mod details;
+mod header;
+mod help;
+pub mod table;
+
+use crate::app::AppState;
+use crate::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+/// Rows of table content for a terminal of `height` lines (header, pane and borders removed).
+pub fn table_rows(height: u16, show_details: bool) -> usize {
+    let details = if show_details { height / 3 } else { 0 };
+    usize::from(height.saturating_sub(2 + details + 3))
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    let area = frame.area();
+    frame.render_widget(ratatui::widgets::Block::default().style(theme.base), area);
+    let details_height = if state.show_details {
+        area.height / 3
+    } else {
+        0
+    };
+    let [head, body, details] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(details_height),
+    ])
+    .areas(area);
+    header::render(frame, head, state, now, theme);
+    table::render(frame, body, state, now, theme);
+    if state.show_details {
+        details::render(frame, details, state, theme);
+    }
+    if state.show_help {
+        help::render(frame, area, theme);
+    }
+}
