@@ -1,0 +1,414 @@
+//! Pod write operations as the apiserver performs them: create, delete, patch/put on the pod,
+//! `pods/resize` and `pods/status`, with the version mode's rules. HTTP-agnostic.
+
+use super::patch::{self, PatchKind};
+use super::podutil;
+use super::status::ApiError;
+use super::store::{Entry, Store};
+use crate::model::qos::QosClass;
+use crate::model::validation::{self, FieldError, ResizeRules, node_capacity_message};
+use k8s_openapi::api::core::v1::{ContainerResizePolicy, Node, Pod, PodStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{FieldsV1, ManagedFieldsEntry};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Which part of a pod a write addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `/pods/NAME`
+    Pod,
+    /// `/pods/NAME/resize`
+    Resize,
+    /// `/pods/NAME/status`
+    Status,
+}
+
+/// How a write is sent.
+#[derive(Clone, Copy, Debug)]
+pub enum Body<'a> {
+    /// PATCH with a content type.
+    Patch(PatchKind, &'a [u8]),
+    /// PUT with a full object.
+    Put(&'a [u8]),
+}
+
+/// The apiserver side of the simulator.
+pub struct ApiServer {
+    /// Object store.
+    pub store: Arc<Store>,
+    /// Server minor version (27..=37).
+    pub minor: u32,
+    uid: AtomicU64,
+}
+
+/// A new UID-shaped string from a counter and seed.
+pub fn make_uid(seed: u64, n: u64) -> String {
+    let a = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let b = a.rotate_left(29) ^ n;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        (a >> 32) as u32,
+        (a >> 16) as u16,
+        a & 0xfff,
+        b & 0xfff,
+        (b >> 16) & 0xffff_ffff_ffff
+    )
+}
+
+/// A compact managedFields entry such as a real server records.
+pub fn managed_entry(manager: &str, subresource: Option<&str>, fields: Value) -> ManagedFieldsEntry {
+    ManagedFieldsEntry {
+        manager: Some(manager.to_string()),
+        operation: Some("Update".into()),
+        api_version: Some("v1".into()),
+        time: Some(podutil::now()),
+        fields_type: Some("FieldsV1".into()),
+        fields_v1: Some(FieldsV1(fields)),
+        subresource: subresource.map(str::to_string),
+    }
+}
+
+fn set_managed(pod: &mut Pod, entry: ManagedFieldsEntry) {
+    let list = pod.metadata.managed_fields.get_or_insert_with(Vec::new);
+    list.retain(|e| !(e.manager == entry.manager && e.subresource == entry.subresource));
+    list.push(entry);
+}
+
+fn bad_object(e: serde_json::Error) -> ApiError {
+    ApiError::bad_request(format!("Pod in version \"v1\" cannot be handled as a Pod: {e}"))
+}
+
+impl ApiServer {
+    /// An API server over `store` speaking version `1.minor`.
+    pub fn new(store: Arc<Store>, minor: u32, seed: u64) -> Self {
+        Self { store, minor, uid: AtomicU64::new(seed.wrapping_mul(31)) }
+    }
+
+    fn rules(&self) -> ResizeRules {
+        ResizeRules::for_minor(self.minor)
+    }
+
+    /// Generation is tracked on pods from 1.33.
+    pub fn tracks_generation(&self) -> bool {
+        self.minor >= 33
+    }
+
+    /// Creates a pod in `namespace` from JSON (apiserver defaulting applied).
+    pub fn create_pod_json(&self, namespace: &str, body: &[u8], dry_run: bool) -> Result<Entry<Pod>, ApiError> {
+        let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
+        patch::canonicalize_pod(&mut value).map_err(|text| {
+            ApiError::bad_request(format!(
+                "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' ({text})"
+            ))
+        })?;
+        let mut pod: Pod = serde_json::from_value(value).map_err(bad_object)?;
+        pod.metadata.namespace = Some(namespace.to_string());
+        if pod.metadata.name.as_deref().unwrap_or("").is_empty() {
+            let Some(prefix) = pod.metadata.generate_name.clone() else {
+                return Err(ApiError::invalid(
+                    "Pod",
+                    "",
+                    &[FieldError::required("metadata.name")],
+                ));
+            };
+            let n = self.uid.fetch_add(1, Ordering::Relaxed);
+            pod.metadata.name = Some(format!("{prefix}{}", &make_uid(n, n)[..5]));
+        }
+        self.prepare_new_pod(&mut pod, "kubectl-create");
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        if dry_run {
+            return Ok(Entry { json: serde_json::to_vec(&pod).unwrap_or_default().into(), obj: Arc::new(pod) });
+        }
+        self.store.create(pod).map_err(|_| ApiError::already_exists("pods", &name))
+    }
+
+    /// Fills what the apiserver fills on create: uid, timestamps, generation, defaults, QoS.
+    pub fn prepare_new_pod(&self, pod: &mut Pod, manager: &str) {
+        let n = self.uid.fetch_add(1, Ordering::Relaxed);
+        pod.metadata.uid.get_or_insert_with(|| make_uid(n, n ^ 0x5151));
+        pod.metadata.creation_timestamp.get_or_insert_with(podutil::now);
+        pod.metadata.generation = self.tracks_generation().then_some(1);
+        pod.metadata.resource_version = None;
+        let minor = self.minor;
+        if let Some(spec) = pod.spec.as_mut() {
+            let sidecars = spec.init_containers.iter_mut().flatten().filter(|c| c.restart_policy.as_deref() == Some("Always"));
+            for c in spec.containers.iter_mut().chain(sidecars) {
+                podutil::default_requests(&mut c.resources);
+                let has_resources = c.resources.as_ref().is_some_and(|r| r.requests.is_some() || r.limits.is_some());
+                if minor <= 32 && c.resize_policy.is_none() && has_resources {
+                    c.resize_policy = Some(
+                        ["cpu", "memory"]
+                            .iter()
+                            .map(|r| ContainerResizePolicy { resource_name: (*r).into(), restart_policy: "NotRequired".into() })
+                            .collect(),
+                    );
+                }
+                c.image_pull_policy.get_or_insert_with(|| "IfNotPresent".into());
+                c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+                c.termination_message_policy.get_or_insert_with(|| "File".into());
+            }
+            spec.restart_policy.get_or_insert_with(|| "Always".into());
+            spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+            spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
+            spec.termination_grace_period_seconds.get_or_insert(30);
+        }
+        let qos = validation::pod_qos(&podutil::all_container_resources(pod));
+        let status = pod.status.get_or_insert_with(PodStatus::default);
+        status.phase.get_or_insert_with(|| "Pending".into());
+        status.qos_class = Some(qos.as_str().to_string());
+        if pod.metadata.managed_fields.is_none() {
+            let names: serde_json::Map<String, Value> = pod
+                .spec
+                .iter()
+                .flat_map(|s| s.containers.iter())
+                .map(|c| {
+                    (
+                        format!("k:{{\"name\":\"{}\"}}", c.name),
+                        json!({".": {}, "f:image": {}, "f:name": {}, "f:resources": {".": {}, "f:limits": {}, "f:requests": {}}}),
+                    )
+                })
+                .collect();
+            set_managed(pod, managed_entry(manager, None, json!({"f:spec": {"f:containers": names, "f:restartPolicy": {}}})));
+        }
+    }
+
+    /// Deletes a pod; returns its last state.
+    pub fn delete_pod(&self, namespace: &str, name: &str) -> Result<Entry<Pod>, ApiError> {
+        self.store.delete::<Pod>(namespace, name).ok_or_else(|| ApiError::not_found("pods", name))
+    }
+
+    /// PATCH or PUT on a pod, its `/resize` or its `/status`. Returns the stored (or, with
+    /// `dry_run`, the would-be) pod.
+    pub fn write_pod(
+        &self,
+        namespace: &str,
+        name: &str,
+        target: Target,
+        body: Body<'_>,
+        dry_run: bool,
+        manager: &str,
+    ) -> Result<Entry<Pod>, ApiError> {
+        if target == Target::Resize && !self.rules().uses_subresource() {
+            return Err(ApiError::no_route());
+        }
+        for _attempt in 0..16 {
+            let current = self.store.get::<Pod>(namespace, name).ok_or_else(|| ApiError::not_found("pods", name))?;
+            let old = current.obj.clone();
+            let new = self.compute(&old, name, target, body, manager)?;
+            if dry_run {
+                return Ok(Entry { json: serde_json::to_vec(&new).unwrap_or_default().into(), obj: Arc::new(new) });
+            }
+            let old_rv = old.metadata.resource_version.clone();
+            let stored = self.store.update::<Pod, ApiError>(namespace, name, |now| {
+                if now.metadata.resource_version != old_rv {
+                    return Err(ApiError::conflict("pods", name));
+                }
+                Ok(Some(new))
+            });
+            match stored {
+                Ok(Some(entry)) => return Ok(entry),
+                Ok(None) => return Err(ApiError::not_found("pods", name)),
+                Err(_) => continue, // changed underneath: retry against the newer object
+            }
+        }
+        Err(ApiError::conflict("pods", name))
+    }
+
+    fn compute(&self, old: &Pod, name: &str, target: Target, body: Body<'_>, manager: &str) -> Result<Pod, ApiError> {
+        let old_value = serde_json::to_value(old).map_err(|e| ApiError::internal(&e.to_string()))?;
+        let (mut value, patch_doc) = match body {
+            Body::Patch(kind, bytes) => {
+                let doc = if kind == PatchKind::Json { None } else { serde_json::from_slice::<Value>(bytes).ok() };
+                (patch::apply(kind, &old_value, bytes)?, doc)
+            }
+            Body::Put(bytes) => (serde_json::from_slice::<Value>(bytes).map_err(bad_object)?, None),
+        };
+        if let Err(text) = patch::canonicalize_pod(&mut value) {
+            return Err(match (body, patch_doc) {
+                (Body::Patch(..), Some(doc)) => {
+                    ApiError::invalid_patch(&FieldError::invalid("patch", patch::go_format(&doc), validation::QUANTITY_REGEX_MESSAGE))
+                }
+                _ => ApiError::bad_request(format!(
+                    "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' ({text})"
+                )),
+            });
+        }
+        let requested_rv = value.pointer("/metadata/resourceVersion").and_then(Value::as_str).map(str::to_string);
+        if let Some(rv) = requested_rv
+            && Some(&rv) != old.metadata.resource_version.as_ref()
+        {
+            return Err(ApiError::conflict("pods", name));
+        }
+        let req: Pod = serde_json::from_value(value).map_err(bad_object)?;
+        if req.metadata.name.as_deref().is_some_and(|n| n != name) {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                req.metadata.name.as_deref().unwrap_or("")
+            )));
+        }
+        match target {
+            Target::Status => {
+                let mut new = old.clone();
+                new.status = req.status;
+                if let Some(st) = new.status.as_mut()
+                    && st.observed_generation.is_none()
+                {
+                    st.observed_generation = old.status.as_ref().and_then(|s| s.observed_generation);
+                }
+                Ok(new)
+            }
+            Target::Resize => self.resize(old, req, name, manager),
+            Target::Pod => self.update(old, req, name),
+        }
+    }
+
+    fn resize(&self, old: &Pod, req: Pod, name: &str, manager: &str) -> Result<Pod, ApiError> {
+        let mut new = old.clone();
+        let (Some(new_spec), Some(req_spec)) = (new.spec.as_mut(), req.spec.as_ref()) else {
+            return Err(ApiError::bad_request("spec is required"));
+        };
+        let mut errors = Vec::new();
+        let same_names = new_spec.containers.len() == req_spec.containers.len()
+            && new_spec.containers.iter().zip(&req_spec.containers).all(|(a, b)| a.name == b.name);
+        let req_init = req_spec.init_containers.clone().unwrap_or_default();
+        let same_init = new_spec.init_containers.as_ref().map_or(0, Vec::len) == req_init.len();
+        if same_names && same_init {
+            for (c, r) in new_spec.containers.iter_mut().zip(&req_spec.containers) {
+                c.resources = r.resources.clone();
+                c.resize_policy = r.resize_policy.clone();
+                podutil::default_requests(&mut c.resources);
+            }
+            for (c, r) in new_spec.init_containers.iter_mut().flatten().zip(&req_init) {
+                c.resources = r.resources.clone();
+                c.resize_policy = r.resize_policy.clone();
+                podutil::default_requests(&mut c.resources);
+            }
+        } else {
+            for (i, c) in req_spec.containers.iter().enumerate() {
+                if c.image.as_deref().unwrap_or("").is_empty() {
+                    errors.push(FieldError::required(format!("spec.containers[{i}].image")));
+                }
+            }
+            new_spec.containers = req_spec.containers.clone();
+            new_spec.init_containers = req_spec.init_containers.clone();
+        }
+        let old_c = podutil::all_container_resources(old);
+        let new_c = podutil::all_container_resources(&new);
+        errors.extend(validation::validate_resize(self.rules(), &old_c, &new_c));
+        if errors.is_empty() && self.minor >= 32 && lacks_resize_support(old) {
+            errors.push(validation::node_without_resize_support());
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::invalid("Pod", name, &errors));
+        }
+        let changed = old.spec != new.spec;
+        if changed && self.minor >= 36 {
+            self.admit(&new, name)?;
+        }
+        if changed {
+            self.mark_changed(&mut new);
+            set_managed(
+                &mut new,
+                managed_entry(manager, Some("resize"), json!({"f:spec": {"f:containers": {}}})),
+            );
+        }
+        Ok(new)
+    }
+
+    fn admit(&self, pod: &Pod, name: &str) -> Result<(), ApiError> {
+        let Some(node_name) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+            return Ok(());
+        };
+        let Some(node) = self.store.get::<Node>("", &node_name) else {
+            return Ok(());
+        };
+        match node_capacity_message(podutil::pod_requests(pod), podutil::node_allocatable(&node.obj)) {
+            Some(detail) => Err(ApiError::admission("pods", name, &detail, "NodeCapacity")),
+            None => Ok(()),
+        }
+    }
+
+    /// Records an accepted spec change: generation (1.33+) or `status.resize: Proposed` (≤1.32).
+    fn mark_changed(&self, pod: &mut Pod) {
+        if self.tracks_generation() {
+            pod.metadata.generation = Some(pod.metadata.generation.unwrap_or(1) + 1);
+        } else if let Some(st) = pod.status.as_mut() {
+            st.resize = Some("Proposed".into());
+        }
+    }
+
+    fn update(&self, old: &Pod, req: Pod, name: &str) -> Result<Pod, ApiError> {
+        let legacy = !self.rules().uses_subresource();
+        let (Some(old_spec), Some(req_spec)) = (old.spec.as_ref(), req.spec.as_ref()) else {
+            return Err(ApiError::bad_request("spec is required"));
+        };
+        // Reset the fields a pod update may change, then anything left is a forbidden change.
+        let mut probe = req_spec.clone();
+        let same_shape = probe.containers.len() == old_spec.containers.len()
+            && probe.init_containers.as_ref().map_or(0, Vec::len) == old_spec.init_containers.as_ref().map_or(0, Vec::len);
+        if same_shape {
+            for (p, o) in probe.containers.iter_mut().zip(&old_spec.containers) {
+                p.image = o.image.clone();
+                if legacy {
+                    p.resources = o.resources.clone();
+                }
+            }
+            for (p, o) in probe.init_containers.iter_mut().flatten().zip(old_spec.init_containers.iter().flatten()) {
+                p.image = o.image.clone();
+            }
+            probe.active_deadline_seconds = old_spec.active_deadline_seconds;
+            probe.tolerations = old_spec.tolerations.clone();
+            probe.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
+        }
+        if !same_shape || probe != *old_spec {
+            let detail = format!("{}\n{}", FORBIDDEN_UPDATE, super::diff::spec_diff(old_spec, req_spec));
+            return Err(ApiError::invalid("Pod", name, &[FieldError::forbidden("spec", detail)]));
+        }
+        let mut new = old.clone();
+        new.metadata.labels = req.metadata.labels.clone();
+        new.metadata.annotations = req.metadata.annotations.clone();
+        let mut spec = req_spec.clone();
+        for c in spec.containers.iter_mut() {
+            podutil::default_requests(&mut c.resources);
+        }
+        new.spec = Some(spec);
+        if legacy {
+            let old_c = podutil::all_container_resources(old);
+            let new_c = podutil::all_container_resources(&new);
+            let mut errors: Vec<FieldError> = new_c
+                .iter()
+                .filter(|c| !c.init)
+                .enumerate()
+                .flat_map(|(i, c)| validation::validate_container_resources(i, c))
+                .collect();
+            errors.extend(validation::legacy_qos_error(&old_c, &new_c));
+            if !errors.is_empty() {
+                return Err(ApiError::invalid("Pod", name, &errors));
+            }
+            let resources_changed = old_c.iter().zip(&new_c).any(|(a, b)| a.requests != b.requests || a.limits != b.limits);
+            if resources_changed {
+                self.mark_changed(&mut new);
+            }
+        } else if new.spec != old.spec && self.tracks_generation() {
+            new.metadata.generation = Some(new.metadata.generation.unwrap_or(1) + 1);
+        }
+        Ok(new)
+    }
+
+    /// QoS class of a pod as stored.
+    pub fn qos(pod: &Pod) -> QosClass {
+        validation::pod_qos(&podutil::all_container_resources(pod))
+    }
+}
+
+/// The text of the forbidden-update error before its diff.
+pub const FORBIDDEN_UPDATE: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// A running container without reported resources means the node's kubelet cannot resize.
+fn lacks_resize_support(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.state.as_ref().and_then(|s| s.running.as_ref()).is_some() && c.resources.is_none()))
+}

@@ -1,0 +1,165 @@
+//! Fault injection (dropped watches, 410 on the next watch, 429/500 bursts, latency) and the
+//! request log, both usable in-process and through `/_sim/...`.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// Error status a fault can answer with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultCode {
+    /// 429 TooManyRequests
+    TooManyRequests,
+    /// 500 InternalError
+    Internal,
+}
+
+#[derive(Debug, Default)]
+struct ErrorFault {
+    code: Option<FaultCode>,
+    remaining: Option<u32>,
+    until: Option<Instant>,
+}
+
+/// Switchable faults shared by every request handler.
+#[derive(Debug)]
+pub struct Faults {
+    drop_tx: watch::Sender<u64>,
+    expire_next_watch: AtomicBool,
+    latency_ms: AtomicU64,
+    errors: Mutex<ErrorFault>,
+    injected: AtomicU32,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            drop_tx: watch::channel(0).0,
+            expire_next_watch: AtomicBool::new(false),
+            latency_ms: AtomicU64::new(0),
+            errors: Mutex::new(ErrorFault::default()),
+            injected: AtomicU32::new(0),
+        }
+    }
+}
+
+impl Faults {
+    /// Closes every open watch connection now.
+    pub fn drop_watches(&self) {
+        self.drop_tx.send_modify(|n| *n += 1);
+    }
+
+    /// A receiver that changes whenever watches must be dropped.
+    pub fn drop_signal(&self) -> watch::Receiver<u64> {
+        self.drop_tx.subscribe()
+    }
+
+    /// The next watch request gets a 410 Expired ERROR event.
+    pub fn expire_next_watch(&self) {
+        self.expire_next_watch.store(true, Ordering::SeqCst);
+    }
+
+    /// Takes the pending "expire next watch" flag.
+    pub fn take_expire(&self) -> bool {
+        self.expire_next_watch.swap(false, Ordering::SeqCst)
+    }
+
+    /// Answers the next `count` API requests with `code`.
+    pub fn fail_next(&self, code: FaultCode, count: u32) {
+        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) =
+            ErrorFault { code: Some(code), remaining: Some(count), until: None };
+    }
+
+    /// Answers every API request with `code` for `duration`.
+    pub fn fail_for(&self, code: FaultCode, duration: Duration) {
+        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) =
+            ErrorFault { code: Some(code), remaining: None, until: Some(Instant::now() + duration) };
+    }
+
+    /// Adds `latency` before every API answer (zero to turn off).
+    pub fn set_latency(&self, latency: Duration) {
+        self.latency_ms.store(u64::try_from(latency.as_millis()).unwrap_or(u64::MAX), Ordering::SeqCst);
+    }
+
+    /// Current added latency.
+    pub fn latency(&self) -> Duration {
+        Duration::from_millis(self.latency_ms.load(Ordering::SeqCst))
+    }
+
+    /// Clears every fault.
+    pub fn clear(&self) {
+        self.set_latency(Duration::ZERO);
+        self.expire_next_watch.store(false, Ordering::SeqCst);
+        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) = ErrorFault::default();
+    }
+
+    /// Number of requests answered by an injected error so far.
+    pub fn injected_count(&self) -> u32 {
+        self.injected.load(Ordering::SeqCst)
+    }
+
+    /// Whether this request must fail, and how.
+    pub fn take_error(&self) -> Option<FaultCode> {
+        let mut f = self.errors.lock().unwrap_or_else(PoisonError::into_inner);
+        let code = f.code?;
+        if let Some(until) = f.until
+            && Instant::now() >= until
+        {
+            *f = ErrorFault::default();
+            return None;
+        }
+        if let Some(left) = f.remaining {
+            if left == 0 {
+                *f = ErrorFault::default();
+                return None;
+            }
+            f.remaining = Some(left - 1);
+        }
+        self.injected.fetch_add(1, Ordering::SeqCst);
+        Some(code)
+    }
+}
+
+/// One served request.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LoggedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// `admin`, `viewer` or `anonymous`.
+    pub identity: String,
+    /// Response status code.
+    pub status: u16,
+}
+
+/// Bounded log of served requests.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    entries: Mutex<VecDeque<LoggedRequest>>,
+}
+
+const LOG_CAP: usize = 100_000;
+
+impl RequestLog {
+    /// Appends one request.
+    pub fn push(&self, entry: LoggedRequest) {
+        let mut e = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if e.len() >= LOG_CAP {
+            e.pop_front();
+        }
+        e.push_back(entry);
+    }
+
+    /// All logged requests, oldest first.
+    pub fn snapshot(&self) -> Vec<LoggedRequest> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+    }
+
+    /// Forgets all entries.
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+}

@@ -1,0 +1,573 @@
+//! A simulated kubelet for every node: starts bound pods, and acts on accepted resizes after a
+//! delay — Done, Deferred (retried when room frees), Infeasible, or Error (memory limit below
+//! usage, 1.34+) — writing status in the shape of the server's version mode. Also a tiny
+//! scheduler for pods created without a node, and the usage model behind PodMetrics.
+
+use super::podutil::{self, spec_of};
+use super::store::{EventType, Kind, Store};
+use crate::model::quantity::{Quantity, cpu_canonical, memory_canonical};
+use crate::model::resources::{CpuMem, ResourceSpec};
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStatus, Node, Pod, PodCondition,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KQuantity;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+/// Node label marking a node whose kubelet does not report container resources.
+pub const NO_RESIZE_LABEL: &str = "sim.podsize.dev/no-resize-support";
+/// Pod annotation: never start this pod (shows the not-started state).
+pub const NO_START_ANNOTATION: &str = "sim.podsize.dev/no-start";
+/// Pod annotation: simulated memory usage per container (a quantity).
+pub const MEMORY_USAGE_ANNOTATION: &str = "sim.podsize.dev/memory-usage";
+
+type Key = (String, String);
+type Resources = BTreeMap<String, ResourceSpec>;
+
+#[derive(Clone, Debug)]
+struct Alloc {
+    node: String,
+    allocated: Resources,
+    actual: Resources,
+    /// Resize attempt failed with an actuation error for this desired state.
+    failed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Job {
+    Process,
+    Actuate,
+}
+
+/// The simulated kubelets of all nodes.
+pub struct Kubelet {
+    store: Arc<Store>,
+    minor: u32,
+    delay: Duration,
+    allocs: HashMap<Key, Alloc>,
+    queue: HashMap<Key, (Instant, Job)>,
+    deferred: HashSet<Key>,
+}
+
+fn desired(pod: &Pod) -> Resources {
+    podutil::running_containers(pod).into_iter().map(|c| (c.name.clone(), spec_of(c.resources.as_ref()))).collect()
+}
+
+fn total_requests(res: &Resources) -> CpuMem {
+    let mut t = CpuMem { cpu_millis: Some(0), memory_bytes: Some(0) };
+    for r in res.values().map(ResourceSpec::effective_requests) {
+        t.cpu_millis = t.cpu_millis.map(|v| v + r.cpu_millis.unwrap_or(0));
+        t.memory_bytes = t.memory_bytes.map(|v| v + r.memory_bytes.unwrap_or(0));
+    }
+    t
+}
+
+fn node_of(pod: &Pod) -> Option<String> {
+    pod.spec.as_ref()?.node_name.clone().filter(|n| !n.is_empty())
+}
+
+fn started(pod: &Pod) -> bool {
+    pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).is_some_and(|c| !c.is_empty())
+}
+
+fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
+    pod.metadata.annotations.as_ref()?.get(key).map(String::as_str)
+}
+
+/// Allocation as reported in a started pod's status (falls back to the spec).
+fn alloc_from_status(pod: &Pod, node: String) -> Alloc {
+    let spec = desired(pod);
+    let statuses: HashMap<&str, &ContainerStatus> = pod
+        .status
+        .iter()
+        .flat_map(|s| s.container_statuses.iter().flatten().chain(s.init_container_statuses.iter().flatten()))
+        .map(|c| (c.name.as_str(), c))
+        .collect();
+    let mut allocated = Resources::new();
+    let mut actual = Resources::new();
+    for (name, want) in &spec {
+        let st = statuses.get(name.as_str());
+        let act = st.and_then(|s| s.resources.as_ref()).map(|r| spec_of(Some(r))).unwrap_or(*want);
+        let alloc_req = st.and_then(|s| s.allocated_resources.as_ref()).map(|m| {
+            spec_of(Some(&k8s_openapi::api::core::v1::ResourceRequirements { requests: Some(m.clone()), ..Default::default() }))
+                .requests
+        });
+        let is_pending = pod.status.as_ref().is_some_and(|s| s.resize.is_some());
+        let alloc = match alloc_req {
+            Some(req) => ResourceSpec { requests: req, limits: act.limits },
+            None if is_pending => act,
+            None => *want,
+        };
+        allocated.insert(name.clone(), alloc);
+        actual.insert(name.clone(), act);
+    }
+    Alloc { node, allocated, actual, failed: false }
+}
+
+impl Kubelet {
+    /// Kubelets over `store` for server `1.minor`, acting `delay` after each change.
+    pub fn new(store: Arc<Store>, minor: u32, delay: Duration) -> Self {
+        Self { store, minor, delay, allocs: HashMap::new(), queue: HashMap::new(), deferred: HashSet::new() }
+    }
+
+    /// Runs until the store is dropped.
+    pub async fn run(mut self) {
+        let Ok(mut sub) = self.store.subscribe(None) else {
+            return;
+        };
+        self.resync(false);
+        let tick = (self.delay / 4).clamp(Duration::from_millis(2), Duration::from_millis(50));
+        let mut ticker = tokio::time::interval(tick);
+        let mut retry = tokio::time::interval(Duration::from_secs(5).max(self.delay * 4));
+        loop {
+            tokio::select! {
+                ev = sub.rx.recv() => match ev {
+                    Ok(ev) if ev.kind == Kind::Pod => {
+                        let key = (ev.namespace.clone(), ev.name.clone());
+                        match (ev.etype, &ev.pod) {
+                            (EventType::Deleted, _) => self.forget(&key),
+                            (_, Some(pod)) => self.observe(key, pod),
+                            _ => {}
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => self.resync(true),
+                    Err(RecvError::Closed) => return,
+                },
+                _ = ticker.tick() => self.run_due(),
+                _ = retry.tick() => {
+                    let keys: Vec<Key> = self.deferred.iter().cloned().collect();
+                    for k in keys { self.schedule(k, Job::Process, Duration::ZERO); }
+                }
+            }
+        }
+    }
+
+    fn resync(&mut self, act: bool) {
+        for pod in self.store.all::<Pod>(None) {
+            let key = podutil::key(&pod);
+            if act {
+                self.observe(key, &pod);
+            } else if let Some(node) = node_of(&pod).filter(|_| started(&pod)) {
+                self.allocs.insert(key, alloc_from_status(&pod, node));
+            }
+        }
+    }
+
+    fn schedule(&mut self, key: Key, job: Job, after: Duration) {
+        let due = Instant::now() + after;
+        match self.queue.get(&key) {
+            Some((_, Job::Actuate)) if job == Job::Process => {}
+            Some((at, j)) if *j == job && *at <= due => {}
+            _ => {
+                self.queue.insert(key, (due, job));
+            }
+        }
+    }
+
+    fn forget(&mut self, key: &Key) {
+        self.queue.remove(key);
+        self.deferred.remove(key);
+        if let Some(alloc) = self.allocs.remove(key) {
+            self.wake_node(&alloc.node);
+        }
+    }
+
+    fn wake_node(&mut self, node: &str) {
+        let keys: Vec<Key> =
+            self.deferred.iter().filter(|k| self.allocs.get(*k).is_some_and(|a| a.node == node)).cloned().collect();
+        for k in keys {
+            self.schedule(k, Job::Process, Duration::ZERO);
+        }
+    }
+
+    fn observe(&mut self, key: Key, pod: &Pod) {
+        if pod.metadata.deletion_timestamp.is_some() {
+            return;
+        }
+        let Some(node) = node_of(pod) else {
+            if self.store.count::<Node>() > 0 {
+                self.schedule(key, Job::Process, Duration::ZERO);
+            }
+            return;
+        };
+        if !started(pod) {
+            if annotation(pod, NO_START_ANNOTATION).is_none() {
+                self.schedule(key, Job::Process, self.delay);
+            }
+            return;
+        }
+        let alloc = self.allocs.entry(key.clone()).or_insert_with(|| alloc_from_status(pod, node));
+        if desired(pod) != alloc.allocated {
+            self.schedule(key, Job::Process, self.delay);
+        }
+    }
+
+    fn run_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<(Key, Job)> =
+            self.queue.iter().filter(|(_, (at, _))| *at <= now).map(|(k, (_, j))| (k.clone(), *j)).collect();
+        for (key, job) in due {
+            self.queue.remove(&key);
+            let Some(entry) = self.store.get::<Pod>(&key.0, &key.1) else {
+                continue;
+            };
+            let pod = entry.obj;
+            match job {
+                Job::Process if node_of(&pod).is_none() => self.bind(&key),
+                Job::Process if !started(&pod) => self.start(&key, &pod),
+                Job::Process => self.resize(&key, &pod),
+                Job::Actuate => self.actuate(&key),
+            }
+        }
+    }
+
+    fn node_used(&self, node: &str, except: &Key) -> CpuMem {
+        let mut used = CpuMem { cpu_millis: Some(0), memory_bytes: Some(0) };
+        for (k, a) in &self.allocs {
+            if a.node == node && k != except {
+                let t = total_requests(&a.allocated);
+                used.cpu_millis = used.cpu_millis.map(|u| u + t.cpu_millis.unwrap_or(0));
+                used.memory_bytes = used.memory_bytes.map(|u| u + t.memory_bytes.unwrap_or(0));
+            }
+        }
+        used
+    }
+
+    fn bind(&mut self, key: &Key) {
+        let nodes = self.store.all::<Node>(None);
+        let best = nodes
+            .iter()
+            .filter_map(|n| n.metadata.name.clone().map(|name| (name, podutil::node_allocatable(n))))
+            .max_by_key(|(name, alloc)| alloc.cpu_millis.unwrap_or(0) - self.node_used(name, key).cpu_millis.unwrap_or(0));
+        let Some((node, _)) = best else {
+            return;
+        };
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let mut p = (**p).clone();
+            if let Some(spec) = p.spec.as_mut() {
+                spec.node_name = Some(node.clone());
+            }
+            Ok(Some(p))
+        });
+    }
+
+    fn start(&mut self, key: &Key, pod: &Pod) {
+        let Some(node) = node_of(pod) else {
+            return;
+        };
+        let supports = self.node_supports_resize(&node);
+        let want = desired(pod);
+        let (minor, now) = (self.minor, podutil::now());
+        let generation = pod.metadata.generation;
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let mut p = (**p).clone();
+            let images: HashMap<String, String> = p
+                .spec
+                .iter()
+                .flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()))
+                .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
+                .collect();
+            let st = p.status.get_or_insert_with(Default::default);
+            st.phase = Some("Running".into());
+            st.host_ip = Some("10.0.0.1".into());
+            st.pod_ip = Some(format!("10.244.{}.{}", key.1.len() % 250, key.0.len() * 7 % 250));
+            st.start_time = Some(now.clone());
+            if minor >= 34 {
+                st.observed_generation = generation;
+            }
+            let mut conds = Vec::new();
+            for t in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"] {
+                conds.push(condition(t, None, None, now.clone(), if minor >= 34 { generation } else { None }));
+            }
+            st.conditions = Some(conds);
+            let sidecars: HashSet<String> = p
+                .spec
+                .iter()
+                .flat_map(|s| s.init_containers.iter().flatten())
+                .map(|c| c.name.clone())
+                .collect();
+            let mut regular = Vec::new();
+            let mut init = Vec::new();
+            for (name, spec) in &want {
+                let image = images.get(name).cloned().unwrap_or_default();
+                let cs = container_status(name, &image, spec, spec, supports, minor, 0, None, &now);
+                if sidecars.contains(name) { init.push(cs) } else { regular.push(cs) }
+            }
+            st.container_statuses = Some(regular);
+            if !init.is_empty() {
+                st.init_container_statuses = Some(init);
+            }
+            Ok(Some(p))
+        });
+        self.allocs.insert(key.clone(), Alloc { node, allocated: want.clone(), actual: want, failed: false });
+    }
+
+    fn node_supports_resize(&self, node: &str) -> bool {
+        self.store
+            .get::<Node>("", node)
+            .is_none_or(|n| n.obj.metadata.labels.as_ref().is_none_or(|l| !l.contains_key(NO_RESIZE_LABEL)))
+    }
+
+    fn resize(&mut self, key: &Key, pod: &Pod) {
+        let Some(alloc) = self.allocs.get(key).cloned() else {
+            self.allocs.insert(key.clone(), alloc_from_status(pod, node_of(pod).unwrap_or_default()));
+            return self.schedule(key.clone(), Job::Process, Duration::ZERO);
+        };
+        let want = desired(pod);
+        if want == alloc.allocated {
+            return;
+        }
+        let capacity = self
+            .store
+            .get::<Node>("", &alloc.node)
+            .map(|n| podutil::node_allocatable(&n.obj))
+            .unwrap_or(CpuMem { cpu_millis: Some(i64::MAX / 4), memory_bytes: Some(i64::MAX / 4) });
+        let need = total_requests(&want);
+        let used = self.node_used(&alloc.node, key);
+        let pairs = [("cpu", need.cpu_millis, used.cpu_millis, capacity.cpu_millis), ("memory", need.memory_bytes, used.memory_bytes, capacity.memory_bytes)];
+        for (res, n, u, c) in pairs {
+            let (n, u, c) = (n.unwrap_or(0), u.unwrap_or(0), c.unwrap_or(i64::MAX));
+            if n > c {
+                self.deferred.remove(key);
+                let msg = format!("Node didn't have enough capacity: {res}, requested: {n}, capacity: {c}");
+                return self.write_pending(key, "Infeasible", &msg);
+            }
+            if n + u > c {
+                self.deferred.insert(key.clone());
+                let msg = format!("Node didn't have enough resource: {res}, requested: {n}, used: {u}, capacity: {c}");
+                return self.write_pending(key, "Deferred", &msg);
+            }
+        }
+        self.deferred.remove(key);
+        let shrank = need.cpu_millis < total_requests(&alloc.allocated).cpu_millis
+            || need.memory_bytes < total_requests(&alloc.allocated).memory_bytes;
+        let usage = memory_usage(pod);
+        let below_usage = want.iter().find_map(|(name, spec)| {
+            let new_limit = spec.limits.memory_bytes?;
+            let old_limit = alloc.actual.get(name).and_then(|a| a.limits.memory_bytes);
+            let used = usage.get(name).copied().unwrap_or(0);
+            (self.minor >= 34 && old_limit.is_none_or(|o| new_limit < o) && new_limit < used).then_some(new_limit)
+        });
+        if let Some(a) = self.allocs.get_mut(key) {
+            a.allocated = want.clone();
+            a.failed = below_usage.is_some();
+        }
+        let (minor, now, generation) = (self.minor, podutil::now(), pod.metadata.generation);
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let mut p = (**p).clone();
+            let st = p.status.get_or_insert_with(Default::default);
+            if minor != 32 {
+                for cs in st.container_statuses.iter_mut().flatten().chain(st.init_container_statuses.iter_mut().flatten()) {
+                    if let Some(spec) = want.get(&cs.name) {
+                        cs.allocated_resources = podutil::requirements(spec).requests;
+                    }
+                }
+            }
+            if minor >= 33 {
+                let mut conds = st.conditions.take().unwrap_or_default();
+                conds.retain(|c| c.type_ != "PodResizePending" && c.type_ != "PodResizeInProgress");
+                let og = if minor >= 34 { generation } else { None };
+                match below_usage {
+                    Some(limit) => conds.push(condition("PodResizeInProgress", Some("Error"), Some(format!("memory limit ({limit}) below current usage")), now.clone(), og)),
+                    None => conds.push(condition("PodResizeInProgress", None, None, now.clone(), og)),
+                }
+                st.conditions = Some(conds);
+                if minor >= 34 {
+                    st.observed_generation = generation;
+                }
+            } else {
+                st.resize = Some("InProgress".into());
+            }
+            Ok(Some(p))
+        });
+        if below_usage.is_none() {
+            self.schedule(key.clone(), Job::Actuate, (self.delay / 2).max(Duration::from_millis(1)));
+        }
+        if shrank {
+            self.wake_node(&alloc.node);
+        }
+    }
+
+    fn write_pending(&mut self, key: &Key, reason: &str, message: &str) {
+        let (minor, now) = (self.minor, podutil::now());
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let generation = p.metadata.generation;
+            let mut p = (**p).clone();
+            let st = p.status.get_or_insert_with(Default::default);
+            if minor >= 33 {
+                let mut conds = st.conditions.clone().unwrap_or_default();
+                let same = conds.iter().any(|c| c.type_ == "PodResizePending" && c.reason.as_deref() == Some(reason) && c.message.as_deref() == Some(message) && (minor < 34 || c.observed_generation == generation));
+                if same {
+                    return Ok(None);
+                }
+                conds.retain(|c| c.type_ != "PodResizePending");
+                conds.push(condition("PodResizePending", Some(reason), Some(message.to_string()), now.clone(), if minor >= 34 { generation } else { None }));
+                st.conditions = Some(conds);
+                if minor >= 34 {
+                    st.observed_generation = generation;
+                }
+            } else {
+                if st.resize.as_deref() == Some(reason) {
+                    return Ok(None);
+                }
+                st.resize = Some(reason.to_string());
+            }
+            Ok(Some(p))
+        });
+    }
+
+    fn actuate(&mut self, key: &Key) {
+        let Some(alloc) = self.allocs.get(key).cloned() else {
+            return;
+        };
+        let supports = self.node_supports_resize(&alloc.node);
+        let (minor, now) = (self.minor, podutil::now());
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let mut p = (**p).clone();
+            let policies: HashMap<String, HashMap<String, String>> = p
+                .spec
+                .iter()
+                .flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()))
+                .map(|c| (c.name.clone(), c.resize_policy.iter().flatten().map(|r| (r.resource_name.clone(), r.restart_policy.clone())).collect()))
+                .collect();
+            let generation = p.metadata.generation;
+            let st = p.status.get_or_insert_with(Default::default);
+            for cs in st.container_statuses.iter_mut().flatten().chain(st.init_container_statuses.iter_mut().flatten()) {
+                let (Some(new), Some(old)) = (alloc.allocated.get(&cs.name), alloc.actual.get(&cs.name)) else {
+                    continue;
+                };
+                let pol = policies.get(&cs.name);
+                let restart = |r: &str| pol.and_then(|m| m.get(r)).map(String::as_str) == Some("RestartContainer");
+                let cpu_changed = new.requests.cpu_millis != old.requests.cpu_millis || new.limits.cpu_millis != old.limits.cpu_millis;
+                let mem_changed = new.requests.memory_bytes != old.requests.memory_bytes || new.limits.memory_bytes != old.limits.memory_bytes;
+                if (cpu_changed && restart("cpu")) || (mem_changed && restart("memory")) {
+                    let started_at = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
+                    cs.restart_count += 1;
+                    cs.last_state = Some(ContainerState {
+                        terminated: Some(ContainerStateTerminated {
+                            exit_code: 0,
+                            reason: Some("Completed".into()),
+                            started_at,
+                            finished_at: Some(now.clone()),
+                            container_id: cs.container_id.clone(),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    });
+                    cs.state = Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(now.clone()) }), ..Default::default() });
+                }
+                if supports {
+                    cs.resources = Some(podutil::requirements(new));
+                }
+            }
+            if minor >= 33 {
+                if let Some(conds) = st.conditions.as_mut() {
+                    conds.retain(|c| c.type_ != "PodResizeInProgress");
+                }
+                if minor >= 34 {
+                    st.observed_generation = generation;
+                }
+            } else {
+                st.resize = None;
+            }
+            Ok(Some(p))
+        });
+        if let Some(a) = self.allocs.get_mut(key) {
+            a.actual = alloc.allocated;
+        }
+    }
+}
+
+fn condition(t: &str, reason: Option<&str>, message: Option<String>, now: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time, generation: Option<i64>) -> PodCondition {
+    PodCondition {
+        type_: t.to_string(),
+        status: "True".into(),
+        reason: reason.map(str::to_string),
+        message,
+        last_transition_time: Some(now),
+        last_probe_time: None,
+        observed_generation: generation,
+    }
+}
+
+/// A running container's status with allocated and actual resources for the version mode.
+#[allow(clippy::too_many_arguments)]
+pub fn container_status(
+    name: &str,
+    image: &str,
+    allocated: &ResourceSpec,
+    actual: &ResourceSpec,
+    supports_resize: bool,
+    minor: u32,
+    restarts: i32,
+    last: Option<ContainerState>,
+    started: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> ContainerStatus {
+    let digest: String = format!("{:064x}", name.len() as u128 * 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834);
+    ContainerStatus {
+        name: name.to_string(),
+        image: image.to_string(),
+        image_id: format!("{}@sha256:{}", image.split(':').next().unwrap_or(image), &digest[..64]),
+        container_id: Some(format!("containerd://{}", &digest[..64])),
+        ready: true,
+        started: Some(true),
+        restart_count: restarts,
+        state: Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(started.clone()) }), ..Default::default() }),
+        last_state: Some(last.unwrap_or_default()),
+        allocated_resources: if minor == 32 { None } else { podutil::requirements(allocated).requests },
+        resources: supports_resize.then(|| podutil::requirements(actual)),
+        ..Default::default()
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// Simulated usage (cpu millis, memory bytes) of each running container of a pod.
+pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
+    let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION).and_then(|t| Quantity::parse(t).ok()).map(|q| q.units());
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let wobble = (podutil::now().0.as_second() / 15) as u64;
+    podutil::running_containers(pod)
+        .into_iter()
+        .map(|c| {
+            let spec = spec_of(c.resources.as_ref()).effective_requests();
+            let h = hash(&format!("{uid}/{}", c.name));
+            let frac = 20 + (h % 70) as i64 + ((h ^ wobble.wrapping_mul(2_654_435_761)) % 7) as i64;
+            let cpu = spec.cpu_millis.map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1));
+            let mem = override_mem.unwrap_or_else(|| {
+                spec.memory_bytes.map_or((20 + (h % 180) as i64) << 20, |r| r * (40 + (h % 50) as i64) / 100)
+            });
+            (c.name.clone(), cpu, mem)
+        })
+        .collect()
+}
+
+fn memory_usage(pod: &Pod) -> HashMap<String, i64> {
+    usage(pod).into_iter().map(|(n, _, m)| (n, m)).collect()
+}
+
+/// A metrics.k8s.io PodMetrics object for a pod.
+pub fn pod_metrics(pod: &Pod) -> Value {
+    let containers: Vec<Value> = usage(pod)
+        .into_iter()
+        .map(|(name, cpu, mem)| json!({"name": name, "usage": {"cpu": cpu_canonical(cpu), "memory": memory_canonical((mem / 1024).max(1) * 1024)}}))
+        .collect();
+    json!({
+        "kind": "PodMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
+        "metadata": {"name": pod.metadata.name, "namespace": pod.metadata.namespace,
+                     "creationTimestamp": podutil::now(), "labels": pod.metadata.labels},
+        "timestamp": podutil::now(), "window": "15s", "containers": containers
+    })
+}
+
+/// Quantity helper for the generator.
+pub fn kq(text: &str) -> KQuantity {
+    KQuantity(text.to_string())
+}

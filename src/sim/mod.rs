@@ -1,0 +1,347 @@
+//! The embedded simulated cluster: a real HTTP server on loopback speaking the part of the
+//! Kubernetes API that podsize and kubectl use, an in-memory store, simulated kubelets, a
+//! workload generator and fault injection. Used by `podsize demo` / `podsize sim` and the tests.
+
+pub mod api;
+pub mod diff;
+pub mod discovery;
+pub mod faults;
+pub mod kubelet;
+pub mod patch;
+pub mod podutil;
+pub mod selector;
+pub mod server;
+pub mod status;
+pub mod store;
+pub mod watch;
+pub mod workload;
+
+pub use faults::{FaultCode, Faults, LoggedRequest};
+
+use k8s_openapi::api::core::v1::{Node, Pod};
+use server::Shared;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Bearer token of the `admin` identity (may do everything).
+pub const ADMIN_TOKEN: &str = "podsize-admin-token";
+/// Bearer token of the read-only `viewer` identity.
+pub const VIEWER_TOKEN: &str = "podsize-viewer-token";
+
+/// How to build a simulated cluster.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Kubernetes minor version to behave like (27..=37).
+    pub minor: u32,
+    /// Number of nodes.
+    pub nodes: usize,
+    /// Number of generated pods.
+    pub pods: usize,
+    /// Number of namespaces (the first is `default`).
+    pub namespaces: usize,
+    /// Seed of the workload generator.
+    pub seed: u64,
+    /// How long the simulated kubelet waits before acting on a change.
+    pub kubelet_delay: Duration,
+    /// Create/delete pods and resize them as an autoscaler would.
+    pub churn: bool,
+    /// Churn actions per second.
+    pub churn_rate: f64,
+    /// Serve metrics.k8s.io PodMetrics.
+    pub metrics: bool,
+    /// Address to listen on (port 0 = random).
+    pub listen: SocketAddr,
+    /// Interval between watch bookmarks.
+    pub bookmark_interval: Duration,
+    /// Events kept for watch resumption; older resourceVersions get 410 Expired.
+    pub history: usize,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            minor: 35,
+            nodes: 8,
+            pods: 200,
+            namespaces: 6,
+            seed: 1,
+            kubelet_delay: Duration::from_secs(1),
+            churn: false,
+            churn_rate: 5.0,
+            metrics: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            bookmark_interval: Duration::from_secs(5),
+            history: 10_000,
+        }
+    }
+}
+
+impl SimConfig {
+    /// One node (16 cpu, 64Gi), namespace `default`, no pods, fast kubelet: for tests.
+    pub fn empty() -> Self {
+        Self {
+            nodes: 1,
+            pods: 0,
+            namespaces: 1,
+            kubelet_delay: Duration::from_millis(20),
+            metrics: false,
+            bookmark_interval: Duration::from_millis(200),
+            ..Self::default()
+        }
+    }
+}
+
+/// Who a client acts as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// May do everything.
+    Admin,
+    /// Read-only: every write gets 403 Forbidden.
+    Viewer,
+}
+
+impl Identity {
+    /// The kubeconfig context name.
+    pub fn context(self) -> &'static str {
+        match self {
+            Self::Admin => "sim-admin",
+            Self::Viewer => "sim-viewer",
+        }
+    }
+}
+
+/// Why the simulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// Invalid configuration.
+    #[error("invalid simulator config: {0}")]
+    Config(String),
+    /// Could not build a client.
+    #[error("cannot build a client: {0}")]
+    Client(String),
+    /// Could not listen.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+struct Running {
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+/// A running simulated cluster; stops its tasks when dropped.
+pub struct SimCluster {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    server: Mutex<Option<Running>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+async fn listen(shared: Arc<Shared>, addr: SocketAddr) -> Result<(Running, SocketAddr), SimError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| SimError::Bind(addr, e))?;
+    let bound = listener.local_addr().map_err(|e| SimError::Bind(addr, e))?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let router = server::router(shared);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok((Running { shutdown: tx, task }, bound))
+}
+
+impl SimCluster {
+    /// Generates the workload, starts the kubelets and serves HTTP.
+    pub async fn start(cfg: SimConfig) -> Result<SimCluster, SimError> {
+        if !(27..=37).contains(&cfg.minor) {
+            return Err(SimError::Config(format!("minor version {} not in 27..=37", cfg.minor)));
+        }
+        let store = Arc::new(store::Store::new(cfg.history, 100));
+        let api = api::ApiServer::new(store.clone(), cfg.minor, cfg.seed);
+        workload::populate(
+            &store,
+            &api,
+            &workload::WorkloadSpec { nodes: cfg.nodes, pods: cfg.pods, namespaces: cfg.namespaces, seed: cfg.seed },
+        );
+        let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| SimError::Bind(cfg.listen, e))?;
+        let addr = listener.local_addr().map_err(|e| SimError::Bind(cfg.listen, e))?;
+        drop(listener);
+        let shared = Arc::new(Shared {
+            api,
+            faults: Arc::new(Faults::default()),
+            log: Arc::new(faults::RequestLog::default()),
+            metrics: cfg.metrics,
+            bookmark_interval: cfg.bookmark_interval,
+            addr,
+        });
+        let (running, addr) = listen(shared.clone(), addr).await?;
+        let mut tasks = vec![tokio::spawn(kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay).run())];
+        if cfg.churn {
+            let churn_api = Arc::new(api::ApiServer::new(store, cfg.minor, cfg.seed ^ 0xABCD));
+            tasks.push(tokio::spawn(workload::churn(churn_api, cfg.seed, cfg.churn_rate)));
+        }
+        Ok(SimCluster { shared, addr, server: Mutex::new(Some(running)), tasks })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Kubernetes minor version this cluster behaves like.
+    pub fn minor(&self) -> u32 {
+        self.shared.api.minor
+    }
+
+    /// A kubeconfig with contexts `sim-admin` (current) and `sim-viewer`.
+    pub fn kubeconfig(&self) -> kube::config::Kubeconfig {
+        let value = serde_json::json!({
+            "apiVersion": "v1", "kind": "Config", "current-context": "sim-admin",
+            "clusters": [{"name": "podsize-sim", "cluster": {"server": self.url()}}],
+            "users": [
+                {"name": "admin", "user": {"token": ADMIN_TOKEN}},
+                {"name": "viewer", "user": {"token": VIEWER_TOKEN}}
+            ],
+            "contexts": [
+                {"name": "sim-admin", "context": {"cluster": "podsize-sim", "user": "admin", "namespace": "default"}},
+                {"name": "sim-viewer", "context": {"cluster": "podsize-sim", "user": "viewer", "namespace": "default"}}
+            ]
+        });
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// Writes the kubeconfig as YAML.
+    pub fn write_kubeconfig(&self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
+        let text = serde_yaml::to_string(&self.kubeconfig()).map_err(std::io::Error::other)?;
+        std::fs::write(path, text)
+    }
+
+    /// A kube client acting as `identity`.
+    pub async fn client(&self, identity: Identity) -> Result<kube::Client, SimError> {
+        let options = kube::config::KubeConfigOptions { context: Some(identity.context().into()), ..Default::default() };
+        let config = kube::Config::from_custom_kubeconfig(self.kubeconfig(), &options)
+            .await
+            .map_err(|e| SimError::Client(e.to_string()))?;
+        kube::Client::try_from(config).map_err(|e| SimError::Client(e.to_string()))
+    }
+
+    /// Requests served so far.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.shared.log.snapshot()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_request_log(&self) {
+        self.shared.log.clear()
+    }
+
+    /// Fault injection switches.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Forgets the watch history so any older resourceVersion gets 410 Expired.
+    pub fn compact(&self) {
+        self.shared.api.store.compact()
+    }
+
+    /// Stops serving HTTP (open watches are closed); state and kubelets are kept.
+    pub async fn stop(&self) {
+        let running = self.server.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(r) = running {
+            self.shared.faults.drop_watches();
+            let _ = r.shutdown.send(());
+            let mut task = r.task;
+            if tokio::time::timeout(Duration::from_secs(3), &mut task).await.is_err() {
+                task.abort();
+            }
+        }
+    }
+
+    /// Serves again on the same port with the same state.
+    pub async fn restart(&self) -> Result<(), SimError> {
+        self.stop().await;
+        let mut last = None;
+        for _ in 0..50 {
+            match listen(self.shared.clone(), self.addr).await {
+                Ok((running, _)) => {
+                    *self.server.lock().unwrap_or_else(PoisonError::into_inner) = Some(running);
+                    return Ok(());
+                }
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(last.unwrap_or_else(|| SimError::Config("restart failed".into())))
+    }
+
+    /// The pod write logic (create, resize, status) without HTTP.
+    pub fn api(&self) -> &api::ApiServer {
+        &self.shared.api
+    }
+
+    /// Adds a pod (apiserver defaulting applied); the kubelet binds and starts it.
+    pub fn create_pod(&self, mut pod: Pod) -> Result<Pod, status::ApiError> {
+        let ns = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+        pod.metadata.namespace = Some(ns.clone());
+        if self.shared.api.store.get::<k8s_openapi::api::core::v1::Namespace>("", &ns).is_none() {
+            self.shared.api.store.upsert(workload::namespace(&ns));
+        }
+        self.shared.api.prepare_new_pod(&mut pod, "podsize-sim");
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        self.shared
+            .api
+            .store
+            .create(pod)
+            .map(|e| (*e.obj).clone())
+            .map_err(|_| status::ApiError::already_exists("pods", &name))
+    }
+
+    /// Deletes a pod; true when it existed.
+    pub fn delete_pod(&self, namespace: &str, name: &str) -> bool {
+        self.shared.api.delete_pod(namespace, name).is_ok()
+    }
+
+    /// Every pod.
+    pub fn pods(&self) -> Vec<Pod> {
+        self.shared.api.store.all::<Pod>(None).iter().map(|p| (**p).clone()).collect()
+    }
+
+    /// One pod.
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<Pod> {
+        self.shared.api.store.get::<Pod>(namespace, name).map(|e| (*e.obj).clone())
+    }
+
+    /// Adds (or replaces) a node with allocatable cpu (millicores) and memory (bytes).
+    pub fn add_node(&self, name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool) {
+        self.shared.api.store.upsert(workload::node(name, cpu_millis, memory_bytes, resize_support));
+    }
+
+    /// Every node.
+    pub fn nodes(&self) -> Vec<Node> {
+        self.shared.api.store.all::<Node>(None).iter().map(|n| (**n).clone()).collect()
+    }
+}
+
+impl Drop for SimCluster {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        self.shared.faults.drop_watches();
+        if let Some(r) = self.server.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            let _ = r.shutdown.send(());
+            r.task.abort();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! `Status` error bodies shaped like the real apiserver's (fixtures/real-1.35/errors).
+
+use crate::model::validation::{FieldError, invalid_message};
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+/// A refused request: HTTP code plus the `Status` object to send.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub code: u16,
+    /// The full `Status` JSON.
+    pub body: Value,
+}
+
+impl ApiError {
+    fn new(code: u16, reason: &str, message: String, details: Option<Value>) -> Self {
+        let mut body = json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": message, "reason": reason,
+        });
+        if let (Some(d), Some(map)) = (details, body.as_object_mut()) {
+            map.insert("details".into(), d);
+        }
+        if let Some(map) = body.as_object_mut() {
+            map.insert("code".into(), json!(code));
+        }
+        Self { code, body }
+    }
+
+    /// 404 `pods "NAME" not found`.
+    pub fn not_found(resource: &str, name: &str) -> Self {
+        Self::new(
+            404,
+            "NotFound",
+            format!("{resource} {name:?} not found"),
+            Some(json!({"name": name, "kind": resource})),
+        )
+    }
+
+    /// 404 for a path the server does not serve.
+    pub fn no_route() -> Self {
+        Self::new(404, "NotFound", "the server could not find the requested resource".into(), Some(json!({})))
+    }
+
+    /// 405 for a verb the path does not support.
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource: {method}"), Some(json!({})))
+    }
+
+    /// 409 Conflict for a stale resourceVersion.
+    pub fn conflict(resource: &str, name: &str) -> Self {
+        Self::new(
+            409,
+            "Conflict",
+            format!("Operation cannot be fulfilled on {resource} {name:?}: the object has been modified; please apply your changes to the latest version and try again"),
+            Some(json!({"name": name, "kind": resource})),
+        )
+    }
+
+    /// 409 AlreadyExists on create.
+    pub fn already_exists(resource: &str, name: &str) -> Self {
+        Self::new(409, "AlreadyExists", format!("{resource} {name:?} already exists"), Some(json!({"name": name, "kind": resource})))
+    }
+
+    /// 422 Invalid with one cause per field error.
+    pub fn invalid(kind: &str, name: &str, errors: &[FieldError]) -> Self {
+        let causes: Vec<Value> = errors
+            .iter()
+            .map(|e| json!({"reason": e.reason(), "message": e.message(), "field": e.field}))
+            .collect();
+        Self::new(
+            422,
+            "Invalid",
+            invalid_message(kind, name, errors),
+            Some(json!({"name": name, "kind": kind, "causes": causes})),
+        )
+    }
+
+    /// 422 for a patch whose quantities do not parse (message has no object name, cause field `patch`).
+    pub fn invalid_patch(error: &FieldError) -> Self {
+        Self::new(
+            422,
+            "Invalid",
+            format!(" \"\" is invalid: {error}"),
+            Some(json!({"causes": [{"reason": error.reason(), "message": error.message(), "field": error.field}]})),
+        )
+    }
+
+    /// 400 BadRequest.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, "BadRequest", message.into(), None)
+    }
+
+    /// 401 Unauthorized.
+    pub fn unauthorized() -> Self {
+        Self::new(401, "Unauthorized", "Unauthorized".into(), None)
+    }
+
+    /// 403 from RBAC: `pods "NAME" is forbidden: User "U" cannot VERB resource "R" in API group "" ...`.
+    pub fn rbac(user: &str, verb: &str, resource: &str, name: Option<&str>, namespace: Option<&str>) -> Self {
+        let kind = resource.split('/').next().unwrap_or(resource);
+        let subject = match name {
+            Some(n) => format!("{kind} {n:?}"),
+            None => kind.to_string(),
+        };
+        let scope = match namespace {
+            Some(ns) => format!(" in the namespace {ns:?}"),
+            None => " at the cluster scope".to_string(),
+        };
+        let mut details = json!({"kind": kind});
+        if let (Some(n), Some(map)) = (name, details.as_object_mut()) {
+            map.insert("name".into(), json!(n));
+        }
+        Self::new(
+            403,
+            "Forbidden",
+            format!("{subject} is forbidden: User {user:?} cannot {verb} resource {resource:?} in API group \"\"{scope}"),
+            Some(details),
+        )
+    }
+
+    /// 403 from an admission plugin, with one cause of type `cause`.
+    pub fn admission(resource: &str, name: &str, detail: &str, cause: &str) -> Self {
+        Self::new(
+            403,
+            "Forbidden",
+            format!("{resource} {name:?} is forbidden: {detail}"),
+            Some(json!({"name": name, "kind": resource, "causes": [{"reason": cause, "message": detail}]})),
+        )
+    }
+
+    /// 410 Expired for a too-old resourceVersion.
+    pub fn expired(requested: u64, oldest: u64) -> Self {
+        Self::new(410, "Expired", format!("too old resource version: {requested} ({oldest})"), None)
+    }
+
+    /// 429 TooManyRequests (fault injection).
+    pub fn too_many_requests() -> Self {
+        Self::new(429, "TooManyRequests", "Too many requests, please try again later.".into(), Some(json!({"retryAfterSeconds": 1})))
+    }
+
+    /// 500 InternalError (fault injection).
+    pub fn internal(message: &str) -> Self {
+        Self::new(500, "InternalError", format!("Internal error occurred: {message}"), Some(json!({"causes": [{"message": message}]})))
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// The serialized body.
+    pub fn bytes(&self) -> Bytes {
+        Bytes::from(serde_json::to_vec(&self.body).unwrap_or_default())
+    }
+}

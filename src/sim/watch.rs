@@ -1,0 +1,210 @@
+//! Watch streams: initial events, replay from the history ring, live events, bookmarks,
+//! timeouts, 410 Expired and fault-injected drops.
+
+use super::faults::Faults;
+use super::selector::{FieldSelector, LabelSelector};
+use super::status::ApiError;
+use super::store::{Event, Kind, Store, Stored, Subscription};
+use bytes::{Bytes, BytesMut};
+use k8s_openapi::api::core::v1::Pod;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+
+/// What a watch request asked for.
+#[derive(Clone, Debug)]
+pub struct WatchRequest {
+    /// Collection.
+    pub kind: Kind,
+    /// Only this namespace.
+    pub namespace: Option<String>,
+    /// Label selector.
+    pub labels: LabelSelector,
+    /// Field selector.
+    pub fields: FieldSelector,
+    /// `resourceVersion` (None or "0" = start with the current state).
+    pub rv: Option<u64>,
+    /// `allowWatchBookmarks`.
+    pub bookmarks: bool,
+    /// `sendInitialEvents`.
+    pub initial_events: bool,
+    /// `timeoutSeconds`.
+    pub timeout: Option<Duration>,
+    /// Interval between bookmarks.
+    pub bookmark_interval: Duration,
+    /// Answer with a 410 ERROR regardless of the resourceVersion (fault injection).
+    pub force_expired: bool,
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pod => "Pod",
+        Kind::Node => "Node",
+        Kind::Namespace => "Namespace",
+    }
+}
+
+/// A BOOKMARK line; `initial_end` adds the `k8s.io/initial-events-end` annotation.
+pub fn bookmark_line(kind: Kind, rv: u64, initial_end: bool) -> Bytes {
+    let annotations = if initial_end { r#","annotations":{"k8s.io/initial-events-end":"true"}"# } else { "" };
+    let tail = match kind {
+        Kind::Pod => r#","spec":{"containers":null},"status":{}"#,
+        _ => "",
+    };
+    Bytes::from(format!(
+        "{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{}\",\"apiVersion\":\"v1\",\"metadata\":{{\"resourceVersion\":\"{rv}\"{annotations}}}{tail}}}}}\n",
+        kind_name(kind)
+    ))
+}
+
+/// An ERROR line carrying a Status.
+pub fn error_line(err: &ApiError) -> Bytes {
+    let mut line = b"{\"type\":\"ERROR\",\"object\":".to_vec();
+    line.extend_from_slice(&err.bytes());
+    line.extend_from_slice(b"}\n");
+    Bytes::from(line)
+}
+
+impl WatchRequest {
+    fn matches(&self, ev: &Event) -> bool {
+        if ev.kind != self.kind || self.namespace.as_ref().is_some_and(|ns| *ns != ev.namespace) {
+            return false;
+        }
+        match &ev.pod {
+            Some(pod) => self.matches_pod(pod),
+            None => self.labels.is_empty() && self.fields.matches_meta(&ev.namespace, &ev.name),
+        }
+    }
+
+    fn matches_pod(&self, pod: &Pod) -> bool {
+        self.labels.matches(pod.metadata.labels.as_ref()) && self.fields.matches_pod(pod)
+    }
+}
+
+/// Starts a watch; returns the channel its body is read from.
+pub fn start<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchRequest) -> mpsc::Receiver<Bytes> {
+    let (tx, rx) = mpsc::channel::<Bytes>(64);
+    tokio::spawn(async move {
+        run::<T>(store, faults, req, tx).await;
+    });
+    rx
+}
+
+async fn run<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchRequest, tx: mpsc::Sender<Bytes>) {
+    let mut drop_rx = faults.drop_signal();
+    drop_rx.borrow_and_update();
+    let initial = req.initial_events || req.rv.is_none_or(|rv| rv == 0);
+    let sub = if req.force_expired {
+        let compacted = store.compacted().max(1);
+        let _ = tx.send(error_line(&ApiError::expired(req.rv.unwrap_or(0).min(compacted - 1), compacted))).await;
+        return;
+    } else if initial {
+        let (items, sub) = store.snapshot_and_subscribe::<T>();
+        let mut chunk = BytesMut::new();
+        for entry in items {
+            let (ns, name) = {
+                let m = entry.obj.meta();
+                (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+            };
+            let pod = T::as_pod(&entry.obj);
+            let keep = match &pod {
+                Some(p) => req.namespace.as_ref().is_none_or(|want| *want == ns) && req.matches_pod(p),
+                None => req.namespace.as_ref().is_none_or(|want| *want == ns) && req.fields.matches_meta(&ns, &name),
+            };
+            if keep {
+                chunk.extend_from_slice(b"{\"type\":\"ADDED\",\"object\":");
+                chunk.extend_from_slice(&entry.json);
+                chunk.extend_from_slice(b"}\n");
+                if chunk.len() > 256 * 1024 && tx.send(chunk.split().freeze()).await.is_err() {
+                    return;
+                }
+            }
+        }
+        if req.initial_events && req.bookmarks {
+            chunk.extend_from_slice(&bookmark_line(req.kind, sub.rv, true));
+        }
+        if !chunk.is_empty() && tx.send(chunk.freeze()).await.is_err() {
+            return;
+        }
+        sub
+    } else {
+        match store.subscribe(req.rv) {
+            Ok(sub) => sub,
+            Err(compacted) => {
+                let _ = tx.send(error_line(&ApiError::expired(req.rv.unwrap_or(0), compacted))).await;
+                return;
+            }
+        }
+    };
+    stream(sub, req, tx, &mut drop_rx).await;
+}
+
+async fn stream(
+    sub: Subscription,
+    req: WatchRequest,
+    tx: mpsc::Sender<Bytes>,
+    drop_rx: &mut tokio::sync::watch::Receiver<u64>,
+) {
+    let Subscription { replay, mut rx, rv } = sub;
+    let mut last = rv;
+    let mut chunk = BytesMut::new();
+    for ev in replay {
+        last = last.max(ev.rv);
+        if req.matches(&ev) {
+            chunk.extend_from_slice(&ev.line);
+        }
+    }
+    if !chunk.is_empty() && tx.send(chunk.split().freeze()).await.is_err() {
+        return;
+    }
+    let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut bookmark = tokio::time::interval(req.bookmark_interval.max(Duration::from_millis(10)));
+    bookmark.tick().await;
+    loop {
+        let timeout = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            ev = rx.recv() => {
+                match ev {
+                    Ok(ev) => {
+                        push(&req, &ev, &mut last, &mut chunk);
+                        // Coalesce whatever is already queued into one write.
+                        while chunk.len() < 512 * 1024 {
+                            match rx.try_recv() {
+                                Ok(ev) => push(&req, &ev, &mut last, &mut chunk),
+                                Err(broadcast::error::TryRecvError::Lagged(_)) => return,
+                                Err(_) => break,
+                            }
+                        }
+                        if !chunk.is_empty() && tx.send(chunk.split().freeze()).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return, // lagged or closed: the client re-watches from its last rv
+                }
+            }
+            _ = bookmark.tick(), if req.bookmarks => {
+                if tx.send(bookmark_line(req.kind, last, false)).await.is_err() {
+                    return;
+                }
+            }
+            _ = timeout => return,
+            _ = drop_rx.changed() => return,
+            _ = tx.closed() => return,
+        }
+    }
+}
+
+fn push(req: &WatchRequest, ev: &Event, last: &mut u64, chunk: &mut BytesMut) {
+    if ev.rv <= *last {
+        return;
+    }
+    *last = ev.rv;
+    if req.matches(ev) {
+        chunk.extend_from_slice(&ev.line);
+    }
+}
