@@ -3,6 +3,8 @@
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod commands;
 pub mod model;
+pub mod sim;
 pub mod theme;
 pub mod ui;

@@ -1,1 +1,91 @@
-fn main() {}
+//! Start-up only: logging, CLI parsing, dispatch, and one clear line on failure.
+
+use clap::Parser;
+use podsize::cli::{Cli, Command, CommonArgs};
+use podsize::commands::{self, CommandError, dashboard::Dashboard};
+use std::process::ExitCode;
+
+fn init_logging(common: &CommonArgs) {
+    let Some(path) = &common.log_file else {
+        return;
+    };
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    else {
+        eprintln!("podsize: cannot open log file {}", path.display());
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PODSIZE_LOG_LEVEL")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .init();
+}
+
+async fn run_dashboard(common: &CommonArgs) -> Result<(), CommandError> {
+    let (client, target) = commands::connect(common).await?;
+    let loaded = podsize::theme::load(
+        common.theme.as_deref(),
+        podsize::theme::no_color_requested(),
+    );
+    commands::dashboard::run(Dashboard {
+        client,
+        context: target.context.clone(),
+        scope: commands::scope_from(common, &target),
+        theme: loaded.theme,
+        theme_warning: loaded.warning,
+        readonly: common.readonly,
+        common: common.clone(),
+    })
+    .await
+}
+
+async fn dispatch(cli: Cli) -> Result<(), CommandError> {
+    let common = &cli.common;
+    match &cli.command {
+        None => run_dashboard(common).await,
+        Some(Command::Demo(args)) => commands::demo::run(common, args).await,
+        Some(Command::Get(args)) => commands::get::run(common, args).await,
+        Some(Command::Sim(args)) => commands::sim::run(args).await,
+        Some(Command::Themes) => {
+            println!(
+                "{}",
+                podsize::theme::render_theme_list(podsize::theme::no_color_requested())
+            );
+            Ok(())
+        }
+        Some(Command::Watch(_)) => Err(CommandError::NotAvailable(
+            "podsize watch is not available yet; use `podsize --readonly` for a read-only dashboard",
+        )),
+        Some(Command::Resize(_)) => Err(CommandError::NotAvailable(
+            "podsize resize is not available yet; use `kubectl patch pod POD --subresource resize`",
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.common);
+    let _ = color_eyre::install();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("podsize: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("podsize: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -39,13 +39,13 @@ impl Column {
     pub fn widths(self) -> (u16, u16) {
         match self {
             Self::Namespace => (9, 18),
-            Self::Pod => (14, 40),
+            Self::Pod => (14, 36),
             Self::Container => (9, 16),
             Self::CpuRequest => (17, 17),
             Self::CpuLimit => (11, 11),
             Self::MemoryRequest => (20, 20),
             Self::MemoryLimit => (13, 13),
-            Self::Resize => (12, 40),
+            Self::Resize => (12, 60),
             Self::Restarts => (8, 8),
             Self::Age => (4, 5),
             Self::Node => (6, 16),
@@ -104,9 +104,47 @@ pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Co
     cols
 }
 
+/// Widths for `cols` in `width` cells: every column gets its minimum, then the spare room
+/// goes first to growing columns up to their preferred width, the pod name and resize text last.
+pub fn allocate_widths(cols: &[Column], width: u16) -> Vec<u16> {
+    let mut widths: Vec<u16> = cols.iter().map(|c| c.widths().0).collect();
+    let used: u16 = widths.iter().map(|w| w + 1).sum();
+    let mut spare = width.saturating_sub(used);
+    let stretchy = |c: &Column| matches!(c, Column::Pod | Column::Resize);
+    // Small columns first, then the pod name, then the resize text (it carries the kubelet's message).
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| (stretchy(&cols[i]), cols[i] == Column::Resize));
+    {
+        for i in order {
+            let c = &cols[i];
+            let grow = (c.widths().1 - widths[i]).min(spare);
+            widths[i] += grow;
+            spare -= grow;
+        }
+    }
+    // Whatever is left widens the resize text, which carries the kubelet's message.
+    if let Some(i) = cols.iter().position(|c| *c == Column::Resize) {
+        widths[i] += spare;
+    }
+    widths
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spare_room_goes_to_small_columns_first_then_pod_and_resize() {
+        let cols = fit_columns(200, true, false);
+        let widths = allocate_widths(&cols, 200);
+        let total: u16 = widths.iter().map(|w| w + 1).sum();
+        assert!(total <= 200);
+        let at = |c: Column| widths[cols.iter().position(|x| *x == c).unwrap()];
+        assert_eq!(at(Column::Container), Column::Container.widths().1);
+        assert!(at(Column::Resize) >= 25);
+        let narrow = allocate_widths(&fit_columns(80, true, false), 80);
+        assert!(narrow.iter().map(|w| w + 1).sum::<u16>() <= 80);
+    }
 
     #[test]
     fn wide_screens_show_everything() {

@@ -113,14 +113,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     .map(|col| cell(*col, state, pod, c, container, now, theme)),
             )
         });
-    let widths = cols.iter().map(|c| {
-        let (min, _) = c.widths();
-        match c {
-            Column::Pod | Column::Resize => Constraint::Fill(1),
-            Column::Namespace | Column::Container | Column::Node => Constraint::Min(min),
-            _ => Constraint::Length(min),
-        }
-    });
+    let widths: Vec<Constraint> = super::columns::allocate_widths(&cols, area.width)
+        .into_iter()
+        .map(Constraint::Length)
+        .collect();
     let title = format!(
         " pods ({}) · sort: {}{} ",
         state.visible().len(),

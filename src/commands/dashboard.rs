@@ -1,0 +1,163 @@
+//! The interactive dashboard: one select loop over terminal events, cluster events
+//! and a one-second clock; it draws only when state changed.
+
+use super::CommandError;
+use super::terminal::{draw_synchronized, enter, leave, stop_signal};
+use crate::app::state::HeaderInfo;
+use crate::app::{Action, AppState, Effect, update};
+use crate::cli::CommonArgs;
+use crate::cluster::capabilities::Capabilities;
+use crate::cluster::client::{build_client, load_config};
+use crate::cluster::watch::{watch_nodes, watch_pods};
+use crate::model::events::{ClusterEvent, Scope};
+use crate::theme::Theme;
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use kube::Client;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+/// What the dashboard needs to start.
+pub struct Dashboard {
+    pub client: Client,
+    pub context: String,
+    pub scope: Scope,
+    pub theme: Theme,
+    pub theme_warning: Option<String>,
+    pub readonly: bool,
+    /// Used to rebuild the client on `:ctx NAME`.
+    pub common: CommonArgs,
+}
+
+/// Watch tasks of the current client; aborted on drop so switching scope leaves nothing behind.
+struct Watches {
+    pods: JoinHandle<()>,
+    nodes: JoinHandle<()>,
+}
+
+impl Watches {
+    fn start(client: &Client, scope: &Scope, tx: &UnboundedSender<ClusterEvent>) -> Self {
+        Self {
+            pods: tokio::spawn(watch_pods(client.clone(), scope.clone(), tx.clone())),
+            nodes: tokio::spawn(watch_nodes(client.clone(), tx.clone())),
+        }
+    }
+}
+
+impl Drop for Watches {
+    fn drop(&mut self) {
+        self.pods.abort();
+        self.nodes.abort();
+    }
+}
+
+async fn server_version(client: &Client) -> String {
+    match Capabilities::detect(client).await {
+        Ok(caps) => caps.git_version,
+        Err(_) => "version unknown".into(),
+    }
+}
+
+pub async fn run(dash: Dashboard) -> Result<(), CommandError> {
+    let version = server_version(&dash.client).await;
+    let header = HeaderInfo {
+        context: dash.context.clone(),
+        server_version: version,
+        readonly: dash.readonly,
+    };
+    let mut state = AppState::new(header, dash.scope.clone());
+    if let Some(warning) = &dash.theme_warning {
+        state.set_status(warning.clone(), true);
+    }
+    let mut terminal = enter();
+    let result = event_loop(&mut terminal, &mut state, dash).await;
+    leave();
+    result
+}
+
+fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
+    effects.extend(update(state, action, chrono::Utc::now()));
+}
+
+/// Applies every cluster event already queued, so a burst costs one redraw.
+fn drain(
+    state: &mut AppState,
+    rx: &mut UnboundedReceiver<ClusterEvent>,
+    effects: &mut Vec<Effect>,
+) {
+    while let Ok(event) = rx.try_recv() {
+        apply(state, Action::Cluster(event), effects);
+    }
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    state: &mut AppState,
+    mut dash: Dashboard,
+) -> Result<(), CommandError> {
+    let (tx, mut rx) = unbounded_channel();
+    let mut client = dash.client.clone();
+    let mut watches = Watches::start(&client, &state.scope, &tx);
+    let mut keys = EventStream::new();
+    let mut clock = tokio::time::interval(std::time::Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    if let Ok(size) = terminal.size() {
+        state.page_rows = crate::ui::table_rows(size.height, false);
+    }
+    loop {
+        if state.dirty {
+            state.refresh_index();
+            let now = chrono::Utc::now();
+            draw_synchronized(terminal, |f| crate::ui::draw(f, state, now, &dash.theme))
+                .map_err(|e| CommandError::Terminal(e.to_string()))?;
+            state.dirty = false;
+        }
+        let mut effects = Vec::new();
+        tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(Event::Key(key))) => apply(state, Action::Key(key), &mut effects),
+                Some(Ok(Event::Resize(_, height))) => {
+                    let rows = crate::ui::table_rows(height, state.show_details);
+                    apply(state, Action::Resize { table_rows: rows }, &mut effects);
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            },
+            Some(event) = rx.recv() => {
+                apply(state, Action::Cluster(event), &mut effects);
+                drain(state, &mut rx, &mut effects);
+            }
+            // The header shows data age: refresh it once a second.
+            _ = clock.tick() => state.dirty = true,
+            _ = &mut stop => break,
+        }
+        for effect in effects {
+            match effect {
+                Effect::Rewatch(scope) => {
+                    watches = Watches::start(&client, &scope, &tx);
+                }
+                Effect::SwitchContext(name) => {
+                    dash.common.context = Some(name.clone());
+                    match load_config(&dash.common)
+                        .await
+                        .and_then(|(cfg, _)| build_client(cfg, dash.readonly))
+                    {
+                        Ok(new_client) => {
+                            client = new_client;
+                            state.header.server_version = server_version(&client).await;
+                            watches = Watches::start(&client, &state.scope, &tx);
+                        }
+                        Err(e) => state.set_status(format!("context {name}: {e}"), true),
+                    }
+                }
+            }
+        }
+        if state.quit {
+            break;
+        }
+    }
+    drop(watches);
+    Ok(())
+}

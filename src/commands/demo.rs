@@ -1,0 +1,40 @@
+//! `podsize demo`: the dashboard on an embedded simulated cluster, no cluster needed.
+
+use super::CommandError;
+use super::dashboard::{self, Dashboard};
+use crate::cli::{CommonArgs, DemoArgs};
+use crate::cluster::client::{build_client, load_config};
+use crate::model::events::Scope;
+
+pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
+    let sim = super::sim::start(&args.sim, std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
+    let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
+    sim.write_kubeconfig(&path)
+        .map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
+    let mut common = common.clone();
+    common.kubeconfig = Some(path.clone());
+    let result = async {
+        let (config, target) = load_config(&common).await?;
+        let client = build_client(config, common.readonly)?;
+        let loaded =
+            crate::theme::load(common.theme.as_deref(), crate::theme::no_color_requested());
+        dashboard::run(Dashboard {
+            client,
+            context: target.context,
+            scope: Scope {
+                namespace: common.namespace.clone(),
+                label_selector: common.selector.clone(),
+            },
+            theme: loaded.theme,
+            theme_warning: loaded.warning,
+            readonly: common.readonly,
+            common: common.clone(),
+        })
+        .await
+    }
+    .await;
+    let _ = std::fs::remove_file(&path);
+    sim.stop().await;
+    result
+}

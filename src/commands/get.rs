@@ -1,0 +1,228 @@
+//! `podsize get`: the table printed once, for scripts and quick checks.
+
+use crate::cli::{CommonArgs, GetArgs, OutputFormat};
+use crate::cluster::wire::WirePod;
+use crate::commands::{CommandError, connect, scope_from};
+use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
+use crate::model::resources::CpuMem;
+use crate::model::time::format_age;
+use crate::model::{ContainerKind, ContainerRow, PodRow};
+use chrono::{DateTime, Utc};
+use kube::Api;
+use kube::api::ListParams;
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// Lists every pod of the scope, page by page, projected into rows.
+pub async fn list_rows(
+    api: &Api<WirePod>,
+    selector: Option<&str>,
+) -> Result<Vec<PodRow>, kube::Error> {
+    let mut rows = Vec::new();
+    let mut params = ListParams::default().limit(500);
+    if let Some(sel) = selector {
+        params = params.labels(sel);
+    }
+    loop {
+        let page = api.list(&params).await?;
+        rows.extend(page.items.iter().map(|p| PodRow::from_slim(&p.pod)));
+        match page.metadata.continue_.filter(|c| !c.is_empty()) {
+            Some(token) => params = params.continue_token(&token),
+            None => break,
+        }
+    }
+    rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    Ok(rows)
+}
+
+pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError> {
+    let (client, target) = connect(common).await?;
+    let scope = scope_from(common, &target);
+    let api: Api<WirePod> = match &scope.namespace {
+        Some(ns) => Api::namespaced(client, ns),
+        None => Api::all(client),
+    };
+    let rows = list_rows(&api, scope.label_selector.as_deref())
+        .await
+        .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
+    let out = match args.output {
+        OutputFormat::Json => serde_json::to_string_pretty(&rows_json(&rows)).unwrap_or_default(),
+        format => rows_table(&rows, format == OutputFormat::Wide, Utc::now()),
+    };
+    println!("{out}");
+    Ok(())
+}
+
+fn cpu_value(v: Option<i64>) -> Value {
+    v.map_or(
+        Value::Null,
+        |m| json!({ "quantity": cpu_canonical(m), "millicores": m }),
+    )
+}
+
+fn memory_value(v: Option<i64>) -> Value {
+    v.map_or(
+        Value::Null,
+        |b| json!({ "quantity": memory_canonical(b), "bytes": b }),
+    )
+}
+
+fn resource_json(
+    c: &ContainerRow,
+    pick: fn(CpuMem) -> Option<i64>,
+    value: fn(Option<i64>) -> Value,
+) -> Value {
+    json!({
+        "request": {
+            "desired": value(pick(c.desired.effective_requests())),
+            "allocated": c.allocated.map_or(Value::Null, |a| value(pick(a))),
+            "actual": c.actual.map_or(Value::Null, |a| value(pick(a.requests))),
+        },
+        "limit": {
+            "desired": value(pick(c.desired.limits)),
+            "actual": c.actual.map_or(Value::Null, |a| value(pick(a.limits))),
+        },
+    })
+}
+
+fn kind_name(kind: ContainerKind) -> &'static str {
+    match kind {
+        ContainerKind::Regular => "container",
+        ContainerKind::Sidecar => "sidecar",
+        ContainerKind::Init => "init",
+    }
+}
+
+/// One object per container; the schema is documented in the README and kept stable.
+pub fn rows_json(rows: &[PodRow]) -> Value {
+    let items: Vec<Value> = rows
+        .iter()
+        .flat_map(|pod| {
+            pod.containers.iter().map(move |c| {
+                json!({
+                    "namespace": pod.namespace,
+                    "pod": pod.name,
+                    "container": c.name,
+                    "kind": kind_name(c.kind),
+                    "node": pod.node,
+                    "qosClass": pod.qos.map(|q| q.as_str()),
+                    "generation": pod.generation,
+                    "observedGeneration": pod.observed_generation,
+                    "state": c.state.name(),
+                    "message": c.state.message(),
+                    "podState": pod.state.name(),
+                    "restarts": c.restart_count,
+                    "cpu": resource_json(c, |r| r.cpu_millis, cpu_value),
+                    "memory": resource_json(c, |r| r.memory_bytes, memory_value),
+                })
+            })
+        })
+        .collect();
+    Value::Array(items)
+}
+
+fn triple(
+    desired: Option<i64>,
+    others: &[Option<Option<i64>>],
+    human: fn(i64) -> String,
+) -> String {
+    let show = |v: Option<i64>| v.map_or("-".to_string(), human);
+    let mut text = show(desired);
+    for other in others {
+        text.push('/');
+        text.push_str(&other.map_or("·".to_string(), show));
+    }
+    text
+}
+
+/// Plain text table; columns separated by two spaces like kubectl.
+pub fn rows_table(rows: &[PodRow], wide: bool, now: DateTime<Utc>) -> String {
+    let mut lines: Vec<Vec<String>> = vec![
+        [
+            "NAMESPACE",
+            "POD",
+            "CONTAINER",
+            "CPU-REQ(spec/alloc/actual)",
+            "CPU-LIM(spec/actual)",
+            "MEM-REQ(spec/alloc/actual)",
+            "MEM-LIM(spec/actual)",
+            "RESIZE",
+            "RESTARTS",
+            "AGE",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    if wide {
+        lines[0].extend(["NODE", "QOS", "MESSAGE"].map(String::from));
+    }
+    for pod in rows {
+        for c in &pod.containers {
+            let req = c.desired.effective_requests();
+            let mut line = vec![
+                pod.namespace.clone(),
+                pod.name.clone(),
+                c.name.clone(),
+                triple(
+                    req.cpu_millis,
+                    &[
+                        c.allocated.map(|a| a.cpu_millis),
+                        c.actual.map(|a| a.requests.cpu_millis),
+                    ],
+                    cpu_human,
+                ),
+                triple(
+                    c.desired.limits.cpu_millis,
+                    &[c.actual.map(|a| a.limits.cpu_millis)],
+                    cpu_human,
+                ),
+                triple(
+                    req.memory_bytes,
+                    &[
+                        c.allocated.map(|a| a.memory_bytes),
+                        c.actual.map(|a| a.requests.memory_bytes),
+                    ],
+                    memory_human,
+                ),
+                triple(
+                    c.desired.limits.memory_bytes,
+                    &[c.actual.map(|a| a.limits.memory_bytes)],
+                    memory_human,
+                ),
+                c.state.name().to_string(),
+                c.restart_count.to_string(),
+                pod.created.map(|t| format_age(now - t)).unwrap_or_default(),
+            ];
+            if wide {
+                line.push(pod.node.clone().unwrap_or_else(|| "-".into()));
+                line.push(pod.qos.map_or("-", |q| q.as_str()).to_string());
+                line.push(c.state.message().unwrap_or("").to_string());
+            }
+            lines.push(line);
+        }
+    }
+    let columns = lines.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &lines {
+        let mut text = String::new();
+        for (i, cell) in line.iter().enumerate() {
+            if i + 1 == line.len() {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}

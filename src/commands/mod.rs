@@ -1,0 +1,49 @@
+//! One module per subcommand, wiring the cluster side to the app and the UI.
+
+pub mod dashboard;
+pub mod demo;
+pub mod get;
+pub mod sim;
+pub mod terminal;
+
+use crate::cli::CommonArgs;
+use crate::cluster::client::{ConnectError, Target, build_client, load_config};
+use crate::model::events::Scope;
+use kube::Client;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("{0}")]
+    Api(String),
+    #[error("{0}")]
+    Terminal(String),
+    #[error("{0}")]
+    NotAvailable(&'static str),
+    #[error("{0}")]
+    Sim(String),
+}
+
+/// Loads the kubeconfig and builds a client (read-only when asked).
+pub async fn connect(common: &CommonArgs) -> Result<(Client, Target), CommandError> {
+    let (config, target) = load_config(common).await?;
+    let client = build_client(config, common.readonly)?;
+    Ok((client, target))
+}
+
+/// The pod scope from -n/-A/-l and the context's namespace.
+pub fn scope_from(common: &CommonArgs, target: &Target) -> Scope {
+    let namespace = if common.all_namespaces {
+        None
+    } else {
+        common
+            .namespace
+            .clone()
+            .or_else(|| Some(target.default_namespace.clone()).filter(|ns| !ns.is_empty()))
+    };
+    Scope {
+        namespace,
+        label_selector: common.selector.clone(),
+    }
+}

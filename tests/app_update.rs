@@ -1,0 +1,263 @@
+//! The pure update function: selection, filter, sort, scope and context commands.
+
+mod common;
+
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use podsize::app::state::{HeaderInfo, InputMode};
+use podsize::app::view::SortKey;
+use podsize::app::{Action, AppState, Effect, update};
+use podsize::model::events::{ClusterEvent, Connection, Scope};
+
+fn state_with_rows() -> AppState {
+    let mut s = AppState::new(HeaderInfo::default(), Scope::default());
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodsReset(common::every_state_rows())),
+        Utc::now(),
+    );
+    s.refresh_index();
+    s
+}
+
+fn key(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    let effects = update(
+        s,
+        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Utc::now(),
+    );
+    s.refresh_index();
+    effects
+}
+
+fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(key(s, KeyCode::Char(c)));
+    }
+    effects
+}
+
+fn selected_pod(s: &AppState) -> String {
+    s.selected_pod().map(|p| p.name.clone()).unwrap_or_default()
+}
+
+#[test]
+fn reset_marks_connected_and_builds_one_row_per_container() {
+    let s = state_with_rows();
+    assert!(s.synced);
+    assert_eq!(s.connection, Connection::Connected);
+    let containers: usize = s.pods.values().map(|p| p.containers.len()).sum();
+    assert_eq!(s.visible().len(), containers);
+}
+
+#[test]
+fn per_pod_mode_has_one_row_per_pod() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char('p'));
+    assert_eq!(s.visible().len(), s.pods.len());
+}
+
+#[test]
+fn selection_stays_on_the_same_pod_when_rows_move() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char('G'));
+    let chosen = selected_pod(&s);
+    // A new pod sorting before everything arrives; the selection must follow its pod.
+    let mut newcomer = common::fixture_row("real-1.35-none.json");
+    newcomer.namespace = "aaa".into();
+    newcomer.name = "aaa-first".into();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodApplied(newcomer)),
+        Utc::now(),
+    );
+    s.refresh_index();
+    assert_eq!(selected_pod(&s), chosen);
+    // Deleting the selected pod moves the selection to a neighbour, never out of range.
+    let (ns, name) = s
+        .selected_pod()
+        .map(|p| (p.namespace.clone(), p.name.clone()))
+        .unwrap();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodDeleted {
+            namespace: ns,
+            name: name.clone(),
+        }),
+        Utc::now(),
+    );
+    s.refresh_index();
+    assert!(s.selected_index() < s.visible().len());
+    assert_ne!(selected_pod(&s), name);
+}
+
+#[test]
+fn filter_matches_namespace_pod_container_and_node_and_negates() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "deferred");
+    assert!(matches!(s.input, InputMode::Filter(_)));
+    assert!(s.visible().iter().all(|r| r.pod.1 == "catalog-deferred"));
+    assert_eq!(s.visible().len(), 2);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.input, InputMode::Normal);
+    assert_eq!(s.filter.text, "deferred");
+
+    key(&mut s, KeyCode::Char('/'));
+    for _ in 0.."deferred".len() {
+        key(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "istio");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.visible()
+            .iter()
+            .all(|r| s.row(r).unwrap().1.unwrap().name == "istio-proxy")
+    );
+
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "!node-1");
+    key(&mut s, KeyCode::Enter);
+    assert!(!s.visible().is_empty());
+    assert!(
+        s.visible()
+            .iter()
+            .all(|r| s.pods[&r.pod].node.as_deref() != Some("node-1"))
+    );
+}
+
+#[test]
+fn esc_clears_the_filter() {
+    let mut s = state_with_rows();
+    let all = s.visible().len();
+    key(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "zzz-nothing");
+    assert_eq!(s.visible().len(), 0);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.visible().len(), all);
+}
+
+#[test]
+fn sort_cycles_and_state_sort_puts_the_worst_first() {
+    let mut s = state_with_rows();
+    assert_eq!(s.sort, SortKey::Name);
+    key(&mut s, KeyCode::Char('s'));
+    assert_eq!(s.sort, SortKey::ResizeState);
+    let first = s.row(&s.visible()[0]).unwrap().1.unwrap();
+    assert_eq!(first.state.name(), "Error");
+    for _ in 0..SortKey::ALL.len() - 1 {
+        key(&mut s, KeyCode::Char('s'));
+    }
+    assert_eq!(s.sort, SortKey::Name);
+}
+
+#[test]
+fn sort_by_cpu_desired_is_numeric() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "sort cpu");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.sort, SortKey::CpuDesired);
+    let cpus: Vec<i64> = s
+        .visible()
+        .iter()
+        .map(|r| {
+            s.row(r)
+                .unwrap()
+                .1
+                .unwrap()
+                .desired
+                .requests
+                .cpu_millis
+                .unwrap_or(0)
+        })
+        .collect();
+    assert!(cpus.windows(2).all(|w| w[0] >= w[1]), "{cpus:?}");
+    assert_eq!(cpus[0], 24_000);
+}
+
+#[test]
+fn namespace_command_rewatches_with_the_new_scope() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char(':'));
+    let mut effects = type_text(&mut s, "ns shop");
+    effects.extend(key(&mut s, KeyCode::Enter));
+    let want = Scope {
+        namespace: Some("shop".into()),
+        label_selector: None,
+    };
+    assert_eq!(effects, vec![Effect::Rewatch(want.clone())]);
+    assert_eq!(s.scope, want);
+    assert!(
+        s.pods.is_empty(),
+        "old rows are dropped until the new list arrives"
+    );
+    key(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "ns all");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::Rewatch(Scope::default())]);
+}
+
+#[test]
+fn context_command_asks_for_a_new_client() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "ctx sim-viewer");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::SwitchContext("sim-viewer".into())]);
+    assert_eq!(s.header.context, "sim-viewer");
+}
+
+#[test]
+fn unknown_command_is_reported() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "frobnicate");
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert!(s.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn help_swallows_the_next_key() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char('?'));
+    assert!(s.show_help);
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.show_help);
+    assert!(!s.quit, "the key that closes help does not act");
+    key(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+}
+
+#[test]
+fn navigation_stays_in_bounds() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Up);
+    assert_eq!(s.selected_index(), 0);
+    key(&mut s, KeyCode::Char('G'));
+    let last = s.visible().len() - 1;
+    assert_eq!(s.selected_index(), last);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.selected_index(), last);
+    key(&mut s, KeyCode::PageUp);
+    key(&mut s, KeyCode::Char('g'));
+    assert_eq!(s.selected_index(), 0);
+}
+
+#[test]
+fn connection_changes_are_kept() {
+    let mut s = state_with_rows();
+    let lost = Connection::Reconnecting {
+        attempt: 3,
+        error: "connection refused".into(),
+        since: Utc::now(),
+    };
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::Connection(lost.clone())),
+        Utc::now(),
+    );
+    assert_eq!(s.connection, lost);
+}

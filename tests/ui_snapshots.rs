@@ -1,0 +1,180 @@
+//! Whole-screen snapshots of the table for a fixture cluster with every resize state,
+//! plus style checks where colour carries meaning.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use podsize::app::state::HeaderInfo;
+use podsize::app::{Action, AppState, update};
+use podsize::model::events::{ClusterEvent, Scope};
+use podsize::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_764_310_000, 0).unwrap()
+}
+
+fn state() -> AppState {
+    let header = HeaderInfo {
+        context: "sim-admin".into(),
+        server_version: "v1.35.0".into(),
+        readonly: false,
+    };
+    let mut s = AppState::new(header, Scope::default());
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodsReset(common::every_state_rows())),
+        now(),
+    );
+    s.refresh_index();
+    s
+}
+
+fn render(s: &AppState, width: u16, height: u16, theme: &Theme) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| podsize::ui::draw(f, s, now(), theme))
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Finds the first cell of the table body (below the header and column titles) where `needle` starts.
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let lines = text(buffer);
+    for (y, line) in lines.lines().enumerate().skip(5) {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+#[test]
+fn table_80x24() {
+    let s = state();
+    insta::assert_snapshot!(text(&render(&s, 80, 24, &Theme::default())));
+}
+
+#[test]
+fn table_200x50() {
+    let s = state();
+    insta::assert_snapshot!(text(&render(&s, 200, 50, &Theme::default())));
+}
+
+#[test]
+fn table_200x50_with_details_of_a_deferred_pod() {
+    let mut s = state();
+    s.show_details = true;
+    let i = s
+        .visible()
+        .iter()
+        .position(|r| r.pod.1 == "catalog-deferred")
+        .unwrap();
+    s.select(i);
+    let screen = text(&render(&s, 200, 50, &Theme::default()));
+    assert!(screen.contains(
+        "PodResizePending Deferred: Node didn't have enough resource: cpu, requested: 500"
+    ));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn resize_states_carry_their_theme_colour() {
+    let theme = Theme::default();
+    let mut s = state();
+    s.select(usize::MAX); // the last row, which shows none of the states under test
+    let buffer = render(&s, 200, 50, &theme);
+    for (label, style) in [
+        ("⏸ deferred", theme.resize_deferred),
+        ("✗ infeasible", theme.resize_infeasible),
+        ("⟳ in progress", theme.resize_in_progress),
+        ("‼ error", theme.resize_error),
+        ("↑ submitted", theme.resize_proposed),
+        ("⊘ unsupported", theme.resize_unsupported),
+    ] {
+        let (x, y) = find(&buffer, label).unwrap_or_else(|| panic!("{label} not on screen"));
+        let cell = &buffer[(x, y)];
+        assert_eq!(cell.fg, style.fg.unwrap_or(cell.fg), "colour of {label}");
+        assert_eq!(
+            cell.bg,
+            style.bg.unwrap_or(cell.bg),
+            "background of {label}"
+        );
+    }
+}
+
+#[test]
+fn values_that_differ_from_desired_are_highlighted() {
+    let theme = Theme::default();
+    let mut s = state();
+    // Only the deferred pod's admin-ui container: desired cpu 500m, allocated 250m.
+    s.filter.text = "catalog-deferred".into();
+    s.invalidate_index();
+    s.refresh_index();
+    s.select(1); // keep the row under test unselected, so its own styles show
+    let buffer = render(&s, 200, 50, &theme);
+    let (x, y) = find(&buffer, " 500m│ 250m│ 250m").expect("cpu request cell");
+    let allocated = &buffer[(x + 6, y)];
+    assert_eq!(allocated.symbol(), " ");
+    let allocated_digit = &buffer[(x + 7, y)];
+    assert_eq!(allocated_digit.symbol(), "2");
+    assert_eq!(allocated_digit.fg, theme.diff.fg.unwrap());
+    let desired_digit = &buffer[(x + 1, y)];
+    assert_ne!(desired_digit.fg, theme.diff.fg.unwrap());
+}
+
+#[test]
+fn states_are_told_apart_without_colour() {
+    let mono = Theme::builtin("mono").unwrap();
+    let screen = text(&render(&state(), 200, 50, &mono));
+    for label in [
+        "⏸ deferred",
+        "✗ infeasible",
+        "⟳ in progress",
+        "‼ error",
+        "✓ ok",
+    ] {
+        assert!(screen.contains(label), "{label}");
+    }
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let s = state();
+    for (w, h) in [(1, 1), (20, 5), (10, 3), (80, 4), (3, 40)] {
+        render(&s, w, h, &Theme::default());
+    }
+    let mut with_help = state();
+    with_help.show_help = true;
+    with_help.show_details = true;
+    for (w, h) in [(1, 1), (20, 5), (80, 24)] {
+        render(&with_help, w, h, &Theme::default());
+    }
+}
+
+#[test]
+fn help_lists_every_binding() {
+    let mut s = state();
+    s.show_help = true;
+    let screen = text(&render(&s, 120, 40, &Theme::default()));
+    for b in podsize::app::keymap::BINDINGS {
+        assert!(screen.contains(b.help), "{}", b.help);
+    }
+}
