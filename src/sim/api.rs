@@ -57,7 +57,11 @@ pub fn make_uid(seed: u64, n: u64) -> String {
 }
 
 /// A compact managedFields entry such as a real server records.
-pub fn managed_entry(manager: &str, subresource: Option<&str>, fields: Value) -> ManagedFieldsEntry {
+pub fn managed_entry(
+    manager: &str,
+    subresource: Option<&str>,
+    fields: Value,
+) -> ManagedFieldsEntry {
     ManagedFieldsEntry {
         manager: Some(manager.to_string()),
         operation: Some("Update".into()),
@@ -76,13 +80,19 @@ fn set_managed(pod: &mut Pod, entry: ManagedFieldsEntry) {
 }
 
 fn bad_object(e: serde_json::Error) -> ApiError {
-    ApiError::bad_request(format!("Pod in version \"v1\" cannot be handled as a Pod: {e}"))
+    ApiError::bad_request(format!(
+        "Pod in version \"v1\" cannot be handled as a Pod: {e}"
+    ))
 }
 
 impl ApiServer {
     /// An API server over `store` speaking version `1.minor`.
     pub fn new(store: Arc<Store>, minor: u32, seed: u64) -> Self {
-        Self { store, minor, uid: AtomicU64::new(seed.wrapping_mul(31)) }
+        Self {
+            store,
+            minor,
+            uid: AtomicU64::new(seed.wrapping_mul(31)),
+        }
     }
 
     fn rules(&self) -> ResizeRules {
@@ -95,7 +105,12 @@ impl ApiServer {
     }
 
     /// Creates a pod in `namespace` from JSON (apiserver defaulting applied).
-    pub fn create_pod_json(&self, namespace: &str, body: &[u8], dry_run: bool) -> Result<Entry<Pod>, ApiError> {
+    pub fn create_pod_json(
+        &self,
+        namespace: &str,
+        body: &[u8],
+        dry_run: bool,
+    ) -> Result<Entry<Pod>, ApiError> {
         let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
         patch::canonicalize_pod(&mut value).map_err(|text| {
             ApiError::bad_request(format!(
@@ -118,39 +133,62 @@ impl ApiServer {
         self.prepare_new_pod(&mut pod, "kubectl-create");
         let name = pod.metadata.name.clone().unwrap_or_default();
         if dry_run {
-            return Ok(Entry { json: serde_json::to_vec(&pod).unwrap_or_default().into(), obj: Arc::new(pod) });
+            return Ok(Entry {
+                json: serde_json::to_vec(&pod).unwrap_or_default().into(),
+                obj: Arc::new(pod),
+            });
         }
-        self.store.create(pod).map_err(|_| ApiError::already_exists("pods", &name))
+        self.store
+            .create(pod)
+            .map_err(|_| ApiError::already_exists("pods", &name))
     }
 
     /// Fills what the apiserver fills on create: uid, timestamps, generation, defaults, QoS.
     pub fn prepare_new_pod(&self, pod: &mut Pod, manager: &str) {
         let n = self.uid.fetch_add(1, Ordering::Relaxed);
-        pod.metadata.uid.get_or_insert_with(|| make_uid(n, n ^ 0x5151));
-        pod.metadata.creation_timestamp.get_or_insert_with(podutil::now);
+        pod.metadata
+            .uid
+            .get_or_insert_with(|| make_uid(n, n ^ 0x5151));
+        pod.metadata
+            .creation_timestamp
+            .get_or_insert_with(podutil::now);
         pod.metadata.generation = self.tracks_generation().then_some(1);
         pod.metadata.resource_version = None;
         let minor = self.minor;
         if let Some(spec) = pod.spec.as_mut() {
-            let sidecars = spec.init_containers.iter_mut().flatten().filter(|c| c.restart_policy.as_deref() == Some("Always"));
+            let sidecars = spec
+                .init_containers
+                .iter_mut()
+                .flatten()
+                .filter(|c| c.restart_policy.as_deref() == Some("Always"));
             for c in spec.containers.iter_mut().chain(sidecars) {
                 podutil::default_requests(&mut c.resources);
-                let has_resources = c.resources.as_ref().is_some_and(|r| r.requests.is_some() || r.limits.is_some());
+                let has_resources = c
+                    .resources
+                    .as_ref()
+                    .is_some_and(|r| r.requests.is_some() || r.limits.is_some());
                 if minor <= 32 && c.resize_policy.is_none() && has_resources {
                     c.resize_policy = Some(
                         ["cpu", "memory"]
                             .iter()
-                            .map(|r| ContainerResizePolicy { resource_name: (*r).into(), restart_policy: "NotRequired".into() })
+                            .map(|r| ContainerResizePolicy {
+                                resource_name: (*r).into(),
+                                restart_policy: "NotRequired".into(),
+                            })
                             .collect(),
                     );
                 }
-                c.image_pull_policy.get_or_insert_with(|| "IfNotPresent".into());
-                c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
-                c.termination_message_policy.get_or_insert_with(|| "File".into());
+                c.image_pull_policy
+                    .get_or_insert_with(|| "IfNotPresent".into());
+                c.termination_message_path
+                    .get_or_insert_with(|| "/dev/termination-log".into());
+                c.termination_message_policy
+                    .get_or_insert_with(|| "File".into());
             }
             spec.restart_policy.get_or_insert_with(|| "Always".into());
             spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
-            spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
+            spec.scheduler_name
+                .get_or_insert_with(|| "default-scheduler".into());
             spec.termination_grace_period_seconds.get_or_insert(30);
         }
         let qos = validation::pod_qos(&podutil::all_container_resources(pod));
@@ -169,13 +207,22 @@ impl ApiServer {
                     )
                 })
                 .collect();
-            set_managed(pod, managed_entry(manager, None, json!({"f:spec": {"f:containers": names, "f:restartPolicy": {}}})));
+            set_managed(
+                pod,
+                managed_entry(
+                    manager,
+                    None,
+                    json!({"f:spec": {"f:containers": names, "f:restartPolicy": {}}}),
+                ),
+            );
         }
     }
 
     /// Deletes a pod; returns its last state.
     pub fn delete_pod(&self, namespace: &str, name: &str) -> Result<Entry<Pod>, ApiError> {
-        self.store.delete::<Pod>(namespace, name).ok_or_else(|| ApiError::not_found("pods", name))
+        self.store
+            .delete::<Pod>(namespace, name)
+            .ok_or_else(|| ApiError::not_found("pods", name))
     }
 
     /// PATCH or PUT on a pod, its `/resize` or its `/status`. Returns the stored (or, with
@@ -193,11 +240,17 @@ impl ApiServer {
             return Err(ApiError::no_route());
         }
         for _attempt in 0..16 {
-            let current = self.store.get::<Pod>(namespace, name).ok_or_else(|| ApiError::not_found("pods", name))?;
+            let current = self
+                .store
+                .get::<Pod>(namespace, name)
+                .ok_or_else(|| ApiError::not_found("pods", name))?;
             let old = current.obj.clone();
             let new = self.compute(&old, name, target, body, manager)?;
             if dry_run {
-                return Ok(Entry { json: serde_json::to_vec(&new).unwrap_or_default().into(), obj: Arc::new(new) });
+                return Ok(Entry {
+                    json: serde_json::to_vec(&new).unwrap_or_default().into(),
+                    obj: Arc::new(new),
+                });
             }
             let old_rv = old.metadata.resource_version.clone();
             let stored = self.store.update::<Pod, ApiError>(namespace, name, |now| {
@@ -215,26 +268,46 @@ impl ApiServer {
         Err(ApiError::conflict("pods", name))
     }
 
-    fn compute(&self, old: &Pod, name: &str, target: Target, body: Body<'_>, manager: &str) -> Result<Pod, ApiError> {
-        let old_value = serde_json::to_value(old).map_err(|e| ApiError::internal(&e.to_string()))?;
+    fn compute(
+        &self,
+        old: &Pod,
+        name: &str,
+        target: Target,
+        body: Body<'_>,
+        manager: &str,
+    ) -> Result<Pod, ApiError> {
+        let old_value =
+            serde_json::to_value(old).map_err(|e| ApiError::internal(&e.to_string()))?;
         let (mut value, patch_doc) = match body {
             Body::Patch(kind, bytes) => {
-                let doc = if kind == PatchKind::Json { None } else { serde_json::from_slice::<Value>(bytes).ok() };
+                let doc = if kind == PatchKind::Json {
+                    None
+                } else {
+                    serde_json::from_slice::<Value>(bytes).ok()
+                };
                 (patch::apply(kind, &old_value, bytes)?, doc)
             }
-            Body::Put(bytes) => (serde_json::from_slice::<Value>(bytes).map_err(bad_object)?, None),
+            Body::Put(bytes) => (
+                serde_json::from_slice::<Value>(bytes).map_err(bad_object)?,
+                None,
+            ),
         };
         if let Err(text) = patch::canonicalize_pod(&mut value) {
             return Err(match (body, patch_doc) {
-                (Body::Patch(..), Some(doc)) => {
-                    ApiError::invalid_patch(&FieldError::invalid("patch", patch::go_format(&doc), validation::QUANTITY_REGEX_MESSAGE))
-                }
+                (Body::Patch(..), Some(doc)) => ApiError::invalid_patch(&FieldError::invalid(
+                    "patch",
+                    patch::go_format(&doc),
+                    validation::QUANTITY_REGEX_MESSAGE,
+                )),
                 _ => ApiError::bad_request(format!(
                     "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' ({text})"
                 )),
             });
         }
-        let requested_rv = value.pointer("/metadata/resourceVersion").and_then(Value::as_str).map(str::to_string);
+        let requested_rv = value
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if let Some(rv) = requested_rv
             && Some(&rv) != old.metadata.resource_version.as_ref()
         {
@@ -254,7 +327,8 @@ impl ApiServer {
                 if let Some(st) = new.status.as_mut()
                     && st.observed_generation.is_none()
                 {
-                    st.observed_generation = old.status.as_ref().and_then(|s| s.observed_generation);
+                    st.observed_generation =
+                        old.status.as_ref().and_then(|s| s.observed_generation);
                 }
                 Ok(new)
             }
@@ -270,7 +344,11 @@ impl ApiServer {
         };
         let mut errors = Vec::new();
         let same_names = new_spec.containers.len() == req_spec.containers.len()
-            && new_spec.containers.iter().zip(&req_spec.containers).all(|(a, b)| a.name == b.name);
+            && new_spec
+                .containers
+                .iter()
+                .zip(&req_spec.containers)
+                .all(|(a, b)| a.name == b.name);
         let req_init = req_spec.init_containers.clone().unwrap_or_default();
         let same_init = new_spec.init_containers.as_ref().map_or(0, Vec::len) == req_init.len();
         if same_names && same_init {
@@ -310,7 +388,11 @@ impl ApiServer {
             self.mark_changed(&mut new);
             set_managed(
                 &mut new,
-                managed_entry(manager, Some("resize"), json!({"f:spec": {"f:containers": {}}})),
+                managed_entry(
+                    manager,
+                    Some("resize"),
+                    json!({"f:spec": {"f:containers": {}}}),
+                ),
             );
         }
         Ok(new)
@@ -323,7 +405,10 @@ impl ApiServer {
         let Some(node) = self.store.get::<Node>("", &node_name) else {
             return Ok(());
         };
-        match node_capacity_message(podutil::pod_requests(pod), podutil::node_allocatable(&node.obj)) {
+        match node_capacity_message(
+            podutil::pod_requests(pod),
+            podutil::node_allocatable(&node.obj),
+        ) {
             Some(detail) => Err(ApiError::admission("pods", name, &detail, "NodeCapacity")),
             None => Ok(()),
         }
@@ -346,7 +431,8 @@ impl ApiServer {
         // Reset the fields a pod update may change, then anything left is a forbidden change.
         let mut probe = req_spec.clone();
         let same_shape = probe.containers.len() == old_spec.containers.len()
-            && probe.init_containers.as_ref().map_or(0, Vec::len) == old_spec.init_containers.as_ref().map_or(0, Vec::len);
+            && probe.init_containers.as_ref().map_or(0, Vec::len)
+                == old_spec.init_containers.as_ref().map_or(0, Vec::len);
         if same_shape {
             for (p, o) in probe.containers.iter_mut().zip(&old_spec.containers) {
                 p.image = o.image.clone();
@@ -354,7 +440,12 @@ impl ApiServer {
                     p.resources = o.resources.clone();
                 }
             }
-            for (p, o) in probe.init_containers.iter_mut().flatten().zip(old_spec.init_containers.iter().flatten()) {
+            for (p, o) in probe
+                .init_containers
+                .iter_mut()
+                .flatten()
+                .zip(old_spec.init_containers.iter().flatten())
+            {
                 p.image = o.image.clone();
             }
             probe.active_deadline_seconds = old_spec.active_deadline_seconds;
@@ -362,8 +453,16 @@ impl ApiServer {
             probe.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
         }
         if !same_shape || probe != *old_spec {
-            let detail = format!("{}\n{}", FORBIDDEN_UPDATE, super::diff::spec_diff(old_spec, req_spec));
-            return Err(ApiError::invalid("Pod", name, &[FieldError::forbidden("spec", detail)]));
+            let detail = format!(
+                "{}\n{}",
+                FORBIDDEN_UPDATE,
+                super::diff::spec_diff(old_spec, req_spec)
+            );
+            return Err(ApiError::invalid(
+                "Pod",
+                name,
+                &[FieldError::forbidden("spec", detail)],
+            ));
         }
         let mut new = old.clone();
         new.metadata.labels = req.metadata.labels.clone();
@@ -386,7 +485,10 @@ impl ApiServer {
             if !errors.is_empty() {
                 return Err(ApiError::invalid("Pod", name, &errors));
             }
-            let resources_changed = old_c.iter().zip(&new_c).any(|(a, b)| a.requests != b.requests || a.limits != b.limits);
+            let resources_changed = old_c
+                .iter()
+                .zip(&new_c)
+                .any(|(a, b)| a.requests != b.requests || a.limits != b.limits);
             if resources_changed {
                 self.mark_changed(&mut new);
             }
@@ -410,5 +512,9 @@ fn lacks_resize_support(pod: &Pod) -> bool {
     pod.status
         .as_ref()
         .and_then(|s| s.container_statuses.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.state.as_ref().and_then(|s| s.running.as_ref()).is_some() && c.resources.is_none()))
+        .is_some_and(|cs| {
+            cs.iter().any(|c| {
+                c.state.as_ref().and_then(|s| s.running.as_ref()).is_some() && c.resources.is_none()
+            })
+        })
 }

@@ -10,11 +10,22 @@ pub fn spec_diff(old: &PodSpec, new: &PodSpec) -> String {
     let a: Vec<&str> = a.lines().collect();
     let b: Vec<&str> = b.lines().collect();
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let start = prefix.saturating_sub(3);
     let a_end = (a.len() - suffix + 3).min(a.len());
     let b_end = (b.len() - suffix + 3).min(b.len());
-    let mut out = format!("@@ -{},{} +{},{} @@\n", start + 1, a_end - start, start + 1, b_end - start);
+    let mut out = format!(
+        "@@ -{},{} +{},{} @@\n",
+        start + 1,
+        a_end - start,
+        start + 1,
+        b_end - start
+    );
     for line in &a[start..prefix] {
         out.push_str(&format!(" {line}\n"));
     }

@@ -31,12 +31,21 @@ pub fn api_groups(metrics: bool) -> Value {
     let mut groups = Vec::new();
     if metrics {
         let gv = json!({"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"});
-        groups.push(json!({"name": "metrics.k8s.io", "versions": [gv.clone()], "preferredVersion": gv}));
+        groups.push(
+            json!({"name": "metrics.k8s.io", "versions": [gv.clone()], "preferredVersion": gv}),
+        );
     }
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
-fn res(name: &str, singular: &str, namespaced: bool, kind: &str, verbs: &[&str], short: &[&str]) -> Value {
+fn res(
+    name: &str,
+    singular: &str,
+    namespaced: bool,
+    kind: &str,
+    verbs: &[&str],
+    short: &[&str],
+) -> Value {
     let mut v = json!({"name": name, "singularName": singular, "namespaced": namespaced, "kind": kind, "verbs": verbs});
     if let (false, Some(map)) = (short.is_empty(), v.as_object_mut()) {
         map.insert("shortNames".into(), json!(short));
@@ -46,30 +55,76 @@ fn res(name: &str, singular: &str, namespaced: bool, kind: &str, verbs: &[&str],
 
 /// `GET /api/v1`; `pods/resize` is listed from 1.32.
 pub fn core_v1(minor: u32) -> Value {
-    const ALL: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+    const ALL: &[&str] = &[
+        "create",
+        "delete",
+        "deletecollection",
+        "get",
+        "list",
+        "patch",
+        "update",
+        "watch",
+    ];
     const SUB: &[&str] = &["get", "patch", "update"];
     let mut list = vec![
         res("bindings", "binding", true, "Binding", &["create"], &[]),
         res("configmaps", "configmap", true, "ConfigMap", ALL, &["cm"]),
         res("events", "event", true, "Event", ALL, &["ev"]),
-        res("namespaces", "namespace", false, "Namespace", &["create", "delete", "get", "list", "patch", "update", "watch"], &["ns"]),
+        res(
+            "namespaces",
+            "namespace",
+            false,
+            "Namespace",
+            &[
+                "create", "delete", "get", "list", "patch", "update", "watch",
+            ],
+            &["ns"],
+        ),
         res("namespaces/status", "", false, "Namespace", SUB, &[]),
         res("nodes", "node", false, "Node", ALL, &["no"]),
         res("nodes/status", "", false, "Node", SUB, &[]),
         res("pods", "pod", true, "Pod", ALL, &["po"]),
-        res("pods/attach", "", true, "PodAttachOptions", &["create", "get"], &[]),
+        res(
+            "pods/attach",
+            "",
+            true,
+            "PodAttachOptions",
+            &["create", "get"],
+            &[],
+        ),
         res("pods/binding", "", true, "Binding", &["create"], &[]),
         res("pods/ephemeralcontainers", "", true, "Pod", SUB, &[]),
-        res("pods/exec", "", true, "PodExecOptions", &["create", "get"], &[]),
+        res(
+            "pods/exec",
+            "",
+            true,
+            "PodExecOptions",
+            &["create", "get"],
+            &[],
+        ),
         res("pods/log", "", true, "Pod", &["get"], &[]),
-        res("pods/portforward", "", true, "PodPortForwardOptions", &["create", "get"], &[]),
+        res(
+            "pods/portforward",
+            "",
+            true,
+            "PodPortForwardOptions",
+            &["create", "get"],
+            &[],
+        ),
     ];
     if minor >= 32 {
         list.push(res("pods/resize", "", true, "Pod", SUB, &[]));
     }
     list.push(res("pods/status", "", true, "Pod", SUB, &[]));
     list.push(res("secrets", "secret", true, "Secret", ALL, &[]));
-    list.push(res("serviceaccounts", "serviceaccount", true, "ServiceAccount", ALL, &["sa"]));
+    list.push(res(
+        "serviceaccounts",
+        "serviceaccount",
+        true,
+        "ServiceAccount",
+        ALL,
+        &["sa"],
+    ));
     list.push(res("services", "service", true, "Service", ALL, &["svc"]));
     if let Some(pods) = list.iter_mut().find(|r| r["name"] == "pods")
         && let Some(map) = pods.as_object_mut()
@@ -89,7 +144,10 @@ pub fn metrics_v1beta1() -> Value {
 
 /// Whether an Accept header asks for a meta.k8s.io Table.
 pub fn wants_table(accept: &str) -> bool {
-    accept.split(',').next().is_some_and(|first| first.contains("as=Table"))
+    accept
+        .split(',')
+        .next()
+        .is_some_and(|first| first.contains("as=Table"))
 }
 
 /// kubectl-style age: `45s`, `6m15s`, `3h`, `2d5h`, `40d`.
@@ -123,14 +181,49 @@ fn column(name: &str, format: &str, description: &str, priority: u8) -> Value {
 pub fn pod_columns() -> Value {
     json!([
         column("Name", "name", "Name must be unique within a namespace.", 0),
-        column("Ready", "", "The aggregate readiness state of this pod for accepting traffic.", 0),
-        column("Status", "", "The aggregate status of the containers in this pod.", 0),
-        column("Restarts", "", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.", 0),
-        column("Age", "", "CreationTimestamp is a timestamp representing the server time when this object was created.", 0),
+        column(
+            "Ready",
+            "",
+            "The aggregate readiness state of this pod for accepting traffic.",
+            0
+        ),
+        column(
+            "Status",
+            "",
+            "The aggregate status of the containers in this pod.",
+            0
+        ),
+        column(
+            "Restarts",
+            "",
+            "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+            0
+        ),
+        column(
+            "Age",
+            "",
+            "CreationTimestamp is a timestamp representing the server time when this object was created.",
+            0
+        ),
         column("IP", "", "podIP address allocated to the pod.", 1),
-        column("Node", "", "NodeName indicates in which node this pod is scheduled.", 1),
-        column("Nominated Node", "", "nominatedNodeName is set only when this pod preempts other pods on the node.", 1),
-        column("Readiness Gates", "", "If specified, all readiness gates will be evaluated for pod readiness.", 1),
+        column(
+            "Node",
+            "",
+            "NodeName indicates in which node this pod is scheduled.",
+            1
+        ),
+        column(
+            "Nominated Node",
+            "",
+            "nominatedNodeName is set only when this pod preempts other pods on the node.",
+            1
+        ),
+        column(
+            "Readiness Gates",
+            "",
+            "If specified, all readiness gates will be evaluated for pod readiness.",
+            1
+        ),
     ])
 }
 
@@ -141,12 +234,16 @@ pub fn pod_row(pod: &Pod) -> Value {
     let total = pod.spec.as_ref().map_or(0, |s| s.containers.len());
     let ready = statuses.map_or(0, |cs| cs.iter().filter(|c| c.ready).count());
     let restarts: i32 = statuses.map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum());
-    let waiting = statuses
-        .and_then(|cs| cs.iter().find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone()));
+    let waiting = statuses.and_then(|cs| {
+        cs.iter()
+            .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
+    });
     let phase = if pod.metadata.deletion_timestamp.is_some() {
         "Terminating".to_string()
     } else {
-        waiting.or_else(|| status.and_then(|s| s.phase.clone())).unwrap_or_else(|| "Pending".into())
+        waiting
+            .or_else(|| status.and_then(|s| s.phase.clone()))
+            .unwrap_or_else(|| "Pending".into())
     };
     let age = pod
         .metadata
@@ -156,7 +253,11 @@ pub fn pod_row(pod: &Pod) -> Value {
         .map_or_else(|| "<unknown>".to_string(), human_age);
     let none = || "<none>".to_string();
     let ip = status.and_then(|s| s.pod_ip.clone()).unwrap_or_else(none);
-    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_else(none);
+    let node = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .unwrap_or_else(none);
     let meta = serde_json::to_value(&pod.metadata).unwrap_or_else(|_| json!({}));
     json!({
         "cells": [pod.metadata.name.clone().unwrap_or_default(), format!("{ready}/{total}"), phase, restarts.to_string(), age, ip, node, none(), none()],

@@ -68,19 +68,28 @@ impl Faults {
 
     /// Answers the next `count` API requests with `code`.
     pub fn fail_next(&self, code: FaultCode, count: u32) {
-        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) =
-            ErrorFault { code: Some(code), remaining: Some(count), until: None };
+        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) = ErrorFault {
+            code: Some(code),
+            remaining: Some(count),
+            until: None,
+        };
     }
 
     /// Answers every API request with `code` for `duration`.
     pub fn fail_for(&self, code: FaultCode, duration: Duration) {
-        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) =
-            ErrorFault { code: Some(code), remaining: None, until: Some(Instant::now() + duration) };
+        *self.errors.lock().unwrap_or_else(PoisonError::into_inner) = ErrorFault {
+            code: Some(code),
+            remaining: None,
+            until: Some(Instant::now() + duration),
+        };
     }
 
     /// Adds `latency` before every API answer (zero to turn off).
     pub fn set_latency(&self, latency: Duration) {
-        self.latency_ms.store(u64::try_from(latency.as_millis()).unwrap_or(u64::MAX), Ordering::SeqCst);
+        self.latency_ms.store(
+            u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+            Ordering::SeqCst,
+        );
     }
 
     /// Current added latency.
@@ -155,11 +164,19 @@ impl RequestLog {
 
     /// All logged requests, oldest first.
     pub fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Forgets all entries.
     pub fn clear(&self) {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }

@@ -8,7 +8,8 @@ use super::store::{EventType, Kind, Store};
 use crate::model::quantity::{Quantity, cpu_canonical, memory_canonical};
 use crate::model::resources::{CpuMem, ResourceSpec};
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStatus, Node, Pod, PodCondition,
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStatus, Node, Pod,
+    PodCondition,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KQuantity;
 use serde_json::{Value, json};
@@ -51,14 +52,21 @@ pub struct Kubelet {
     allocs: HashMap<Key, Alloc>,
     queue: HashMap<Key, (Instant, Job)>,
     deferred: HashSet<Key>,
+    sub: Option<super::store::Subscription>,
 }
 
 fn desired(pod: &Pod) -> Resources {
-    podutil::running_containers(pod).into_iter().map(|c| (c.name.clone(), spec_of(c.resources.as_ref()))).collect()
+    podutil::running_containers(pod)
+        .into_iter()
+        .map(|c| (c.name.clone(), spec_of(c.resources.as_ref())))
+        .collect()
 }
 
 fn total_requests(res: &Resources) -> CpuMem {
-    let mut t = CpuMem { cpu_millis: Some(0), memory_bytes: Some(0) };
+    let mut t = CpuMem {
+        cpu_millis: Some(0),
+        memory_bytes: Some(0),
+    };
     for r in res.values().map(ResourceSpec::effective_requests) {
         t.cpu_millis = t.cpu_millis.map(|v| v + r.cpu_millis.unwrap_or(0));
         t.memory_bytes = t.memory_bytes.map(|v| v + r.memory_bytes.unwrap_or(0));
@@ -67,15 +75,26 @@ fn total_requests(res: &Resources) -> CpuMem {
 }
 
 fn node_of(pod: &Pod) -> Option<String> {
-    pod.spec.as_ref()?.node_name.clone().filter(|n| !n.is_empty())
+    pod.spec
+        .as_ref()?
+        .node_name
+        .clone()
+        .filter(|n| !n.is_empty())
 }
 
 fn started(pod: &Pod) -> bool {
-    pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).is_some_and(|c| !c.is_empty())
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .is_some_and(|c| !c.is_empty())
 }
 
 fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
-    pod.metadata.annotations.as_ref()?.get(key).map(String::as_str)
+    pod.metadata
+        .annotations
+        .as_ref()?
+        .get(key)
+        .map(String::as_str)
 }
 
 /// Allocation as reported in a started pod's status (falls back to the spec).
@@ -84,42 +103,82 @@ fn alloc_from_status(pod: &Pod, node: String) -> Alloc {
     let statuses: HashMap<&str, &ContainerStatus> = pod
         .status
         .iter()
-        .flat_map(|s| s.container_statuses.iter().flatten().chain(s.init_container_statuses.iter().flatten()))
+        .flat_map(|s| {
+            s.container_statuses
+                .iter()
+                .flatten()
+                .chain(s.init_container_statuses.iter().flatten())
+        })
         .map(|c| (c.name.as_str(), c))
         .collect();
     let mut allocated = Resources::new();
     let mut actual = Resources::new();
     for (name, want) in &spec {
         let st = statuses.get(name.as_str());
-        let act = st.and_then(|s| s.resources.as_ref()).map(|r| spec_of(Some(r))).unwrap_or(*want);
+        let act = st
+            .and_then(|s| s.resources.as_ref())
+            .map(|r| spec_of(Some(r)))
+            .unwrap_or(*want);
         let alloc_req = st.and_then(|s| s.allocated_resources.as_ref()).map(|m| {
-            spec_of(Some(&k8s_openapi::api::core::v1::ResourceRequirements { requests: Some(m.clone()), ..Default::default() }))
-                .requests
+            spec_of(Some(&k8s_openapi::api::core::v1::ResourceRequirements {
+                requests: Some(m.clone()),
+                ..Default::default()
+            }))
+            .requests
         });
         let is_pending = pod.status.as_ref().is_some_and(|s| s.resize.is_some());
         let alloc = match alloc_req {
-            Some(req) => ResourceSpec { requests: req, limits: act.limits },
+            Some(req) => ResourceSpec {
+                requests: req,
+                limits: act.limits,
+            },
             None if is_pending => act,
             None => *want,
         };
         allocated.insert(name.clone(), alloc);
         actual.insert(name.clone(), act);
     }
-    Alloc { node, allocated, actual, failed: false }
+    Alloc {
+        node,
+        allocated,
+        actual,
+        failed: false,
+    }
 }
 
 impl Kubelet {
     /// Kubelets over `store` for server `1.minor`, acting `delay` after each change.
     pub fn new(store: Arc<Store>, minor: u32, delay: Duration) -> Self {
-        Self { store, minor, delay, allocs: HashMap::new(), queue: HashMap::new(), deferred: HashSet::new() }
+        Self {
+            store,
+            minor,
+            delay,
+            allocs: HashMap::new(),
+            queue: HashMap::new(),
+            deferred: HashSet::new(),
+            sub: None,
+        }
+        .subscribed()
+    }
+
+    /// Subscribes now, so no change made after construction is missed.
+    fn subscribed(mut self) -> Self {
+        self.sub = self.store.subscribe(None).ok();
+        self
     }
 
     /// Runs until the store is dropped.
     pub async fn run(mut self) {
-        let Ok(mut sub) = self.store.subscribe(None) else {
+        let Some(mut sub) = self.sub.take() else {
             return;
         };
         self.resync(false);
+        // Pods not yet bound or started get handled now.
+        for pod in self.store.all::<Pod>(None) {
+            if node_of(&pod).is_none() || !started(&pod) {
+                self.observe(podutil::key(&pod), &pod);
+            }
+        }
         let tick = (self.delay / 4).clamp(Duration::from_millis(2), Duration::from_millis(50));
         let mut ticker = tokio::time::interval(tick);
         let mut retry = tokio::time::interval(Duration::from_secs(5).max(self.delay * 4));
@@ -178,8 +237,12 @@ impl Kubelet {
     }
 
     fn wake_node(&mut self, node: &str) {
-        let keys: Vec<Key> =
-            self.deferred.iter().filter(|k| self.allocs.get(*k).is_some_and(|a| a.node == node)).cloned().collect();
+        let keys: Vec<Key> = self
+            .deferred
+            .iter()
+            .filter(|k| self.allocs.get(*k).is_some_and(|a| a.node == node))
+            .cloned()
+            .collect();
         for k in keys {
             self.schedule(k, Job::Process, Duration::ZERO);
         }
@@ -201,7 +264,10 @@ impl Kubelet {
             }
             return;
         }
-        let alloc = self.allocs.entry(key.clone()).or_insert_with(|| alloc_from_status(pod, node));
+        let alloc = self
+            .allocs
+            .entry(key.clone())
+            .or_insert_with(|| alloc_from_status(pod, node));
         if desired(pod) != alloc.allocated {
             self.schedule(key, Job::Process, self.delay);
         }
@@ -209,8 +275,12 @@ impl Kubelet {
 
     fn run_due(&mut self) {
         let now = Instant::now();
-        let due: Vec<(Key, Job)> =
-            self.queue.iter().filter(|(_, (at, _))| *at <= now).map(|(k, (_, j))| (k.clone(), *j)).collect();
+        let due: Vec<(Key, Job)> = self
+            .queue
+            .iter()
+            .filter(|(_, (at, _))| *at <= now)
+            .map(|(k, (_, j))| (k.clone(), *j))
+            .collect();
         for (key, job) in due {
             self.queue.remove(&key);
             let Some(entry) = self.store.get::<Pod>(&key.0, &key.1) else {
@@ -227,7 +297,10 @@ impl Kubelet {
     }
 
     fn node_used(&self, node: &str, except: &Key) -> CpuMem {
-        let mut used = CpuMem { cpu_millis: Some(0), memory_bytes: Some(0) };
+        let mut used = CpuMem {
+            cpu_millis: Some(0),
+            memory_bytes: Some(0),
+        };
         for (k, a) in &self.allocs {
             if a.node == node && k != except {
                 let t = total_requests(&a.allocated);
@@ -242,8 +315,15 @@ impl Kubelet {
         let nodes = self.store.all::<Node>(None);
         let best = nodes
             .iter()
-            .filter_map(|n| n.metadata.name.clone().map(|name| (name, podutil::node_allocatable(n))))
-            .max_by_key(|(name, alloc)| alloc.cpu_millis.unwrap_or(0) - self.node_used(name, key).cpu_millis.unwrap_or(0));
+            .filter_map(|n| {
+                n.metadata
+                    .name
+                    .clone()
+                    .map(|name| (name, podutil::node_allocatable(n)))
+            })
+            .max_by_key(|(name, alloc)| {
+                alloc.cpu_millis.unwrap_or(0) - self.node_used(name, key).cpu_millis.unwrap_or(0)
+            });
         let Some((node, _)) = best else {
             return;
         };
@@ -269,20 +349,40 @@ impl Kubelet {
             let images: HashMap<String, String> = p
                 .spec
                 .iter()
-                .flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()))
+                .flat_map(|s| {
+                    s.containers
+                        .iter()
+                        .chain(s.init_containers.iter().flatten())
+                })
                 .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
                 .collect();
             let st = p.status.get_or_insert_with(Default::default);
             st.phase = Some("Running".into());
             st.host_ip = Some("10.0.0.1".into());
-            st.pod_ip = Some(format!("10.244.{}.{}", key.1.len() % 250, key.0.len() * 7 % 250));
+            st.pod_ip = Some(format!(
+                "10.244.{}.{}",
+                key.1.len() % 250,
+                key.0.len() * 7 % 250
+            ));
             st.start_time = Some(now.clone());
             if minor >= 34 {
                 st.observed_generation = generation;
             }
             let mut conds = Vec::new();
-            for t in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"] {
-                conds.push(condition(t, None, None, now.clone(), if minor >= 34 { generation } else { None }));
+            for t in [
+                "PodReadyToStartContainers",
+                "Initialized",
+                "Ready",
+                "ContainersReady",
+                "PodScheduled",
+            ] {
+                conds.push(condition(
+                    t,
+                    None,
+                    None,
+                    now.clone(),
+                    if minor >= 34 { generation } else { None },
+                ));
             }
             st.conditions = Some(conds);
             let sidecars: HashSet<String> = p
@@ -296,7 +396,11 @@ impl Kubelet {
             for (name, spec) in &want {
                 let image = images.get(name).cloned().unwrap_or_default();
                 let cs = container_status(name, &image, spec, spec, supports, minor, 0, None, &now);
-                if sidecars.contains(name) { init.push(cs) } else { regular.push(cs) }
+                if sidecars.contains(name) {
+                    init.push(cs)
+                } else {
+                    regular.push(cs)
+                }
             }
             st.container_statuses = Some(regular);
             if !init.is_empty() {
@@ -304,18 +408,33 @@ impl Kubelet {
             }
             Ok(Some(p))
         });
-        self.allocs.insert(key.clone(), Alloc { node, allocated: want.clone(), actual: want, failed: false });
+        self.allocs.insert(
+            key.clone(),
+            Alloc {
+                node,
+                allocated: want.clone(),
+                actual: want,
+                failed: false,
+            },
+        );
     }
 
     fn node_supports_resize(&self, node: &str) -> bool {
-        self.store
-            .get::<Node>("", node)
-            .is_none_or(|n| n.obj.metadata.labels.as_ref().is_none_or(|l| !l.contains_key(NO_RESIZE_LABEL)))
+        self.store.get::<Node>("", node).is_none_or(|n| {
+            n.obj
+                .metadata
+                .labels
+                .as_ref()
+                .is_none_or(|l| !l.contains_key(NO_RESIZE_LABEL))
+        })
     }
 
     fn resize(&mut self, key: &Key, pod: &Pod) {
         let Some(alloc) = self.allocs.get(key).cloned() else {
-            self.allocs.insert(key.clone(), alloc_from_status(pod, node_of(pod).unwrap_or_default()));
+            self.allocs.insert(
+                key.clone(),
+                alloc_from_status(pod, node_of(pod).unwrap_or_default()),
+            );
             return self.schedule(key.clone(), Job::Process, Duration::ZERO);
         };
         let want = desired(pod);
@@ -326,20 +445,35 @@ impl Kubelet {
             .store
             .get::<Node>("", &alloc.node)
             .map(|n| podutil::node_allocatable(&n.obj))
-            .unwrap_or(CpuMem { cpu_millis: Some(i64::MAX / 4), memory_bytes: Some(i64::MAX / 4) });
+            .unwrap_or(CpuMem {
+                cpu_millis: Some(i64::MAX / 4),
+                memory_bytes: Some(i64::MAX / 4),
+            });
         let need = total_requests(&want);
         let used = self.node_used(&alloc.node, key);
-        let pairs = [("cpu", need.cpu_millis, used.cpu_millis, capacity.cpu_millis), ("memory", need.memory_bytes, used.memory_bytes, capacity.memory_bytes)];
+        let pairs = [
+            ("cpu", need.cpu_millis, used.cpu_millis, capacity.cpu_millis),
+            (
+                "memory",
+                need.memory_bytes,
+                used.memory_bytes,
+                capacity.memory_bytes,
+            ),
+        ];
         for (res, n, u, c) in pairs {
             let (n, u, c) = (n.unwrap_or(0), u.unwrap_or(0), c.unwrap_or(i64::MAX));
             if n > c {
                 self.deferred.remove(key);
-                let msg = format!("Node didn't have enough capacity: {res}, requested: {n}, capacity: {c}");
+                let msg = format!(
+                    "Node didn't have enough capacity: {res}, requested: {n}, capacity: {c}"
+                );
                 return self.write_pending(key, "Infeasible", &msg);
             }
             if n + u > c {
                 self.deferred.insert(key.clone());
-                let msg = format!("Node didn't have enough resource: {res}, requested: {n}, used: {u}, capacity: {c}");
+                let msg = format!(
+                    "Node didn't have enough resource: {res}, requested: {n}, used: {u}, capacity: {c}"
+                );
                 return self.write_pending(key, "Deferred", &msg);
             }
         }
@@ -351,7 +485,8 @@ impl Kubelet {
             let new_limit = spec.limits.memory_bytes?;
             let old_limit = alloc.actual.get(name).and_then(|a| a.limits.memory_bytes);
             let used = usage.get(name).copied().unwrap_or(0);
-            (self.minor >= 34 && old_limit.is_none_or(|o| new_limit < o) && new_limit < used).then_some(new_limit)
+            (self.minor >= 34 && old_limit.is_none_or(|o| new_limit < o) && new_limit < used)
+                .then_some(new_limit)
         });
         if let Some(a) = self.allocs.get_mut(key) {
             a.allocated = want.clone();
@@ -362,7 +497,12 @@ impl Kubelet {
             let mut p = (**p).clone();
             let st = p.status.get_or_insert_with(Default::default);
             if minor != 32 {
-                for cs in st.container_statuses.iter_mut().flatten().chain(st.init_container_statuses.iter_mut().flatten()) {
+                for cs in st
+                    .container_statuses
+                    .iter_mut()
+                    .flatten()
+                    .chain(st.init_container_statuses.iter_mut().flatten())
+                {
                     if let Some(spec) = want.get(&cs.name) {
                         cs.allocated_resources = podutil::requirements(spec).requests;
                     }
@@ -373,8 +513,20 @@ impl Kubelet {
                 conds.retain(|c| c.type_ != "PodResizePending" && c.type_ != "PodResizeInProgress");
                 let og = if minor >= 34 { generation } else { None };
                 match below_usage {
-                    Some(limit) => conds.push(condition("PodResizeInProgress", Some("Error"), Some(format!("memory limit ({limit}) below current usage")), now.clone(), og)),
-                    None => conds.push(condition("PodResizeInProgress", None, None, now.clone(), og)),
+                    Some(limit) => conds.push(condition(
+                        "PodResizeInProgress",
+                        Some("Error"),
+                        Some(format!("memory limit ({limit}) below current usage")),
+                        now.clone(),
+                        og,
+                    )),
+                    None => conds.push(condition(
+                        "PodResizeInProgress",
+                        None,
+                        None,
+                        now.clone(),
+                        og,
+                    )),
                 }
                 st.conditions = Some(conds);
                 if minor >= 34 {
@@ -386,7 +538,11 @@ impl Kubelet {
             Ok(Some(p))
         });
         if below_usage.is_none() {
-            self.schedule(key.clone(), Job::Actuate, (self.delay / 2).max(Duration::from_millis(1)));
+            self.schedule(
+                key.clone(),
+                Job::Actuate,
+                (self.delay / 2).max(Duration::from_millis(1)),
+            );
         }
         if shrank {
             self.wake_node(&alloc.node);
@@ -401,12 +557,23 @@ impl Kubelet {
             let st = p.status.get_or_insert_with(Default::default);
             if minor >= 33 {
                 let mut conds = st.conditions.clone().unwrap_or_default();
-                let same = conds.iter().any(|c| c.type_ == "PodResizePending" && c.reason.as_deref() == Some(reason) && c.message.as_deref() == Some(message) && (minor < 34 || c.observed_generation == generation));
+                let same = conds.iter().any(|c| {
+                    c.type_ == "PodResizePending"
+                        && c.reason.as_deref() == Some(reason)
+                        && c.message.as_deref() == Some(message)
+                        && (minor < 34 || c.observed_generation == generation)
+                });
                 if same {
                     return Ok(None);
                 }
                 conds.retain(|c| c.type_ != "PodResizePending");
-                conds.push(condition("PodResizePending", Some(reason), Some(message.to_string()), now.clone(), if minor >= 34 { generation } else { None }));
+                conds.push(condition(
+                    "PodResizePending",
+                    Some(reason),
+                    Some(message.to_string()),
+                    now.clone(),
+                    if minor >= 34 { generation } else { None },
+                ));
                 st.conditions = Some(conds);
                 if minor >= 34 {
                     st.observed_generation = generation;
@@ -432,21 +599,49 @@ impl Kubelet {
             let policies: HashMap<String, HashMap<String, String>> = p
                 .spec
                 .iter()
-                .flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()))
-                .map(|c| (c.name.clone(), c.resize_policy.iter().flatten().map(|r| (r.resource_name.clone(), r.restart_policy.clone())).collect()))
+                .flat_map(|s| {
+                    s.containers
+                        .iter()
+                        .chain(s.init_containers.iter().flatten())
+                })
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.resize_policy
+                            .iter()
+                            .flatten()
+                            .map(|r| (r.resource_name.clone(), r.restart_policy.clone()))
+                            .collect(),
+                    )
+                })
                 .collect();
             let generation = p.metadata.generation;
             let st = p.status.get_or_insert_with(Default::default);
-            for cs in st.container_statuses.iter_mut().flatten().chain(st.init_container_statuses.iter_mut().flatten()) {
-                let (Some(new), Some(old)) = (alloc.allocated.get(&cs.name), alloc.actual.get(&cs.name)) else {
+            for cs in st
+                .container_statuses
+                .iter_mut()
+                .flatten()
+                .chain(st.init_container_statuses.iter_mut().flatten())
+            {
+                let (Some(new), Some(old)) =
+                    (alloc.allocated.get(&cs.name), alloc.actual.get(&cs.name))
+                else {
                     continue;
                 };
                 let pol = policies.get(&cs.name);
-                let restart = |r: &str| pol.and_then(|m| m.get(r)).map(String::as_str) == Some("RestartContainer");
-                let cpu_changed = new.requests.cpu_millis != old.requests.cpu_millis || new.limits.cpu_millis != old.limits.cpu_millis;
-                let mem_changed = new.requests.memory_bytes != old.requests.memory_bytes || new.limits.memory_bytes != old.limits.memory_bytes;
+                let restart = |r: &str| {
+                    pol.and_then(|m| m.get(r)).map(String::as_str) == Some("RestartContainer")
+                };
+                let cpu_changed = new.requests.cpu_millis != old.requests.cpu_millis
+                    || new.limits.cpu_millis != old.limits.cpu_millis;
+                let mem_changed = new.requests.memory_bytes != old.requests.memory_bytes
+                    || new.limits.memory_bytes != old.limits.memory_bytes;
                 if (cpu_changed && restart("cpu")) || (mem_changed && restart("memory")) {
-                    let started_at = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
+                    let started_at = cs
+                        .state
+                        .as_ref()
+                        .and_then(|s| s.running.as_ref())
+                        .and_then(|r| r.started_at.clone());
                     cs.restart_count += 1;
                     cs.last_state = Some(ContainerState {
                         terminated: Some(ContainerStateTerminated {
@@ -459,7 +654,12 @@ impl Kubelet {
                         }),
                         ..Default::default()
                     });
-                    cs.state = Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(now.clone()) }), ..Default::default() });
+                    cs.state = Some(ContainerState {
+                        running: Some(ContainerStateRunning {
+                            started_at: Some(now.clone()),
+                        }),
+                        ..Default::default()
+                    });
                 }
                 if supports {
                     cs.resources = Some(podutil::requirements(new));
@@ -483,7 +683,13 @@ impl Kubelet {
     }
 }
 
-fn condition(t: &str, reason: Option<&str>, message: Option<String>, now: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time, generation: Option<i64>) -> PodCondition {
+fn condition(
+    t: &str,
+    reason: Option<&str>,
+    message: Option<String>,
+    now: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+    generation: Option<i64>,
+) -> PodCondition {
     PodCondition {
         type_: t.to_string(),
         status: "True".into(),
@@ -508,30 +714,48 @@ pub fn container_status(
     last: Option<ContainerState>,
     started: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
 ) -> ContainerStatus {
-    let digest: String = format!("{:064x}", name.len() as u128 * 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834);
+    let (a, b) = (hash(name), hash(image));
+    let digest = format!("{a:016x}{b:016x}{:016x}{:016x}", a ^ b.rotate_left(17), b.wrapping_mul(a | 1));
     ContainerStatus {
         name: name.to_string(),
         image: image.to_string(),
-        image_id: format!("{}@sha256:{}", image.split(':').next().unwrap_or(image), &digest[..64]),
+        image_id: format!(
+            "{}@sha256:{}",
+            image.split(':').next().unwrap_or(image),
+            &digest[..64]
+        ),
         container_id: Some(format!("containerd://{}", &digest[..64])),
         ready: true,
         started: Some(true),
         restart_count: restarts,
-        state: Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(started.clone()) }), ..Default::default() }),
+        state: Some(ContainerState {
+            running: Some(ContainerStateRunning {
+                started_at: Some(started.clone()),
+            }),
+            ..Default::default()
+        }),
         last_state: Some(last.unwrap_or_default()),
-        allocated_resources: if minor == 32 { None } else { podutil::requirements(allocated).requests },
+        allocated_resources: if minor == 32 {
+            None
+        } else {
+            podutil::requirements(allocated).requests
+        },
         resources: supports_resize.then(|| podutil::requirements(actual)),
         ..Default::default()
     }
 }
 
 fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// Simulated usage (cpu millis, memory bytes) of each running container of a pod.
 pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
-    let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION).and_then(|t| Quantity::parse(t).ok()).map(|q| q.units());
+    let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION)
+        .and_then(|t| Quantity::parse(t).ok())
+        .map(|q| q.units());
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let wobble = (podutil::now().0.as_second() / 15) as u64;
     podutil::running_containers(pod)
@@ -540,9 +764,14 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
             let spec = spec_of(c.resources.as_ref()).effective_requests();
             let h = hash(&format!("{uid}/{}", c.name));
             let frac = 20 + (h % 70) as i64 + ((h ^ wobble.wrapping_mul(2_654_435_761)) % 7) as i64;
-            let cpu = spec.cpu_millis.map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1));
+            let cpu = spec
+                .cpu_millis
+                .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1));
             let mem = override_mem.unwrap_or_else(|| {
-                spec.memory_bytes.map_or((20 + (h % 180) as i64) << 20, |r| r * (40 + (h % 50) as i64) / 100)
+                spec.memory_bytes
+                    .map_or((20 + (h % 180) as i64) << 20, |r| {
+                        r * (40 + (h % 50) as i64) / 100
+                    })
             });
             (c.name.clone(), cpu, mem)
         })

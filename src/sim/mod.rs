@@ -141,7 +141,9 @@ pub struct SimCluster {
 }
 
 async fn listen(shared: Arc<Shared>, addr: SocketAddr) -> Result<(Running, SocketAddr), SimError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| SimError::Bind(addr, e))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| SimError::Bind(addr, e))?;
     let bound = listener.local_addr().map_err(|e| SimError::Bind(addr, e))?;
     let (tx, rx) = oneshot::channel::<()>();
     let router = server::router(shared);
@@ -159,17 +161,29 @@ impl SimCluster {
     /// Generates the workload, starts the kubelets and serves HTTP.
     pub async fn start(cfg: SimConfig) -> Result<SimCluster, SimError> {
         if !(27..=37).contains(&cfg.minor) {
-            return Err(SimError::Config(format!("minor version {} not in 27..=37", cfg.minor)));
+            return Err(SimError::Config(format!(
+                "minor version {} not in 27..=37",
+                cfg.minor
+            )));
         }
         let store = Arc::new(store::Store::new(cfg.history, 100));
         let api = api::ApiServer::new(store.clone(), cfg.minor, cfg.seed);
         workload::populate(
             &store,
             &api,
-            &workload::WorkloadSpec { nodes: cfg.nodes, pods: cfg.pods, namespaces: cfg.namespaces, seed: cfg.seed },
+            &workload::WorkloadSpec {
+                nodes: cfg.nodes,
+                pods: cfg.pods,
+                namespaces: cfg.namespaces,
+                seed: cfg.seed,
+            },
         );
-        let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| SimError::Bind(cfg.listen, e))?;
-        let addr = listener.local_addr().map_err(|e| SimError::Bind(cfg.listen, e))?;
+        let listener = tokio::net::TcpListener::bind(cfg.listen)
+            .await
+            .map_err(|e| SimError::Bind(cfg.listen, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| SimError::Bind(cfg.listen, e))?;
         drop(listener);
         let shared = Arc::new(Shared {
             api,
@@ -180,12 +194,23 @@ impl SimCluster {
             addr,
         });
         let (running, addr) = listen(shared.clone(), addr).await?;
-        let mut tasks = vec![tokio::spawn(kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay).run())];
+        let mut tasks = vec![tokio::spawn(
+            kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay).run(),
+        )];
         if cfg.churn {
             let churn_api = Arc::new(api::ApiServer::new(store, cfg.minor, cfg.seed ^ 0xABCD));
-            tasks.push(tokio::spawn(workload::churn(churn_api, cfg.seed, cfg.churn_rate)));
+            tasks.push(tokio::spawn(workload::churn(
+                churn_api,
+                cfg.seed,
+                cfg.churn_rate,
+            )));
         }
-        Ok(SimCluster { shared, addr, server: Mutex::new(Some(running)), tasks })
+        Ok(SimCluster {
+            shared,
+            addr,
+            server: Mutex::new(Some(running)),
+            tasks,
+        })
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -228,7 +253,10 @@ impl SimCluster {
 
     /// A kube client acting as `identity`.
     pub async fn client(&self, identity: Identity) -> Result<kube::Client, SimError> {
-        let options = kube::config::KubeConfigOptions { context: Some(identity.context().into()), ..Default::default() };
+        let options = kube::config::KubeConfigOptions {
+            context: Some(identity.context().into()),
+            ..Default::default()
+        };
         let config = kube::Config::from_custom_kubeconfig(self.kubeconfig(), &options)
             .await
             .map_err(|e| SimError::Client(e.to_string()))?;
@@ -257,12 +285,19 @@ impl SimCluster {
 
     /// Stops serving HTTP (open watches are closed); state and kubelets are kept.
     pub async fn stop(&self) {
-        let running = self.server.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let running = self
+            .server
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(r) = running {
             self.shared.faults.drop_watches();
             let _ = r.shutdown.send(());
             let mut task = r.task;
-            if tokio::time::timeout(Duration::from_secs(3), &mut task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(3), &mut task)
+                .await
+                .is_err()
+            {
                 task.abort();
             }
         }
@@ -292,9 +327,19 @@ impl SimCluster {
 
     /// Adds a pod (apiserver defaulting applied); the kubelet binds and starts it.
     pub fn create_pod(&self, mut pod: Pod) -> Result<Pod, status::ApiError> {
-        let ns = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+        let ns = pod
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         pod.metadata.namespace = Some(ns.clone());
-        if self.shared.api.store.get::<k8s_openapi::api::core::v1::Namespace>("", &ns).is_none() {
+        if self
+            .shared
+            .api
+            .store
+            .get::<k8s_openapi::api::core::v1::Namespace>("", &ns)
+            .is_none()
+        {
             self.shared.api.store.upsert(workload::namespace(&ns));
         }
         self.shared.api.prepare_new_pod(&mut pod, "podsize-sim");
@@ -314,22 +359,43 @@ impl SimCluster {
 
     /// Every pod.
     pub fn pods(&self) -> Vec<Pod> {
-        self.shared.api.store.all::<Pod>(None).iter().map(|p| (**p).clone()).collect()
+        self.shared
+            .api
+            .store
+            .all::<Pod>(None)
+            .iter()
+            .map(|p| (**p).clone())
+            .collect()
     }
 
     /// One pod.
     pub fn pod(&self, namespace: &str, name: &str) -> Option<Pod> {
-        self.shared.api.store.get::<Pod>(namespace, name).map(|e| (*e.obj).clone())
+        self.shared
+            .api
+            .store
+            .get::<Pod>(namespace, name)
+            .map(|e| (*e.obj).clone())
     }
 
     /// Adds (or replaces) a node with allocatable cpu (millicores) and memory (bytes).
     pub fn add_node(&self, name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool) {
-        self.shared.api.store.upsert(workload::node(name, cpu_millis, memory_bytes, resize_support));
+        self.shared.api.store.upsert(workload::node(
+            name,
+            cpu_millis,
+            memory_bytes,
+            resize_support,
+        ));
     }
 
     /// Every node.
     pub fn nodes(&self) -> Vec<Node> {
-        self.shared.api.store.all::<Node>(None).iter().map(|n| (**n).clone()).collect()
+        self.shared
+            .api
+            .store
+            .all::<Node>(None)
+            .iter()
+            .map(|n| (**n).clone())
+            .collect()
     }
 }
 
@@ -339,7 +405,12 @@ impl Drop for SimCluster {
             t.abort();
         }
         self.shared.faults.drop_watches();
-        if let Some(r) = self.server.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        if let Some(r) = self
+            .server
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
             let _ = r.shutdown.send(());
             r.task.abort();
         }

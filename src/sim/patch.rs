@@ -59,8 +59,15 @@ pub fn apply(kind: PatchKind, doc: &Value, body: &[u8]) -> Result<Value, ApiErro
 fn merge_key(path: &str) -> Option<&'static str> {
     let last = path.rsplit('.').next().unwrap_or(path);
     match last {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "containerStatuses"
-        | "initContainerStatuses" | "imagePullSecrets" | "volumeMounts" => Some("name"),
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "containerStatuses"
+        | "initContainerStatuses"
+        | "imagePullSecrets"
+        | "volumeMounts" => Some("name"),
         "ports" => Some("containerPort"),
         "conditions" => Some("type"),
         "ownerReferences" => Some("uid"),
@@ -91,14 +98,18 @@ pub fn strategic_merge(doc: &mut Value, patch: &Value, path: &str) {
                 target.remove(key);
             }
             Value::Object(_) => {
-                let slot = target.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+                let slot = target
+                    .entry(key.clone())
+                    .or_insert_with(|| Value::Object(Map::new()));
                 if !slot.is_object() {
                     *slot = Value::Object(Map::new());
                 }
                 strategic_merge(slot, value, &child_path);
             }
             Value::Array(items) => match (merge_key(key), target.get_mut(key)) {
-                (Some(mk), Some(Value::Array(existing))) => merge_list(existing, items, mk, &child_path),
+                (Some(mk), Some(Value::Array(existing))) => {
+                    merge_list(existing, items, mk, &child_path)
+                }
                 _ => {
                     let cleaned: Vec<Value> = items
                         .iter()
@@ -119,7 +130,9 @@ fn merge_list(existing: &mut Vec<Value>, items: &[Value], mk: &str, path: &str) 
     let mut added = Vec::new();
     for item in items {
         let key = item.get(mk).cloned();
-        let pos = key.as_ref().and_then(|k| existing.iter().position(|e| e.get(mk) == Some(k)));
+        let pos = key
+            .as_ref()
+            .and_then(|k| existing.iter().position(|e| e.get(mk) == Some(k)));
         let delete = item.get("$patch").and_then(Value::as_str) == Some("delete");
         match (pos, delete) {
             (Some(i), true) => {
@@ -148,12 +161,17 @@ pub fn go_format(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
-        Value::Array(items) => format!("[{}]", items.iter().map(go_format).collect::<Vec<_>>().join(" ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(go_format).collect::<Vec<_>>().join(" ")
+        ),
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            let parts: Vec<String> =
-                keys.iter().map(|k| format!("{k}:{}", map.get(*k).map(go_format).unwrap_or_default())).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}:{}", map.get(*k).map(go_format).unwrap_or_default()))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
     }
@@ -206,31 +224,54 @@ mod tests {
     #[test]
     fn strategic_merges_containers_by_name() {
         let doc = json!({"spec":{"containers":[{"name":"a","image":"x","resources":{"requests":{"cpu":"1"}}},{"name":"b","image":"y"}]}});
-        let patch = br#"{"spec":{"containers":[{"name":"b","resources":{"requests":{"cpu":"2"}}}]}}"#;
+        let patch =
+            br#"{"spec":{"containers":[{"name":"b","resources":{"requests":{"cpu":"2"}}}]}}"#;
         let out = apply(PatchKind::Strategic, &doc, patch).unwrap();
-        assert_eq!(out["spec"]["containers"][1]["resources"]["requests"]["cpu"], "2");
+        assert_eq!(
+            out["spec"]["containers"][1]["resources"]["requests"]["cpu"],
+            "2"
+        );
         assert_eq!(out["spec"]["containers"][1]["image"], "y");
-        assert_eq!(out["spec"]["containers"][0]["resources"]["requests"]["cpu"], "1");
+        assert_eq!(
+            out["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+            "1"
+        );
         let unknown = br#"{"spec":{"containers":[{"name":"zz","resources":{}}]}}"#;
         let out = apply(PatchKind::Strategic, &doc, unknown).unwrap();
         assert_eq!(out["spec"]["containers"][0]["name"], "zz");
         let merged = apply(PatchKind::Merge, &doc, patch).unwrap();
-        assert_eq!(merged["spec"]["containers"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            merged["spec"]["containers"].as_array().map(Vec::len),
+            Some(1)
+        );
     }
 
     #[test]
     fn go_format_matches_fixture() {
-        let v = json!({"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"abc"}}}]}});
-        assert_eq!(go_format(&v), "map[spec:map[containers:[map[name:c1 resources:map[requests:map[cpu:abc]]]]]]");
+        let v =
+            json!({"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"abc"}}}]}});
+        assert_eq!(
+            go_format(&v),
+            "map[spec:map[containers:[map[name:c1 resources:map[requests:map[cpu:abc]]]]]]"
+        );
     }
 
     #[test]
     fn canonicalizes() {
         let mut v = json!({"spec":{"containers":[{"resources":{"requests":{"cpu":"1.5","memory":"1024Mi"},"limits":{"cpu":2}}}]}});
         canonicalize_pod(&mut v).unwrap();
-        assert_eq!(v["spec"]["containers"][0]["resources"]["requests"]["cpu"], "1500m");
-        assert_eq!(v["spec"]["containers"][0]["resources"]["requests"]["memory"], "1Gi");
-        assert_eq!(v["spec"]["containers"][0]["resources"]["limits"]["cpu"], "2");
+        assert_eq!(
+            v["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+            "1500m"
+        );
+        assert_eq!(
+            v["spec"]["containers"][0]["resources"]["requests"]["memory"],
+            "1Gi"
+        );
+        assert_eq!(
+            v["spec"]["containers"][0]["resources"]["limits"]["cpu"],
+            "2"
+        );
         let mut bad = json!({"spec":{"containers":[{"resources":{"requests":{"cpu":"abc"}}}]}});
         assert_eq!(canonicalize_pod(&mut bad), Err("abc".to_string()));
     }

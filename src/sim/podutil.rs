@@ -17,11 +17,15 @@ pub fn now() -> Time {
 
 /// Namespace and name of a pod.
 pub fn key(pod: &Pod) -> (String, String) {
-    (pod.metadata.namespace.clone().unwrap_or_default(), pod.metadata.name.clone().unwrap_or_default())
+    (
+        pod.metadata.namespace.clone().unwrap_or_default(),
+        pod.metadata.name.clone().unwrap_or_default(),
+    )
 }
 
 fn texts(map: Option<&BTreeMap<String, KQuantity>>) -> BTreeMap<String, String> {
-    map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()).unwrap_or_default()
+    map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect())
+        .unwrap_or_default()
 }
 
 /// The validation view of one container.
@@ -47,16 +51,29 @@ pub fn all_container_resources(pod: &Pod) -> Vec<ContainerResources> {
     let Some(spec) = pod.spec.as_ref() else {
         return Vec::new();
     };
-    let regular = spec.containers.iter().map(|c| container_resources(c, false));
-    let init = spec.init_containers.iter().flatten().map(|c| container_resources(c, true));
+    let regular = spec
+        .containers
+        .iter()
+        .map(|c| container_resources(c, false));
+    let init = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| container_resources(c, true));
     regular.chain(init).collect()
 }
 
 /// Parsed cpu/memory of a requirements block.
 pub fn spec_of(res: Option<&ResourceRequirements>) -> ResourceSpec {
     let get = |m: Option<&BTreeMap<String, KQuantity>>| {
-        let q = |k: &str| m.and_then(|m| m.get(k)).and_then(|v| Quantity::parse(&v.0).ok());
-        CpuMem { cpu_millis: q("cpu").map(|q| q.millis()), memory_bytes: q("memory").map(|q| q.units()) }
+        let q = |k: &str| {
+            m.and_then(|m| m.get(k))
+                .and_then(|v| Quantity::parse(&v.0).ok())
+        };
+        CpuMem {
+            cpu_millis: q("cpu").map(|q| q.millis()),
+            memory_bytes: q("memory").map(|q| q.units()),
+        }
     };
     ResourceSpec {
         requests: get(res.and_then(|r| r.requests.as_ref())),
@@ -69,13 +86,20 @@ pub fn running_containers(pod: &Pod) -> Vec<&Container> {
     let Some(spec) = pod.spec.as_ref() else {
         return Vec::new();
     };
-    let sidecars = spec.init_containers.iter().flatten().filter(|c| c.restart_policy.as_deref() == Some("Always"));
+    let sidecars = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .filter(|c| c.restart_policy.as_deref() == Some("Always"));
     spec.containers.iter().chain(sidecars).collect()
 }
 
 /// Sum of effective requests of a pod (regular containers and sidecars).
 pub fn pod_requests(pod: &Pod) -> CpuMem {
-    let mut total = CpuMem { cpu_millis: Some(0), memory_bytes: Some(0) };
+    let mut total = CpuMem {
+        cpu_millis: Some(0),
+        memory_bytes: Some(0),
+    };
     for c in running_containers(pod) {
         let r = spec_of(c.resources.as_ref()).effective_requests();
         total.cpu_millis = total.cpu_millis.map(|t| t + r.cpu_millis.unwrap_or(0));
@@ -105,19 +129,36 @@ pub fn requirements(spec: &ResourceSpec) -> ResourceRequirements {
     let map = |v: &CpuMem| {
         let mut m = BTreeMap::new();
         if let Some(c) = v.cpu_millis {
-            m.insert("cpu".to_string(), KQuantity(crate::model::quantity::cpu_canonical(c)));
+            m.insert(
+                "cpu".to_string(),
+                KQuantity(crate::model::quantity::cpu_canonical(c)),
+            );
         }
         if let Some(b) = v.memory_bytes {
-            m.insert("memory".to_string(), KQuantity(crate::model::quantity::memory_canonical(b)));
+            m.insert(
+                "memory".to_string(),
+                KQuantity(crate::model::quantity::memory_canonical(b)),
+            );
         }
         (!m.is_empty()).then_some(m)
     };
-    ResourceRequirements { requests: map(&spec.requests), limits: map(&spec.limits), ..Default::default() }
+    ResourceRequirements {
+        requests: map(&spec.requests),
+        limits: map(&spec.limits),
+        ..Default::default()
+    }
 }
 
 /// Node allocatable cpu (millis) and memory (bytes).
 pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> CpuMem {
     let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
-    let q = |k: &str| alloc.and_then(|m| m.get(k)).and_then(|v| Quantity::parse(&v.0).ok());
-    CpuMem { cpu_millis: q("cpu").map(|q| q.millis()), memory_bytes: q("memory").map(|q| q.units()) }
+    let q = |k: &str| {
+        alloc
+            .and_then(|m| m.get(k))
+            .and_then(|v| Quantity::parse(&v.0).ok())
+    };
+    CpuMem {
+        cpu_millis: q("cpu").map(|q| q.millis()),
+        memory_bytes: q("memory").map(|q| q.units()),
+    }
 }

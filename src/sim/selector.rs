@@ -32,12 +32,22 @@ fn split_top(text: &str) -> Vec<&str> {
         }
     }
     parts.push(&text[start..]);
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn set_values(text: &str) -> Option<Vec<String>> {
     let inner = text.trim().strip_prefix('(')?.strip_suffix(')')?;
-    Some(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+    Some(
+        inner
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect(),
+    )
 }
 
 impl LabelSelector {
@@ -54,10 +64,19 @@ impl LabelSelector {
             } else if let Some((k, v)) = part.split_once('=') {
                 Term::Eq(k.trim().into(), v.trim().into())
             } else if let Some((k, v)) = part.split_once(" notin ") {
-                Term::NotIn(k.trim().into(), set_values(v).ok_or_else(|| format!("unable to parse requirement: {part}"))?)
+                Term::NotIn(
+                    k.trim().into(),
+                    set_values(v).ok_or_else(|| format!("unable to parse requirement: {part}"))?,
+                )
             } else if let Some((k, v)) = part.split_once(" in ") {
-                Term::In(k.trim().into(), set_values(v).ok_or_else(|| format!("unable to parse requirement: {part}"))?)
-            } else if part.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+                Term::In(
+                    k.trim().into(),
+                    set_values(v).ok_or_else(|| format!("unable to parse requirement: {part}"))?,
+                )
+            } else if part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            {
                 Term::Exists(part.to_string())
             } else {
                 return Err(format!("unable to parse requirement: {part}"));
@@ -102,13 +121,21 @@ impl FieldSelector {
             } else if let Some((k, v)) = part.split_once('=') {
                 (k, true, v)
             } else {
-                return Err(format!("invalid selector: '{part}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{part}'; can't understand '{part}'"
+                ));
             };
             let field = field.trim();
             if !matches!(
                 field,
-                "metadata.name" | "metadata.namespace" | "spec.nodeName" | "status.phase" | "spec.restartPolicy"
-                    | "spec.schedulerName" | "spec.serviceAccountName" | "status.podIP"
+                "metadata.name"
+                    | "metadata.namespace"
+                    | "spec.nodeName"
+                    | "status.phase"
+                    | "spec.restartPolicy"
+                    | "spec.schedulerName"
+                    | "spec.serviceAccountName"
+                    | "status.podIP"
             ) {
                 return Err(format!("field label not supported: {field}"));
             }
@@ -153,7 +180,11 @@ mod tests {
 
     #[test]
     fn label_terms() {
-        let labels: BTreeMap<String, String> = [("app".to_string(), "web".to_string()), ("tier".into(), "fe".into())].into();
+        let labels: BTreeMap<String, String> = [
+            ("app".to_string(), "web".to_string()),
+            ("tier".into(), "fe".into()),
+        ]
+        .into();
         let ok = |s: &str| LabelSelector::parse(s).unwrap().matches(Some(&labels));
         assert!(ok("app=web"));
         assert!(ok("app==web,tier!=be"));

@@ -65,7 +65,10 @@ fn json_response(code: StatusCode, body: Bytes) -> Response {
 }
 
 fn ok_value(v: &Value) -> Response {
-    json_response(StatusCode::OK, Bytes::from(serde_json::to_vec(v).unwrap_or_default()))
+    json_response(
+        StatusCode::OK,
+        Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
+    )
 }
 
 fn error_response(err: &ApiError) -> Response {
@@ -74,7 +77,10 @@ fn error_response(err: &ApiError) -> Response {
 
 async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().to_string();
-    let uri = req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.to_string());
+    let uri = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_string(), |p| p.to_string());
     let identity = identify(req.headers());
     let resp = dispatch(&s, req, identity).await;
     s.log.push(LoggedRequest {
@@ -89,7 +95,9 @@ async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
 type Query = HashMap<String, String>;
 
 fn parse_query(req: &Request) -> Query {
-    axum::extract::Query::<Query>::try_from_uri(req.uri()).map(|q| q.0).unwrap_or_default()
+    axum::extract::Query::<Query>::try_from_uri(req.uri())
+        .map(|q| q.0)
+        .unwrap_or_default()
 }
 
 /// What a parsed path addresses.
@@ -99,11 +107,24 @@ enum Route<'a> {
     Apis,
     CoreV1,
     MetricsDiscovery,
-    PodMetrics { ns: Option<&'a str>, name: Option<&'a str> },
-    Namespaces { name: Option<&'a str> },
-    Nodes { name: Option<&'a str> },
-    Pods { ns: Option<&'a str> },
-    Pod { ns: &'a str, name: &'a str, target: Target },
+    PodMetrics {
+        ns: Option<&'a str>,
+        name: Option<&'a str>,
+    },
+    Namespaces {
+        name: Option<&'a str>,
+    },
+    Nodes {
+        name: Option<&'a str>,
+    },
+    Pods {
+        ns: Option<&'a str>,
+    },
+    Pod {
+        ns: &'a str,
+        name: &'a str,
+        target: Target,
+    },
 }
 
 fn route(path: &str) -> Option<Route<'_>> {
@@ -114,20 +135,54 @@ fn route(path: &str) -> Option<Route<'_>> {
         ["apis"] => Route::Apis,
         ["api", "v1"] => Route::CoreV1,
         ["apis", "metrics.k8s.io", "v1beta1"] => Route::MetricsDiscovery,
-        ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics { ns: None, name: None },
-        ["apis", "metrics.k8s.io", "v1beta1", "namespaces", ns, "pods"] => Route::PodMetrics { ns: Some(ns), name: None },
-        ["apis", "metrics.k8s.io", "v1beta1", "namespaces", ns, "pods", name] => {
-            Route::PodMetrics { ns: Some(ns), name: Some(name) }
-        }
+        ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
+            ns: None,
+            name: None,
+        },
+        [
+            "apis",
+            "metrics.k8s.io",
+            "v1beta1",
+            "namespaces",
+            ns,
+            "pods",
+        ] => Route::PodMetrics {
+            ns: Some(ns),
+            name: None,
+        },
+        [
+            "apis",
+            "metrics.k8s.io",
+            "v1beta1",
+            "namespaces",
+            ns,
+            "pods",
+            name,
+        ] => Route::PodMetrics {
+            ns: Some(ns),
+            name: Some(name),
+        },
         ["api", "v1", "namespaces"] => Route::Namespaces { name: None },
         ["api", "v1", "namespaces", name] => Route::Namespaces { name: Some(name) },
         ["api", "v1", "nodes"] => Route::Nodes { name: None },
         ["api", "v1", "nodes", name] => Route::Nodes { name: Some(name) },
         ["api", "v1", "pods"] => Route::Pods { ns: None },
         ["api", "v1", "namespaces", ns, "pods"] => Route::Pods { ns: Some(ns) },
-        ["api", "v1", "namespaces", ns, "pods", name] => Route::Pod { ns, name, target: Target::Pod },
-        ["api", "v1", "namespaces", ns, "pods", name, "resize"] => Route::Pod { ns, name, target: Target::Resize },
-        ["api", "v1", "namespaces", ns, "pods", name, "status"] => Route::Pod { ns, name, target: Target::Status },
+        ["api", "v1", "namespaces", ns, "pods", name] => Route::Pod {
+            ns,
+            name,
+            target: Target::Pod,
+        },
+        ["api", "v1", "namespaces", ns, "pods", name, "resize"] => Route::Pod {
+            ns,
+            name,
+            target: Target::Resize,
+        },
+        ["api", "v1", "namespaces", ns, "pods", name, "status"] => Route::Pod {
+            ns,
+            name,
+            target: Target::Status,
+        },
         _ => return None,
     })
 }
@@ -188,9 +243,18 @@ async fn dispatch(s: &Arc<Shared>, req: Request, identity: Option<&'static str>)
         return error_response(&rbac_denial(user, &method, &rt));
     }
     let query = parse_query(&req);
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let content_type =
-        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let body = match axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024).await {
         Ok(b) => b,
         Err(e) => return error_response(&ApiError::bad_request(format!("reading body: {e}"))),
@@ -212,13 +276,23 @@ async fn serve(
     content_type: &str,
     body: &[u8],
 ) -> Result<Response, ApiError> {
-    let get_only = |m: &Method| if *m == Method::GET { Ok(()) } else { Err(ApiError::method_not_allowed(m.as_str())) };
+    let get_only = |m: &Method| {
+        if *m == Method::GET {
+            Ok(())
+        } else {
+            Err(ApiError::method_not_allowed(m.as_str()))
+        }
+    };
     match rt {
         Route::Version => get_only(method).map(|_| ok_value(&discovery::version(s.api.minor))),
-        Route::Api => get_only(method).map(|_| ok_value(&discovery::api_versions(&s.addr.to_string()))),
+        Route::Api => {
+            get_only(method).map(|_| ok_value(&discovery::api_versions(&s.addr.to_string())))
+        }
         Route::Apis => get_only(method).map(|_| ok_value(&discovery::api_groups(s.metrics))),
         Route::CoreV1 => get_only(method).map(|_| ok_value(&discovery::core_v1(s.api.minor))),
-        Route::MetricsDiscovery if s.metrics => get_only(method).map(|_| ok_value(&discovery::metrics_v1beta1())),
+        Route::MetricsDiscovery if s.metrics => {
+            get_only(method).map(|_| ok_value(&discovery::metrics_v1beta1()))
+        }
         Route::PodMetrics { ns, name } if s.metrics => {
             get_only(method)?;
             pod_metrics(s, ns, name)
@@ -243,7 +317,9 @@ async fn serve(
             Ok(json_response(StatusCode::CREATED, entry.json))
         }
         Route::Pods { ns } => collection::<Pod>(s, method, ns, q, accept),
-        Route::Pod { ns, name, target } => pod_item(s, method, ns, name, target, q, accept, content_type, body),
+        Route::Pod { ns, name, target } => {
+            pod_item(s, method, ns, name, target, q, accept, content_type, body)
+        }
     }
 }
 
@@ -251,8 +327,17 @@ fn dry_run(q: &Query) -> bool {
     q.get("dryRun").is_some_and(|v| v == "All")
 }
 
-fn get_one<T: Stored>(s: &Shared, ns: &str, name: &str, resource: &str) -> Result<Response, ApiError> {
-    let entry = s.api.store.get::<T>(ns, name).ok_or_else(|| ApiError::not_found(resource, name))?;
+fn get_one<T: Stored>(
+    s: &Shared,
+    ns: &str,
+    name: &str,
+    resource: &str,
+) -> Result<Response, ApiError> {
+    let entry = s
+        .api
+        .store
+        .get::<T>(ns, name)
+        .ok_or_else(|| ApiError::not_found(resource, name))?;
     Ok(json_response(StatusCode::OK, entry.json))
 }
 
@@ -274,7 +359,11 @@ fn pod_item(
     let manager = q.get("fieldManager").map_or("unknown", String::as_str);
     let entry = match *method {
         Method::GET => {
-            let entry = s.api.store.get::<Pod>(ns, name).ok_or_else(|| ApiError::not_found("pods", name))?;
+            let entry = s
+                .api
+                .store
+                .get::<Pod>(ns, name)
+                .ok_or_else(|| ApiError::not_found("pods", name))?;
             if discovery::wants_table(accept) {
                 return Ok(table(&[entry], s.api.store.rv(), None, 0));
             }
@@ -288,20 +377,36 @@ fn pod_item(
                     "message": format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
                     "reason": "UnsupportedMediaType", "code": 415}),
             })?;
-            s.api.write_pod(ns, name, target, WriteBody::Patch(kind, body), dry_run(q), manager)?
+            s.api.write_pod(
+                ns,
+                name,
+                target,
+                WriteBody::Patch(kind, body),
+                dry_run(q),
+                manager,
+            )?
         }
-        Method::PUT => s.api.write_pod(ns, name, target, WriteBody::Put(body), dry_run(q), manager)?,
+        Method::PUT => {
+            s.api
+                .write_pod(ns, name, target, WriteBody::Put(body), dry_run(q), manager)?
+        }
         _ => return Err(ApiError::method_not_allowed(method.as_str())),
     };
     Ok(json_response(StatusCode::OK, entry.json))
 }
 
 fn decode_continue(token: &str) -> Result<(u64, (String, String)), ApiError> {
-    let bad = || ApiError::bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+    let bad = || {
+        ApiError::bad_request(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        )
+    };
     let (rv, hex) = token.split_once('-').ok_or_else(bad)?;
     let rv: u64 = rv.parse().map_err(|_| bad())?;
-    let bytes: Result<Vec<u8>, _> =
-        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16)).collect();
+    let bytes: Result<Vec<u8>, _> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect();
     let text = String::from_utf8(bytes.map_err(|_| bad())?).map_err(|_| bad())?;
     let (ns, name) = text.split_once('\u{0}').ok_or_else(bad)?;
     Ok((rv, (ns.to_string(), name.to_string())))
@@ -331,24 +436,32 @@ fn collection<T: Stored>(
     if *method != Method::GET {
         return Err(ApiError::method_not_allowed(method.as_str()));
     }
-    let labels = LabelSelector::parse(q.get("labelSelector").map_or("", String::as_str)).map_err(ApiError::bad_request)?;
-    let fields = FieldSelector::parse(q.get("fieldSelector").map_or("", String::as_str)).map_err(ApiError::bad_request)?;
+    let labels = LabelSelector::parse(q.get("labelSelector").map_or("", String::as_str))
+        .map_err(ApiError::bad_request)?;
+    let fields = FieldSelector::parse(q.get("fieldSelector").map_or("", String::as_str))
+        .map_err(ApiError::bad_request)?;
     if is_watch(q) {
-        let rv = match q.get("resourceVersion").map(String::as_str) {
-            None | Some("") => None,
-            Some(text) => Some(text.parse::<u64>().map_err(|_| {
-                ApiError::bad_request(format!("invalid resource version: {text}"))
-            })?),
-        };
+        let rv =
+            match q.get("resourceVersion").map(String::as_str) {
+                None | Some("") => None,
+                Some(text) => Some(text.parse::<u64>().map_err(|_| {
+                    ApiError::bad_request(format!("invalid resource version: {text}"))
+                })?),
+            };
         let req = WatchRequest {
             kind: T::KIND,
             namespace: ns.map(str::to_string),
             labels,
             fields,
             rv,
-            bookmarks: q.get("allowWatchBookmarks").is_some_and(|v| v == "true" || v == "1"),
+            bookmarks: q
+                .get("allowWatchBookmarks")
+                .is_some_and(|v| v == "true" || v == "1"),
             initial_events: q.get("sendInitialEvents").is_some_and(|v| v == "true"),
-            timeout: q.get("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).map(Duration::from_secs),
+            timeout: q
+                .get("timeoutSeconds")
+                .and_then(|t| t.parse::<u64>().ok())
+                .map(Duration::from_secs),
             bookmark_interval: s.bookmark_interval,
             force_expired: s.faults.take_expire(),
         };
@@ -362,10 +475,17 @@ fn collection<T: Stored>(
             .unwrap_or_default());
     }
     let limit = q.get("limit").and_then(|l| l.parse::<usize>().ok());
-    let cont = q.get("continue").filter(|c| !c.is_empty()).map(|c| decode_continue(c)).transpose()?;
+    let cont = q
+        .get("continue")
+        .filter(|c| !c.is_empty())
+        .map(|c| decode_continue(c))
+        .transpose()?;
     let keep = |obj: &T| -> bool {
         let m = obj.meta();
-        let (o_ns, o_name) = (m.namespace.as_deref().unwrap_or(""), m.name.as_deref().unwrap_or(""));
+        let (o_ns, o_name) = (
+            m.namespace.as_deref().unwrap_or(""),
+            m.name.as_deref().unwrap_or(""),
+        );
         match obj.pod_ref() {
             Some(p) => labels.matches(p.metadata.labels.as_ref()) && fields.matches_pod(&p),
             None => labels.matches(m.labels.as_ref()) && fields.matches_meta(o_ns, o_name),
@@ -373,9 +493,13 @@ fn collection<T: Stored>(
     };
     let simple = labels.is_empty() && fields == FieldSelector::default();
     let page = if simple {
-        s.api.store.list::<T>(ns, cont.as_ref().map(|c| &c.1), limit, &|_| true)
+        s.api
+            .store
+            .list::<T>(ns, cont.as_ref().map(|c| &c.1), limit, &|_| true)
     } else {
-        s.api.store.list::<T>(ns, cont.as_ref().map(|c| &c.1), limit, &keep)
+        s.api
+            .store
+            .list::<T>(ns, cont.as_ref().map(|c| &c.1), limit, &keep)
     };
     let rv = cont.as_ref().map_or(page.rv, |c| c.0);
     let next = page.next.as_ref().map(|k| encode_continue(rv, k));
@@ -384,12 +508,21 @@ fn collection<T: Stored>(
     }
     let mut meta = format!("{{\"resourceVersion\":\"{rv}\"");
     if let Some(next) = next {
-        meta.push_str(&format!(",\"continue\":\"{next}\",\"remainingItemCount\":{}", page.remaining));
+        meta.push_str(&format!(
+            ",\"continue\":\"{next}\",\"remainingItemCount\":{}",
+            page.remaining
+        ));
     }
     meta.push('}');
     let total: usize = page.items.iter().map(|e| e.json.len() + 1).sum();
     let mut out = BytesMut::with_capacity(total + 128);
-    out.extend_from_slice(format!("{{\"kind\":\"{}\",\"apiVersion\":\"v1\",\"metadata\":{meta},\"items\":[", list_kind(T::KIND)).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "{{\"kind\":\"{}\",\"apiVersion\":\"v1\",\"metadata\":{meta},\"items\":[",
+            list_kind(T::KIND)
+        )
+        .as_bytes(),
+    );
     for (i, e) in page.items.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(b",");
@@ -400,21 +533,36 @@ fn collection<T: Stored>(
     Ok(json_response(StatusCode::OK, out.freeze()))
 }
 
-fn table<T: Stored>(items: &[Entry<T>], rv: u64, next: Option<String>, remaining: usize) -> Response {
-    let rows: Vec<Value> = items.iter().filter_map(|e| T::as_pod(&e.obj)).map(|p| discovery::pod_row(&p)).collect();
+fn table<T: Stored>(
+    items: &[Entry<T>],
+    rv: u64,
+    next: Option<String>,
+    remaining: usize,
+) -> Response {
+    let rows: Vec<Value> = items
+        .iter()
+        .filter_map(|e| T::as_pod(&e.obj))
+        .map(|p| discovery::pod_row(&p))
+        .collect();
     let mut meta = json!({"resourceVersion": rv.to_string()});
     if let (Some(next), Some(m)) = (next, meta.as_object_mut()) {
         m.insert("continue".into(), json!(next));
         m.insert("remainingItemCount".into(), json!(remaining));
     }
-    ok_value(&json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
-        "columnDefinitions": discovery::pod_columns(), "rows": rows}))
+    ok_value(
+        &json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
+        "columnDefinitions": discovery::pod_columns(), "rows": rows}),
+    )
 }
 
 fn pod_metrics(s: &Shared, ns: Option<&str>, name: Option<&str>) -> Result<Response, ApiError> {
     let pods: Vec<Arc<Pod>> = match (ns, name) {
         (Some(ns), Some(name)) => {
-            let e = s.api.store.get::<Pod>(ns, name).ok_or_else(|| ApiError::not_found("pods.metrics.k8s.io", name))?;
+            let e = s
+                .api
+                .store
+                .get::<Pod>(ns, name)
+                .ok_or_else(|| ApiError::not_found("pods.metrics.k8s.io", name))?;
             return Ok(ok_value(&kubelet::pod_metrics(&e.obj)));
         }
         (ns, _) => s.api.store.all::<Pod>(ns),
@@ -424,7 +572,9 @@ fn pod_metrics(s: &Shared, ns: Option<&str>, name: Option<&str>) -> Result<Respo
         .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
         .map(|p| kubelet::pod_metrics(p))
         .collect();
-    Ok(ok_value(&json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items})))
+    Ok(ok_value(
+        &json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}),
+    ))
 }
 
 /// `/_sim/...` control endpoints (no authentication).
@@ -433,7 +583,9 @@ fn control(s: &Shared, req: &Request, path: &str) -> Response {
     let method = req.method();
     let ok = || ok_value(&json!({"ok": true}));
     match (method.as_str(), path) {
-        ("GET", "/_sim/requests") => ok_value(&serde_json::to_value(s.log.snapshot()).unwrap_or_default()),
+        ("GET", "/_sim/requests") => {
+            ok_value(&serde_json::to_value(s.log.snapshot()).unwrap_or_default())
+        }
         ("DELETE", "/_sim/requests") => {
             s.log.clear();
             ok()
@@ -456,14 +608,20 @@ fn control(s: &Shared, req: &Request, path: &str) -> Response {
                 _ => FaultCode::TooManyRequests,
             };
             if let Some(secs) = q.get("seconds").and_then(|v| v.parse::<f64>().ok()) {
-                s.faults.fail_for(code, Duration::from_secs_f64(secs.clamp(0.0, 86_400.0)));
+                s.faults
+                    .fail_for(code, Duration::from_secs_f64(secs.clamp(0.0, 86_400.0)));
             } else {
-                s.faults.fail_next(code, q.get("count").and_then(|v| v.parse().ok()).unwrap_or(1));
+                s.faults.fail_next(
+                    code,
+                    q.get("count").and_then(|v| v.parse().ok()).unwrap_or(1),
+                );
             }
             ok()
         }
         ("POST", "/_sim/faults/latency") => {
-            s.faults.set_latency(Duration::from_millis(q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(0)));
+            s.faults.set_latency(Duration::from_millis(
+                q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(0),
+            ));
             ok()
         }
         ("POST", "/_sim/faults/clear") => {

@@ -41,12 +41,22 @@ impl ApiError {
 
     /// 404 for a path the server does not serve.
     pub fn no_route() -> Self {
-        Self::new(404, "NotFound", "the server could not find the requested resource".into(), Some(json!({})))
+        Self::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource".into(),
+            Some(json!({})),
+        )
     }
 
     /// 405 for a verb the path does not support.
     pub fn method_not_allowed(method: &str) -> Self {
-        Self::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource: {method}"), Some(json!({})))
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            format!("the server does not allow this method on the requested resource: {method}"),
+            Some(json!({})),
+        )
     }
 
     /// 409 Conflict for a stale resourceVersion.
@@ -54,14 +64,21 @@ impl ApiError {
         Self::new(
             409,
             "Conflict",
-            format!("Operation cannot be fulfilled on {resource} {name:?}: the object has been modified; please apply your changes to the latest version and try again"),
+            format!(
+                "Operation cannot be fulfilled on {resource} {name:?}: the object has been modified; please apply your changes to the latest version and try again"
+            ),
             Some(json!({"name": name, "kind": resource})),
         )
     }
 
     /// 409 AlreadyExists on create.
     pub fn already_exists(resource: &str, name: &str) -> Self {
-        Self::new(409, "AlreadyExists", format!("{resource} {name:?} already exists"), Some(json!({"name": name, "kind": resource})))
+        Self::new(
+            409,
+            "AlreadyExists",
+            format!("{resource} {name:?} already exists"),
+            Some(json!({"name": name, "kind": resource})),
+        )
     }
 
     /// 422 Invalid with one cause per field error.
@@ -84,7 +101,9 @@ impl ApiError {
             422,
             "Invalid",
             format!(" \"\" is invalid: {error}"),
-            Some(json!({"causes": [{"reason": error.reason(), "message": error.message(), "field": error.field}]})),
+            Some(
+                json!({"causes": [{"reason": error.reason(), "message": error.message(), "field": error.field}]}),
+            ),
         )
     }
 
@@ -99,7 +118,13 @@ impl ApiError {
     }
 
     /// 403 from RBAC: `pods "NAME" is forbidden: User "U" cannot VERB resource "R" in API group "" ...`.
-    pub fn rbac(user: &str, verb: &str, resource: &str, name: Option<&str>, namespace: Option<&str>) -> Self {
+    pub fn rbac(
+        user: &str,
+        verb: &str,
+        resource: &str,
+        name: Option<&str>,
+        namespace: Option<&str>,
+    ) -> Self {
         let kind = resource.split('/').next().unwrap_or(resource);
         let subject = match name {
             Some(n) => format!("{kind} {n:?}"),
@@ -116,7 +141,9 @@ impl ApiError {
         Self::new(
             403,
             "Forbidden",
-            format!("{subject} is forbidden: User {user:?} cannot {verb} resource {resource:?} in API group \"\"{scope}"),
+            format!(
+                "{subject} is forbidden: User {user:?} cannot {verb} resource {resource:?} in API group \"\"{scope}"
+            ),
             Some(details),
         )
     }
@@ -127,23 +154,40 @@ impl ApiError {
             403,
             "Forbidden",
             format!("{resource} {name:?} is forbidden: {detail}"),
-            Some(json!({"name": name, "kind": resource, "causes": [{"reason": cause, "message": detail}]})),
+            Some(
+                json!({"name": name, "kind": resource, "causes": [{"reason": cause, "message": detail}]}),
+            ),
         )
     }
 
     /// 410 Expired for a too-old resourceVersion.
     pub fn expired(requested: u64, oldest: u64) -> Self {
-        Self::new(410, "Expired", format!("too old resource version: {requested} ({oldest})"), None)
+        Self::new(
+            410,
+            "Expired",
+            format!("too old resource version: {requested} ({oldest})"),
+            None,
+        )
     }
 
     /// 429 TooManyRequests (fault injection).
     pub fn too_many_requests() -> Self {
-        Self::new(429, "TooManyRequests", "Too many requests, please try again later.".into(), Some(json!({"retryAfterSeconds": 1})))
+        Self::new(
+            429,
+            "TooManyRequests",
+            "Too many requests, please try again later.".into(),
+            Some(json!({"retryAfterSeconds": 1})),
+        )
     }
 
     /// 500 InternalError (fault injection).
     pub fn internal(message: &str) -> Self {
-        Self::new(500, "InternalError", format!("Internal error occurred: {message}"), Some(json!({"causes": [{"message": message}]})))
+        Self::new(
+            500,
+            "InternalError",
+            format!("Internal error occurred: {message}"),
+            Some(json!({"causes": [{"message": message}]})),
+        )
     }
 
     /// The HTTP status code.

@@ -79,7 +79,9 @@ pub struct Table<T> {
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
-        Self { items: BTreeMap::new() }
+        Self {
+            items: BTreeMap::new(),
+        }
     }
 }
 
@@ -177,8 +179,16 @@ impl Store {
     /// A store keeping `history_cap` events for watch resumption, starting at `start_rv`.
     pub fn new(history_cap: usize, start_rv: u64) -> Self {
         let (tx, _) = broadcast::channel(history_cap.max(1024) * 2);
-        let inner = Inner { rv: start_rv, compacted: start_rv, ..Inner::default() };
-        Self { inner: RwLock::new(inner), tx, history_cap: history_cap.max(1) }
+        let inner = Inner {
+            rv: start_rv,
+            compacted: start_rv,
+            ..Inner::default()
+        };
+        Self {
+            inner: RwLock::new(inner),
+            tx,
+            history_cap: history_cap.max(1),
+        }
     }
 
     fn read(&self) -> RwLockReadGuard<'_, Inner> {
@@ -201,7 +211,10 @@ impl Store {
 
     fn key_of<T: Stored>(obj: &T) -> Key {
         let meta = obj.meta();
-        (meta.namespace.clone().unwrap_or_default(), meta.name.clone().unwrap_or_default())
+        (
+            meta.namespace.clone().unwrap_or_default(),
+            meta.name.clone().unwrap_or_default(),
+        )
     }
 
     fn commit<T: Stored>(&self, inner: &mut Inner, mut obj: T, etype: EventType) -> Entry<T> {
@@ -211,7 +224,10 @@ impl Store {
         let key = Self::key_of(&obj);
         let json = Bytes::from(serde_json::to_vec(&obj).unwrap_or_default());
         let obj = Arc::new(obj);
-        let entry = Entry { obj: obj.clone(), json: json.clone() };
+        let entry = Entry {
+            obj: obj.clone(),
+            json: json.clone(),
+        };
         if etype == EventType::Deleted {
             T::table_mut(inner).items.remove(&key);
         } else {
@@ -285,7 +301,10 @@ impl Store {
 
     /// One object.
     pub fn get<T: Stored>(&self, namespace: &str, name: &str) -> Option<Entry<T>> {
-        T::table(&self.read()).items.get(&(namespace.to_string(), name.to_string())).cloned()
+        T::table(&self.read())
+            .items
+            .get(&(namespace.to_string(), name.to_string()))
+            .cloned()
     }
 
     /// Every object of a type (cloned Arcs), optionally in one namespace.
@@ -319,7 +338,12 @@ impl Store {
             (None, Some(ns)) => std::ops::Bound::Included((ns.to_string(), String::new())),
             (None, None) => std::ops::Bound::Unbounded,
         };
-        let mut page = Page { items: Vec::new(), rv: inner.rv, next: None, remaining: 0 };
+        let mut page = Page {
+            items: Vec::new(),
+            rv: inner.rv,
+            next: None,
+            remaining: 0,
+        };
         let limit = limit.filter(|l| *l > 0).unwrap_or(usize::MAX);
         let mut last: Option<&Key> = None;
         for (key, entry) in table.items.range((start, std::ops::Bound::Unbounded)) {
@@ -348,10 +372,19 @@ impl Store {
         let rx = self.tx.subscribe();
         let replay = match from {
             Some(rv) if rv < inner.compacted => return Err(inner.compacted),
-            Some(rv) => inner.history.iter().filter(|e| e.rv > rv).cloned().collect(),
+            Some(rv) => inner
+                .history
+                .iter()
+                .filter(|e| e.rv > rv)
+                .cloned()
+                .collect(),
             None => Vec::new(),
         };
-        Ok(Subscription { replay, rx, rv: inner.rv })
+        Ok(Subscription {
+            replay,
+            rx,
+            rv: inner.rv,
+        })
     }
 
     /// A subscription plus a snapshot of every current object of a type, taken atomically.
@@ -359,7 +392,14 @@ impl Store {
         let inner = self.read();
         let rx = self.tx.subscribe();
         let items = T::table(&inner).items.values().cloned().collect();
-        (items, Subscription { replay: Vec::new(), rx, rv: inner.rv })
+        (
+            items,
+            Subscription {
+                replay: Vec::new(),
+                rx,
+                rv: inner.rv,
+            },
+        )
     }
 
     /// Forgets the history so every older resourceVersion is expired (fault injection).

@@ -46,7 +46,11 @@ fn kind_name(kind: Kind) -> &'static str {
 
 /// A BOOKMARK line; `initial_end` adds the `k8s.io/initial-events-end` annotation.
 pub fn bookmark_line(kind: Kind, rv: u64, initial_end: bool) -> Bytes {
-    let annotations = if initial_end { r#","annotations":{"k8s.io/initial-events-end":"true"}"# } else { "" };
+    let annotations = if initial_end {
+        r#","annotations":{"k8s.io/initial-events-end":"true"}"#
+    } else {
+        ""
+    };
     let tail = match kind {
         Kind::Pod => r#","spec":{"containers":null},"status":{}"#,
         _ => "",
@@ -67,7 +71,12 @@ pub fn error_line(err: &ApiError) -> Bytes {
 
 impl WatchRequest {
     fn matches(&self, ev: &Event) -> bool {
-        if ev.kind != self.kind || self.namespace.as_ref().is_some_and(|ns| *ns != ev.namespace) {
+        if ev.kind != self.kind
+            || self
+                .namespace
+                .as_ref()
+                .is_some_and(|ns| *ns != ev.namespace)
+        {
             return false;
         }
         match &ev.pod {
@@ -82,7 +91,11 @@ impl WatchRequest {
 }
 
 /// Starts a watch; returns the channel its body is read from.
-pub fn start<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchRequest) -> mpsc::Receiver<Bytes> {
+pub fn start<T: Stored>(
+    store: Arc<Store>,
+    faults: Arc<Faults>,
+    req: WatchRequest,
+) -> mpsc::Receiver<Bytes> {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {
         run::<T>(store, faults, req, tx).await;
@@ -90,13 +103,23 @@ pub fn start<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchReques
     rx
 }
 
-async fn run<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchRequest, tx: mpsc::Sender<Bytes>) {
+async fn run<T: Stored>(
+    store: Arc<Store>,
+    faults: Arc<Faults>,
+    req: WatchRequest,
+    tx: mpsc::Sender<Bytes>,
+) {
     let mut drop_rx = faults.drop_signal();
     drop_rx.borrow_and_update();
     let initial = req.initial_events || req.rv.is_none_or(|rv| rv == 0);
     let sub = if req.force_expired {
         let compacted = store.compacted().max(1);
-        let _ = tx.send(error_line(&ApiError::expired(req.rv.unwrap_or(0).min(compacted - 1), compacted))).await;
+        let _ = tx
+            .send(error_line(&ApiError::expired(
+                req.rv.unwrap_or(0).min(compacted - 1),
+                compacted,
+            )))
+            .await;
         return;
     } else if initial {
         let (items, sub) = store.snapshot_and_subscribe::<T>();
@@ -104,12 +127,20 @@ async fn run<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchReques
         for entry in items {
             let (ns, name) = {
                 let m = entry.obj.meta();
-                (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+                (
+                    m.namespace.clone().unwrap_or_default(),
+                    m.name.clone().unwrap_or_default(),
+                )
             };
             let pod = T::as_pod(&entry.obj);
             let keep = match &pod {
-                Some(p) => req.namespace.as_ref().is_none_or(|want| *want == ns) && req.matches_pod(p),
-                None => req.namespace.as_ref().is_none_or(|want| *want == ns) && req.fields.matches_meta(&ns, &name),
+                Some(p) => {
+                    req.namespace.as_ref().is_none_or(|want| *want == ns) && req.matches_pod(p)
+                }
+                None => {
+                    req.namespace.as_ref().is_none_or(|want| *want == ns)
+                        && req.fields.matches_meta(&ns, &name)
+                }
             };
             if keep {
                 chunk.extend_from_slice(b"{\"type\":\"ADDED\",\"object\":");
@@ -131,7 +162,12 @@ async fn run<T: Stored>(store: Arc<Store>, faults: Arc<Faults>, req: WatchReques
         match store.subscribe(req.rv) {
             Ok(sub) => sub,
             Err(compacted) => {
-                let _ = tx.send(error_line(&ApiError::expired(req.rv.unwrap_or(0), compacted))).await;
+                let _ = tx
+                    .send(error_line(&ApiError::expired(
+                        req.rv.unwrap_or(0),
+                        compacted,
+                    )))
+                    .await;
                 return;
             }
         }

@@ -10,8 +10,8 @@ use super::store::Store;
 use crate::model::quantity::cpu_canonical;
 use crate::model::resources::{CpuMem, ResourceSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerResizePolicy, Namespace, Node, NodeStatus, NodeSystemInfo, Pod, PodCondition, PodSpec,
-    PodStatus,
+    Container, ContainerResizePolicy, Namespace, Node, NodeStatus, NodeSystemInfo, Pod,
+    PodCondition, PodSpec, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use rand::rngs::SmallRng;
@@ -22,15 +22,37 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const APPS: &[&str] = &[
-    "checkout", "cart", "catalog", "search", "payments", "ledger", "auth", "profile", "notifications", "recommender",
-    "inventory", "shipping", "pricing", "admin-ui", "gateway", "web", "api", "orders", "reviews", "media-encoder",
+    "checkout",
+    "cart",
+    "catalog",
+    "search",
+    "payments",
+    "ledger",
+    "auth",
+    "profile",
+    "notifications",
+    "recommender",
+    "inventory",
+    "shipping",
+    "pricing",
+    "admin-ui",
+    "gateway",
+    "web",
+    "api",
+    "orders",
+    "reviews",
+    "media-encoder",
 ];
-const TEAMS: &[&str] = &["payments", "catalog", "identity", "platform", "media", "growth", "data", "loyalty"];
+const TEAMS: &[&str] = &[
+    "payments", "catalog", "identity", "platform", "media", "growth", "data", "loyalty",
+];
 const ENVS: &[&str] = &["prod", "staging", "dev"];
 const ALNUM: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 fn suffix(rng: &mut SmallRng, n: usize) -> String {
-    (0..n).map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char).collect()
+    (0..n)
+        .map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char)
+        .collect()
 }
 
 /// Namespace names for `count` namespaces (always starting with `default`).
@@ -41,7 +63,11 @@ pub fn namespace_names(count: usize) -> Vec<String> {
         let team = TEAMS[i % TEAMS.len()];
         let env = ENVS[(i / TEAMS.len()) % ENVS.len()];
         let round = i / (TEAMS.len() * ENVS.len());
-        out.push(if round == 0 { format!("{team}-{env}") } else { format!("{team}-{env}-{round}") });
+        out.push(if round == 0 {
+            format!("{team}-{env}")
+        } else {
+            format!("{team}-{env}-{round}")
+        });
         i += 1;
     }
     out
@@ -51,10 +77,19 @@ pub fn namespace_names(count: usize) -> Vec<String> {
 pub fn namespace(name: &str) -> Namespace {
     let mut ns = Namespace::default();
     ns.metadata.name = Some(name.to_string());
-    ns.metadata.labels = Some(BTreeMap::from([("kubernetes.io/metadata.name".to_string(), name.to_string())]));
-    ns.metadata.uid = Some(make_uid(name.len() as u64 * 131, name.bytes().map(u64::from).sum()));
+    ns.metadata.labels = Some(BTreeMap::from([(
+        "kubernetes.io/metadata.name".to_string(),
+        name.to_string(),
+    )]));
+    ns.metadata.uid = Some(make_uid(
+        name.len() as u64 * 131,
+        name.bytes().map(u64::from).sum(),
+    ));
     ns.metadata.creation_timestamp = Some(podutil::now());
-    ns.status = Some(k8s_openapi::api::core::v1::NamespaceStatus { phase: Some("Active".into()), ..Default::default() });
+    ns.status = Some(k8s_openapi::api::core::v1::NamespaceStatus {
+        phase: Some("Active".into()),
+        ..Default::default()
+    });
     ns
 }
 
@@ -69,7 +104,10 @@ pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool
         labels.insert(NO_RESIZE_LABEL.to_string(), "true".to_string());
     }
     let res = requirements(&ResourceSpec {
-        requests: CpuMem { cpu_millis: Some(cpu_millis), memory_bytes: Some(memory_bytes) },
+        requests: CpuMem {
+            cpu_millis: Some(cpu_millis),
+            memory_bytes: Some(memory_bytes),
+        },
         limits: CpuMem::default(),
     })
     .requests
@@ -135,13 +173,24 @@ fn random_resources(rng: &mut SmallRng, qos: u32) -> ResourceSpec {
     match qos {
         0 => ResourceSpec::default(),
         1 => ResourceSpec {
-            requests: CpuMem { cpu_millis: Some(cpu), memory_bytes: Some(mem) },
-            limits: CpuMem { cpu_millis: Some(cpu), memory_bytes: Some(mem) },
+            requests: CpuMem {
+                cpu_millis: Some(cpu),
+                memory_bytes: Some(mem),
+            },
+            limits: CpuMem {
+                cpu_millis: Some(cpu),
+                memory_bytes: Some(mem),
+            },
         },
         _ => ResourceSpec {
-            requests: CpuMem { cpu_millis: Some(cpu), memory_bytes: Some(mem) },
+            requests: CpuMem {
+                cpu_millis: Some(cpu),
+                memory_bytes: Some(mem),
+            },
             limits: CpuMem {
-                cpu_millis: rng.random_bool(0.8).then_some(cpu * [2, 4][rng.random_range(0..2)]),
+                cpu_millis: rng
+                    .random_bool(0.8)
+                    .then_some(cpu * [2, 4][rng.random_range(0..2)]),
                 memory_bytes: Some(mem * 2),
             },
         },
@@ -151,12 +200,24 @@ fn random_resources(rng: &mut SmallRng, qos: u32) -> ResourceSpec {
 fn container(name: &str, image: &str, res: &ResourceSpec, policy: u32) -> Container {
     let resize_policy = match policy {
         1 => Some(vec![
-            ContainerResizePolicy { resource_name: "cpu".into(), restart_policy: "NotRequired".into() },
-            ContainerResizePolicy { resource_name: "memory".into(), restart_policy: "NotRequired".into() },
+            ContainerResizePolicy {
+                resource_name: "cpu".into(),
+                restart_policy: "NotRequired".into(),
+            },
+            ContainerResizePolicy {
+                resource_name: "memory".into(),
+                restart_policy: "NotRequired".into(),
+            },
         ]),
         2 => Some(vec![
-            ContainerResizePolicy { resource_name: "cpu".into(), restart_policy: "NotRequired".into() },
-            ContainerResizePolicy { resource_name: "memory".into(), restart_policy: "RestartContainer".into() },
+            ContainerResizePolicy {
+                resource_name: "cpu".into(),
+                restart_policy: "NotRequired".into(),
+            },
+            ContainerResizePolicy {
+                resource_name: "memory".into(),
+                restart_policy: "RestartContainer".into(),
+            },
         ]),
         _ => None,
     };
@@ -174,15 +235,39 @@ fn container(name: &str, image: &str, res: &ResourceSpec, policy: u32) -> Contai
 }
 
 /// Generates one pod (`index` decides seeded states), already running on `node`.
-fn make_pod(rng: &mut SmallRng, api: &ApiServer, index: usize, ns: &str, node: &str, node_ok: bool, seeded: Seeded) -> Pod {
+fn make_pod(
+    rng: &mut SmallRng,
+    api: &ApiServer,
+    index: usize,
+    ns: &str,
+    node: &str,
+    node_ok: bool,
+    seeded: Seeded,
+) -> Pod {
     let app = APPS[rng.random_range(0..APPS.len())];
     let team = ns.split('-').next().unwrap_or("platform").to_string();
     let hash = suffix(rng, 10);
     let (name, owner_kind, owner_name) = match rng.random_range(0..20) {
-        0..=11 => (format!("{app}-{hash}-{}", suffix(rng, 5)), "ReplicaSet", format!("{app}-{hash}")),
-        12..=14 => (format!("{app}-db-{}", index % 7), "StatefulSet", format!("{app}-db")),
-        15..=16 => (format!("{app}-agent-{}", suffix(rng, 5)), "DaemonSet", format!("{app}-agent")),
-        17..=18 => (format!("{app}-backfill-{}-{}", 29_000_000 + index, suffix(rng, 5)), "Job", format!("{app}-backfill-{}", 29_000_000 + index)),
+        0..=11 => (
+            format!("{app}-{hash}-{}", suffix(rng, 5)),
+            "ReplicaSet",
+            format!("{app}-{hash}"),
+        ),
+        12..=14 => (
+            format!("{app}-db-{}", index % 7),
+            "StatefulSet",
+            format!("{app}-db"),
+        ),
+        15..=16 => (
+            format!("{app}-agent-{}", suffix(rng, 5)),
+            "DaemonSet",
+            format!("{app}-agent"),
+        ),
+        17..=18 => (
+            format!("{app}-backfill-{}-{}", 29_000_000 + index, suffix(rng, 5)),
+            "Job",
+            format!("{app}-backfill-{}", 29_000_000 + index),
+        ),
         _ => (format!("{app}-debug-{}", suffix(rng, 5)), "", String::new()),
     };
     let qos = match seeded {
@@ -190,17 +275,37 @@ fn make_pod(rng: &mut SmallRng, api: &ApiServer, index: usize, ns: &str, node: &
         _ => 2,
     };
     let policy = rng.random_range(0..3);
-    let version = format!("v{}.{}.{}", rng.random_range(1..4), rng.random_range(0..20), rng.random_range(0..10));
+    let version = format!(
+        "v{}.{}.{}",
+        rng.random_range(1..4),
+        rng.random_range(0..20),
+        rng.random_range(0..10)
+    );
     let main_res = random_resources(rng, qos);
-    let mut containers = vec![container(app, &format!("registry.example.com/{team}/{app}:{version}"), &main_res, policy)];
+    let mut containers = vec![container(
+        app,
+        &format!("registry.example.com/{team}/{app}:{version}"),
+        &main_res,
+        policy,
+    )];
     let sidecar_res = |rng: &mut SmallRng| random_resources(rng, qos);
     if rng.random_bool(0.3) {
         let r = sidecar_res(rng);
-        containers.push(container("istio-proxy", "docker.io/istio/proxyv2:1.24.2", &r, 0));
+        containers.push(container(
+            "istio-proxy",
+            "docker.io/istio/proxyv2:1.24.2",
+            &r,
+            0,
+        ));
     }
     if rng.random_bool(0.15) {
         let r = sidecar_res(rng);
-        containers.push(container("log-shipper", "docker.io/fluent/fluent-bit:3.2", &r, policy));
+        containers.push(container(
+            "log-shipper",
+            "docker.io/fluent/fluent-bit:3.2",
+            &r,
+            policy,
+        ));
     }
     let init = rng.random_bool(0.1).then(|| {
         let r = sidecar_res(rng);
@@ -219,7 +324,11 @@ fn make_pod(rng: &mut SmallRng, api: &ApiServer, index: usize, ns: &str, node: &
     }
     let owner = (!owner_kind.is_empty()).then(|| {
         vec![OwnerReference {
-            api_version: if owner_kind == "Job" { "batch/v1".into() } else { "apps/v1".into() },
+            api_version: if owner_kind == "Job" {
+                "batch/v1".into()
+            } else {
+                "apps/v1".into()
+            },
             kind: owner_kind.into(),
             name: owner_name.clone(),
             uid: make_uid(owner_name.len() as u64, hash.len() as u64 + index as u64),
@@ -232,7 +341,10 @@ fn make_pod(rng: &mut SmallRng, api: &ApiServer, index: usize, ns: &str, node: &
             name: Some(name),
             namespace: Some(ns.to_string()),
             labels: Some(labels),
-            annotations: Some(BTreeMap::from([("kubectl.kubernetes.io/default-container".to_string(), app.to_string())])),
+            annotations: Some(BTreeMap::from([(
+                "kubectl.kubernetes.io/default-container".to_string(),
+                app.to_string(),
+            )])),
             owner_references: owner,
             ..Default::default()
         },
@@ -240,7 +352,11 @@ fn make_pod(rng: &mut SmallRng, api: &ApiServer, index: usize, ns: &str, node: &
             containers,
             init_containers: init,
             node_name: Some(node.to_string()),
-            restart_policy: Some(if owner_kind == "Job" { "Never".into() } else { "Always".into() }),
+            restart_policy: Some(if owner_kind == "Job" {
+                "Never".into()
+            } else {
+                "Always".into()
+            }),
             ..Default::default()
         }),
         status: None,
@@ -272,25 +388,58 @@ fn start_status(pod: &mut Pod, minor: u32, node_ok: bool) {
     let st = pod.status.get_or_insert_with(PodStatus::default);
     st.phase = Some("Running".into());
     st.host_ip = Some("10.0.0.1".into());
-    st.pod_ip = Some(format!("10.244.{}.{}", spec.containers.len() * 17 % 250, pod.metadata.name.as_ref().map_or(0, String::len) * 11 % 250));
+    st.pod_ip = Some(format!(
+        "10.244.{}.{}",
+        spec.containers.len() * 17 % 250,
+        pod.metadata.name.as_ref().map_or(0, String::len) * 11 % 250
+    ));
     st.start_time = Some(now.clone());
     st.observed_generation = og;
     st.conditions = Some(
-        ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
-            .iter()
-            .map(|t| PodCondition { type_: (*t).into(), status: "True".into(), last_transition_time: Some(now.clone()), observed_generation: og, ..Default::default() })
-            .collect(),
+        [
+            "PodReadyToStartContainers",
+            "Initialized",
+            "Ready",
+            "ContainersReady",
+            "PodScheduled",
+        ]
+        .iter()
+        .map(|t| PodCondition {
+            type_: (*t).into(),
+            status: "True".into(),
+            last_transition_time: Some(now.clone()),
+            observed_generation: og,
+            ..Default::default()
+        })
+        .collect(),
     );
     let status_of = |c: &Container| {
         let r = podutil::spec_of(c.resources.as_ref());
-        container_status(&c.name, c.image.as_deref().unwrap_or(""), &r, &r, node_ok, minor, 0, None, &now)
+        container_status(
+            &c.name,
+            c.image.as_deref().unwrap_or(""),
+            &r,
+            &r,
+            node_ok,
+            minor,
+            0,
+            None,
+            &now,
+        )
     };
     st.container_statuses = Some(spec.containers.iter().map(status_of).collect());
     if let Some(init) = spec.init_containers.as_ref() {
         st.init_container_statuses = Some(init.iter().map(status_of).collect());
     }
-    let kubelet = managed_entry("kubelet", Some("status"), json!({"f:status": {"f:conditions": {}, "f:containerStatuses": {}, "f:phase": {}, "f:podIP": {}, "f:startTime": {}}}));
-    pod.metadata.managed_fields.get_or_insert_with(Vec::new).push(kubelet);
+    let kubelet = managed_entry(
+        "kubelet",
+        Some("status"),
+        json!({"f:status": {"f:conditions": {}, "f:containerStatuses": {}, "f:phase": {}, "f:podIP": {}, "f:startTime": {}}}),
+    );
+    pod.metadata
+        .managed_fields
+        .get_or_insert_with(Vec::new)
+        .push(kubelet);
 }
 
 /// Rewrites the first container's desired cpu so the pod shows `state`.
@@ -328,9 +477,25 @@ fn seed_resize(pod: &mut Pod, minor: u32, state: Seeded) {
         }
     }
     let (ty, reason, message) = match state {
-        Seeded::Deferred => ("PodResizePending", Some("Deferred"), Some(format!("Node didn't have enough resource: cpu, requested: {new_cpu}, used: 15550, capacity: 16000"))),
-        Seeded::Infeasible => ("PodResizePending", Some("Infeasible"), Some(format!("Node didn't have enough capacity: cpu, requested: {new_cpu}, capacity: 16000"))),
-        Seeded::Error => ("PodResizeInProgress", Some("Error"), Some(format!("memory limit ({}) below current usage", 16 << 20))),
+        Seeded::Deferred => (
+            "PodResizePending",
+            Some("Deferred"),
+            Some(format!(
+                "Node didn't have enough resource: cpu, requested: {new_cpu}, used: 15550, capacity: 16000"
+            )),
+        ),
+        Seeded::Infeasible => (
+            "PodResizePending",
+            Some("Infeasible"),
+            Some(format!(
+                "Node didn't have enough capacity: cpu, requested: {new_cpu}, capacity: 16000"
+            )),
+        ),
+        Seeded::Error => (
+            "PodResizeInProgress",
+            Some("Error"),
+            Some(format!("memory limit ({}) below current usage", 16 << 20)),
+        ),
         _ => ("PodResizeInProgress", None, None),
     };
     if minor >= 33 {
@@ -339,22 +504,26 @@ fn seed_resize(pod: &mut Pod, minor: u32, state: Seeded) {
         {
             cs.allocated_resources = requirements(&spec).requests;
         }
-        st.conditions.get_or_insert_with(Vec::new).push(PodCondition {
-            type_: ty.into(),
-            status: "True".into(),
-            reason: reason.map(str::to_string),
-            message,
-            last_transition_time: Some(now),
-            observed_generation: og,
-            ..Default::default()
-        });
+        st.conditions
+            .get_or_insert_with(Vec::new)
+            .push(PodCondition {
+                type_: ty.into(),
+                status: "True".into(),
+                reason: reason.map(str::to_string),
+                message,
+                last_transition_time: Some(now),
+                observed_generation: og,
+                ..Default::default()
+            });
     } else {
-        st.resize = Some(match state {
-            Seeded::Deferred => "Deferred",
-            Seeded::Infeasible => "Infeasible",
-            _ => "InProgress",
-        }
-        .into());
+        st.resize = Some(
+            match state {
+                Seeded::Deferred => "Deferred",
+                Seeded::Infeasible => "Infeasible",
+                _ => "InProgress",
+            }
+            .into(),
+        );
     }
 }
 
@@ -365,9 +534,17 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
     for ns in namespace_names(spec.namespaces.max(1)) {
         store.upsert(namespace(&ns));
     }
-    let node_names: Vec<String> = (0..spec.nodes).map(|i| format!("sim-node-{:02}", i + 1)).collect();
+    let node_names: Vec<String> = (0..spec.nodes)
+        .map(|i| format!("sim-node-{:02}", i + 1))
+        .collect();
     let no_support = (spec.nodes >= 4).then(|| node_names.len() - 1);
-    let mut per_node = vec![CpuMem { cpu_millis: Some(0), memory_bytes: Some(0) }; node_names.len()];
+    let mut per_node = vec![
+        CpuMem {
+            cpu_millis: Some(0),
+            memory_bytes: Some(0)
+        };
+        node_names.len()
+    ];
     let mut keys = Vec::with_capacity(spec.pods);
     let mut pods = Vec::with_capacity(spec.pods);
     for i in 0..spec.pods {
@@ -388,10 +565,22 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
             Seeded::Normal
         };
         let ns = &namespaces[(i * 7 + i / 3) % namespaces.len()];
-        let pod = make_pod(&mut rng, api, i, ns, &node_names[n], Some(n) != no_support, seeded);
+        let pod = make_pod(
+            &mut rng,
+            api,
+            i,
+            ns,
+            &node_names[n],
+            Some(n) != no_support,
+            seeded,
+        );
         let req = podutil::pod_requests(&pod);
-        per_node[n].cpu_millis = per_node[n].cpu_millis.map(|v| v + req.cpu_millis.unwrap_or(0));
-        per_node[n].memory_bytes = per_node[n].memory_bytes.map(|v| v + req.memory_bytes.unwrap_or(0));
+        per_node[n].cpu_millis = per_node[n]
+            .cpu_millis
+            .map(|v| v + req.cpu_millis.unwrap_or(0));
+        per_node[n].memory_bytes = per_node[n]
+            .memory_bytes
+            .map(|v| v + req.memory_bytes.unwrap_or(0));
         pods.push(pod);
     }
     for (i, name) in node_names.iter().enumerate() {
@@ -426,7 +615,11 @@ pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
         let (ns, name) = podutil::key(pod);
         if n % 5 == 0 {
             // Replace a pod, as a rollout would.
-            let node = pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default();
+            let node = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default();
             let _ = api.delete_pod(&ns, &name);
             let mut fresh = make_pod(&mut rng, &api, n, &ns, &node, true, Seeded::Normal);
             fresh.status = None;
@@ -442,11 +635,26 @@ pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
                 continue;
             }
             let step = (req / 4).max(10);
-            let new = if rng.random_bool(0.5) { (req + step).min(lim) } else { (req - step).max(10) };
+            let new = if rng.random_bool(0.5) {
+                (req + step).min(lim)
+            } else {
+                (req - step).max(10)
+            };
             let patch = json!({"spec": {"containers": [{"name": c.name, "resources": {"requests": {"cpu": cpu_canonical(new)}}}]}});
             let body = serde_json::to_vec(&patch).unwrap_or_default();
-            let target = if api.minor >= 32 { Target::Resize } else { Target::Pod };
-            let _ = api.write_pod(&ns, &name, target, Body::Patch(PatchKind::Strategic, &body), false, "sim-autoscaler");
+            let target = if api.minor >= 32 {
+                Target::Resize
+            } else {
+                Target::Pod
+            };
+            let _ = api.write_pod(
+                &ns,
+                &name,
+                target,
+                Body::Patch(PatchKind::Strategic, &body),
+                false,
+                "sim-autoscaler",
+            );
         }
     }
 }
