@@ -104,25 +104,36 @@ pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Co
     cols
 }
 
+/// Order in which spare room is handed out, and how far each column grows in that step.
+/// The pod name comes first: a truncated name is the worst loss on a narrow screen.
+const GROWTH: [(Column, u16); 12] = [
+    (Column::Pod, 28),
+    (Column::Container, 14),
+    (Column::Namespace, 14),
+    (Column::Resize, 36),
+    (Column::Age, 5),
+    (Column::Node, 12),
+    (Column::Pod, 36),
+    (Column::Container, 16),
+    (Column::Namespace, 18),
+    (Column::Node, 16),
+    (Column::Resize, 60),
+    (Column::Usage, 13),
+];
+
 /// Widths for `cols` in `width` cells: every column gets its minimum, then the spare room
-/// goes first to growing columns up to their preferred width, the pod name and resize text last.
+/// is handed out in `GROWTH` order; what is left widens the resize text (the kubelet's message).
 pub fn allocate_widths(cols: &[Column], width: u16) -> Vec<u16> {
     let mut widths: Vec<u16> = cols.iter().map(|c| c.widths().0).collect();
     let used: u16 = widths.iter().map(|w| w + 1).sum();
     let mut spare = width.saturating_sub(used);
-    let stretchy = |c: &Column| matches!(c, Column::Pod | Column::Resize);
-    // Small columns first, then the pod name, then the resize text (it carries the kubelet's message).
-    let mut order: Vec<usize> = (0..cols.len()).collect();
-    order.sort_by_key(|&i| (stretchy(&cols[i]), cols[i] == Column::Resize));
-    {
-        for i in order {
-            let c = &cols[i];
-            let grow = (c.widths().1 - widths[i]).min(spare);
+    for (column, target) in GROWTH {
+        if let Some(i) = cols.iter().position(|c| *c == column) {
+            let grow = target.saturating_sub(widths[i]).min(spare);
             widths[i] += grow;
             spare -= grow;
         }
     }
-    // Whatever is left widens the resize text, which carries the kubelet's message.
     if let Some(i) = cols.iter().position(|c| *c == Column::Resize) {
         widths[i] += spare;
     }
@@ -141,6 +152,10 @@ mod tests {
         assert!(total <= 200);
         let at = |c: Column| widths[cols.iter().position(|x| *x == c).unwrap()];
         assert_eq!(at(Column::Container), Column::Container.widths().1);
+        assert_eq!(at(Column::Pod), 36);
+        let mid_cols = fit_columns(160, true, false);
+        let mid = allocate_widths(&mid_cols, 160);
+        assert!(mid[mid_cols.iter().position(|c| *c == Column::Pod).unwrap()] >= 28);
         assert!(at(Column::Resize) >= 25);
         let narrow = allocate_widths(&fit_columns(80, true, false), 80);
         assert!(narrow.iter().map(|w| w + 1).sum::<u16>() <= 80);
