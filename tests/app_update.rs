@@ -69,7 +69,7 @@ fn selection_stays_on_the_same_pod_when_rows_move() {
     newcomer.name = "aaa-first".into();
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::PodApplied(newcomer)),
+        Action::Cluster(ClusterEvent::PodApplied(Box::new(newcomer))),
         Utc::now(),
     );
     s.refresh_index();

@@ -58,7 +58,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
         ClusterEvent::PodApplied(row) => {
             state
                 .pods
-                .insert((row.namespace.clone(), row.name.clone()), row);
+                .insert((row.namespace.clone(), row.name.clone()), *row);
             state.invalidate_index();
         }
         ClusterEvent::PodDeleted { namespace, name } => {

@@ -84,7 +84,7 @@ pub async fn watch_pods(client: Client, scope: Scope, tx: UnboundedSender<Cluste
                 continue;
             }
             Event::InitDone => ClusterEvent::PodsReset(std::mem::take(&mut initial)),
-            Event::Apply(p) => ClusterEvent::PodApplied(PodRow::from_slim(&p.pod)),
+            Event::Apply(p) => ClusterEvent::PodApplied(Box::new(PodRow::from_slim(&p.pod))),
             Event::Delete(p) => ClusterEvent::PodDeleted {
                 namespace: p.pod.metadata.namespace,
                 name: p.pod.metadata.name,

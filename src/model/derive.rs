@@ -34,10 +34,8 @@ fn container_state(c: &ContainerRow, pod: &PodRow) -> ResizeState {
     let waits_for_allocation = alloc_differs.unwrap_or(actual_differs == Some(true));
     let differs = alloc_differs == Some(true) || actual_differs == Some(true);
 
-    if waits_for_allocation {
-        if let Some(state) = pod.resize.pending_state() {
-            return state;
-        }
+    if waits_for_allocation && let Some(state) = pod.resize.pending_state() {
+        return state;
     }
     if differs {
         if let Some(state) = pod.resize.in_progress_state() {

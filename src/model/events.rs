@@ -36,7 +36,8 @@ pub struct PodUsage {
 pub enum ClusterEvent {
     /// A full (re-)list: replaces every row, so nothing phantom survives a reconnect.
     PodsReset(Vec<PodRow>),
-    PodApplied(PodRow),
+    /// Boxed: rows are large and most events are small.
+    PodApplied(Box<PodRow>),
     PodDeleted {
         namespace: String,
         name: String,

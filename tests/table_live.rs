@@ -1,0 +1,160 @@
+//! The live table against the simulated cluster over real HTTP with the real kube client:
+//! a resize moves through the kubelet's states and the app state shows each step.
+
+mod sim_common;
+
+use chrono::Utc;
+use k8s_openapi::api::core::v1::Pod;
+use kube::Api;
+use kube::api::{Patch, PatchParams};
+use podsize::app::state::HeaderInfo;
+use podsize::app::{Action, AppState, update};
+use podsize::cluster::watch::watch_pods;
+use podsize::model::ResizeState;
+use podsize::model::events::Scope;
+use podsize::sim::{Identity, SimCluster, SimConfig};
+use std::time::Duration;
+use tokio::sync::mpsc::unbounded_channel;
+
+fn c1_state(state: &AppState) -> Option<(ResizeState, Option<i64>)> {
+    let pod = state
+        .pods
+        .get(&("default".to_string(), "resize-demo".to_string()))?;
+    let c = pod.container("c1")?;
+    Some((
+        c.state.clone(),
+        c.actual.and_then(|a| a.requests.cpu_millis),
+    ))
+}
+
+#[tokio::test]
+async fn a_resize_moves_through_in_progress_to_done_in_the_table() {
+    let sim = SimCluster::start(SimConfig {
+        kubelet_delay: Duration::from_millis(400),
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    sim.create_pod(sim_common::resize_demo()).unwrap();
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let (tx, mut rx) = unbounded_channel();
+    let watch = tokio::spawn(watch_pods(client.clone(), Scope::default(), tx));
+    let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+
+    let mut seen: Vec<String> = Vec::new();
+    let mut patched = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("the table reached Done in time")
+            .expect("watch channel open");
+        update(&mut state, Action::Cluster(event), Utc::now());
+        let Some((resize, actual_cpu)) = c1_state(&state) else {
+            continue;
+        };
+        if seen.last().map(String::as_str) != Some(resize.name()) {
+            seen.push(resize.name().to_string());
+        }
+        let running = actual_cpu.is_some();
+        if !patched && running && resize == ResizeState::None {
+            let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+            let patch = serde_json::json!({"spec": {"containers": [
+                {"name": "c1", "resources": {"requests": {"cpu": "500m"}}}]}});
+            pods.patch_subresource(
+                "resize",
+                "resize-demo",
+                &PatchParams::default(),
+                &Patch::Strategic(&patch),
+            )
+            .await
+            .unwrap();
+            patched = true;
+            seen.clear();
+            continue;
+        }
+        if patched && resize == ResizeState::None && actual_cpu == Some(500) {
+            break;
+        }
+    }
+    watch.abort();
+    // The kubelet first takes the request, applies it, then reports actual == desired.
+    assert!(
+        seen.iter().any(|s| s == "InProgress"),
+        "steps seen: {seen:?}"
+    );
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("None"),
+        "steps seen: {seen:?}"
+    );
+    let pod = state
+        .pods
+        .get(&("default".into(), "resize-demo".into()))
+        .unwrap();
+    let c1 = pod.container("c1").unwrap();
+    assert_eq!(c1.desired.requests.cpu_millis, Some(500));
+    assert_eq!(c1.allocated.unwrap().cpu_millis, Some(500));
+    assert_eq!(c1.actual.unwrap().requests.cpu_millis, Some(500));
+    assert!(
+        pod.generation.unwrap() >= 2,
+        "the resize bumped the generation"
+    );
+}
+
+#[tokio::test]
+async fn the_table_equals_the_server_after_a_dropped_watch() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 40,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let (tx, mut rx) = unbounded_channel();
+    let watch = tokio::spawn(watch_pods(client, Scope::default(), tx));
+    let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+    let apply_until =
+        |state: &mut AppState, rx: &mut tokio::sync::mpsc::UnboundedReceiver<_>, want: usize| {
+            while let Ok(event) = rx.try_recv() {
+                update(state, Action::Cluster(event), Utc::now());
+            }
+            state.synced && state.pods.len() == want
+        };
+    sim_common::eventually("initial list", || {
+        let ok = apply_until(&mut state, &mut rx, 40);
+        async move { ok.then_some(()) }
+    })
+    .await;
+    // Changes while the watch is cut: a deletion and a new pod.
+    let victim = sim.pods()[0].metadata.name.clone().unwrap();
+    let victim_ns = sim.pods()[0].metadata.namespace.clone().unwrap();
+    sim.faults().drop_watches();
+    sim.delete_pod(&victim_ns, &victim);
+    sim.create_pod(sim_common::resize_demo()).unwrap();
+    sim_common::eventually("table converges", || {
+        let ok = apply_until(&mut state, &mut rx, 40)
+            && !state
+                .pods
+                .contains_key(&(victim_ns.clone(), victim.clone()))
+            && state
+                .pods
+                .contains_key(&("default".into(), "resize-demo".into()));
+        async move { ok.then_some(()) }
+    })
+    .await;
+    watch.abort();
+    let mut server: Vec<(String, String)> = sim
+        .pods()
+        .iter()
+        .map(|p| {
+            (
+                p.metadata.namespace.clone().unwrap(),
+                p.metadata.name.clone().unwrap(),
+            )
+        })
+        .collect();
+    server.sort();
+    let table: Vec<(String, String)> = state.pods.keys().cloned().collect();
+    assert_eq!(table, server, "no phantom or lost rows");
+}
