@@ -487,7 +487,7 @@ fn collection<T: Stored>(
             m.name.as_deref().unwrap_or(""),
         );
         match obj.pod_ref() {
-            Some(p) => labels.matches(p.metadata.labels.as_ref()) && fields.matches_pod(&p),
+            Some(p) => labels.matches(p.metadata.labels.as_ref()) && fields.matches_pod(p),
             None => labels.matches(m.labels.as_ref()) && fields.matches_meta(o_ns, o_name),
         }
     };

@@ -613,7 +613,7 @@ pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
         }
         let pod = &pods[rng.random_range(0..pods.len())];
         let (ns, name) = podutil::key(pod);
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             // Replace a pod, as a rollout would.
             let node = pod
                 .spec
