@@ -1,4 +1,5 @@
 //! The pure update function: selection, filter, sort, scope and context commands.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

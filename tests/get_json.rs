@@ -1,5 +1,6 @@
 //! `podsize get -o json` (the real binary) against the simulated cluster's pods,
 //! compared field by field with values computed independently from the full Pod objects.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;

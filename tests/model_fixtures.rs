@@ -1,5 +1,6 @@
 //! Real and constructed pod JSON for every status shape from 1.27 to 1.37,
 //! projected into rows, with the derived resize state asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use podsize::model::row::{ContainerKind, RestartPolicy, RunState};
 use podsize::model::{PodRow, ResizeState, SlimPod};

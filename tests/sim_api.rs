@@ -1,5 +1,6 @@
 //! The simulated apiserver over raw HTTP: discovery, errors with the real server's exact
 //! Status bodies, RBAC, tables, dry-run, faults and the request log.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod sim_common;
 

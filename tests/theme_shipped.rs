@@ -1,4 +1,5 @@
 //! The shipped themes: all present, complete, and fit for their purpose.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! End-to-end: the real binary in tmux, driven by keys, read from the screen.
 //! Skipped (with a printed reason) when tmux is not installed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 use std::time::{Duration, Instant};
