@@ -715,7 +715,11 @@ pub fn container_status(
     started: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
 ) -> ContainerStatus {
     let (a, b) = (hash(name), hash(image));
-    let digest = format!("{a:016x}{b:016x}{:016x}{:016x}", a ^ b.rotate_left(17), b.wrapping_mul(a | 1));
+    let digest = format!(
+        "{a:016x}{b:016x}{:016x}{:016x}",
+        a ^ b.rotate_left(17),
+        b.wrapping_mul(a | 1)
+    );
     ContainerStatus {
         name: name.to_string(),
         image: image.to_string(),

@@ -13,6 +13,7 @@ pub mod selector;
 pub mod server;
 pub mod status;
 pub mod store;
+pub mod tls;
 pub mod watch;
 pub mod workload;
 
@@ -58,6 +59,9 @@ pub struct SimConfig {
     pub bookmark_interval: Duration,
     /// Events kept for watch resumption; older resourceVersions get 410 Expired.
     pub history: usize,
+    /// Serve HTTPS with a self-signed certificate (needed by kubectl, which sends bearer
+    /// tokens only over TLS); the kubeconfig then carries the certificate as its CA.
+    pub tls: bool,
 }
 
 impl Default for SimConfig {
@@ -75,6 +79,7 @@ impl Default for SimConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             bookmark_interval: Duration::from_secs(5),
             history: 10_000,
+            tls: false,
         }
     }
 }
@@ -138,23 +143,32 @@ pub struct SimCluster {
     addr: SocketAddr,
     server: Mutex<Option<Running>>,
     tasks: Vec<JoinHandle<()>>,
+    tls: Option<tls::Tls>,
 }
 
-async fn listen(shared: Arc<Shared>, addr: SocketAddr) -> Result<(Running, SocketAddr), SimError> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| SimError::Bind(addr, e))?;
-    let bound = listener.local_addr().map_err(|e| SimError::Bind(addr, e))?;
+fn serve_on(shared: Arc<Shared>, listener: tokio::net::TcpListener, tls: Option<&tls::Tls>) -> Running {
     let (tx, rx) = oneshot::channel::<()>();
     let router = server::router(shared);
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
+    let stop = async move {
+        let _ = rx.await;
+    };
+    let task = match tls {
+        Some(tls) => {
+            let listener = tls.listener(listener);
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router).with_graceful_shutdown(stop).await;
             })
-            .await;
-    });
-    Ok((Running { shutdown: tx, task }, bound))
+        }
+        None => tokio::spawn(async move {
+            let _ = axum::serve(listener, router).with_graceful_shutdown(stop).await;
+        }),
+    };
+    Running { shutdown: tx, task }
+}
+
+async fn listen(shared: Arc<Shared>, addr: SocketAddr, tls: Option<&tls::Tls>) -> Result<Running, SimError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| SimError::Bind(addr, e))?;
+    Ok(serve_on(shared, listener, tls))
 }
 
 impl SimCluster {
@@ -184,7 +198,7 @@ impl SimCluster {
         let addr = listener
             .local_addr()
             .map_err(|e| SimError::Bind(cfg.listen, e))?;
-        drop(listener);
+        let tls = if cfg.tls { Some(tls::Tls::self_signed().map_err(SimError::Config)?) } else { None };
         let shared = Arc::new(Shared {
             api,
             faults: Arc::new(Faults::default()),
@@ -193,7 +207,7 @@ impl SimCluster {
             bookmark_interval: cfg.bookmark_interval,
             addr,
         });
-        let (running, addr) = listen(shared.clone(), addr).await?;
+        let running = serve_on(shared.clone(), listener, tls.as_ref());
         let mut tasks = vec![tokio::spawn(
             kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay).run(),
         )];
@@ -210,12 +224,19 @@ impl SimCluster {
             addr,
             server: Mutex::new(Some(running)),
             tasks,
+            tls,
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (or `https://` with TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// PEM of the self-signed serving certificate when TLS is on.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.cert_pem.as_str())
     }
 
     /// The listening address.
@@ -230,9 +251,13 @@ impl SimCluster {
 
     /// A kubeconfig with contexts `sim-admin` (current) and `sim-viewer`.
     pub fn kubeconfig(&self) -> kube::config::Kubeconfig {
+        let mut cluster = serde_json::json!({"server": self.url()});
+        if let (Some(tls), Some(map)) = (&self.tls, cluster.as_object_mut()) {
+            map.insert("certificate-authority-data".into(), serde_json::json!(tls.ca_data()));
+        }
         let value = serde_json::json!({
             "apiVersion": "v1", "kind": "Config", "current-context": "sim-admin",
-            "clusters": [{"name": "podsize-sim", "cluster": {"server": self.url()}}],
+            "clusters": [{"name": "podsize-sim", "cluster": cluster}],
             "users": [
                 {"name": "admin", "user": {"token": ADMIN_TOKEN}},
                 {"name": "viewer", "user": {"token": VIEWER_TOKEN}}
@@ -308,8 +333,8 @@ impl SimCluster {
         self.stop().await;
         let mut last = None;
         for _ in 0..50 {
-            match listen(self.shared.clone(), self.addr).await {
-                Ok((running, _)) => {
+            match listen(self.shared.clone(), self.addr, self.tls.as_ref()).await {
+                Ok(running) => {
                     *self.server.lock().unwrap_or_else(PoisonError::into_inner) = Some(running);
                     return Ok(());
                 }
