@@ -1,5 +1,6 @@
 //! The real kube client against the simulator: paged lists, get, watcher events, raw watch
 //! bookmarks, 410 Expired recovery, streaming lists and resize through `patch_subresource`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod sim_common;
 
