@@ -44,7 +44,10 @@ pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError
     };
     let rows = list_rows(&api, scope.label_selector.as_deref())
         .await
-        .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
+        .map_err(|e| {
+            let reason = crate::cluster::client::one_line(&e);
+            CommandError::Api(format!("cannot list pods from {}: {reason}", target.server))
+        })?;
     let out = match args.output {
         OutputFormat::Json => serde_json::to_string_pretty(&rows_json(&rows)).unwrap_or_default(),
         format => rows_table(&rows, format == OutputFormat::Wide, Utc::now()),

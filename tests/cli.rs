@@ -1,0 +1,93 @@
+//! The command line: every --help prints, and kubeconfig problems give one clear line.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+fn podsize(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_podsize"))
+        .args(args)
+        .env_remove("KUBECONFIG")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_help_prints() {
+    for sub in [
+        None,
+        Some("demo"),
+        Some("watch"),
+        Some("get"),
+        Some("resize"),
+        Some("sim"),
+        Some("themes"),
+    ] {
+        let mut args: Vec<&str> = sub.into_iter().collect();
+        args.push("--help");
+        let out = podsize(&args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Usage: podsize"), "{args:?}: {text}");
+        assert!(text.contains("--kubeconfig"), "common options on {args:?}");
+    }
+    let resize = String::from_utf8(podsize(&["resize", "--help"]).stdout).unwrap();
+    for flag in [
+        "--cpu-request",
+        "--cpu-limit",
+        "--memory-request",
+        "--memory-limit",
+        "--dry-run",
+        "--wait",
+    ] {
+        assert!(resize.contains(flag), "{flag}");
+    }
+}
+
+fn assert_one_line_failure(out: &std::process::Output, needle: &str) {
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line, got:\n{err}");
+    assert!(err.contains(needle), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_kubeconfig_is_one_line() {
+    let out = podsize(&["--kubeconfig", "/nonexistent/kubeconfig", "get"]);
+    assert_one_line_failure(&out, "/nonexistent/kubeconfig");
+}
+
+#[test]
+fn garbage_kubeconfig_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage");
+    std::fs::write(&path, "clusters: [ {{{ not yaml\n\u{0}\u{1}").unwrap();
+    let out = podsize(&["get", "--kubeconfig", path.to_str().unwrap()]);
+    assert_one_line_failure(&out, "kubeconfig");
+}
+
+#[test]
+fn unreachable_server_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(
+        &path,
+        "apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: secret-token-value\n",
+    )
+    .unwrap();
+    let out = podsize(&["get", "-A", "--kubeconfig", path.to_str().unwrap()]);
+    assert_one_line_failure(&out, "127.0.0.1:9");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("secret-token-value"));
+}
+
+#[test]
+fn bad_version_and_duration_are_refused() {
+    let out = podsize(&["demo", "--k8s-version", "1.20"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1.27 to 1.37"));
+    let out = podsize(&["resize", "p", "--wait=soon"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid duration"));
+}
