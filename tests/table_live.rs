@@ -159,3 +159,35 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
     let table: Vec<(String, String)> = state.pods.keys().cloned().collect();
     assert_eq!(table, server, "no phantom or lost rows");
 }
+
+#[tokio::test]
+async fn usage_is_polled_when_metrics_are_served_and_absent_otherwise() {
+    use podsize::cluster::metrics::poll_usage;
+    use podsize::model::events::ClusterEvent;
+    for metrics in [true, false] {
+        let sim = SimCluster::start(SimConfig {
+            pods: 5,
+            metrics,
+            ..SimConfig::empty()
+        })
+        .await
+        .unwrap();
+        let client = sim.client(Identity::Admin).await.unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let task = tokio::spawn(poll_usage(client, Scope::default(), tx));
+        let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        task.abort();
+        match event {
+            ClusterEvent::Usage(Some(list)) => {
+                assert!(metrics, "usage without metrics.k8s.io");
+                assert!(!list.is_empty());
+                assert!(list.iter().all(|p| !p.containers.is_empty()));
+            }
+            ClusterEvent::Usage(None) => assert!(!metrics, "metrics served but not read"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -179,3 +179,22 @@ fn help_lists_every_binding() {
         assert!(screen.contains(b.help), "{}", b.help);
     }
 }
+
+#[test]
+fn usage_column_appears_with_metrics() {
+    use podsize::model::events::PodUsage;
+    use podsize::model::resources::CpuMem;
+    let mut s = state();
+    assert!(!text(&render(&s, 250, 70, &Theme::default())).contains("USAGE"));
+    let usage = vec![PodUsage {
+        namespace: "shop".into(),
+        name: "web-settled".into(),
+        containers: vec![("admin-ui".into(), CpuMem { cpu_millis: Some(420), memory_bytes: Some(300 << 20) })],
+    }];
+    update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(usage))), now());
+    s.refresh_index();
+    let screen = text(&render(&s, 250, 70, &Theme::default()));
+    assert!(screen.contains("USAGE"));
+    assert!(screen.contains("420m│300Mi"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -3,6 +3,7 @@
 
 pub mod capabilities;
 pub mod client;
+pub mod metrics;
 pub mod readonly;
 pub mod watch;
 pub mod wire;

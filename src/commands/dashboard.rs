@@ -8,6 +8,7 @@ use crate::app::{Action, AppState, Effect, update};
 use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::{build_client, load_config};
+use crate::cluster::metrics::poll_usage;
 use crate::cluster::watch::{watch_nodes, watch_pods};
 use crate::model::events::{ClusterEvent, Scope};
 use crate::theme::Theme;
@@ -33,6 +34,7 @@ pub struct Dashboard {
 struct Watches {
     pods: JoinHandle<()>,
     nodes: JoinHandle<()>,
+    usage: JoinHandle<()>,
 }
 
 impl Watches {
@@ -40,6 +42,7 @@ impl Watches {
         Self {
             pods: tokio::spawn(watch_pods(client.clone(), scope.clone(), tx.clone())),
             nodes: tokio::spawn(watch_nodes(client.clone(), tx.clone())),
+            usage: tokio::spawn(poll_usage(client.clone(), scope.clone(), tx.clone())),
         }
     }
 }
@@ -48,6 +51,7 @@ impl Drop for Watches {
     fn drop(&mut self) {
         self.pods.abort();
         self.nodes.abort();
+        self.usage.abort();
     }
 }
 

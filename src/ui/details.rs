@@ -14,6 +14,14 @@ fn opt(v: Option<i64>, f: fn(i64) -> String) -> String {
     v.map(f).unwrap_or_else(|| "-".into())
 }
 
+/// `42%` of a reference value, `-` when either is unknown.
+fn percent(used: Option<i64>, of: Option<i64>) -> String {
+    match (used, of) {
+        (Some(u), Some(o)) if o > 0 => format!("{}%", u.saturating_mul(100) / o),
+        _ => "-".into(),
+    }
+}
+
 fn policy(p: RestartPolicy) -> &'static str {
     match p {
         RestartPolicy::NotRequired => "NotRequired",
@@ -70,8 +78,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(legacy) = &pod.resize.legacy {
         lines.push(Line::from(format!("status.resize: {legacy}")));
     }
+    let usage = state
+        .usage
+        .as_ref()
+        .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())));
     for c in &pod.containers {
         let req = c.desired.effective_requests();
+        let used = usage
+            .and_then(|u| u.containers.iter().find(|(name, _)| *name == c.name))
+            .map(|(_, u)| *u);
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", c.name), theme.accent),
             Span::styled(state_text(&c.state), state_style(&c.state, theme)),
@@ -86,6 +101,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 c.restart_count,
             )),
         ]));
+        if let Some(used) = used {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  usage cpu {} ({} of request, {} of limit) · memory {} ({} of request, {} of limit)",
+                    opt(used.cpu_millis, cpu_canonical),
+                    percent(used.cpu_millis, req.cpu_millis),
+                    percent(used.cpu_millis, c.desired.limits.cpu_millis),
+                    opt(used.memory_bytes, memory_canonical),
+                    percent(used.memory_bytes, req.memory_bytes),
+                    percent(used.memory_bytes, c.desired.limits.memory_bytes),
+                ),
+                theme.muted,
+            )));
+        }
         for problem in &c.problems {
             lines.push(Line::from(Span::styled(
                 format!("  ! {problem}"),

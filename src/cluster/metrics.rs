@@ -1,0 +1,136 @@
+//! Pod usage from metrics.k8s.io, polled when the server offers it. The only periodic
+//! request podsize makes, and only while metrics are served.
+
+use crate::model::events::{ClusterEvent, PodUsage, Scope};
+use crate::model::resources::CpuMem;
+use crate::model::slim::RawResources;
+use kube::Client;
+use serde::Deserialize;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub const POLL_INTERVAL: Duration = Duration::from_secs(15);
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MetricsList {
+    items: Vec<PodMetrics>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PodMetrics {
+    metadata: MetricsMeta,
+    containers: Vec<ContainerMetrics>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MetricsMeta {
+    name: String,
+    namespace: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ContainerMetrics {
+    name: String,
+    usage: RawResources,
+}
+
+fn to_usage(list: MetricsList) -> Vec<PodUsage> {
+    list.items
+        .into_iter()
+        .map(|p| PodUsage {
+            namespace: p.metadata.namespace,
+            name: p.metadata.name,
+            containers: p
+                .containers
+                .into_iter()
+                .map(|c| {
+                    let pairs = c.usage.iter().map(|(k, v)| (k.as_str(), v.0.as_str()));
+                    (c.name, CpuMem::from_pairs(pairs).unwrap_or_default())
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Whether the server lists the metrics.k8s.io group.
+pub async fn metrics_served(client: &Client) -> bool {
+    match client.list_api_groups().await {
+        Ok(groups) => groups.groups.iter().any(|g| g.name == "metrics.k8s.io"),
+        Err(_) => false,
+    }
+}
+
+async fn fetch(client: &Client, scope: &Scope) -> Result<Vec<PodUsage>, kube::Error> {
+    let path = match &scope.namespace {
+        Some(ns) => format!("/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"),
+        None => "/apis/metrics.k8s.io/v1beta1/pods".to_string(),
+    };
+    let path = match &scope.label_selector {
+        Some(sel) => format!("{path}?labelSelector={}", url_escape(sel)),
+        None => path,
+    };
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| kube::Error::BuildRequest(kube::core::request::Error::BuildRequest(e)))?;
+    let list: MetricsList = client.request(request).await?;
+    Ok(to_usage(list))
+}
+
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Polls usage every 15 s while metrics.k8s.io is served; tells the app `None` when it is not.
+pub async fn poll_usage(client: Client, scope: Scope, tx: UnboundedSender<ClusterEvent>) {
+    if !metrics_served(&client).await {
+        let _ = tx.send(ClusterEvent::Usage(None));
+        return;
+    }
+    let mut tick = tokio::time::interval(POLL_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match fetch(&client, &scope).await {
+            Ok(usage) => {
+                if tx.send(ClusterEvent::Usage(Some(usage))).is_err() {
+                    return;
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "metrics poll failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_pod_metrics() {
+        let list: MetricsList = serde_json::from_str(
+            r#"{"kind":"PodMetricsList","items":[{"metadata":{"name":"p","namespace":"n"},
+            "timestamp":"2026-11-28T00:00:00Z","window":"15s",
+            "containers":[{"name":"c","usage":{"cpu":"12345678n","memory":"102400Ki"}}]}]}"#,
+        )
+        .unwrap();
+        let usage = to_usage(list);
+        assert_eq!(usage[0].containers[0].1.cpu_millis, Some(13));
+        assert_eq!(usage[0].containers[0].1.memory_bytes, Some(100 << 20));
+    }
+
+    #[test]
+    fn selectors_are_escaped() {
+        assert_eq!(url_escape("app=web,tier!=db"), "app%3Dweb%2Ctier%21%3Ddb");
+    }
+}
