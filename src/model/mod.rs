@@ -1,7 +1,9 @@
 //! Pure domain model: quantities, pod rows, resize state, QoS and validation rules. No I/O, no UI.
 
 mod derive;
+pub mod edit;
 pub mod events;
+pub mod plan;
 pub mod qos;
 pub mod quantity;
 pub mod resize_state;

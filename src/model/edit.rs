@@ -1,0 +1,136 @@
+//! What the user types into a resource field: an absolute quantity, or an edit relative to
+//! the current desired value (`+25%`, `-10%`, `x2`, `*1.5`, `+100m`, `-256Mi`). Empty removes.
+
+use super::quantity::Quantity;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Cpu,
+    Memory,
+}
+
+impl Kind {
+    fn amount(self, q: &Quantity) -> i64 {
+        match self {
+            Self::Cpu => q.millis(),
+            Self::Memory => q.units(),
+        }
+    }
+}
+
+/// Result of reading a field: the new value, `None` to remove it.
+pub type FieldValue = Option<i64>;
+
+/// Multiplies by a decimal factor exactly, rounding up like the server does.
+fn scale(current: i64, factor: &Quantity) -> Option<i64> {
+    let product = i128::from(current).checked_mul(factor.nanos())?;
+    let whole = product / 1_000_000_000;
+    let rounded = if product % 1_000_000_000 > 0 {
+        whole + 1
+    } else {
+        whole
+    };
+    i64::try_from(rounded).ok()
+}
+
+/// Reads one field. `current` is the desired value now (needed for relative edits).
+pub fn parse_field(input: &str, current: Option<i64>, kind: Kind) -> Result<FieldValue, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let relative = |what: &str| -> Result<i64, String> {
+        current.ok_or_else(|| format!("{what} needs a current value; type an absolute quantity"))
+    };
+    let bad = |e: super::quantity::QuantityError| e.to_string();
+    if let Some(factor) = text.strip_prefix(['x', '*', '×']) {
+        let base = relative("a factor")?;
+        let factor = Quantity::parse(factor).map_err(bad)?;
+        return scale(base, &factor)
+            .map(Some)
+            .ok_or_else(|| format!("{text:?} is too large"));
+    }
+    if let Some(percent) = text.strip_suffix('%') {
+        let base = relative("a percentage")?;
+        let delta = Quantity::parse(percent).map_err(bad)?;
+        // +25% → base × 1.25; the sign is part of the number.
+        let factor_nanos = 1_000_000_000 + delta.nanos() / 100;
+        let factor = Quantity::parse(&format!("{factor_nanos}n")).map_err(bad)?;
+        return scale(base, &factor)
+            .map(Some)
+            .ok_or_else(|| format!("{text:?} is too large"));
+    }
+    if let Some(sign) = text.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let base = relative("a relative change")?;
+        let delta = kind.amount(&Quantity::parse(&text[1..]).map_err(bad)?);
+        let value = if sign == '+' {
+            base.checked_add(delta)
+        } else {
+            base.checked_sub(delta)
+        };
+        return value
+            .map(Some)
+            .ok_or_else(|| format!("{text:?} is too large"));
+    }
+    Ok(Some(kind.amount(&Quantity::parse(text).map_err(bad)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_values_in_any_form() {
+        assert_eq!(parse_field("500m", Some(100), Kind::Cpu), Ok(Some(500)));
+        assert_eq!(parse_field("1.5", None, Kind::Cpu), Ok(Some(1500)));
+        assert_eq!(parse_field("1Gi", None, Kind::Memory), Ok(Some(1 << 30)));
+        assert_eq!(
+            parse_field(" 256Mi ", None, Kind::Memory),
+            Ok(Some(256 << 20))
+        );
+        assert_eq!(parse_field("", Some(5), Kind::Cpu), Ok(None));
+    }
+
+    #[test]
+    fn relative_edits() {
+        assert_eq!(parse_field("+25%", Some(400), Kind::Cpu), Ok(Some(500)));
+        assert_eq!(parse_field("-50%", Some(400), Kind::Cpu), Ok(Some(200)));
+        assert_eq!(parse_field("x2", Some(300), Kind::Cpu), Ok(Some(600)));
+        assert_eq!(
+            parse_field("*1.5", Some(256 << 20), Kind::Memory),
+            Ok(Some(384 << 20))
+        );
+        assert_eq!(parse_field("-100m", Some(300), Kind::Cpu), Ok(Some(200)));
+        assert_eq!(
+            parse_field("+1Gi", Some(1 << 30), Kind::Memory),
+            Ok(Some(2 << 30))
+        );
+        assert_eq!(
+            parse_field("+33%", Some(1), Kind::Cpu),
+            Ok(Some(2)),
+            "rounds up"
+        );
+        assert_eq!(
+            parse_field("-200m", Some(100), Kind::Cpu),
+            Ok(Some(-100)),
+            "validation rejects it later"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_input() {
+        let err = parse_field("lots", Some(1), Kind::Cpu).unwrap_err();
+        assert!(err.contains("\"lots\""), "{err}");
+        assert!(
+            parse_field("1Mb", None, Kind::Memory)
+                .unwrap_err()
+                .contains("1Mb")
+        );
+        assert!(
+            parse_field("x2", None, Kind::Cpu)
+                .unwrap_err()
+                .contains("current value")
+        );
+        assert!(parse_field("+abc%", Some(1), Kind::Cpu).is_err());
+    }
+}

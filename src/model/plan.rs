@@ -1,0 +1,309 @@
+//! A resize request worked out before anything is sent: new values, the exact patch,
+//! the apiserver's validation run locally, QoS before/after, restart warning and a
+//! prediction of what the kubelet will do with the node's free room.
+
+use super::edit::FieldValue;
+use super::events::NodeInfo;
+use super::qos::QosClass;
+use super::quantity::{cpu_canonical, memory_canonical};
+use super::resources::{CpuMem, ResourceSpec};
+use super::row::{ContainerKind, PodRow, RestartPolicy};
+use super::validation::{ContainerResources, FieldError, ResizeRules, pod_qos, validate_resize};
+use serde_json::{Map, Value, json};
+
+/// The four editable values of one container, as absolute targets (`None` removes the key).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Edits {
+    pub cpu_request: FieldValue,
+    pub cpu_limit: FieldValue,
+    pub memory_request: FieldValue,
+    pub memory_limit: FieldValue,
+}
+
+impl Edits {
+    /// The container's current desired values.
+    pub fn from_spec(spec: &ResourceSpec) -> Self {
+        Self {
+            cpu_request: spec.requests.cpu_millis,
+            cpu_limit: spec.limits.cpu_millis,
+            memory_request: spec.requests.memory_bytes,
+            memory_limit: spec.limits.memory_bytes,
+        }
+    }
+
+    pub fn spec(&self) -> ResourceSpec {
+        ResourceSpec {
+            requests: CpuMem {
+                cpu_millis: self.cpu_request,
+                memory_bytes: self.memory_request,
+            },
+            limits: CpuMem {
+                cpu_millis: self.cpu_limit,
+                memory_bytes: self.memory_limit,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    CpuRequest,
+    CpuLimit,
+    MemoryRequest,
+    MemoryLimit,
+    /// An error about the request as a whole (QoS, container kind, nothing changed).
+    Whole,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanError {
+    pub field: Field,
+    pub message: String,
+}
+
+/// What the kubelet is expected to do with the new requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prediction {
+    FitsNow,
+    /// Fits the node, not its free room now.
+    Deferred {
+        free: CpuMem,
+    },
+    /// Larger than the node.
+    Infeasible {
+        allocatable: CpuMem,
+    },
+    /// Node unknown (not scheduled, or nodes not visible).
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizePlan {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub new_spec: ResourceSpec,
+    /// Strategic merge patch of the one container; only cpu/memory keys that change.
+    pub patch: Value,
+    pub changed: bool,
+    /// A changed resource has `RestartContainer`: the container will restart.
+    pub restarts: bool,
+    pub qos_before: QosClass,
+    pub qos_after: QosClass,
+    pub prediction: Prediction,
+    pub errors: Vec<PlanError>,
+}
+
+impl ResizePlan {
+    pub fn is_sendable(&self) -> bool {
+        self.errors.is_empty() && self.changed
+    }
+}
+
+fn to_resources(pod: &PodRow) -> Vec<ContainerResources> {
+    // validate_resize wants regular containers first, then init containers.
+    let regular = pod
+        .containers
+        .iter()
+        .filter(|c| c.kind == ContainerKind::Regular);
+    let init = pod
+        .containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Regular);
+    regular
+        .chain(init)
+        .map(|c| ContainerResources {
+            init: c.kind != ContainerKind::Regular,
+            sidecar: c.kind == ContainerKind::Sidecar,
+            ..ContainerResources::from_spec(&c.name, &c.desired)
+        })
+        .collect()
+}
+
+/// Which form field a server-style error is about.
+fn field_of(error: &FieldError) -> Field {
+    let text = format!("{} {}", error.field, error.detail);
+    let memory = text.contains("memory");
+    let cpu = text.contains("cpu");
+    match (
+        error.field.contains("limits"),
+        error.field.contains("requests"),
+        cpu,
+        memory,
+    ) {
+        (true, _, _, true) => Field::MemoryLimit,
+        (true, _, _, _) => Field::CpuLimit,
+        (_, true, _, true) => Field::MemoryRequest,
+        (_, true, true, _) | (_, true, _, _) => Field::CpuRequest,
+        _ => Field::Whole,
+    }
+}
+
+fn quantity_patch(values: CpuMem, old: CpuMem) -> Map<String, Value> {
+    let mut map = Map::new();
+    let mut put = |key: &str, new: Option<i64>, old: Option<i64>, text: fn(i64) -> String| {
+        if new != old {
+            map.insert(
+                key.into(),
+                new.map_or(Value::Null, |v| Value::String(text(v))),
+            );
+        }
+    };
+    put("cpu", values.cpu_millis, old.cpu_millis, cpu_canonical);
+    put(
+        "memory",
+        values.memory_bytes,
+        old.memory_bytes,
+        memory_canonical,
+    );
+    map
+}
+
+fn build_patch(kind: ContainerKind, name: &str, new: &ResourceSpec, old: &ResourceSpec) -> Value {
+    let mut resources = Map::new();
+    let requests = quantity_patch(new.requests, old.requests);
+    let limits = quantity_patch(new.limits, old.limits);
+    if !requests.is_empty() {
+        resources.insert("requests".into(), Value::Object(requests));
+    }
+    if !limits.is_empty() {
+        resources.insert("limits".into(), Value::Object(limits));
+    }
+    let list = if kind == ContainerKind::Regular {
+        "containers"
+    } else {
+        "initContainers"
+    };
+    json!({ "spec": { list: [ { "name": name, "resources": resources } ] } })
+}
+
+fn predict(
+    pod: &PodRow,
+    new_requests: CpuMem,
+    container: &str,
+    node: Option<&NodeInfo>,
+    others: CpuMem,
+) -> Prediction {
+    let Some(node) = node else {
+        return Prediction::Unknown;
+    };
+    let mut mine = CpuMem {
+        cpu_millis: Some(0),
+        memory_bytes: Some(0),
+    };
+    for c in pod
+        .containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Init)
+    {
+        let req = if c.name == container {
+            new_requests
+        } else {
+            c.desired.effective_requests()
+        };
+        mine.cpu_millis = Some(mine.cpu_millis.unwrap_or(0) + req.cpu_millis.unwrap_or(0));
+        mine.memory_bytes = Some(mine.memory_bytes.unwrap_or(0) + req.memory_bytes.unwrap_or(0));
+    }
+    let alloc = node.allocatable;
+    let exceeds =
+        |need: Option<i64>, have: Option<i64>| matches!((need, have), (Some(n), Some(h)) if n > h);
+    if exceeds(mine.cpu_millis, alloc.cpu_millis) || exceeds(mine.memory_bytes, alloc.memory_bytes)
+    {
+        return Prediction::Infeasible { allocatable: alloc };
+    }
+    let free = CpuMem {
+        cpu_millis: alloc.cpu_millis.map(|a| a - others.cpu_millis.unwrap_or(0)),
+        memory_bytes: alloc
+            .memory_bytes
+            .map(|a| a - others.memory_bytes.unwrap_or(0)),
+    };
+    if exceeds(mine.cpu_millis, free.cpu_millis) || exceeds(mine.memory_bytes, free.memory_bytes) {
+        Prediction::Deferred { free }
+    } else {
+        Prediction::FitsNow
+    }
+}
+
+/// Works out a resize of `container` in `pod` to `edits` against a server of version `minor`.
+/// `others` is the sum of the effective requests of the other pods on the pod's node.
+pub fn plan_resize(
+    pod: &PodRow,
+    container: &str,
+    edits: Edits,
+    minor: u32,
+    node: Option<&NodeInfo>,
+    others: CpuMem,
+) -> ResizePlan {
+    let mut errors = Vec::new();
+    let old_all = to_resources(pod);
+    let current = pod.container(container);
+    let kind = current.map_or(ContainerKind::Regular, |c| c.kind);
+    let old_spec = current.map(|c| c.desired).unwrap_or_default();
+    let new_spec = edits.spec();
+    if current.is_none() {
+        errors.push(PlanError {
+            field: Field::Whole,
+            message: format!("pod {} has no container {container:?}", pod.name),
+        });
+    }
+    let rules = ResizeRules::for_minor(minor);
+    if kind == ContainerKind::Init && minor < 36 {
+        errors.push(PlanError {
+            field: Field::Whole,
+            message:
+                "init containers cannot be resized before Kubernetes 1.36 (sidecars can, from 1.33)"
+                    .into(),
+        });
+    }
+    if kind == ContainerKind::Sidecar && !rules.sidecars_resizable() {
+        errors.push(PlanError {
+            field: Field::Whole,
+            message: "sidecar containers can be resized from Kubernetes 1.33".into(),
+        });
+    }
+    let mut new_all = old_all.clone();
+    for c in new_all.iter_mut().filter(|c| c.name == container) {
+        let policy = std::mem::take(&mut c.resize_policy);
+        *c = ContainerResources {
+            init: c.init,
+            sidecar: c.sidecar,
+            resize_policy: policy,
+            ..ContainerResources::from_spec(container, &new_spec)
+        };
+    }
+    errors.extend(
+        validate_resize(rules, &old_all, &new_all)
+            .into_iter()
+            .map(|e| PlanError {
+                field: field_of(&e),
+                message: e.message(),
+            }),
+    );
+    let changed = new_spec != old_spec;
+    if !changed && errors.is_empty() {
+        errors.push(PlanError {
+            field: Field::Whole,
+            message: "nothing to change: the values equal the desired ones".into(),
+        });
+    }
+    let policy = current.map(|c| c.policy).unwrap_or_default();
+    let cpu_changed = new_spec.requests.cpu_millis != old_spec.requests.cpu_millis
+        || new_spec.limits.cpu_millis != old_spec.limits.cpu_millis;
+    let mem_changed = new_spec.requests.memory_bytes != old_spec.requests.memory_bytes
+        || new_spec.limits.memory_bytes != old_spec.limits.memory_bytes;
+    let restarts = (cpu_changed && policy.cpu == RestartPolicy::RestartContainer)
+        || (mem_changed && policy.memory == RestartPolicy::RestartContainer);
+    ResizePlan {
+        namespace: pod.namespace.clone(),
+        pod: pod.name.clone(),
+        container: container.to_string(),
+        new_spec,
+        patch: build_patch(kind, container, &new_spec, &old_spec),
+        changed,
+        restarts,
+        qos_before: pod_qos(&old_all),
+        qos_after: pod_qos(&new_all),
+        prediction: predict(pod, new_spec.effective_requests(), container, node, others),
+        errors,
+    }
+}
