@@ -61,9 +61,7 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Watch(_)) => Err(CommandError::NotAvailable(
             "podsize watch is not available yet; use `podsize --readonly` for a read-only dashboard",
         )),
-        Some(Command::Resize(_)) => Err(CommandError::NotAvailable(
-            "podsize resize is not available yet; use `kubectl patch pod POD --subresource resize`",
-        )),
+        Some(Command::Resize(args)) => commands::resize::run(common, args).await,
     }
 }
 
@@ -85,7 +83,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("podsize: {e}");
-            ExitCode::FAILURE
+            ExitCode::from(e.exit_code())
         }
     }
 }

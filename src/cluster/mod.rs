@@ -5,5 +5,6 @@ pub mod capabilities;
 pub mod client;
 pub mod metrics;
 pub mod readonly;
+pub mod resize;
 pub mod watch;
 pub mod wire;

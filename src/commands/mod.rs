@@ -3,6 +3,7 @@
 pub mod dashboard;
 pub mod demo;
 pub mod get;
+pub mod resize;
 pub mod sim;
 pub mod terminal;
 
@@ -23,6 +24,22 @@ pub enum CommandError {
     NotAvailable(&'static str),
     #[error("{0}")]
     Sim(String),
+    /// Refused before sending, or by the server (its message verbatim).
+    #[error("{0}")]
+    Refused(String),
+    /// A resize that was accepted but did not finish well; `code` is the exit code.
+    #[error("{message}")]
+    Resize { code: u8, message: String },
+}
+
+impl CommandError {
+    /// Process exit code: 1 for errors, 2 for a failed resize, 3 for a timed-out one.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Resize { code, .. } => *code,
+            _ => 1,
+        }
+    }
 }
 
 /// Loads the kubeconfig and builds a client (read-only when asked).

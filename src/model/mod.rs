@@ -11,6 +11,7 @@ pub mod resources;
 pub mod row;
 pub mod slim;
 pub mod time;
+pub mod tracking;
 pub mod validation;
 
 pub use resize_state::ResizeState;

@@ -276,7 +276,7 @@ pub fn plan_resize(
             .into_iter()
             .map(|e| PlanError {
                 field: field_of(&e),
-                message: e.message(),
+                message: e.to_string(),
             }),
     );
     let changed = new_spec != old_spec;

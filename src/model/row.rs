@@ -58,6 +58,14 @@ pub struct ContainerRow {
     pub problems: Vec<String>,
 }
 
+/// Controllers whose pod template still holds the old values after an in-place resize.
+pub fn is_workload_owner(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob"
+    )
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Owner {
     pub kind: String,

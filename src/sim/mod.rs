@@ -146,7 +146,11 @@ pub struct SimCluster {
     tls: Option<tls::Tls>,
 }
 
-fn serve_on(shared: Arc<Shared>, listener: tokio::net::TcpListener, tls: Option<&tls::Tls>) -> Running {
+fn serve_on(
+    shared: Arc<Shared>,
+    listener: tokio::net::TcpListener,
+    tls: Option<&tls::Tls>,
+) -> Running {
     let (tx, rx) = oneshot::channel::<()>();
     let router = server::router(shared);
     let stop = async move {
@@ -156,18 +160,28 @@ fn serve_on(shared: Arc<Shared>, listener: tokio::net::TcpListener, tls: Option<
         Some(tls) => {
             let listener = tls.listener(listener);
             tokio::spawn(async move {
-                let _ = axum::serve(listener, router).with_graceful_shutdown(stop).await;
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(stop)
+                    .await;
             })
         }
         None => tokio::spawn(async move {
-            let _ = axum::serve(listener, router).with_graceful_shutdown(stop).await;
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
+                .await;
         }),
     };
     Running { shutdown: tx, task }
 }
 
-async fn listen(shared: Arc<Shared>, addr: SocketAddr, tls: Option<&tls::Tls>) -> Result<Running, SimError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| SimError::Bind(addr, e))?;
+async fn listen(
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    tls: Option<&tls::Tls>,
+) -> Result<Running, SimError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| SimError::Bind(addr, e))?;
     Ok(serve_on(shared, listener, tls))
 }
 
@@ -198,7 +212,11 @@ impl SimCluster {
         let addr = listener
             .local_addr()
             .map_err(|e| SimError::Bind(cfg.listen, e))?;
-        let tls = if cfg.tls { Some(tls::Tls::self_signed().map_err(SimError::Config)?) } else { None };
+        let tls = if cfg.tls {
+            Some(tls::Tls::self_signed().map_err(SimError::Config)?)
+        } else {
+            None
+        };
         let shared = Arc::new(Shared {
             api,
             faults: Arc::new(Faults::default()),
@@ -253,7 +271,10 @@ impl SimCluster {
     pub fn kubeconfig(&self) -> kube::config::Kubeconfig {
         let mut cluster = serde_json::json!({"server": self.url()});
         if let (Some(tls), Some(map)) = (&self.tls, cluster.as_object_mut()) {
-            map.insert("certificate-authority-data".into(), serde_json::json!(tls.ca_data()));
+            map.insert(
+                "certificate-authority-data".into(),
+                serde_json::json!(tls.ca_data()),
+            );
         }
         let value = serde_json::json!({
             "apiVersion": "v1", "kind": "Config", "current-context": "sim-admin",

@@ -38,7 +38,10 @@ impl Tls {
             .with_single_cert(vec![cert_der], key)
             .map_err(|e| e.to_string())?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Self { cert_pem: ck.cert.pem(), acceptor: TlsAcceptor::from(Arc::new(config)) })
+        Ok(Self {
+            cert_pem: ck.cert.pem(),
+            acceptor: TlsAcceptor::from(Arc::new(config)),
+        })
     }
 
     /// Base64 of the certificate PEM, for `certificate-authority-data`.
@@ -48,7 +51,10 @@ impl Tls {
 
     /// Wraps a TCP listener.
     pub fn listener(&self, inner: TcpListener) -> TlsListener {
-        TlsListener { inner, acceptor: self.acceptor.clone() }
+        TlsListener {
+            inner,
+            acceptor: self.acceptor.clone(),
+        }
     }
 }
 
@@ -71,7 +77,9 @@ impl Listener for TlsListener {
                     continue;
                 }
             };
-            if let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(5), self.acceptor.accept(stream)).await {
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(Duration::from_secs(5), self.acceptor.accept(stream)).await
+            {
                 return (tls, addr);
             }
         }
@@ -87,7 +95,11 @@ pub fn base64(data: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

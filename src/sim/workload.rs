@@ -589,10 +589,17 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         let gib = ((used.memory_bytes.unwrap_or(0) * 13 / 10) >> 30).max(64) + 1;
         store.upsert(node(name, cores * 1000, gib << 30, Some(i) != no_support));
     }
-    for pod in pods {
-        let key = podutil::key(&pod);
-        if store.create(pod).is_ok() {
-            keys.push(key);
+    for mut pod in pods {
+        // Names are random; on a clash add a suffix (as a second replica would get).
+        for _ in 0..8 {
+            let key = podutil::key(&pod);
+            match store.create(pod.clone()) {
+                Ok(_) => {
+                    keys.push(key);
+                    break;
+                }
+                Err(_) => pod.metadata.name = Some(format!("{}-{}", key.1, suffix(&mut rng, 5))),
+            }
         }
     }
     keys

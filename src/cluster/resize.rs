@@ -1,0 +1,112 @@
+//! Sends resize patches: through `pods/NAME/resize` when discovery lists it, else through the
+//! pod itself (servers up to 1.31). Server errors come back with their message verbatim.
+
+use super::capabilities::Capabilities;
+use super::client::one_line;
+use crate::model::plan::ResizePlan;
+use crate::model::{PodRow, SlimPod};
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Patch, PatchParams};
+use kube::{Api, Client};
+
+/// Why a resize was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ResizeRejected {
+    /// HTTP status from the server; `None` when the request never got an answer.
+    pub code: Option<u16>,
+    /// `Invalid`, `Forbidden`, `NotFound`, `Conflict`, ...
+    pub reason: String,
+    /// The server's message, verbatim.
+    pub message: String,
+}
+
+impl ResizeRejected {
+    fn from_kube(err: &kube::Error) -> Self {
+        match err {
+            kube::Error::Api(status) => Self {
+                code: Some(status.code),
+                reason: status.reason.clone(),
+                message: status.message.clone(),
+            },
+            other => Self {
+                code: None,
+                reason: "ClientError".into(),
+                message: one_line(other),
+            },
+        }
+    }
+}
+
+/// The pod as the server returned it after an accepted patch.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    pub row: PodRow,
+    /// `metadata.generation` after the change: the kubelet has seen it once observedGeneration reaches it.
+    pub generation: Option<i64>,
+}
+
+fn params(dry_run: bool) -> PatchParams {
+    PatchParams {
+        dry_run,
+        field_manager: Some("podsize".into()),
+        ..PatchParams::default()
+    }
+}
+
+/// Sends the plan's patch once; `dry_run` asks the server to validate only (`dryRun=All`).
+pub async fn send(
+    client: &Client,
+    caps: &Capabilities,
+    plan: &ResizePlan,
+    dry_run: bool,
+) -> Result<Accepted, ResizeRejected> {
+    let api: Api<Pod> = Api::namespaced(client.clone(), &plan.namespace);
+    let patch = Patch::Strategic(&plan.patch);
+    let result = if caps.resize_subresource {
+        api.patch_subresource("resize", &plan.pod, &params(dry_run), &patch)
+            .await
+    } else {
+        api.patch(&plan.pod, &params(dry_run), &patch).await
+    };
+    let pod = result.map_err(|e| ResizeRejected::from_kube(&e))?;
+    let generation = pod.metadata.generation;
+    let slim = SlimPod::from_pod(&pod).map_err(|e| ResizeRejected {
+        code: None,
+        reason: "Decode".into(),
+        message: format!("the server's answer could not be read: {e}"),
+    })?;
+    Ok(Accepted {
+        row: PodRow::from_slim(&slim),
+        generation,
+    })
+}
+
+/// A server-side dry run, then the real request: nothing changes unless both pass.
+pub async fn dry_run_then_send(
+    client: &Client,
+    caps: &Capabilities,
+    plan: &ResizePlan,
+) -> Result<Accepted, ResizeRejected> {
+    send(client, caps, plan, true).await?;
+    send(client, caps, plan, false).await
+}
+
+/// Reads one pod fresh from the server (used by the editor and `podsize resize`).
+pub async fn get_row(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> Result<PodRow, ResizeRejected> {
+    let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let pod = api
+        .get(name)
+        .await
+        .map_err(|e| ResizeRejected::from_kube(&e))?;
+    let slim = SlimPod::from_pod(&pod).map_err(|e| ResizeRejected {
+        code: None,
+        reason: "Decode".into(),
+        message: e.to_string(),
+    })?;
+    Ok(PodRow::from_slim(&slim))
+}

@@ -1,0 +1,309 @@
+//! `podsize resize`: the editor's request path from the command line, with `--wait`
+//! following the resize to its end. Exit codes: 0 done (or accepted without --wait),
+//! 1 refused before or by the server, 2 Infeasible/Error, 3 timed out.
+
+use super::{CommandError, connect, scope_from};
+use crate::cli::{CommonArgs, OutputFormat, ResizeArgs};
+use crate::cluster::capabilities::Capabilities;
+use crate::cluster::resize::{Accepted, dry_run_then_send, get_row, send};
+use crate::cluster::wire::{WirePod, node_info};
+use crate::model::edit::{Kind, parse_field};
+use crate::model::events::NodeInfo;
+use crate::model::plan::{Edits, Prediction, ResizePlan, plan_resize};
+use crate::model::resources::CpuMem;
+use crate::model::tracking::{STUCK_HINT, Stage, Tracker};
+use crate::model::{ContainerKind, PodRow};
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Node;
+use kube::api::ListParams;
+use kube::runtime::watcher;
+use kube::{Api, Client};
+use serde_json::json;
+
+fn refused(message: impl Into<String>) -> CommandError {
+    CommandError::Refused(message.into())
+}
+
+fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<String, CommandError> {
+    let names: Vec<&str> = row.containers.iter().map(|c| c.name.as_str()).collect();
+    match wanted {
+        Some(name) if names.contains(&name) => Ok(name.to_string()),
+        Some(name) => Err(refused(format!(
+            "pod {} has no container {name:?} (containers: {})",
+            row.name,
+            names.join(", ")
+        ))),
+        None => {
+            let regular: Vec<&str> = row
+                .containers
+                .iter()
+                .filter(|c| c.kind == ContainerKind::Regular)
+                .map(|c| c.name.as_str())
+                .collect();
+            match regular.as_slice() {
+                [only] => Ok((*only).to_string()),
+                _ => Err(refused(format!(
+                    "pod {} has several containers; choose one with -c ({})",
+                    row.name,
+                    names.join(", ")
+                ))),
+            }
+        }
+    }
+}
+
+fn edits_from_args(
+    args: &ResizeArgs,
+    row: &PodRow,
+    container: &str,
+) -> Result<Edits, CommandError> {
+    let current = row
+        .container(container)
+        .map(|c| c.desired)
+        .unwrap_or_default();
+    let mut edits = Edits::from_spec(&current);
+    let fields = [
+        (
+            "--cpu-request",
+            &args.cpu_request,
+            &mut edits.cpu_request,
+            Kind::Cpu,
+        ),
+        (
+            "--cpu-limit",
+            &args.cpu_limit,
+            &mut edits.cpu_limit,
+            Kind::Cpu,
+        ),
+        (
+            "--memory-request",
+            &args.memory_request,
+            &mut edits.memory_request,
+            Kind::Memory,
+        ),
+        (
+            "--memory-limit",
+            &args.memory_limit,
+            &mut edits.memory_limit,
+            Kind::Memory,
+        ),
+    ];
+    for (flag, input, target, kind) in fields {
+        if let Some(text) = input {
+            *target =
+                parse_field(text, *target, kind).map_err(|e| refused(format!("{flag}: {e}")))?;
+        }
+    }
+    Ok(edits)
+}
+
+/// The node's allocatable and the other pods' requests on it, when readable.
+async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo>, CpuMem) {
+    let Some(node_name) = &row.node else {
+        return (None, CpuMem::default());
+    };
+    let Ok(node) = Api::<Node>::all(client.clone()).get(node_name).await else {
+        return (None, CpuMem::default());
+    };
+    let pods: Api<WirePod> = Api::all(client.clone());
+    let params = ListParams::default().fields(&format!("spec.nodeName={node_name}"));
+    let mut others = CpuMem {
+        cpu_millis: Some(0),
+        memory_bytes: Some(0),
+    };
+    if let Ok(list) = pods.list(&params).await {
+        for p in list.items.iter().map(|p| PodRow::from_slim(&p.pod)) {
+            if p.uid == row.uid || matches!(p.phase.as_str(), "Succeeded" | "Failed") {
+                continue;
+            }
+            let r = p.effective_requests();
+            others.cpu_millis = Some(others.cpu_millis.unwrap_or(0) + r.cpu_millis.unwrap_or(0));
+            others.memory_bytes =
+                Some(others.memory_bytes.unwrap_or(0) + r.memory_bytes.unwrap_or(0));
+        }
+    }
+    (Some(node_info(&node)), others)
+}
+
+/// Human lines about a plan: what will be sent and what to expect.
+pub fn describe_plan(plan: &ResizePlan, row: &PodRow) -> Vec<String> {
+    let mut lines = vec![format!(
+        "patch {}/{} container {}: {}",
+        plan.namespace,
+        plan.pod,
+        plan.container,
+        serde_json::to_string(&plan.patch).unwrap_or_default()
+    )];
+    lines.push(format!("QoS {} → {}", plan.qos_before, plan.qos_after));
+    if plan.restarts {
+        lines.push("warning: resizePolicy RestartContainer: the container will restart".into());
+    }
+    lines.push(match &plan.prediction {
+        Prediction::FitsNow => "prediction: fits the node now".into(),
+        Prediction::Deferred { .. } => {
+            "prediction: will be Deferred until room frees on the node".into()
+        }
+        Prediction::Infeasible { .. } => {
+            "prediction: will be Infeasible (larger than the node)".into()
+        }
+        Prediction::Unknown => "prediction: unknown (node not readable)".into(),
+    });
+    if let Some(owner) = row
+        .owner
+        .as_ref()
+        .filter(|o| crate::model::row::is_workload_owner(&o.kind))
+    {
+        lines.push(format!(
+            "note: owned by {} {}: its template still holds the old values; the next rollout or an autoscaler can undo this",
+            owner.kind, owner.name
+        ));
+    }
+    lines
+}
+
+/// Follows the pod until the tracker reaches a final stage or the time runs out.
+async fn follow(client: &Client, tracker: &mut Tracker, timeout: std::time::Duration) -> bool {
+    let api: Api<WirePod> = Api::namespaced(client.clone(), &tracker.namespace);
+    let cfg = watcher::Config::default().fields(&format!("metadata.name={}", tracker.pod));
+    let stream = watcher::watcher(api, cfg);
+    futures::pin_mut!(stream);
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let next = tokio::time::timeout_at(deadline, stream.next()).await;
+        let Ok(Some(event)) = next else { return false };
+        let pod = match event {
+            Ok(watcher::Event::Apply(p) | watcher::Event::InitApply(p)) => p,
+            Ok(watcher::Event::Delete(_)) => {
+                tracker.stage = Stage::Gone;
+                return true;
+            }
+            _ => continue,
+        };
+        let now = chrono::Utc::now();
+        if tracker.observe(&PodRow::from_slim(&pod.pod), now) {
+            eprintln!("{}", tracker.summary(now));
+        }
+        if tracker.stage.is_final() {
+            return true;
+        }
+    }
+}
+
+pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandError> {
+    if common.readonly {
+        return Err(refused(
+            "read-only mode is on: podsize resize does not change the cluster",
+        ));
+    }
+    let (client, target) = connect(common).await?;
+    let namespace = scope_from(common, &target)
+        .namespace
+        .unwrap_or_else(|| "default".into());
+    let caps = Capabilities::detect(&client)
+        .await
+        .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
+    let row = get_row(&client, &namespace, &args.pod)
+        .await
+        .map_err(|e| refused(e.message))?;
+    let container = pick_container(&row, args.container.as_deref())?;
+    let edits = edits_from_args(args, &row, &container)?;
+    let (node, others) = node_room(&client, &row).await;
+    let plan = plan_resize(
+        &row,
+        &container,
+        edits,
+        caps.minor.unwrap_or(35),
+        node.as_ref(),
+        others,
+    );
+    if let Some(first) = plan.errors.first() {
+        let rest: Vec<String> = plan
+            .errors
+            .iter()
+            .skip(1)
+            .map(|e| e.message.clone())
+            .collect();
+        let more = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" (also: {})", rest.join("; "))
+        };
+        return Err(refused(format!("not sent: {}{more}", first.message)));
+    }
+    for line in describe_plan(&plan, &row) {
+        eprintln!("{line}");
+    }
+    let restarts_before = row.container(&container).map_or(0, |c| c.restart_count);
+    let result = if args.dry_run {
+        send(&client, &caps, &plan, true).await
+    } else {
+        dry_run_then_send(&client, &caps, &plan).await
+    };
+    let Accepted {
+        row: accepted,
+        generation,
+    } = result.map_err(|e| refused(e.message))?;
+    if args.dry_run {
+        return report(args, &plan, "DryRunAccepted", None, generation);
+    }
+    eprintln!(
+        "resize accepted{}",
+        generation
+            .map(|g| format!(" (generation {g})"))
+            .unwrap_or_default()
+    );
+    let Some(timeout) = args.wait else {
+        return report(args, &plan, "Accepted", None, generation);
+    };
+    let now = chrono::Utc::now();
+    let mut tracker = Tracker::new(&accepted, &container, generation, restarts_before, now);
+    let finished = tracker.stage.is_final() || follow(&client, &mut tracker, timeout).await;
+    let stage = tracker.stage.clone();
+    match stage {
+        Stage::Done => report(args, &plan, "Done", None, generation),
+        _ if !finished => {
+            let hint = if matches!(stage, Stage::InProgress) {
+                format!("; {STUCK_HINT}")
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "timed out after {}s: {}{hint}",
+                timeout.as_secs(),
+                stage.describe()
+            );
+            report(args, &plan, "Timeout", Some(&message), generation)?;
+            Err(CommandError::Resize { code: 3, message })
+        }
+        other => {
+            let message = other.describe();
+            report(args, &plan, "Failed", Some(&message), generation)?;
+            Err(CommandError::Resize { code: 2, message })
+        }
+    }
+}
+
+fn report(
+    args: &ResizeArgs,
+    plan: &ResizePlan,
+    outcome: &str,
+    message: Option<&str>,
+    generation: Option<i64>,
+) -> Result<(), CommandError> {
+    if args.output == OutputFormat::Json {
+        let value = json!({
+            "namespace": plan.namespace, "pod": plan.pod, "container": plan.container,
+            "outcome": outcome, "message": message, "generation": generation, "patch": plan.patch,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    } else {
+        println!(
+            "{}/{} {}: {outcome}",
+            plan.namespace, plan.pod, plan.container
+        );
+    }
+    Ok(())
+}
