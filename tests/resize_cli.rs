@@ -1,0 +1,216 @@
+//! `podsize resize --wait` exit codes, running the real binary against the simulated cluster.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod sim_common;
+
+use podsize::sim::{SimCluster, SimConfig};
+use std::time::Duration;
+
+struct Setup {
+    sim: SimCluster,
+    _dir: tempfile::TempDir,
+    kubeconfig: String,
+}
+
+async fn setup() -> Setup {
+    let sim = SimCluster::start(SimConfig {
+        kubelet_delay: Duration::from_millis(50),
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    sim.create_pod(sim_common::resize_demo()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&path).unwrap();
+    sim_common::eventually("running", || {
+        let ok = sim
+            .pod("default", "resize-demo")
+            .is_some_and(|p| sim_common::running(&p));
+        async move { ok.then_some(()) }
+    })
+    .await;
+    Setup {
+        sim,
+        _dir: dir,
+        kubeconfig: path.to_str().unwrap().to_string(),
+    }
+}
+
+async fn podsize(s: &Setup, args: &[&str]) -> (i32, String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_podsize"))
+        .arg("--kubeconfig")
+        .arg(&s.kubeconfig)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_exits_0_on_done() {
+    let s = setup().await;
+    let (code, out, err) = podsize(
+        &s,
+        &[
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "+100m",
+            "--wait",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["outcome"], "Done");
+    assert_eq!(
+        v["patch"]["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+        "350m"
+    );
+    assert!(err.contains("resize accepted"), "{err}");
+    let pod = s.sim.pod("default", "resize-demo").unwrap();
+    let status = pod.status.unwrap().container_statuses.unwrap();
+    let c1 = status.iter().find(|c| c.name == "c1").unwrap();
+    assert_eq!(
+        c1.resources.as_ref().unwrap().requests.as_ref().unwrap()["cpu"].0,
+        "350m"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_exits_2_on_infeasible() {
+    let s = setup().await;
+    let (code, _out, err) = podsize(
+        &s,
+        &[
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "64",
+            "--cpu-limit",
+            "64",
+            "--wait=20s",
+        ],
+    )
+    .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("infeasible"), "{err}");
+    assert!(
+        err.contains("prediction: will be Infeasible"),
+        "the prediction warned first: {err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_exits_3_on_timeout() {
+    let s = setup().await;
+    s.sim
+        .create_pod(sim_common::pod(
+            "big",
+            vec![sim_common::container(
+                "big",
+                &[("cpu", "12"), ("memory", "1Gi")],
+                &[("cpu", "12"), ("memory", "2Gi")],
+                false,
+            )],
+        ))
+        .unwrap();
+    sim_common::eventually("big running", || {
+        let ok = s
+            .sim
+            .pod("default", "big")
+            .is_some_and(|p| sim_common::running(&p));
+        async move { ok.then_some(()) }
+    })
+    .await;
+    let (code, _out, err) = podsize(
+        &s,
+        &[
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "6",
+            "--cpu-limit",
+            "6",
+            "--wait=2s",
+        ],
+    )
+    .await;
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("timed out after 2s: deferred"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_requests_exit_1_and_send_nothing() {
+    let s = setup().await;
+    s.sim.clear_request_log();
+    let (code, _out, err) = podsize(
+        &s,
+        &["resize", "resize-demo", "-c", "c1", "--cpu-request", "lots"],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--cpu-request") && err.contains("\"lots\""),
+        "{err}"
+    );
+    let (code, _out, err) = podsize(
+        &s,
+        &["resize", "resize-demo", "-c", "c1", "--cpu-request", "5"],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("must be less than or equal to cpu limit of 1"),
+        "{err}"
+    );
+    let (code, _out, err) = podsize(
+        &s,
+        &[
+            "--readonly",
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "300m",
+        ],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(err.contains("read-only"), "{err}");
+    assert!(s.sim.request_log().iter().all(|r| r.method == "GET"));
+    let (code, _out, err) = podsize(
+        &s,
+        &[
+            "--context",
+            "sim-viewer",
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "300m",
+        ],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("User \"viewer\" cannot patch resource \"pods/resize\""),
+        "{err}"
+    );
+}
