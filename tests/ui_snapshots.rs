@@ -189,9 +189,19 @@ fn usage_column_appears_with_metrics() {
     let usage = vec![PodUsage {
         namespace: "shop".into(),
         name: "web-settled".into(),
-        containers: vec![("admin-ui".into(), CpuMem { cpu_millis: Some(420), memory_bytes: Some(300 << 20) })],
+        containers: vec![(
+            "admin-ui".into(),
+            CpuMem {
+                cpu_millis: Some(420),
+                memory_bytes: Some(300 << 20),
+            },
+        )],
     }];
-    update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(usage))), now());
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::Usage(Some(usage))),
+        now(),
+    );
     s.refresh_index();
     let screen = text(&render(&s, 250, 70, &Theme::default()));
     assert!(screen.contains("USAGE"));
