@@ -184,3 +184,11 @@ fn predictions_from_node_room() {
         Prediction::Unknown
     );
 }
+
+#[test]
+fn nodes_without_resize_support_are_refused_from_1_32() {
+    let (pod, mut e) = edits_of("v1.35-node-unsupported.json", "admin-ui");
+    e.cpu_request = Some(600);
+    let plan = plan_resize(&pod, "admin-ui", e, 35, None, CpuMem::default());
+    assert!(plan.errors.iter().any(|e| e.message == "spec: Forbidden: Pod running on node without support for resize"), "{:?}", plan.errors);
+}

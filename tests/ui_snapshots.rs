@@ -21,6 +21,7 @@ fn state() -> AppState {
     let header = HeaderInfo {
         context: "sim-admin".into(),
         server_version: "v1.35.0".into(),
+        minor: Some(35),
         readonly: false,
     };
     let mut s = AppState::new(header, Scope::default());

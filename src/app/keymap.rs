@@ -16,6 +16,7 @@ pub enum Command {
     TogglePerPod,
     ToggleDetails,
     Help,
+    Edit,
     Escape,
     Quit,
 }
@@ -119,6 +120,7 @@ pub fn command_for(key: KeyEvent) -> Option<Command> {
         KeyCode::Char('p') => Command::TogglePerPod,
         KeyCode::Char('d') => Command::ToggleDetails,
         KeyCode::Char('?') => Command::Help,
+        KeyCode::Char('e') | KeyCode::Enter => Command::Edit,
         KeyCode::Esc => Command::Escape,
         KeyCode::Char('q') => Command::Quit,
         _ => return None,

@@ -1,8 +1,11 @@
 //! Everything the screen shows, owned by the event loop and changed only by `update`.
 
+use super::editor::{EditorState, PlanContext};
 use super::view::{Filter, PodKey, RowRef, SortKey, build_index};
 use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
-use crate::model::{ContainerRow, PodRow};
+use crate::model::resources::CpuMem;
+use crate::model::tracking::Tracker;
+use crate::model::{ContainerKind, ContainerRow, PodRow};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,6 +30,8 @@ pub struct StatusMessage {
 pub struct HeaderInfo {
     pub context: String,
     pub server_version: String,
+    /// Server minor version, for version-dependent resize rules (1.35 assumed when unknown).
+    pub minor: Option<u32>,
     pub readonly: bool,
 }
 
@@ -50,6 +55,12 @@ pub struct AppState {
     pub show_help: bool,
     pub input: InputMode,
     pub status: Option<StatusMessage>,
+    /// The resize editor popup, when open; it takes every key first.
+    pub editor: Option<EditorState>,
+    /// Resizes sent from this session, followed to their end.
+    pub trackers: Vec<Tracker>,
+    /// A resize in progress longer than this is flagged as possibly stuck.
+    pub stuck_after: chrono::TimeDelta,
     /// Visible rows in order; rebuilt lazily when `index_stale`.
     index: Vec<RowRef>,
     index_stale: bool,
@@ -81,6 +92,9 @@ impl AppState {
             show_help: false,
             input: InputMode::Normal,
             status: None,
+            editor: None,
+            trackers: Vec::new(),
+            stuck_after: chrono::TimeDelta::minutes(2),
             index: Vec::new(),
             index_stale: true,
             selected: 0,
@@ -162,5 +176,63 @@ impl AppState {
             error,
         });
         self.dirty = true;
+    }
+}
+
+impl AppState {
+    /// Sum of effective requests of the other pods on `pod`'s node (the node's used room).
+    pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
+        let mut total = CpuMem {
+            cpu_millis: Some(0),
+            memory_bytes: Some(0),
+        };
+        let Some(node) = &pod.node else { return total };
+        for other in self.pods.values() {
+            let elsewhere = other.node.as_ref() != Some(node) || other.uid == pod.uid;
+            if elsewhere || matches!(other.phase.as_str(), "Succeeded" | "Failed") {
+                continue;
+            }
+            let r = other.effective_requests();
+            total.cpu_millis = Some(total.cpu_millis.unwrap_or(0) + r.cpu_millis.unwrap_or(0));
+            total.memory_bytes =
+                Some(total.memory_bytes.unwrap_or(0) + r.memory_bytes.unwrap_or(0));
+        }
+        total
+    }
+
+    /// Re-plans the open editor against the current pod, node and neighbours.
+    pub fn replan_editor(&mut self) {
+        let Some(editor) = &self.editor else { return };
+        let key = (editor.namespace.clone(), editor.pod.clone());
+        let Some(pod) = self.pods.get(&key) else {
+            return;
+        };
+        let others = self.others_on_node(pod);
+        let node = pod.node.as_ref().and_then(|n| self.nodes.get(n));
+        let ctx = PlanContext {
+            pod,
+            minor: self.header.minor.unwrap_or(35),
+            node,
+            others_on_node: others,
+        };
+        let mut editor = editor.clone();
+        editor.replan(&ctx);
+        self.editor = Some(editor);
+        self.dirty = true;
+    }
+
+    /// The container the editor should open on: the selected one, or the pod's first regular one.
+    pub fn edit_target(&self) -> Option<(&PodRow, String)> {
+        let (pod, container) = self.selected_row()?;
+        let name = match container {
+            Some(c) => c.name.clone(),
+            None => pod
+                .containers
+                .iter()
+                .find(|c| c.kind == ContainerKind::Regular)?
+                .name
+                .clone(),
+        };
+        Some((pod, name))
     }
 }

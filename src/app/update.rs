@@ -1,14 +1,17 @@
 //! The pure heart of the app: `update(state, action)` changes state and returns the
 //! effects the event loop must carry out. No I/O here.
 
+use super::editor::{EditorOutcome, EditorState, Stage as EditorStage};
 use super::keymap::{Command, command_for};
 use super::state::{AppState, InputMode};
 use super::view::SortKey;
 use crate::model::events::{ClusterEvent, Connection, Scope};
+use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
+use crate::model::tracking::{STUCK_HINT, Stage, Tracker};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Action {
     Key(KeyEvent),
     Cluster(ClusterEvent),
@@ -16,15 +19,21 @@ pub enum Action {
     Resize {
         table_rows: usize,
     },
+    /// The server's answer to a submitted resize.
+    ResizeResult(Result<Accepted, ResizeRejected>),
+    /// The one-second clock: checks for stuck resizes.
+    Tick,
 }
 
 /// Work for the event loop.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Restart the pod watch on another scope.
     Rewatch(Scope),
     /// Reconnect through another kubeconfig context.
     SwitchContext(String),
+    /// Dry run, then send this resize.
+    SubmitResize(Box<ResizePlan>),
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -40,6 +49,97 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
             state.dirty = true;
             Vec::new()
         }
+        Action::ResizeResult(result) => {
+            on_resize_result(state, result, now);
+            Vec::new()
+        }
+        Action::Tick => {
+            flag_stuck(state, now);
+            Vec::new()
+        }
+    }
+}
+
+fn on_resize_result(
+    state: &mut AppState,
+    result: Result<Accepted, ResizeRejected>,
+    now: DateTime<Utc>,
+) {
+    let Some(editor) = state.editor.take() else {
+        return;
+    };
+    match result {
+        Ok(accepted) => {
+            let container = editor.container.clone();
+            let restarts = state
+                .pods
+                .get(&(editor.namespace.clone(), editor.pod.clone()))
+                .and_then(|p| p.container(&container))
+                .map_or(0, |c| c.restart_count);
+            let tracker = Tracker::new(
+                &accepted.row,
+                &container,
+                accepted.generation,
+                restarts,
+                now,
+            );
+            let generation = accepted
+                .generation
+                .map(|g| format!(" (generation {g})"))
+                .unwrap_or_default();
+            state.set_status(
+                format!(
+                    "resize of {}/{} {container} accepted{generation}",
+                    editor.namespace, editor.pod
+                ),
+                false,
+            );
+            state.trackers.retain(|t| {
+                !(t.namespace == tracker.namespace
+                    && t.pod == tracker.pod
+                    && t.container == tracker.container)
+            });
+            state.trackers.push(tracker);
+        }
+        Err(rejected) => {
+            let mut editor = editor;
+            editor.stage = EditorStage::Editing;
+            editor.server_error = Some(rejected.message.clone());
+            state.set_status(format!("resize refused: {}", rejected.message), true);
+            state.editor = Some(editor);
+        }
+    }
+    state.dirty = true;
+}
+
+fn flag_stuck(state: &mut AppState, now: DateTime<Utc>) {
+    let stuck = state
+        .trackers
+        .iter()
+        .find(|t| t.is_stuck(now, state.stuck_after))
+        .map(|t| t.summary(now));
+    if let Some(summary) = stuck {
+        state.set_status(format!("{summary} — {STUCK_HINT}"), true);
+    }
+}
+
+/// Feeds a new version of a pod to the resizes followed from this session.
+fn follow_trackers(state: &mut AppState, row: &crate::model::PodRow, now: DateTime<Utc>) {
+    let mut news = None;
+    for tracker in state.trackers.iter_mut() {
+        if tracker.observe(row, now) {
+            news = Some(tracker.summary(now));
+        }
+    }
+    if let Some(text) = news {
+        let failed = state.trackers.iter().any(|t| {
+            matches!(t.stage, Stage::Infeasible(_) | Stage::Error(_)) && t.pod == row.name
+        });
+        state.set_status(text, failed);
+    }
+    // Finished resizes stay visible in the status line; keep the list short.
+    if state.trackers.len() > 32 {
+        state.trackers.retain(|t| !t.stage.is_final());
     }
 }
 
@@ -56,6 +156,17 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             state.invalidate_index();
         }
         ClusterEvent::PodApplied(row) => {
+            follow_trackers(state, &row, now);
+            if state
+                .editor
+                .as_ref()
+                .is_some_and(|e| e.namespace == row.namespace && e.pod == row.name)
+            {
+                state
+                    .pods
+                    .insert((row.namespace.clone(), row.name.clone()), (*row).clone());
+                state.replan_editor();
+            }
             state
                 .pods
                 .insert((row.namespace.clone(), row.name.clone()), *row);
@@ -98,6 +209,9 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return Vec::new();
     }
+    if state.editor.is_some() {
+        return editor_key(state, key);
+    }
     match state.input.clone() {
         InputMode::Filter(text) => {
             edit_filter(state, key, text);
@@ -117,6 +231,37 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(editor) = state.editor.as_mut() else {
+        return Vec::new();
+    };
+    let outcome = editor.on_key(key);
+    state.dirty = true;
+    match outcome {
+        EditorOutcome::Stay => {
+            state.replan_editor();
+            Vec::new()
+        }
+        EditorOutcome::Close => {
+            state.editor = None;
+            Vec::new()
+        }
+        EditorOutcome::Submit(plan) => vec![Effect::SubmitResize(plan)],
+    }
+}
+
+fn open_editor(state: &mut AppState) {
+    if state.header.readonly {
+        state.set_status("read-only mode: editing is disabled", true);
+        return;
+    }
+    let Some((pod, container)) = state.edit_target() else {
+        return;
+    };
+    state.editor = EditorState::open(pod, &container);
+    state.replan_editor();
 }
 
 fn run(state: &mut AppState, command: Command) {
@@ -154,6 +299,7 @@ fn run(state: &mut AppState, command: Command) {
             state.show_help = true;
             state.dirty = true;
         }
+        Command::Edit => open_editor(state),
         Command::Escape => {
             if !state.filter.text.is_empty() {
                 state.filter.text.clear();

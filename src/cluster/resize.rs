@@ -4,46 +4,25 @@
 use super::capabilities::Capabilities;
 use super::client::one_line;
 use crate::model::plan::ResizePlan;
+pub use crate::model::plan::{Accepted, ResizeRejected};
 use crate::model::{PodRow, SlimPod};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Patch, PatchParams};
 use kube::{Api, Client};
 
-/// Why a resize was not accepted.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ResizeRejected {
-    /// HTTP status from the server; `None` when the request never got an answer.
-    pub code: Option<u16>,
-    /// `Invalid`, `Forbidden`, `NotFound`, `Conflict`, ...
-    pub reason: String,
-    /// The server's message, verbatim.
-    pub message: String,
-}
-
-impl ResizeRejected {
-    fn from_kube(err: &kube::Error) -> Self {
-        match err {
-            kube::Error::Api(status) => Self {
-                code: Some(status.code),
-                reason: status.reason.clone(),
-                message: status.message.clone(),
-            },
-            other => Self {
-                code: None,
-                reason: "ClientError".into(),
-                message: one_line(other),
-            },
-        }
+fn rejected_from_kube(err: &kube::Error) -> ResizeRejected {
+    match err {
+        kube::Error::Api(status) => ResizeRejected {
+            code: Some(status.code),
+            reason: status.reason.clone(),
+            message: status.message.clone(),
+        },
+        other => ResizeRejected {
+            code: None,
+            reason: "ClientError".into(),
+            message: one_line(other),
+        },
     }
-}
-
-/// The pod as the server returned it after an accepted patch.
-#[derive(Clone, Debug)]
-pub struct Accepted {
-    pub row: PodRow,
-    /// `metadata.generation` after the change: the kubelet has seen it once observedGeneration reaches it.
-    pub generation: Option<i64>,
 }
 
 fn params(dry_run: bool) -> PatchParams {
@@ -69,7 +48,7 @@ pub async fn send(
     } else {
         api.patch(&plan.pod, &params(dry_run), &patch).await
     };
-    let pod = result.map_err(|e| ResizeRejected::from_kube(&e))?;
+    let pod = result.map_err(|e| rejected_from_kube(&e))?;
     let generation = pod.metadata.generation;
     let slim = SlimPod::from_pod(&pod).map_err(|e| ResizeRejected {
         code: None,
@@ -99,10 +78,7 @@ pub async fn get_row(
     name: &str,
 ) -> Result<PodRow, ResizeRejected> {
     let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
-    let pod = api
-        .get(name)
-        .await
-        .map_err(|e| ResizeRejected::from_kube(&e))?;
+    let pod = api.get(name).await.map_err(|e| rejected_from_kube(&e))?;
     let slim = SlimPod::from_pod(&pod).map_err(|e| ResizeRejected {
         code: None,
         reason: "Decode".into(),

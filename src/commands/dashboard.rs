@@ -9,6 +9,7 @@ use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::{build_client, load_config};
 use crate::cluster::metrics::poll_usage;
+use crate::cluster::resize::dry_run_then_send;
 use crate::cluster::watch::{watch_nodes, watch_pods};
 use crate::model::events::{ClusterEvent, Scope};
 use crate::theme::Theme;
@@ -55,18 +56,21 @@ impl Drop for Watches {
     }
 }
 
-async fn server_version(client: &Client) -> String {
-    match Capabilities::detect(client).await {
-        Ok(caps) => caps.git_version,
-        Err(_) => "version unknown".into(),
-    }
+async fn capabilities(client: &Client) -> Capabilities {
+    Capabilities::detect(client)
+        .await
+        .unwrap_or_else(|_| Capabilities {
+            git_version: "version unknown".into(),
+            ..Capabilities::default()
+        })
 }
 
 pub async fn run(dash: Dashboard) -> Result<(), CommandError> {
-    let version = server_version(&dash.client).await;
+    let caps = capabilities(&dash.client).await;
     let header = HeaderInfo {
         context: dash.context.clone(),
-        server_version: version,
+        server_version: caps.git_version.clone(),
+        minor: caps.minor,
         readonly: dash.readonly,
     };
     let mut state = AppState::new(header, dash.scope.clone());
@@ -74,7 +78,7 @@ pub async fn run(dash: Dashboard) -> Result<(), CommandError> {
         state.set_status(warning.clone(), true);
     }
     let mut terminal = enter();
-    let result = event_loop(&mut terminal, &mut state, dash).await;
+    let result = event_loop(&mut terminal, &mut state, dash, caps).await;
     leave();
     result
 }
@@ -98,8 +102,10 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
     mut dash: Dashboard,
+    mut caps: Capabilities,
 ) -> Result<(), CommandError> {
     let (tx, mut rx) = unbounded_channel();
+    let (results_tx, mut results) = unbounded_channel();
     let mut client = dash.client.clone();
     let mut watches = Watches::start(&client, &state.scope, &tx);
     let mut keys = EventStream::new();
@@ -133,12 +139,22 @@ async fn event_loop(
                 apply(state, Action::Cluster(event), &mut effects);
                 drain(state, &mut rx, &mut effects);
             }
-            // The header shows data age: refresh it once a second.
-            _ = clock.tick() => state.dirty = true,
+            Some(result) = results.recv() => apply(state, Action::ResizeResult(result), &mut effects),
+            // The header shows data age: refresh it once a second, and look for stuck resizes.
+            _ = clock.tick() => {
+                state.dirty = true;
+                apply(state, Action::Tick, &mut effects);
+            }
             _ = &mut stop => break,
         }
         for effect in effects {
             match effect {
+                Effect::SubmitResize(plan) => {
+                    let (client, caps, tx) = (client.clone(), caps.clone(), results_tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(dry_run_then_send(&client, &caps, &plan).await);
+                    });
+                }
                 Effect::Rewatch(scope) => {
                     watches = Watches::start(&client, &scope, &tx);
                 }
@@ -150,7 +166,9 @@ async fn event_loop(
                     {
                         Ok(new_client) => {
                             client = new_client;
-                            state.header.server_version = server_version(&client).await;
+                            caps = capabilities(&client).await;
+                            state.header.server_version = caps.git_version.clone();
+                            state.header.minor = caps.minor;
                             watches = Watches::start(&client, &state.scope, &tx);
                         }
                         Err(e) => state.set_status(format!("context {name}: {e}"), true),

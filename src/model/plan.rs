@@ -261,6 +261,17 @@ pub fn plan_resize(
             message: "sidecar containers can be resized from Kubernetes 1.33".into(),
         });
     }
+    // 1.32+ servers refuse resizes of pods whose node reports no actual resources.
+    let node_lacks_resize = pod
+        .containers
+        .iter()
+        .any(|c| c.run_state == super::row::RunState::Running && c.actual.is_none());
+    if minor >= 32 && node_lacks_resize {
+        errors.push(PlanError {
+            field: Field::Whole,
+            message: super::validation::node_without_resize_support().to_string(),
+        });
+    }
     let mut new_all = old_all.clone();
     for c in new_all.iter_mut().filter(|c| c.name == container) {
         let policy = std::mem::take(&mut c.resize_policy);
@@ -306,4 +317,24 @@ pub fn plan_resize(
         prediction: predict(pod, new_spec.effective_requests(), container, node, others),
         errors,
     }
+}
+
+/// Why a resize was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ResizeRejected {
+    /// HTTP status from the server; `None` when the request never got an answer.
+    pub code: Option<u16>,
+    /// `Invalid`, `Forbidden`, `NotFound`, `Conflict`, ...
+    pub reason: String,
+    /// The server's message, verbatim.
+    pub message: String,
+}
+
+/// The pod as the server returned it after an accepted patch.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    pub row: PodRow,
+    /// `metadata.generation` after the change: the kubelet has seen it once observedGeneration reaches it.
+    pub generation: Option<i64>,
 }

@@ -3,6 +3,7 @@
 pub mod cells;
 pub mod columns;
 mod details;
+mod editor;
 mod header;
 mod help;
 pub mod table;
@@ -38,6 +39,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     table::render(frame, body, state, now, theme);
     if state.show_details {
         details::render(frame, details, state, theme);
+    }
+    if state.editor.is_some() {
+        editor::render(frame, area, state, theme);
     }
     if state.show_help {
         help::render(frame, area, theme);

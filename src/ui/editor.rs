@@ -1,0 +1,266 @@
+//! The resize editor popup: four fields with desired/allocated/actual beside them, then
+//! what will happen: restart, QoS, node room, owner template; the exact patch to confirm.
+
+use crate::app::AppState;
+use crate::app::editor::{EditorState, FIELDS, Stage};
+use crate::model::edit::Kind;
+use crate::model::plan::{Field, Prediction, ResizePlan};
+use crate::model::quantity::{cpu_canonical, memory_canonical};
+use crate::model::resources::CpuMem;
+use crate::model::row::is_workload_owner;
+use crate::model::{ContainerRow, PodRow};
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+fn show(v: Option<i64>, kind: Kind) -> String {
+    match (v, kind) {
+        (None, _) => "-".into(),
+        (Some(v), Kind::Cpu) => cpu_canonical(v),
+        (Some(v), Kind::Memory) => memory_canonical(v),
+    }
+}
+
+/// (desired, allocated, actual) of one field.
+fn current_values(
+    c: &ContainerRow,
+    i: usize,
+) -> (Option<i64>, Option<Option<i64>>, Option<Option<i64>>) {
+    let pick = |m: CpuMem| if i < 2 { m.cpu_millis } else { m.memory_bytes };
+    let is_request = i % 2 == 0;
+    let desired = if is_request {
+        pick(c.desired.requests)
+    } else {
+        pick(c.desired.limits)
+    };
+    let allocated = if is_request {
+        c.allocated.map(pick)
+    } else {
+        None
+    };
+    let actual = c.actual.map(|a| {
+        if is_request {
+            pick(a.requests)
+        } else {
+            pick(a.limits)
+        }
+    });
+    (desired, allocated, actual)
+}
+
+fn field_lines<'a>(
+    editor: &EditorState,
+    c: &ContainerRow,
+    plan: Option<&ResizePlan>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for (i, (field, label, kind)) in FIELDS.iter().enumerate() {
+        let focused = i == editor.focus && editor.stage == Stage::Editing;
+        let error = editor.input_errors[i].clone().or_else(|| {
+            plan.and_then(|p| p.errors.iter().find(|e| e.field == *field))
+                .map(|e| e.message.clone())
+        });
+        let input_style = if error.is_some() {
+            theme.input_invalid
+        } else if focused {
+            theme.input
+        } else {
+            theme.base
+        };
+        let (desired, allocated, actual) = current_values(c, i);
+        let marker = if focused { "▶ " } else { "  " };
+        let cursor = if focused { "▏" } else { " " };
+        let input = editor.inputs[i].clone();
+        let mut spans = vec![
+            Span::styled(format!("{marker}{label:<15}"), theme.accent),
+            Span::styled(format!("{input:<12}{cursor}"), input_style),
+            Span::styled(format!("  desired {}", show(desired, *kind)), theme.muted),
+        ];
+        if let Some(a) = allocated {
+            spans.push(Span::styled(
+                format!(" · allocated {}", show(a, *kind)),
+                theme.muted,
+            ));
+        }
+        if let Some(a) = actual {
+            spans.push(Span::styled(
+                format!(" · actual {}", show(a, *kind)),
+                theme.muted,
+            ));
+        }
+        lines.push(Line::from(spans));
+        if let Some(error) = error {
+            lines.push(Line::from(Span::styled(
+                format!("    {error}"),
+                theme.status_error,
+            )));
+        }
+    }
+    lines
+}
+
+fn room_text(free: CpuMem) -> String {
+    format!(
+        "free cpu {} · memory {}",
+        show(free.cpu_millis, Kind::Cpu),
+        show(free.memory_bytes, Kind::Memory)
+    )
+}
+
+fn outlook_lines<'a>(
+    plan: &ResizePlan,
+    pod: &PodRow,
+    state: &AppState,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let qos_style = if plan.qos_after == plan.qos_before {
+        theme.status_ok
+    } else {
+        theme.status_error
+    };
+    lines.push(Line::from(Span::styled(
+        format!("QoS {} → {}", plan.qos_before, plan.qos_after),
+        qos_style,
+    )));
+    if let Some(c) = pod.container(&plan.container) {
+        let policy = |p: crate::model::row::RestartPolicy| format!("{p:?}");
+        lines.push(Line::from(format!(
+            "resizePolicy cpu {} · memory {}",
+            policy(c.policy.cpu),
+            policy(c.policy.memory)
+        )));
+    }
+    if plan.restarts {
+        lines.push(Line::from(Span::styled(
+            "⚠ RestartContainer: this change restarts the container",
+            theme.resize_deferred,
+        )));
+    }
+    let node = pod.node.as_ref().and_then(|n| state.nodes.get(n));
+    let prediction = match &plan.prediction {
+        Prediction::FitsNow => {
+            Span::styled("prediction: fits the node now".to_string(), theme.status_ok)
+        }
+        Prediction::Deferred { free } => Span::styled(
+            format!("prediction: will be Deferred ({})", room_text(*free)),
+            theme.resize_deferred,
+        ),
+        Prediction::Infeasible { allocatable } => Span::styled(
+            format!(
+                "prediction: will be Infeasible (node allocatable cpu {} · memory {})",
+                show(allocatable.cpu_millis, Kind::Cpu),
+                show(allocatable.memory_bytes, Kind::Memory)
+            ),
+            theme.resize_infeasible,
+        ),
+        Prediction::Unknown => Span::styled(
+            "prediction: unknown (node not known)".to_string(),
+            theme.muted,
+        ),
+    };
+    let mut line = vec![prediction];
+    if let (Some(node), Prediction::FitsNow) = (node, &plan.prediction) {
+        let others = state.others_on_node(pod);
+        let free = CpuMem {
+            cpu_millis: node
+                .allocatable
+                .cpu_millis
+                .map(|a| a - others.cpu_millis.unwrap_or(0)),
+            memory_bytes: node
+                .allocatable
+                .memory_bytes
+                .map(|a| a - others.memory_bytes.unwrap_or(0)),
+        };
+        line.push(Span::styled(
+            format!(" · node {}: {}", node.name, room_text(free)),
+            theme.muted,
+        ));
+    }
+    lines.push(Line::from(line));
+    if let Some(owner) = pod.owner.as_ref().filter(|o| is_workload_owner(&o.kind)) {
+        lines.push(Line::from(Span::styled(
+            format!("note: {} {} still holds the old values in its template; a rollout or autoscaler can undo this", owner.kind, owner.name),
+            theme.muted,
+        )));
+    }
+    lines
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(editor) = &state.editor else { return };
+    let Some(pod) = state
+        .pods
+        .get(&(editor.namespace.clone(), editor.pod.clone()))
+    else {
+        return;
+    };
+    let Some(container) = pod.container(&editor.container) else {
+        return;
+    };
+    let plan = editor.plan.as_ref();
+    let mut lines = field_lines(editor, container, plan, theme);
+    lines.push(Line::from(""));
+    if let Some(plan) = plan {
+        lines.extend(outlook_lines(plan, pod, state, theme));
+        for e in plan.errors.iter().filter(|e| e.field == Field::Whole) {
+            lines.push(Line::from(Span::styled(
+                e.message.clone(),
+                theme.status_error,
+            )));
+        }
+    }
+    if let Some(server) = &editor.server_error {
+        lines.push(Line::from(Span::styled(
+            format!("server: {server}"),
+            theme.status_error,
+        )));
+    }
+    lines.push(Line::from(""));
+    let hint = match (&editor.stage, plan) {
+        (Stage::Confirm, Some(plan)) => {
+            lines.push(Line::from(Span::styled(
+                "patch (strategic merge, pods/resize):",
+                theme.title,
+            )));
+            lines.push(Line::from(
+                serde_json::to_string(&plan.patch).unwrap_or_default(),
+            ));
+            "Enter send (dry run first) · any other key back"
+        }
+        (Stage::Sending, _) => "sending…",
+        _ => {
+            "type a quantity, +25%, x2, -100m · empty removes · ~ resets · Tab/Shift-Tab move · Enter review · Esc cancel"
+        }
+    };
+    lines.push(Line::from(Span::styled(hint, theme.muted)));
+    // Room for borders and for a long line or two that wraps.
+    let height = u16::try_from(lines.len() + 4)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let [vertical] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Max(110)])
+        .flex(Flex::Center)
+        .areas(vertical);
+    frame.render_widget(Clear, popup);
+    let title = format!(
+        " resize {}/{} · {} ",
+        editor.namespace, editor.pod, editor.container
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.title))
+        .style(theme.popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
