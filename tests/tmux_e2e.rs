@@ -15,7 +15,10 @@ impl Tmux {
             eprintln!("skipped: tmux is not installed");
             return None;
         }
-        let socket = format!("podsize-e2e-{}", std::process::id());
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // One tmux server per test: tests run in parallel.
+        let socket = format!("podsize-e2e-{}-{n}", std::process::id());
         let ok = Command::new("tmux")
             .args([
                 "-L",
@@ -166,4 +169,40 @@ fn demo_filter_sort_namespace_help_quit_restores_the_terminal() {
         "canonical mode restored:\n{screen}"
     );
     assert!(modes.contains(&"echo"), "echo restored:\n{screen}");
+}
+
+#[test]
+fn demo_edits_a_containers_cpu_and_shows_the_new_actual_value() {
+    let bin = env!("CARGO_BIN_EXE_podsize");
+    let cmd =
+        format!("{bin} demo --pods 30 --seed 1 --kubelet-delay 300ms; echo EXIT=$?; sleep 30");
+    let Some(t) = Tmux::start(&cmd) else { return };
+    t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 10);
+    t.keys(&["/"]);
+    t.literal("orders-x");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the pod", |s| {
+        body(s).len() == 1 && s.contains(" 200m│ 200m│ 200m")
+    });
+    assert!(screen.contains("✓ ok"), "{screen}");
+    // Open the editor, set request and limit (Guaranteed stays Guaranteed), review, send.
+    t.keys(&["e"]);
+    t.wait_for("editor", |s| s.contains("resize catalog-prod/orders-x"));
+    t.literal("300m");
+    t.keys(&["Tab"]);
+    t.literal("300m");
+    t.keys(&["Enter"]);
+    t.wait_for("the patch to confirm", |s| {
+        s.contains(r#""requests":{"cpu":"300m"}"#)
+    });
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the new actual value", |s| {
+        s.contains(" 300m│ 300m│ 300m  300m│ 300m") && s.contains("✓ ok")
+    });
+    assert!(
+        screen.contains("done after"),
+        "the status line reports the outcome:\n{screen}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
