@@ -45,6 +45,12 @@ fn state(readonly: bool) -> AppState {
     s
 }
 
+/// The server's answer to the editor's own plan.
+fn answer(s: &AppState, result: Result<Accepted, ResizeRejected>) -> Action {
+    let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
+    Action::ResizeResults(vec![(plan, result)])
+}
+
 fn key(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
     let e = update(
         s,
@@ -81,9 +87,10 @@ fn edit_confirm_submit() {
     assert_eq!(s.editor.as_ref().unwrap().stage, Stage::Confirm);
     let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(effects.len(), 1);
-    let Effect::SubmitResize(sent) = &effects[0] else {
+    let Effect::SubmitResizes(plans) = &effects[0] else {
         panic!("{effects:?}")
     };
+    let sent = &plans[0];
     assert_eq!(
         sent.patch["spec"]["containers"][0]["resources"]["requests"]["cpu"],
         "150m"
@@ -93,14 +100,14 @@ fn edit_confirm_submit() {
     // The server accepts: the editor closes and the resize is followed.
     let mut row = s.pods.values().next().unwrap().clone();
     row.generation = Some(3);
-    update(
-        &mut s,
-        Action::ResizeResult(Ok(Accepted {
+    let action = answer(
+        &s,
+        Ok(Accepted {
             row,
             generation: Some(3),
-        })),
-        Utc::now(),
+        }),
     );
+    update(&mut s, action, Utc::now());
     assert!(s.editor.is_none());
     assert_eq!(s.trackers.len(), 1);
     assert_eq!(s.trackers[0].stage, TrackStage::Submitted);
@@ -176,15 +183,15 @@ fn a_refusal_keeps_the_form_and_shows_the_server_text() {
     key(&mut s, KeyCode::Enter);
     key(&mut s, KeyCode::Enter);
     let message = "pods \"catalog\" is forbidden: User \"viewer\" cannot patch resource \"pods/resize\" in API group \"\" in the namespace \"shop\"";
-    update(
-        &mut s,
-        Action::ResizeResult(Err(ResizeRejected {
+    let action = answer(
+        &s,
+        Err(ResizeRejected {
             code: Some(403),
             reason: "Forbidden".into(),
             message: message.into(),
-        })),
-        Utc::now(),
+        }),
     );
+    update(&mut s, action, Utc::now());
     let editor = s.editor.as_ref().unwrap();
     assert_eq!(editor.stage, Stage::Editing);
     assert_eq!(editor.server_error.as_deref(), Some(message));
@@ -226,14 +233,14 @@ fn stuck_resizes_are_flagged_with_known_causes() {
         .unwrap();
     c.state = podsize::model::ResizeState::InProgress;
     let t0 = Utc::now();
-    update(
-        &mut s,
-        Action::ResizeResult(Ok(Accepted {
+    let action = answer(
+        &s,
+        Ok(Accepted {
             row,
             generation: Some(3),
-        })),
-        t0,
+        }),
     );
+    update(&mut s, action, t0);
     assert_eq!(s.trackers[0].stage, TrackStage::InProgress);
     update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(30));
     assert!(!s.status.as_ref().unwrap().text.contains("possibly stuck"));
@@ -243,4 +250,78 @@ fn stuck_resizes_are_flagged_with_known_causes() {
         status.contains("possibly stuck") && status.contains("containerd"),
         "{status}"
     );
+}
+
+#[test]
+fn marked_pods_get_the_same_relative_change() {
+    let header = HeaderInfo {
+        context: "t".into(),
+        server_version: "v1.35.0".into(),
+        minor: Some(35),
+        readonly: false,
+    };
+    let mut s = AppState::new(header, Scope::default());
+    let pods: Vec<_> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| {
+            let mut pod = common::fixture_row("real-1.35-deferred.json");
+            pod.namespace = "shop".into();
+            pod.name = name.into();
+            pod
+        })
+        .collect();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodsReset(pods)),
+        Utc::now(),
+    );
+    s.refresh_index();
+    key(&mut s, KeyCode::Char('p')); // one row per pod
+    key(&mut s, KeyCode::Char(' ')); // mark a, moves to b
+    key(&mut s, KeyCode::Char(' ')); // mark b, moves to c
+    assert_eq!(s.marked.len(), 2);
+    key(&mut s, KeyCode::Char('g'));
+    key(&mut s, KeyCode::Char('e')); // editor on a's first container
+    let editor = s.editor.as_ref().unwrap();
+    assert_eq!(editor.container, "admin-ui");
+    assert_eq!(
+        editor.batch_targets,
+        vec![("shop".to_string(), "b".to_string())]
+    );
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "x2"); // cpu limit 2 → 4 in each marked pod
+    key(&mut s, KeyCode::Enter);
+    let effects = key(&mut s, KeyCode::Enter);
+    let Effect::SubmitResizes(plans) = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    let pods: Vec<&str> = plans.iter().map(|p| p.pod.as_str()).collect();
+    assert_eq!(pods, ["a", "b"]);
+    assert!(
+        plans
+            .iter()
+            .all(|p| p.new_spec.limits.cpu_millis == Some(4000))
+    );
+    // One accepted, one refused: the refusal is named, the form stays.
+    let ok = Accepted {
+        row: s.pods[&("shop".into(), "a".into())].clone(),
+        generation: Some(3),
+    };
+    let refused = ResizeRejected {
+        code: Some(404),
+        reason: "NotFound".into(),
+        message: "pods \"b\" not found".into(),
+    };
+    let action = Action::ResizeResults(vec![
+        (plans[0].clone(), Ok(ok)),
+        (plans[1].clone(), Err(refused)),
+    ]);
+    update(&mut s, action, Utc::now());
+    let status = &s.status.as_ref().unwrap().text;
+    assert!(
+        status.contains("1 of 2 refused") && status.contains("pods \"b\" not found"),
+        "{status}"
+    );
+    assert_eq!(s.trackers.len(), 1);
+    assert!(s.editor.is_some());
 }

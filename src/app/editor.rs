@@ -42,6 +42,9 @@ pub struct EditorState {
     pub plan: Option<ResizePlan>,
     /// The server's refusal of the last attempt, verbatim.
     pub server_error: Option<String>,
+    /// Other marked pods with a container of the same name: the same change applies to each.
+    pub batch_targets: Vec<(String, String)>,
+    pub batch: Vec<ResizePlan>,
 }
 
 /// What the editor asks of the app after a key.
@@ -49,7 +52,8 @@ pub struct EditorState {
 pub enum EditorOutcome {
     Stay,
     Close,
-    Submit(Box<ResizePlan>),
+    /// Send these plans: the editor's pod first, then any marked pods.
+    Submit(Vec<ResizePlan>),
 }
 
 fn text_of(value: Option<i64>, kind: Kind) -> String {
@@ -94,60 +98,99 @@ impl EditorState {
             input_errors: Default::default(),
             plan: None,
             server_error: None,
+            batch_targets: Vec::new(),
+            batch: Vec::new(),
         })
     }
 
     /// Reads the inputs and works out the plan; input errors are kept per field.
-    pub fn replan(&mut self, ctx: &PlanContext) {
-        let mut edits = self.original;
-        let mut ok = true;
+    /// Reads the inputs against `base` (the desired values relative edits apply to).
+    /// Returns the per-field errors when any input is not a quantity.
+    pub fn edits_from(&self, base: Edits) -> Result<Edits, [Option<String>; 4]> {
+        let mut edits = base;
+        let mut errors: [Option<String>; 4] = Default::default();
         for (i, (_, _, kind)) in FIELDS.iter().enumerate() {
-            match parse_field(&self.inputs[i], original_value(&self.original, i), *kind) {
-                Ok(value) => {
-                    self.input_errors[i] = None;
-                    match i {
-                        0 => edits.cpu_request = value,
-                        1 => edits.cpu_limit = value,
-                        2 => edits.memory_request = value,
-                        _ => edits.memory_limit = value,
-                    }
-                }
-                Err(e) => {
-                    self.input_errors[i] = Some(e);
-                    ok = false;
-                }
+            match parse_field(&self.inputs[i], original_value(&base, i), *kind) {
+                Ok(value) => match i {
+                    0 => edits.cpu_request = value,
+                    1 => edits.cpu_limit = value,
+                    2 => edits.memory_request = value,
+                    _ => edits.memory_limit = value,
+                },
+                Err(e) => errors[i] = Some(e),
             }
         }
-        self.plan = ok.then(|| {
-            plan_resize(
-                ctx.pod,
-                &self.container,
-                edits,
-                ctx.minor,
-                ctx.node,
-                ctx.others_on_node,
-            )
-        });
+        if errors.iter().any(Option::is_some) {
+            Err(errors)
+        } else {
+            Ok(edits)
+        }
     }
 
+    /// Works out the plan for the editor's own pod; input errors are kept per field.
+    pub fn replan(&mut self, ctx: &PlanContext) {
+        match self.edits_from(self.original) {
+            Ok(edits) => {
+                self.input_errors = Default::default();
+                self.plan = Some(plan_resize(
+                    ctx.pod,
+                    &self.container,
+                    edits,
+                    ctx.minor,
+                    ctx.node,
+                    ctx.others_on_node,
+                ));
+            }
+            Err(errors) => {
+                self.input_errors = errors;
+                self.plan = None;
+            }
+        }
+    }
+
+    /// Plans for the other marked pods: the same inputs, relative edits applied to each pod's own values.
+    pub fn replan_batch(&mut self, contexts: &[PlanContext]) {
+        self.batch = contexts
+            .iter()
+            .filter_map(|ctx| {
+                let base = Edits::from_spec(&ctx.pod.container(&self.container)?.desired);
+                let edits = self.edits_from(base).ok()?;
+                Some(plan_resize(
+                    ctx.pod,
+                    &self.container,
+                    edits,
+                    ctx.minor,
+                    ctx.node,
+                    ctx.others_on_node,
+                ))
+            })
+            .collect();
+    }
+
+    /// Every plan the editor would send: its own pod first, then the batch.
+    pub fn all_plans(&self) -> Vec<ResizePlan> {
+        self.plan.iter().chain(self.batch.iter()).cloned().collect()
+    }
+
+    /// Everything planned can be sent (one refused pod blocks the batch: nothing half-done).
     pub fn sendable(&self) -> bool {
         self.plan.as_ref().is_some_and(ResizePlan::is_sendable)
+            && self.batch.iter().all(ResizePlan::is_sendable)
     }
 
     /// Handles one key. The caller replans afterwards when inputs changed.
     pub fn on_key(&mut self, key: KeyEvent) -> EditorOutcome {
         match (&self.stage, key.code) {
             (Stage::Sending, _) => EditorOutcome::Stay,
-            (Stage::Confirm, KeyCode::Enter) => match &self.plan {
-                Some(plan) if plan.is_sendable() => {
+            (Stage::Confirm, KeyCode::Enter) => {
+                if self.sendable() {
                     self.stage = Stage::Sending;
-                    EditorOutcome::Submit(Box::new(plan.clone()))
-                }
-                _ => {
+                    EditorOutcome::Submit(self.all_plans())
+                } else {
                     self.stage = Stage::Editing;
                     EditorOutcome::Stay
                 }
-            },
+            }
             (Stage::Confirm, _) => {
                 self.stage = Stage::Editing;
                 EditorOutcome::Stay

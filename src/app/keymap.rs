@@ -17,6 +17,7 @@ pub enum Command {
     ToggleDetails,
     Help,
     Edit,
+    ToggleMark,
     Escape,
     Quit,
 }
@@ -121,6 +122,7 @@ pub fn command_for(key: KeyEvent) -> Option<Command> {
         KeyCode::Char('d') => Command::ToggleDetails,
         KeyCode::Char('?') => Command::Help,
         KeyCode::Char('e') | KeyCode::Enter => Command::Edit,
+        KeyCode::Char(' ') => Command::ToggleMark,
         KeyCode::Esc => Command::Escape,
         KeyCode::Char('q') => Command::Quit,
         _ => return None,

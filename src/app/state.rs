@@ -57,6 +57,8 @@ pub struct AppState {
     pub status: Option<StatusMessage>,
     /// The resize editor popup, when open; it takes every key first.
     pub editor: Option<EditorState>,
+    /// Pods marked with Space for a batch resize.
+    pub marked: std::collections::BTreeSet<PodKey>,
     /// Resizes sent from this session, followed to their end.
     pub trackers: Vec<Tracker>,
     /// A resize in progress longer than this is flagged as possibly stuck.
@@ -93,6 +95,7 @@ impl AppState {
             input: InputMode::Normal,
             status: None,
             editor: None,
+            marked: Default::default(),
             trackers: Vec::new(),
             stuck_after: chrono::TimeDelta::minutes(2),
             index: Vec::new(),
@@ -200,23 +203,33 @@ impl AppState {
         total
     }
 
-    /// Re-plans the open editor against the current pod, node and neighbours.
-    pub fn replan_editor(&mut self) {
-        let Some(editor) = &self.editor else { return };
-        let key = (editor.namespace.clone(), editor.pod.clone());
-        let Some(pod) = self.pods.get(&key) else {
-            return;
-        };
-        let others = self.others_on_node(pod);
-        let node = pod.node.as_ref().and_then(|n| self.nodes.get(n));
-        let ctx = PlanContext {
+    fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
+        PlanContext {
             pod,
             minor: self.header.minor.unwrap_or(35),
-            node,
-            others_on_node: others,
+            node: pod.node.as_ref().and_then(|n| self.nodes.get(n)),
+            others_on_node: self.others_on_node(pod),
+        }
+    }
+
+    /// Re-plans the open editor (and its batch) against the current pods, nodes and neighbours.
+    pub fn replan_editor(&mut self) {
+        let Some(mut editor) = self.editor.take() else {
+            return;
         };
-        let mut editor = editor.clone();
-        editor.replan(&ctx);
+        if let Some(pod) = self
+            .pods
+            .get(&(editor.namespace.clone(), editor.pod.clone()))
+        {
+            editor.replan(&self.plan_context(pod));
+        }
+        let contexts: Vec<PlanContext> = editor
+            .batch_targets
+            .iter()
+            .filter_map(|key| self.pods.get(key))
+            .map(|pod| self.plan_context(pod))
+            .collect();
+        editor.replan_batch(&contexts);
         self.editor = Some(editor);
         self.dirty = true;
     }

@@ -19,8 +19,8 @@ pub enum Action {
     Resize {
         table_rows: usize,
     },
-    /// The server's answer to a submitted resize.
-    ResizeResult(Result<Accepted, ResizeRejected>),
+    /// The server's answers to submitted resizes, one per plan, in order.
+    ResizeResults(Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>),
     /// The one-second clock: checks for stuck resizes.
     Tick,
 }
@@ -32,8 +32,8 @@ pub enum Effect {
     Rewatch(Scope),
     /// Reconnect through another kubeconfig context.
     SwitchContext(String),
-    /// Dry run, then send this resize.
-    SubmitResize(Box<ResizePlan>),
+    /// Dry run, then send each resize.
+    SubmitResizes(Vec<ResizePlan>),
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -49,8 +49,8 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
             state.dirty = true;
             Vec::new()
         }
-        Action::ResizeResult(result) => {
-            on_resize_result(state, result, now);
+        Action::ResizeResults(results) => {
+            on_resize_results(state, results, now);
             Vec::new()
         }
         Action::Tick => {
@@ -60,56 +60,78 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
     }
 }
 
-fn on_resize_result(
+fn on_resize_results(
     state: &mut AppState,
-    result: Result<Accepted, ResizeRejected>,
+    results: Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>,
     now: DateTime<Utc>,
 ) {
-    let Some(editor) = state.editor.take() else {
+    let Some(mut editor) = state.editor.take() else {
         return;
     };
-    match result {
-        Ok(accepted) => {
-            let container = editor.container.clone();
-            let restarts = state
-                .pods
-                .get(&(editor.namespace.clone(), editor.pod.clone()))
-                .and_then(|p| p.container(&container))
-                .map_or(0, |c| c.restart_count);
-            let tracker = Tracker::new(
-                &accepted.row,
-                &container,
-                accepted.generation,
-                restarts,
-                now,
-            );
-            let generation = accepted
-                .generation
-                .map(|g| format!(" (generation {g})"))
-                .unwrap_or_default();
-            state.set_status(
-                format!(
-                    "resize of {}/{} {container} accepted{generation}",
-                    editor.namespace, editor.pod
-                ),
-                false,
-            );
-            state.trackers.retain(|t| {
-                !(t.namespace == tracker.namespace
-                    && t.pod == tracker.pod
-                    && t.container == tracker.container)
-            });
-            state.trackers.push(tracker);
+    let total = results.len();
+    let mut refused = Vec::new();
+    for (plan, result) in results {
+        match result {
+            Ok(accepted) => {
+                let restarts = state
+                    .pods
+                    .get(&(plan.namespace.clone(), plan.pod.clone()))
+                    .and_then(|p| p.container(&plan.container))
+                    .map_or(0, |c| c.restart_count);
+                let tracker = Tracker::new(
+                    &accepted.row,
+                    &plan.container,
+                    accepted.generation,
+                    restarts,
+                    now,
+                );
+                state.trackers.retain(|t| {
+                    !(t.namespace == tracker.namespace
+                        && t.pod == tracker.pod
+                        && t.container == tracker.container)
+                });
+                state.trackers.push(tracker);
+            }
+            Err(rejected) => refused.push((plan, rejected)),
         }
-        Err(rejected) => {
-            let mut editor = editor;
+    }
+    match refused.as_slice() {
+        [] => {
+            let text = if total == 1 {
+                let t = state.trackers.last();
+                let generation = t
+                    .and_then(|t| t.generation)
+                    .map(|g| format!(" (generation {g})"))
+                    .unwrap_or_default();
+                format!(
+                    "resize of {}/{} {} accepted{generation}",
+                    editor.namespace, editor.pod, editor.container
+                )
+            } else {
+                format!(
+                    "batch resize of {} accepted for {total} pods",
+                    editor.container
+                )
+            };
+            state.marked.clear();
+            state.set_status(text, false);
+        }
+        [(plan, rejected), ..] => {
+            let prefix = if total == 1 {
+                String::new()
+            } else {
+                format!("{} of {total} refused; {}: ", refused.len(), plan.pod)
+            };
+            state.set_status(
+                format!("resize refused: {prefix}{}", rejected.message),
+                true,
+            );
             editor.stage = EditorStage::Editing;
-            editor.server_error = Some(rejected.message.clone());
-            state.set_status(format!("resize refused: {}", rejected.message), true);
+            editor.server_error = Some(format!("{prefix}{}", rejected.message));
             state.editor = Some(editor);
         }
     }
-    state.dirty = true;
+    state.invalidate_index();
 }
 
 fn flag_stuck(state: &mut AppState, now: DateTime<Utc>) {
@@ -248,7 +270,7 @@ fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             state.editor = None;
             Vec::new()
         }
-        EditorOutcome::Submit(plan) => vec![Effect::SubmitResize(plan)],
+        EditorOutcome::Submit(plans) => vec![Effect::SubmitResizes(plans)],
     }
 }
 
@@ -260,7 +282,24 @@ fn open_editor(state: &mut AppState) {
     let Some((pod, container)) = state.edit_target() else {
         return;
     };
-    state.editor = EditorState::open(pod, &container);
+    let own = (pod.namespace.clone(), pod.name.clone());
+    let mut editor = EditorState::open(pod, &container);
+    if let Some(editor) = editor.as_mut() {
+        // Marked pods with a container of the same name get the same change.
+        editor.batch_targets = state
+            .marked
+            .iter()
+            .filter(|key| {
+                **key != own
+                    && state
+                        .pods
+                        .get(*key)
+                        .is_some_and(|p| p.container(&container).is_some())
+            })
+            .cloned()
+            .collect();
+    }
+    state.editor = editor;
     state.replan_editor();
 }
 
@@ -300,12 +339,27 @@ fn run(state: &mut AppState, command: Command) {
             state.dirty = true;
         }
         Command::Edit => open_editor(state),
+        Command::ToggleMark => {
+            if let Some(key) = state
+                .selected_pod()
+                .map(|p| (p.namespace.clone(), p.name.clone()))
+            {
+                if !state.marked.remove(&key) {
+                    state.marked.insert(key);
+                }
+                state.select(state.selected_index() + 1);
+                state.dirty = true;
+            }
+        }
         Command::Escape => {
             if !state.filter.text.is_empty() {
                 state.filter.text.clear();
                 state.invalidate_index();
             } else if state.show_details {
                 state.show_details = false;
+                state.dirty = true;
+            } else if !state.marked.is_empty() {
+                state.marked.clear();
                 state.dirty = true;
             }
         }

@@ -139,7 +139,7 @@ async fn event_loop(
                 apply(state, Action::Cluster(event), &mut effects);
                 drain(state, &mut rx, &mut effects);
             }
-            Some(result) = results.recv() => apply(state, Action::ResizeResult(result), &mut effects),
+            Some(answers) = results.recv() => apply(state, Action::ResizeResults(answers), &mut effects),
             // The header shows data age: refresh it once a second, and look for stuck resizes.
             _ = clock.tick() => {
                 state.dirty = true;
@@ -149,10 +149,15 @@ async fn event_loop(
         }
         for effect in effects {
             match effect {
-                Effect::SubmitResize(plan) => {
+                Effect::SubmitResizes(plans) => {
                     let (client, caps, tx) = (client.clone(), caps.clone(), results_tx.clone());
                     tokio::spawn(async move {
-                        let _ = tx.send(dry_run_then_send(&client, &caps, &plan).await);
+                        let mut answers = Vec::with_capacity(plans.len());
+                        for plan in plans {
+                            let answer = dry_run_then_send(&client, &caps, &plan).await;
+                            answers.push((plan, answer));
+                        }
+                        let _ = tx.send(answers);
                     });
                 }
                 Effect::Rewatch(scope) => {

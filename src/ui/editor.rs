@@ -213,6 +213,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )));
         }
     }
+    if !editor.batch.is_empty() {
+        let names: Vec<&str> = editor.batch.iter().map(|p| p.pod.as_str()).collect();
+        lines.push(Line::from(Span::styled(
+            format!(
+                "batch: the same change also goes to {} marked pods: {}",
+                names.len(),
+                names.join(", ")
+            ),
+            theme.marked,
+        )));
+        for plan in &editor.batch {
+            for e in &plan.errors {
+                lines.push(Line::from(Span::styled(
+                    format!("{}: {}", plan.pod, e.message),
+                    theme.status_error,
+                )));
+            }
+        }
+    }
     if let Some(server) = &editor.server_error {
         lines.push(Line::from(Span::styled(
             format!("server: {server}"),

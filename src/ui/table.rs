@@ -67,6 +67,13 @@ fn cell<'a>(
 ) -> Cell<'a> {
     match col {
         Column::Namespace => Cell::from(pod.namespace.as_str()),
+        Column::Pod
+            if state
+                .marked
+                .contains(&(pod.namespace.clone(), pod.name.clone())) =>
+        {
+            Cell::from(Span::styled(format!("● {}", pod.name), theme.marked))
+        }
         Column::Pod => Cell::from(pod.name.as_str()),
         Column::Container => Cell::from(container_name(c)),
         Column::CpuRequest => Cell::from(requests_cell(c, Resource::Cpu, theme)),
