@@ -209,7 +209,8 @@ async fn client_rules_send_nothing() {
     let (sim, client, _caps) = sim(35).await;
     let row = running_row(&client, "resize-demo").await;
     sim.clear_request_log();
-    let rules: Vec<(&str, Box<dyn Fn(&mut Edits)>)> = vec![
+    type Change = Box<dyn Fn(&mut Edits)>;
+    let rules: Vec<(&str, Change)> = vec![
         (
             "must be less than or equal to cpu limit",
             Box::new(|e: &mut Edits| e.cpu_request = Some(2_000)),

@@ -29,7 +29,7 @@ fn current_values(
     i: usize,
 ) -> (Option<i64>, Option<Option<i64>>, Option<Option<i64>>) {
     let pick = |m: CpuMem| if i < 2 { m.cpu_millis } else { m.memory_bytes };
-    let is_request = i % 2 == 0;
+    let is_request = i.is_multiple_of(2);
     let desired = if is_request {
         pick(c.desired.requests)
     } else {
