@@ -40,6 +40,7 @@ async fn run_dashboard(common: &CommonArgs) -> Result<(), CommandError> {
         theme_warning: loaded.warning,
         readonly: common.readonly,
         common: common.clone(),
+        wall: None,
     })
     .await
 }
@@ -58,9 +59,7 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
             );
             Ok(())
         }
-        Some(Command::Watch(_)) => Err(CommandError::NotAvailable(
-            "podsize watch is not available yet; use `podsize --readonly` for a read-only dashboard",
-        )),
+        Some(Command::Watch(args)) => commands::watch::run(common, args).await,
         Some(Command::Resize(args)) => commands::resize::run(common, args).await,
     }
 }

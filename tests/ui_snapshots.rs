@@ -209,3 +209,86 @@ fn usage_column_appears_with_metrics() {
     assert!(screen.contains("420m│300Mi"), "{screen}");
     insta::assert_snapshot!(screen);
 }
+
+/// The wall clock shows local time: mask it so snapshots do not depend on the time zone.
+fn mask_clock(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|line| match line.rfind(':') {
+            Some(i) if i >= 5 && line.starts_with(" PODSIZE") => {
+                format!("{} HH:MM:SS", &line[..i - 5].trim_end())
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wall_state() -> AppState {
+    let mut s = state();
+    s.header.readonly = true;
+    s.wall = Some(podsize::app::wall::Wall::new(
+        chrono::TimeDelta::seconds(10),
+        false,
+        false,
+    ));
+    s.sort = podsize::app::view::SortKey::ResizeState;
+    s.invalidate_index();
+    s.refresh_index();
+    s
+}
+
+#[test]
+fn wall_160x45() {
+    let screen = mask_clock(&text(&render(
+        &wall_state(),
+        160,
+        45,
+        &Theme::builtin("high-contrast").unwrap(),
+    )));
+    assert!(screen.contains("READ-ONLY"));
+    assert!(screen.contains("page 1/1"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn wall_250x70_stale() {
+    let mut s = wall_state();
+    let since = now() - chrono::TimeDelta::seconds(95);
+    s.connection = podsize::model::events::Connection::Reconnecting {
+        attempt: 4,
+        error: "connection refused".into(),
+        since,
+    };
+    let theme = Theme::builtin("high-contrast").unwrap();
+    let buffer = render(&s, 250, 70, &theme);
+    let screen = mask_clock(&text(&buffer));
+    assert!(
+        screen.contains("DATA STALE FOR 95s — reconnecting (attempt 4): connection refused"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn wall_highlights_recent_changes_and_sorts_active_resizes_first() {
+    let theme = Theme::builtin("high-contrast").unwrap();
+    let mut s = wall_state();
+    let first = s.row(&s.visible()[0]).unwrap().1.unwrap().state.clone();
+    assert_eq!(first.name(), "Error", "the worst state is first on a wall");
+    let key = ("shop".to_string(), "web-settled".to_string());
+    s.wall.as_mut().unwrap().changed.insert(key, now());
+    let buffer = render(&s, 250, 70, &theme);
+    let lines = text(&buffer);
+    let y = lines
+        .lines()
+        .position(|l| l.contains("web-settled"))
+        .unwrap() as u16;
+    let x = lines
+        .lines()
+        .nth(y as usize)
+        .unwrap()
+        .find("web-settled")
+        .unwrap() as u16;
+    assert_eq!(buffer[(x, y)].bg, theme.changed_recently.bg.unwrap());
+}

@@ -5,6 +5,7 @@ pub mod keymap;
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod wall;
 
 pub use state::AppState;
 pub use update::{Action, Effect, update};

@@ -57,6 +57,8 @@ pub struct AppState {
     pub status: Option<StatusMessage>,
     /// The resize editor popup, when open; it takes every key first.
     pub editor: Option<EditorState>,
+    /// Wall-display mode (`podsize watch`), when on.
+    pub wall: Option<super::wall::Wall>,
     /// Pods marked with Space for a batch resize.
     pub marked: std::collections::BTreeSet<PodKey>,
     /// Resizes sent from this session, followed to their end.
@@ -95,6 +97,7 @@ impl AppState {
             input: InputMode::Normal,
             status: None,
             editor: None,
+            wall: None,
             marked: Default::default(),
             trackers: Vec::new(),
             stuck_after: chrono::TimeDelta::minutes(2),
@@ -119,7 +122,14 @@ impl AppState {
         if !self.index_stale {
             return;
         }
-        self.index = build_index(&self.pods, &self.filter, self.sort, self.per_pod);
+        let only_namespace = self.wall.as_ref().and_then(|w| w.namespace.as_deref());
+        self.index = build_index(
+            &self.pods,
+            &self.filter,
+            self.sort,
+            self.per_pod,
+            only_namespace,
+        );
         self.index_stale = false;
         if let Some(wanted) = &self.selected_ref {
             let same_row = self.index.iter().position(|r| r == wanted);

@@ -55,6 +55,7 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
         }
         Action::Tick => {
             flag_stuck(state, now);
+            wall_tick(state, now);
             Vec::new()
         }
     }
@@ -134,6 +135,42 @@ fn on_resize_results(
     state.invalidate_index();
 }
 
+/// Keys on a wall display: only quitting; edit keys explain why nothing happens.
+fn wall_key(state: &mut AppState, key: KeyEvent) {
+    let no_input = state.wall.as_ref().is_some_and(|w| w.no_input);
+    match key.code {
+        _ if no_input => {}
+        KeyCode::Char('q') => state.quit = true,
+        KeyCode::Char('e' | ' ') | KeyCode::Enter => {
+            state.set_status("read-only wall display: editing is disabled", true);
+        }
+        _ => {}
+    }
+}
+
+/// Turns pages on time and rotates namespaces after the last page.
+fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
+    state.refresh_index();
+    let pages = state.visible().len().div_ceil(state.page_rows.max(1));
+    let namespaces: Vec<String> = {
+        let mut all: Vec<String> = state.pods.keys().map(|(ns, _)| ns.clone()).collect();
+        all.dedup();
+        all
+    };
+    let Some(wall) = state.wall.as_mut() else {
+        return;
+    };
+    let (turned, wrapped) = wall.tick(now, pages);
+    if wrapped && wall.rotate_namespaces {
+        let names: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+        wall.namespace = super::wall::next_namespace(&names, wall.namespace.as_deref());
+        state.invalidate_index();
+    }
+    if turned {
+        state.dirty = true;
+    }
+}
+
 fn flag_stuck(state: &mut AppState, now: DateTime<Utc>) {
     let stuck = state
         .trackers
@@ -179,6 +216,10 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
         }
         ClusterEvent::PodApplied(row) => {
             follow_trackers(state, &row, now);
+            if let Some(wall) = state.wall.as_mut() {
+                wall.changed
+                    .insert((row.namespace.clone(), row.name.clone()), now);
+            }
             if state
                 .editor
                 .as_ref()
@@ -229,6 +270,10 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl_c {
         state.quit = true;
+        return Vec::new();
+    }
+    if state.wall.is_some() {
+        wall_key(state, key);
         return Vec::new();
     }
     if state.editor.is_some() {

@@ -128,9 +128,13 @@ pub fn build_index(
     filter: &Filter,
     sort: SortKey,
     per_pod: bool,
+    only_namespace: Option<&str>,
 ) -> Vec<RowRef> {
     let mut keyed: Vec<(i64, RowRef)> = Vec::with_capacity(pods.len());
     for (key, pod) in pods {
+        if only_namespace.is_some_and(|ns| ns != key.0) {
+            continue;
+        }
         if per_pod || pod.containers.is_empty() {
             if filter.matches(pod, None) {
                 keyed.push((

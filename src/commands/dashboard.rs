@@ -27,9 +27,14 @@ pub struct Dashboard {
     pub theme: Theme,
     pub theme_warning: Option<String>,
     pub readonly: bool,
-    /// Used to rebuild the client on `:ctx NAME`.
+    /// Used to rebuild the client on `:ctx NAME` and to re-read credentials.
     pub common: CommonArgs,
+    /// Wall-display mode (`podsize watch`).
+    pub wall: Option<crate::app::wall::Wall>,
 }
+
+/// While disconnected this long, the kubeconfig is read again so refreshed credentials are used.
+const RELOAD_CREDENTIALS_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
 /// Watch tasks of the current client; aborted on drop so switching scope leaves nothing behind.
 struct Watches {
@@ -65,7 +70,7 @@ async fn capabilities(client: &Client) -> Capabilities {
         })
 }
 
-pub async fn run(dash: Dashboard) -> Result<(), CommandError> {
+pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     let caps = capabilities(&dash.client).await;
     let header = HeaderInfo {
         context: dash.context.clone(),
@@ -74,6 +79,10 @@ pub async fn run(dash: Dashboard) -> Result<(), CommandError> {
         readonly: dash.readonly,
     };
     let mut state = AppState::new(header, dash.scope.clone());
+    if let Some(wall) = dash.wall.take() {
+        state.wall = Some(wall);
+        state.sort = crate::app::view::SortKey::ResizeState;
+    }
     if let Some(warning) = &dash.theme_warning {
         state.set_status(warning.clone(), true);
     }
@@ -98,6 +107,19 @@ fn drain(
     }
 }
 
+fn table_rows(state: &AppState, height: u16) -> usize {
+    match &state.wall {
+        Some(_) => crate::ui::wall::table_rows(height, false),
+        None => crate::ui::table_rows(height, state.show_details),
+    }
+}
+
+/// Re-reads the kubeconfig (refreshed tokens, rotated certificates) and builds a new client.
+async fn reload_client(dash: &Dashboard) -> Option<Client> {
+    let (config, _) = load_config(&dash.common).await.ok()?;
+    build_client(config, dash.readonly).ok()
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
@@ -109,12 +131,22 @@ async fn event_loop(
     let mut client = dash.client.clone();
     let mut watches = Watches::start(&client, &state.scope, &tx);
     let mut keys = EventStream::new();
-    let mut clock = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut last_reload: Option<chrono::DateTime<chrono::Utc>> = None;
+    // Once a second for the clock and data age; faster when a wall display pages faster.
+    let tick = state
+        .wall
+        .as_ref()
+        .and_then(|w| w.page_interval.to_std().ok())
+        .map_or(std::time::Duration::from_secs(1), |p| {
+            p.min(std::time::Duration::from_secs(1))
+        })
+        .max(std::time::Duration::from_millis(100));
+    let mut clock = tokio::time::interval(tick);
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let stop = stop_signal();
     tokio::pin!(stop);
     if let Ok(size) = terminal.size() {
-        state.page_rows = crate::ui::table_rows(size.height, false);
+        state.page_rows = table_rows(state, size.height);
     }
     loop {
         if state.dirty {
@@ -129,7 +161,7 @@ async fn event_loop(
             event = keys.next() => match event {
                 Some(Ok(Event::Key(key))) => apply(state, Action::Key(key), &mut effects),
                 Some(Ok(Event::Resize(_, height))) => {
-                    let rows = crate::ui::table_rows(height, state.show_details);
+                    let rows = table_rows(state, height);
                     apply(state, Action::Resize { table_rows: rows }, &mut effects);
                 }
                 Some(Ok(_)) => {}
@@ -144,6 +176,18 @@ async fn event_loop(
             _ = clock.tick() => {
                 state.dirty = true;
                 apply(state, Action::Tick, &mut effects);
+                if let crate::model::events::Connection::Reconnecting { since, .. } = &state.connection {
+                    let now = chrono::Utc::now();
+                    let due = now - *since > RELOAD_CREDENTIALS_AFTER
+                        && last_reload.is_none_or(|t| now - t > RELOAD_CREDENTIALS_AFTER);
+                    if due {
+                        last_reload = Some(now);
+                        if let Some(fresh) = reload_client(&dash).await {
+                            client = fresh;
+                            watches = Watches::start(&client, &state.scope, &tx);
+                        }
+                    }
+                }
             }
             _ = &mut stop => break,
         }

@@ -30,6 +30,7 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
             theme_warning: loaded.warning,
             readonly: common.readonly,
             common: common.clone(),
+            wall: None,
         })
         .await
     }

@@ -6,6 +6,7 @@ pub mod get;
 pub mod resize;
 pub mod sim;
 pub mod terminal;
+pub mod watch;
 
 use crate::cli::CommonArgs;
 use crate::cluster::client::{ConnectError, Target, build_client, load_config};

@@ -45,7 +45,7 @@ impl Column {
             Self::CpuLimit => (11, 11),
             Self::MemoryRequest => (20, 20),
             Self::MemoryLimit => (13, 13),
-            Self::Resize => (12, 60),
+            Self::Resize => (14, 60),
             Self::Restarts => (8, 8),
             Self::Age => (4, 5),
             Self::Node => (6, 16),
@@ -95,6 +95,10 @@ pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Co
             .map(|c| u32::from(c.widths().0) + 1)
             .sum::<u32>()
     };
+    // Usage is only worth showing when the rest is not squeezed for it.
+    if show_usage && needed(&cols) + 30 > u32::from(width) {
+        cols.retain(|c| *c != Column::Usage);
+    }
     for drop in DROP_ORDER {
         if needed(&cols) <= u32::from(width) {
             break;

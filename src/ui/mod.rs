@@ -7,6 +7,7 @@ mod editor;
 mod header;
 mod help;
 pub mod table;
+pub mod wall;
 
 use crate::app::AppState;
 use crate::theme::Theme;
@@ -22,6 +23,9 @@ pub fn table_rows(height: u16, show_details: bool) -> usize {
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    if state.wall.is_some() {
+        return wall::draw(frame, state, now, theme);
+    }
     let area = frame.area();
     frame.render_widget(ratatui::widgets::Block::default().style(theme.base), area);
     let details_height = if state.show_details {

@@ -99,7 +99,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     let show_ns = state.scope.namespace.is_none();
     let cols = fit_columns(area.width, show_ns, state.usage.is_some());
     let visible_rows = usize::from(area.height.saturating_sub(3));
-    let offset = scroll_offset(state.selected_index(), visible_rows);
+    // A wall display pages by itself and has no cursor.
+    let offset = match &state.wall {
+        Some(wall) => wall.page * visible_rows,
+        None => scroll_offset(state.selected_index(), visible_rows),
+    };
     let rows = state
         .visible()
         .iter()
@@ -115,10 +119,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     &totals
                 }
             };
-            Row::new(
+            let row = Row::new(
                 cols.iter()
                     .map(|col| cell(*col, state, pod, c, container, now, theme)),
-            )
+            );
+            let key = (pod.namespace.clone(), pod.name.clone());
+            match &state.wall {
+                Some(wall) if wall.recently_changed(&key, now) => row.style(theme.changed_recently),
+                _ => row,
+            }
         });
     let widths: Vec<Constraint> = super::columns::allocate_widths(&cols, area.width)
         .into_iter()
@@ -144,7 +153,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                 .border_style(theme.border)
                 .title(Span::styled(title, theme.title)),
         );
-    let mut table_state = TableState::default()
-        .with_selected((!state.visible().is_empty()).then(|| state.selected_index() - offset));
+    let mut table_state = TableState::default().with_selected(
+        (!state.visible().is_empty() && state.wall.is_none())
+            .then(|| state.selected_index().saturating_sub(offset)),
+    );
     frame.render_stateful_widget(table, area, &mut table_state);
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use podsize::model::{PodRow, SlimPod};
 
 /// Loads a pod fixture from tests/fixtures/pods as a row.

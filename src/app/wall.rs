@@ -1,0 +1,119 @@
+//! Wall-display mode: read-only, pages through long tables by itself, optionally rotates
+//! namespaces, and highlights rows that changed recently. All state here is bounded.
+
+use super::view::PodKey;
+use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashMap;
+
+/// How long a changed row stays highlighted.
+pub const CHANGE_HIGHLIGHT: TimeDelta = TimeDelta::seconds(30);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wall {
+    pub page: usize,
+    pub page_interval: TimeDelta,
+    pub last_flip: Option<DateTime<Utc>>,
+    pub rotate_namespaces: bool,
+    /// The namespace shown now when rotating.
+    pub namespace: Option<String>,
+    /// Only Ctrl-C is honoured.
+    pub no_input: bool,
+    /// When each recently changed pod last changed; entries expire after `CHANGE_HIGHLIGHT`.
+    pub changed: HashMap<PodKey, DateTime<Utc>>,
+}
+
+impl Wall {
+    pub fn new(page_interval: TimeDelta, rotate_namespaces: bool, no_input: bool) -> Self {
+        Self {
+            page: 0,
+            page_interval,
+            last_flip: None,
+            rotate_namespaces,
+            namespace: None,
+            no_input,
+            changed: HashMap::new(),
+        }
+    }
+
+    pub fn recently_changed(&self, key: &PodKey, now: DateTime<Utc>) -> bool {
+        self.changed
+            .get(key)
+            .is_some_and(|t| now - *t < CHANGE_HIGHLIGHT)
+    }
+
+    /// Seconds until the next page turn, for the page indicator.
+    pub fn next_flip_in(&self, now: DateTime<Utc>) -> i64 {
+        let since = self.last_flip.map_or(TimeDelta::zero(), |t| now - t);
+        (self.page_interval - since).num_seconds().max(0)
+    }
+
+    /// Advances the clock: turns the page when due. Returns true when the page turned and
+    /// wrapped back to the first page (time to rotate the namespace).
+    pub fn tick(&mut self, now: DateTime<Utc>, pages: usize) -> (bool, bool) {
+        self.changed.retain(|_, t| now - *t < CHANGE_HIGHLIGHT);
+        let last = *self.last_flip.get_or_insert(now);
+        if now - last < self.page_interval {
+            return (false, false);
+        }
+        self.last_flip = Some(now);
+        let next = self.page + 1;
+        if next >= pages.max(1) {
+            self.page = 0;
+            (true, true)
+        } else {
+            self.page = next;
+            (true, false)
+        }
+    }
+}
+
+/// The namespace after `current` in `all` (sorted), wrapping around; `None` when there are none.
+pub fn next_namespace(all: &[&str], current: Option<&str>) -> Option<String> {
+    let at = current.and_then(|c| all.iter().position(|n| *n == c));
+    let next = match at {
+        Some(i) => (i + 1) % all.len(),
+        None => 0,
+    };
+    all.get(next).map(|s| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_turn_on_time_and_wrap() {
+        let t0 = DateTime::from_timestamp(1_000_000, 0).unwrap();
+        let mut wall = Wall::new(TimeDelta::seconds(10), false, false);
+        assert_eq!(wall.tick(t0, 3), (false, false));
+        assert_eq!(wall.tick(t0 + TimeDelta::seconds(5), 3), (false, false));
+        assert_eq!(wall.tick(t0 + TimeDelta::seconds(10), 3), (true, false));
+        assert_eq!(wall.page, 1);
+        assert_eq!(wall.tick(t0 + TimeDelta::seconds(20), 3), (true, false));
+        assert_eq!(wall.tick(t0 + TimeDelta::seconds(30), 3), (true, true));
+        assert_eq!(wall.page, 0);
+        assert_eq!(wall.next_flip_in(t0 + TimeDelta::seconds(33)), 7);
+    }
+
+    #[test]
+    fn highlights_expire_and_are_pruned() {
+        let t0 = DateTime::from_timestamp(1_000_000, 0).unwrap();
+        let mut wall = Wall::new(TimeDelta::seconds(10), false, false);
+        let key = ("ns".to_string(), "p".to_string());
+        wall.changed.insert(key.clone(), t0);
+        assert!(wall.recently_changed(&key, t0 + TimeDelta::seconds(29)));
+        assert!(!wall.recently_changed(&key, t0 + TimeDelta::seconds(31)));
+        wall.tick(t0 + TimeDelta::seconds(31), 1);
+        assert!(wall.changed.is_empty(), "no unbounded history");
+    }
+
+    #[test]
+    fn namespaces_rotate() {
+        let all = ["a", "b", "c"];
+        assert_eq!(next_namespace(&all, None).as_deref(), Some("a"));
+        assert_eq!(next_namespace(&all, Some("a")).as_deref(), Some("b"));
+        assert_eq!(next_namespace(&all, Some("c")).as_deref(), Some("a"));
+        assert_eq!(next_namespace(&all, Some("gone")).as_deref(), Some("a"));
+        assert_eq!(next_namespace(&[], None), None);
+    }
+}

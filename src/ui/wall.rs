@@ -1,0 +1,174 @@
+//! The wall-display layout: a large header with a clock, prominent counters, a staleness
+//! banner while disconnected, and the table paging by itself with a page indicator.
+
+use super::cells::state_style;
+use crate::app::AppState;
+use crate::model::ResizeState;
+use crate::model::events::Connection;
+use crate::model::time::format_age;
+use crate::theme::Theme;
+use chrono::{DateTime, Local, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+fn header(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    let scope = match state.wall.as_ref().and_then(|w| w.namespace.as_deref()) {
+        Some(ns) => format!("namespace {ns} (rotating)"),
+        None => state.scope.describe(),
+    };
+    let clock = now.with_timezone(&Local).format("%H:%M:%S").to_string();
+    let left = format!(
+        " PODSIZE · {} · {} · {} ",
+        state.header.context, scope, state.header.server_version
+    );
+    let pad = usize::from(area.width).saturating_sub(left.chars().count() + clock.len() + 2);
+    let line = Line::from(vec![
+        Span::styled(left, theme.header),
+        Span::styled(" ".repeat(pad), theme.header),
+        Span::styled(format!(" {clock} "), theme.header),
+    ]);
+    let block = Block::default()
+        .borders(Borders::BOTTOM)
+        .border_style(theme.border);
+    frame.render_widget(
+        Paragraph::new(vec![
+            line,
+            Line::from(Span::styled(" READ-ONLY", theme.readonly_banner)),
+        ])
+        .block(block),
+        area,
+    );
+}
+
+fn counters(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let counts = state.state_counts();
+    let n = |name: &str| counts.get(name).copied().unwrap_or(0);
+    let in_flight = n("InProgress") + n("Submitted") + n("Proposed");
+    let boxes = [
+        ("PODS".to_string(), state.pods.len(), theme.title),
+        (
+            "⟳ IN PROGRESS".to_string(),
+            in_flight,
+            state_style(&ResizeState::InProgress, theme),
+        ),
+        (
+            "⏸ DEFERRED".to_string(),
+            n("Deferred"),
+            state_style(&ResizeState::Deferred(String::new()), theme),
+        ),
+        (
+            "✗ INFEASIBLE".to_string(),
+            n("Infeasible"),
+            state_style(&ResizeState::Infeasible(String::new()), theme),
+        ),
+        (
+            "‼ ERRORS".to_string(),
+            n("Error"),
+            state_style(&ResizeState::Error(String::new()), theme),
+        ),
+    ];
+    let areas = Layout::horizontal([Constraint::Ratio(1, 5); 5]).split(area);
+    for ((label, count, style), cell) in boxes.into_iter().zip(areas.iter()) {
+        let text = vec![
+            Line::from(Span::styled(format!("{count}"), style)),
+            Line::from(Span::styled(label, theme.muted)),
+        ];
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border);
+        frame.render_widget(Paragraph::new(text).block(block).centered(), *cell);
+    }
+}
+
+/// The stale-data banner text, when the watch is disconnected.
+pub fn stale_text(state: &AppState, now: DateTime<Utc>) -> Option<String> {
+    match &state.connection {
+        Connection::Reconnecting {
+            attempt,
+            error,
+            since,
+        } => Some(format!(
+            " ⚠ DATA STALE FOR {} — reconnecting (attempt {attempt}): {error} ",
+            format_age(now - *since)
+        )),
+        _ => None,
+    }
+}
+
+fn footer(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    rows: usize,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) {
+    let Some(wall) = &state.wall else { return };
+    let pages = state.visible().len().div_ceil(rows.max(1)).max(1);
+    let mut spans = vec![Span::styled(
+        format!(
+            " page {}/{pages} · next in {}s · {} rows ",
+            wall.page + 1,
+            wall.next_flip_in(now),
+            state.visible().len()
+        ),
+        theme.accent,
+    )];
+    if let Some(status) = &state.status {
+        spans.push(Span::styled(
+            status.text.clone(),
+            if status.error {
+                theme.status_error
+            } else {
+                theme.status_ok
+            },
+        ));
+    }
+    let keys = if wall.no_input {
+        "  Ctrl-C quits"
+    } else {
+        "  q quits"
+    };
+    spans.push(Span::styled(keys, theme.muted));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Rows of table content on a wall display of `height` lines.
+pub fn table_rows(height: u16, stale: bool) -> usize {
+    let banner = if stale { 1 } else { 0 };
+    usize::from(height.saturating_sub(2 + 4 + banner + 1 + 3))
+}
+
+pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(theme.base), area);
+    let stale = stale_text(state, now);
+    let banner_height = u16::from(stale.is_some());
+    let [head, counts, banner, body, foot] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(4),
+        Constraint::Length(banner_height),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(frame, head, state, now, theme);
+    counters(frame, counts, state, theme);
+    if let Some(text) = stale {
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.stale_warning)).style(theme.stale_warning),
+            banner,
+        );
+    }
+    super::table::render(frame, body, state, now, theme);
+    footer(
+        frame,
+        foot,
+        state,
+        usize::from(body.height.saturating_sub(3)),
+        now,
+        theme,
+    );
+}
