@@ -20,7 +20,10 @@ async fn kubectl(sim: &SimCluster, kubeconfig: &std::path::Path, args: &[&str]) 
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
 }
 
 async fn setup() -> Option<(SimCluster, tempfile::TempDir, std::path::PathBuf)> {
@@ -28,9 +31,20 @@ async fn setup() -> Option<(SimCluster, tempfile::TempDir, std::path::PathBuf)> 
         eprintln!("skipping: {KUBECTL} not installed");
         return None;
     }
-    let sim = SimCluster::start(SimConfig { pods: 12, nodes: 2, namespaces: 2, tls: true, ..SimConfig::empty() }).await.unwrap();
+    let sim = SimCluster::start(SimConfig {
+        pods: 12,
+        nodes: 2,
+        namespaces: 2,
+        tls: true,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
     sim.create_pod(resize_demo()).unwrap();
-    eventually("running", || async { sim.pod("default", "resize-demo").filter(running) }).await;
+    eventually("running", || async {
+        sim.pod("default", "resize-demo").filter(running)
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&path).unwrap();
@@ -39,13 +53,18 @@ async fn setup() -> Option<(SimCluster, tempfile::TempDir, std::path::PathBuf)> 
 
 #[tokio::test]
 async fn kubectl_get_and_patch() {
-    let Some((sim, _dir, kc)) = setup().await else { return };
+    let Some((sim, _dir, kc)) = setup().await else {
+        return;
+    };
     let out = kubectl(&sim, &kc, &["get", "pods", "-A", "-v=8"]).await;
     let (stdout, stderr) = text(&out);
     println!("{stderr}");
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.starts_with("NAMESPACE"), "{stdout}");
-    assert!(stdout.contains("resize-demo") && stdout.contains("Running"), "{stdout}");
+    assert!(
+        stdout.contains("resize-demo") && stdout.contains("Running"),
+        "{stdout}"
+    );
     assert_eq!(stdout.lines().count(), 14, "{stdout}");
 
     let out = kubectl(&sim, &kc, &["get", "pod", "resize-demo", "-o", "json"]).await;
@@ -54,8 +73,21 @@ async fn kubectl_get_and_patch() {
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["kind"], "Pod");
 
-    let out = kubectl(&sim, &kc, &["patch", "pod", "resize-demo", "--subresource", "resize", "-v=8", "-p",
-        r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"800m"}}}]}}"#]).await;
+    let out = kubectl(
+        &sim,
+        &kc,
+        &[
+            "patch",
+            "pod",
+            "resize-demo",
+            "--subresource",
+            "resize",
+            "-v=8",
+            "-p",
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"800m"}}}]}}"#,
+        ],
+    )
+    .await;
     let (stdout, stderr) = text(&out);
     println!("{stderr}");
     assert!(out.status.success(), "{stderr}");
@@ -64,36 +96,119 @@ async fn kubectl_get_and_patch() {
 
 #[tokio::test]
 async fn kubectl_refusals_show_the_server_messages() {
-    let Some((sim, _dir, kc)) = setup().await else { return };
+    let Some((sim, _dir, kc)) = setup().await else {
+        return;
+    };
     let cases = [
-        (r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"2"}}}]}}"#,
-         "The Pod \"resize-demo\" is invalid: spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1"),
-        (r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"-1"}}}]}}"#,
-         "spec.containers[0].resources.requests[cpu]: Invalid value: \"-1\": must be greater than or equal to 0"),
-        (r#"{"spec":{"containers":[{"name":"c2","resources":{"limits":{"cpu":null}}}]}}"#,
-         "spec.containers[1].resources.limits: Forbidden: resource limits cannot be removed"),
-        (r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"ephemeral-storage":"1Gi"}}}]}}"#,
-         "spec: Forbidden: only cpu and memory resources are mutable"),
-        (r#"{"spec":{"containers":[{"name":"nope","resources":{"requests":{"cpu":"1"}}}]}}"#,
-         "spec.containers: Forbidden: containers may not be added or removed on resize"),
-        (r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"abc"}}}]}}"#,
-         "quantities must match the regular expression"),
-        (r#"{"metadata":{"resourceVersion":"1"},"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}"#,
-         "Operation cannot be fulfilled on pods \"resize-demo\": the object has been modified; please apply your changes to the latest version and try again"),
+        (
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"2"}}}]}}"#,
+            "The Pod \"resize-demo\" is invalid: spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1",
+        ),
+        (
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"-1"}}}]}}"#,
+            "spec.containers[0].resources.requests[cpu]: Invalid value: \"-1\": must be greater than or equal to 0",
+        ),
+        (
+            r#"{"spec":{"containers":[{"name":"c2","resources":{"limits":{"cpu":null}}}]}}"#,
+            "spec.containers[1].resources.limits: Forbidden: resource limits cannot be removed",
+        ),
+        (
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"ephemeral-storage":"1Gi"}}}]}}"#,
+            "spec: Forbidden: only cpu and memory resources are mutable",
+        ),
+        (
+            r#"{"spec":{"containers":[{"name":"nope","resources":{"requests":{"cpu":"1"}}}]}}"#,
+            "spec.containers: Forbidden: containers may not be added or removed on resize",
+        ),
+        (
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"abc"}}}]}}"#,
+            "quantities must match the regular expression",
+        ),
+        (
+            r#"{"metadata":{"resourceVersion":"1"},"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}"#,
+            "Operation cannot be fulfilled on pods \"resize-demo\": the object has been modified; please apply your changes to the latest version and try again",
+        ),
     ];
     for (patch, want) in cases {
-        let out = kubectl(&sim, &kc, &["patch", "pod", "resize-demo", "--subresource", "resize", "-p", patch]).await;
+        let out = kubectl(
+            &sim,
+            &kc,
+            &[
+                "patch",
+                "pod",
+                "resize-demo",
+                "--subresource",
+                "resize",
+                "-p",
+                patch,
+            ],
+        )
+        .await;
         let (_, stderr) = text(&out);
         assert!(!out.status.success());
-        assert!(stderr.contains(want), "patch {patch}: want {want:?}, got {stderr}");
+        assert!(
+            stderr.contains(want),
+            "patch {patch}: want {want:?}, got {stderr}"
+        );
     }
-    let out = kubectl(&sim, &kc, &["patch", "pod", "nope", "--subresource", "resize", "-p", "{}"]).await;
-    assert!(text(&out).1.contains("pods \"nope\" not found"), "{:?}", text(&out));
-    let out = kubectl(&sim, &kc, &["patch", "pod", "resize-demo", "--subresource", "resize", "--type", "merge", "-p",
-        r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}"#]).await;
-    assert!(text(&out).1.contains("spec.containers[0].image: Required value"), "{:?}", text(&out));
-    let out = kubectl(&sim, &kc, &["--context", "sim-viewer", "patch", "pod", "resize-demo", "--subresource", "resize", "-p",
-        r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}"#]).await;
+    let out = kubectl(
+        &sim,
+        &kc,
+        &[
+            "patch",
+            "pod",
+            "nope",
+            "--subresource",
+            "resize",
+            "-p",
+            "{}",
+        ],
+    )
+    .await;
+    assert!(
+        text(&out).1.contains("pods \"nope\" not found"),
+        "{:?}",
+        text(&out)
+    );
+    let out = kubectl(
+        &sim,
+        &kc,
+        &[
+            "patch",
+            "pod",
+            "resize-demo",
+            "--subresource",
+            "resize",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}"#,
+        ],
+    )
+    .await;
+    assert!(
+        text(&out)
+            .1
+            .contains("spec.containers[0].image: Required value"),
+        "{:?}",
+        text(&out)
+    );
+    let out = kubectl(
+        &sim,
+        &kc,
+        &[
+            "--context",
+            "sim-viewer",
+            "patch",
+            "pod",
+            "resize-demo",
+            "--subresource",
+            "resize",
+            "-p",
+            r#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}"#,
+        ],
+    )
+    .await;
     let (_, stderr) = text(&out);
     assert!(
         stderr.contains("pods \"resize-demo\" is forbidden: User \"viewer\" cannot patch resource \"pods/resize\" in API group \"\" in the namespace \"default\""),

@@ -104,9 +104,9 @@ fn resize_states_carry_their_theme_colour() {
     s.select(usize::MAX); // the last row, which shows none of the states under test
     let buffer = render(&s, 200, 50, &theme);
     for (label, style) in [
-        ("⏸ deferred", theme.resize_deferred),
+        ("‖ deferred", theme.resize_deferred),
         ("✗ infeasible", theme.resize_infeasible),
-        ("⟳ in progress", theme.resize_in_progress),
+        ("↻ in progress", theme.resize_in_progress),
         ("‼ error", theme.resize_error),
         ("↑ submitted", theme.resize_proposed),
         ("⊘ unsupported", theme.resize_unsupported),
@@ -147,9 +147,9 @@ fn states_are_told_apart_without_colour() {
     let mono = Theme::builtin("mono").unwrap();
     let screen = text(&render(&state(), 200, 50, &mono));
     for label in [
-        "⏸ deferred",
+        "‖ deferred",
         "✗ infeasible",
-        "⟳ in progress",
+        "↻ in progress",
         "‼ error",
         "✓ ok",
     ] {

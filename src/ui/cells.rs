@@ -141,7 +141,7 @@ pub fn state_style(state: &crate::model::ResizeState, theme: &Theme) -> Style {
     }
 }
 
-/// `⏸ deferred: Node didn't have…` — the label plus the start of the message.
+/// `‖ deferred: Node didn't have…` — the label plus the start of the message.
 pub fn state_text(state: &crate::model::ResizeState) -> String {
     match state.message().filter(|m| !m.is_empty()) {
         Some(message) => format!("{}: {message}", state.label()),

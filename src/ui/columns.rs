@@ -109,15 +109,16 @@ pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Co
 }
 
 /// Order in which spare room is handed out, and how far each column grows in that step.
-/// The pod name comes first: a truncated name is the worst loss on a narrow screen.
-const GROWTH: [(Column, u16); 12] = [
-    (Column::Pod, 28),
+/// The pod name comes first, then room for the resize state and its reason.
+const GROWTH: [(Column, u16); 13] = [
+    (Column::Pod, 24),
+    (Column::Resize, 28),
     (Column::Container, 14),
     (Column::Namespace, 14),
-    (Column::Resize, 36),
     (Column::Age, 5),
     (Column::Node, 12),
     (Column::Pod, 36),
+    (Column::Resize, 40),
     (Column::Container, 16),
     (Column::Namespace, 18),
     (Column::Node, 16),
@@ -149,18 +150,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spare_room_goes_to_small_columns_first_then_pod_and_resize() {
+    fn spare_room_goes_to_pod_then_resize_then_small_columns() {
         let cols = fit_columns(200, true, false);
         let widths = allocate_widths(&cols, 200);
         let total: u16 = widths.iter().map(|w| w + 1).sum();
         assert!(total <= 200);
         let at = |c: Column| widths[cols.iter().position(|x| *x == c).unwrap()];
-        assert_eq!(at(Column::Container), Column::Container.widths().1);
+        assert_eq!(at(Column::Container), 14);
         assert_eq!(at(Column::Pod), 36);
+        assert!(at(Column::Resize) >= 35);
         let mid_cols = fit_columns(160, true, false);
         let mid = allocate_widths(&mid_cols, 160);
-        assert!(mid[mid_cols.iter().position(|c| *c == Column::Pod).unwrap()] >= 28);
-        assert!(at(Column::Resize) >= 25);
+        let mid_at = |c: Column| mid[mid_cols.iter().position(|x| *x == c).unwrap()];
+        assert_eq!(mid_at(Column::Pod), 24);
+        assert_eq!(mid_at(Column::Resize), 28);
         let narrow = allocate_widths(&fit_columns(80, true, false), 80);
         assert!(narrow.iter().map(|w| w + 1).sum::<u16>() <= 80);
     }

@@ -33,15 +33,15 @@ fn connection_span(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Span<
     }
 }
 
-/// `⟳ 2 in progress  ⏸ 1 deferred ...` for the states worth a look.
+/// `↻ 2 in progress  ‖ 1 deferred ...` for the states worth a look.
 fn counts_line(state: &AppState) -> String {
     let counts = state.state_counts();
     let mut parts = Vec::new();
     for (name, label) in [
-        ("InProgress", "⟳ in progress"),
+        ("InProgress", "↻ in progress"),
         ("Submitted", "↑ submitted"),
         ("Proposed", "↑ proposed"),
-        ("Deferred", "⏸ deferred"),
+        ("Deferred", "‖ deferred"),
         ("Infeasible", "✗ infeasible"),
         ("Error", "‼ error"),
     ] {

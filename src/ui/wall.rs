@@ -49,12 +49,12 @@ fn counters(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let boxes = [
         ("PODS".to_string(), state.pods.len(), theme.title),
         (
-            "⟳ IN PROGRESS".to_string(),
+            "↻ IN PROGRESS".to_string(),
             in_flight,
             state_style(&ResizeState::InProgress, theme),
         ),
         (
-            "⏸ DEFERRED".to_string(),
+            "‖ DEFERRED".to_string(),
             n("Deferred"),
             state_style(&ResizeState::Deferred(String::new()), theme),
         ),
