@@ -115,3 +115,67 @@ fn demo_edits_a_containers_cpu_and_shows_the_new_actual_value() {
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
+
+fn assert_restored(t: &Tmux, screen: &str, what: &str) {
+    assert_eq!(
+        t.display("#{alternate_on}"),
+        "0",
+        "{what}: alternate screen left"
+    );
+    let modes: Vec<&str> = screen.split_whitespace().collect();
+    assert!(
+        modes.contains(&"icanon") && modes.contains(&"echo"),
+        "{what}: terminal modes restored:\n{screen}"
+    );
+}
+
+#[test]
+fn signals_restore_the_terminal() {
+    let bin = env!("CARGO_BIN_EXE_podsize");
+    for signal in ["TERM", "HUP", "INT"] {
+        let cmd = format!("{bin} demo --pods 10; echo EXIT=$?; stty -a; sleep 30");
+        let Some(t) = Tmux::start(&cmd) else { return };
+        t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 5);
+        let pid = t.program_pid("podsize").expect("podsize running");
+        std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        let screen = t.wait_for("exit", |s| s.contains("EXIT="));
+        assert_restored(&t, &screen, signal);
+    }
+}
+
+#[test]
+fn tiny_and_resized_terminals_do_not_panic() {
+    let bin = env!("CARGO_BIN_EXE_podsize");
+    let cmd = format!("{bin} demo --pods 10; echo EXIT=$?; stty -a; sleep 30");
+    let Some(t) = Tmux::start(&cmd) else { return };
+    t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 5);
+    for (w, h) in [
+        ("20", "5"),
+        ("1", "1"),
+        ("80", "24"),
+        ("3", "40"),
+        ("160", "45"),
+    ] {
+        t.tmux(&["resize-window", "-x", w, "-y", h]);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            t.program_pid("podsize").is_some(),
+            "still running at {w}×{h}"
+        );
+    }
+    t.keys(&["?"]);
+    t.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.tmux(&["resize-window", "-x", "160", "-y", "45"]);
+    t.keys(&["x"]);
+    t.wait_for("the table again", |s| {
+        s.contains("pods (") && body(s).len() > 5
+    });
+    t.keys(&["q"]);
+    let screen = t.wait_for("exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert_restored(&t, &screen, "after resizing");
+}

@@ -67,6 +67,31 @@ impl Tmux {
             .unwrap();
     }
 
+    /// Runs any tmux command on this session's server.
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The pid of the program started in the pane (the child of the pane's shell).
+    pub fn program_pid(&self, name: &str) -> Option<String> {
+        let shell = self.display("#{pane_pid}");
+        let out = Command::new("pgrep")
+            .args(["-P", &shell, name])
+            .output()
+            .ok()?;
+        let pid = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()?
+            .trim()
+            .to_string();
+        (!pid.is_empty()).then_some(pid)
+    }
+
     pub fn display(&self, format: &str) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "display", "-p", format])
