@@ -195,22 +195,7 @@ impl AppState {
 impl AppState {
     /// Sum of effective requests of the other pods on `pod`'s node (the node's used room).
     pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
-        let mut total = CpuMem {
-            cpu_millis: Some(0),
-            memory_bytes: Some(0),
-        };
-        let Some(node) = &pod.node else { return total };
-        for other in self.pods.values() {
-            let elsewhere = other.node.as_ref() != Some(node) || other.uid == pod.uid;
-            if elsewhere || matches!(other.phase.as_str(), "Succeeded" | "Failed") {
-                continue;
-            }
-            let r = other.effective_requests();
-            total.cpu_millis = Some(total.cpu_millis.unwrap_or(0) + r.cpu_millis.unwrap_or(0));
-            total.memory_bytes =
-                Some(total.memory_bytes.unwrap_or(0) + r.memory_bytes.unwrap_or(0));
-        }
-        total
+        crate::model::row::requests_of_neighbours(pod, self.pods.values())
     }
 
     fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {

@@ -104,22 +104,27 @@ fn sort_value(key: SortKey, pod: &PodRow, container: Option<usize>) -> i64 {
         None => pod.containers.iter().collect(),
     };
     let sum = |f: &dyn Fn(&crate::model::ContainerRow) -> Option<i64>| -> i64 {
-        containers.iter().filter_map(|c| f(c)).sum()
+        containers
+            .iter()
+            .filter_map(|c| f(c))
+            .fold(0i64, i64::saturating_add)
     };
-    match key {
+    // Larger first: values are negated (saturating, so absurd input cannot overflow).
+    let descending = match key {
         SortKey::Name => 0,
-        SortKey::ResizeState => -i64::from(match container {
+        SortKey::ResizeState => i64::from(match container {
             Some(i) => pod.containers.get(i).map_or(0, |c| c.state.severity()),
             None => pod.state.severity(),
         }),
-        SortKey::CpuDesired => -sum(&|c| c.desired.requests.cpu_millis),
-        SortKey::CpuActual => -sum(&|c| c.actual.and_then(|a| a.requests.cpu_millis)),
-        SortKey::MemoryDesired => -sum(&|c| c.desired.requests.memory_bytes),
-        SortKey::MemoryActual => -sum(&|c| c.actual.and_then(|a| a.requests.memory_bytes)),
-        SortKey::Restarts => -sum(&|c| Some(i64::from(c.restart_count))),
+        SortKey::CpuDesired => sum(&|c| c.desired.requests.cpu_millis),
+        SortKey::CpuActual => sum(&|c| c.actual.and_then(|a| a.requests.cpu_millis)),
+        SortKey::MemoryDesired => sum(&|c| c.desired.requests.memory_bytes),
+        SortKey::MemoryActual => sum(&|c| c.actual.and_then(|a| a.requests.memory_bytes)),
+        SortKey::Restarts => sum(&|c| Some(i64::from(c.restart_count))),
         // Newest first.
-        SortKey::Age => -pod.created.map_or(0, |t| t.timestamp()),
-    }
+        SortKey::Age => pod.created.map_or(0, |t| t.timestamp()),
+    };
+    descending.saturating_neg()
 }
 
 /// Rebuilds the visible index. Called once per batch of changes, not per frame.

@@ -107,21 +107,15 @@ async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo>, CpuMem) 
     };
     let pods: Api<WirePod> = Api::all(client.clone());
     let params = ListParams::default().fields(&format!("spec.nodeName={node_name}"));
-    let mut others = CpuMem {
-        cpu_millis: Some(0),
-        memory_bytes: Some(0),
+    let neighbours: Vec<PodRow> = match pods.list(&params).await {
+        Ok(list) => list
+            .items
+            .iter()
+            .map(|p| PodRow::from_slim(&p.pod))
+            .collect(),
+        Err(_) => Vec::new(),
     };
-    if let Ok(list) = pods.list(&params).await {
-        for p in list.items.iter().map(|p| PodRow::from_slim(&p.pod)) {
-            if p.uid == row.uid || matches!(p.phase.as_str(), "Succeeded" | "Failed") {
-                continue;
-            }
-            let r = p.effective_requests();
-            others.cpu_millis = Some(others.cpu_millis.unwrap_or(0) + r.cpu_millis.unwrap_or(0));
-            others.memory_bytes =
-                Some(others.memory_bytes.unwrap_or(0) + r.memory_bytes.unwrap_or(0));
-        }
-    }
+    let others = crate::model::row::requests_of_neighbours(row, &neighbours);
     (Some(node_info(&node)), others)
 }
 

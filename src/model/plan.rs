@@ -187,10 +187,7 @@ fn predict(
     let Some(node) = node else {
         return Prediction::Unknown;
     };
-    let mut mine = CpuMem {
-        cpu_millis: Some(0),
-        memory_bytes: Some(0),
-    };
+    let mut mine = CpuMem::ZERO;
     for c in pod
         .containers
         .iter()
@@ -201,8 +198,7 @@ fn predict(
         } else {
             c.desired.effective_requests()
         };
-        mine.cpu_millis = Some(mine.cpu_millis.unwrap_or(0) + req.cpu_millis.unwrap_or(0));
-        mine.memory_bytes = Some(mine.memory_bytes.unwrap_or(0) + req.memory_bytes.unwrap_or(0));
+        mine = mine.plus(req);
     }
     let alloc = node.allocatable;
     let exceeds =
@@ -211,12 +207,7 @@ fn predict(
     {
         return Prediction::Infeasible { allocatable: alloc };
     }
-    let free = CpuMem {
-        cpu_millis: alloc.cpu_millis.map(|a| a - others.cpu_millis.unwrap_or(0)),
-        memory_bytes: alloc
-            .memory_bytes
-            .map(|a| a - others.memory_bytes.unwrap_or(0)),
-    };
+    let free = alloc.minus(others);
     if exceeds(mine.cpu_millis, free.cpu_millis) || exceeds(mine.memory_bytes, free.memory_bytes) {
         Prediction::Deferred { free }
     } else {

@@ -104,15 +104,14 @@ impl PodRow {
 
     /// Total restarts over all containers.
     pub fn restarts(&self) -> i64 {
-        self.containers
-            .iter()
-            .map(|c| i64::from(c.restart_count))
-            .sum()
+        self.containers.iter().fold(0i64, |sum, c| {
+            sum.saturating_add(i64::from(c.restart_count))
+        })
     }
 
     /// Requests the scheduler counts for this pod on its node (effective desired or allocated, the larger).
     pub fn effective_requests(&self) -> CpuMem {
-        let mut total = CpuMem::default();
+        let mut total = CpuMem::ZERO;
         for c in self
             .containers
             .iter()
@@ -128,11 +127,28 @@ impl PodRow {
                 .memory_bytes
                 .unwrap_or(0)
                 .max(alloc.memory_bytes.unwrap_or(0));
-            total.cpu_millis = Some(total.cpu_millis.unwrap_or(0) + cpu);
-            total.memory_bytes = Some(total.memory_bytes.unwrap_or(0) + mem);
+            total = total.plus(CpuMem {
+                cpu_millis: Some(cpu),
+                memory_bytes: Some(mem),
+            });
         }
         total
     }
+}
+
+/// Effective requests of the pods other than `pod` on `pod`'s node that still hold room
+/// (finished pods do not): what the node has already given away.
+pub fn requests_of_neighbours<'a>(
+    pod: &PodRow,
+    pods: impl IntoIterator<Item = &'a PodRow>,
+) -> CpuMem {
+    let Some(node) = &pod.node else {
+        return CpuMem::ZERO;
+    };
+    pods.into_iter()
+        .filter(|p| p.node.as_ref() == Some(node) && p.uid != pod.uid)
+        .filter(|p| !matches!(p.phase.as_str(), "Succeeded" | "Failed"))
+        .fold(CpuMem::ZERO, |sum, p| sum.plus(p.effective_requests()))
 }
 
 fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> CpuMem {

@@ -28,23 +28,30 @@ impl<'de> Deserialize<'de> for RawQuantity {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimOwner {
+    #[serde(deserialize_with = "lenient")]
     pub kind: String,
+    #[serde(deserialize_with = "lenient")]
     pub name: String,
+    #[serde(deserialize_with = "lenient")]
     pub controller: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimMeta {
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "lenient")]
     pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "lenient")]
     pub namespace: String,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "lenient")]
     pub uid: String,
+    #[serde(deserialize_with = "lenient")]
     pub resource_version: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub generation: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub creation_timestamp: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub deletion_timestamp: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub owner_references: Vec<SlimOwner>,
@@ -60,25 +67,30 @@ pub struct SlimRequirements {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimResizePolicy {
+    #[serde(deserialize_with = "lenient")]
     pub resource_name: String,
+    #[serde(deserialize_with = "lenient")]
     pub restart_policy: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimContainer {
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "lenient")]
     pub name: String,
     pub resources: Option<SlimRequirements>,
     pub resize_policy: Option<Vec<SlimResizePolicy>>,
     /// `Always` on an init container marks a sidecar.
+    #[serde(deserialize_with = "lenient")]
     pub restart_policy: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimSpec {
+    #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub restart_policy: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub containers: Vec<SlimContainer>,
@@ -90,11 +102,17 @@ pub struct SlimSpec {
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimCondition {
     #[serde(rename = "type")]
+    #[serde(deserialize_with = "lenient")]
     pub type_: String,
+    #[serde(deserialize_with = "lenient")]
     pub status: String,
+    #[serde(deserialize_with = "lenient")]
     pub reason: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub message: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub observed_generation: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub last_transition_time: Option<String>,
 }
 
@@ -109,15 +127,16 @@ pub struct SlimContainerState {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimStateReason {
+    #[serde(deserialize_with = "lenient")]
     pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimContainerStatus {
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "lenient")]
     pub name: String,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(deserialize_with = "lenient")]
     pub restart_count: i32,
     pub state: Option<SlimContainerState>,
     pub allocated_resources: Option<RawResources>,
@@ -127,9 +146,13 @@ pub struct SlimContainerStatus {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SlimStatus {
+    #[serde(deserialize_with = "lenient")]
     pub phase: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub qos_class: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub resize: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub observed_generation: Option<i64>,
     #[serde(deserialize_with = "null_as_default")]
     pub conditions: Vec<SlimCondition>,
@@ -149,6 +172,17 @@ pub struct SlimPod {
     pub spec: SlimSpec,
     #[serde(deserialize_with = "null_as_default")]
     pub status: SlimStatus,
+}
+
+/// Reads a leaf value leniently: a wrong type becomes the default instead of failing the
+/// whole pod (one odd field must not stop the table from loading).
+fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
 /// Treats JSON `null` like a missing field, as the apiserver's Go clients do.

@@ -77,22 +77,10 @@ pub fn limits_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) -> L
 
 /// Sums over a pod's containers, for one-row-per-pod mode.
 pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
-    fn add(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-        match (a, b) {
-            (None, None) => None,
-            _ => Some(a.unwrap_or(0) + b.unwrap_or(0)),
-        }
-    }
-    fn add_cm(a: CpuMem, b: CpuMem) -> CpuMem {
-        CpuMem {
-            cpu_millis: add(a.cpu_millis, b.cpu_millis),
-            memory_bytes: add(a.memory_bytes, b.memory_bytes),
-        }
-    }
     fn add_spec(a: ResourceSpec, b: ResourceSpec) -> ResourceSpec {
         ResourceSpec {
-            requests: add_cm(a.requests, b.requests),
-            limits: add_cm(a.limits, b.limits),
+            requests: a.requests.plus(b.requests),
+            limits: a.limits.plus(b.limits),
         }
     }
     let mut total = ContainerRow {
@@ -115,13 +103,13 @@ pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
         total.desired = add_spec(total.desired, desired);
         total.allocated = match (total.allocated, c.allocated) {
             (None, None) => None,
-            (a, b) => Some(add_cm(a.unwrap_or_default(), b.unwrap_or_default())),
+            (a, b) => Some(a.unwrap_or_default().plus(b.unwrap_or_default())),
         };
         total.actual = match (total.actual, c.actual) {
             (None, None) => None,
             (a, b) => Some(add_spec(a.unwrap_or_default(), b.unwrap_or_default())),
         };
-        total.restart_count += c.restart_count;
+        total.restart_count = total.restart_count.saturating_add(c.restart_count);
     }
     total
 }

@@ -165,16 +165,7 @@ fn outlook_lines<'a>(
     let mut line = vec![prediction];
     if let (Some(node), Prediction::FitsNow) = (node, &plan.prediction) {
         let others = state.others_on_node(pod);
-        let free = CpuMem {
-            cpu_millis: node
-                .allocatable
-                .cpu_millis
-                .map(|a| a - others.cpu_millis.unwrap_or(0)),
-            memory_bytes: node
-                .allocatable
-                .memory_bytes
-                .map(|a| a - others.memory_bytes.unwrap_or(0)),
-        };
+        let free = node.allocatable.minus(others);
         line.push(Span::styled(
             format!(" · node {}: {}", node.name, room_text(free)),
             theme.muted,
