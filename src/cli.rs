@@ -125,6 +125,10 @@ pub struct SimArgs {
     /// Write a kubeconfig with `sim-admin` and `sim-viewer` contexts to this file.
     #[arg(long, value_name = "FILE")]
     pub kubeconfig_out: Option<PathBuf>,
+    /// Serve plain HTTP instead of HTTPS with a fresh self-signed certificate (kubectl sends
+    /// bearer tokens only over HTTPS, so keep the default for kubectl).
+    #[arg(long)]
+    pub plain_http: bool,
 }
 
 #[derive(Debug, Args)]

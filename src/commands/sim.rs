@@ -6,7 +6,7 @@ use crate::sim::{SimCluster, SimConfig};
 use std::net::SocketAddr;
 
 /// Turns the command-line options into a simulator configuration.
-pub fn sim_config(opts: &SimOptions, listen: SocketAddr) -> SimConfig {
+pub fn sim_config(opts: &SimOptions, listen: SocketAddr, tls: bool) -> SimConfig {
     SimConfig {
         minor: opts.minor,
         nodes: opts.nodes,
@@ -17,18 +17,19 @@ pub fn sim_config(opts: &SimOptions, listen: SocketAddr) -> SimConfig {
         churn: opts.churn,
         metrics: true,
         listen,
+        tls,
         ..SimConfig::default()
     }
 }
 
-pub async fn start(opts: &SimOptions, listen: SocketAddr) -> Result<SimCluster, CommandError> {
-    SimCluster::start(sim_config(opts, listen))
+pub async fn start(opts: &SimOptions, listen: SocketAddr, tls: bool) -> Result<SimCluster, CommandError> {
+    SimCluster::start(sim_config(opts, listen, tls))
         .await
         .map_err(|e| CommandError::Sim(format!("cannot start the simulated cluster: {e}")))
 }
 
 pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
-    let sim = start(&args.sim, args.listen).await?;
+    let sim = start(&args.sim, args.listen, !args.plain_http).await?;
     println!(
         "simulated cluster v1.{} listening on {}",
         args.sim.minor,
