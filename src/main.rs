@@ -65,6 +65,7 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
 }
 
 fn main() -> ExitCode {
+    std::sync::LazyLock::force(&commands::PROCESS_START);
     let cli = Cli::parse();
     init_logging(&cli.common);
     let _ = color_eyre::install();

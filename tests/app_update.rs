@@ -262,3 +262,39 @@ fn connection_changes_are_kept() {
     );
     assert_eq!(s.connection, lost);
 }
+
+#[test]
+fn a_narrowing_filter_still_sees_pods_that_arrived_meanwhile() {
+    let mut s = state_with_rows();
+    key(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "cat");
+    let before = s.visible().len();
+    let mut newcomer = common::fixture_row("real-1.35-none.json");
+    newcomer.namespace = "shop".into();
+    newcomer.name = "catalog-new".into();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodApplied(Box::new(newcomer))),
+        Utc::now(),
+    );
+    type_text(&mut s, "alog-n");
+    assert_eq!(
+        s.visible().len(),
+        1,
+        "the pod that arrived is found by the longer filter"
+    );
+    assert_eq!(s.visible()[0].pod.1, "catalog-new");
+    for _ in 0.."alog-n".len() {
+        key(&mut s, KeyCode::Backspace);
+    }
+    assert_eq!(
+        s.visible().len(),
+        before + 1,
+        "widening rebuilds from all pods"
+    );
+    assert_eq!(
+        s.state_counts().values().sum::<usize>(),
+        s.pods.len(),
+        "counts follow the pods"
+    );
+}

@@ -1,7 +1,7 @@
 //! Everything the screen shows, owned by the event loop and changed only by `update`.
 
 use super::editor::{EditorState, PlanContext};
-use super::view::{Filter, PodKey, RowRef, SortKey, build_index};
+use super::view::{Filter, Matcher, PodKey, RowRef, SortKey, build_index};
 use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
 use crate::model::resources::CpuMem;
 use crate::model::tracking::Tracker;
@@ -68,6 +68,12 @@ pub struct AppState {
     /// Visible rows in order; rebuilt lazily when `index_stale`.
     index: Vec<RowRef>,
     index_stale: bool,
+    /// Pods changed since the index was built (a narrowing filter cannot reuse it then).
+    rows_changed: bool,
+    /// Filter, sort, rows-per-pod and namespace the index was built for.
+    built_for: Option<(String, SortKey, bool, Option<String>)>,
+    /// Pods per resize state name, counted when pods change (not per frame).
+    counts: BTreeMap<&'static str, usize>,
     selected: usize,
     /// The row the user selected, so selection follows it when rows move.
     selected_ref: Option<RowRef>,
@@ -103,6 +109,9 @@ impl AppState {
             stuck_after: chrono::TimeDelta::minutes(2),
             index: Vec::new(),
             index_stale: true,
+            rows_changed: true,
+            built_for: None,
+            counts: BTreeMap::new(),
             selected: 0,
             selected_ref: None,
             page_rows: 20,
@@ -122,14 +131,48 @@ impl AppState {
         if !self.index_stale {
             return;
         }
-        let only_namespace = self.wall.as_ref().and_then(|w| w.namespace.as_deref());
-        self.index = build_index(
-            &self.pods,
-            &self.filter,
+        let only_namespace = self.wall.as_ref().and_then(|w| w.namespace.clone());
+        let key = (
+            self.filter.text.clone(),
             self.sort,
             self.per_pod,
             only_namespace,
         );
+        // Typing one more character of a filter only removes rows: filter the current index.
+        let narrowing = !self.rows_changed
+            && self
+                .built_for
+                .as_ref()
+                .is_some_and(|(text, sort, per_pod, ns)| {
+                    (sort, per_pod, ns) == (&key.1, &key.2, &key.3)
+                        && !text.starts_with('!')
+                        && !key.0.starts_with('!')
+                        && key.0.starts_with(text.as_str())
+                });
+        if narrowing {
+            let matcher = Matcher::new(&self.filter);
+            let pods = &self.pods;
+            self.index.retain(|r| {
+                pods.get(&r.pod)
+                    .is_some_and(|p| matcher.matches(p, r.container))
+            });
+        } else {
+            self.index = build_index(
+                &self.pods,
+                &self.filter,
+                self.sort,
+                self.per_pod,
+                key.3.as_deref(),
+            );
+        }
+        if self.rows_changed {
+            self.counts.clear();
+            for pod in self.pods.values() {
+                *self.counts.entry(pod.state.name()).or_insert(0) += 1;
+            }
+        }
+        self.rows_changed = false;
+        self.built_for = Some(key);
         self.index_stale = false;
         if let Some(wanted) = &self.selected_ref {
             let same_row = self.index.iter().position(|r| r == wanted);
@@ -175,12 +218,15 @@ impl AppState {
     }
 
     /// Pod count per resize state name, for the header.
-    pub fn state_counts(&self) -> BTreeMap<&'static str, usize> {
-        let mut counts = BTreeMap::new();
-        for pod in self.pods.values() {
-            *counts.entry(pod.state.name()).or_insert(0) += 1;
-        }
-        counts
+    /// Pod count per resize state name, as of the last index refresh.
+    pub fn state_counts(&self) -> &BTreeMap<&'static str, usize> {
+        &self.counts
+    }
+
+    /// Pods were added, changed or removed: the index and the counts must be rebuilt.
+    pub fn pods_changed(&mut self) {
+        self.rows_changed = true;
+        self.invalidate_index();
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, error: bool) {

@@ -212,7 +212,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
                 .collect();
             state.synced = true;
             state.connection = Connection::Connected;
-            state.invalidate_index();
+            state.pods_changed();
         }
         ClusterEvent::PodApplied(row) => {
             follow_trackers(state, &row, now);
@@ -220,24 +220,22 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
                 wall.changed
                     .insert((row.namespace.clone(), row.name.clone()), now);
             }
-            if state
+            let edited = state
                 .editor
                 .as_ref()
-                .is_some_and(|e| e.namespace == row.namespace && e.pod == row.name)
-            {
-                state
-                    .pods
-                    .insert((row.namespace.clone(), row.name.clone()), (*row).clone());
-                state.replan_editor();
-            }
+                .is_some_and(|e| e.namespace == row.namespace && e.pod == row.name);
             state
                 .pods
                 .insert((row.namespace.clone(), row.name.clone()), *row);
-            state.invalidate_index();
+            state.pods_changed();
+            if edited {
+                // The pod under edit changed: plan against its new values.
+                state.replan_editor();
+            }
         }
         ClusterEvent::PodDeleted { namespace, name } => {
             if state.pods.remove(&(namespace, name)).is_some() {
-                state.invalidate_index();
+                state.pods_changed();
             }
         }
         ClusterEvent::NodesReset(nodes) => {
@@ -471,7 +469,7 @@ fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
             state.scope.namespace = namespace;
             state.pods.clear();
             state.synced = false;
-            state.invalidate_index();
+            state.pods_changed();
             state.set_status(format!("watching {}", state.scope.describe()), false);
             vec![Effect::Rewatch(state.scope.clone())]
         }
@@ -480,7 +478,7 @@ fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
             state.nodes.clear();
             state.synced = false;
             state.header.context = name.to_string();
-            state.invalidate_index();
+            state.pods_changed();
             state.set_status(format!("switching to context {name}"), false);
             vec![Effect::SwitchContext(name.to_string())]
         }

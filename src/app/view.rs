@@ -75,17 +75,38 @@ pub struct Filter {
     pub text: String,
 }
 
-impl Filter {
-    fn matches(&self, pod: &PodRow, container: Option<usize>) -> bool {
-        let (negate, needle) = match self.text.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, self.text.as_str()),
-        };
-        if needle.is_empty() {
+/// A filter prepared once per index build: no allocation per row.
+pub struct Matcher<'a> {
+    negate: bool,
+    needle: &'a str,
+}
+
+/// ASCII case-insensitive substring test. Kubernetes names are lowercase DNS labels, so this
+/// is exact for them; it also lets an operator type `Web` for `web`.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(filter: &'a Filter) -> Self {
+        match filter.text.strip_prefix('!') {
+            Some(rest) => Self {
+                negate: true,
+                needle: rest,
+            },
+            None => Self {
+                negate: false,
+                needle: &filter.text,
+            },
+        }
+    }
+
+    pub fn matches(&self, pod: &PodRow, container: Option<usize>) -> bool {
+        if self.needle.is_empty() {
             return true;
         }
-        let needle = needle.to_lowercase();
-        let hit = |s: &str| s.to_lowercase().contains(&needle);
+        let hit = |s: &str| contains_ignore_case(s, self.needle);
         let container_hit = match container {
             Some(i) => pod.containers.get(i).is_some_and(|c| hit(&c.name)),
             None => pod.containers.iter().any(|c| hit(&c.name)),
@@ -94,7 +115,7 @@ impl Filter {
             || hit(&pod.name)
             || pod.node.as_deref().is_some_and(hit)
             || container_hit;
-        found != negate
+        found != self.negate
     }
 }
 
@@ -135,13 +156,14 @@ pub fn build_index(
     per_pod: bool,
     only_namespace: Option<&str>,
 ) -> Vec<RowRef> {
+    let matcher = Matcher::new(filter);
     let mut keyed: Vec<(i64, RowRef)> = Vec::with_capacity(pods.len());
     for (key, pod) in pods {
         if only_namespace.is_some_and(|ns| ns != key.0) {
             continue;
         }
         if per_pod || pod.containers.is_empty() {
-            if filter.matches(pod, None) {
+            if matcher.matches(pod, None) {
                 keyed.push((
                     sort_value(sort, pod, None),
                     RowRef {
@@ -153,7 +175,7 @@ pub fn build_index(
             continue;
         }
         for i in 0..pod.containers.len() {
-            if filter.matches(pod, Some(i)) {
+            if matcher.matches(pod, Some(i)) {
                 keyed.push((
                     sort_value(sort, pod, Some(i)),
                     RowRef {

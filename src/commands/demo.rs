@@ -8,7 +8,12 @@ use crate::model::events::Scope;
 
 pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
     // Plain HTTP in process: nothing leaves loopback and no certificate is needed.
-    let sim = super::sim::start(&args.sim, std::net::SocketAddr::from(([127, 0, 0, 1], 0)), false).await?;
+    let sim = super::sim::start(
+        &args.sim,
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        false,
+    )
+    .await?;
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     sim.write_kubeconfig(&path)

@@ -48,12 +48,27 @@ pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError
             let reason = crate::cluster::client::one_line(&e);
             CommandError::Api(format!("cannot list pods from {}: {reason}", target.server))
         })?;
-    let out = match args.output {
-        OutputFormat::Json => serde_json::to_string_pretty(&rows_json(&rows)).unwrap_or_default(),
-        format => rows_table(&rows, format == OutputFormat::Wide, Utc::now()),
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.output {
+        OutputFormat::Json => write_json(&rows, &mut out),
+        format => {
+            use std::io::Write;
+            writeln!(
+                out,
+                "{}",
+                rows_table(&rows, format == OutputFormat::Wide, Utc::now())
+            )
+            .and_then(|()| out.flush())
+        }
     };
-    println!("{out}");
-    Ok(())
+    // A closed pipe (`podsize get | head`) is not an error worth reporting.
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CommandError::Terminal(e.to_string()))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn cpu_value(v: Option<i64>) -> Value {
@@ -97,31 +112,38 @@ fn kind_name(kind: ContainerKind) -> &'static str {
 }
 
 /// One object per container; the schema is documented in the README and kept stable.
-pub fn rows_json(rows: &[PodRow]) -> Value {
-    let items: Vec<Value> = rows
-        .iter()
-        .flat_map(|pod| {
-            pod.containers.iter().map(move |c| {
-                json!({
-                    "namespace": pod.namespace,
-                    "pod": pod.name,
-                    "container": c.name,
-                    "kind": kind_name(c.kind),
-                    "node": pod.node,
-                    "qosClass": pod.qos.map(|q| q.as_str()),
-                    "generation": pod.generation,
-                    "observedGeneration": pod.observed_generation,
-                    "state": c.state.name(),
-                    "message": c.state.message(),
-                    "podState": pod.state.name(),
-                    "restarts": c.restart_count,
-                    "cpu": resource_json(c, |r| r.cpu_millis, cpu_value),
-                    "memory": resource_json(c, |r| r.memory_bytes, memory_value),
-                })
-            })
-        })
-        .collect();
-    Value::Array(items)
+pub fn container_json(pod: &PodRow, c: &ContainerRow) -> Value {
+    json!({
+        "namespace": pod.namespace,
+        "pod": pod.name,
+        "container": c.name,
+        "kind": kind_name(c.kind),
+        "node": pod.node,
+        "qosClass": pod.qos.map(|q| q.as_str()),
+        "generation": pod.generation,
+        "observedGeneration": pod.observed_generation,
+        "state": c.state.name(),
+        "message": c.state.message(),
+        "podState": pod.state.name(),
+        "restarts": c.restart_count,
+        "cpu": resource_json(c, |r| r.cpu_millis, cpu_value),
+        "memory": resource_json(c, |r| r.memory_bytes, memory_value),
+    })
+}
+
+/// Writes the JSON array one container at a time, so output never holds the whole document.
+pub fn write_json(rows: &[PodRow], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(b"[")?;
+    let mut first = true;
+    for pod in rows {
+        for c in &pod.containers {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            serde_json::to_writer_pretty(&mut *out, &container_json(pod, c))?;
+        }
+    }
+    out.write_all(b"\n]\n")?;
+    out.flush()
 }
 
 fn triple(

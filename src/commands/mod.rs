@@ -13,6 +13,10 @@ use crate::cluster::client::{ConnectError, Target, build_client, load_config};
 use crate::model::events::Scope;
 use kube::Client;
 
+/// When the process started (touched first thing in `main`), for start-up timings in the log.
+pub static PROCESS_START: std::sync::LazyLock<std::time::Instant> =
+    std::sync::LazyLock::new(std::time::Instant::now);
+
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     #[error(transparent)]

@@ -22,7 +22,11 @@ pub fn sim_config(opts: &SimOptions, listen: SocketAddr, tls: bool) -> SimConfig
     }
 }
 
-pub async fn start(opts: &SimOptions, listen: SocketAddr, tls: bool) -> Result<SimCluster, CommandError> {
+pub async fn start(
+    opts: &SimOptions,
+    listen: SocketAddr,
+    tls: bool,
+) -> Result<SimCluster, CommandError> {
     SimCluster::start(sim_config(opts, listen, tls))
         .await
         .map_err(|e| CommandError::Sim(format!("cannot start the simulated cluster: {e}")))
