@@ -165,11 +165,18 @@ fn serve_on(
                     .await;
             })
         }
-        None => tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(stop)
-                .await;
-        }),
+        None => {
+            // Without TCP_NODELAY, Nagle plus delayed ACKs stall the tail of every large
+            // response by ~40 ms.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(stop)
+                    .await;
+            })
+        }
     };
     Running { shutdown: tx, task }
 }

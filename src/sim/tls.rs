@@ -77,6 +77,7 @@ impl Listener for TlsListener {
                     continue;
                 }
             };
+            let _ = stream.set_nodelay(true);
             if let Ok(Ok(tls)) =
                 tokio::time::timeout(Duration::from_secs(5), self.acceptor.accept(stream)).await
             {
