@@ -326,21 +326,26 @@ async fn accepted_resizes_and_generation() {
     assert_eq!(code, 422);
     let msg = parse(&text)["message"].as_str().unwrap().to_string();
     assert!(msg.starts_with("Pod \"resize-demo\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"), "{msg}");
-    // PUT on /resize with a full pod.
-    let mut full = parse(
-        &raw(sim.addr(), "GET", RESIZE, Some(ADMIN), None, b"")
-            .await
-            .1,
-    );
-    full["spec"]["containers"][0]["resources"]["requests"]["cpu"] = json!("600m");
-    let (code, text) = raw(
-        sim.addr(),
-        "PUT",
-        RESIZE,
-        Some(ADMIN),
-        Some("application/json"),
-        full.to_string().as_bytes(),
-    )
+    // PUT on /resize with a full pod; the kubelet may update the pod between GET and PUT,
+    // which the server answers with 409 Conflict, so re-read and retry like a client would.
+    let (code, text) = eventually("PUT without conflict", || async {
+        let mut full = parse(
+            &raw(sim.addr(), "GET", RESIZE, Some(ADMIN), None, b"")
+                .await
+                .1,
+        );
+        full["spec"]["containers"][0]["resources"]["requests"]["cpu"] = json!("600m");
+        let (code, text) = raw(
+            sim.addr(),
+            "PUT",
+            RESIZE,
+            Some(ADMIN),
+            Some("application/json"),
+            full.to_string().as_bytes(),
+        )
+        .await;
+        (code != 409).then_some((code, text))
+    })
     .await;
     assert_eq!(code, 200, "{text}");
     assert_eq!(
