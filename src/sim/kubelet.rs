@@ -1,18 +1,14 @@
 //! A simulated kubelet for every node: starts bound pods, and acts on accepted resizes after a
 //! delay — Done, Deferred (retried when room frees), Infeasible, or Error (memory limit below
 //! usage, 1.34+) — writing status in the shape of the server's version mode. Also a tiny
-//! scheduler for pods created without a node, and the usage model behind PodMetrics.
+//! scheduler for pods created without a node. Status shapes and usage live in `kstatus`.
 
 use super::podutil::{self, spec_of};
 use super::store::{EventType, Kind, Store};
-use crate::model::quantity::{Quantity, cpu_canonical, memory_canonical};
 use crate::model::resources::{CpuMem, ResourceSpec};
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStatus, Node, Pod,
-    PodCondition,
 };
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KQuantity;
-use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,8 +19,8 @@ use tokio::time::Instant;
 pub const NO_RESIZE_LABEL: &str = "sim.podsize.dev/no-resize-support";
 /// Pod annotation: never start this pod (shows the not-started state).
 pub const NO_START_ANNOTATION: &str = "sim.podsize.dev/no-start";
-/// Pod annotation: simulated memory usage per container (a quantity).
-pub const MEMORY_USAGE_ANNOTATION: &str = "sim.podsize.dev/memory-usage";
+pub use super::kstatus::{MEMORY_USAGE_ANNOTATION, container_status, kq, pod_metrics, usage};
+use super::kstatus::{condition, memory_usage};
 
 type Key = (String, String);
 type Resources = BTreeMap<String, ResourceSpec>;
@@ -681,126 +677,4 @@ impl Kubelet {
             a.actual = alloc.allocated;
         }
     }
-}
-
-fn condition(
-    t: &str,
-    reason: Option<&str>,
-    message: Option<String>,
-    now: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
-    generation: Option<i64>,
-) -> PodCondition {
-    PodCondition {
-        type_: t.to_string(),
-        status: "True".into(),
-        reason: reason.map(str::to_string),
-        message,
-        last_transition_time: Some(now),
-        last_probe_time: None,
-        observed_generation: generation,
-    }
-}
-
-/// A running container's status with allocated and actual resources for the version mode.
-#[allow(clippy::too_many_arguments)]
-pub fn container_status(
-    name: &str,
-    image: &str,
-    allocated: &ResourceSpec,
-    actual: &ResourceSpec,
-    supports_resize: bool,
-    minor: u32,
-    restarts: i32,
-    last: Option<ContainerState>,
-    started: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
-) -> ContainerStatus {
-    let (a, b) = (hash(name), hash(image));
-    let digest = format!(
-        "{a:016x}{b:016x}{:016x}{:016x}",
-        a ^ b.rotate_left(17),
-        b.wrapping_mul(a | 1)
-    );
-    ContainerStatus {
-        name: name.to_string(),
-        image: image.to_string(),
-        image_id: format!(
-            "{}@sha256:{}",
-            image.split(':').next().unwrap_or(image),
-            &digest[..64]
-        ),
-        container_id: Some(format!("containerd://{}", &digest[..64])),
-        ready: true,
-        started: Some(true),
-        restart_count: restarts,
-        state: Some(ContainerState {
-            running: Some(ContainerStateRunning {
-                started_at: Some(started.clone()),
-            }),
-            ..Default::default()
-        }),
-        last_state: Some(last.unwrap_or_default()),
-        allocated_resources: if minor == 32 {
-            None
-        } else {
-            podutil::requirements(allocated).requests
-        },
-        resources: supports_resize.then(|| podutil::requirements(actual)),
-        ..Default::default()
-    }
-}
-
-fn hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-/// Simulated usage (cpu millis, memory bytes) of each running container of a pod.
-pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
-    let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION)
-        .and_then(|t| Quantity::parse(t).ok())
-        .map(|q| q.units());
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let wobble = (podutil::now().0.as_second() / 15) as u64;
-    podutil::running_containers(pod)
-        .into_iter()
-        .map(|c| {
-            let spec = spec_of(c.resources.as_ref()).effective_requests();
-            let h = hash(&format!("{uid}/{}", c.name));
-            let frac = 20 + (h % 70) as i64 + ((h ^ wobble.wrapping_mul(2_654_435_761)) % 7) as i64;
-            let cpu = spec
-                .cpu_millis
-                .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1));
-            let mem = override_mem.unwrap_or_else(|| {
-                spec.memory_bytes
-                    .map_or((20 + (h % 180) as i64) << 20, |r| {
-                        r * (40 + (h % 50) as i64) / 100
-                    })
-            });
-            (c.name.clone(), cpu, mem)
-        })
-        .collect()
-}
-
-fn memory_usage(pod: &Pod) -> HashMap<String, i64> {
-    usage(pod).into_iter().map(|(n, _, m)| (n, m)).collect()
-}
-
-/// A metrics.k8s.io PodMetrics object for a pod.
-pub fn pod_metrics(pod: &Pod) -> Value {
-    let containers: Vec<Value> = usage(pod)
-        .into_iter()
-        .map(|(name, cpu, mem)| json!({"name": name, "usage": {"cpu": cpu_canonical(cpu), "memory": memory_canonical((mem / 1024).max(1) * 1024)}}))
-        .collect();
-    json!({
-        "kind": "PodMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
-        "metadata": {"name": pod.metadata.name, "namespace": pod.metadata.namespace,
-                     "creationTimestamp": podutil::now(), "labels": pod.metadata.labels},
-        "timestamp": podutil::now(), "window": "15s", "containers": containers
-    })
-}
-
-/// Quantity helper for the generator.
-pub fn kq(text: &str) -> KQuantity {
-    KQuantity(text.to_string())
 }

@@ -3,9 +3,11 @@
 //! workload generator and fault injection. Used by `podsize demo` / `podsize sim` and the tests.
 
 pub mod api;
+pub mod control;
 pub mod diff;
 pub mod discovery;
 pub mod faults;
+pub mod kstatus;
 pub mod kubelet;
 pub mod patch;
 pub mod podutil;

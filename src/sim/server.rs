@@ -56,7 +56,7 @@ fn identify(headers: &HeaderMap) -> Option<&'static str> {
     }
 }
 
-fn json_response(code: StatusCode, body: Bytes) -> Response {
+pub(super) fn json_response(code: StatusCode, body: Bytes) -> Response {
     Response::builder()
         .status(code)
         .header(header::CONTENT_TYPE, "application/json")
@@ -64,14 +64,14 @@ fn json_response(code: StatusCode, body: Bytes) -> Response {
         .unwrap_or_default()
 }
 
-fn ok_value(v: &Value) -> Response {
+pub(super) fn ok_value(v: &Value) -> Response {
     json_response(
         StatusCode::OK,
         Bytes::from(serde_json::to_vec(v).unwrap_or_default()),
     )
 }
 
-fn error_response(err: &ApiError) -> Response {
+pub(super) fn error_response(err: &ApiError) -> Response {
     json_response(err.status(), err.bytes())
 }
 
@@ -92,9 +92,9 @@ async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
     resp
 }
 
-type Query = HashMap<String, String>;
+pub(super) type Query = HashMap<String, String>;
 
-fn parse_query(req: &Request) -> Query {
+pub(super) fn parse_query(req: &Request) -> Query {
     axum::extract::Query::<Query>::try_from_uri(req.uri())
         .map(|q| q.0)
         .unwrap_or_default()
@@ -220,7 +220,7 @@ fn rbac_denial(user: &str, method: &Method, route: &Route<'_>) -> ApiError {
 async fn dispatch(s: &Arc<Shared>, req: Request, identity: Option<&'static str>) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/_sim/") {
-        return control(s, &req, &path);
+        return super::control::control(s, &req, &path);
     }
     let latency = s.faults.latency();
     if !latency.is_zero() {
@@ -575,59 +575,4 @@ fn pod_metrics(s: &Shared, ns: Option<&str>, name: Option<&str>) -> Result<Respo
     Ok(ok_value(
         &json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}),
     ))
-}
-
-/// `/_sim/...` control endpoints (no authentication).
-fn control(s: &Shared, req: &Request, path: &str) -> Response {
-    let q = parse_query(req);
-    let method = req.method();
-    let ok = || ok_value(&json!({"ok": true}));
-    match (method.as_str(), path) {
-        ("GET", "/_sim/requests") => {
-            ok_value(&serde_json::to_value(s.log.snapshot()).unwrap_or_default())
-        }
-        ("DELETE", "/_sim/requests") => {
-            s.log.clear();
-            ok()
-        }
-        ("POST", "/_sim/faults/drop-watches") => {
-            s.faults.drop_watches();
-            ok()
-        }
-        ("POST", "/_sim/faults/expire-next-watch") => {
-            s.faults.expire_next_watch();
-            ok()
-        }
-        ("POST", "/_sim/faults/compact") => {
-            s.api.store.compact();
-            ok()
-        }
-        ("POST", "/_sim/faults/error") => {
-            let code = match q.get("code").map(String::as_str) {
-                Some("500") => FaultCode::Internal,
-                _ => FaultCode::TooManyRequests,
-            };
-            if let Some(secs) = q.get("seconds").and_then(|v| v.parse::<f64>().ok()) {
-                s.faults
-                    .fail_for(code, Duration::from_secs_f64(secs.clamp(0.0, 86_400.0)));
-            } else {
-                s.faults.fail_next(
-                    code,
-                    q.get("count").and_then(|v| v.parse().ok()).unwrap_or(1),
-                );
-            }
-            ok()
-        }
-        ("POST", "/_sim/faults/latency") => {
-            s.faults.set_latency(Duration::from_millis(
-                q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(0),
-            ));
-            ok()
-        }
-        ("POST", "/_sim/faults/clear") => {
-            s.faults.clear();
-            ok()
-        }
-        _ => error_response(&ApiError::no_route()),
-    }
 }
