@@ -629,3 +629,99 @@ async fn create_and_delete_over_http() {
     assert_eq!(code, 200);
     assert!(sim.pod("default", "web").is_none());
 }
+
+#[tokio::test]
+async fn garbage_input_gets_status_errors_not_crashes() {
+    let sim = demo_cluster(35).await;
+    let pod_path = "/api/v1/namespaces/default/pods/resize-demo";
+    let cases: Vec<(&str, String, Option<&str>, &[u8], u16)> = vec![
+        ("PATCH", RESIZE.to_string(), SMP, b"not json", 400),
+        ("PATCH", RESIZE.to_string(), SMP, b"[1,2]", 400),
+        ("PATCH", RESIZE.to_string(), Some("text/plain"), b"{}", 415),
+        (
+            "PATCH",
+            RESIZE.to_string(),
+            Some("application/json-patch+json"),
+            br#"[{"op":"test","path":"/spec/containers/0/name","value":"zz"}]"#,
+            422,
+        ),
+        (
+            "PATCH",
+            RESIZE.to_string(),
+            SMP,
+            br#"{"spec":{"containers":"nope"}}"#,
+            400,
+        ),
+        (
+            "PUT",
+            RESIZE.to_string(),
+            Some("application/json"),
+            b"{\"kind\":\"Pod\"}",
+            400,
+        ),
+        (
+            "PUT",
+            pod_path.to_string(),
+            Some("application/json"),
+            b"\xff\xfe",
+            400,
+        ),
+        (
+            "GET",
+            "/api/v1/pods?continue=%%%".to_string(),
+            None,
+            b"",
+            400,
+        ),
+        (
+            "GET",
+            "/api/v1/pods?continue=12-zz".to_string(),
+            None,
+            b"",
+            400,
+        ),
+        (
+            "GET",
+            "/api/v1/pods?watch=1&resourceVersion=abc".to_string(),
+            None,
+            b"",
+            400,
+        ),
+        (
+            "GET",
+            "/api/v1/pods?labelSelector=a%20in%20b".to_string(),
+            None,
+            b"",
+            400,
+        ),
+        ("GET", "/api/v2/whatever".to_string(), None, b"", 404),
+        (
+            "POST",
+            "/api/v1/namespaces/nope/pods".to_string(),
+            Some("application/json"),
+            b"{}",
+            404,
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/pods".to_string(),
+            Some("application/json"),
+            b"{\"spec\":{\"containers\":[]}}",
+            422,
+        ),
+        ("DELETE", "/version".to_string(), None, b"", 405),
+    ];
+    for (method, path, ct, body, want) in cases {
+        let (code, text) = raw(sim.addr(), method, &path, Some(ADMIN), ct, body).await;
+        assert_eq!(code, want, "{method} {path}: {text}");
+        let v = parse(&text);
+        assert_eq!(v["kind"], "Status", "{method} {path}: {text}");
+    }
+    // Still serving.
+    assert_eq!(
+        raw(sim.addr(), "GET", pod_path, Some(ADMIN), None, b"")
+            .await
+            .0,
+        200
+    );
+}

@@ -36,8 +36,11 @@ pub fn apply(kind: PatchKind, doc: &Value, body: &[u8]) -> Result<Value, ApiErro
         PatchKind::Json => {
             let ops: json_patch::Patch = serde_json::from_slice(body)
                 .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
-            json_patch::patch(&mut out, &ops.0)
-                .map_err(|e| ApiError::internal(&format!("json patch failed: {e}")))?;
+            json_patch::patch(&mut out, &ops.0).map_err(|e| {
+                ApiError::unprocessable(format!(
+                    "the server rejected our request due to an error in our request: {e}"
+                ))
+            })?;
         }
         PatchKind::Merge | PatchKind::Strategic => {
             let patch: Value = serde_json::from_slice(body)

@@ -107,6 +107,11 @@ impl ApiError {
         )
     }
 
+    /// 422 for a JSON patch that cannot be applied (failed `test`, missing path).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(422, "Invalid", message.into(), None)
+    }
+
     /// 400 BadRequest.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message.into(), None)
