@@ -634,7 +634,8 @@ async fn create_and_delete_over_http() {
 async fn garbage_input_gets_status_errors_not_crashes() {
     let sim = demo_cluster(35).await;
     let pod_path = "/api/v1/namespaces/default/pods/resize-demo";
-    let cases: Vec<(&str, String, Option<&str>, &[u8], u16)> = vec![
+    type Case<'a> = (&'a str, String, Option<&'a str>, &'a [u8], u16);
+    let cases: Vec<Case> = vec![
         ("PATCH", RESIZE.to_string(), SMP, b"not json", 400),
         ("PATCH", RESIZE.to_string(), SMP, b"[1,2]", 400),
         ("PATCH", RESIZE.to_string(), Some("text/plain"), b"{}", 415),
