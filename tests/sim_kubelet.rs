@@ -358,3 +358,35 @@ async fn generated_workload_shows_every_state() {
     };
     assert_eq!(names(&sim), names(&again));
 }
+
+#[tokio::test]
+async fn churn_resizes_and_replaces_pods() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 60,
+        nodes: 4,
+        namespaces: 3,
+        churn: true,
+        churn_rate: 400.0,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let before: std::collections::HashSet<String> = sim
+        .pods()
+        .iter()
+        .filter_map(|p| p.metadata.uid.clone())
+        .collect();
+    eventually("autoscaler resizes and replacements", || async {
+        let pods = sim.pods();
+        let resized = pods.iter().any(|p| p.metadata.generation.unwrap_or(1) > 1);
+        let replaced = pods
+            .iter()
+            .any(|p| !before.contains(p.metadata.uid.as_deref().unwrap_or("")));
+        (resized && replaced).then_some(())
+    })
+    .await;
+    assert!(
+        sim.request_log().is_empty(),
+        "churn works in-process, not over HTTP"
+    );
+}
