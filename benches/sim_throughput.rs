@@ -1,5 +1,7 @@
 //! Simulator throughput: list 50,000 pods in pages of 500 with the kube client, and stream
 //! watch events (50,000 modifications) to a kube watch. Prints medians of several runs.
+//! With `SIM_SERVE_URL_FILE=path` it only serves the 50,000-pod sim for 120 s and writes its
+//! URL to `path`, to measure the server with other clients (curl, Python).
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
