@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::cluster::watch::{watch_nodes, watch_pods};
+use podsize::cluster::watch::{InitialList, watch_nodes, watch_pods};
 use podsize::model::events::{ClusterEvent, Scope};
 use podsize::sim::{Identity, SimCluster, SimConfig};
 use podsize::theme::Theme;
@@ -252,7 +252,12 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let client = sim.client(Identity::Admin).await.unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let pods = tokio::spawn(watch_pods(client.clone(), Scope::default(), tx.clone()));
+    let pods = tokio::spawn(watch_pods(
+        client.clone(),
+        Scope::default(),
+        InitialList::Streaming,
+        tx.clone(),
+    ));
     let nodes = tokio::spawn(watch_nodes(client, tx));
     let mut events = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -273,7 +278,7 @@ async fn main() {
     let newest = events
         .iter()
         .filter_map(|e| match e {
-            ClusterEvent::PodsReset(rows) => rows.iter().filter_map(|r| r.created).max(),
+            ClusterEvent::PodsReset(rows) => rows.values().filter_map(|r| r.created).max(),
             _ => None,
         })
         .max()
@@ -284,7 +289,7 @@ async fn main() {
     let shift = now - TimeDelta::minutes(42) - newest;
     for event in &mut events {
         if let ClusterEvent::PodsReset(rows) = event {
-            for row in rows {
+            for row in rows.values_mut() {
                 row.created = row.created.map(|t| t + shift);
             }
         }

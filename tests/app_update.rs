@@ -14,7 +14,7 @@ fn state_with_rows() -> AppState {
     let mut s = AppState::new(HeaderInfo::default(), Scope::default());
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::PodsReset(common::every_state_rows())),
+        Action::Cluster(ClusterEvent::pods_reset(common::every_state_rows())),
         Utc::now(),
     );
     s.refresh_index();
@@ -297,4 +297,36 @@ fn a_narrowing_filter_still_sees_pods_that_arrived_meanwhile() {
         s.pods.len(),
         "counts follow the pods"
     );
+}
+
+#[test]
+fn the_clock_redraws_only_when_a_shown_time_changes() {
+    let mut s = state_with_rows(); // every pod is hours old: ages read in minutes or more
+    let t0 = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(); // a whole minute
+    update(&mut s, Action::Tick, t0);
+    s.dirty = false;
+    for second in 1..60 {
+        update(
+            &mut s,
+            Action::Tick,
+            t0 + chrono::TimeDelta::seconds(second),
+        );
+        assert!(
+            !s.dirty,
+            "no redraw at +{second}s when nothing on screen shows seconds"
+        );
+    }
+    update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(60));
+    assert!(s.dirty, "a new minute can change ages on screen");
+    // A stale-data banner counts seconds: redraw every second.
+    s.dirty = false;
+    let lost = Connection::Reconnecting {
+        attempt: 1,
+        error: "refused".into(),
+        since: t0,
+    };
+    update(&mut s, Action::Cluster(ClusterEvent::Connection(lost)), t0);
+    s.dirty = false;
+    update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(61));
+    assert!(s.dirty);
 }

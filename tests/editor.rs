@@ -27,7 +27,7 @@ fn state(readonly: bool) -> AppState {
     pod.node = Some("node-1".into());
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::PodsReset(vec![pod])),
+        Action::Cluster(ClusterEvent::pods_reset(vec![pod])),
         Utc::now(),
     );
     update(
@@ -272,7 +272,7 @@ fn marked_pods_get_the_same_relative_change() {
         .collect();
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::PodsReset(pods)),
+        Action::Cluster(ClusterEvent::pods_reset(pods)),
         Utc::now(),
     );
     s.refresh_index();

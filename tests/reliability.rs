@@ -7,7 +7,7 @@ mod sim_common;
 use chrono::Utc;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::cluster::watch::watch_pods;
+use podsize::cluster::watch::{InitialList, watch_pods};
 use podsize::model::events::{ClusterEvent, Connection, Scope};
 use podsize::sim::{FaultCode, Identity, SimCluster, SimConfig};
 use rand::{Rng, SeedableRng};
@@ -21,10 +21,10 @@ struct Table {
 }
 
 impl Table {
-    async fn start(sim: &SimCluster) -> Self {
+    async fn start(sim: &SimCluster, mode: InitialList) -> Self {
         let client = sim.client(Identity::Admin).await.unwrap();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let task = tokio::spawn(watch_pods(client, Scope::default(), tx));
+        let task = tokio::spawn(watch_pods(client, Scope::default(), mode, tx));
         Self {
             state: AppState::new(HeaderInfo::default(), Scope::default()),
             rx,
@@ -117,7 +117,7 @@ async fn twenty_random_faults_end_with_the_servers_state() {
     })
     .await
     .unwrap();
-    let mut table = Table::start(&sim).await;
+    let mut table = Table::start(&sim, InitialList::Streaming).await;
     converges(&mut table, &sim, "initial list").await;
     let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
     for round in 0..20 {
@@ -156,7 +156,7 @@ async fn an_outage_is_retried_with_backoff_not_a_hot_loop() {
     })
     .await
     .unwrap();
-    let mut table = Table::start(&sim).await;
+    let mut table = Table::start(&sim, InitialList::Paged).await;
     converges(&mut table, &sim, "initial list").await;
     sim.clear_request_log();
     // Every request fails for 12 s; the watch is cut so the client must retry.

@@ -10,7 +10,7 @@ use kube::Api;
 use kube::api::{Patch, PatchParams};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::cluster::watch::watch_pods;
+use podsize::cluster::watch::{InitialList, watch_pods};
 use podsize::model::ResizeState;
 use podsize::model::events::Scope;
 use podsize::sim::{Identity, SimCluster, SimConfig};
@@ -39,7 +39,12 @@ async fn a_resize_moves_through_in_progress_to_done_in_the_table() {
     sim.create_pod(sim_common::resize_demo()).unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
     let (tx, mut rx) = unbounded_channel();
-    let watch = tokio::spawn(watch_pods(client.clone(), Scope::default(), tx));
+    let watch = tokio::spawn(watch_pods(
+        client.clone(),
+        Scope::default(),
+        InitialList::Streaming,
+        tx,
+    ));
     let mut state = AppState::new(HeaderInfo::default(), Scope::default());
 
     let mut seen: Vec<String> = Vec::new();
@@ -113,7 +118,12 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
     .unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
     let (tx, mut rx) = unbounded_channel();
-    let watch = tokio::spawn(watch_pods(client, Scope::default(), tx));
+    let watch = tokio::spawn(watch_pods(
+        client,
+        Scope::default(),
+        InitialList::Streaming,
+        tx,
+    ));
     let mut state = AppState::new(HeaderInfo::default(), Scope::default());
     let apply_until =
         |state: &mut AppState, rx: &mut tokio::sync::mpsc::UnboundedReceiver<_>, want: usize| {
@@ -190,4 +200,46 @@ async fn usage_is_polled_when_metrics_are_served_and_absent_otherwise() {
             other => panic!("unexpected {other:?}"),
         }
     }
+}
+
+#[tokio::test]
+async fn a_server_without_streaming_lists_falls_back_to_paged_lists() {
+    // 1.33 ships the WatchList gate off: sendInitialEvents is refused with 422.
+    let sim = SimCluster::start(SimConfig {
+        minor: 33,
+        pods: 25,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let (tx, mut rx) = unbounded_channel();
+    let watch = tokio::spawn(watch_pods(
+        client,
+        Scope::default(),
+        InitialList::Streaming,
+        tx,
+    ));
+    let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !state.synced {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("a full list")
+            .unwrap();
+        update(&mut state, Action::Cluster(event), Utc::now());
+    }
+    watch.abort();
+    assert_eq!(state.pods.len(), 25);
+    assert!(
+        sim.request_log()
+            .iter()
+            .any(|r| r.uri.contains("sendInitialEvents=true") && r.status == 422)
+    );
+    assert!(
+        sim.request_log()
+            .iter()
+            .any(|r| r.uri.contains("limit=500") && r.status == 200),
+        "then a paged list"
+    );
 }

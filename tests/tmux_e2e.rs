@@ -21,7 +21,7 @@ fn demo_filter_sort_namespace_help_quit_restores_the_terminal() {
     let cmd = format!("{bin} demo --pods 40 --seed 7; echo EXIT=$?; stty -a; sleep 30");
     let Some(t) = Tmux::start(&cmd) else { return };
 
-    let screen = t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 10);
+    let screen = t.wait_for("rows", |s| s.contains("● live") && body(s).len() > 10);
     assert!(screen.contains("all namespaces"));
     assert_eq!(
         t.display("#{alternate_on}"),
@@ -86,7 +86,7 @@ fn demo_edits_a_containers_cpu_and_shows_the_new_actual_value() {
     let cmd =
         format!("{bin} demo --pods 30 --seed 1 --kubelet-delay 300ms; echo EXIT=$?; sleep 30");
     let Some(t) = Tmux::start(&cmd) else { return };
-    t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 10);
+    t.wait_for("rows", |s| s.contains("● live") && body(s).len() > 10);
     t.keys(&["/"]);
     t.literal("orders-x");
     t.keys(&["Enter"]);
@@ -135,7 +135,7 @@ fn signals_restore_the_terminal() {
     for signal in ["TERM", "HUP", "INT"] {
         let cmd = format!("{bin} demo --pods 10; echo EXIT=$?; stty -a; sleep 30");
         let Some(t) = Tmux::start(&cmd) else { return };
-        t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 5);
+        t.wait_for("rows", |s| s.contains("● live") && body(s).len() > 5);
         let pid = t.program_pid("podsize").expect("podsize running");
         std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid])
@@ -151,7 +151,7 @@ fn tiny_and_resized_terminals_do_not_panic() {
     let bin = env!("CARGO_BIN_EXE_podsize");
     let cmd = format!("{bin} demo --pods 10; echo EXIT=$?; stty -a; sleep 30");
     let Some(t) = Tmux::start(&cmd) else { return };
-    t.wait_for("rows", |s| s.contains("● connected") && body(s).len() > 5);
+    t.wait_for("rows", |s| s.contains("● live") && body(s).len() > 5);
     for (w, h) in [
         ("20", "5"),
         ("1", "1"),

@@ -27,7 +27,7 @@ fn state() -> AppState {
     let mut s = AppState::new(header, Scope::default());
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::PodsReset(common::every_state_rows())),
+        Action::Cluster(ClusterEvent::pods_reset(common::every_state_rows())),
         now(),
     );
     s.refresh_index();

@@ -77,6 +77,8 @@ pub struct AppState {
     selected: usize,
     /// The row the user selected, so selection follows it when rows move.
     selected_ref: Option<RowRef>,
+    /// The clock value (second or minute) the screen last showed; the tick redraws when it moves.
+    pub time_shown: i64,
     /// Rows that fit on screen, for paging.
     pub page_rows: usize,
     pub quit: bool,
@@ -114,6 +116,7 @@ impl AppState {
             counts: BTreeMap::new(),
             selected: 0,
             selected_ref: None,
+            time_shown: 0,
             page_rows: 20,
             quit: false,
             dirty: true,

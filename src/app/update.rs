@@ -56,6 +56,7 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
         Action::Tick => {
             flag_stuck(state, now);
             wall_tick(state, now);
+            redraw_if_time_shown_changed(state, now);
             Vec::new()
         }
     }
@@ -135,6 +136,31 @@ fn on_resize_results(
     state.invalidate_index();
 }
 
+/// Redraws on the clock only when a time on screen would read differently: every second
+/// while seconds are shown (young pods' ages, a stale-data counter), else once a minute.
+fn redraw_if_time_shown_changed(state: &mut AppState, now: DateTime<Utc>) {
+    let young = chrono::TimeDelta::seconds(120);
+    let window = state.page_rows.max(1) * 2;
+    let start = state.selected_index().saturating_sub(window / 2);
+    let shows_seconds = matches!(state.connection, Connection::Reconnecting { .. })
+        || state.visible().iter().skip(start).take(window).any(|r| {
+            state
+                .pods
+                .get(&r.pod)
+                .and_then(|p| p.created)
+                .is_some_and(|t| now - t < young)
+        });
+    let key = if shows_seconds {
+        now.timestamp()
+    } else {
+        now.timestamp() / 60 * 60
+    };
+    if key != state.time_shown {
+        state.time_shown = key;
+        state.dirty = true;
+    }
+}
+
 /// Keys on a wall display: only quitting; edit keys explain why nothing happens.
 fn wall_key(state: &mut AppState, key: KeyEvent) {
     let no_input = state.wall.as_ref().is_some_and(|w| w.no_input);
@@ -206,10 +232,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
     state.last_data = Some(now);
     match event {
         ClusterEvent::PodsReset(rows) => {
-            state.pods = rows
-                .into_iter()
-                .map(|r| ((r.namespace.clone(), r.name.clone()), r))
-                .collect();
+            state.pods = rows;
             state.synced = true;
             state.connection = Connection::Connected;
             state.pods_changed();

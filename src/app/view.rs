@@ -3,7 +3,7 @@
 use crate::model::PodRow;
 use std::collections::BTreeMap;
 
-pub type PodKey = (String, String);
+pub use crate::model::row::PodKey;
 
 /// One line of the table: a pod, and a container index when rows are per container.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::Node;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client};
+use std::collections::BTreeMap;
 use tokio::sync::mpsc::UnboundedSender;
 
 fn pod_api(client: &Client, scope: &Scope) -> Api<WirePod> {
@@ -18,12 +19,45 @@ fn pod_api(client: &Client, scope: &Scope) -> Api<WirePod> {
     }
 }
 
-fn watcher_config(scope: &Scope) -> watcher::Config {
+/// How the initial state is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InitialList {
+    /// Paged LIST then WATCH (every server).
+    Paged,
+    /// One WATCH with `sendInitialEvents`: objects are decoded while the rest still arrive
+    /// (WatchList is on by default from 1.34; 1.33 ships it off).
+    Streaming,
+}
+
+impl InitialList {
+    pub fn for_minor(minor: Option<u32>) -> Self {
+        if minor.is_some_and(|m| m >= 34) {
+            Self::Streaming
+        } else {
+            Self::Paged
+        }
+    }
+}
+
+fn watcher_config(scope: &Scope, initial: InitialList) -> watcher::Config {
     let mut cfg = watcher::Config::default().page_size(500);
+    if initial == InitialList::Streaming {
+        cfg = cfg.streaming_lists();
+    }
     if let Some(sel) = &scope.label_selector {
         cfg = cfg.labels(sel);
     }
     cfg
+}
+
+/// The server refused a streaming list (WatchList disabled): use paged lists instead.
+fn refuses_streaming(err: &watcher::Error) -> bool {
+    let code = match err {
+        watcher::Error::WatchStartFailed(kube::Error::Api(status)) => status.code,
+        watcher::Error::WatchError(status) => status.code,
+        _ => return false,
+    };
+    matches!(code, 400 | 403 | 422)
 }
 
 /// Tracks failures so the header can say "reconnecting (attempt n)".
@@ -56,18 +90,51 @@ impl Health {
 }
 
 /// Watches pods in `scope` until the receiver is dropped.
-pub async fn watch_pods(client: Client, scope: Scope, tx: UnboundedSender<ClusterEvent>) {
-    let stream =
-        watcher::watcher(pod_api(&client, &scope), watcher_config(&scope)).default_backoff();
-    futures::pin_mut!(stream);
+pub async fn watch_pods(
+    client: Client,
+    scope: Scope,
+    initial_list: InitialList,
+    tx: UnboundedSender<ClusterEvent>,
+) {
+    let mut mode = initial_list;
     let mut health = Health {
         attempt: 1,
         tx: tx.clone(),
     };
-    let mut initial: Vec<PodRow> = Vec::new();
+    loop {
+        match watch_pods_with(&client, &scope, mode, &mut health, &tx).await {
+            Ended::ReceiverGone => return,
+            Ended::StreamingRefused => {
+                tracing::info!("the server refused a streaming list; using paged lists");
+                mode = InitialList::Paged;
+            }
+        }
+    }
+}
+
+enum Ended {
+    ReceiverGone,
+    StreamingRefused,
+}
+
+async fn watch_pods_with(
+    client: &Client,
+    scope: &Scope,
+    mode: InitialList,
+    health: &mut Health,
+    tx: &UnboundedSender<ClusterEvent>,
+) -> Ended {
+    let stream =
+        watcher::watcher(pod_api(client, scope), watcher_config(scope, mode)).default_backoff();
+    futures::pin_mut!(stream);
+    // Built as a map while objects arrive, so a reset never holds the rows twice.
+    let mut initial = BTreeMap::new();
     while let Some(item) = stream.next().await {
         let event = match item {
             Ok(event) => event,
+            Err(err) if mode == InitialList::Streaming && refuses_streaming(&err) => {
+                return Ended::StreamingRefused;
+            }
             Err(err) => {
                 health.failed(&err);
                 continue;
@@ -80,7 +147,8 @@ pub async fn watch_pods(client: Client, scope: Scope, tx: UnboundedSender<Cluste
                 continue;
             }
             Event::InitApply(p) => {
-                initial.push(PodRow::from_slim(&p.pod));
+                let row = PodRow::from_slim(&p.pod);
+                initial.insert((row.namespace.clone(), row.name.clone()), row);
                 continue;
             }
             Event::InitDone => ClusterEvent::PodsReset(std::mem::take(&mut initial)),
@@ -91,9 +159,10 @@ pub async fn watch_pods(client: Client, scope: Scope, tx: UnboundedSender<Cluste
             },
         };
         if tx.send(message).is_err() {
-            return;
+            return Ended::ReceiverGone;
         }
     }
+    Ended::ReceiverGone
 }
 
 /// Watches nodes (for allocatable and headroom). Failures here are quiet: pods carry the state.

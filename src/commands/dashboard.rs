@@ -10,7 +10,7 @@ use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::{build_client, load_config};
 use crate::cluster::metrics::poll_usage;
 use crate::cluster::resize::dry_run_then_send;
-use crate::cluster::watch::{watch_nodes, watch_pods};
+use crate::cluster::watch::{InitialList, watch_nodes, watch_pods};
 use crate::model::events::{ClusterEvent, Scope};
 use crate::theme::Theme;
 use crossterm::event::{Event, EventStream};
@@ -44,9 +44,20 @@ struct Watches {
 }
 
 impl Watches {
-    fn start(client: &Client, scope: &Scope, tx: &UnboundedSender<ClusterEvent>) -> Self {
+    fn start(
+        client: &Client,
+        caps: &Capabilities,
+        scope: &Scope,
+        tx: &UnboundedSender<ClusterEvent>,
+    ) -> Self {
+        let initial = InitialList::for_minor(caps.minor);
         Self {
-            pods: tokio::spawn(watch_pods(client.clone(), scope.clone(), tx.clone())),
+            pods: tokio::spawn(watch_pods(
+                client.clone(),
+                scope.clone(),
+                initial,
+                tx.clone(),
+            )),
             nodes: tokio::spawn(watch_nodes(client.clone(), tx.clone())),
             usage: tokio::spawn(poll_usage(client.clone(), scope.clone(), tx.clone())),
         }
@@ -139,7 +150,7 @@ async fn event_loop(
     let (tx, mut rx) = unbounded_channel();
     let (results_tx, mut results) = unbounded_channel();
     let mut client = dash.client.clone();
-    let mut watches = Watches::start(&client, &state.scope, &tx);
+    let mut watches = Watches::start(&client, &caps, &state.scope, &tx);
     let mut keys = EventStream::new();
     let mut last_reload: Option<chrono::DateTime<chrono::Utc>> = None;
     // Once a second for the clock and data age; faster when a wall display pages faster.
@@ -184,7 +195,6 @@ async fn event_loop(
             Some(answers) = results.recv() => apply(state, Action::ResizeResults(answers), &mut effects),
             // The header shows data age: refresh it once a second, and look for stuck resizes.
             _ = clock.tick() => {
-                state.dirty = true;
                 apply(state, Action::Tick, &mut effects);
                 if let crate::model::events::Connection::Reconnecting { since, .. } = &state.connection {
                     let now = chrono::Utc::now();
@@ -194,7 +204,7 @@ async fn event_loop(
                         last_reload = Some(now);
                         if let Some(fresh) = reload_client(&dash).await {
                             client = fresh;
-                            watches = Watches::start(&client, &state.scope, &tx);
+                            watches = Watches::start(&client, &caps, &state.scope, &tx);
                         }
                     }
                 }
@@ -215,7 +225,7 @@ async fn event_loop(
                     });
                 }
                 Effect::Rewatch(scope) => {
-                    watches = Watches::start(&client, &scope, &tx);
+                    watches = Watches::start(&client, &caps, &scope, &tx);
                 }
                 Effect::SwitchContext(name) => {
                     dash.common.context = Some(name.clone());
@@ -228,7 +238,7 @@ async fn event_loop(
                             caps = capabilities(&client).await;
                             state.header.server_version = caps.git_version.clone();
                             state.header.minor = caps.minor;
-                            watches = Watches::start(&client, &state.scope, &tx);
+                            watches = Watches::start(&client, &caps, &state.scope, &tx);
                         }
                         Err(e) => state.set_status(format!("context {name}: {e}"), true),
                     }

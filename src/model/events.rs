@@ -1,8 +1,9 @@
 //! What the cluster side tells the app: plain data, so the app stays free of I/O.
 
 use super::resources::CpuMem;
-use super::row::PodRow;
+use super::row::{PodKey, PodRow};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 /// What podsize keeps of a node: its name and allocatable cpu/memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,10 +33,21 @@ pub struct PodUsage {
     pub containers: Vec<(String, CpuMem)>,
 }
 
+impl ClusterEvent {
+    /// A full list from rows in any order.
+    pub fn pods_reset(rows: impl IntoIterator<Item = PodRow>) -> Self {
+        Self::PodsReset(
+            rows.into_iter()
+                .map(|r| ((r.namespace.clone(), r.name.clone()), r))
+                .collect(),
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClusterEvent {
     /// A full (re-)list: replaces every row, so nothing phantom survives a reconnect.
-    PodsReset(Vec<PodRow>),
+    PodsReset(BTreeMap<PodKey, PodRow>),
     /// Boxed: rows are large and most events are small.
     PodApplied(Box<PodRow>),
     PodDeleted {

@@ -58,6 +58,9 @@ pub struct ContainerRow {
     pub problems: Vec<String>,
 }
 
+/// A pod's namespace and name.
+pub type PodKey = (String, String);
+
 /// Controllers whose pod template still holds the old values after an in-place resize.
 pub fn is_workload_owner(kind: &str) -> bool {
     matches!(

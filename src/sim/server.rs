@@ -11,6 +11,7 @@ use super::status::ApiError;
 use super::store::{Entry, Kind, Stored};
 use super::watch::{self, WatchRequest};
 use super::{ADMIN_TOKEN, VIEWER_TOKEN};
+use crate::model::validation::FieldError;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -441,6 +442,18 @@ fn collection<T: Stored>(
     let fields = FieldSelector::parse(q.get("fieldSelector").map_or("", String::as_str))
         .map_err(ApiError::bad_request)?;
     if is_watch(q) {
+        let initial_events = q.get("sendInitialEvents").is_some_and(|v| v == "true");
+        // The WatchList gate is alpha (off) up to 1.31, on in 1.32, shipped off in 1.33, on again from 1.34.
+        if initial_events && (s.api.minor <= 31 || s.api.minor == 33) {
+            return Err(ApiError::invalid(
+                "ListOptions.meta.k8s.io",
+                "",
+                &[FieldError::forbidden(
+                    "sendInitialEvents",
+                    "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
+                )],
+            ));
+        }
         let rv =
             match q.get("resourceVersion").map(String::as_str) {
                 None | Some("") => None,
@@ -457,7 +470,7 @@ fn collection<T: Stored>(
             bookmarks: q
                 .get("allowWatchBookmarks")
                 .is_some_and(|v| v == "true" || v == "1"),
-            initial_events: q.get("sendInitialEvents").is_some_and(|v| v == "true"),
+            initial_events,
             timeout: q
                 .get("timeoutSeconds")
                 .and_then(|t| t.parse::<u64>().ok())

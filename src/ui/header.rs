@@ -12,13 +12,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 fn connection_span(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Span<'static> {
-    let age = state
-        .last_data
-        .map(|t| format!(" · data {} old", format_age(now - t)))
-        .unwrap_or_default();
+    // While connected the watch is live, so the data is current: no ticking age to redraw.
     match &state.connection {
         Connection::Connecting => Span::styled(" ◌ connecting ".to_string(), theme.muted),
-        Connection::Connected => Span::styled(format!(" ● connected{age} "), theme.status_ok),
+        Connection::Connected => Span::styled(" ● live ".to_string(), theme.status_ok),
         Connection::Reconnecting {
             attempt,
             error,

@@ -18,7 +18,8 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, t
         Some(ns) => format!("namespace {ns} (rotating)"),
         None => state.scope.describe(),
     };
-    let clock = now.with_timezone(&Local).format("%H:%M:%S").to_string();
+    // Minutes only: a wall display should not redraw every second to show the time.
+    let clock = now.with_timezone(&Local).format("%H:%M").to_string();
     let left = format!(
         " PODSIZE · {} · {} · {} ",
         state.header.context, scope, state.header.server_version
@@ -97,21 +98,13 @@ pub fn stale_text(state: &AppState, now: DateTime<Utc>) -> Option<String> {
     }
 }
 
-fn footer(
-    frame: &mut Frame,
-    area: Rect,
-    state: &AppState,
-    rows: usize,
-    now: DateTime<Utc>,
-    theme: &Theme,
-) {
+fn footer(frame: &mut Frame, area: Rect, state: &AppState, rows: usize, theme: &Theme) {
     let Some(wall) = &state.wall else { return };
     let pages = state.visible().len().div_ceil(rows.max(1)).max(1);
     let mut spans = vec![Span::styled(
         format!(
-            " page {}/{pages} · next in {}s · {} rows ",
+            " page {}/{pages} · {} rows ",
             wall.page + 1,
-            wall.next_flip_in(now),
             state.visible().len()
         ),
         theme.accent,
@@ -168,7 +161,6 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
         foot,
         state,
         usize::from(body.height.saturating_sub(3)),
-        now,
         theme,
     );
 }

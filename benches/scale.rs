@@ -1,0 +1,491 @@
+//! podsize at cluster scale. Prints every figure next to its target (design.md §5).
+//!
+//!     cargo bench --bench scale                 # 1,000 / 10,000 / 50,000 pods
+//!     PODSIZE_BENCH_PODS=10000 cargo bench --bench scale
+//!     PODSIZE_BENCH_IDLE_SECS=60 ...            # idle CPU window of `podsize watch` (default 60)
+//!
+//! The simulated cluster runs as a separate process (`podsize sim`); podsize runs as the real
+//! binary for the end-to-end figures and in-process for frame, filter and event-rate figures.
+//! Times are medians of several runs; ratios compare with curl (and kubectl) in the same run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use podsize::app::state::HeaderInfo;
+use podsize::app::{Action, AppState, update};
+use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::{PodRow, SlimPod};
+use podsize::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_podsize");
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+struct Sim {
+    child: Child,
+    url: String,
+    kubeconfig: String,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_sim(pods: usize, dir: &std::path::Path) -> Sim {
+    let kubeconfig = dir
+        .join(format!("sim-{pods}.kubeconfig"))
+        .to_str()
+        .unwrap()
+        .to_string();
+    let mut child = Command::new(BIN)
+        .args([
+            "sim",
+            "--pods",
+            &pods.to_string(),
+            "--nodes",
+            &(pods / 100 + 4).to_string(),
+            "--namespaces",
+            "20",
+        ])
+        .args(["--kubeconfig-out", &kubeconfig])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("sim output").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.trim().to_string();
+        }
+    };
+    // Wait for the kubeconfig to be written.
+    while !std::path::Path::new(&kubeconfig).exists() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Sim {
+        child,
+        url,
+        kubeconfig,
+    }
+}
+
+/// Runs a command to completion; returns (seconds, peak RSS in KiB seen in /proc, success).
+fn timed(cmd: &mut Command) -> (f64, u64, bool) {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = text
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        {
+            peak = peak.max(kb);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (start.elapsed().as_secs_f64(), peak, status.success());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Reads a `/proc/PID/status` field in KiB.
+fn proc_kib(pid: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Starts the real dashboard in tmux; returns (seconds to a full table from process start,
+/// RSS MiB one second later, peak RSS MiB).
+fn dashboard_run(sim: &Sim, dir: &std::path::Path, run: usize) -> Option<(f64, f64, f64)> {
+    let log = dir.join(format!("podsize-{}-{run}.log", sim.child.id()));
+    let socket = format!("podsize-bench-{}-{run}", std::process::id());
+    let cmd = format!(
+        "exec {BIN} --kubeconfig {} --log-file {} -A",
+        sim.kubeconfig,
+        log.display()
+    );
+    Command::new("tmux")
+        .args([
+            "-L",
+            &socket,
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "60",
+            &cmd,
+        ])
+        .status()
+        .ok()?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let elapsed_ms = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(ms) = text
+            .lines()
+            .find(|l| l.contains("initial list"))
+            .and_then(|l| l.split("elapsed_ms=").nth(1))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse::<f64>().ok())
+        {
+            break ms;
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_secs(1));
+    let pid = String::from_utf8(
+        Command::new("tmux")
+            .args(["-L", &socket, "list-panes", "-F", "#{pane_pid}"])
+            .output()
+            .ok()?
+            .stdout,
+    )
+    .ok()?;
+    let pid = pid.trim();
+    let (rss, peak) = (proc_kib(pid, "VmRSS:"), proc_kib(pid, "VmHWM:"));
+    let _ = Command::new("tmux")
+        .args(["-L", &socket, "kill-server"])
+        .status();
+    Some((elapsed_ms / 1e3, rss as f64 / 1024.0, peak as f64 / 1024.0))
+}
+
+fn end_to_end(pods: usize, dir: &std::path::Path, runs: usize) {
+    let sim = start_sim(pods, dir);
+    println!("\n== {pods} pods (simulated cluster {}, HTTPS) ==", sim.url);
+    let token = "podsize-admin-token";
+    let (mut curl, mut table, mut rss, mut peak, mut get, mut kubectl) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for run in 0..runs {
+        if have("curl") {
+            let url = format!("{}/api/v1/pods", sim.url);
+            let (t, _, ok) = timed(Command::new("curl").args([
+                "-skf",
+                "-o",
+                "/dev/null",
+                "-H",
+                &format!("Authorization: Bearer {token}"),
+                &url,
+            ]));
+            if ok {
+                curl.push(t);
+            }
+        }
+        if have("tmux")
+            && let Some((t, r, p)) = dashboard_run(&sim, dir, run)
+        {
+            table.push(t);
+            rss.push(r);
+            peak.push(p);
+        }
+        let (t, _, ok) = timed(Command::new(BIN).args([
+            "--kubeconfig",
+            &sim.kubeconfig,
+            "get",
+            "-A",
+            "-o",
+            "json",
+        ]));
+        if ok {
+            get.push(t);
+        }
+        if have("kubectl") {
+            let (t, _, ok) = timed(Command::new("kubectl").args([
+                "--kubeconfig",
+                &sim.kubeconfig,
+                "get",
+                "pods",
+                "-A",
+                "-o",
+                "json",
+            ]));
+            if ok {
+                kubectl.push(t);
+            }
+        }
+    }
+    let floor = (!curl.is_empty()).then(|| median(curl));
+    let ratio = |t: f64| floor.map_or(String::new(), |c| format!("  ×{:.2} curl", t / c));
+    if let Some(c) = floor {
+        println!("curl, full list, one request (floor):      {c:.3} s");
+    }
+    if !table.is_empty() {
+        let t = median(table);
+        println!(
+            "podsize dashboard: start to full table:     {t:.3} s{}  (target ≤ 1.0× over TLS)",
+            ratio(t)
+        );
+        let target = if pods >= 50_000 { 256.0 } else { 64.0 };
+        println!(
+            "podsize dashboard RSS after load / peak:    {:.1} / {:.1} MiB  (target ≤ {target} MiB)",
+            median(rss),
+            median(peak)
+        );
+    }
+    if !get.is_empty() {
+        let t = median(get);
+        println!(
+            "podsize get -A -o json (list+print):        {t:.3} s{}",
+            ratio(t)
+        );
+    }
+    if !kubectl.is_empty() {
+        let k = median(kubectl);
+        println!(
+            "kubectl get pods -A -o json:                {k:.3} s{}",
+            ratio(k)
+        );
+    }
+}
+
+/// Rows like a real cluster's, from the captured fixtures, with distinct names.
+fn synthetic_rows(n: usize) -> Vec<PodRow> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pods");
+    let templates: Vec<PodRow> = [
+        "real-1.35-none.json",
+        "real-1.35-deferred.json",
+        "real-1.35-inprogress.json",
+        "v1.35-sidecar.json",
+        "real-1.35-infeasible.json",
+    ]
+    .iter()
+    .map(|f| {
+        let pod: SlimPod =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{f}")).unwrap()).unwrap();
+        PodRow::from_slim(&pod)
+    })
+    .collect();
+    (0..n)
+        .map(|i| {
+            let mut row = templates[i % templates.len()].clone();
+            row.namespace = format!("team-{:02}", i % 20);
+            row.name = format!("service-{}-{:05x}", i % 37, i);
+            row.uid = format!("uid-{i}");
+            row.node = Some(format!("node-{:03}", i % 250));
+            row
+        })
+        .collect()
+}
+
+fn key(state: &mut AppState, c: char) {
+    update(
+        state,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        Utc::now(),
+    );
+}
+
+fn in_process(pods: usize) {
+    println!("\n== in process, {pods} pods ==");
+    let rows = synthetic_rows(pods);
+    let header = HeaderInfo {
+        context: "bench".into(),
+        server_version: "v1.35.0".into(),
+        minor: Some(35),
+        readonly: false,
+    };
+    let mut state = AppState::new(header, Scope::default());
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::pods_reset(rows.clone())),
+        Utc::now(),
+    );
+    let start = Instant::now();
+    state.refresh_index();
+    println!(
+        "first index of {} rows:                     {:.2} ms",
+        state.visible().len(),
+        start.elapsed().as_secs_f64() * 1e3
+    );
+
+    let theme = Theme::default();
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut frames = Vec::new();
+    for i in 0..30 {
+        state.select(i * 997);
+        let now = Utc::now();
+        let start = Instant::now();
+        terminal
+            .draw(|f| podsize::ui::draw(f, &state, now, &theme))
+            .unwrap();
+        frames.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    println!(
+        "render one frame (200×60):                  {:.3} ms median  (target ≤ 2 ms)",
+        median(frames)
+    );
+
+    let mut keystrokes = Vec::new();
+    key(&mut state, '/');
+    for c in "service-1".chars().chain(std::iter::repeat_n('x', 0)) {
+        let start = Instant::now();
+        key(&mut state, c);
+        state.refresh_index();
+        keystrokes.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    println!(
+        "filter keystroke (update + re-index):       {:.2} ms median  (target ≤ 10 ms)",
+        median(keystrokes)
+    );
+    key(&mut state, '\u{1b}');
+
+    // Watch events: every pod modified once, applied in bursts of 1,000 with one re-index each,
+    // as the event loop does (drain, then draw).
+    let events: Vec<ClusterEvent> = rows
+        .into_iter()
+        .map(|mut r| {
+            r.restart_policy_never = !r.restart_policy_never;
+            ClusterEvent::PodApplied(Box::new(r))
+        })
+        .collect();
+    let n = events.len();
+    let start = Instant::now();
+    for (i, event) in events.into_iter().enumerate() {
+        update(&mut state, Action::Cluster(event), Utc::now());
+        if i % 1000 == 999 {
+            state.refresh_index();
+        }
+    }
+    state.refresh_index();
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    println!("watch events applied:                       {rate:.0} events/s  (target ≥ 20,000)");
+}
+
+fn idle_cpu(dir: &std::path::Path, seconds: u64) {
+    if !have("tmux") {
+        println!("\nidle CPU: skipped (tmux not installed)");
+        return;
+    }
+    let sim = start_sim(2_000, dir);
+    let socket = format!("podsize-bench-{}", std::process::id());
+    let cmd = format!(
+        "{BIN} --kubeconfig {} watch -A --page-interval 1h",
+        sim.kubeconfig
+    );
+    Command::new("tmux")
+        .args([
+            "-L",
+            &socket,
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "60",
+            &cmd,
+        ])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(5));
+    let pid = String::from_utf8(
+        Command::new("tmux")
+            .args(["-L", &socket, "list-panes", "-F", "#{pane_pid}"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let pid = pid.trim().to_string();
+    let ticks = || -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        fields
+            .get(11)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            + fields
+                .get(12)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+    };
+    let rss = || {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .map(|l| l.to_string())
+            .unwrap_or_default()
+    };
+    let (t0, rss0) = (ticks(), rss());
+    std::thread::sleep(Duration::from_secs(seconds));
+    let (t1, rss1) = (ticks(), rss());
+    let hz = 100.0; // USER_HZ
+    let pct = (t1 - t0) as f64 / hz / seconds as f64 * 100.0;
+    println!(
+        "\nidle CPU of `podsize watch` (2,000 pods, {seconds} s): {pct:.2} % of one core  (target ≤ 0.1 %, the 1 s clock included)"
+    );
+    println!(
+        "RSS at start / end of the window: {} / {}",
+        rss0.trim_start_matches("VmRSS:").trim(),
+        rss1.trim_start_matches("VmRSS:").trim()
+    );
+    let _ = Command::new("tmux")
+        .args(["-L", &socket, "kill-server"])
+        .status();
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let sizes: Vec<usize> = match std::env::var("PODSIZE_BENCH_PODS") {
+        Ok(v) => v.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
+        Err(_) => vec![1_000, 10_000, 50_000],
+    };
+    let idle: u64 = std::env::var("PODSIZE_BENCH_IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    println!(
+        "podsize scale benchmark — {} on {} cores",
+        Utc::now().format("%Y-%m-%d"),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    for &pods in &sizes {
+        end_to_end(pods, dir.path(), if pods >= 50_000 { 3 } else { 5 });
+    }
+    in_process(*sizes.iter().max().unwrap_or(&50_000));
+    if idle > 0 {
+        idle_cpu(dir.path(), idle);
+    }
+}
