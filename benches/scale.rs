@@ -2,7 +2,8 @@
 //!
 //!     cargo bench --bench scale                 # 1,000 / 10,000 / 50,000 pods
 //!     PODSIZE_BENCH_PODS=10000 cargo bench --bench scale
-//!     PODSIZE_BENCH_IDLE_SECS=60 ...            # idle CPU window of `podsize watch` (default 60)
+//!     PODSIZE_BENCH_IDLE_SECS=60 ...            # idle CPU window of `podsize watch` (default 60; 0 skips)
+//!     PODSIZE_BENCH_SKIP_E2E=1 ...              # only the in-process figures and idle CPU
 //!
 //! The simulated cluster runs as a separate process (`podsize sim`); podsize runs as the real
 //! binary for the end-to-end figures and in-process for frame, filter and event-rate figures.
@@ -388,12 +389,15 @@ fn in_process(pods: usize) {
     println!("watch events applied:                       {rate:.0} events/s  (target ≥ 20,000)");
 }
 
-fn idle_cpu(dir: &std::path::Path, seconds: u64) {
+/// Idle CPU of `podsize watch` on a cluster whose pods are all older than two minutes (ages
+/// then change once a minute, as on a real cluster), started early by `main`.
+fn idle_cpu(sim: &Sim, started: Instant, seconds: u64) {
     if !have("tmux") {
         println!("\nidle CPU: skipped (tmux not installed)");
         return;
     }
-    let sim = start_sim(2_000, dir);
+    let settle = Duration::from_secs(130).saturating_sub(started.elapsed());
+    std::thread::sleep(settle);
     let socket = format!("podsize-bench-{}", std::process::id());
     let cmd = format!(
         "{BIN} --kubeconfig {} watch -A --page-interval 1h",
@@ -481,11 +485,14 @@ fn main() {
         Utc::now().format("%Y-%m-%d"),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    for &pods in &sizes {
-        end_to_end(pods, dir.path(), if pods >= 50_000 { 3 } else { 5 });
+    let idle_sim = (idle > 0).then(|| (start_sim(2_000, dir.path()), Instant::now()));
+    if std::env::var("PODSIZE_BENCH_SKIP_E2E").is_err() {
+        for &pods in &sizes {
+            end_to_end(pods, dir.path(), if pods >= 50_000 { 3 } else { 5 });
+        }
     }
     in_process(*sizes.iter().max().unwrap_or(&50_000));
-    if idle > 0 {
-        idle_cpu(dir.path(), idle);
+    if let Some((sim, started)) = &idle_sim {
+        idle_cpu(sim, *started, idle);
     }
 }

@@ -91,3 +91,53 @@ fn bad_version_and_duration_are_refused() {
     let out = podsize(&["resize", "p", "--wait=soon"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid duration"));
 }
+
+mod sim_common;
+
+/// A kubeconfig for `server` with `token`, optionally trusting `ca_pem`.
+fn kubeconfig(dir: &std::path::Path, server: &str, token: &str, ca_pem: Option<&str>) -> String {
+    let ca = match ca_pem {
+        Some(pem) => {
+            let path = dir.join("ca.pem");
+            std::fs::write(&path, pem).unwrap();
+            format!("    certificate-authority: {}\n", path.display())
+        }
+        None => String::new(),
+    };
+    let path = dir.join("kubeconfig");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters:\n- name: c\n  cluster:\n    server: {server}\n{ca}contexts:\n- name: x\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: {token}\n"
+        ),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_token_and_untrusted_certificate_are_one_clear_line() {
+    use podsize::sim::{SimCluster, SimConfig};
+    let sim = SimCluster::start(SimConfig {
+        tls: true,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let expired = kubeconfig(dir.path(), &sim.url(), "expired-token", sim.ca_pem());
+    let out =
+        tokio::task::spawn_blocking(move || podsize(&["get", "-A", "--kubeconfig", &expired]))
+            .await
+            .unwrap();
+    assert_one_line_failure(&out, "Unauthorized");
+    let dir2 = tempfile::tempdir().unwrap();
+    let untrusted = kubeconfig(dir2.path(), &sim.url(), "podsize-admin-token", None);
+    let out =
+        tokio::task::spawn_blocking(move || podsize(&["get", "-A", "--kubeconfig", &untrusted]))
+            .await
+            .unwrap();
+    assert_one_line_failure(&out, "certificate");
+    // TLS verification stayed on: nothing was listed.
+    assert!(out.stdout.is_empty());
+}

@@ -154,9 +154,11 @@ impl AppState {
                 });
         if narrowing {
             let matcher = Matcher::new(&self.filter);
-            let pods = &self.pods;
+            // The store is unchanged since the build, so slots still point at the right pods.
+            let by_slot: Vec<&PodRow> = self.pods.values().collect();
             self.index.retain(|r| {
-                pods.get(&r.pod)
+                by_slot
+                    .get(r.slot)
                     .is_some_and(|p| matcher.matches(p, r.container))
             });
         } else {

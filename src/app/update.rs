@@ -178,17 +178,13 @@ fn wall_key(state: &mut AppState, key: KeyEvent) {
 fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
     state.refresh_index();
     let pages = state.visible().len().div_ceil(state.page_rows.max(1));
-    let namespaces: Vec<String> = {
-        let mut all: Vec<String> = state.pods.keys().map(|(ns, _)| ns.clone()).collect();
-        all.dedup();
-        all
-    };
     let Some(wall) = state.wall.as_mut() else {
         return;
     };
     let (turned, wrapped) = wall.tick(now, pages);
     if wrapped && wall.rotate_namespaces {
-        let names: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+        let mut names: Vec<&str> = state.pods.keys().map(|(ns, _)| ns.as_str()).collect();
+        names.dedup();
         wall.namespace = super::wall::next_namespace(&names, wall.namespace.as_deref());
         state.invalidate_index();
     }

@@ -6,10 +6,29 @@ use std::collections::BTreeMap;
 pub use crate::model::row::PodKey;
 
 /// One line of the table: a pod, and a container index when rows are per container.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct RowRef {
     pub pod: PodKey,
     pub container: Option<usize>,
+    /// The pod's position in the store when the index was built: lets a narrowing filter
+    /// reach the pod without a map lookup while the store is unchanged.
+    pub slot: usize,
+}
+
+impl PartialEq for RowRef {
+    /// Same pod and container, wherever it sits in the store.
+    fn eq(&self, other: &Self) -> bool {
+        self.pod == other.pod && self.container == other.container
+    }
+}
+
+impl Eq for RowRef {}
+
+impl std::hash::Hash for RowRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.pod.hash(state);
+        self.container.hash(state);
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -76,29 +95,22 @@ pub struct Filter {
 }
 
 /// A filter prepared once per index build: no allocation per row.
-pub struct Matcher<'a> {
+pub struct Matcher {
     negate: bool,
-    needle: &'a str,
+    /// Lowercased once. Namespace, pod, container and node names are lowercase DNS names
+    /// (apiserver validation), so a plain substring search is a case-insensitive one.
+    needle: String,
 }
 
-/// ASCII case-insensitive substring test. Kubernetes names are lowercase DNS labels, so this
-/// is exact for them; it also lets an operator type `Web` for `web`.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
-impl<'a> Matcher<'a> {
-    pub fn new(filter: &'a Filter) -> Self {
-        match filter.text.strip_prefix('!') {
-            Some(rest) => Self {
-                negate: true,
-                needle: rest,
-            },
-            None => Self {
-                negate: false,
-                needle: &filter.text,
-            },
+impl Matcher {
+    pub fn new(filter: &Filter) -> Self {
+        let (negate, text) = match filter.text.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, filter.text.as_str()),
+        };
+        Self {
+            negate,
+            needle: text.to_lowercase(),
         }
     }
 
@@ -106,15 +118,15 @@ impl<'a> Matcher<'a> {
         if self.needle.is_empty() {
             return true;
         }
-        let hit = |s: &str| contains_ignore_case(s, self.needle);
+        let hit = |s: &str| s.contains(self.needle.as_str());
         let container_hit = match container {
             Some(i) => pod.containers.get(i).is_some_and(|c| hit(&c.name)),
             None => pod.containers.iter().any(|c| hit(&c.name)),
         };
-        let found = hit(&pod.namespace)
-            || hit(&pod.name)
-            || pod.node.as_deref().is_some_and(hit)
-            || container_hit;
+        let found = hit(&pod.name)
+            || hit(&pod.namespace)
+            || container_hit
+            || pod.node.as_deref().is_some_and(hit);
         found != self.negate
     }
 }
@@ -158,7 +170,7 @@ pub fn build_index(
 ) -> Vec<RowRef> {
     let matcher = Matcher::new(filter);
     let mut keyed: Vec<(i64, RowRef)> = Vec::with_capacity(pods.len());
-    for (key, pod) in pods {
+    for (slot, (key, pod)) in pods.iter().enumerate() {
         if only_namespace.is_some_and(|ns| ns != key.0) {
             continue;
         }
@@ -169,6 +181,7 @@ pub fn build_index(
                     RowRef {
                         pod: key.clone(),
                         container: None,
+                        slot,
                     },
                 ));
             }
@@ -181,6 +194,7 @@ pub fn build_index(
                     RowRef {
                         pod: key.clone(),
                         container: Some(i),
+                        slot,
                     },
                 ));
             }

@@ -70,8 +70,31 @@ pub fn build_client(config: Config, readonly: bool) -> Result<Client, ConnectErr
     })
 }
 
+/// An API error as an operator reads it: the server's message, code and reason, and what to
+/// do about a refused credential.
+fn api_error_text(status: &kube::core::Status) -> String {
+    let hint = match status.code {
+        401 => " — the credentials were refused (expired token? run your login command again)",
+        _ => "",
+    };
+    format!(
+        "{} ({} {}){hint}",
+        status.message, status.code, status.reason
+    )
+}
+
 /// Error chains flattened into one line: operators read the first line only.
-pub fn one_line(err: &dyn std::error::Error) -> String {
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(kube::Error::Api(status)) = err.downcast_ref::<kube::Error>() {
+        return api_error_text(status);
+    }
+    if let Some(
+        kube::runtime::watcher::Error::InitialListFailed(kube::Error::Api(status))
+        | kube::runtime::watcher::Error::WatchStartFailed(kube::Error::Api(status)),
+    ) = err.downcast_ref::<kube::runtime::watcher::Error>()
+    {
+        return api_error_text(status);
+    }
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
