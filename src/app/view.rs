@@ -97,9 +97,11 @@ pub struct Filter {
 /// A filter prepared once per index build: no allocation per row.
 pub struct Matcher {
     negate: bool,
-    /// Lowercased once. Namespace, pod, container and node names are lowercase DNS names
-    /// (apiserver validation), so a plain substring search is a case-insensitive one.
-    needle: String,
+    /// The needle lowercased once. Namespace, pod, container and node names are lowercase DNS
+    /// names (apiserver validation), so a plain substring search is a case-insensitive one.
+    /// The searcher is built once: setting one up per field would dominate at 100,000 rows.
+    finder: memchr::memmem::Finder<'static>,
+    empty: bool,
 }
 
 impl Matcher {
@@ -108,17 +110,19 @@ impl Matcher {
             Some(rest) => (true, rest),
             None => (false, filter.text.as_str()),
         };
+        let needle = text.to_lowercase();
         Self {
             negate,
-            needle: text.to_lowercase(),
+            empty: needle.is_empty(),
+            finder: memchr::memmem::Finder::new(needle.as_bytes()).into_owned(),
         }
     }
 
     pub fn matches(&self, pod: &PodRow, container: Option<usize>) -> bool {
-        if self.needle.is_empty() {
+        if self.empty {
             return true;
         }
-        let hit = |s: &str| s.contains(self.needle.as_str());
+        let hit = |s: &str| self.finder.find(s.as_bytes()).is_some();
         let container_hit = match container {
             Some(i) => pod.containers.get(i).is_some_and(|c| hit(&c.name)),
             None => pod.containers.iter().any(|c| hit(&c.name)),
