@@ -28,20 +28,15 @@ fn init_logging(common: &CommonArgs) {
 
 async fn run_dashboard(common: &CommonArgs) -> Result<(), CommandError> {
     let (client, target) = commands::connect(common).await?;
-    let loaded = podsize::theme::load(
-        common.theme.as_deref(),
-        podsize::theme::no_color_requested(),
-    );
-    commands::dashboard::run(Dashboard {
+    let scope = commands::scope_from(common, &target);
+    commands::dashboard::run(Dashboard::new(
         client,
-        context: target.context.clone(),
-        scope: commands::scope_from(common, &target),
-        theme: loaded.theme,
-        theme_warning: loaded.warning,
-        readonly: common.readonly,
-        common: common.clone(),
-        wall: None,
-    })
+        target.context,
+        scope,
+        common,
+        None,
+        None,
+    ))
     .await
 }
 

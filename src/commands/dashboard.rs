@@ -33,6 +33,36 @@ pub struct Dashboard {
     pub wall: Option<crate::app::wall::Wall>,
 }
 
+impl Dashboard {
+    /// A dashboard on `client`, with the theme from `--theme`, else `NO_COLOR`'s mono, else
+    /// `default_theme` (the wall display prefers high contrast), else the default theme.
+    pub fn new(
+        client: Client,
+        context: String,
+        scope: Scope,
+        common: &CommonArgs,
+        default_theme: Option<&str>,
+        wall: Option<crate::app::wall::Wall>,
+    ) -> Self {
+        let no_color = crate::theme::no_color_requested();
+        let spec = common
+            .theme
+            .as_deref()
+            .or(if no_color { None } else { default_theme });
+        let loaded = crate::theme::load(spec, no_color);
+        Self {
+            client,
+            context,
+            scope,
+            theme: loaded.theme,
+            theme_warning: loaded.warning,
+            readonly: common.readonly,
+            common: common.clone(),
+            wall,
+        }
+    }
+}
+
 /// While disconnected this long, the kubeconfig is read again so refreshed credentials are used.
 const RELOAD_CREDENTIALS_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 

@@ -23,21 +23,18 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     let result = async {
         let (config, target) = load_config(&common).await?;
         let client = build_client(config, common.readonly)?;
-        let loaded =
-            crate::theme::load(common.theme.as_deref(), crate::theme::no_color_requested());
-        dashboard::run(Dashboard {
+        let scope = Scope {
+            namespace: common.namespace.clone(),
+            label_selector: common.selector.clone(),
+        };
+        dashboard::run(Dashboard::new(
             client,
-            context: target.context,
-            scope: Scope {
-                namespace: common.namespace.clone(),
-                label_selector: common.selector.clone(),
-            },
-            theme: loaded.theme,
-            theme_warning: loaded.warning,
-            readonly: common.readonly,
-            common: common.clone(),
-            wall: None,
-        })
+            target.context,
+            scope,
+            &common,
+            None,
+            None,
+        ))
         .await
     }
     .await;

@@ -10,22 +10,17 @@ pub async fn run(common: &CommonArgs, args: &WatchArgs) -> Result<(), CommandErr
     let mut common = common.clone();
     common.readonly = true;
     let (client, target) = connect(&common).await?;
-    let theme_name = common
-        .theme
-        .clone()
-        .unwrap_or_else(|| "high-contrast".into());
-    let loaded = crate::theme::load(Some(&theme_name), false);
     let interval =
         chrono::TimeDelta::from_std(args.page_interval).unwrap_or(chrono::TimeDelta::seconds(10));
-    dashboard::run(Dashboard {
+    let wall = Wall::new(interval, args.rotate_namespaces, args.no_input);
+    let scope = scope_from(&common, &target);
+    let dash = Dashboard::new(
         client,
-        context: target.context.clone(),
-        scope: scope_from(&common, &target),
-        theme: loaded.theme,
-        theme_warning: loaded.warning,
-        readonly: true,
-        common: common.clone(),
-        wall: Some(Wall::new(interval, args.rotate_namespaces, args.no_input)),
-    })
-    .await
+        target.context,
+        scope,
+        &common,
+        Some("high-contrast"),
+        Some(wall),
+    );
+    dashboard::run(dash).await
 }
