@@ -167,7 +167,8 @@ impl Quantity {
         // Leading zeros carry no value; strip them so long zero runs cannot overflow.
         let digits: String = format!("{whole}{fraction}");
         let significant = digits.trim_start_matches('0');
-        if significant.len() > 36 {
+        // i128 holds 38 full digits; longer mantissas cannot be represented in nano-units.
+        if significant.len() > 39 {
             return Err(too_large());
         }
         let mantissa: i128 = if significant.is_empty() {
@@ -512,6 +513,17 @@ mod tests {
         ));
         assert!(matches!(
             Quantity::parse("99999999999999999999999999999999999999999"),
+            Err(QuantityError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn long_mantissas_round_trip() {
+        // Found by the fuzzer: a value whose canonical form has more digits than its input.
+        let q = Quantity::parse("002000000000020000000000000000.0100002").unwrap();
+        assert_eq!(Quantity::parse(&q.canonical()).unwrap().nanos(), q.nanos());
+        assert!(matches!(
+            Quantity::parse(&"9".repeat(40)),
             Err(QuantityError::TooLarge(_))
         ));
     }
