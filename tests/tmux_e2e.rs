@@ -69,7 +69,9 @@ fn demo_filter_sort_namespace_help_quit_restores_the_terminal() {
 
     // Quit and check the terminal.
     t.keys(&["q"]);
-    let screen = t.wait_for("exit and stty", |s| s.contains("EXIT=") && s.contains("icanon"));
+    let screen = t.wait_for("exit and stty", |s| {
+        s.contains("EXIT=") && s.contains("icanon")
+    });
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert_eq!(t.display("#{alternate_on}"), "0", "alternate screen left");
     let modes: Vec<&str> = screen.split_whitespace().collect();
@@ -141,7 +143,9 @@ fn signals_restore_the_terminal() {
             .args([&format!("-{signal}"), &pid])
             .status()
             .unwrap();
-        let screen = t.wait_for("exit and stty", |s| s.contains("EXIT=") && s.contains("icanon"));
+        let screen = t.wait_for("exit and stty", |s| {
+            s.contains("EXIT=") && s.contains("icanon")
+        });
         assert_restored(&t, &screen, signal);
     }
 }
@@ -175,7 +179,9 @@ fn tiny_and_resized_terminals_do_not_panic() {
         s.contains("pods (") && body(s).len() > 5
     });
     t.keys(&["q"]);
-    let screen = t.wait_for("exit and stty", |s| s.contains("EXIT=") && s.contains("icanon"));
+    let screen = t.wait_for("exit and stty", |s| {
+        s.contains("EXIT=") && s.contains("icanon")
+    });
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert_restored(&t, &screen, "after resizing");
 }
