@@ -9,7 +9,7 @@ use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::watch::{InitialList, watch_pods};
 use podsize::model::events::{ClusterEvent, Connection, Scope};
-use podsize::sim::{FaultCode, Identity, SimCluster, SimConfig};
+use podsize::sim::{FaultCode, SimCluster, SimConfig};
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -22,7 +22,11 @@ struct Table {
 
 impl Table {
     async fn start(sim: &SimCluster, mode: InitialList) -> Self {
-        let client = sim.client(Identity::Admin).await.unwrap();
+        // Built the way podsize builds clients, so the watch probe layer is in place.
+        let config = kube::Config::from_custom_kubeconfig(sim.kubeconfig(), &Default::default())
+            .await
+            .unwrap();
+        let client = podsize::cluster::client::build_client(config, false).unwrap();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let task = tokio::spawn(watch_pods(client, Scope::default(), mode, tx));
         Self {

@@ -4,6 +4,7 @@
 pub mod capabilities;
 pub mod client;
 pub mod metrics;
+pub mod probe;
 pub mod readonly;
 pub mod resize;
 pub mod watch;

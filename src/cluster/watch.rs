@@ -64,6 +64,9 @@ fn refuses_streaming(err: &watcher::Error) -> bool {
 struct Health {
     attempt: u32,
     tx: UnboundedSender<ClusterEvent>,
+    /// `probe::watches_opened()` at the last failure: a later watch accepted by the server
+    /// means the connection is back, even if no pod changes to say so.
+    opened_at_failure: u64,
 }
 
 impl Health {
@@ -76,8 +79,16 @@ impl Health {
         }
     }
 
+    /// Called while reconnecting: marks the connection back once the server accepted a watch.
+    fn check_reopened(&mut self) {
+        if self.attempt > 0 && super::probe::watches_opened() > self.opened_at_failure {
+            self.ok();
+        }
+    }
+
     fn failed(&mut self, err: &watcher::Error) {
         self.attempt += 1;
+        self.opened_at_failure = super::probe::watches_opened();
         tracing::warn!(attempt = self.attempt, error = %err, "watch failed");
         let _ = self
             .tx
@@ -100,6 +111,7 @@ pub async fn watch_pods(
     let mut health = Health {
         attempt: 1,
         tx: tx.clone(),
+        opened_at_failure: 0,
     };
     loop {
         match watch_pods_with(&client, &scope, mode, &mut health, &tx).await {
@@ -129,7 +141,19 @@ async fn watch_pods_with(
     futures::pin_mut!(stream);
     // Built as a map while objects arrive, so a reset never holds the rows twice.
     let mut initial = BTreeMap::new();
-    while let Some(item) = stream.next().await {
+    // Polled only while reconnecting, so an idle healthy watch causes no wake-ups.
+    let mut reopened_probe = tokio::time::interval(std::time::Duration::from_millis(500));
+    loop {
+        let item = tokio::select! {
+            item = stream.next() => match item {
+                Some(item) => item,
+                None => break,
+            },
+            _ = reopened_probe.tick(), if health.attempt > 0 => {
+                health.check_reopened();
+                continue;
+            }
+        };
         let event = match item {
             Ok(event) => event,
             Err(err) if mode == InitialList::Streaming && refuses_streaming(&err) => {
