@@ -14,6 +14,10 @@ use rand::{Rng, SeedableRng};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+/// The watch probe counts per process: run these tests one at a time so one test's watches
+/// do not tell the other its connection is back.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct Table {
     state: AppState,
     rx: UnboundedReceiver<ClusterEvent>,
@@ -114,6 +118,7 @@ fn churn(sim: &SimCluster, rng: &mut rand::rngs::SmallRng, n: usize) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn twenty_random_faults_end_with_the_servers_state() {
+    let _serial = SERIAL.lock().await;
     let sim = SimCluster::start(SimConfig {
         pods: 60,
         namespaces: 3,
@@ -154,6 +159,7 @@ async fn twenty_random_faults_end_with_the_servers_state() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_outage_is_retried_with_backoff_not_a_hot_loop() {
+    let _serial = SERIAL.lock().await;
     let sim = SimCluster::start(SimConfig {
         pods: 10,
         ..SimConfig::empty()

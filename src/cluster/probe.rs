@@ -7,7 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use tower::{BoxError, Layer, Service};
 
-/// Watch requests the server answered with success, since the process started.
+/// Watch requests the server answered with success, since the process started. One counter
+/// per process is enough: podsize talks to one cluster at a time, and any accepted watch
+/// (pods or nodes) shows the server is reachable again; a pod watch that still fails reports
+/// its error again right away.
 static WATCHES_OPENED: AtomicU64 = AtomicU64::new(0);
 
 pub fn watches_opened() -> u64 {
