@@ -41,12 +41,6 @@ impl Wall {
             .is_some_and(|t| now - *t < CHANGE_HIGHLIGHT)
     }
 
-    /// Seconds until the next page turn, for the page indicator.
-    pub fn next_flip_in(&self, now: DateTime<Utc>) -> i64 {
-        let since = self.last_flip.map_or(TimeDelta::zero(), |t| now - t);
-        (self.page_interval - since).num_seconds().max(0)
-    }
-
     /// Advances the clock: turns the page when due. Returns true when the page turned and
     /// wrapped back to the first page (time to rotate the namespace).
     pub fn tick(&mut self, now: DateTime<Utc>, pages: usize) -> (bool, bool) {
@@ -92,7 +86,6 @@ mod tests {
         assert_eq!(wall.tick(t0 + TimeDelta::seconds(20), 3), (true, false));
         assert_eq!(wall.tick(t0 + TimeDelta::seconds(30), 3), (true, true));
         assert_eq!(wall.page, 0);
-        assert_eq!(wall.next_flip_in(t0 + TimeDelta::seconds(33)), 7);
     }
 
     #[test]

@@ -26,8 +26,6 @@ pub enum CommandError {
     #[error("{0}")]
     Terminal(String),
     #[error("{0}")]
-    NotAvailable(&'static str),
-    #[error("{0}")]
     Sim(String),
     /// Refused before sending, or by the server (its message verbatim).
     #[error("{0}")]
