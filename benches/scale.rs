@@ -320,6 +320,7 @@ fn in_process(pods: usize) {
         context: "bench".into(),
         server_version: "v1.35.0".into(),
         minor: Some(35),
+        resize_disabled: false,
         readonly: false,
     };
     let mut state = AppState::new(header, Scope::default());

@@ -298,6 +298,7 @@ async fn main() {
         context: "sim-admin".into(),
         server_version: "v1.35.0".into(),
         minor: Some(35),
+        resize_disabled: false,
         readonly: false,
     };
     let fresh = || {

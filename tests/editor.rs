@@ -18,6 +18,7 @@ fn state(readonly: bool) -> AppState {
         context: "t".into(),
         server_version: "v1.35.0".into(),
         minor: Some(35),
+        resize_disabled: false,
         readonly,
     };
     let mut s = AppState::new(header, Scope::default());
@@ -100,6 +101,7 @@ fn edit_confirm_submit() {
     // The server accepts: the editor closes and the resize is followed.
     let mut row = s.pods.values().next().unwrap().clone();
     row.generation = Some(3);
+    row.refresh_states();
     let action = answer(
         &s,
         Ok(Accepted {
@@ -232,6 +234,7 @@ fn stuck_resizes_are_flagged_with_known_causes() {
         .find(|c| c.name == "admin-ui")
         .unwrap();
     c.state = podsize::model::ResizeState::InProgress;
+    row.state = podsize::model::ResizeState::InProgress;
     let t0 = Utc::now();
     let action = answer(
         &s,
@@ -258,6 +261,7 @@ fn marked_pods_get_the_same_relative_change() {
         context: "t".into(),
         server_version: "v1.35.0".into(),
         minor: Some(35),
+        resize_disabled: false,
         readonly: false,
     };
     let mut s = AppState::new(header, Scope::default());

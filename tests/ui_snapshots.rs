@@ -22,6 +22,7 @@ fn state() -> AppState {
         context: "sim-admin".into(),
         server_version: "v1.35.0".into(),
         minor: Some(35),
+        resize_disabled: false,
         readonly: false,
     };
     let mut s = AppState::new(header, Scope::default());

@@ -76,7 +76,7 @@ fn original_value(edits: &Edits, i: usize) -> Option<i64> {
 /// Context the plan needs from the rest of the app.
 pub struct PlanContext<'a> {
     pub pod: &'a PodRow,
-    pub minor: u32,
+    pub server: crate::model::plan::Server,
     pub node: Option<&'a NodeInfo>,
     pub others_on_node: CpuMem,
 }
@@ -85,7 +85,11 @@ impl EditorState {
     pub fn open(pod: &PodRow, container: &str) -> Option<Self> {
         let c = pod.container(container)?;
         let original = Edits::from_spec(&c.desired);
-        let inputs = std::array::from_fn(|i| text_of(original_value(&original, i), FIELDS[i].2));
+        // Shown as the server wrote them (`512M` stays `512M`), so nothing looks changed that is not.
+        let inputs = std::array::from_fn(|i| {
+            c.desired_text(crate::model::row::ResourceField::ALL[i])
+                .unwrap_or_else(|| text_of(original_value(&original, i), FIELDS[i].2))
+        });
         Some(Self {
             namespace: pod.namespace.clone(),
             pod: pod.name.clone(),
@@ -136,7 +140,7 @@ impl EditorState {
                     ctx.pod,
                     &self.container,
                     edits,
-                    ctx.minor,
+                    ctx.server,
                     ctx.node,
                     ctx.others_on_node,
                 ));
@@ -159,7 +163,7 @@ impl EditorState {
                     ctx.pod,
                     &self.container,
                     edits,
-                    ctx.minor,
+                    ctx.server,
                     ctx.node,
                     ctx.others_on_node,
                 ))

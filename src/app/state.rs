@@ -32,6 +32,8 @@ pub struct HeaderInfo {
     pub server_version: String,
     /// Server minor version, for version-dependent resize rules (1.35 assumed when unknown).
     pub minor: Option<u32>,
+    /// A 1.32+ server without `pods/resize`: the feature is off, editing says so.
+    pub resize_disabled: bool,
     pub readonly: bool,
 }
 
@@ -252,7 +254,10 @@ impl AppState {
     fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
         PlanContext {
             pod,
-            minor: self.header.minor.unwrap_or(35),
+            server: crate::model::plan::Server {
+                minor: self.header.minor.unwrap_or(35),
+                resize_subresource: !self.header.resize_disabled,
+            },
             node: pod.node.as_ref().and_then(|n| self.nodes.get(n)),
             others_on_node: self.others_on_node(pod),
         }

@@ -12,6 +12,19 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// The server version and discovery, as a plan needs them (1.35 assumed when unknown).
+    pub fn server(&self) -> crate::model::plan::Server {
+        crate::model::plan::Server {
+            minor: self.minor.unwrap_or(35),
+            resize_subresource: self.resize_subresource,
+        }
+    }
+
+    /// A 1.32+ server without `pods/resize` has in-place resize switched off (resize-api.md §5.1).
+    pub fn resize_disabled(&self) -> bool {
+        self.server().resize_disabled()
+    }
+
     /// Reads `/version` and `/api/v1`. Minor versions like `33+` are accepted.
     pub async fn detect(client: &Client) -> Result<Self, kube::Error> {
         let info = client.apiserver_version().await?;

@@ -117,6 +117,7 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
         context: dash.context.clone(),
         server_version: caps.git_version.clone(),
         minor: caps.minor,
+        resize_disabled: caps.resize_disabled(),
         readonly: dash.readonly,
     };
     let mut state = AppState::new(header, dash.scope.clone());
@@ -268,6 +269,7 @@ async fn event_loop(
                             caps = capabilities(&client).await;
                             state.header.server_version = caps.git_version.clone();
                             state.header.minor = caps.minor;
+                            state.header.resize_disabled = caps.resize_disabled();
                             watches = Watches::start(&client, &caps, &state.scope, &tx);
                         }
                         Err(e) => state.set_status(format!("context {name}: {e}"), true),

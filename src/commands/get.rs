@@ -5,6 +5,7 @@ use crate::cluster::wire::WirePod;
 use crate::commands::{CommandError, connect, scope_from};
 use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
 use crate::model::resources::CpuMem;
+use crate::model::row::ResourceField;
 use crate::model::time::format_age;
 use crate::model::{ContainerKind, ContainerRow, PodRow};
 use chrono::{DateTime, Utc};
@@ -85,19 +86,36 @@ fn memory_value(v: Option<i64>) -> Value {
     )
 }
 
+/// A desired value with the server's own text of it (`512M` stays `512M`, `100u` stays `100u`).
+fn desired_value(c: &ContainerRow, field: ResourceField, value: fn(Option<i64>) -> Value) -> Value {
+    let mut out = value(field.of(&c.desired));
+    if let (Value::Object(map), Some(text)) = (&mut out, c.desired_text(field)) {
+        map.insert("quantity".into(), Value::String(text));
+    }
+    out
+}
+
 fn resource_json(
     c: &ContainerRow,
     pick: fn(CpuMem) -> Option<i64>,
     value: fn(Option<i64>) -> Value,
+    fields: [ResourceField; 2],
 ) -> Value {
+    let [request_field, limit_field] = fields;
+    // A request left out where a limit is set is defaulted from the limit by the server.
+    let desired_request = if request_field.of(&c.desired).is_some() {
+        desired_value(c, request_field, value)
+    } else {
+        desired_value(c, limit_field, value)
+    };
     json!({
         "request": {
-            "desired": value(pick(c.desired.effective_requests())),
+            "desired": desired_request,
             "allocated": c.allocated.map_or(Value::Null, |a| value(pick(a))),
             "actual": c.actual.map_or(Value::Null, |a| value(pick(a.requests))),
         },
         "limit": {
-            "desired": value(pick(c.desired.limits)),
+            "desired": desired_value(c, limit_field, value),
             "actual": c.actual.map_or(Value::Null, |a| value(pick(a.limits))),
         },
     })
@@ -126,8 +144,18 @@ pub fn container_json(pod: &PodRow, c: &ContainerRow) -> Value {
         "message": c.state.message(),
         "podState": pod.state.name(),
         "restarts": c.restart_count,
-        "cpu": resource_json(c, |r| r.cpu_millis, cpu_value),
-        "memory": resource_json(c, |r| r.memory_bytes, memory_value),
+        "cpu": resource_json(
+            c,
+            |r| r.cpu_millis,
+            cpu_value,
+            [ResourceField::CpuRequest, ResourceField::CpuLimit],
+        ),
+        "memory": resource_json(
+            c,
+            |r| r.memory_bytes,
+            memory_value,
+            [ResourceField::MemoryRequest, ResourceField::MemoryLimit],
+        ),
     })
 }
 

@@ -206,7 +206,7 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         &row,
         &container,
         edits,
-        caps.minor.unwrap_or(35),
+        caps.server(),
         node.as_ref(),
         others,
     );

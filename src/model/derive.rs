@@ -1,8 +1,13 @@
 //! Derives each container's and the pod's `ResizeState` from a projected row.
 //! Precedence follows resize-api.md §5.2: conditions (1.33+), then the legacy
 //! `status.resize` field, then a comparison of desired, allocated and actual.
+//!
+//! A resize is atomic (§4.8): the kubelet accepts or defers all of a pod's changes together, so
+//! a pod-level answer (condition or `status.resize`) covers every container taking part in the
+//! resize, and the pod's state is always the most severe of its containers' — one derivation
+//! for the container view, the pod view and the header counters.
 
-use super::resize_state::ResizeState;
+use super::resize_state::{PendingResize, ResizeState};
 use super::resources::CpuMem;
 use super::row::{ContainerKind, ContainerRow, PodRow, RunState};
 
@@ -25,26 +30,50 @@ fn same_cpu_mem(a: CpuMem, b: CpuMem) -> bool {
     a.cpu_millis == b.cpu_millis && a.memory_bytes == b.memory_bytes
 }
 
-fn container_state(c: &ContainerRow, pod: &PodRow) -> ResizeState {
+/// The pending condition, unless it answers an older request than the pod's newest
+/// (its observedGeneration is below the pod's generation: §5.2, §5.3).
+pub fn current_pending(pod: &PodRow) -> Option<&PendingResize> {
+    pod.resize.pending.as_ref().filter(|p| {
+        !matches!(
+            (p.observed_generation, pod.generation),
+            (Some(observed), Some(generation)) if observed < generation
+        )
+    })
+}
+
+/// The pod-level answer of the kubelet that covers every container in the resize.
+fn pod_level_state(pod: &PodRow) -> Option<ResizeState> {
+    let pending = current_pending(pod).map(|p| {
+        if p.infeasible {
+            ResizeState::Infeasible(p.message.clone())
+        } else {
+            ResizeState::Deferred(p.message.clone())
+        }
+    });
+    // Both conditions can be present (a newer request deferred while an older one is applied):
+    // the one needing more attention wins.
+    let conditions = [pending, pod.resize.in_progress_state()]
+        .into_iter()
+        .flatten()
+        .max_by_key(ResizeState::severity);
+    conditions.or_else(|| pod.resize.legacy_state())
+}
+
+/// A plain init container that is not running takes no part in a resize.
+fn takes_part(c: &ContainerRow) -> bool {
+    c.kind != ContainerKind::Init || c.run_state == RunState::Running
+}
+
+fn container_state(c: &ContainerRow, pod: &PodRow, pod_level: Option<&ResizeState>) -> ResizeState {
     if c.run_state == RunState::NoStatus {
         return ResizeState::NotStarted;
     }
+    if let Some(state) = pod_level.filter(|_| takes_part(c)) {
+        return state.clone();
+    }
     let alloc_differs = allocation_differs(c);
     let actual_differs = actuation_differs(c);
-    let waits_for_allocation = alloc_differs.unwrap_or(actual_differs == Some(true));
     let differs = alloc_differs == Some(true) || actual_differs == Some(true);
-
-    if waits_for_allocation && let Some(state) = pod.resize.pending_state() {
-        return state;
-    }
-    if differs {
-        if let Some(state) = pod.resize.in_progress_state() {
-            return state;
-        }
-        if let Some(state) = pod.resize.legacy_state() {
-            return state;
-        }
-    }
     let running = c.run_state == RunState::Running;
     if running && c.actual.is_none() && c.kind != ContainerKind::Init {
         return ResizeState::Unsupported;
@@ -73,10 +102,11 @@ fn container_state(c: &ContainerRow, pod: &PodRow) -> ResizeState {
 
 /// Fills `state` on every container and on the pod.
 pub fn derive_states(row: &mut PodRow) {
+    let pod_level = pod_level_state(row);
     let states: Vec<ResizeState> = row
         .containers
         .iter()
-        .map(|c| container_state(c, row))
+        .map(|c| container_state(c, row, pod_level.as_ref()))
         .collect();
     for (container, state) in row.containers.iter_mut().zip(states) {
         container.state = state;
@@ -86,15 +116,11 @@ pub fn derive_states(row: &mut PodRow) {
         .iter()
         .map(|c| &c.state)
         .max_by_key(|s| s.severity())
-        .cloned()
-        .unwrap_or(ResizeState::None);
-    // A condition that no container explains still belongs to the pod.
-    let unexplained = [row.resize.pending_state(), row.resize.in_progress_state()]
-        .into_iter()
-        .flatten()
-        .max_by_key(|s| s.severity());
-    row.state = match unexplained {
-        Some(cond) if cond.severity() > most_severe.severity() => cond,
-        _ => most_severe,
+        .cloned();
+    // A pod without containers that take part can still carry the kubelet's answer.
+    row.state = match (most_severe, pod_level) {
+        (Some(state), _) => state,
+        (None, Some(state)) => state,
+        (None, None) => ResizeState::None,
     };
 }

@@ -7,7 +7,7 @@ use super::events::NodeInfo;
 use super::qos::QosClass;
 use super::quantity::{cpu_canonical, memory_canonical};
 use super::resources::{CpuMem, ResourceSpec};
-use super::row::{ContainerKind, PodRow, RestartPolicy};
+use super::row::{ContainerKind, PodRow, ResizePolicy, RestartPolicy, RunState};
 use super::validation::{ContainerResources, FieldError, ResizeRules, pod_qos, validate_resize};
 use serde_json::{Map, Value, json};
 
@@ -115,9 +115,103 @@ fn to_resources(pod: &PodRow) -> Vec<ContainerResources> {
         .map(|c| ContainerResources {
             init: c.kind != ContainerKind::Regular,
             sidecar: c.kind == ContainerKind::Sidecar,
+            // The server checks the container's own policy (e.g. 1.33's memory-limit rule).
+            resize_policy: policy_map(c.policy),
             ..ContainerResources::from_spec(&c.name, &c.desired)
         })
         .collect()
+}
+
+fn policy_map(policy: ResizePolicy) -> std::collections::BTreeMap<String, String> {
+    let name = |p: RestartPolicy| match p {
+        RestartPolicy::NotRequired => "NotRequired",
+        RestartPolicy::RestartContainer => "RestartContainer",
+    };
+    [("cpu", policy.cpu), ("memory", policy.memory)]
+        .into_iter()
+        .filter(|(_, p)| *p == RestartPolicy::RestartContainer)
+        .map(|(k, p)| (k.to_string(), name(p).to_string()))
+        .collect()
+}
+
+/// What podsize knows of the server a plan is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Server {
+    /// Minor version (1.27..=1.37).
+    pub minor: u32,
+    /// Discovery lists `pods/resize`; a 1.32+ server without it has the feature disabled.
+    pub resize_subresource: bool,
+}
+
+impl Server {
+    /// A server whose discovery matches its version (`pods/resize` from 1.32 on).
+    pub fn with_minor(minor: u32) -> Self {
+        Self {
+            minor,
+            resize_subresource: minor >= 32,
+        }
+    }
+
+    /// In-place resize is switched off: 1.32+ without `pods/resize` (resize-api.md §5.1).
+    pub fn resize_disabled(&self) -> bool {
+        self.minor >= 32 && !self.resize_subresource
+    }
+}
+
+impl From<u32> for Server {
+    fn from(minor: u32) -> Self {
+        Self::with_minor(minor)
+    }
+}
+
+/// Why the apiserver will refuse any resize of this pod or container, before anything is sent
+/// (resize-api.md §1.3, §1.4, §4.7, §4.9).
+fn unresizable_reasons(
+    pod: &PodRow,
+    kind: ContainerKind,
+    run: RunState,
+    server: Server,
+) -> Vec<String> {
+    let minor = server.minor;
+    let mut out = Vec::new();
+    if server.resize_disabled() {
+        out.push(
+            "in-place resize is disabled on this cluster (the server does not serve pods/resize)"
+                .into(),
+        );
+        return out;
+    }
+    if minor >= 32 && pod.windows {
+        out.push("windows pods cannot be resized".into());
+    }
+    if minor >= 32 && pod.mirror {
+        out.push("static pods cannot be resized: edit the manifest on the node instead".into());
+    }
+    if (32..=34).contains(&minor) && pod.pod_resources.is_some() {
+        out.push("pods with pod-level resources cannot be resized".into());
+    }
+    match kind {
+        ContainerKind::Init if minor < 36 => out.push(
+            "init containers cannot be resized before Kubernetes 1.36 (sidecars can, from 1.33)"
+                .into(),
+        ),
+        ContainerKind::Init if run != RunState::Running => {
+            out.push("only a running init container can be resized; this one is not running".into())
+        }
+        ContainerKind::Sidecar if minor < 33 => {
+            out.push("sidecar containers can be resized from Kubernetes 1.33".into())
+        }
+        _ => {}
+    }
+    // 1.32+ servers refuse resizes of pods whose node reports no actual resources for a running
+    // regular container (the version-skew guard looks at regular containers only).
+    let node_lacks_resize = pod.containers.iter().any(|c| {
+        c.kind == ContainerKind::Regular && c.run_state == RunState::Running && c.actual.is_none()
+    });
+    if minor >= 32 && node_lacks_resize {
+        out.push(super::validation::node_without_resize_support().to_string());
+    }
+    out
 }
 
 /// Which form field a server-style error is about.
@@ -221,10 +315,12 @@ pub fn plan_resize(
     pod: &PodRow,
     container: &str,
     edits: Edits,
-    minor: u32,
+    server: impl Into<Server>,
     node: Option<&NodeInfo>,
     others: CpuMem,
 ) -> ResizePlan {
+    let server = server.into();
+    let minor = server.minor;
     let mut errors = Vec::new();
     let old_all = to_resources(pod);
     let current = pod.container(container);
@@ -238,31 +334,15 @@ pub fn plan_resize(
         });
     }
     let rules = ResizeRules::for_minor(minor);
-    if kind == ContainerKind::Init && minor < 36 {
-        errors.push(PlanError {
-            field: Field::Whole,
-            message:
-                "init containers cannot be resized before Kubernetes 1.36 (sidecars can, from 1.33)"
-                    .into(),
-        });
-    }
-    if kind == ContainerKind::Sidecar && !rules.sidecars_resizable() {
-        errors.push(PlanError {
-            field: Field::Whole,
-            message: "sidecar containers can be resized from Kubernetes 1.33".into(),
-        });
-    }
-    // 1.32+ servers refuse resizes of pods whose node reports no actual resources.
-    let node_lacks_resize = pod
-        .containers
-        .iter()
-        .any(|c| c.run_state == super::row::RunState::Running && c.actual.is_none());
-    if minor >= 32 && node_lacks_resize {
-        errors.push(PlanError {
-            field: Field::Whole,
-            message: super::validation::node_without_resize_support().to_string(),
-        });
-    }
+    let run = current.map_or(RunState::NoStatus, |c| c.run_state);
+    errors.extend(
+        unresizable_reasons(pod, kind, run, server)
+            .into_iter()
+            .map(|message| PlanError {
+                field: Field::Whole,
+                message,
+            }),
+    );
     let mut new_all = old_all.clone();
     for c in new_all.iter_mut().filter(|c| c.name == container) {
         let policy = std::mem::take(&mut c.resize_policy);
@@ -303,7 +383,8 @@ pub fn plan_resize(
         patch: build_patch(kind, container, &new_spec, &old_spec),
         changed,
         restarts,
-        qos_before: pod_qos(&old_all),
+        // The server compares with the class it stored (status.qosClass), not a recomputation.
+        qos_before: pod.qos.unwrap_or_else(|| pod_qos(&old_all)),
         qos_after: pod_qos(&new_all),
         prediction: predict(pod, new_spec.effective_requests(), container, node, others),
         errors,

@@ -145,9 +145,7 @@ impl Quantity {
             .take_while(|b| b.is_ascii_digit() || *b == b'.')
             .count();
         let (number, suffix) = unsigned.split_at(number_len);
-        if number.is_empty() {
-            return Err(QuantityError::Format(input.to_string()));
-        }
+        // apimachinery reads a missing number as zero: `+`, `-`, `.` and even `Gi` are 0.
         if !suffix
             .bytes()
             .all(|b| b"eEinumkKMGTP+-0123456789".contains(&b))
@@ -158,7 +156,7 @@ impl Quantity {
             Some((w, f)) => (w, f),
             None => (number, ""),
         };
-        if fraction.contains('.') || (whole.is_empty() && fraction.is_empty()) {
+        if fraction.contains('.') {
             return Err(QuantityError::Numeric(input.to_string()));
         }
         let suffix =
@@ -477,14 +475,24 @@ mod tests {
     #[test]
     fn rejects_what_the_apiserver_rejects() {
         for bad in [
-            "", " ", "K", "1K", "1Mb", "1.2.3", "abc", "1 Gi", "Gi", "1KiB", "1e", "1e+", "--1",
-            "1mi", "1gi", "0x10", "1,5", ".", "+", "1ee3", "1Kii",
+            "", " ", "K", "1K", "1Mb", "1.2.3", "abc", "1 Gi", "1KiB", "1e", "1e+", "--1", "1mi",
+            "1gi", "0x10", "1,5", "1ee3", "1Kii", "..", "+-1", "1e3m",
         ] {
             let err = Quantity::parse(bad).unwrap_err();
             assert!(
                 err.to_string().contains(&format!("{bad:?}")),
                 "error for {bad:?} names the value: {err}"
             );
+        }
+    }
+
+    #[test]
+    fn a_missing_number_is_zero_as_in_apimachinery() {
+        // apimachinery's parseQuantityString turns an empty numerator into "0" (issue #19.8).
+        for zero in ["+", "-", ".", "+.", "-.", "Gi", "+Mi", "m"] {
+            let q = Quantity::parse(zero).unwrap_or_else(|e| panic!("{zero:?}: {e}"));
+            assert_eq!(q.nanos(), 0, "{zero:?}");
+            assert_eq!(q.canonical(), "0", "{zero:?}");
         }
     }
 

@@ -56,6 +56,72 @@ pub struct ContainerRow {
     pub state: ResizeState,
     /// Values in the pod that could not be parsed, kept to be shown rather than dropped silently.
     pub problems: Vec<String>,
+    /// The server's own text of desired values whose form podsize would not write itself
+    /// (`512M`, `100u`); `None` for the usual case, so rows stay small.
+    pub server_texts: Option<Box<DesiredTexts>>,
+}
+
+/// Server-written texts of a container's desired values, where they differ from podsize's form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DesiredTexts {
+    pub cpu_request: Option<String>,
+    pub cpu_limit: Option<String>,
+    pub memory_request: Option<String>,
+    pub memory_limit: Option<String>,
+}
+
+/// One of the four values a resize can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResourceField {
+    CpuRequest,
+    CpuLimit,
+    MemoryRequest,
+    MemoryLimit,
+}
+
+impl ResourceField {
+    pub const ALL: [ResourceField; 4] = [
+        Self::CpuRequest,
+        Self::CpuLimit,
+        Self::MemoryRequest,
+        Self::MemoryLimit,
+    ];
+
+    pub fn is_cpu(self) -> bool {
+        matches!(self, Self::CpuRequest | Self::CpuLimit)
+    }
+
+    /// The value of this field in `spec`.
+    pub fn of(self, spec: &ResourceSpec) -> Option<i64> {
+        match self {
+            Self::CpuRequest => spec.requests.cpu_millis,
+            Self::CpuLimit => spec.limits.cpu_millis,
+            Self::MemoryRequest => spec.requests.memory_bytes,
+            Self::MemoryLimit => spec.limits.memory_bytes,
+        }
+    }
+}
+
+impl ContainerRow {
+    /// A desired value as the server wrote it: its own text where podsize's canonical form would
+    /// differ (another suffix family, sub-millicore cpu), else the canonical form.
+    pub fn desired_text(&self, field: ResourceField) -> Option<String> {
+        let server = self.server_texts.as_deref().and_then(|t| match field {
+            ResourceField::CpuRequest => t.cpu_request.clone(),
+            ResourceField::CpuLimit => t.cpu_limit.clone(),
+            ResourceField::MemoryRequest => t.memory_request.clone(),
+            ResourceField::MemoryLimit => t.memory_limit.clone(),
+        });
+        server.or_else(|| {
+            field.of(&self.desired).map(|v| {
+                if field.is_cpu() {
+                    super::quantity::cpu_canonical(v)
+                } else {
+                    super::quantity::memory_canonical(v)
+                }
+            })
+        })
+    }
 }
 
 /// A pod's namespace and name.
@@ -90,6 +156,14 @@ pub struct PodRow {
     pub generation: Option<i64>,
     pub observed_generation: Option<i64>,
     pub restart_policy_never: bool,
+    /// `spec.os.name: windows`: the apiserver refuses every resize (1.32+).
+    pub windows: bool,
+    /// The mirror of a static pod: the apiserver refuses every resize (1.32+).
+    pub mirror: bool,
+    /// `spec.priority`, as the scheduler and the kubelet's retry order use it.
+    pub priority: Option<i32>,
+    /// Pod-level `spec.resources` (resize-api.md §1.3), when set.
+    pub pod_resources: Option<ResourceSpec>,
     pub resize: PodResizeStatus,
     pub containers: Vec<ContainerRow>,
     /// The most severe container state, or a pod condition no container explains.
@@ -97,6 +171,11 @@ pub struct PodRow {
 }
 
 impl PodRow {
+    /// Derives the resize states again after fields were changed in place.
+    pub fn refresh_states(&mut self) {
+        super::derive::derive_states(self);
+    }
+
     pub fn key(&self) -> (&str, &str) {
         (&self.namespace, &self.name)
     }
@@ -154,8 +233,20 @@ pub fn requests_of_neighbours<'a>(
         .fold(CpuMem::ZERO, |sum, p| sum.plus(p.effective_requests()))
 }
 
-fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> CpuMem {
-    let mut out = CpuMem::default();
+/// The cpu and memory values of a resource map, and the server's canonical text of any value
+/// that podsize's own formatting would write differently.
+#[derive(Default)]
+struct ReadResources {
+    values: CpuMem,
+    cpu_text: Option<String>,
+    memory_text: Option<String>,
+}
+
+fn read_resources_with_texts(
+    raw: Option<&RawResources>,
+    problems: &mut Vec<String>,
+) -> ReadResources {
+    let mut out = ReadResources::default();
     let Some(raw) = raw else { return out };
     for (key, value) in raw {
         let parsed = match key.as_str() {
@@ -163,22 +254,56 @@ fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> Cpu
             _ => continue,
         };
         match (key.as_str(), parsed) {
-            ("cpu", Ok(q)) => out.cpu_millis = Some(q.millis()),
-            (_, Ok(q)) => out.memory_bytes = Some(q.units()),
+            ("cpu", Ok(q)) => {
+                out.values.cpu_millis = Some(q.millis());
+                // The server sends its canonical form; keep its text only where ours differs.
+                let text = value.0.trim();
+                if text != super::quantity::cpu_canonical(q.millis()) {
+                    out.cpu_text = Some(text.to_string());
+                }
+            }
+            (_, Ok(q)) => {
+                out.values.memory_bytes = Some(q.units());
+                let text = value.0.trim();
+                if text != super::quantity::memory_canonical(q.units()) {
+                    out.memory_text = Some(text.to_string());
+                }
+            }
             (_, Err(e)) => problems.push(e.to_string()),
         }
     }
     out
 }
 
+fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> CpuMem {
+    read_resources_with_texts(raw, problems).values
+}
+
 fn read_spec(req: Option<&SlimRequirements>, problems: &mut Vec<String>) -> ResourceSpec {
+    read_spec_with_texts(req, problems).0
+}
+
+fn read_spec_with_texts(
+    req: Option<&SlimRequirements>,
+    problems: &mut Vec<String>,
+) -> (ResourceSpec, Option<Box<DesiredTexts>>) {
     let Some(req) = req else {
-        return ResourceSpec::default();
+        return (ResourceSpec::default(), None);
     };
-    ResourceSpec {
-        requests: read_resources(req.requests.as_ref(), problems),
-        limits: read_resources(req.limits.as_ref(), problems),
-    }
+    let requests = read_resources_with_texts(req.requests.as_ref(), problems);
+    let limits = read_resources_with_texts(req.limits.as_ref(), problems);
+    let texts = DesiredTexts {
+        cpu_request: requests.cpu_text,
+        cpu_limit: limits.cpu_text,
+        memory_request: requests.memory_text,
+        memory_limit: limits.memory_text,
+    };
+    let spec = ResourceSpec {
+        requests: requests.values,
+        limits: limits.values,
+    };
+    let any = texts != DesiredTexts::default();
+    (spec, any.then(|| Box::new(texts)))
 }
 
 fn read_policy(container: &SlimContainer) -> ResizePolicy {
@@ -223,7 +348,7 @@ fn project_container(
     let mut problems = Vec::new();
     // Matched by name: statuses may be listed in another order than the spec.
     let status = statuses.iter().find(|s| s.name == spec.name);
-    let desired = read_spec(spec.resources.as_ref(), &mut problems);
+    let (desired, server_texts) = read_spec_with_texts(spec.resources.as_ref(), &mut problems);
     let allocated = status
         .and_then(|s| s.allocated_resources.as_ref())
         .map(|raw| read_resources(Some(raw), &mut problems));
@@ -241,6 +366,7 @@ fn project_container(
         run_state: run_state(status),
         state: ResizeState::None,
         problems,
+        server_texts,
     }
 }
 
@@ -331,6 +457,15 @@ impl PodRow {
             generation: pod.metadata.generation,
             observed_generation: pod.status.observed_generation,
             restart_policy_never: pod.spec.restart_policy.as_deref() == Some("Never"),
+            windows: pod.spec.os.name.as_deref() == Some("windows"),
+            mirror: pod.metadata.annotations.mirror,
+            priority: pod.spec.priority,
+            pod_resources: pod
+                .spec
+                .resources
+                .as_ref()
+                .map(|r| read_spec(Some(r), &mut Vec::new()))
+                .filter(|r| !r.requests.is_empty() || !r.limits.is_empty()),
             resize: read_resize_status(pod),
             containers,
             state: ResizeState::None,

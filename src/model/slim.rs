@@ -55,6 +55,68 @@ pub struct SlimMeta {
     pub deletion_timestamp: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub owner_references: Vec<SlimOwner>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub annotations: SlimAnnotations,
+}
+
+/// The annotation that marks the mirror pod of a static pod (resize-api.md §4.7).
+pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
+
+/// Only the annotations podsize acts on; every other key is skipped without being kept.
+#[derive(Clone, Debug, Default)]
+pub struct SlimAnnotations {
+    /// `kubernetes.io/config.mirror` is present: a static pod's mirror, never resizable.
+    pub mirror: bool,
+}
+
+impl<'de> Deserialize<'de> for SlimAnnotations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = SlimAnnotations;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an annotation map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = SlimAnnotations::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    out.mirror |= key == MIRROR_ANNOTATION;
+                }
+                Ok(out)
+            }
+            // Anything but a map (a wrong type from an odd server) means no annotations.
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(SlimAnnotations::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(SlimAnnotations::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(SlimAnnotations::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(SlimAnnotations::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(SlimAnnotations::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(SlimAnnotations::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(SlimAnnotations::default())
+            }
+        }
+        d.deserialize_any(Keys)
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -87,9 +149,22 @@ pub struct SlimContainer {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+pub struct SlimOs {
+    #[serde(deserialize_with = "lenient")]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SlimSpec {
     #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
+    /// Pod-level `spec.resources` (resize-api.md §1.3).
+    pub resources: Option<SlimRequirements>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub os: SlimOs,
+    #[serde(deserialize_with = "lenient")]
+    pub priority: Option<i32>,
     #[serde(deserialize_with = "lenient")]
     pub restart_policy: Option<String>,
     #[serde(deserialize_with = "null_as_default")]

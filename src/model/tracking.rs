@@ -1,7 +1,7 @@
 //! Following one resize request to its end (resize-api.md §5.3): submitted with generation G,
 //! observed once observedGeneration ≥ G, then in progress, done, or refused.
 
-use super::resize_state::ResizeState;
+use super::resize_state::{PendingResize, ResizeState};
 use super::row::PodRow;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -62,6 +62,8 @@ pub struct Tracker {
     pub stage_since: DateTime<Utc>,
     /// The container restarted because of the resize (restartCount went up).
     pub restarted: bool,
+    /// The pending condition the pod carried when the request was accepted.
+    pub pending_before: Option<PendingResize>,
 }
 
 impl Tracker {
@@ -83,27 +85,41 @@ impl Tracker {
             stage: Stage::Submitted,
             stage_since: now,
             restarted: false,
+            pending_before: row.resize.pending.clone(),
         };
         tracker.observe(row, now);
         tracker
     }
 
     fn stage_for(&self, row: &PodRow) -> Stage {
-        let Some(c) = row.container(&self.container) else {
+        if row.container(&self.container).is_none() {
             return Stage::Gone;
+        }
+        // On servers without observedGeneration (1.33), the pending condition the pod carried
+        // when the request was accepted answers an earlier request, not this one.
+        let unanswered = self.pending_before.is_some()
+            && row.resize.pending.as_ref().is_some_and(|p| {
+                p.observed_generation.is_none() && Some(p) == self.pending_before.as_ref()
+            });
+        let state = if unanswered {
+            let mut fresh = row.clone();
+            fresh.resize.pending = None;
+            super::derive::derive_states(&mut fresh);
+            fresh.state
+        } else {
+            // The resize is atomic: it ends when the pod's resize ends, not one container's.
+            row.state.clone()
         };
         let kubelet_behind =
             matches!((self.generation, row.observed_generation), (Some(g), Some(o)) if o < g);
-        if kubelet_behind {
-            return Stage::Submitted;
-        }
-        match &c.state {
+        match state {
             ResizeState::InProgress => Stage::InProgress,
-            ResizeState::Deferred(m) => Stage::Deferred(m.clone()),
-            ResizeState::Infeasible(m) => Stage::Infeasible(m.clone()),
-            ResizeState::Error(m) => Stage::Error(m.clone()),
+            ResizeState::Deferred(m) => Stage::Deferred(m),
+            ResizeState::Infeasible(m) => Stage::Infeasible(m),
+            ResizeState::Error(m) => Stage::Error(m),
             ResizeState::Submitted | ResizeState::Proposed => {
-                if self.generation.is_some() && row.observed_generation.is_some() {
+                if !kubelet_behind && self.generation.is_some() && row.observed_generation.is_some()
+                {
                     Stage::Observed
                 } else {
                     Stage::Submitted
@@ -113,6 +129,9 @@ impl Tracker {
             ResizeState::Unsupported => {
                 Stage::Error("the node does not support in-place resize".into())
             }
+            // Desired equals what the kubelet allocated and applied, and nothing current is
+            // pending: done, even before the kubelet reports the newest generation (a revert of
+            // a Deferred resize needs no action from it).
             ResizeState::None | ResizeState::Applied | ResizeState::NotStarted => Stage::Done,
         }
     }

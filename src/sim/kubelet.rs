@@ -264,7 +264,7 @@ impl Kubelet {
             .allocs
             .entry(key.clone())
             .or_insert_with(|| alloc_from_status(pod, node));
-        if desired(pod) != alloc.allocated {
+        if desired(pod) != alloc.allocated || reports_stale_resize(pod, self.minor) {
             self.schedule(key, Job::Process, self.delay);
         }
     }
@@ -435,7 +435,10 @@ impl Kubelet {
         };
         let want = desired(pod);
         if want == alloc.allocated {
-            return;
+            // Nothing left to allocate (e.g. a pending resize was reverted): a real kubelet drops
+            // the pending state and reports the generation it synced (resize-api.md §2.2, §2.7).
+            self.deferred.remove(key);
+            return self.clear_pending(key);
         }
         let capacity = self
             .store
@@ -543,6 +546,28 @@ impl Kubelet {
         if shrank {
             self.wake_node(&alloc.node);
         }
+    }
+
+    fn clear_pending(&mut self, key: &Key) {
+        let minor = self.minor;
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            if !reports_stale_resize(p, minor) {
+                return Ok(None);
+            }
+            let generation = p.metadata.generation;
+            let mut p = (**p).clone();
+            let st = p.status.get_or_insert_with(Default::default);
+            if let Some(conds) = st.conditions.as_mut() {
+                conds.retain(|c| c.type_ != "PodResizePending");
+            }
+            if matches!(st.resize.as_deref(), Some("Deferred" | "Infeasible")) {
+                st.resize = None;
+            }
+            if minor >= 34 {
+                st.observed_generation = generation;
+            }
+            Ok(Some(p))
+        });
     }
 
     fn write_pending(&mut self, key: &Key, reason: &str, message: &str) {
@@ -677,4 +702,24 @@ impl Kubelet {
             a.actual = alloc.allocated;
         }
     }
+}
+
+/// The pod still says a resize waits, or the kubelet has not reported the newest generation,
+/// though nothing differs from what is allocated.
+fn reports_stale_resize(pod: &Pod, minor: u32) -> bool {
+    let Some(st) = pod.status.as_ref() else {
+        return false;
+    };
+    let pending = st
+        .conditions
+        .iter()
+        .flatten()
+        .any(|c| c.type_ == "PodResizePending");
+    let legacy = matches!(st.resize.as_deref(), Some("Deferred" | "Infeasible"));
+    let behind = minor >= 34
+        && matches!(
+            (pod.metadata.generation, st.observed_generation),
+            (Some(g), Some(o)) if o < g
+        );
+    pending || legacy || behind
 }

@@ -94,6 +94,7 @@ pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
         run_state: crate::model::row::RunState::Running,
         state: crate::model::ResizeState::None,
         problems: Vec::new(),
+        server_texts: None,
     };
     for c in containers {
         let desired = ResourceSpec {
