@@ -325,3 +325,37 @@ fn desired_values_keep_the_servers_text() {
     assert_eq!(json["memory"]["request"]["desired"]["quantity"], "512M");
     assert_eq!(json["memory"]["limit"]["desired"]["quantity"], "1G");
 }
+
+// --- #16.5: 1.36+ admission refuses requests above node allocatable (resize-api.md §4.7) ---
+
+#[test]
+fn above_allocatable_is_refused_at_admission_from_136() {
+    let pod = row(&fixture("real-1.35-none.json"));
+    let name = pod.containers[0].name.clone();
+    let node = podsize::model::events::NodeInfo {
+        name: "n1".into(),
+        allocatable: CpuMem {
+            cpu_millis: Some(4_000),
+            memory_bytes: Some(8 << 30),
+        },
+    };
+    let mut e = edits(&pod, &name);
+    e.cpu_request = Some(6_000);
+    e.cpu_limit = Some(6_000);
+    let on_135 = plan_resize(&pod, &name, e, 35, Some(&node), CpuMem::default());
+    assert!(
+        on_135.is_sendable(),
+        "1.35 only marks it Infeasible: {:?}",
+        on_135.errors
+    );
+    let on_136 = plan_resize(&pod, &name, e, 36, Some(&node), CpuMem::default());
+    let refusal = messages(&on_136)
+        .into_iter()
+        .find(|m| m.contains("Node didn't have enough allocatable resources: cpu, requested: "))
+        .unwrap_or_else(|| panic!("{:?}", on_136.errors));
+    assert!(
+        refusal.starts_with(&format!("pods {:?} is forbidden: ", pod.name)),
+        "{refusal}"
+    );
+    assert!(refusal.ends_with("allocatable: 4000"), "{refusal}");
+}

@@ -271,6 +271,20 @@ fn build_patch(kind: ContainerKind, name: &str, new: &ResourceSpec, old: &Resour
     json!({ "spec": { list: [ { "name": name, "resources": resources } ] } })
 }
 
+/// The requests of the pod's containers (init containers aside) with `container`'s replaced.
+fn pod_requests_with(pod: &PodRow, container: &str, new_requests: CpuMem) -> CpuMem {
+    pod.containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Init)
+        .fold(CpuMem::ZERO, |sum, c| {
+            sum.plus(if c.name == container {
+                new_requests
+            } else {
+                c.desired.effective_requests()
+            })
+        })
+}
+
 fn predict(
     pod: &PodRow,
     new_requests: CpuMem,
@@ -281,19 +295,7 @@ fn predict(
     let Some(node) = node else {
         return Prediction::Unknown;
     };
-    let mut mine = CpuMem::ZERO;
-    for c in pod
-        .containers
-        .iter()
-        .filter(|c| c.kind != ContainerKind::Init)
-    {
-        let req = if c.name == container {
-            new_requests
-        } else {
-            c.desired.effective_requests()
-        };
-        mine = mine.plus(req);
-    }
+    let mine = pod_requests_with(pod, container, new_requests);
     let alloc = node.allocatable;
     let exceeds =
         |need: Option<i64>, have: Option<i64>| matches!((need, have), (Some(n), Some(h)) if n > h);
@@ -375,6 +377,17 @@ pub fn plan_resize(
         || new_spec.limits.memory_bytes != old_spec.limits.memory_bytes;
     let restarts = (cpu_changed && policy.cpu == RestartPolicy::RestartContainer)
         || (mem_changed && policy.memory == RestartPolicy::RestartContainer);
+    let prediction = predict(pod, new_spec.effective_requests(), container, node, others);
+    // 1.36+ refuses at admission what 1.35 and older only mark Infeasible (resize-api.md §4.7).
+    if let (Prediction::Infeasible { allocatable }, true) = (&prediction, minor >= 36 && changed) {
+        let requested = pod_requests_with(pod, container, new_spec.effective_requests());
+        if let Some(detail) = super::validation::node_capacity_message(requested, *allocatable) {
+            errors.push(PlanError {
+                field: Field::Whole,
+                message: format!("pods {:?} is forbidden: {detail}", pod.name),
+            });
+        }
+    }
     ResizePlan {
         namespace: pod.namespace.clone(),
         pod: pod.name.clone(),
@@ -386,7 +399,7 @@ pub fn plan_resize(
         // The server compares with the class it stored (status.qosClass), not a recomputation.
         qos_before: pod.qos.unwrap_or_else(|| pod_qos(&old_all)),
         qos_after: pod_qos(&new_all),
-        prediction: predict(pod, new_spec.effective_requests(), container, node, others),
+        prediction,
         errors,
     }
 }
