@@ -321,6 +321,7 @@ fn in_process(pods: usize) {
         server_version: "v1.35.0".into(),
         minor: Some(35),
         resize_disabled: false,
+        rbac_denied: None,
         readonly: false,
     };
     let mut state = AppState::new(header, Scope::default());

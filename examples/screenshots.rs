@@ -299,6 +299,7 @@ async fn main() {
         server_version: "v1.35.0".into(),
         minor: Some(35),
         resize_disabled: false,
+        rbac_denied: None,
         readonly: false,
     };
     let fresh = || {

@@ -19,6 +19,7 @@ fn state(readonly: bool) -> AppState {
         server_version: "v1.35.0".into(),
         minor: Some(35),
         resize_disabled: false,
+        rbac_denied: None,
         readonly,
     };
     let mut s = AppState::new(header, Scope::default());
@@ -262,6 +263,7 @@ fn marked_pods_get_the_same_relative_change() {
         server_version: "v1.35.0".into(),
         minor: Some(35),
         resize_disabled: false,
+        rbac_denied: None,
         readonly: false,
     };
     let mut s = AppState::new(header, Scope::default());

@@ -279,6 +279,7 @@ fn a_server_without_the_resize_subresource_says_resize_is_disabled() {
     let server = Server {
         minor: 33,
         resize_subresource: false,
+        denied: None,
     };
     let plan = plan_resize(&pod, &name, e, server, None, CpuMem::default());
     assert!(!plan.is_sendable());
@@ -291,6 +292,7 @@ fn a_server_without_the_resize_subresource_says_resize_is_disabled() {
     let old = Server {
         minor: 31,
         resize_subresource: false,
+        denied: None,
     };
     let plan = plan_resize(&pod, &name, e, old, None, CpuMem::default());
     assert!(plan.is_sendable(), "{:?}", plan.errors);

@@ -23,6 +23,7 @@ fn state() -> AppState {
         server_version: "v1.35.0".into(),
         minor: Some(35),
         resize_disabled: false,
+        rbac_denied: None,
         readonly: false,
     };
     let mut s = AppState::new(header, Scope::default());

@@ -140,7 +140,7 @@ impl EditorState {
                     ctx.pod,
                     &self.container,
                     edits,
-                    ctx.server,
+                    ctx.server.clone(),
                     ctx.node,
                     ctx.others_on_node,
                 ));
@@ -163,7 +163,7 @@ impl EditorState {
                     ctx.pod,
                     &self.container,
                     edits,
-                    ctx.server,
+                    ctx.server.clone(),
                     ctx.node,
                     ctx.others_on_node,
                 ))

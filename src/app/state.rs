@@ -34,6 +34,8 @@ pub struct HeaderInfo {
     pub minor: Option<u32>,
     /// A 1.32+ server without `pods/resize`: the feature is off, editing says so.
     pub resize_disabled: bool,
+    /// The server's access review refused resizes in this scope: why (shown, and in plans).
+    pub rbac_denied: Option<String>,
     pub readonly: bool,
 }
 
@@ -257,6 +259,7 @@ impl AppState {
             server: crate::model::plan::Server {
                 minor: self.header.minor.unwrap_or(35),
                 resize_subresource: !self.header.resize_disabled,
+                denied: self.header.rbac_denied.clone(),
             },
             node: pod.node.as_ref().and_then(|n| self.nodes.get(n)),
             others_on_node: self.others_on_node(pod),

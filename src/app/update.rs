@@ -225,6 +225,15 @@ fn follow_trackers(state: &mut AppState, row: &crate::model::PodRow, now: DateTi
 }
 
 fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
+    if let ClusterEvent::ResizePermission { denied } = event {
+        // Not data about pods: the data's age stays as it is.
+        if state.header.rbac_denied != denied {
+            state.header.rbac_denied = denied;
+            state.replan_editor();
+            state.dirty = true;
+        }
+        return;
+    }
     state.last_data = Some(now);
     match event {
         ClusterEvent::PodsReset(rows) => {
@@ -280,6 +289,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             });
             state.dirty = true;
         }
+        ClusterEvent::ResizePermission { .. } => {}
     }
 }
 

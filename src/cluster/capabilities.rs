@@ -17,6 +17,7 @@ impl Capabilities {
         crate::model::plan::Server {
             minor: self.minor.unwrap_or(35),
             resize_subresource: self.resize_subresource,
+            denied: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Talking to the API server: client building (with the read-only guard),
 //! capability detection and watch tasks. Uses the model; knows nothing of the UI.
 
+pub mod access;
 pub mod capabilities;
 pub mod client;
 pub mod metrics;

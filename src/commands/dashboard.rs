@@ -71,6 +71,9 @@ struct Watches {
     pods: JoinHandle<()>,
     nodes: JoinHandle<()>,
     usage: JoinHandle<()>,
+    /// The one-shot access review of resizes in the scope (not in read-only mode, which sends
+    /// no POST at all).
+    access: Option<JoinHandle<()>>,
 }
 
 impl Watches {
@@ -79,8 +82,17 @@ impl Watches {
         caps: &Capabilities,
         scope: &Scope,
         tx: &UnboundedSender<ClusterEvent>,
+        readonly: bool,
     ) -> Self {
         let initial = InitialList::for_minor(caps.minor);
+        let access = (!readonly).then(|| {
+            tokio::spawn(crate::cluster::access::review_resize(
+                client.clone(),
+                caps.clone(),
+                scope.namespace.clone(),
+                tx.clone(),
+            ))
+        });
         Self {
             pods: tokio::spawn(watch_pods(
                 client.clone(),
@@ -90,6 +102,7 @@ impl Watches {
             )),
             nodes: tokio::spawn(watch_nodes(client.clone(), tx.clone())),
             usage: tokio::spawn(poll_usage(client.clone(), scope.clone(), tx.clone())),
+            access,
         }
     }
 }
@@ -99,6 +112,9 @@ impl Drop for Watches {
         self.pods.abort();
         self.nodes.abort();
         self.usage.abort();
+        if let Some(access) = &self.access {
+            access.abort();
+        }
     }
 }
 
@@ -118,6 +134,7 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
         server_version: caps.git_version.clone(),
         minor: caps.minor,
         resize_disabled: caps.resize_disabled(),
+        rbac_denied: None,
         readonly: dash.readonly,
     };
     let mut state = AppState::new(header, dash.scope.clone());
@@ -181,7 +198,7 @@ async fn event_loop(
     let (tx, mut rx) = unbounded_channel();
     let (results_tx, mut results) = unbounded_channel();
     let mut client = dash.client.clone();
-    let mut watches = Watches::start(&client, &caps, &state.scope, &tx);
+    let mut watches = Watches::start(&client, &caps, &state.scope, &tx, dash.readonly);
     let mut keys = EventStream::new();
     let mut last_reload: Option<chrono::DateTime<chrono::Utc>> = None;
     // Once a second for the clock and data age; faster when a wall display pages faster.
@@ -235,7 +252,7 @@ async fn event_loop(
                         last_reload = Some(now);
                         if let Some(fresh) = reload_client(&dash).await {
                             client = fresh;
-                            watches = Watches::start(&client, &caps, &state.scope, &tx);
+                            watches = Watches::start(&client, &caps, &state.scope, &tx, dash.readonly);
                         }
                     }
                 }
@@ -256,7 +273,7 @@ async fn event_loop(
                     });
                 }
                 Effect::Rewatch(scope) => {
-                    watches = Watches::start(&client, &caps, &scope, &tx);
+                    watches = Watches::start(&client, &caps, &scope, &tx, dash.readonly);
                 }
                 Effect::SwitchContext(name) => {
                     dash.common.context = Some(name.clone());
@@ -270,7 +287,8 @@ async fn event_loop(
                             state.header.server_version = caps.git_version.clone();
                             state.header.minor = caps.minor;
                             state.header.resize_disabled = caps.resize_disabled();
-                            watches = Watches::start(&client, &caps, &state.scope, &tx);
+                            watches =
+                                Watches::start(&client, &caps, &state.scope, &tx, dash.readonly);
                         }
                         Err(e) => state.set_status(format!("context {name}: {e}"), true),
                     }

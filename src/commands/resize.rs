@@ -196,6 +196,12 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
     let caps = Capabilities::detect(&client)
         .await
         .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
+    // Ask before sending anything: a viewer learns why here, and nothing leaves for the server.
+    if let Ok(Some(denied)) =
+        crate::cluster::access::resize_denial(&client, &caps, Some(&namespace)).await
+    {
+        return Err(refused(format!("not sent: {denied}")));
+    }
     let row = get_row(&client, &namespace, &args.pod)
         .await
         .map_err(|e| refused(e.message))?;

@@ -60,6 +60,11 @@ pub enum ClusterEvent {
     Connection(Connection),
     /// Latest pod metrics; `None` when metrics.k8s.io is not served.
     Usage(Option<Vec<PodUsage>>),
+    /// The server's access review of a resize in the current scope: `Some(reason)` when RBAC
+    /// denies it.
+    ResizePermission {
+        denied: Option<String>,
+    },
 }
 
 /// Which pods are watched.

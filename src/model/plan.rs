@@ -135,12 +135,14 @@ fn policy_map(policy: ResizePolicy) -> std::collections::BTreeMap<String, String
 }
 
 /// What podsize knows of the server a plan is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Server {
     /// Minor version (1.27..=1.37).
     pub minor: u32,
     /// Discovery lists `pods/resize`; a 1.32+ server without it has the feature disabled.
     pub resize_subresource: bool,
+    /// The server's access review refused the identity a resize: why.
+    pub denied: Option<String>,
 }
 
 impl Server {
@@ -149,6 +151,7 @@ impl Server {
         Self {
             minor,
             resize_subresource: minor >= 32,
+            denied: None,
         }
     }
 
@@ -170,10 +173,13 @@ fn unresizable_reasons(
     pod: &PodRow,
     kind: ContainerKind,
     run: RunState,
-    server: Server,
+    server: &Server,
 ) -> Vec<String> {
     let minor = server.minor;
     let mut out = Vec::new();
+    if let Some(denied) = &server.denied {
+        out.push(denied.clone());
+    }
     if server.resize_disabled() {
         out.push(
             "in-place resize is disabled on this cluster (the server does not serve pods/resize)"
@@ -338,7 +344,7 @@ pub fn plan_resize(
     let rules = ResizeRules::for_minor(minor);
     let run = current.map_or(RunState::NoStatus, |c| c.run_state);
     errors.extend(
-        unresizable_reasons(pod, kind, run, server)
+        unresizable_reasons(pod, kind, run, &server)
             .into_iter()
             .map(|message| PlanError {
                 field: Field::Whole,

@@ -64,6 +64,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     ];
     if h.readonly {
         first.push(Span::styled(" READ-ONLY ", theme.readonly_banner));
+    } else if h.rbac_denied.is_some() {
+        first.push(Span::styled(" read-only (RBAC) ", theme.readonly_banner));
     }
     first.push(connection_span(state, now, theme));
     let second = match &state.input {
