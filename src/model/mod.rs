@@ -6,6 +6,7 @@ pub mod events;
 pub mod plan;
 pub mod qos;
 pub mod quantity;
+pub mod recommend;
 pub mod resize_state;
 pub mod resources;
 pub mod row;
