@@ -13,8 +13,11 @@ use serde_json::{Map, Value, json};
 
 const MI: i64 = 1 << 20;
 
+/// A resource's (request, limit).
+type Pair = (Option<i64>, Option<i64>);
+
 /// One resource of a container: no values, request only, request below limit, or equal.
-fn resource(unit: i64) -> impl Strategy<Value = (Option<i64>, Option<i64>)> {
+fn resource(unit: i64) -> impl Strategy<Value = Pair> {
     prop_oneof![
         Just((None, None)),
         (1i64..4000).prop_map(move |r| (Some(r * unit), None)),
@@ -45,7 +48,7 @@ fn container_json(
     json!({"name": name, "resources": {"requests": requests, "limits": limits}})
 }
 
-fn pod(containers: &[((Option<i64>, Option<i64>), (Option<i64>, Option<i64>))]) -> PodRow {
+fn pod(containers: &[(Pair, Pair)]) -> PodRow {
     let specs: Vec<Value> = containers
         .iter()
         .enumerate()
