@@ -59,6 +59,9 @@ pub enum Command {
     Get(GetArgs),
     /// Resize one container in place through the pods/resize subresource.
     Resize(ResizeArgs),
+    /// Recommend what each container should have, from its real usage (Prometheus, VPA,
+    /// metrics.k8s.io), with the reason and the patch that would be sent.
+    Recommend(RecommendArgs),
     /// Run the simulated cluster headless and write a kubeconfig for other clients (kubectl).
     Sim(SimArgs),
     /// List the shipped themes with a preview.
@@ -129,6 +132,13 @@ pub struct SimArgs {
     /// bearer tokens only over HTTPS, so keep the default for kubectl).
     #[arg(long)]
     pub plain_http: bool,
+    /// Write this much synthetic usage history of the generated pods (e.g. 14d) to
+    /// --openmetrics-out, for `promtool tsdb create-blocks-from openmetrics`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, requires = "openmetrics_out")]
+    pub usage_history: Option<Duration>,
+    /// The OpenMetrics file the usage history is written to (cAdvisor metric and label names).
+    #[arg(long, value_name = "FILE", requires = "usage_history")]
+    pub openmetrics_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +152,33 @@ pub struct WatchArgs {
     /// Ignore every key except Ctrl-C.
     #[arg(long)]
     pub no_input: bool,
+}
+
+/// Where usage history comes from, for `recommend` and `resize --recommended`.
+#[derive(Debug, Args, Clone)]
+pub struct UsageArgs {
+    /// Prometheus base URL (e.g. http://127.0.0.1:9090).
+    #[arg(long, value_name = "URL", conflicts_with = "prometheus_service")]
+    pub prometheus: Option<String>,
+    /// Prometheus as an in-cluster service, reached through the API server's service proxy
+    /// with the kubeconfig's credentials (no port-forward needed).
+    #[arg(long, value_name = "NS/NAME:PORT")]
+    pub prometheus_service: Option<String>,
+    /// How far back usage is read from Prometheus (e.g. 14d, 36h).
+    #[arg(long, default_value = "14d", value_parser = parse_duration_arg)]
+    pub history: Duration,
+    /// Percentile of CPU usage used for the CPU request.
+    #[arg(long, default_value_t = 95, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub percentile: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub usage: UsageArgs,
+    /// Output format (table or json).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +200,11 @@ pub struct ResizeArgs {
     /// New memory limit.
     #[arg(long, value_name = "Q")]
     pub memory_limit: Option<String>,
+    /// Apply the container's right-sizing recommendation (see `podsize recommend`).
+    #[arg(long, conflicts_with_all = ["cpu_request", "cpu_limit", "memory_request", "memory_limit"])]
+    pub recommended: bool,
+    #[command(flatten)]
+    pub usage: UsageArgs,
     /// Validate on the server (dryRun=All) without changing anything.
     #[arg(long)]
     pub dry_run: bool,

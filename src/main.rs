@@ -56,6 +56,7 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
         }
         Some(Command::Watch(args)) => commands::watch::run(common, args).await,
         Some(Command::Resize(args)) => commands::resize::run(common, args).await,
+        Some(Command::Recommend(args)) => commands::recommend::run(common, args).await,
     }
 }
 

@@ -64,7 +64,8 @@ pub async fn metrics_served(client: &Client) -> bool {
     }
 }
 
-async fn fetch(client: &Client, scope: &Scope) -> Result<Vec<PodUsage>, kube::Error> {
+/// One reading of the scope's pod usage.
+pub async fn fetch(client: &Client, scope: &Scope) -> Result<Vec<PodUsage>, kube::Error> {
     let path = match &scope.namespace {
         Some(ns) => format!("/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"),
         None => "/apis/metrics.k8s.io/v1beta1/pods".to_string(),

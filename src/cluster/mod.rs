@@ -6,6 +6,7 @@ pub mod capabilities;
 pub mod client;
 pub mod metrics;
 pub mod probe;
+pub mod prometheus;
 pub mod readonly;
 pub mod resize;
 pub mod watch;

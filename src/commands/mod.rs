@@ -3,6 +3,7 @@
 pub mod dashboard;
 pub mod demo;
 pub mod get;
+pub mod recommend;
 pub mod resize;
 pub mod sim;
 pub mod terminal;

@@ -52,6 +52,54 @@ fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<String, CommandE
     }
 }
 
+/// The container's right-sizing recommendation as edits, or why there is none.
+async fn recommended_edits(
+    client: &kube::Client,
+    common: &CommonArgs,
+    args: &ResizeArgs,
+    row: &PodRow,
+    container: &str,
+    caps: &Capabilities,
+) -> Result<Edits, CommandError> {
+    let scope = crate::model::events::Scope {
+        namespace: Some(row.namespace.clone()),
+        label_selector: None,
+    };
+    let usage = super::recommend::gather_usage(client, common, &args.usage, &scope).await?;
+    for warning in &usage.warnings {
+        eprintln!("podsize: {warning}");
+    }
+    let key = (
+        row.namespace.clone(),
+        row.name.clone(),
+        container.to_string(),
+    );
+    let c = row
+        .container(container)
+        .ok_or_else(|| refused(format!("pod {} has no container {container:?}", row.name)))?;
+    let advice = super::recommend::advise(
+        row,
+        c,
+        usage.by_container.get(&key),
+        caps,
+        args.usage.percentile,
+    );
+    let Some(rec) = advice.recommendation else {
+        return Err(refused(format!(
+            "no usage figures for {}/{} {container}: nothing to recommend",
+            row.namespace, row.name
+        )));
+    };
+    eprintln!("recommendation: {}", rec.reason());
+    if !rec.changed {
+        return Err(refused(format!(
+            "not sent: the recommendation equals the current values ({})",
+            rec.reason()
+        )));
+    }
+    Ok(Edits::from_spec(&rec.spec))
+}
+
 fn edits_from_args(
     args: &ResizeArgs,
     row: &PodRow,
@@ -206,7 +254,11 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         .await
         .map_err(|e| refused(e.message))?;
     let container = pick_container(&row, args.container.as_deref())?;
-    let edits = edits_from_args(args, &row, &container)?;
+    let edits = if args.recommended {
+        recommended_edits(&client, common, args, &row, &container, &caps).await?
+    } else {
+        edits_from_args(args, &row, &container)?
+    };
     let (node, others) = node_room(&client, &row).await;
     let plan = plan_resize(
         &row,

@@ -32,6 +32,32 @@ pub async fn start(
         .map_err(|e| CommandError::Sim(format!("cannot start the simulated cluster: {e}")))
 }
 
+/// Seconds between samples of the written history: enough for PromQL's `rate(...[5m])`.
+pub const HISTORY_STEP_SECS: i64 = 60;
+
+/// Writes `window` of the generated pods' usage, ending now, as OpenMetrics.
+pub fn write_history(
+    sim: &SimCluster,
+    window: std::time::Duration,
+    path: &std::path::Path,
+) -> Result<(), CommandError> {
+    let fail =
+        |e: std::io::Error| CommandError::Sim(format!("cannot write {}: {e}", path.display()));
+    let file = std::fs::File::create(path).map_err(fail)?;
+    let mut out = std::io::BufWriter::new(file);
+    let end = chrono::Utc::now().timestamp() - HISTORY_STEP_SECS;
+    let window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX / 2);
+    crate::sim::usage_history::write_openmetrics(
+        &sim.api().store,
+        window,
+        HISTORY_STEP_SECS,
+        end,
+        &mut out,
+    )
+    .and_then(|()| std::io::Write::flush(&mut out))
+    .map_err(fail)
+}
+
 pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
     let sim = start(&args.sim, args.listen, !args.plain_http).await?;
     println!(
@@ -47,6 +73,14 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
             path.display()
         );
         println!("try: kubectl --kubeconfig {} get pods -A", path.display());
+    }
+    if let (Some(window), Some(path)) = (args.usage_history, &args.openmetrics_out) {
+        write_history(&sim, window, path)?;
+        println!(
+            "usage history written to {}; backfill with: promtool tsdb create-blocks-from openmetrics {} DATA_DIR",
+            path.display(),
+            path.display()
+        );
     }
     println!("stop with Ctrl-C");
     super::terminal::stop_signal().await;

@@ -245,12 +245,16 @@ pub fn recommend(
     oom_limit: Option<i64>,
     policy: &Policy,
 ) -> Recommendation {
-    let samples = if usage.samples > 0 {
-        format!(" of {} samples", thousands(usage.samples))
-    } else {
-        String::new()
+    let samples = match usage.samples {
+        0 => String::new(),
+        1 => " of 1 sample".to_string(),
+        n => format!(" of {} samples", thousands(n)),
     };
-    let over = format!("over {}{samples}", window_text(usage.window));
+    // Live samples say since when, so ten minutes is never read as two weeks.
+    let over = match &usage.source {
+        Source::LiveSamples { since } => format!("since {}{samples}", since.format("%H:%M")),
+        _ => format!("over {}{samples}", window_text(usage.window)),
+    };
     let (cpu_target, cpu_why) = match (
         usage.vpa_target.and_then(|t| t.cpu_millis),
         usage.cpu_percentile,

@@ -59,6 +59,8 @@ pub struct ContainerRow {
     /// The server's own text of desired values whose form podsize would not write itself
     /// (`512M`, `100u`); `None` for the usual case, so rows stay small.
     pub server_texts: Option<Box<DesiredTexts>>,
+    /// The container's last run ended `OOMKilled`: right-sizing raises its memory.
+    pub oom_killed: bool,
 }
 
 /// Server-written texts of a container's desired values, where they differ from podsize's form.
@@ -367,6 +369,11 @@ fn project_container(
         state: ResizeState::None,
         problems,
         server_texts,
+        oom_killed: status
+            .and_then(|s| s.last_state.as_ref())
+            .and_then(|s| s.terminated.as_ref())
+            .and_then(|t| t.reason.as_deref())
+            == Some("OOMKilled"),
     }
 }
 

@@ -214,6 +214,7 @@ pub struct SlimContainerStatus {
     #[serde(deserialize_with = "lenient")]
     pub restart_count: i32,
     pub state: Option<SlimContainerState>,
+    pub last_state: Option<SlimContainerState>,
     pub allocated_resources: Option<RawResources>,
     pub resources: Option<SlimRequirements>,
 }

@@ -52,6 +52,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
             "s" => 1_000,
             "m" => 60_000,
             "h" => 3_600_000,
+            "d" => 86_400_000,
             _ => return Err(bad()),
         };
         rest = &rest[unit_len..];

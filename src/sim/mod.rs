@@ -16,6 +16,7 @@ pub mod server;
 pub mod status;
 pub mod store;
 pub mod tls;
+pub mod usage_history;
 pub mod watch;
 pub mod workload;
 

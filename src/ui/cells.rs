@@ -95,6 +95,7 @@ pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
         state: crate::model::ResizeState::None,
         problems: Vec::new(),
         server_texts: None,
+        oom_killed: false,
     };
     for c in containers {
         let desired = ResourceSpec {

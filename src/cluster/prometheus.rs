@@ -1,0 +1,340 @@
+//! Usage history from Prometheus (cAdvisor metrics), for right-sizing (issue #12).
+//!
+//! One query per figure for the whole scope, grouped by namespace, pod and container — never one
+//! per pod. Prometheus is reached directly (`--prometheus URL`) or through the API server's
+//! service proxy with the kubeconfig's credentials (`--prometheus-service NS/NAME:PORT`), so no
+//! port-forward is needed. Both go through a kube client, so the read-only layer holds here too.
+
+use crate::model::events::Scope;
+use crate::model::recommend::{Source, Usage};
+use chrono::TimeDelta;
+use kube::Client;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// namespace, pod, container.
+pub type ContainerKey = (String, String, String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PromError {
+    #[error("{0}")]
+    Address(String),
+    #[error("Prometheus at {at} did not answer: {reason}")]
+    Unreachable { at: String, reason: String },
+    #[error("Prometheus at {at} refused the query: {reason}")]
+    Query { at: String, reason: String },
+}
+
+/// Where Prometheus is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromTarget {
+    Url(String),
+    /// `NAMESPACE/NAME:PORT` behind the API server's service proxy.
+    Service {
+        namespace: String,
+        name: String,
+        port: String,
+    },
+}
+
+impl PromTarget {
+    /// Reads `NAMESPACE/NAME:PORT`.
+    pub fn parse_service(text: &str) -> Result<Self, String> {
+        let bad = || format!("--prometheus-service wants NAMESPACE/NAME:PORT, not {text:?}");
+        let (namespace, rest) = text.split_once('/').ok_or_else(bad)?;
+        let (name, port) = rest.split_once(':').ok_or_else(bad)?;
+        if [namespace, name, port]
+            .iter()
+            .any(|p| p.is_empty() || p.contains('/'))
+        {
+            return Err(bad());
+        }
+        Ok(Self::Service {
+            namespace: namespace.into(),
+            name: name.into(),
+            port: port.into(),
+        })
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Url(url) => url.clone(),
+            Self::Service {
+                namespace,
+                name,
+                port,
+            } => format!("service {namespace}/{name}:{port}"),
+        }
+    }
+}
+
+/// A Prometheus to ask, with the HTTP client that reaches it.
+pub struct Prometheus {
+    client: Client,
+    base: String,
+    at: String,
+    timeout: std::time::Duration,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    status: String,
+    #[serde(default)]
+    data: Option<AnswerData>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AnswerData {
+    #[serde(default)]
+    result: Vec<Series>,
+}
+
+#[derive(Deserialize)]
+struct Series {
+    #[serde(default)]
+    metric: HashMap<String, String>,
+    /// `[unix time, "value"]`
+    value: (f64, String),
+}
+
+/// Percent-encodes a query parameter (RFC 3986 unreserved characters stay).
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A Prometheus duration (`14d`, `90m`) for a window.
+pub fn prom_duration(window: TimeDelta) -> String {
+    let secs = window.num_seconds().max(60);
+    if secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else if secs % 3_600 == 0 {
+        format!("{}h", secs / 3_600)
+    } else {
+        format!("{}m", secs / 60)
+    }
+}
+
+/// The series selector for the scope's containers (the pause container `POD` and the pod-level
+/// cgroup series without a container label are left out).
+fn selector(metric: &str, scope: &Scope) -> String {
+    let mut labels = String::from(r#"container!="",container!="POD""#);
+    if let Some(ns) = &scope.namespace {
+        labels.push_str(&format!(r#",namespace="{}""#, ns.replace('"', "")));
+    }
+    format!("{metric}{{{labels}}}")
+}
+
+/// The PromQL of each figure, grouped by namespace, pod and container.
+pub struct Queries {
+    pub cpu_percentile: String,
+    pub cpu_peak: String,
+    pub memory_peak: String,
+    pub samples: String,
+}
+
+pub fn queries(scope: &Scope, window: TimeDelta, percentile: u8) -> Queries {
+    let w = prom_duration(window);
+    let by = "max by (namespace, pod, container)";
+    let cpu = selector("container_cpu_usage_seconds_total", scope);
+    let memory = selector("container_memory_working_set_bytes", scope);
+    let q = f64::from(percentile.min(100)) / 100.0;
+    Queries {
+        cpu_percentile: format!("{by} (quantile_over_time({q}, rate({cpu}[5m])[{w}:5m]))"),
+        cpu_peak: format!("{by} (max_over_time(rate({cpu}[5m])[{w}:5m]))"),
+        memory_peak: format!("{by} (max_over_time({memory}[{w}]))"),
+        samples: format!("{by} (count_over_time({memory}[{w}]))"),
+    }
+}
+
+impl Prometheus {
+    /// Prometheus at `target`; `kube` is the cluster's client (used for the service proxy).
+    pub fn new(target: &PromTarget, kube: &Client, readonly: bool) -> Result<Self, PromError> {
+        let at = target.describe();
+        let (client, base) = match target {
+            PromTarget::Url(url) => {
+                let uri: http::Uri = url
+                    .parse()
+                    .map_err(|e| PromError::Address(format!("--prometheus {url:?}: {e}")))?;
+                let config = kube::Config::new(uri);
+                let client = super::client::build_client(config, readonly)
+                    .map_err(|e| PromError::Address(e.to_string()))?;
+                (client, String::new())
+            }
+            PromTarget::Service {
+                namespace,
+                name,
+                port,
+            } => (
+                kube.clone(),
+                format!("/api/v1/namespaces/{namespace}/services/{name}:{port}/proxy"),
+            ),
+        };
+        Ok(Self {
+            client,
+            base,
+            at,
+            timeout: std::time::Duration::from_secs(30),
+        })
+    }
+
+    /// Runs an instant query; each series' labels and value.
+    pub async fn query(
+        &self,
+        promql: &str,
+    ) -> Result<Vec<(HashMap<String, String>, f64)>, PromError> {
+        let path = format!("{}/api/v1/query?query={}", self.base, encode(promql));
+        let request = http::Request::get(path)
+            .body(Vec::new())
+            .map_err(|e| PromError::Address(e.to_string()))?;
+        let unreachable = |reason: String| PromError::Unreachable {
+            at: self.at.clone(),
+            reason,
+        };
+        let text = tokio::time::timeout(self.timeout, self.client.request_text(request))
+            .await
+            .map_err(|_| unreachable(format!("no answer within {}s", self.timeout.as_secs())))?
+            .map_err(|e| match &e {
+                kube::Error::Api(status) => PromError::Query {
+                    at: self.at.clone(),
+                    reason: status.message.clone(),
+                },
+                _ => unreachable(super::client::one_line(&e)),
+            })?;
+        let answer: Answer = serde_json::from_str(&text).map_err(|e| PromError::Query {
+            at: self.at.clone(),
+            reason: format!("not a Prometheus answer: {e}"),
+        })?;
+        if answer.status != "success" {
+            return Err(PromError::Query {
+                at: self.at.clone(),
+                reason: answer.error.unwrap_or(answer.status),
+            });
+        }
+        Ok(answer
+            .data
+            .map(|d| d.result)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|s| {
+                let value: f64 = s.value.1.parse().ok()?;
+                value.is_finite().then_some((s.metric, value))
+            })
+            .collect())
+    }
+
+    /// Usage figures of every container in the scope over `window`.
+    pub async fn container_usage(
+        &self,
+        scope: &Scope,
+        window: TimeDelta,
+        percentile: u8,
+    ) -> Result<HashMap<ContainerKey, Usage>, PromError> {
+        let q = queries(scope, window, percentile);
+        let (cpu_p, cpu_peak, memory, samples) = futures::try_join!(
+            self.query(&q.cpu_percentile),
+            self.query(&q.cpu_peak),
+            self.query(&q.memory_peak),
+            self.query(&q.samples),
+        )?;
+        let mut out: HashMap<ContainerKey, Usage> = HashMap::new();
+        let blank = || Usage {
+            source: Source::Prometheus { window },
+            cpu_percentile: None,
+            cpu_p50: None,
+            cpu_peak: None,
+            memory_peak: None,
+            samples: 0,
+            window,
+            vpa_target: None,
+        };
+        let mut fill = |series: Vec<(HashMap<String, String>, f64)>, set: fn(&mut Usage, f64)| {
+            for (labels, value) in series {
+                if let Some(key) = key_of(&labels) {
+                    set(out.entry(key).or_insert_with(blank), value);
+                }
+            }
+        };
+        fill(cpu_p, |u, v| u.cpu_percentile = Some(cores_to_millis(v)));
+        fill(cpu_peak, |u, v| u.cpu_peak = Some(cores_to_millis(v)));
+        fill(memory, |u, v| u.memory_peak = Some(ceil_i64(v)));
+        fill(samples, |u, v| {
+            u.samples = ceil_i64(v).max(0).unsigned_abs()
+        });
+        Ok(out)
+    }
+}
+
+fn key_of(labels: &HashMap<String, String>) -> Option<ContainerKey> {
+    Some((
+        labels.get("namespace")?.clone(),
+        labels.get("pod")?.clone(),
+        labels.get("container")?.clone(),
+    ))
+}
+
+/// Cores (a float from PromQL) to millicores, rounded up as quantities are.
+pub fn cores_to_millis(cores: f64) -> i64 {
+    ceil_i64(cores * 1000.0)
+}
+
+fn ceil_i64(value: f64) -> i64 {
+    // `as` saturates for out-of-range floats and maps NaN to 0: no panic on odd answers.
+    value.max(0.0).ceil() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_addresses() {
+        assert_eq!(
+            PromTarget::parse_service("monitoring/prometheus-k8s:9090"),
+            Ok(PromTarget::Service {
+                namespace: "monitoring".into(),
+                name: "prometheus-k8s".into(),
+                port: "9090".into()
+            })
+        );
+        for bad in [
+            "monitoring/prometheus",
+            "prometheus:9090",
+            "/p:1",
+            "a/b/c:1",
+        ] {
+            assert!(PromTarget::parse_service(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn queries_cover_the_scope_in_one_query_per_figure() {
+        let scope = Scope {
+            namespace: Some("shop".into()),
+            label_selector: None,
+        };
+        let q = queries(&scope, TimeDelta::days(14), 95);
+        assert_eq!(
+            q.cpu_percentile,
+            r#"max by (namespace, pod, container) (quantile_over_time(0.95, rate(container_cpu_usage_seconds_total{container!="",container!="POD",namespace="shop"}[5m])[14d:5m]))"#
+        );
+        assert_eq!(
+            q.memory_peak,
+            r#"max by (namespace, pod, container) (max_over_time(container_memory_working_set_bytes{container!="",container!="POD",namespace="shop"}[14d]))"#
+        );
+        assert_eq!(prom_duration(TimeDelta::hours(36)), "36h");
+        assert_eq!(encode("a b{c=\"d\"}"), "a%20b%7Bc%3D%22d%22%7D");
+        assert_eq!(cores_to_millis(0.2121), 213);
+        assert_eq!(cores_to_millis(f64::NAN), 0);
+    }
+}

@@ -1,0 +1,215 @@
+//! Simulated usage with shapes — flat, a daily cycle, spiky, slowly growing memory, and clearly
+//! over-provisioned (request ≥ 4 × p95) — and its history written in the OpenMetrics text
+//! format with cAdvisor's metric and label names, for `promtool tsdb create-blocks-from
+//! openmetrics` (issue #12). Deterministic from the pod's name, so a test can recompute it.
+
+use super::store::Store;
+use k8s_openapi::api::core::v1::{Container, Pod};
+use std::io::Write;
+
+/// How a container's usage moves over time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Flat,
+    Daily,
+    Spiky,
+    GrowingMemory,
+    OverProvisioned,
+}
+
+impl Shape {
+    pub const ALL: [Shape; 5] = [
+        Self::Flat,
+        Self::Daily,
+        Self::Spiky,
+        Self::GrowingMemory,
+        Self::OverProvisioned,
+    ];
+
+    /// The shape of a container, fixed by its namespace, pod and container name.
+    pub fn of(namespace: &str, pod: &str, container: &str) -> Self {
+        Self::ALL[(hash(&[namespace, pod, container]) % 5) as usize]
+    }
+}
+
+fn hash(parts: &[&str]) -> u64 {
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A pseudo-random number in 0..1 for a sample, from the container and the sample index.
+fn noise(seed: u64, index: i64) -> f64 {
+    let mut x = seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A container's requests in cores and bytes, with defaults for containers without any.
+#[derive(Clone, Copy, Debug)]
+pub struct Baseline {
+    pub cpu_cores: f64,
+    pub memory_bytes: f64,
+    pub memory_limit: Option<f64>,
+}
+
+fn quantity(c: &Container, kind: &str, key: &str) -> Option<f64> {
+    let r = c.resources.as_ref()?;
+    let map = if kind == "limits" {
+        r.limits.as_ref()
+    } else {
+        r.requests.as_ref()
+    }?;
+    let text = &map.get(key)?.0;
+    let q = crate::model::quantity::Quantity::parse(text).ok()?;
+    Some(q.nanos() as f64 / 1e9)
+}
+
+impl Baseline {
+    pub fn of(c: &Container) -> Self {
+        Self {
+            cpu_cores: quantity(c, "requests", "cpu")
+                .or_else(|| quantity(c, "limits", "cpu"))
+                .unwrap_or(0.1),
+            memory_bytes: quantity(c, "requests", "memory")
+                .or_else(|| quantity(c, "limits", "memory"))
+                .unwrap_or(128.0 * 1024.0 * 1024.0),
+            memory_limit: quantity(c, "limits", "memory"),
+        }
+    }
+}
+
+/// CPU use in cores and memory working set in bytes at `t` seconds into a window of `span` s.
+pub fn usage_at(shape: Shape, base: Baseline, seed: u64, t: i64, span: i64) -> (f64, f64) {
+    let day = ((t.rem_euclid(86_400)) as f64 / 86_400.0) * std::f64::consts::TAU;
+    let n = noise(seed, t / 60);
+    let (cpu, mem) = match shape {
+        Shape::Flat => (0.55 + 0.1 * n, 0.6 + 0.02 * n),
+        Shape::Daily => (
+            0.35 + 0.3 * (1.0 + day.sin()) + 0.05 * n,
+            0.5 + 0.15 * (1.0 + day.sin()),
+        ),
+        Shape::Spiky => {
+            let spike = if n > 0.97 { 1.4 } else { 0.0 };
+            (0.2 + 0.1 * n + spike, 0.45 + 0.05 * n)
+        }
+        Shape::GrowingMemory => {
+            let grown = t as f64 / span.max(1) as f64;
+            (0.4 + 0.1 * n, 0.4 + 0.5 * grown)
+        }
+        Shape::OverProvisioned => (0.08 + 0.04 * n, 0.15 + 0.02 * n),
+    };
+    let mut mem_bytes = mem * base.memory_bytes;
+    if let Some(limit) = base.memory_limit {
+        mem_bytes = mem_bytes.min(limit * 0.95);
+    }
+    (cpu * base.cpu_cores, mem_bytes.floor())
+}
+
+/// Writes `window` of history ending at `end` (unix seconds), one sample every `step` seconds,
+/// for every running container in the store, then `# EOF`.
+pub fn write_openmetrics(
+    store: &Store,
+    window_secs: i64,
+    step_secs: i64,
+    end: i64,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let step = step_secs.max(1);
+    let pods = store.all::<Pod>(None);
+    let mut series = Vec::new();
+    for pod in &pods {
+        let (Some(ns), Some(name)) = (&pod.metadata.namespace, &pod.metadata.name) else {
+            continue;
+        };
+        let sidecars = pod
+            .spec
+            .iter()
+            .flat_map(|s| s.init_containers.iter().flatten())
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+        for c in pod
+            .spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .chain(sidecars)
+        {
+            let shape = Shape::of(ns, name, &c.name);
+            let seed = hash(&[ns, name, &c.name]);
+            let labels = format!(
+                r#"namespace="{ns}",pod="{name}",container="{}",image="{}""#,
+                c.name,
+                c.image.as_deref().unwrap_or("")
+            );
+            series.push((labels, shape, seed, Baseline::of(c)));
+        }
+    }
+    let start = end - window_secs;
+    writeln!(
+        out,
+        "# HELP container_cpu_usage_seconds Cumulative cpu time consumed"
+    )?;
+    writeln!(out, "# TYPE container_cpu_usage_seconds counter")?;
+    for (labels, shape, seed, base) in &series {
+        let mut total = 0.0;
+        let mut t = start;
+        while t <= end {
+            let (cpu, _) = usage_at(*shape, *base, *seed, t - start, window_secs);
+            total += cpu * step as f64;
+            writeln!(
+                out,
+                "container_cpu_usage_seconds_total{{{labels}}} {total:.6} {t}"
+            )?;
+            t += step;
+        }
+    }
+    writeln!(
+        out,
+        "# HELP container_memory_working_set_bytes Current working set"
+    )?;
+    writeln!(out, "# TYPE container_memory_working_set_bytes gauge")?;
+    for (labels, shape, seed, base) in &series {
+        let mut t = start;
+        while t <= end {
+            let (_, mem) = usage_at(*shape, *base, *seed, t - start, window_secs);
+            writeln!(
+                out,
+                "container_memory_working_set_bytes{{{labels}}} {mem} {t}"
+            )?;
+            t += step;
+        }
+    }
+    writeln!(out, "# EOF")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_stable_and_over_provisioned_is_far_below_its_request() {
+        assert_eq!(Shape::of("a", "b", "c"), Shape::of("a", "b", "c"));
+        let base = Baseline {
+            cpu_cores: 1.0,
+            memory_bytes: 1e9,
+            memory_limit: None,
+        };
+        let peak = (0..10_000)
+            .map(|i| usage_at(Shape::OverProvisioned, base, 7, i * 60, 600_000).0)
+            .fold(0.0, f64::max);
+        assert!(peak * 4.0 <= 1.0, "request ≥ 4 × peak: {peak}");
+        let mem_limit = Baseline {
+            memory_limit: Some(1e9),
+            ..base
+        };
+        let (_, grown) = usage_at(Shape::GrowingMemory, mem_limit, 7, 600_000, 600_000);
+        assert!(grown <= 0.95e9);
+    }
+}

@@ -1,0 +1,294 @@
+//! `podsize recommend` against a real Prometheus (issue #12): the simulated cluster's 14 days
+//! of usage history are backfilled with `promtool tsdb create-blocks-from openmetrics`,
+//! `prometheus` serves them on loopback, and podsize's figures are checked against the answers
+//! the test asks the same server for itself. Skipped, with the reason printed, where the
+//! binaries are absent (`.ci/run` installs Debian's `prometheus` package).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use podsize::sim::{SimCluster, SimConfig};
+use serde_json::Value;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn have(binary: &str) -> bool {
+    Command::new(binary)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Kills the Prometheus server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn prom_query(base: &str, promql: &str) -> Vec<Value> {
+    let client = kube::Client::try_from(kube::Config::new(base.parse().unwrap())).unwrap();
+    let encoded: String = promql
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let req = http::Request::get(format!("/api/v1/query?query={encoded}"))
+        .body(Vec::new())
+        .unwrap();
+    let text = client.request_text(req).await.unwrap();
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["status"], "success", "{text}");
+    answer["data"]["result"].as_array().unwrap().clone()
+}
+
+/// The single value of a query that selects one series.
+async fn one_value(base: &str, promql: &str) -> f64 {
+    let result = prom_query(base, promql).await;
+    assert_eq!(result.len(), 1, "{promql}: {result:?}");
+    result[0]["value"][1].as_str().unwrap().parse().unwrap()
+}
+
+async fn start_prometheus(dir: &std::path::Path, history: &std::path::Path) -> (Server, String) {
+    let data = dir.join("data");
+    let out = Command::new("promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(history)
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "promtool: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = dir.join("prometheus.yml");
+    std::fs::write(&config, "global:\n  scrape_interval: 1m\n").unwrap();
+    let port = free_port();
+    let child = Command::new("prometheus")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.tsdb.path={}", data.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--storage.tsdb.retention.time=30d")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = kube::Client::try_from(kube::Config::new(base.parse().unwrap())).unwrap();
+    for _ in 0..120 {
+        let ready = http::Request::get("/-/ready").body(Vec::new()).unwrap();
+        if client.request_text(ready).await.is_ok() {
+            return (server, base);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("prometheus did not become ready");
+}
+
+fn recommend_json(kubeconfig: &std::path::Path, extra: &[&str]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_podsize"))
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(["recommend", "-A", "-o", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "podsize recommend: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn figures_agree_with_prometheus_own_answers() {
+    if !have("prometheus") || !have("promtool") {
+        eprintln!("skipped: prometheus/promtool not installed (apt-get install prometheus)");
+        return;
+    }
+    let sim = SimCluster::start(SimConfig {
+        pods: 5,
+        nodes: 2,
+        namespaces: 2,
+        kubelet_delay: Duration::from_millis(50),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let history = dir.path().join("history.om");
+    podsize::commands::sim::write_history(&sim, Duration::from_secs(14 * 86_400), &history)
+        .unwrap();
+    let (_server, base) = start_prometheus(dir.path(), &history).await;
+
+    let (kc, b) = (kubeconfig.clone(), base.clone());
+    let rows = tokio::task::spawn_blocking(move || {
+        recommend_json(&kc, &["--prometheus", &b, "--history", "14d"])
+    })
+    .await
+    .unwrap();
+    assert!(!rows.is_empty());
+    let mut checked = 0;
+    for row in &rows {
+        let (ns, pod, container) = (
+            row["namespace"].as_str().unwrap(),
+            row["pod"].as_str().unwrap(),
+            row["container"].as_str().unwrap(),
+        );
+        assert_eq!(
+            row["source"]["name"], "prometheus",
+            "{ns}/{pod} {container}: {row}"
+        );
+        assert_eq!(row["source"]["windowSeconds"], 14 * 86_400);
+        let sel = format!(r#"{{namespace="{ns}",pod="{pod}",container="{container}"}}"#);
+        let p95 = one_value(
+            &base,
+            &format!(
+                "quantile_over_time(0.95, rate(container_cpu_usage_seconds_total{sel}[5m])[14d:5m])"
+            ),
+        )
+        .await;
+        let peak = one_value(
+            &base,
+            &format!("max_over_time(container_memory_working_set_bytes{sel}[14d])"),
+        )
+        .await;
+        let samples = one_value(
+            &base,
+            &format!("count_over_time(container_memory_working_set_bytes{sel}[14d])"),
+        )
+        .await;
+        let ours_cpu = row["usage"]["cpuPercentileMillicores"].as_f64().unwrap();
+        let ours_mem = row["usage"]["memoryPeakBytes"].as_f64().unwrap();
+        // Within rounding (podsize rounds up to whole millicores and bytes), and within the few
+        // samples the 14-day window slides by between the two queries.
+        assert!(
+            (ours_cpu - (p95 * 1000.0).ceil()).abs() <= 1.0 + 0.01 * ours_cpu,
+            "{ns}/{pod} {container}: cpu {ours_cpu} vs {p95}"
+        );
+        assert!(
+            (ours_mem - peak).abs() <= 0.01 * peak + 1.0,
+            "{ns}/{pod} {container}: memory {ours_mem} vs {peak}"
+        );
+        let ours_samples = row["source"]["samples"].as_f64().unwrap();
+        assert!(
+            (ours_samples - samples).abs() <= 3.0,
+            "samples {ours_samples} vs {samples}"
+        );
+        assert!(
+            row["reason"].as_str().unwrap().contains("over 14d of"),
+            "{row}"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 5,
+        "every generated container was checked: {checked}"
+    );
+    // The sim's over-provisioned shape shows up as a shrink.
+    assert!(
+        rows.iter().any(|r| r["changed"] == true
+            && r["recommendation"]["cpu"]["request"]["millicores"].as_i64()
+                < r["current"]["cpu"]["request"]["millicores"].as_i64()),
+        "some container is over-requested"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_prometheus_live_samples_are_labelled_with_their_age_and_count() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 4,
+        nodes: 2,
+        namespaces: 1,
+        kubelet_delay: Duration::from_millis(50),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let rows = tokio::task::spawn_blocking(move || {
+        let rows = recommend_json(&kubeconfig, &[]);
+        drop(dir);
+        rows
+    })
+    .await
+    .unwrap();
+    let live: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["source"]["name"] == "live-samples")
+        .collect();
+    assert!(!live.is_empty(), "{rows:?}");
+    for r in live {
+        assert_eq!(r["source"]["lowConfidence"], true);
+        assert_eq!(r["source"]["samples"], 1);
+        assert!(r["source"]["since"].as_str().is_some(), "{r}");
+        assert!(r["reason"].as_str().unwrap().contains("since "), "{r}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_prometheus_is_reported_not_fatal() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 2,
+        nodes: 1,
+        namespaces: 1,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let port = free_port();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_podsize"))
+            .arg("--kubeconfig")
+            .arg(&kubeconfig)
+            .args([
+                "recommend",
+                "-A",
+                "--prometheus",
+                &format!("http://127.0.0.1:{port}"),
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "Prometheus at http://127.0.0.1:{port} did not answer"
+        )),
+        "{stderr}"
+    );
+}
