@@ -292,3 +292,80 @@ async fn an_unreachable_prometheus_is_reported_not_fatal() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn resize_recommended_applies_the_recommendation_and_reaches_done() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 6,
+        nodes: 2,
+        namespaces: 1,
+        kubelet_delay: Duration::from_millis(50),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let kc = kubeconfig.clone();
+    let rows = tokio::task::spawn_blocking(move || recommend_json(&kc, &[]))
+        .await
+        .unwrap();
+    let pick = rows
+        .iter()
+        .find(|r| r["changed"] == true && r["applicable"] == true)
+        .unwrap_or_else(|| panic!("a container to right-size: {rows:?}"))
+        .clone();
+    let (ns, pod, container) = (
+        pick["namespace"].as_str().unwrap().to_string(),
+        pick["pod"].as_str().unwrap().to_string(),
+        pick["container"].as_str().unwrap().to_string(),
+    );
+    let kc = kubeconfig.clone();
+    let (p, c, n) = (pod.clone(), container.clone(), ns.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_podsize"))
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .args([
+                "resize",
+                &p,
+                "-n",
+                &n,
+                "-c",
+                &c,
+                "--recommended",
+                "--wait=30s",
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("recommendation: "), "{stderr}");
+    // The pod now asks for what was recommended (live usage moves, so compare with a tolerance
+    // of the rule's own 10 % deadband).
+    let client = sim.client(podsize::sim::Identity::Admin).await.unwrap();
+    let row = podsize::cluster::resize::get_row(&client, &ns, &pod)
+        .await
+        .unwrap();
+    let now = row
+        .container(&container)
+        .unwrap()
+        .desired
+        .effective_requests();
+    let wanted = pick["recommendation"]["cpu"]["request"]["millicores"].as_i64();
+    if let (Some(now), Some(wanted)) = (now.cpu_millis, wanted) {
+        assert!(
+            (now - wanted).abs() * 10 <= wanted.max(10),
+            "cpu {now} vs recommended {wanted}"
+        );
+    }
+    assert_ne!(
+        Some(now.cpu_millis),
+        Some(pick["current"]["cpu"]["request"]["millicores"].as_i64()),
+        "the request changed"
+    );
+}
