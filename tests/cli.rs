@@ -141,3 +141,24 @@ async fn expired_token_and_untrusted_certificate_are_one_clear_line() {
     // TLS verification stayed on: nothing was listed.
     assert!(out.stdout.is_empty());
 }
+
+/// Without a terminal the interactive commands say so in one line before touching the
+/// terminal (no raw mode, no panic backtrace) and exit 1.
+#[test]
+fn no_terminal_is_one_line_and_exit_1() {
+    for args in [&["demo"][..], &["watch"][..], &[][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_podsize"))
+            .args(args)
+            .env_remove("KUBECONFIG")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        assert_one_line_failure(&out, "podsize get");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("terminal"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "no terminal set-up written: {out:?}");
+    }
+}
