@@ -125,7 +125,12 @@ async fn expired_token_and_untrusted_certificate_are_one_clear_line() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let expired = kubeconfig(dir.path(), &sim.url(), "expired-token", sim.ca_pem());
+    let expired = kubeconfig(
+        dir.path(),
+        &sim.url(),
+        "expired-token",
+        sim.ca_pem().as_deref(),
+    );
     let out =
         tokio::task::spawn_blocking(move || podsize(&["get", "-A", "--kubeconfig", &expired]))
             .await

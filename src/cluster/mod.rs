@@ -3,9 +3,12 @@
 
 pub mod capabilities;
 pub mod client;
+pub mod connector;
+pub mod health;
 pub mod metrics;
 pub mod probe;
 pub mod readonly;
 pub mod resize;
+pub mod retry;
 pub mod watch;
 pub mod wire;
