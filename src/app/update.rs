@@ -1,10 +1,10 @@
 //! The pure heart of the app: `update(state, action)` changes state and returns the
 //! effects the event loop must carry out. No I/O here.
 
+use super::command_line::{edit_command, on_context_switched, on_namespace_checked};
 use super::editor::{EditorOutcome, EditorState, Stage as EditorStage};
 use super::keymap::{Command, command_for};
 use super::state::{AppState, InputMode};
-use super::view::SortKey;
 use crate::model::events::{ClusterEvent, Connection, Scope};
 use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::tracking::{STUCK_HINT, Stage, Tracker};
@@ -23,6 +23,16 @@ pub enum Action {
     ResizeResults(Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>),
     /// The one-second clock: checks for stuck resizes.
     Tick,
+    /// The answer to `Effect::CheckNamespace`.
+    NamespaceChecked {
+        namespace: String,
+        exists: Result<bool, String>,
+    },
+    /// The answer to `Effect::SwitchContext`: `Err` keeps the current context.
+    ContextSwitched {
+        name: String,
+        result: Result<(), String>,
+    },
 }
 
 /// Work for the event loop.
@@ -30,8 +40,10 @@ pub enum Action {
 pub enum Effect {
     /// Restart the pod watch on another scope.
     Rewatch(Scope),
-    /// Reconnect through another kubeconfig context.
+    /// Reconnect through another kubeconfig context, if it exists and a client can be built.
     SwitchContext(String),
+    /// Ask the server whether this namespace exists before watching it.
+    CheckNamespace(String),
     /// Dry run, then send each resize.
     SubmitResizes(Vec<ResizePlan>),
 }
@@ -51,6 +63,13 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
         }
         Action::ResizeResults(results) => {
             on_resize_results(state, results, now);
+            Vec::new()
+        }
+        Action::NamespaceChecked { namespace, exists } => {
+            on_namespace_checked(state, namespace, exists)
+        }
+        Action::ContextSwitched { name, result } => {
+            on_context_switched(state, name, result);
             Vec::new()
         }
         Action::Tick => {
@@ -289,6 +308,10 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return Vec::new();
     }
+    // A message answers the last action; the next one makes it old news.
+    if state.status.take().is_some() {
+        state.dirty = true;
+    }
     if state.wall.is_some() {
         wall_key(state, key);
         return Vec::new();
@@ -451,76 +474,4 @@ fn edit_filter(state: &mut AppState, key: KeyEvent, mut text: String) {
         state.invalidate_index();
     }
     state.dirty = true;
-}
-
-fn edit_command(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
-    state.dirty = true;
-    match key.code {
-        KeyCode::Esc => state.input = InputMode::Normal,
-        KeyCode::Backspace => {
-            text.pop();
-            state.input = InputMode::Command(text);
-        }
-        KeyCode::Char(c) => {
-            text.push(c);
-            state.input = InputMode::Command(text);
-        }
-        KeyCode::Enter => {
-            state.input = InputMode::Normal;
-            return run_command_line(state, &text);
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// `:ns NAME`, `:ns all`, `:ctx NAME`, `:sort KEY`.
-fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
-    let mut words = line.split_whitespace();
-    let verb = words.next().unwrap_or_default();
-    let arg = words.next();
-    match (verb, arg) {
-        ("ns" | "namespace", Some(ns)) => {
-            let namespace = (ns != "all" && ns != "-A").then(|| ns.to_string());
-            if namespace == state.scope.namespace {
-                return Vec::new();
-            }
-            state.scope.namespace = namespace;
-            state.pods.clear();
-            state.synced = false;
-            state.pods_changed();
-            state.set_status(format!("watching {}", state.scope.describe()), false);
-            vec![Effect::Rewatch(state.scope.clone())]
-        }
-        ("ctx" | "context", Some(name)) => {
-            state.pods.clear();
-            state.nodes.clear();
-            state.synced = false;
-            state.header.context = name.to_string();
-            state.pods_changed();
-            state.set_status(format!("switching to context {name}"), false);
-            vec![Effect::SwitchContext(name.to_string())]
-        }
-        ("sort", Some(key)) => {
-            match SortKey::parse(key) {
-                Some(sort) => {
-                    state.sort = sort;
-                    state.invalidate_index();
-                }
-                None => state.set_status(format!("unknown sort key {key:?}"), true),
-            }
-            Vec::new()
-        }
-        ("q" | "quit", None) => {
-            state.quit = true;
-            Vec::new()
-        }
-        _ => {
-            state.set_status(
-                format!("unknown command {line:?}: try ns NAME, ns all, ctx NAME, sort KEY"),
-                true,
-            );
-            Vec::new()
-        }
-    }
 }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod connector;
 pub mod health;
 pub mod metrics;
+pub mod namespaces;
 pub mod probe;
 pub mod readonly;
 pub mod resize;

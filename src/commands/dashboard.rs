@@ -10,6 +10,7 @@ use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::{build_client, load_config};
 use crate::cluster::connector::Connector;
 use crate::cluster::metrics::poll_usage;
+use crate::cluster::namespaces::namespace_exists;
 use crate::cluster::resize::dry_run_then_send;
 use crate::cluster::watch::{InitialList, watch_nodes, watch_pods};
 use crate::model::events::{ClusterEvent, Scope};
@@ -159,6 +160,19 @@ fn table_rows(state: &AppState, height: u16) -> usize {
     }
 }
 
+/// A client for kubeconfig context `name`; the current options are left as they are when
+/// the context does not exist or its client cannot be built.
+async fn client_for_context(
+    common: &CommonArgs,
+    name: &str,
+) -> Result<(CommonArgs, Client), crate::cluster::client::ConnectError> {
+    let mut common = common.clone();
+    common.context = Some(name.to_string());
+    let (config, _) = load_config(&common).await?;
+    let client = build_client(config, common.readonly)?;
+    Ok((common, client))
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
@@ -214,7 +228,8 @@ async fn event_loop(
             _ = clock.tick() => apply(state, Action::Tick, &mut effects),
             _ = &mut stop => break,
         }
-        for effect in effects {
+        // Answers to checks (namespace, context) are actions that may ask for more.
+        while let Some(effect) = effects.pop() {
             match effect {
                 Effect::SubmitResizes(plans) => {
                     let (client, caps, tx) = (conn.client(), caps.clone(), results_tx.clone());
@@ -230,21 +245,32 @@ async fn event_loop(
                 Effect::Rewatch(scope) => {
                     watches = Watches::start(&conn, &caps, &scope, &tx);
                 }
+                Effect::CheckNamespace(namespace) => {
+                    let exists = namespace_exists(&conn.client(), &namespace).await;
+                    apply(
+                        state,
+                        Action::NamespaceChecked { namespace, exists },
+                        &mut effects,
+                    );
+                }
                 Effect::SwitchContext(name) => {
-                    dash.common.context = Some(name.clone());
-                    match load_config(&dash.common)
-                        .await
-                        .and_then(|(cfg, _)| build_client(cfg, dash.readonly))
-                    {
-                        Ok(new_client) => {
+                    let result = match client_for_context(&dash.common, &name).await {
+                        Ok((common, new_client)) => {
+                            dash.common = common;
                             caps = capabilities(&new_client).await;
                             state.header.server_version = caps.git_version.clone();
                             state.header.minor = caps.minor;
                             conn = Connector::from_kubeconfig(new_client, &dash.common);
                             watches = Watches::start(&conn, &caps, &state.scope, &tx);
+                            Ok(())
                         }
-                        Err(e) => state.set_status(format!("context {name}: {e}"), true),
-                    }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    apply(
+                        state,
+                        Action::ContextSwitched { name, result },
+                        &mut effects,
+                    );
                 }
             }
         }
