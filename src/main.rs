@@ -73,6 +73,10 @@ fn has_terminal() -> bool {
 fn main() -> ExitCode {
     std::sync::LazyLock::force(&commands::PROCESS_START);
     let cli = Cli::parse();
+    if let Err(e) = cli.check() {
+        eprintln!("podsize: {e}");
+        return ExitCode::FAILURE;
+    }
     // Checked before any terminal set-up, so nothing is left in raw mode and nothing panics.
     if needs_terminal(cli.command.as_ref()) && !has_terminal() {
         eprintln!(

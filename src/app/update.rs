@@ -50,7 +50,7 @@ pub enum Effect {
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     match action {
-        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key, now),
         Action::Key(_) => Vec::new(),
         Action::Cluster(event) => {
             on_cluster(state, event, now);
@@ -181,7 +181,7 @@ fn redraw_if_time_shown_changed(state: &mut AppState, now: DateTime<Utc>) {
 }
 
 /// Keys on a wall display: only quitting; edit keys explain why nothing happens.
-fn wall_key(state: &mut AppState, key: KeyEvent) {
+fn wall_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) {
     let no_input = state.wall.as_ref().is_some_and(|w| w.no_input);
     match key.code {
         _ if no_input => {}
@@ -189,12 +189,32 @@ fn wall_key(state: &mut AppState, key: KeyEvent) {
         KeyCode::Char('e' | ' ') | KeyCode::Enter => {
             state.set_status("read-only wall display: editing is disabled", true);
         }
+        KeyCode::PageDown | KeyCode::PageUp => {
+            state.refresh_index();
+            let pages = state.visible().len().div_ceil(state.page_rows.max(1));
+            if let Some(wall) = state.wall.as_mut() {
+                wall.turn(key.code == KeyCode::PageDown, pages, now);
+                state.dirty = true;
+            }
+        }
         _ => {}
+    }
+}
+
+fn start_rotation(state: &mut AppState) {
+    // Sorted: the store is ordered by namespace.
+    let mut names: Vec<&str> = state.pods.keys().map(|(ns, _)| ns.as_str()).collect();
+    names.dedup();
+    if let Some(wall) = state.wall.as_mut()
+        && wall.start_rotation(&names)
+    {
+        state.invalidate_index();
     }
 }
 
 /// Turns pages on time and rotates namespaces after the last page.
 fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
+    start_rotation(state);
     state.refresh_index();
     let pages = state.visible().len().div_ceil(state.page_rows.max(1));
     let Some(wall) = state.wall.as_mut() else {
@@ -251,6 +271,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             state.synced = true;
             state.connection = Connection::Connected;
             state.pods_changed();
+            start_rotation(state);
         }
         ClusterEvent::PodApplied(row) => {
             follow_trackers(state, &row, now);
@@ -302,7 +323,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
     }
 }
 
-fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl_c {
         state.quit = true;
@@ -313,7 +334,7 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         state.dirty = true;
     }
     if state.wall.is_some() {
-        wall_key(state, key);
+        wall_key(state, key, now);
         return Vec::new();
     }
     if state.editor.is_some() {
