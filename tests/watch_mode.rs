@@ -163,7 +163,7 @@ async fn a_long_table_pages_through_every_pod_unattended() {
     let c = cluster(300).await;
     let bin = env!("CARGO_BIN_EXE_podsize");
     let cmd = format!(
-        "{bin} --kubeconfig {} watch -A --page-interval 200ms --no-input; sleep 60",
+        "{bin} --kubeconfig {} watch -A --page-interval 1 --no-input; sleep 60",
         c.kubeconfig
     );
     let Some(t) = Tmux::start_sized(&cmd, 250, 70) else {
