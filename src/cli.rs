@@ -20,6 +20,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Combinations clap cannot express, refused before anything starts.
+    pub fn check(&self) -> Result<(), String> {
+        if let (Some(Command::Watch(w)), Some(ns)) = (&self.command, &self.common.namespace)
+            && w.rotate_namespaces
+        {
+            return Err(format!(
+                "--rotate-namespaces rotates over all namespaces; drop -n {ns}"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Options shared by every subcommand.
 #[derive(Debug, Args, Clone, Default)]
 pub struct CommonArgs {
@@ -143,10 +157,11 @@ pub struct SimArgs {
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// Seconds between automatic page turns of a long table (e.g. 10s).
-    #[arg(long, default_value = "10s", value_parser = parse_duration_arg)]
+    /// Time between automatic page turns of a long table: seconds (10) or a duration (10s,
+    /// 1m); at least 1s.
+    #[arg(long, default_value = "10s", value_parser = parse_page_interval)]
     pub page_interval: Duration,
-    /// Cycle through namespaces one at a time.
+    /// Cycle through all namespaces one at a time (implies -A).
     #[arg(long)]
     pub rotate_namespaces: bool,
     /// Ignore every key except Ctrl-C.
@@ -218,6 +233,21 @@ pub struct ResizeArgs {
 
 fn parse_duration_arg(text: &str) -> Result<Duration, String> {
     crate::model::time::parse_duration(text)
+}
+
+/// A bare number is seconds, as the help says; below a second the wall would flicker.
+pub fn parse_page_interval(text: &str) -> Result<Duration, String> {
+    let interval = match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(86_400.0)),
+        Ok(_) => return Err(format!("invalid page interval {text:?}")),
+        Err(_) => parse_duration_arg(text)?,
+    };
+    if interval < Duration::from_secs(1) {
+        return Err(format!(
+            "page interval {text:?} is below 1s: pages would turn faster than they can be read"
+        ));
+    }
+    Ok(interval)
 }
 
 fn parse_minor(text: &str) -> Result<u32, String> {

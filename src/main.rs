@@ -60,9 +60,31 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
     }
 }
 
+/// The dashboard, `demo` and `watch` draw on a terminal; the others print.
+fn needs_terminal(command: Option<&Command>) -> bool {
+    matches!(command, None | Some(Command::Demo(_) | Command::Watch(_)))
+}
+
+/// Both ends must be a terminal: keys are read from stdin and frames written to stdout.
+fn has_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 fn main() -> ExitCode {
     std::sync::LazyLock::force(&commands::PROCESS_START);
     let cli = Cli::parse();
+    if let Err(e) = cli.check() {
+        eprintln!("podsize: {e}");
+        return ExitCode::FAILURE;
+    }
+    // Checked before any terminal set-up, so nothing is left in raw mode and nothing panics.
+    if needs_terminal(cli.command.as_ref()) && !has_terminal() {
+        eprintln!(
+            "podsize: no terminal (stdin and stdout must be a terminal); use `podsize get` to print the table"
+        );
+        return ExitCode::FAILURE;
+    }
     init_logging(&cli.common);
     let _ = color_eyre::install();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

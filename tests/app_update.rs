@@ -180,11 +180,26 @@ fn sort_by_cpu_desired_is_numeric() {
 }
 
 #[test]
-fn namespace_command_rewatches_with_the_new_scope() {
+fn namespace_command_checks_then_rewatches_with_the_new_scope() {
     let mut s = state_with_rows();
     key(&mut s, KeyCode::Char(':'));
     let mut effects = type_text(&mut s, "ns shop");
     effects.extend(key(&mut s, KeyCode::Enter));
+    assert_eq!(effects, vec![Effect::CheckNamespace("shop".into())]);
+    assert_eq!(
+        s.scope,
+        Scope::default(),
+        "nothing changes before the answer"
+    );
+    assert!(!s.pods.is_empty());
+    let effects = update(
+        &mut s,
+        Action::NamespaceChecked {
+            namespace: "shop".into(),
+            exists: Ok(true),
+        },
+        Utc::now(),
+    );
     let want = Scope {
         namespace: Some("shop".into()),
         label_selector: None,
@@ -202,13 +217,92 @@ fn namespace_command_rewatches_with_the_new_scope() {
 }
 
 #[test]
-fn context_command_asks_for_a_new_client() {
+fn an_unknown_namespace_is_an_error_and_the_scope_stays() {
+    let mut s = state_with_rows();
+    let rows = s.pods.len();
+    key(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "ns nosuchns");
+    key(&mut s, KeyCode::Enter);
+    let effects = update(
+        &mut s,
+        Action::NamespaceChecked {
+            namespace: "nosuchns".into(),
+            exists: Ok(false),
+        },
+        Utc::now(),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(s.scope, Scope::default());
+    assert_eq!(s.pods.len(), rows, "the table is kept");
+    let status = s.status.clone().unwrap();
+    assert!(status.error);
+    assert!(status.text.contains("does not exist"), "{}", status.text);
+    assert!(
+        !status.text.contains("watching nosuchns"),
+        "{}",
+        status.text
+    );
+}
+
+#[test]
+fn context_command_asks_for_a_new_client_and_switches_only_when_it_works() {
+    let mut s = state_with_rows();
+    s.header.context = "sim-admin".into();
+    let rows = s.pods.len();
+    key(&mut s, KeyCode::Char(':'));
+    type_text(&mut s, "ctx sim-viewr");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::SwitchContext("sim-viewr".into())]);
+    assert_eq!(
+        s.pods.len(),
+        rows,
+        "the working connection's rows stay meanwhile"
+    );
+    update(
+        &mut s,
+        Action::ContextSwitched {
+            name: "sim-viewr".into(),
+            result: Err("no context named sim-viewr".into()),
+        },
+        Utc::now(),
+    );
+    assert_eq!(s.header.context, "sim-admin", "the current context stays");
+    assert_eq!(s.pods.len(), rows);
+    assert!(s.synced);
+    assert!(s.status.as_ref().unwrap().error);
+    update(
+        &mut s,
+        Action::ContextSwitched {
+            name: "sim-viewer".into(),
+            result: Ok(()),
+        },
+        Utc::now(),
+    );
+    assert_eq!(s.header.context, "sim-viewer");
+    assert!(
+        s.pods.is_empty() && !s.synced,
+        "rows of the old context are gone"
+    );
+}
+
+#[test]
+fn unknown_sort_key_lists_the_valid_ones_and_clears_on_the_next_key() {
     let mut s = state_with_rows();
     key(&mut s, KeyCode::Char(':'));
-    type_text(&mut s, "ctx sim-viewer");
-    let effects = key(&mut s, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::SwitchContext("sim-viewer".into())]);
-    assert_eq!(s.header.context, "sim-viewer");
+    type_text(&mut s, "sort bogus");
+    key(&mut s, KeyCode::Enter);
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.text.contains("unknown sort key \"bogus\""),
+        "{}",
+        status.text
+    );
+    for valid in ["namespacename", "resizestate", "cpudesired", "age"] {
+        assert!(status.text.contains(valid), "{valid} in {}", status.text);
+        assert!(SortKey::parse(valid).is_some(), "{valid} is accepted");
+    }
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.status, None, "the message answered the last action only");
 }
 
 #[test]

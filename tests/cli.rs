@@ -125,7 +125,12 @@ async fn expired_token_and_untrusted_certificate_are_one_clear_line() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let expired = kubeconfig(dir.path(), &sim.url(), "expired-token", sim.ca_pem());
+    let expired = kubeconfig(
+        dir.path(),
+        &sim.url(),
+        "expired-token",
+        sim.ca_pem().as_deref(),
+    );
     let out =
         tokio::task::spawn_blocking(move || podsize(&["get", "-A", "--kubeconfig", &expired]))
             .await
@@ -140,4 +145,62 @@ async fn expired_token_and_untrusted_certificate_are_one_clear_line() {
     assert_one_line_failure(&out, "certificate");
     // TLS verification stayed on: nothing was listed.
     assert!(out.stdout.is_empty());
+}
+
+/// Without a terminal the interactive commands say so in one line before touching the
+/// terminal (no raw mode, no panic backtrace) and exit 1.
+#[test]
+fn no_terminal_is_one_line_and_exit_1() {
+    for args in [&["demo"][..], &["watch"][..], &[][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_podsize"))
+            .args(args)
+            .env_remove("KUBECONFIG")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        assert_one_line_failure(&out, "podsize get");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("terminal"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "no terminal set-up written: {out:?}");
+    }
+}
+
+fn without_terminal(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_podsize"))
+        .args(args)
+        .env_remove("KUBECONFIG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn page_interval_takes_bare_seconds_and_refuses_below_one_second() {
+    use podsize::cli::parse_page_interval;
+    use std::time::Duration;
+    assert_eq!(parse_page_interval("10"), Ok(Duration::from_secs(10)));
+    assert_eq!(parse_page_interval("10s"), Ok(Duration::from_secs(10)));
+    assert_eq!(parse_page_interval("2m"), Ok(Duration::from_secs(120)));
+    for bad in ["0s", "0", "0.5", "500ms"] {
+        let err = parse_page_interval(bad).unwrap_err();
+        assert!(err.contains("below 1s"), "{bad}: {err}");
+    }
+    // Through the binary: a bare number passes parsing (and stops at the missing terminal).
+    let out = without_terminal(&["watch", "--page-interval", "10"]);
+    assert_one_line_failure(&out, "no terminal");
+    let out = without_terminal(&["watch", "--page-interval", "0s"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("below 1s"));
+}
+
+#[test]
+fn rotating_namespaces_with_one_namespace_is_refused() {
+    let out = without_terminal(&["watch", "--rotate-namespaces", "-n", "shop"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_line_failure(&out, "--rotate-namespaces rotates over all namespaces");
 }

@@ -243,3 +243,53 @@ async fn a_server_without_streaming_lists_falls_back_to_paged_lists() {
         "then a paged list"
     );
 }
+
+/// `:ns nosuchns` over HTTP: the server says the namespace does not exist, so the app keeps
+/// its scope and says so; an existing namespace is switched to.
+#[tokio::test]
+async fn an_unknown_namespace_is_refused_after_asking_the_server() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use podsize::app::Effect;
+    use podsize::cluster::namespaces::namespace_exists;
+    let sim = SimCluster::start(SimConfig {
+        pods: 6,
+        namespaces: 2,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let client = sim.client(Identity::Viewer).await.unwrap();
+    let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+    let real_ns = sim.pods()[0].metadata.namespace.clone().unwrap();
+    for (ns, exists) in [("nosuchns", false), (real_ns.as_str(), true)] {
+        let mut effects = Vec::new();
+        for c in format!(":ns {ns}").chars() {
+            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            effects.extend(update(&mut state, Action::Key(key), Utc::now()));
+        }
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        effects.extend(update(&mut state, Action::Key(enter), Utc::now()));
+        let [Effect::CheckNamespace(asked)] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        let answer = namespace_exists(&client, asked).await;
+        assert_eq!(answer, Ok(exists), "{ns}");
+        let action = Action::NamespaceChecked {
+            namespace: asked.clone(),
+            exists: answer,
+        };
+        let effects = update(&mut state, action, Utc::now());
+        if exists {
+            assert_eq!(state.scope.namespace.as_deref(), Some(ns));
+            assert!(matches!(effects.as_slice(), [Effect::Rewatch(_)]));
+        } else {
+            assert_eq!(state.scope, Scope::default(), "the scope stays");
+            assert!(effects.is_empty());
+            let status = state.status.clone().unwrap();
+            assert!(
+                status.error && status.text.contains("does not exist"),
+                "{status:?}"
+            );
+        }
+    }
+}

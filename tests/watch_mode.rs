@@ -163,7 +163,7 @@ async fn a_long_table_pages_through_every_pod_unattended() {
     let c = cluster(300).await;
     let bin = env!("CARGO_BIN_EXE_podsize");
     let cmd = format!(
-        "{bin} --kubeconfig {} watch -A --page-interval 200ms --no-input; sleep 60",
+        "{bin} --kubeconfig {} watch -A --page-interval 1 --no-input; sleep 60",
         c.kubeconfig
     );
     let Some(t) = Tmux::start_sized(&cmd, 250, 70) else {
@@ -215,4 +215,84 @@ async fn a_long_table_pages_through_every_pod_unattended() {
     t.keys(&["q"]);
     std::thread::sleep(Duration::from_millis(300));
     assert!(t.screen().contains("page "), "q is ignored with --no-input");
+}
+
+/// A wall state over `per_ns` copies of a fixture row in each of namespaces a, b, c.
+fn wall_state(rotate: bool, per_ns: usize) -> podsize::app::AppState {
+    use podsize::app::state::HeaderInfo;
+    use podsize::app::{Action, AppState, update};
+    use podsize::model::events::{ClusterEvent, Scope};
+    let template = common::every_state_rows().remove(0);
+    let mut rows = Vec::new();
+    for ns in ["a", "b", "c"] {
+        for i in 0..per_ns {
+            let mut row = template.clone();
+            row.namespace = ns.into();
+            row.name = format!("pod-{i}");
+            rows.push(row);
+        }
+    }
+    let mut s = AppState::new(HeaderInfo::default(), Scope::default());
+    s.wall = Some(podsize::app::wall::Wall::new(
+        chrono::TimeDelta::seconds(10),
+        rotate,
+        false,
+    ));
+    s.per_pod = true;
+    s.page_rows = 2;
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::pods_reset(rows)),
+        chrono::Utc::now(),
+    );
+    s.refresh_index();
+    s
+}
+
+fn visible_namespaces(s: &podsize::app::AppState) -> Vec<String> {
+    let mut out: Vec<String> = s.visible().iter().map(|r| r.pod.0.clone()).collect();
+    out.dedup();
+    out
+}
+
+#[test]
+fn rotation_shows_one_namespace_from_the_start() {
+    use podsize::app::{Action, update};
+    let mut s = wall_state(true, 3);
+    assert_eq!(visible_namespaces(&s), ["a"], "not every namespace first");
+    // Two pages of namespace a (3 pods, 2 per page), then namespace b.
+    let t0 = chrono::Utc::now();
+    update(&mut s, Action::Tick, t0);
+    for step in 1..=2 {
+        update(
+            &mut s,
+            Action::Tick,
+            t0 + chrono::TimeDelta::seconds(10 * step),
+        );
+    }
+    s.refresh_index();
+    assert_eq!(visible_namespaces(&s), ["b"]);
+}
+
+#[test]
+fn page_keys_turn_pages_on_the_wall() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use podsize::app::{Action, update};
+    let mut s = wall_state(false, 3);
+    let press = |s: &mut podsize::app::AppState, code| {
+        update(
+            s,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            chrono::Utc::now(),
+        );
+    };
+    press(&mut s, KeyCode::PageDown);
+    assert_eq!(s.wall.as_ref().unwrap().page, 1);
+    press(&mut s, KeyCode::PageUp);
+    press(&mut s, KeyCode::PageUp);
+    assert_eq!(
+        s.wall.as_ref().unwrap().page,
+        4,
+        "9 rows, 2 a page: wraps to page 5"
+    );
 }

@@ -1,10 +1,10 @@
 //! The pure heart of the app: `update(state, action)` changes state and returns the
 //! effects the event loop must carry out. No I/O here.
 
+use super::command_line::{edit_command, on_context_switched, on_namespace_checked};
 use super::editor::{EditorOutcome, EditorState, Stage as EditorStage};
 use super::keymap::{Command, command_for};
 use super::state::{AppState, InputMode};
-use super::view::SortKey;
 use crate::model::events::{ClusterEvent, Connection, Scope};
 use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::tracking::{STUCK_HINT, Stage, Tracker};
@@ -23,6 +23,16 @@ pub enum Action {
     ResizeResults(Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>),
     /// The one-second clock: checks for stuck resizes.
     Tick,
+    /// The answer to `Effect::CheckNamespace`.
+    NamespaceChecked {
+        namespace: String,
+        exists: Result<bool, String>,
+    },
+    /// The answer to `Effect::SwitchContext`: `Err` keeps the current context.
+    ContextSwitched {
+        name: String,
+        result: Result<(), String>,
+    },
 }
 
 /// Work for the event loop.
@@ -30,15 +40,17 @@ pub enum Action {
 pub enum Effect {
     /// Restart the pod watch on another scope.
     Rewatch(Scope),
-    /// Reconnect through another kubeconfig context.
+    /// Reconnect through another kubeconfig context, if it exists and a client can be built.
     SwitchContext(String),
+    /// Ask the server whether this namespace exists before watching it.
+    CheckNamespace(String),
     /// Dry run, then send each resize.
     SubmitResizes(Vec<ResizePlan>),
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     match action {
-        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key, now),
         Action::Key(_) => Vec::new(),
         Action::Cluster(event) => {
             on_cluster(state, event, now);
@@ -51,6 +63,13 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
         }
         Action::ResizeResults(results) => {
             on_resize_results(state, results, now);
+            Vec::new()
+        }
+        Action::NamespaceChecked { namespace, exists } => {
+            on_namespace_checked(state, namespace, exists)
+        }
+        Action::ContextSwitched { name, result } => {
+            on_context_switched(state, name, result);
             Vec::new()
         }
         Action::Tick => {
@@ -162,7 +181,7 @@ fn redraw_if_time_shown_changed(state: &mut AppState, now: DateTime<Utc>) {
 }
 
 /// Keys on a wall display: only quitting; edit keys explain why nothing happens.
-fn wall_key(state: &mut AppState, key: KeyEvent) {
+fn wall_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) {
     let no_input = state.wall.as_ref().is_some_and(|w| w.no_input);
     match key.code {
         _ if no_input => {}
@@ -170,12 +189,32 @@ fn wall_key(state: &mut AppState, key: KeyEvent) {
         KeyCode::Char('e' | ' ') | KeyCode::Enter => {
             state.set_status("read-only wall display: editing is disabled", true);
         }
+        KeyCode::PageDown | KeyCode::PageUp => {
+            state.refresh_index();
+            let pages = state.visible().len().div_ceil(state.page_rows.max(1));
+            if let Some(wall) = state.wall.as_mut() {
+                wall.turn(key.code == KeyCode::PageDown, pages, now);
+                state.dirty = true;
+            }
+        }
         _ => {}
+    }
+}
+
+fn start_rotation(state: &mut AppState) {
+    // Sorted: the store is ordered by namespace.
+    let mut names: Vec<&str> = state.pods.keys().map(|(ns, _)| ns.as_str()).collect();
+    names.dedup();
+    if let Some(wall) = state.wall.as_mut()
+        && wall.start_rotation(&names)
+    {
+        state.invalidate_index();
     }
 }
 
 /// Turns pages on time and rotates namespaces after the last page.
 fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
+    start_rotation(state);
     state.refresh_index();
     let pages = state.visible().len().div_ceil(state.page_rows.max(1));
     let Some(wall) = state.wall.as_mut() else {
@@ -241,6 +280,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             state.synced = true;
             state.connection = Connection::Connected;
             state.pods_changed();
+            start_rotation(state);
         }
         ClusterEvent::PodApplied(row) => {
             follow_trackers(state, &row, now);
@@ -293,14 +333,18 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
     }
 }
 
-fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl_c {
         state.quit = true;
         return Vec::new();
     }
+    // A message answers the last action; the next one makes it old news.
+    if state.status.take().is_some() {
+        state.dirty = true;
+    }
     if state.wall.is_some() {
-        wall_key(state, key);
+        wall_key(state, key, now);
         return Vec::new();
     }
     if state.editor.is_some() {
@@ -461,76 +505,4 @@ fn edit_filter(state: &mut AppState, key: KeyEvent, mut text: String) {
         state.invalidate_index();
     }
     state.dirty = true;
-}
-
-fn edit_command(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
-    state.dirty = true;
-    match key.code {
-        KeyCode::Esc => state.input = InputMode::Normal,
-        KeyCode::Backspace => {
-            text.pop();
-            state.input = InputMode::Command(text);
-        }
-        KeyCode::Char(c) => {
-            text.push(c);
-            state.input = InputMode::Command(text);
-        }
-        KeyCode::Enter => {
-            state.input = InputMode::Normal;
-            return run_command_line(state, &text);
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// `:ns NAME`, `:ns all`, `:ctx NAME`, `:sort KEY`.
-fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
-    let mut words = line.split_whitespace();
-    let verb = words.next().unwrap_or_default();
-    let arg = words.next();
-    match (verb, arg) {
-        ("ns" | "namespace", Some(ns)) => {
-            let namespace = (ns != "all" && ns != "-A").then(|| ns.to_string());
-            if namespace == state.scope.namespace {
-                return Vec::new();
-            }
-            state.scope.namespace = namespace;
-            state.pods.clear();
-            state.synced = false;
-            state.pods_changed();
-            state.set_status(format!("watching {}", state.scope.describe()), false);
-            vec![Effect::Rewatch(state.scope.clone())]
-        }
-        ("ctx" | "context", Some(name)) => {
-            state.pods.clear();
-            state.nodes.clear();
-            state.synced = false;
-            state.header.context = name.to_string();
-            state.pods_changed();
-            state.set_status(format!("switching to context {name}"), false);
-            vec![Effect::SwitchContext(name.to_string())]
-        }
-        ("sort", Some(key)) => {
-            match SortKey::parse(key) {
-                Some(sort) => {
-                    state.sort = sort;
-                    state.invalidate_index();
-                }
-                None => state.set_status(format!("unknown sort key {key:?}"), true),
-            }
-            Vec::new()
-        }
-        ("q" | "quit", None) => {
-            state.quit = true;
-            Vec::new()
-        }
-        _ => {
-            state.set_status(
-                format!("unknown command {line:?}: try ns NAME, ns all, ctx NAME, sort KEY"),
-                true,
-            );
-            Vec::new()
-        }
-    }
 }

@@ -61,6 +61,30 @@ impl Wall {
     }
 }
 
+impl Wall {
+    /// PgDn/PgUp by hand: turn one page, wrapping, and restart the page timer so the page
+    /// just chosen stays up for a whole interval.
+    pub fn turn(&mut self, forward: bool, pages: usize, now: DateTime<Utc>) {
+        let pages = pages.max(1);
+        self.page = if forward {
+            (self.page + 1) % pages
+        } else {
+            (self.page + pages - 1) % pages
+        };
+        self.last_flip = Some(now);
+    }
+
+    /// When rotating, the first namespace is shown from the start (not all of them first).
+    pub fn start_rotation(&mut self, all: &[&str]) -> bool {
+        if !self.rotate_namespaces || self.namespace.is_some() {
+            return false;
+        }
+        self.namespace = next_namespace(all, None);
+        self.page = 0;
+        self.namespace.is_some()
+    }
+}
+
 /// The namespace after `current` in `all` (sorted), wrapping around; `None` when there are none.
 pub fn next_namespace(all: &[&str], current: Option<&str>) -> Option<String> {
     let at = current.and_then(|c| all.iter().position(|n| *n == c));
@@ -98,6 +122,32 @@ mod tests {
         assert!(!wall.recently_changed(&key, t0 + TimeDelta::seconds(31)));
         wall.tick(t0 + TimeDelta::seconds(31), 1);
         assert!(wall.changed.is_empty(), "no unbounded history");
+    }
+
+    #[test]
+    fn pages_turn_by_hand_and_wrap() {
+        let t0 = DateTime::from_timestamp(1_000_000, 0).unwrap();
+        let mut wall = Wall::new(TimeDelta::seconds(10), false, false);
+        wall.turn(true, 3, t0);
+        assert_eq!(wall.page, 1);
+        wall.turn(false, 3, t0);
+        wall.turn(false, 3, t0);
+        assert_eq!(wall.page, 2, "PgUp from the first page wraps to the last");
+        wall.turn(true, 3, t0);
+        assert_eq!(wall.page, 0);
+        // The timer restarts: no automatic turn right after a manual one.
+        assert_eq!(wall.tick(t0 + TimeDelta::seconds(9), 3), (false, false));
+    }
+
+    #[test]
+    fn rotation_starts_on_the_first_namespace() {
+        let mut wall = Wall::new(TimeDelta::seconds(10), true, false);
+        assert!(wall.start_rotation(&["a", "b"]));
+        assert_eq!(wall.namespace.as_deref(), Some("a"));
+        assert!(!wall.start_rotation(&["a", "b"]), "only once");
+        let mut plain = Wall::new(TimeDelta::seconds(10), false, false);
+        assert!(!plain.start_rotation(&["a"]));
+        assert_eq!(plain.namespace, None);
     }
 
     #[test]

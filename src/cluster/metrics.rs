@@ -56,12 +56,10 @@ fn to_usage(list: MetricsList) -> Vec<PodUsage> {
         .collect()
 }
 
-/// Whether the server lists the metrics.k8s.io group.
-pub async fn metrics_served(client: &Client) -> bool {
-    match client.list_api_groups().await {
-        Ok(groups) => groups.groups.iter().any(|g| g.name == "metrics.k8s.io"),
-        Err(_) => false,
-    }
+/// Whether the server lists the metrics.k8s.io group; an error when it cannot be asked.
+pub async fn metrics_served(client: &Client) -> Result<bool, kube::Error> {
+    let groups = client.list_api_groups().await?;
+    Ok(groups.groups.iter().any(|g| g.name == "metrics.k8s.io"))
 }
 
 /// One reading of the scope's pod usage.
@@ -93,16 +91,33 @@ fn url_escape(text: &str) -> String {
 }
 
 /// Polls usage every 15 s while metrics.k8s.io is served; tells the app `None` when it is not.
-pub async fn poll_usage(client: Client, scope: Scope, tx: UnboundedSender<ClusterEvent>) {
-    if !metrics_served(&client).await {
-        let _ = tx.send(ClusterEvent::Usage(None));
-        return;
-    }
+/// Uses the connector's current client at each poll, so a rebuilt client is picked up.
+pub async fn poll_usage(
+    conn: impl Into<super::connector::Connector>,
+    scope: Scope,
+    tx: UnboundedSender<ClusterEvent>,
+) {
+    let conn = conn.into();
     let mut tick = tokio::time::interval(POLL_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut served = false;
     loop {
         tick.tick().await;
-        match fetch(&client, &scope).await {
+        // Asked until answered: a server down at start-up may serve metrics once it is up.
+        if !served {
+            match metrics_served(&conn.client()).await {
+                Ok(true) => served = true,
+                Ok(false) => {
+                    let _ = tx.send(ClusterEvent::Usage(None));
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "cannot ask for metrics.k8s.io");
+                    continue;
+                }
+            }
+        }
+        match fetch(&conn.client(), &scope).await {
             Ok(usage) => {
                 if tx.send(ClusterEvent::Usage(Some(usage))).is_err() {
                     return;

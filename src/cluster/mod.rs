@@ -4,10 +4,14 @@
 pub mod access;
 pub mod capabilities;
 pub mod client;
+pub mod connector;
+pub mod health;
 pub mod metrics;
+pub mod namespaces;
 pub mod probe;
 pub mod prometheus;
 pub mod readonly;
 pub mod resize;
+pub mod retry;
 pub mod watch;
 pub mod wire;

@@ -1,12 +1,14 @@
 //! Watch tasks: list+watch pods and nodes with kube's watcher and default backoff,
 //! project each object on arrival, and send plain events to the app. Never ends on an error.
 
+use super::connector::Connector;
+use super::health::Health;
+use super::retry::{Failure, classify};
 use super::wire::{WirePod, node_info};
 use crate::model::PodRow;
-use crate::model::events::{ClusterEvent, Connection, Scope};
+use crate::model::events::{ClusterEvent, Scope};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Node;
-use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client};
 use std::collections::BTreeMap;
@@ -60,62 +62,23 @@ fn refuses_streaming(err: &watcher::Error) -> bool {
     matches!(code, 400 | 403 | 422)
 }
 
-/// Tracks failures so the header can say "reconnecting (attempt n)".
-struct Health {
-    attempt: u32,
-    tx: UnboundedSender<ClusterEvent>,
-    /// `probe::watches_opened()` at the last failure: a later watch accepted by the server
-    /// means the connection is back, even if no pod changes to say so.
-    opened_at_failure: u64,
-}
-
-impl Health {
-    fn ok(&mut self) {
-        if self.attempt > 0 {
-            self.attempt = 0;
-            let _ = self
-                .tx
-                .send(ClusterEvent::Connection(Connection::Connected));
-        }
-    }
-
-    /// Called while reconnecting: marks the connection back once the server accepted a watch.
-    fn check_reopened(&mut self) {
-        if self.attempt > 0 && super::probe::watches_opened() > self.opened_at_failure {
-            self.ok();
-        }
-    }
-
-    fn failed(&mut self, err: &watcher::Error) {
-        self.attempt += 1;
-        self.opened_at_failure = super::probe::watches_opened();
-        tracing::warn!(attempt = self.attempt, error = %err, "watch failed");
-        let _ = self
-            .tx
-            .send(ClusterEvent::Connection(Connection::Reconnecting {
-                attempt: self.attempt,
-                error: super::client::one_line(err),
-                since: chrono::Utc::now(),
-            }));
-    }
-}
-
-/// Watches pods in `scope` until the receiver is dropped.
+/// Watches pods in `scope` until the receiver is dropped. Never ends on an error: a failed
+/// first connection is retried like any other, and the client is rebuilt from the kubeconfig
+/// when credentials are refused or the server stays unreachable.
 pub async fn watch_pods(
-    client: Client,
+    conn: impl Into<Connector>,
     scope: Scope,
     initial_list: InitialList,
     tx: UnboundedSender<ClusterEvent>,
 ) {
+    let conn = conn.into();
     let mut mode = initial_list;
-    let mut health = Health {
-        attempt: 1,
-        tx: tx.clone(),
-        opened_at_failure: 0,
-    };
+    let mut health = Health::new(tx.clone());
     loop {
-        match watch_pods_with(&client, &scope, mode, &mut health, &tx).await {
+        let client = conn.client();
+        match watch_pods_with(&client, &conn, &scope, mode, &mut health, &tx).await {
             Ended::ReceiverGone => return,
+            Ended::NewClient => {}
             Ended::StreamingRefused => {
                 tracing::info!("the server refused a streaming list; using paged lists");
                 mode = InitialList::Paged;
@@ -127,17 +90,27 @@ pub async fn watch_pods(
 enum Ended {
     ReceiverGone,
     StreamingRefused,
+    /// The client was rebuilt: start over with it.
+    NewClient,
+}
+
+/// Waits out the backoff for a failure; true when the client was rebuilt meanwhile.
+async fn back_off(conn: &Connector, failure: Failure, failures: u32) -> bool {
+    let rebuilt = conn.policy.rebuild(failure, failures) && conn.rebuild().await;
+    tokio::time::sleep(conn.policy.delay(failure, failures)).await;
+    rebuilt
 }
 
 async fn watch_pods_with(
     client: &Client,
+    conn: &Connector,
     scope: &Scope,
     mode: InitialList,
     health: &mut Health,
     tx: &UnboundedSender<ClusterEvent>,
 ) -> Ended {
-    let stream =
-        watcher::watcher(pod_api(client, scope), watcher_config(scope, mode)).default_backoff();
+    // No backoff inside the stream: `back_off` paces the retries, per kind of failure.
+    let stream = watcher::watcher(pod_api(client, scope), watcher_config(scope, mode));
     futures::pin_mut!(stream);
     // Built as a map while objects arrive, so a reset never holds the rows twice.
     let mut initial = BTreeMap::new();
@@ -147,9 +120,9 @@ async fn watch_pods_with(
         let item = tokio::select! {
             item = stream.next() => match item {
                 Some(item) => item,
-                None => break,
+                None => return Ended::NewClient,
             },
-            _ = reopened_probe.tick(), if health.attempt > 0 => {
+            _ = reopened_probe.tick(), if health.failures > 0 => {
                 health.check_reopened();
                 continue;
             }
@@ -160,12 +133,24 @@ async fn watch_pods_with(
                 return Ended::StreamingRefused;
             }
             Err(err) => {
-                health.failed(&err);
+                let failure = classify(&err);
+                health.failed(&err, failure, &conn.policy);
+                if tx.is_closed() {
+                    return Ended::ReceiverGone;
+                }
+                if back_off(conn, failure, health.failures).await {
+                    return Ended::NewClient;
+                }
                 continue;
             }
         };
-        health.ok();
+        if !matches!(event, Event::Init) {
+            health.ok();
+        }
         let message = match event {
+            // Not a sign of health: after a failed list the watcher yields `Init` again
+            // before it has asked the server anything. Counting it reset the attempt count
+            // and the stale age at every retry.
             Event::Init => {
                 initial.clear();
                 continue;
@@ -186,19 +171,36 @@ async fn watch_pods_with(
             return Ended::ReceiverGone;
         }
     }
-    Ended::ReceiverGone
 }
 
-/// Watches nodes (for allocatable and headroom). Failures here are quiet: pods carry the state.
-pub async fn watch_nodes(client: Client, tx: UnboundedSender<ClusterEvent>) {
+/// Watches nodes (for allocatable and headroom), following the connector's client. Failures
+/// here are quiet: pods carry the connection state.
+pub async fn watch_nodes(conn: impl Into<Connector>, tx: UnboundedSender<ClusterEvent>) {
+    let conn = conn.into();
+    let mut clients = conn.subscribe();
+    loop {
+        let client = clients.borrow_and_update().clone();
+        tokio::select! {
+            () = watch_nodes_with(client, &conn, &tx) => return,
+            changed = clients.changed() => if changed.is_err() { return },
+        }
+    }
+}
+
+/// Returns only when the receiver is gone.
+async fn watch_nodes_with(client: Client, conn: &Connector, tx: &UnboundedSender<ClusterEvent>) {
     let api: Api<Node> = Api::all(client);
-    let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
+    let stream = watcher::watcher(api, watcher::Config::default());
     futures::pin_mut!(stream);
     let mut initial = Vec::new();
+    let mut failures = 0;
     while let Some(item) = stream.next().await {
         let message = match item {
             Err(err) => {
+                failures += 1;
                 tracing::debug!(error = %err, "node watch failed");
+                let delay = conn.policy.delay(classify(&err), failures);
+                tokio::time::sleep(delay).await;
                 continue;
             }
             Ok(Event::Init) => {
@@ -213,6 +215,7 @@ pub async fn watch_nodes(client: Client, tx: UnboundedSender<ClusterEvent>) {
             Ok(Event::Apply(n)) => ClusterEvent::NodeApplied(node_info(&n)),
             Ok(Event::Delete(n)) => ClusterEvent::NodeDeleted(n.metadata.name.unwrap_or_default()),
         };
+        failures = 0;
         if tx.send(message).is_err() {
             return;
         }

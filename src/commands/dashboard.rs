@@ -8,7 +8,9 @@ use crate::app::{Action, AppState, Effect, update};
 use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::{build_client, load_config};
+use crate::cluster::connector::Connector;
 use crate::cluster::metrics::poll_usage;
+use crate::cluster::namespaces::namespace_exists;
 use crate::cluster::resize::dry_run_then_send;
 use crate::cluster::watch::{InitialList, watch_nodes, watch_pods};
 use crate::model::events::{ClusterEvent, Scope};
@@ -63,9 +65,6 @@ impl Dashboard {
     }
 }
 
-/// While disconnected this long, the kubeconfig is read again so refreshed credentials are used.
-const RELOAD_CREDENTIALS_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
-
 /// Watch tasks of the current client; aborted on drop so switching scope leaves nothing behind.
 struct Watches {
     pods: JoinHandle<()>,
@@ -77,8 +76,9 @@ struct Watches {
 }
 
 impl Watches {
+    /// The tasks share `conn`: when the pod watch rebuilds the client, the others follow.
     fn start(
-        client: &Client,
+        conn: &Connector,
         caps: &Capabilities,
         scope: &Scope,
         tx: &UnboundedSender<ClusterEvent>,
@@ -87,21 +87,16 @@ impl Watches {
         let initial = InitialList::for_minor(caps.minor);
         let access = (!readonly).then(|| {
             tokio::spawn(crate::cluster::access::review_resize(
-                client.clone(),
+                conn.client(),
                 caps.clone(),
                 scope.namespace.clone(),
                 tx.clone(),
             ))
         });
         Self {
-            pods: tokio::spawn(watch_pods(
-                client.clone(),
-                scope.clone(),
-                initial,
-                tx.clone(),
-            )),
-            nodes: tokio::spawn(watch_nodes(client.clone(), tx.clone())),
-            usage: tokio::spawn(poll_usage(client.clone(), scope.clone(), tx.clone())),
+            pods: tokio::spawn(watch_pods(conn.clone(), scope.clone(), initial, tx.clone())),
+            nodes: tokio::spawn(watch_nodes(conn.clone(), tx.clone())),
+            usage: tokio::spawn(poll_usage(conn.clone(), scope.clone(), tx.clone())),
             access,
         }
     }
@@ -183,10 +178,17 @@ fn table_rows(state: &AppState, height: u16) -> usize {
     }
 }
 
-/// Re-reads the kubeconfig (refreshed tokens, rotated certificates) and builds a new client.
-async fn reload_client(dash: &Dashboard) -> Option<Client> {
-    let (config, _) = load_config(&dash.common).await.ok()?;
-    build_client(config, dash.readonly).ok()
+/// A client for kubeconfig context `name`; the current options are left as they are when
+/// the context does not exist or its client cannot be built.
+async fn client_for_context(
+    common: &CommonArgs,
+    name: &str,
+) -> Result<(CommonArgs, Client), crate::cluster::client::ConnectError> {
+    let mut common = common.clone();
+    common.context = Some(name.to_string());
+    let (config, _) = load_config(&common).await?;
+    let client = build_client(config, common.readonly)?;
+    Ok((common, client))
 }
 
 async fn event_loop(
@@ -197,10 +199,9 @@ async fn event_loop(
 ) -> Result<(), CommandError> {
     let (tx, mut rx) = unbounded_channel();
     let (results_tx, mut results) = unbounded_channel();
-    let mut client = dash.client.clone();
-    let mut watches = Watches::start(&client, &caps, &state.scope, &tx, dash.readonly);
+    let mut conn = Connector::from_kubeconfig(dash.client.clone(), &dash.common);
+    let mut watches = Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly);
     let mut keys = EventStream::new();
-    let mut last_reload: Option<chrono::DateTime<chrono::Utc>> = None;
     // Once a second for the clock and data age; faster when a wall display pages faster.
     let tick = state
         .wall
@@ -242,27 +243,14 @@ async fn event_loop(
             }
             Some(answers) = results.recv() => apply(state, Action::ResizeResults(answers), &mut effects),
             // The header shows data age: refresh it once a second, and look for stuck resizes.
-            _ = clock.tick() => {
-                apply(state, Action::Tick, &mut effects);
-                if let crate::model::events::Connection::Reconnecting { since, .. } = &state.connection {
-                    let now = chrono::Utc::now();
-                    let due = now - *since > RELOAD_CREDENTIALS_AFTER
-                        && last_reload.is_none_or(|t| now - t > RELOAD_CREDENTIALS_AFTER);
-                    if due {
-                        last_reload = Some(now);
-                        if let Some(fresh) = reload_client(&dash).await {
-                            client = fresh;
-                            watches = Watches::start(&client, &caps, &state.scope, &tx, dash.readonly);
-                        }
-                    }
-                }
-            }
+            _ = clock.tick() => apply(state, Action::Tick, &mut effects),
             _ = &mut stop => break,
         }
-        for effect in effects {
+        // Answers to checks (namespace, context) are actions that may ask for more.
+        while let Some(effect) = effects.pop() {
             match effect {
                 Effect::SubmitResizes(plans) => {
-                    let (client, caps, tx) = (client.clone(), caps.clone(), results_tx.clone());
+                    let (client, caps, tx) = (conn.client(), caps.clone(), results_tx.clone());
                     tokio::spawn(async move {
                         let mut answers = Vec::with_capacity(plans.len());
                         for plan in plans {
@@ -273,25 +261,35 @@ async fn event_loop(
                     });
                 }
                 Effect::Rewatch(scope) => {
-                    watches = Watches::start(&client, &caps, &scope, &tx, dash.readonly);
+                    watches = Watches::start(&conn, &caps, &scope, &tx, dash.readonly);
+                }
+                Effect::CheckNamespace(namespace) => {
+                    let exists = namespace_exists(&conn.client(), &namespace).await;
+                    apply(
+                        state,
+                        Action::NamespaceChecked { namespace, exists },
+                        &mut effects,
+                    );
                 }
                 Effect::SwitchContext(name) => {
-                    dash.common.context = Some(name.clone());
-                    match load_config(&dash.common)
-                        .await
-                        .and_then(|(cfg, _)| build_client(cfg, dash.readonly))
-                    {
-                        Ok(new_client) => {
-                            client = new_client;
-                            caps = capabilities(&client).await;
+                    let result = match client_for_context(&dash.common, &name).await {
+                        Ok((common, new_client)) => {
+                            dash.common = common;
+                            caps = capabilities(&new_client).await;
                             state.header.server_version = caps.git_version.clone();
                             state.header.minor = caps.minor;
                             state.header.resize_disabled = caps.resize_disabled();
-                            watches =
-                                Watches::start(&client, &caps, &state.scope, &tx, dash.readonly);
+                            conn = Connector::from_kubeconfig(new_client, &dash.common);
+                            watches = Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly);
+                            Ok(())
                         }
-                        Err(e) => state.set_status(format!("context {name}: {e}"), true),
-                    }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    apply(
+                        state,
+                        Action::ContextSwitched { name, result },
+                        &mut effects,
+                    );
                 }
             }
         }

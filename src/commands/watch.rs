@@ -9,6 +9,11 @@ use crate::cli::{CommonArgs, WatchArgs};
 pub async fn run(common: &CommonArgs, args: &WatchArgs) -> Result<(), CommandError> {
     let mut common = common.clone();
     common.readonly = true;
+    if args.rotate_namespaces {
+        // Rotating needs every namespace's pods; a single namespace would page forever
+        // under a "(rotating)" label. `Cli::check` refused -n already.
+        common.all_namespaces = true;
+    }
     let (client, target) = connect(&common).await?;
     let interval =
         chrono::TimeDelta::from_std(args.page_interval).unwrap_or(chrono::TimeDelta::seconds(10));

@@ -146,7 +146,8 @@ pub struct SimCluster {
     addr: SocketAddr,
     server: Mutex<Option<Running>>,
     tasks: Vec<JoinHandle<()>>,
-    tls: Option<tls::Tls>,
+    /// Replaced by `restart_with_new_certificate`; fixed whether TLS is on at all.
+    tls: Mutex<Option<tls::Tls>>,
 }
 
 fn serve_on(
@@ -252,19 +253,30 @@ impl SimCluster {
             addr,
             server: Mutex::new(Some(running)),
             tasks,
-            tls,
+            tls: Mutex::new(tls),
         })
     }
 
     /// `http://127.0.0.1:PORT` (or `https://` with TLS).
     pub fn url(&self) -> String {
-        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        let scheme = if self.tls().is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 
     /// PEM of the self-signed serving certificate when TLS is on.
-    pub fn ca_pem(&self) -> Option<&str> {
-        self.tls.as_ref().map(|t| t.cert_pem.as_str())
+    pub fn ca_pem(&self) -> Option<String> {
+        self.tls().map(|t| t.cert_pem)
+    }
+
+    fn tls(&self) -> Option<tls::Tls> {
+        self.tls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The listening address.
@@ -280,7 +292,7 @@ impl SimCluster {
     /// A kubeconfig with contexts `sim-admin` (current) and `sim-viewer`.
     pub fn kubeconfig(&self) -> kube::config::Kubeconfig {
         let mut cluster = serde_json::json!({"server": self.url()});
-        if let (Some(tls), Some(map)) = (&self.tls, cluster.as_object_mut()) {
+        if let (Some(tls), Some(map)) = (self.tls(), cluster.as_object_mut()) {
             map.insert(
                 "certificate-authority-data".into(),
                 serde_json::json!(tls.ca_data()),
@@ -364,7 +376,7 @@ impl SimCluster {
         self.stop().await;
         let mut last = None;
         for _ in 0..50 {
-            match listen(self.shared.clone(), self.addr, self.tls.as_ref()).await {
+            match listen(self.shared.clone(), self.addr, self.tls().as_ref()).await {
                 Ok(running) => {
                     *self.server.lock().unwrap_or_else(PoisonError::into_inner) = Some(running);
                     return Ok(());
@@ -374,6 +386,17 @@ impl SimCluster {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Err(last.unwrap_or_else(|| SimError::Config("restart failed".into())))
+    }
+
+    /// Serves again on the same port with a freshly generated certificate (TLS only), as a
+    /// rebuilt control plane does: clients must re-read the CA from the kubeconfig.
+    pub async fn restart_with_new_certificate(&self) -> Result<(), SimError> {
+        self.stop().await;
+        if self.tls().is_some() {
+            let fresh = tls::Tls::self_signed().map_err(SimError::Config)?;
+            *self.tls.lock().unwrap_or_else(PoisonError::into_inner) = Some(fresh);
+        }
+        self.restart().await
     }
 
     /// The pod write logic (create, resize, status) without HTTP.

@@ -3,7 +3,9 @@
 //! state; and the optional churn / autoscaler loop.
 
 use super::api::{ApiServer, Body, Target, make_uid, managed_entry};
-use super::kubelet::{self, NO_RESIZE_LABEL, NO_START_ANNOTATION, container_status};
+use super::kubelet::{
+    self, MEMORY_USAGE_ANNOTATION, NO_RESIZE_LABEL, NO_START_ANNOTATION, container_status,
+};
 use super::patch::PatchKind;
 use super::podutil::{self, requirements};
 use super::store::Store;
@@ -442,6 +444,10 @@ fn start_status(pod: &mut Pod, minor: u32, node_ok: bool) {
         .push(kubelet);
 }
 
+/// The seeded Error pod's memory limit, and its usage above it (16Mi, 24Mi).
+const ERROR_LIMIT: i64 = 16 << 20;
+const ERROR_USAGE: &str = "24Mi";
+
 /// Rewrites the first container's desired cpu so the pod shows `state`.
 fn seed_resize(pod: &mut Pod, minor: u32, state: Seeded) {
     let now = podutil::now();
@@ -458,10 +464,17 @@ fn seed_resize(pod: &mut Pod, minor: u32, state: Seeded) {
     spec.limits.cpu_millis = spec.limits.cpu_millis.map(|l| l.max(new_cpu));
     if state == Seeded::Error {
         spec = podutil::spec_of(c.resources.as_ref());
-        spec.limits.memory_bytes = Some(16 << 20);
-        spec.requests.memory_bytes = spec.requests.memory_bytes.map(|m| m.min(16 << 20));
+        spec.limits.memory_bytes = Some(ERROR_LIMIT);
+        spec.requests.memory_bytes = spec.requests.memory_bytes.map(|m| m.min(ERROR_LIMIT));
     }
     c.resources = Some(requirements(&spec));
+    if state == Seeded::Error {
+        // The message says usage is above the limit: metrics must say so too.
+        pod.metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(MEMORY_USAGE_ANNOTATION.into(), ERROR_USAGE.into());
+    }
     if minor >= 33 {
         pod.metadata.generation = Some(2);
     }
@@ -494,7 +507,7 @@ fn seed_resize(pod: &mut Pod, minor: u32, state: Seeded) {
         Seeded::Error => (
             "PodResizeInProgress",
             Some("Error"),
-            Some(format!("memory limit ({}) below current usage", 16 << 20)),
+            Some(format!("memory limit ({ERROR_LIMIT}) below current usage")),
         ),
         _ => ("PodResizeInProgress", None, None),
     };
@@ -551,7 +564,7 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         if node_names.is_empty() {
             break;
         }
-        let n = i % node_names.len();
+        let mut n = i % node_names.len();
         let seeded = if spec.pods >= 20 {
             match i {
                 3 => Seeded::Deferred,
@@ -564,6 +577,10 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         } else {
             Seeded::Normal
         };
+        // A node without resize support never shows a resize state: seeded ones go elsewhere.
+        if seeded != Seeded::Normal && Some(n) == no_support {
+            n = (n + 1) % node_names.len();
+        }
         let ns = &namespaces[(i * 7 + i / 3) % namespaces.len()];
         let pod = make_pod(
             &mut rng,

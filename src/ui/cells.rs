@@ -29,6 +29,15 @@ fn text(value: Option<i64>, resource: Resource) -> String {
     }
 }
 
+/// Usage as the table and the details pane both show it (`12m`, `68Mi`): one formatter, so
+/// the two never disagree on units.
+pub fn usage_text(cpu_millis: Option<i64>, memory_bytes: Option<i64>) -> (String, String) {
+    (
+        text(cpu_millis, Resource::Cpu),
+        text(memory_bytes, Resource::Memory),
+    )
+}
+
 /// One `spec│alloc│actual` cell; allocated and actual are highlighted where they differ from spec.
 /// `width` is the width of each value.
 pub fn side_by_side<'a>(
@@ -136,5 +145,18 @@ pub fn state_text(state: &crate::model::ResizeState) -> String {
     match state.message().filter(|m| !m.is_empty()) {
         Some(message) => format!("{}: {message}", state.label()),
         None => state.label().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_is_in_human_units_not_raw_ki() {
+        let (cpu, mem) = usage_text(Some(12), Some(71_303_168));
+        assert_eq!((cpu.as_str(), mem.as_str()), ("12m", "68Mi"));
+        assert_eq!(usage_text(Some(1500), Some(102_400 * 1024)).1, "100Mi");
+        assert_eq!(usage_text(None, None), ("-".to_string(), "-".to_string()));
     }
 }

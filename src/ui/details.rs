@@ -102,13 +102,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )),
         ]));
         if let Some(used) = used {
+            let (cpu, mem) = super::cells::usage_text(used.cpu_millis, used.memory_bytes);
             lines.push(Line::from(Span::styled(
                 format!(
-                    "  usage cpu {} ({} of request, {} of limit) · memory {} ({} of request, {} of limit)",
-                    opt(used.cpu_millis, cpu_canonical),
+                    "  usage cpu {cpu} ({} of request, {} of limit) · memory {mem} ({} of request, {} of limit)",
                     percent(used.cpu_millis, req.cpu_millis),
                     percent(used.cpu_millis, c.desired.limits.cpu_millis),
-                    opt(used.memory_bytes, memory_canonical),
                     percent(used.memory_bytes, req.memory_bytes),
                     percent(used.memory_bytes, c.desired.limits.memory_bytes),
                 ),

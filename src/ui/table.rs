@@ -3,7 +3,6 @@
 use super::cells::{Resource, limits_cell, pod_totals, requests_cell, state_style, state_text};
 use super::columns::{Column, fit_columns};
 use crate::app::AppState;
-use crate::model::quantity::{cpu_human, memory_human};
 use crate::model::time::format_age;
 use crate::model::{ContainerKind, ContainerRow, PodRow};
 use crate::theme::Theme;
@@ -53,7 +52,8 @@ fn usage_cell(state: &AppState, pod: &PodRow, container: Option<&ContainerRow>) 
                 m + u.memory_bytes.unwrap_or(0),
             )
         });
-    format!("{}│{}", cpu_human(cpu), memory_human(mem))
+    let (cpu, mem) = super::cells::usage_text(Some(cpu), Some(mem));
+    format!("{cpu}│{mem}")
 }
 
 fn cell<'a>(
