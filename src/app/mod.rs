@@ -1,5 +1,6 @@
 //! App state and its pure update function. No I/O, no terminal.
 
+pub mod batch;
 pub mod editor;
 pub mod keymap;
 pub mod state;

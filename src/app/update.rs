@@ -347,17 +347,11 @@ fn open_editor(state: &mut AppState) {
     let own = (pod.namespace.clone(), pod.name.clone());
     let mut editor = EditorState::open(pod, &container);
     if let Some(editor) = editor.as_mut() {
-        // Marked pods with a container of the same name get the same change.
+        // Every other marked pod is planned; those the change cannot apply to are listed as skipped.
         editor.batch_targets = state
             .marked
             .iter()
-            .filter(|key| {
-                **key != own
-                    && state
-                        .pods
-                        .get(*key)
-                        .is_some_and(|p| p.container(&container).is_some())
-            })
+            .filter(|key| **key != own)
             .cloned()
             .collect();
     }

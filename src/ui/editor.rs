@@ -181,6 +181,53 @@ fn outlook_lines<'a>(
     lines
 }
 
+/// The resources part of a plan's patch: what changes, in the server's words.
+fn resources_of(plan: &ResizePlan) -> String {
+    [
+        "/spec/containers/0/resources",
+        "/spec/initContainers/0/resources",
+    ]
+    .iter()
+    .find_map(|path| plan.patch.pointer(path))
+    .map(|v| serde_json::to_string(v).unwrap_or_default())
+    .unwrap_or_default()
+}
+
+/// Each marked pod with its own patch, its errors, and the pods skipped with the reason.
+fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
+    let batch = &editor.batch;
+    let mut lines = Vec::new();
+    if batch.plans.is_empty() && batch.skipped.is_empty() {
+        return lines;
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "batch: {} more marked pods, changed fields only, relative to each pod:",
+            batch.plans.len()
+        ),
+        theme.marked,
+    )));
+    for plan in &batch.plans {
+        lines.push(Line::from(Span::styled(
+            format!("  {}: {}", plan.pod, resources_of(plan)),
+            theme.marked,
+        )));
+        for e in &plan.errors {
+            lines.push(Line::from(Span::styled(
+                format!("    {}", e.message),
+                theme.status_error,
+            )));
+        }
+    }
+    for skipped in &batch.skipped {
+        lines.push(Line::from(Span::styled(
+            format!("  skipped {}: {}", skipped.pod, skipped.reason),
+            theme.muted,
+        )));
+    }
+    lines
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(editor) = &state.editor else { return };
     let Some(pod) = state
@@ -204,25 +251,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )));
         }
     }
-    if !editor.batch.is_empty() {
-        let names: Vec<&str> = editor.batch.iter().map(|p| p.pod.as_str()).collect();
-        lines.push(Line::from(Span::styled(
-            format!(
-                "batch: the same change also goes to {} marked pods: {}",
-                names.len(),
-                names.join(", ")
-            ),
-            theme.marked,
-        )));
-        for plan in &editor.batch {
-            for e in &plan.errors {
-                lines.push(Line::from(Span::styled(
-                    format!("{}: {}", plan.pod, e.message),
-                    theme.status_error,
-                )));
-            }
-        }
-    }
+    lines.extend(batch_lines(editor, theme));
     if let Some(server) = &editor.server_error {
         lines.push(Line::from(Span::styled(
             format!("server: {server}"),
