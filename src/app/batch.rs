@@ -42,15 +42,15 @@ pub fn value_of(edits: &Edits, i: usize) -> Option<i64> {
 
 /// Applies the touched inputs to `base` (relative edits against `base`'s own values).
 /// Untouched fields keep `base`'s value. Errors are per field, by index.
-pub fn apply_inputs(
-    inputs: &[String; 4],
+pub fn apply_inputs<T: AsRef<str>>(
+    inputs: &[T; 4],
     touched: [bool; 4],
     base: Edits,
 ) -> Result<Edits, [Option<String>; 4]> {
     let mut edits = base;
     let mut errors: [Option<String>; 4] = Default::default();
     for (i, (_, _, kind)) in FIELDS.iter().enumerate().filter(|(i, _)| touched[*i]) {
-        match parse_field(&inputs[i], value_of(&base, i), *kind) {
+        match parse_field(inputs[i].as_ref(), value_of(&base, i), *kind) {
             Ok(value) => *value_mut(&mut edits, i) = value,
             Err(e) => errors[i] = Some(e),
         }
@@ -71,8 +71,8 @@ fn skip(ctx: &PlanContext, reason: String) -> Skipped {
 }
 
 /// Plans the change for one marked pod, or says why it is skipped.
-fn plan_one(
-    inputs: &[String; 4],
+fn plan_one<T: AsRef<str>>(
+    inputs: &[T; 4],
     touched: [bool; 4],
     container: &str,
     ctx: &PlanContext,
@@ -101,8 +101,8 @@ fn plan_one(
 }
 
 /// Plans the touched fields of `inputs` for every marked pod in `contexts`.
-pub fn plan_batch(
-    inputs: &[String; 4],
+pub fn plan_batch<T: AsRef<str>>(
+    inputs: &[T; 4],
     touched: [bool; 4],
     container: &str,
     contexts: &[PlanContext],

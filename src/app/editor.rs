@@ -2,12 +2,13 @@
 //! step showing the exact patch, then a submit effect. Pure: no I/O.
 
 use super::batch::{BatchPlan, apply_inputs, plan_batch, value_of};
+use super::line_edit::LineEdit;
 use crate::model::PodRow;
 use crate::model::edit::Kind;
 use crate::model::events::NodeInfo;
 use crate::model::plan::{Edits, Field, ResizePlan, plan_resize};
 use crate::model::resources::CpuMem;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub const FIELDS: [(Field, &str, Kind); 4] = [
     (Field::CpuRequest, "CPU request", Kind::Cpu),
@@ -31,7 +32,7 @@ pub struct EditorState {
     pub pod: String,
     pub container: String,
     /// What the user typed, one per field of `FIELDS`.
-    pub inputs: [String; 4],
+    pub inputs: [LineEdit; 4],
     /// The desired values when the editor opened (relative edits apply to these).
     pub original: Edits,
     pub focus: usize,
@@ -79,7 +80,8 @@ impl EditorState {
     pub fn open(pod: &PodRow, container: &str) -> Option<Self> {
         let c = pod.container(container)?;
         let original = Edits::from_spec(&c.desired);
-        let inputs = std::array::from_fn(|i| text_of(value_of(&original, i), FIELDS[i].2));
+        let inputs =
+            std::array::from_fn(|i| LineEdit::new(text_of(value_of(&original, i), FIELDS[i].2)));
         Some(Self {
             namespace: pod.namespace.clone(),
             pod: pod.name.clone(),
@@ -144,6 +146,27 @@ impl EditorState {
             && self.batch.plans.iter().all(ResizePlan::is_sendable)
     }
 
+    /// A line-editing key in the focused field. The first typed character replaces the
+    /// pre-filled value; moving the cursor first keeps it for editing in place.
+    fn edit_field(&mut self, key: KeyEvent) {
+        let plain_char =
+            matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+        let field = &mut self.inputs[self.focus];
+        let before = field.clone();
+        if self.overwrite && plain_char {
+            field.clear();
+        }
+        if !field.handle(key) {
+            *field = before;
+            return;
+        }
+        self.overwrite = false;
+        if field.text() != before.text() {
+            self.touched[self.focus] = true;
+            self.server_error = None;
+        }
+    }
+
     /// Handles one key. The caller replans afterwards when inputs changed.
     pub fn on_key(&mut self, key: KeyEvent) -> EditorOutcome {
         match (&self.stage, key.code) {
@@ -178,32 +201,19 @@ impl EditorState {
                 self.overwrite = true;
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::Backspace) => {
-                self.overwrite = false;
-                self.touched[self.focus] = true;
-                self.inputs[self.focus].pop();
+            // `~` puts the field back to its desired value.
+            (Stage::Editing, KeyCode::Char('~')) => {
+                let value = value_of(&self.original, self.focus);
+                self.inputs[self.focus] = LineEdit::new(text_of(value, FIELDS[self.focus].2));
+                self.overwrite = true;
+                self.touched[self.focus] = false;
                 self.server_error = None;
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::Char(c)) => {
-                // `~` puts the field back to its desired value.
-                if c == '~' {
-                    self.inputs[self.focus] =
-                        text_of(value_of(&self.original, self.focus), FIELDS[self.focus].2);
-                    self.overwrite = true;
-                    self.touched[self.focus] = false;
-                } else {
-                    self.touched[self.focus] = true;
-                    if self.overwrite {
-                        self.inputs[self.focus].clear();
-                        self.overwrite = false;
-                    }
-                    self.inputs[self.focus].push(c);
-                }
-                self.server_error = None;
+            (Stage::Editing, _) => {
+                self.edit_field(key);
                 EditorOutcome::Stay
             }
-            _ => EditorOutcome::Stay,
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod editor;
 pub mod keymap;
+pub mod line_edit;
 pub mod state;
 pub mod update;
 pub mod view;

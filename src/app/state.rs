@@ -1,6 +1,7 @@
 //! Everything the screen shows, owned by the event loop and changed only by `update`.
 
 use super::editor::{EditorState, PlanContext};
+use super::line_edit::LineEdit;
 use super::view::{Filter, Matcher, PodKey, RowRef, SortKey, build_index};
 use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
 use crate::model::resources::CpuMem;
@@ -14,9 +15,9 @@ pub enum InputMode {
     #[default]
     Normal,
     /// Typing a `/` filter; applied as typed.
-    Filter(String),
+    Filter(LineEdit),
     /// Typing a `:` command.
-    Command(String),
+    Command(LineEdit),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

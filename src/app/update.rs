@@ -3,6 +3,7 @@
 
 use super::editor::{EditorOutcome, EditorState, Stage as EditorStage};
 use super::keymap::{Command, command_for};
+use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
 use super::view::SortKey;
 use crate::model::events::{ClusterEvent, Connection, Scope};
@@ -371,11 +372,11 @@ fn run(state: &mut AppState, command: Command) {
         Command::Top => state.select(0),
         Command::Bottom => state.select(last),
         Command::StartFilter => {
-            state.input = InputMode::Filter(state.filter.text.clone());
+            state.input = InputMode::Filter(LineEdit::new(state.filter.text.clone()));
             state.dirty = true;
         }
         Command::StartCommand => {
-            state.input = InputMode::Command(String::new());
+            state.input = InputMode::Command(LineEdit::default());
             state.dirty = true;
         }
         Command::CycleSort => {
@@ -423,46 +424,32 @@ fn run(state: &mut AppState, command: Command) {
     }
 }
 
-fn edit_filter(state: &mut AppState, key: KeyEvent, mut text: String) {
+fn edit_filter(state: &mut AppState, key: KeyEvent, mut line: LineEdit) {
     match key.code {
         KeyCode::Enter => state.input = InputMode::Normal,
         KeyCode::Esc => {
-            text.clear();
+            line.clear();
             state.input = InputMode::Normal;
         }
-        KeyCode::Backspace => {
-            text.pop();
-            state.input = InputMode::Filter(text.clone());
-        }
-        KeyCode::Char(c) => {
-            text.push(c);
-            state.input = InputMode::Filter(text.clone());
-        }
+        _ if line.handle(key) => state.input = InputMode::Filter(line.clone()),
         _ => return,
     }
-    if state.filter.text != text {
-        state.filter.text = text;
+    if state.filter.text != line.text() {
+        state.filter.text = line.text().to_string();
         state.invalidate_index();
     }
     state.dirty = true;
 }
 
-fn edit_command(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
+fn edit_command(state: &mut AppState, key: KeyEvent, mut line: LineEdit) -> Vec<Effect> {
     state.dirty = true;
     match key.code {
         KeyCode::Esc => state.input = InputMode::Normal,
-        KeyCode::Backspace => {
-            text.pop();
-            state.input = InputMode::Command(text);
-        }
-        KeyCode::Char(c) => {
-            text.push(c);
-            state.input = InputMode::Command(text);
-        }
         KeyCode::Enter => {
             state.input = InputMode::Normal;
-            return run_command_line(state, &text);
+            return run_command_line(state, line.text());
         }
+        _ if line.handle(key) => state.input = InputMode::Command(line),
         _ => {}
     }
     Vec::new()

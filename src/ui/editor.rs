@@ -72,11 +72,15 @@ fn field_lines<'a>(
         };
         let (desired, allocated, actual) = current_values(c, i);
         let marker = if focused { "▶ " } else { "  " };
-        let cursor = if focused { "▏" } else { " " };
-        let input = editor.inputs[i].clone();
+        let (before, after) = editor.inputs[i].split_at_cursor();
+        let input = if focused {
+            format!("{before}▏{after}")
+        } else {
+            format!("{before}{after} ")
+        };
         let mut spans = vec![
             Span::styled(format!("{marker}{label:<15}"), theme.accent),
-            Span::styled(format!("{input:<12}{cursor}"), input_style),
+            Span::styled(format!("{input:<13}"), input_style),
             Span::styled(format!("  desired {}", show(desired, *kind)), theme.muted),
         ];
         if let Some(a) = allocated {
