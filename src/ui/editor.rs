@@ -262,27 +262,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.status_error,
         )));
     }
-    lines.push(Line::from(""));
-    let hint = match (&editor.stage, plan) {
-        (Stage::Confirm, Some(plan)) => {
-            lines.push(Line::from(Span::styled(
-                "patch (strategic merge, pods/resize):",
-                theme.title,
-            )));
-            lines.push(Line::from(
-                serde_json::to_string(&plan.patch).unwrap_or_default(),
-            ));
-            "Enter send (dry run first) · any other key back"
-        }
-        (Stage::Sending, _) => "sending…",
-        _ => {
-            "type a quantity, +25%, x2, -100m · empty removes · ~ resets · Tab/Shift-Tab move · Enter review · Esc cancel"
-        }
-    };
-    lines.push(Line::from(Span::styled(hint, theme.muted)));
-    // Room for borders and for a long line or two that wraps.
-    let height = u16::try_from(lines.len() + 4)
-        .unwrap_or(u16::MAX)
+    let footer = footer_lines(editor, plan, theme);
+    let [columns] = Layout::horizontal([Constraint::Max(110)])
+        .flex(Flex::Center)
+        .areas(area);
+    let inner_width = columns.width.saturating_sub(2);
+    // The footer (review patch and key hints) is laid out exactly and always shown; the body
+    // above it gets the rows left and is the part cut short on a small terminal.
+    let footer_rows = rows(&footer, inner_width);
+    let body_rows = rows(&lines, inner_width);
+    let height = body_rows
+        .saturating_add(footer_rows)
+        .saturating_add(2)
         .min(area.height);
     let [vertical] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
@@ -300,10 +291,77 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .border_style(theme.border)
         .title(Span::styled(title, theme.title))
         .style(theme.popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [body, foot] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(footer_rows)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
+}
+
+/// Rows the lines take when word-wrapped to `width`, as the paragraph will wrap them.
+fn rows(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let total: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrapped_rows(&text, width)
+        })
+        .sum();
+    u16::try_from(total).unwrap_or(u16::MAX)
+}
+
+/// Greedy word wrap: a word that does not fit moves to the next row, a longer one is broken.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let (mut rows, mut col) = (1, 0);
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        let need = if col == 0 { w } else { col + 1 + w };
+        if need <= width {
+            col = need;
+        } else {
+            if col > 0 {
+                rows += 1;
+            }
+            col = w;
+            while col > width {
+                rows += 1;
+                col -= width;
+            }
+        }
+    }
+    rows
+}
+
+/// The review (the exact patch) and the key hints, below a blank row.
+fn footer_lines<'a>(
+    editor: &EditorState,
+    plan: Option<&ResizePlan>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from("")];
+    let hints: &[&str] = match (&editor.stage, plan) {
+        (Stage::Confirm, Some(plan)) => {
+            lines.push(Line::from(Span::styled(
+                "patch (strategic merge, pods/resize):",
+                theme.title,
+            )));
+            lines.push(Line::from(
+                serde_json::to_string(&plan.patch).unwrap_or_default(),
+            ));
+            &["Enter send (dry run first) · any other key back"]
+        }
+        (Stage::Sending, _) => &["sending…"],
+        _ => &[
+            "type a quantity, +25%, x2, -100m, -64Mi · empty removes · ~ resets",
+            "Tab/Shift-Tab field · ←→ Home End ^U ^W edit · Enter review · Esc cancel",
+        ],
+    };
+    lines.extend(
+        hints
+            .iter()
+            .map(|h| Line::from(Span::styled(*h, theme.muted))),
     );
+    lines
 }
