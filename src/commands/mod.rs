@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod get;
 pub mod resize;
+pub mod resize_report;
 pub mod sim;
 pub mod terminal;
 pub mod watch;
