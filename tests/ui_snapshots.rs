@@ -187,17 +187,30 @@ fn usage_column_appears_with_metrics() {
     use podsize::model::resources::CpuMem;
     let mut s = state();
     assert!(!text(&render(&s, 250, 70, &Theme::default())).contains("USAGE"));
-    let usage = vec![PodUsage {
-        namespace: "shop".into(),
-        name: "web-settled".into(),
-        containers: vec![(
-            "admin-ui".into(),
-            CpuMem {
-                cpu_millis: Some(420),
-                memory_bytes: Some(300 << 20),
-            },
-        )],
-    }];
+    let usage = vec![
+        PodUsage {
+            namespace: "shop".into(),
+            name: "web-settled".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(420),
+                    memory_bytes: Some(300 << 20),
+                },
+            )],
+        },
+        PodUsage {
+            namespace: "platform".into(),
+            name: "catalog-deferred".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(5),
+                    memory_bytes: Some(12 << 20),
+                },
+            )],
+        },
+    ];
     update(
         &mut s,
         Action::Cluster(ClusterEvent::Usage(Some(usage))),
@@ -206,7 +219,14 @@ fn usage_column_appears_with_metrics() {
     s.refresh_index();
     let screen = text(&render(&s, 250, 70, &Theme::default()));
     assert!(screen.contains("USAGE"));
-    assert!(screen.contains("420m│300Mi"), "{screen}");
+    assert!(screen.contains("420m│ 300Mi"), "{screen}");
+    // The cpu│mem separator lines up from row to row, whatever the widths of the values.
+    let bar_column = |needle: &str| {
+        let line = screen.lines().find(|l| l.contains(needle)).unwrap();
+        let usage = line.rfind('│').unwrap();
+        line[..usage].chars().count()
+    };
+    assert_eq!(bar_column("300Mi"), bar_column("12Mi"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 

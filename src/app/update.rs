@@ -367,8 +367,8 @@ fn run(state: &mut AppState, command: Command) {
     match command {
         Command::Down => state.select(at + 1),
         Command::Up => state.select(at.saturating_sub(1)),
-        Command::PageDown => state.select(at + state.page_rows),
-        Command::PageUp => state.select(at.saturating_sub(state.page_rows)),
+        Command::PageDown => state.page(true),
+        Command::PageUp => state.page(false),
         Command::Top => state.select(0),
         Command::Bottom => state.select(last),
         Command::StartFilter => {
