@@ -189,17 +189,30 @@ fn usage_column_appears_with_metrics() {
     use podsize::model::resources::CpuMem;
     let mut s = state();
     assert!(!text(&render(&s, 250, 70, &Theme::default())).contains("USAGE"));
-    let usage = vec![PodUsage {
-        namespace: "shop".into(),
-        name: "web-settled".into(),
-        containers: vec![(
-            "admin-ui".into(),
-            CpuMem {
-                cpu_millis: Some(420),
-                memory_bytes: Some(300 << 20),
-            },
-        )],
-    }];
+    let usage = vec![
+        PodUsage {
+            namespace: "shop".into(),
+            name: "web-settled".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(420),
+                    memory_bytes: Some(300 << 20),
+                },
+            )],
+        },
+        PodUsage {
+            namespace: "platform".into(),
+            name: "catalog-deferred".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(5),
+                    memory_bytes: Some(12 << 20),
+                },
+            )],
+        },
+    ];
     update(
         &mut s,
         Action::Cluster(ClusterEvent::Usage(Some(usage))),
@@ -208,7 +221,14 @@ fn usage_column_appears_with_metrics() {
     s.refresh_index();
     let screen = text(&render(&s, 250, 70, &Theme::default()));
     assert!(screen.contains("USAGE"));
-    assert!(screen.contains("420m│300Mi"), "{screen}");
+    assert!(screen.contains("420m│ 300Mi"), "{screen}");
+    // The cpu│mem separator lines up from row to row, whatever the widths of the values.
+    let bar_column = |needle: &str| {
+        let line = screen.lines().find(|l| l.contains(needle)).unwrap();
+        let usage = line.rfind('│').unwrap();
+        line[..usage].chars().count()
+    };
+    assert_eq!(bar_column("300Mi"), bar_column("12Mi"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -293,4 +313,81 @@ fn wall_highlights_recent_changes_and_sorts_active_resizes_first() {
         .find("web-settled")
         .unwrap() as u16;
     assert_eq!(buffer[(x, y)].bg, theme.changed_recently.bg.unwrap());
+}
+
+/// Opens the editor on catalog-deferred's istio-proxy with CPU and memory request changes
+/// typed (the memory change restarts the container: one more warning line).
+fn editor_state() -> AppState {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use podsize::model::events::NodeInfo;
+    use podsize::model::resources::CpuMem;
+    let mut s = state();
+    let nodes = (1..=3)
+        .map(|i| NodeInfo {
+            name: format!("node-{i}"),
+            allocatable: CpuMem {
+                cpu_millis: Some(4000),
+                memory_bytes: Some(8 << 30),
+            },
+        })
+        .collect();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::NodesReset(nodes)),
+        now(),
+    );
+    let i = s
+        .visible()
+        .iter()
+        .position(|r| r.pod.1 == "catalog-deferred")
+        .unwrap();
+    s.select(i + 1);
+    // A marked pod adds the batch preview; a long refusal from the server wraps.
+    let marked = s
+        .pods
+        .keys()
+        .find(|(_, name)| name == "api-submitted")
+        .cloned()
+        .unwrap();
+    s.marked.insert(marked);
+    let keys = [
+        KeyCode::Char('e'),
+        KeyCode::Char('x'),
+        KeyCode::Char('2'),
+        KeyCode::Tab,
+        KeyCode::Tab,
+        KeyCode::Char('x'),
+        KeyCode::Char('2'),
+    ];
+    for code in keys {
+        update(
+            &mut s,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            now(),
+        );
+    }
+    s.editor.as_mut().unwrap().server_error = Some(
+        "Pod \"catalog-deferred\" is invalid: spec.containers[1].resources.requests[memory]: \
+         Forbidden: the last attempt was refused, try again"
+            .into(),
+    );
+    s
+}
+
+#[test]
+fn editor_80x24_shows_its_key_hints_and_review() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut s = editor_state();
+    let editing = text(&render(&s, 80, 24, &Theme::default()));
+    assert!(editing.contains("Esc cancel"), "{editing}");
+    update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now(),
+    );
+    let review = text(&render(&s, 80, 24, &Theme::default()));
+    assert!(review.contains("Enter send"), "{review}");
+    assert!(review.contains("patch (strategic merge"), "{review}");
+    insta::assert_snapshot!("editor_80x24_editing", editing);
+    insta::assert_snapshot!("editor_80x24_review", review);
 }

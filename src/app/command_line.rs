@@ -2,28 +2,22 @@
 //! context change is checked by the event loop first; the answer comes back as an action,
 //! and only a good answer replaces what is watched now.
 
+use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
 use super::update::Effect;
 use super::view::SortKey;
 use crossterm::event::{KeyCode, KeyEvent};
 
-pub fn edit_command(state: &mut AppState, key: KeyEvent, mut text: String) -> Vec<Effect> {
+pub fn edit_command(state: &mut AppState, key: KeyEvent, mut line: LineEdit) -> Vec<Effect> {
     state.dirty = true;
     match key.code {
         KeyCode::Esc => state.input = InputMode::Normal,
-        KeyCode::Backspace => {
-            text.pop();
-            state.input = InputMode::Command(text);
-        }
-        KeyCode::Char(c) => {
-            text.push(c);
-            state.input = InputMode::Command(text);
-        }
         KeyCode::Enter => {
             state.input = InputMode::Normal;
-            return run_command_line(state, &text);
+            return run_command_line(state, line.text());
         }
-        _ => {}
+        _ if line.handle(key) => state.input = InputMode::Command(line),
+        _ => state.input = InputMode::Command(line),
     }
     Vec::new()
 }

@@ -1,12 +1,14 @@
 //! The resize editor's form: four fields, a plan recomputed on every keystroke, a confirm
 //! step showing the exact patch, then a submit effect. Pure: no I/O.
 
+use super::batch::{BatchPlan, apply_inputs, plan_batch, value_of};
+use super::line_edit::LineEdit;
 use crate::model::PodRow;
-use crate::model::edit::{Kind, parse_field};
+use crate::model::edit::Kind;
 use crate::model::events::NodeInfo;
 use crate::model::plan::{Edits, Field, ResizePlan, plan_resize};
 use crate::model::resources::CpuMem;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub const FIELDS: [(Field, &str, Kind); 4] = [
     (Field::CpuRequest, "CPU request", Kind::Cpu),
@@ -30,7 +32,7 @@ pub struct EditorState {
     pub pod: String,
     pub container: String,
     /// What the user typed, one per field of `FIELDS`.
-    pub inputs: [String; 4],
+    pub inputs: [LineEdit; 4],
     /// The desired values when the editor opened (relative edits apply to these).
     pub original: Edits,
     pub focus: usize,
@@ -42,9 +44,11 @@ pub struct EditorState {
     pub plan: Option<ResizePlan>,
     /// The server's refusal of the last attempt, verbatim.
     pub server_error: Option<String>,
-    /// Other marked pods with a container of the same name: the same change applies to each.
+    /// Fields the user typed into (or cleared) since opening; only these go to marked pods.
+    pub touched: [bool; 4],
+    /// The other marked pods: the touched fields apply to each pod's own values.
     pub batch_targets: Vec<(String, String)>,
-    pub batch: Vec<ResizePlan>,
+    pub batch: BatchPlan,
 }
 
 /// What the editor asks of the app after a key.
@@ -64,15 +68,6 @@ fn text_of(value: Option<i64>, kind: Kind) -> String {
     }
 }
 
-fn original_value(edits: &Edits, i: usize) -> Option<i64> {
-    [
-        edits.cpu_request,
-        edits.cpu_limit,
-        edits.memory_request,
-        edits.memory_limit,
-    ][i]
-}
-
 /// Context the plan needs from the rest of the app.
 pub struct PlanContext<'a> {
     pub pod: &'a PodRow,
@@ -87,8 +82,10 @@ impl EditorState {
         let original = Edits::from_spec(&c.desired);
         // Shown as the server wrote them (`512M` stays `512M`), so nothing looks changed that is not.
         let inputs = std::array::from_fn(|i| {
-            c.desired_text(crate::model::row::ResourceField::ALL[i])
-                .unwrap_or_else(|| text_of(original_value(&original, i), FIELDS[i].2))
+            LineEdit::new(
+                c.desired_text(crate::model::row::ResourceField::ALL[i])
+                    .unwrap_or_else(|| text_of(value_of(&original, i), FIELDS[i].2)),
+            )
         });
         Some(Self {
             namespace: pod.namespace.clone(),
@@ -102,38 +99,20 @@ impl EditorState {
             input_errors: Default::default(),
             plan: None,
             server_error: None,
+            touched: [false; 4],
             batch_targets: Vec::new(),
-            batch: Vec::new(),
+            batch: BatchPlan::default(),
         })
-    }
-
-    /// Reads the inputs and works out the plan; input errors are kept per field.
-    /// Reads the inputs against `base` (the desired values relative edits apply to).
-    /// Returns the per-field errors when any input is not a quantity.
-    pub fn edits_from(&self, base: Edits) -> Result<Edits, [Option<String>; 4]> {
-        let mut edits = base;
-        let mut errors: [Option<String>; 4] = Default::default();
-        for (i, (_, _, kind)) in FIELDS.iter().enumerate() {
-            match parse_field(&self.inputs[i], original_value(&base, i), *kind) {
-                Ok(value) => match i {
-                    0 => edits.cpu_request = value,
-                    1 => edits.cpu_limit = value,
-                    2 => edits.memory_request = value,
-                    _ => edits.memory_limit = value,
-                },
-                Err(e) => errors[i] = Some(e),
-            }
-        }
-        if errors.iter().any(Option::is_some) {
-            Err(errors)
-        } else {
-            Ok(edits)
-        }
     }
 
     /// Works out the plan for the editor's own pod; input errors are kept per field.
     pub fn replan(&mut self, ctx: &PlanContext) {
-        match self.edits_from(self.original) {
+        // Untouched fields keep the pod's current desired values (they may have moved since opening).
+        let base = ctx
+            .pod
+            .container(&self.container)
+            .map_or(self.original, |c| Edits::from_spec(&c.desired));
+        match apply_inputs(&self.inputs, self.touched, base) {
             Ok(edits) => {
                 self.input_errors = Default::default();
                 self.plan = Some(plan_resize(
@@ -152,34 +131,45 @@ impl EditorState {
         }
     }
 
-    /// Plans for the other marked pods: the same inputs, relative edits applied to each pod's own values.
+    /// Plans for the other marked pods: only the touched fields, each against the pod's own values.
     pub fn replan_batch(&mut self, contexts: &[PlanContext]) {
-        self.batch = contexts
-            .iter()
-            .filter_map(|ctx| {
-                let base = Edits::from_spec(&ctx.pod.container(&self.container)?.desired);
-                let edits = self.edits_from(base).ok()?;
-                Some(plan_resize(
-                    ctx.pod,
-                    &self.container,
-                    edits,
-                    ctx.server.clone(),
-                    ctx.node,
-                    ctx.others_on_node,
-                ))
-            })
-            .collect();
+        self.batch = plan_batch(&self.inputs, self.touched, &self.container, contexts);
     }
 
     /// Every plan the editor would send: its own pod first, then the batch.
     pub fn all_plans(&self) -> Vec<ResizePlan> {
-        self.plan.iter().chain(self.batch.iter()).cloned().collect()
+        self.plan
+            .iter()
+            .chain(self.batch.plans.iter())
+            .cloned()
+            .collect()
     }
 
     /// Everything planned can be sent (one refused pod blocks the batch: nothing half-done).
     pub fn sendable(&self) -> bool {
         self.plan.as_ref().is_some_and(ResizePlan::is_sendable)
-            && self.batch.iter().all(ResizePlan::is_sendable)
+            && self.batch.plans.iter().all(ResizePlan::is_sendable)
+    }
+
+    /// A line-editing key in the focused field. The first typed character replaces the
+    /// pre-filled value; moving the cursor first keeps it for editing in place.
+    fn edit_field(&mut self, key: KeyEvent) {
+        let plain_char =
+            matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+        let field = &mut self.inputs[self.focus];
+        let before = field.clone();
+        if self.overwrite && plain_char {
+            field.clear();
+        }
+        if !field.handle(key) {
+            *field = before;
+            return;
+        }
+        self.overwrite = false;
+        if field.text() != before.text() {
+            self.touched[self.focus] = true;
+            self.server_error = None;
+        }
     }
 
     /// Handles one key. The caller replans afterwards when inputs changed.
@@ -216,31 +206,19 @@ impl EditorState {
                 self.overwrite = true;
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::Backspace) => {
-                self.overwrite = false;
-                self.inputs[self.focus].pop();
+            // `~` puts the field back to its desired value.
+            (Stage::Editing, KeyCode::Char('~')) => {
+                let value = value_of(&self.original, self.focus);
+                self.inputs[self.focus] = LineEdit::new(text_of(value, FIELDS[self.focus].2));
+                self.overwrite = true;
+                self.touched[self.focus] = false;
                 self.server_error = None;
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::Char(c)) => {
-                // `~` puts the field back to its desired value.
-                if c == '~' {
-                    self.inputs[self.focus] = text_of(
-                        original_value(&self.original, self.focus),
-                        FIELDS[self.focus].2,
-                    );
-                    self.overwrite = true;
-                } else {
-                    if self.overwrite {
-                        self.inputs[self.focus].clear();
-                        self.overwrite = false;
-                    }
-                    self.inputs[self.focus].push(c);
-                }
-                self.server_error = None;
+            (Stage::Editing, _) => {
+                self.edit_field(key);
                 EditorOutcome::Stay
             }
-            _ => EditorOutcome::Stay,
         }
     }
 }

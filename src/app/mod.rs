@@ -1,8 +1,10 @@
 //! App state and its pure update function. No I/O, no terminal.
 
+pub mod batch;
 pub mod command_line;
 pub mod editor;
 pub mod keymap;
+pub mod line_edit;
 pub mod state;
 pub mod update;
 pub mod view;

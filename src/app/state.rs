@@ -1,6 +1,7 @@
 //! Everything the screen shows, owned by the event loop and changed only by `update`.
 
 use super::editor::{EditorState, PlanContext};
+use super::line_edit::LineEdit;
 use super::view::{Filter, Matcher, PodKey, RowRef, SortKey, build_index};
 use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
 use crate::model::resources::CpuMem;
@@ -14,9 +15,9 @@ pub enum InputMode {
     #[default]
     Normal,
     /// Typing a `/` filter; applied as typed.
-    Filter(String),
+    Filter(LineEdit),
     /// Typing a `:` command.
-    Command(String),
+    Command(LineEdit),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +82,9 @@ pub struct AppState {
     selected: usize,
     /// The row the user selected, so selection follows it when rows move.
     selected_ref: Option<RowRef>,
+    /// First row on screen; moves with the selection's row when rows are inserted above it,
+    /// so the selected pod keeps its place on screen.
+    scroll: usize,
     /// The clock value (second or minute) the screen last showed; the tick redraws when it moves.
     pub time_shown: i64,
     /// Rows that fit on screen, for paging.
@@ -120,6 +124,7 @@ impl AppState {
             counts: BTreeMap::new(),
             selected: 0,
             selected_ref: None,
+            scroll: 0,
             time_shown: 0,
             page_rows: 20,
             quit: false,
@@ -183,6 +188,7 @@ impl AppState {
         self.rows_changed = false;
         self.built_for = Some(key);
         self.index_stale = false;
+        let before = self.selected;
         if let Some(wanted) = &self.selected_ref {
             let same_row = self.index.iter().position(|r| r == wanted);
             let same_pod = || self.index.iter().position(|r| r.pod == wanted.pod);
@@ -192,6 +198,42 @@ impl AppState {
         }
         self.selected = self.selected.min(self.index.len().saturating_sub(1));
         self.selected_ref = self.index.get(self.selected).cloned();
+        // Rows inserted or removed above the selection shift the view by as many rows.
+        self.scroll = (self.scroll + self.selected).saturating_sub(before);
+        self.keep_selection_on_screen();
+    }
+
+    /// First row on screen.
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// Scrolls as little as needed to show the selection, never past the last page.
+    fn keep_selection_on_screen(&mut self) {
+        let page = self.page_rows.max(1);
+        let last_page = self.index.len().saturating_sub(page);
+        self.scroll = self
+            .scroll
+            .min(self.selected)
+            .max((self.selected + 1).saturating_sub(page))
+            .min(last_page);
+    }
+
+    /// Moves the view and the selection by a page (down when `forward`), like a pager.
+    pub fn page(&mut self, forward: bool) {
+        let page = self.page_rows.max(1);
+        let last_page = self.index.len().saturating_sub(page);
+        let (scroll, selected) = if forward {
+            ((self.scroll + page).min(last_page), self.selected + page)
+        } else {
+            (
+                self.scroll.saturating_sub(page),
+                self.selected.saturating_sub(page),
+            )
+        };
+        self.scroll = scroll;
+        self.select(selected);
+        self.dirty = true;
     }
 
     pub fn visible(&self) -> &[RowRef] {
@@ -209,6 +251,7 @@ impl AppState {
             self.selected_ref = self.index.get(index).cloned();
             self.dirty = true;
         }
+        self.keep_selection_on_screen();
     }
 
     pub fn row(&self, r: &RowRef) -> Option<(&PodRow, Option<&ContainerRow>)> {

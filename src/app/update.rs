@@ -4,6 +4,7 @@
 use super::command_line::{edit_command, on_context_switched, on_namespace_checked};
 use super::editor::{EditorOutcome, EditorState, Stage as EditorStage};
 use super::keymap::{Command, command_for};
+use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
 use crate::model::events::{ClusterEvent, Connection, Scope};
 use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
@@ -401,17 +402,11 @@ fn open_editor(state: &mut AppState) {
     let own = (pod.namespace.clone(), pod.name.clone());
     let mut editor = EditorState::open(pod, &container);
     if let Some(editor) = editor.as_mut() {
-        // Marked pods with a container of the same name get the same change.
+        // Every other marked pod is planned; those the change cannot apply to are listed as skipped.
         editor.batch_targets = state
             .marked
             .iter()
-            .filter(|key| {
-                **key != own
-                    && state
-                        .pods
-                        .get(*key)
-                        .is_some_and(|p| p.container(&container).is_some())
-            })
+            .filter(|key| **key != own)
             .cloned()
             .collect();
     }
@@ -426,16 +421,16 @@ fn run(state: &mut AppState, command: Command) {
     match command {
         Command::Down => state.select(at + 1),
         Command::Up => state.select(at.saturating_sub(1)),
-        Command::PageDown => state.select(at + state.page_rows),
-        Command::PageUp => state.select(at.saturating_sub(state.page_rows)),
+        Command::PageDown => state.page(true),
+        Command::PageUp => state.page(false),
         Command::Top => state.select(0),
         Command::Bottom => state.select(last),
         Command::StartFilter => {
-            state.input = InputMode::Filter(state.filter.text.clone());
+            state.input = InputMode::Filter(LineEdit::new(state.filter.text.clone()));
             state.dirty = true;
         }
         Command::StartCommand => {
-            state.input = InputMode::Command(String::new());
+            state.input = InputMode::Command(LineEdit::default());
             state.dirty = true;
         }
         Command::CycleSort => {
@@ -483,25 +478,18 @@ fn run(state: &mut AppState, command: Command) {
     }
 }
 
-fn edit_filter(state: &mut AppState, key: KeyEvent, mut text: String) {
+fn edit_filter(state: &mut AppState, key: KeyEvent, mut line: LineEdit) {
     match key.code {
         KeyCode::Enter => state.input = InputMode::Normal,
         KeyCode::Esc => {
-            text.clear();
+            line.clear();
             state.input = InputMode::Normal;
         }
-        KeyCode::Backspace => {
-            text.pop();
-            state.input = InputMode::Filter(text.clone());
-        }
-        KeyCode::Char(c) => {
-            text.push(c);
-            state.input = InputMode::Filter(text.clone());
-        }
+        _ if line.handle(key) => state.input = InputMode::Filter(line.clone()),
         _ => return,
     }
-    if state.filter.text != text {
-        state.filter.text = text;
+    if state.filter.text != line.text() {
+        state.filter.text = line.text().to_string();
         state.invalidate_index();
     }
     state.dirty = true;

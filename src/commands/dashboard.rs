@@ -280,7 +280,8 @@ async fn event_loop(
                             state.header.minor = caps.minor;
                             state.header.resize_disabled = caps.resize_disabled();
                             conn = Connector::from_kubeconfig(new_client, &dash.common);
-                            watches = Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly);
+                            watches =
+                                Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly);
                             Ok(())
                         }
                         Err(e) => Err(e.to_string()),

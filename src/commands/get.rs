@@ -39,6 +39,7 @@ pub async fn list_rows(
 pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError> {
     let (client, target) = connect(common).await?;
     let scope = scope_from(common, &target);
+    let client_for_check = client.clone();
     let api: Api<WirePod> = match &scope.namespace {
         Some(ns) => Api::namespaced(client, ns),
         None => Api::all(client),
@@ -49,6 +50,9 @@ pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError
             let reason = crate::cluster::client::one_line(&e);
             CommandError::Api(format!("cannot list pods from {}: {reason}", target.server))
         })?;
+    if let (true, Some(ns)) = (rows.is_empty(), scope.namespace.as_deref()) {
+        ensure_namespace_exists(client_for_check, ns, &target.server).await?;
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.output {
@@ -70,6 +74,28 @@ pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError
         }
         _ => Ok(()),
     }
+}
+
+/// An empty list of a namespace that does not exist is a typo, not an empty namespace: say so.
+/// When namespaces cannot be read (RBAC), nothing is claimed.
+async fn ensure_namespace_exists(
+    client: kube::Client,
+    namespace: &str,
+    server: &str,
+) -> Result<(), CommandError> {
+    let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client);
+    match api.get_opt(namespace).await {
+        Ok(None) => Err(CommandError::Api(format!(
+            "namespace {namespace:?} does not exist on {server}"
+        ))),
+        Ok(Some(_)) | Err(_) => Ok(()),
+    }
+}
+
+/// The dashboard's word for a resize state (`ok`, `in progress`, `deferred`), without its symbol.
+pub fn state_words(state: &crate::model::ResizeState) -> &'static str {
+    let label = state.label();
+    label.split_once(' ').map_or(label, |(_, words)| words)
 }
 
 fn cpu_value(v: Option<i64>) -> Value {
@@ -207,7 +233,7 @@ pub fn rows_table(rows: &[PodRow], wide: bool, now: DateTime<Utc>) -> String {
         .to_vec(),
     ];
     if wide {
-        lines[0].extend(["NODE", "QOS", "MESSAGE"].map(String::from));
+        lines[0].extend(["NODE", "QOS", "OWNER", "MESSAGE"].map(String::from));
     }
     for pod in rows {
         for c in &pod.containers {
@@ -242,13 +268,18 @@ pub fn rows_table(rows: &[PodRow], wide: bool, now: DateTime<Utc>) -> String {
                     &[c.actual.map(|a| a.limits.memory_bytes)],
                     memory_human,
                 ),
-                c.state.name().to_string(),
+                state_words(&c.state).to_string(),
                 c.restart_count.to_string(),
                 pod.created.map(|t| format_age(now - t)).unwrap_or_default(),
             ];
             if wide {
                 line.push(pod.node.clone().unwrap_or_else(|| "-".into()));
                 line.push(pod.qos.map_or("-", |q| q.as_str()).to_string());
+                line.push(
+                    pod.owner
+                        .as_ref()
+                        .map_or_else(|| "-".into(), |o| format!("{}/{}", o.kind, o.name)),
+                );
                 line.push(c.state.message().unwrap_or("").to_string());
             }
             lines.push(line);

@@ -295,8 +295,14 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         row: accepted,
         generation,
     } = result.map_err(|e| refused(e.message))?;
+    let r = Report {
+        args,
+        plan: &plan,
+        row: &row,
+        via: super::resize_report::endpoint(&plan, caps.resize_subresource),
+    };
     if args.dry_run {
-        return report(args, &plan, "DryRunAccepted", None, generation);
+        return report(&r, "DryRunAccepted", None, generation);
     }
     eprintln!(
         "resize accepted{}",
@@ -305,14 +311,14 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
             .unwrap_or_default()
     );
     let Some(timeout) = args.wait else {
-        return report(args, &plan, "Accepted", None, generation);
+        return report(&r, "Accepted", None, generation);
     };
     let now = chrono::Utc::now();
     let mut tracker = Tracker::new(&accepted, &container, generation, restarts_before, now);
     let finished = tracker.stage.is_final() || follow(&client, &mut tracker, timeout).await;
     let stage = tracker.stage.clone();
     match stage {
-        Stage::Done => report(args, &plan, "Done", None, generation),
+        Stage::Done => report(&r, "Done", None, generation),
         _ if !finished => {
             let hint = if matches!(stage, Stage::InProgress) {
                 format!("; {STUCK_HINT}")
@@ -324,24 +330,32 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
                 timeout.as_secs(),
                 stage.describe()
             );
-            report(args, &plan, "Timeout", Some(&message), generation)?;
+            report(&r, "Timeout", Some(&message), generation)?;
             Err(CommandError::Resize { code: 3, message })
         }
         other => {
             let message = other.describe();
-            report(args, &plan, "Failed", Some(&message), generation)?;
+            report(&r, "Failed", Some(&message), generation)?;
             Err(CommandError::Resize { code: 2, message })
         }
     }
 }
 
+/// What the command prints on stdout at its end.
+struct Report<'a> {
+    args: &'a ResizeArgs,
+    plan: &'a ResizePlan,
+    row: &'a PodRow,
+    via: String,
+}
+
 fn report(
-    args: &ResizeArgs,
-    plan: &ResizePlan,
+    r: &Report,
     outcome: &str,
     message: Option<&str>,
     generation: Option<i64>,
 ) -> Result<(), CommandError> {
+    let (args, plan) = (r.args, r.plan);
     if args.output == OutputFormat::Json {
         let value = json!({
             "namespace": plan.namespace, "pod": plan.pod, "container": plan.container,
@@ -352,9 +366,10 @@ fn report(
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
     } else {
+        let wide = args.output == OutputFormat::Wide;
         println!(
-            "{}/{} {}: {outcome}",
-            plan.namespace, plan.pod, plan.container
+            "{}",
+            super::resize_report::plan_report(plan, r.row, &r.via, outcome, message, wide)
         );
     }
     Ok(())

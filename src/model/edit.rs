@@ -10,11 +10,24 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn amount(self, q: &Quantity) -> i64 {
+    /// The quantity in this kind's unit. Memory is whole bytes: a fraction of a byte (`100m`
+    /// is a tenth of one) is refused rather than rounded into a value nobody meant.
+    fn amount(self, q: &Quantity, typed: &str) -> Result<i64, String> {
         match self {
-            Self::Cpu => q.millis(),
-            Self::Memory => q.units(),
+            Self::Cpu => Ok(q.millis()),
+            Self::Memory if q.nanos() % 1_000_000_000 != 0 => Err(fractional_bytes(typed)),
+            Self::Memory => Ok(q.units()),
         }
+    }
+}
+
+/// Why a memory value with a fraction of a byte is refused, with the likely intent.
+fn fractional_bytes(typed: &str) -> String {
+    match typed.strip_suffix('m') {
+        Some(stem) => {
+            format!("{typed:?} is milli-bytes (memory is whole bytes): did you mean {stem}Mi?")
+        }
+        None => format!("{typed:?} is a fraction of a byte: memory is whole bytes"),
     }
 }
 
@@ -62,7 +75,7 @@ pub fn parse_field(input: &str, current: Option<i64>, kind: Kind) -> Result<Fiel
     }
     if let Some(sign) = text.chars().next().filter(|c| *c == '+' || *c == '-') {
         let base = relative("a relative change")?;
-        let delta = kind.amount(&Quantity::parse(&text[1..]).map_err(bad)?);
+        let delta = kind.amount(&Quantity::parse(&text[1..]).map_err(bad)?, text)?;
         let value = if sign == '+' {
             base.checked_add(delta)
         } else {
@@ -72,7 +85,9 @@ pub fn parse_field(input: &str, current: Option<i64>, kind: Kind) -> Result<Fiel
             .map(Some)
             .ok_or_else(|| format!("{text:?} is too large"));
     }
-    Ok(Some(kind.amount(&Quantity::parse(text).map_err(bad)?)))
+    Ok(Some(
+        kind.amount(&Quantity::parse(text).map_err(bad)?, text)?,
+    ))
 }
 
 #[cfg(test)]
@@ -115,6 +130,19 @@ mod tests {
             Ok(Some(-100)),
             "validation rejects it later"
         );
+    }
+
+    #[test]
+    fn memory_refuses_fractions_of_a_byte_with_a_hint() {
+        let err = parse_field("-100m", Some(256 << 20), Kind::Memory).unwrap_err();
+        assert!(err.contains("did you mean -100Mi?"), "{err}");
+        let err = parse_field("100m", None, Kind::Memory).unwrap_err();
+        assert!(err.contains("did you mean 100Mi?"), "{err}");
+        let err = parse_field("0.5", None, Kind::Memory).unwrap_err();
+        assert!(err.contains("fraction of a byte"), "{err}");
+        assert_eq!(parse_field("1.5Ki", None, Kind::Memory), Ok(Some(1536)));
+        assert_eq!(parse_field("1000m", None, Kind::Memory), Ok(Some(1)));
+        assert_eq!(parse_field("-100m", Some(300), Kind::Cpu), Ok(Some(200)));
     }
 
     #[test]

@@ -84,45 +84,52 @@ pub fn limits_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) -> L
     side_by_side(desired, &[actual], resource, width, theme)
 }
 
+/// A sum of limits: unbounded (`None`) as soon as one container has no limit, since that
+/// container may use the whole node.
+fn limit_sum(mut values: impl Iterator<Item = Option<i64>>) -> Option<i64> {
+    values.try_fold(0i64, |sum, v| Some(sum.saturating_add(v?)))
+}
+
+fn limits_sum(specs: &[ResourceSpec]) -> CpuMem {
+    CpuMem {
+        cpu_millis: limit_sum(specs.iter().map(|s| s.limits.cpu_millis)),
+        memory_bytes: limit_sum(specs.iter().map(|s| s.limits.memory_bytes)),
+    }
+}
+
+fn requests_sum(requests: impl Iterator<Item = CpuMem>) -> CpuMem {
+    requests.fold(CpuMem::default(), CpuMem::plus)
+}
+
 /// Sums over a pod's containers, for one-row-per-pod mode.
 pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
-    fn add_spec(a: ResourceSpec, b: ResourceSpec) -> ResourceSpec {
-        ResourceSpec {
-            requests: a.requests.plus(b.requests),
-            limits: a.limits.plus(b.limits),
-        }
-    }
-    let mut total = ContainerRow {
-        name: format!("{} containers", containers.len()),
+    let desired: Vec<ResourceSpec> = containers.iter().map(|c| c.desired).collect();
+    let reported: Vec<ResourceSpec> = containers.iter().filter_map(|c| c.actual).collect();
+    let any_allocated = containers.iter().any(|c| c.allocated.is_some());
+    let count = containers.len();
+    ContainerRow {
+        name: format!("{count} container{}", if count == 1 { "" } else { "s" }),
         kind: crate::model::ContainerKind::Regular,
-        desired: ResourceSpec::default(),
-        allocated: None,
-        actual: None,
+        desired: ResourceSpec {
+            requests: requests_sum(desired.iter().map(ResourceSpec::effective_requests)),
+            limits: limits_sum(&desired),
+        },
+        allocated: any_allocated
+            .then(|| requests_sum(containers.iter().map(|c| c.allocated.unwrap_or_default()))),
+        actual: (!reported.is_empty()).then(|| ResourceSpec {
+            requests: requests_sum(reported.iter().map(|a| a.requests)),
+            limits: limits_sum(&reported),
+        }),
         policy: Default::default(),
-        restart_count: 0,
+        restart_count: containers
+            .iter()
+            .fold(0, |sum, c| sum.saturating_add(c.restart_count)),
         run_state: crate::model::row::RunState::Running,
         state: crate::model::ResizeState::None,
         problems: Vec::new(),
         server_texts: None,
         oom_killed: false,
-    };
-    for c in containers {
-        let desired = ResourceSpec {
-            requests: c.desired.effective_requests(),
-            limits: c.desired.limits,
-        };
-        total.desired = add_spec(total.desired, desired);
-        total.allocated = match (total.allocated, c.allocated) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or_default().plus(b.unwrap_or_default())),
-        };
-        total.actual = match (total.actual, c.actual) {
-            (None, None) => None,
-            (a, b) => Some(add_spec(a.unwrap_or_default(), b.unwrap_or_default())),
-        };
-        total.restart_count = total.restart_count.saturating_add(c.restart_count);
     }
-    total
 }
 
 /// Style of a resize state.
@@ -158,5 +165,54 @@ mod tests {
         assert_eq!((cpu.as_str(), mem.as_str()), ("12m", "68Mi"));
         assert_eq!(usage_text(Some(1500), Some(102_400 * 1024)).1, "100Mi");
         assert_eq!(usage_text(None, None), ("-".to_string(), "-".to_string()));
+    }
+
+    fn container(requests: (i64, i64), limits: CpuMem) -> ContainerRow {
+        let mut c = pod_totals(&[]);
+        c.desired = ResourceSpec {
+            requests: CpuMem {
+                cpu_millis: Some(requests.0),
+                memory_bytes: Some(requests.1),
+            },
+            limits,
+        };
+        c.actual = Some(c.desired);
+        c
+    }
+
+    const NO_LIMITS: CpuMem = CpuMem {
+        cpu_millis: None,
+        memory_bytes: None,
+    };
+
+    #[test]
+    fn a_container_without_a_limit_makes_the_pod_total_unbounded() {
+        let bounded = CpuMem {
+            cpu_millis: Some(200),
+            memory_bytes: Some(256 << 20),
+        };
+        let total = pod_totals(&[
+            container((350, 128 << 20), NO_LIMITS),
+            container((200, 128 << 20), bounded),
+        ]);
+        assert_eq!(total.desired.requests.cpu_millis, Some(550));
+        assert_eq!(
+            total.desired.limits, NO_LIMITS,
+            "not 200m under a 550m request"
+        );
+        assert_eq!(total.actual.unwrap().limits, NO_LIMITS);
+        let both = pod_totals(&[
+            container((100, 64 << 20), bounded),
+            container((200, 64 << 20), bounded),
+        ]);
+        assert_eq!(both.desired.limits.cpu_millis, Some(400));
+        assert_eq!(both.desired.limits.memory_bytes, Some(512 << 20));
+    }
+
+    #[test]
+    fn the_count_is_singular_for_one_container() {
+        let one = container((1, 1), NO_LIMITS);
+        assert_eq!(pod_totals(std::slice::from_ref(&one)).name, "1 container");
+        assert_eq!(pod_totals(&[one.clone(), one]).name, "2 containers");
     }
 }

@@ -31,7 +31,7 @@ impl Column {
             Self::Restarts => ("RESTARTS", ""),
             Self::Age => ("AGE", ""),
             Self::Node => ("NODE", ""),
-            Self::Usage => ("USAGE", "cpu│mem"),
+            Self::Usage => ("USAGE", "  cpu│   mem"),
         }
     }
 

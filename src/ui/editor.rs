@@ -72,11 +72,15 @@ fn field_lines<'a>(
         };
         let (desired, allocated, actual) = current_values(c, i);
         let marker = if focused { "▶ " } else { "  " };
-        let cursor = if focused { "▏" } else { " " };
-        let input = editor.inputs[i].clone();
+        let (before, after) = editor.inputs[i].split_at_cursor();
+        let input = if focused {
+            format!("{before}▏{after}")
+        } else {
+            format!("{before}{after} ")
+        };
         let mut spans = vec![
             Span::styled(format!("{marker}{label:<15}"), theme.accent),
-            Span::styled(format!("{input:<12}{cursor}"), input_style),
+            Span::styled(format!("{input:<13}"), input_style),
             Span::styled(format!("  desired {}", show(desired, *kind)), theme.muted),
         ];
         if let Some(a) = allocated {
@@ -181,6 +185,53 @@ fn outlook_lines<'a>(
     lines
 }
 
+/// The resources part of a plan's patch: what changes, in the server's words.
+fn resources_of(plan: &ResizePlan) -> String {
+    [
+        "/spec/containers/0/resources",
+        "/spec/initContainers/0/resources",
+    ]
+    .iter()
+    .find_map(|path| plan.patch.pointer(path))
+    .map(|v| serde_json::to_string(v).unwrap_or_default())
+    .unwrap_or_default()
+}
+
+/// Each marked pod with its own patch, its errors, and the pods skipped with the reason.
+fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
+    let batch = &editor.batch;
+    let mut lines = Vec::new();
+    if batch.plans.is_empty() && batch.skipped.is_empty() {
+        return lines;
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "batch: {} more marked pods, changed fields only, relative to each pod:",
+            batch.plans.len()
+        ),
+        theme.marked,
+    )));
+    for plan in &batch.plans {
+        lines.push(Line::from(Span::styled(
+            format!("  {}: {}", plan.pod, resources_of(plan)),
+            theme.marked,
+        )));
+        for e in &plan.errors {
+            lines.push(Line::from(Span::styled(
+                format!("    {}", e.message),
+                theme.status_error,
+            )));
+        }
+    }
+    for skipped in &batch.skipped {
+        lines.push(Line::from(Span::styled(
+            format!("  skipped {}: {}", skipped.pod, skipped.reason),
+            theme.muted,
+        )));
+    }
+    lines
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(editor) = &state.editor else { return };
     let Some(pod) = state
@@ -204,52 +255,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )));
         }
     }
-    if !editor.batch.is_empty() {
-        let names: Vec<&str> = editor.batch.iter().map(|p| p.pod.as_str()).collect();
-        lines.push(Line::from(Span::styled(
-            format!(
-                "batch: the same change also goes to {} marked pods: {}",
-                names.len(),
-                names.join(", ")
-            ),
-            theme.marked,
-        )));
-        for plan in &editor.batch {
-            for e in &plan.errors {
-                lines.push(Line::from(Span::styled(
-                    format!("{}: {}", plan.pod, e.message),
-                    theme.status_error,
-                )));
-            }
-        }
-    }
+    lines.extend(batch_lines(editor, theme));
     if let Some(server) = &editor.server_error {
         lines.push(Line::from(Span::styled(
             format!("server: {server}"),
             theme.status_error,
         )));
     }
-    lines.push(Line::from(""));
-    let hint = match (&editor.stage, plan) {
-        (Stage::Confirm, Some(plan)) => {
-            lines.push(Line::from(Span::styled(
-                "patch (strategic merge, pods/resize):",
-                theme.title,
-            )));
-            lines.push(Line::from(
-                serde_json::to_string(&plan.patch).unwrap_or_default(),
-            ));
-            "Enter send (dry run first) · any other key back"
-        }
-        (Stage::Sending, _) => "sending…",
-        _ => {
-            "type a quantity, +25%, x2, -100m · empty removes · ~ resets · Tab/Shift-Tab move · Enter review · Esc cancel"
-        }
-    };
-    lines.push(Line::from(Span::styled(hint, theme.muted)));
-    // Room for borders and for a long line or two that wraps.
-    let height = u16::try_from(lines.len() + 4)
-        .unwrap_or(u16::MAX)
+    let footer = footer_lines(editor, plan, theme);
+    let [columns] = Layout::horizontal([Constraint::Max(110)])
+        .flex(Flex::Center)
+        .areas(area);
+    let inner_width = columns.width.saturating_sub(2);
+    // The footer (review patch and key hints) is laid out exactly and always shown; the body
+    // above it gets the rows left and is the part cut short on a small terminal.
+    let footer_rows = rows(&footer, inner_width);
+    let body_rows = rows(&lines, inner_width);
+    let height = body_rows
+        .saturating_add(footer_rows)
+        .saturating_add(2)
         .min(area.height);
     let [vertical] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
@@ -267,10 +291,77 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .border_style(theme.border)
         .title(Span::styled(title, theme.title))
         .style(theme.popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [body, foot] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(footer_rows)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
+}
+
+/// Rows the lines take when word-wrapped to `width`, as the paragraph will wrap them.
+fn rows(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let total: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrapped_rows(&text, width)
+        })
+        .sum();
+    u16::try_from(total).unwrap_or(u16::MAX)
+}
+
+/// Greedy word wrap: a word that does not fit moves to the next row, a longer one is broken.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let (mut rows, mut col) = (1, 0);
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        let need = if col == 0 { w } else { col + 1 + w };
+        if need <= width {
+            col = need;
+        } else {
+            if col > 0 {
+                rows += 1;
+            }
+            col = w;
+            while col > width {
+                rows += 1;
+                col -= width;
+            }
+        }
+    }
+    rows
+}
+
+/// The review (the exact patch) and the key hints, below a blank row.
+fn footer_lines<'a>(
+    editor: &EditorState,
+    plan: Option<&ResizePlan>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from("")];
+    let hints: &[&str] = match (&editor.stage, plan) {
+        (Stage::Confirm, Some(plan)) => {
+            lines.push(Line::from(Span::styled(
+                "patch (strategic merge, pods/resize):",
+                theme.title,
+            )));
+            lines.push(Line::from(
+                serde_json::to_string(&plan.patch).unwrap_or_default(),
+            ));
+            &["Enter send (dry run first) · any other key back"]
+        }
+        (Stage::Sending, _) => &["sending…"],
+        _ => &[
+            "type a quantity, +25%, x2, -100m, -64Mi · empty removes · ~ resets",
+            "Tab/Shift-Tab field · ←→ Home End ^U ^W edit · Enter review · Esc cancel",
+        ],
+    };
+    lines.extend(
+        hints
+            .iter()
+            .map(|h| Line::from(Span::styled(*h, theme.muted))),
     );
+    lines
 }

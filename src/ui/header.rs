@@ -69,14 +69,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     }
     first.push(connection_span(state, now, theme));
     let second = match &state.input {
-        InputMode::Filter(text) => Line::from(vec![
+        InputMode::Filter(line) => Line::from(vec![
             Span::styled("/", theme.accent),
-            Span::styled(format!("{text}▏"), theme.input),
+            Span::styled(with_cursor(line), theme.input),
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ]),
-        InputMode::Command(text) => Line::from(vec![
+        InputMode::Command(line) => Line::from(vec![
             Span::styled(":", theme.accent),
-            Span::styled(format!("{text}▏"), theme.input),
+            Span::styled(with_cursor(line), theme.input),
             Span::styled("  ns NAME · ns all · ctx NAME · sort KEY", theme.muted),
         ]),
         InputMode::Normal => match &state.status {
@@ -96,4 +96,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     };
     let text = vec![Line::from(first).style(theme.header), second];
     frame.render_widget(Paragraph::new(text).style(theme.base), area);
+}
+
+/// The text with a bar where the cursor is.
+fn with_cursor(line: &crate::app::line_edit::LineEdit) -> String {
+    let (before, after) = line.split_at_cursor();
+    format!("{before}▏{after}")
 }

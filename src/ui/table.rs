@@ -12,9 +12,15 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
-/// First visible row so that the selection stays on screen.
-pub fn scroll_offset(selected: usize, visible_rows: usize) -> usize {
-    (selected + 1).saturating_sub(visible_rows.max(1))
+/// First visible row: the app's scroll position, moved only if the selection would be off a
+/// screen of `visible_rows` or rows would be left empty below the last one (the app's page
+/// size can differ from the screen's, e.g. for a frame after a terminal resize).
+pub fn scroll_offset(scroll: usize, selected: usize, visible_rows: usize, rows: usize) -> usize {
+    let visible_rows = visible_rows.max(1);
+    scroll
+        .min(rows.saturating_sub(visible_rows))
+        .min(selected)
+        .max((selected + 1).saturating_sub(visible_rows))
 }
 
 fn header_row(cols: &[Column], theme: &Theme) -> Row<'static> {
@@ -40,7 +46,7 @@ fn usage_cell(state: &AppState, pod: &PodRow, container: Option<&ContainerRow>) 
         .as_ref()
         .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())))
     else {
-        return "-".into();
+        return format!("{:>5}│{:>6}", "-", "-");
     };
     let (cpu, mem) = usage
         .containers
@@ -52,8 +58,9 @@ fn usage_cell(state: &AppState, pod: &PodRow, container: Option<&ContainerRow>) 
                 m + u.memory_bytes.unwrap_or(0),
             )
         });
+    // Fixed widths so the column lines up like the spec│alloc│actual cells.
     let (cpu, mem) = super::cells::usage_text(Some(cpu), Some(mem));
-    format!("{cpu}│{mem}")
+    format!("{cpu:>5}│{mem:>6}")
 }
 
 fn cell<'a>(
@@ -102,7 +109,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     // A wall display pages by itself and has no cursor.
     let offset = match &state.wall {
         Some(wall) => wall.page * visible_rows,
-        None => scroll_offset(state.selected_index(), visible_rows),
+        None => scroll_offset(
+            state.scroll(),
+            state.selected_index(),
+            visible_rows,
+            state.visible().len(),
+        ),
     };
     let rows = state
         .visible()

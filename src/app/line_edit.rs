@@ -1,0 +1,202 @@
+//! One line of editable text with a cursor, shared by every text input (editor fields, the `/`
+//! filter, the `:` command line) so the same keys work everywhere: Left/Right, Home/End
+//! (Ctrl-A/Ctrl-E), Backspace/Delete, Ctrl-U (to the start), Ctrl-W (the word before).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineEdit {
+    text: String,
+    /// Cursor position in characters (not bytes), 0..=len.
+    cursor: usize,
+}
+
+impl LineEdit {
+    /// The text with the cursor at its end.
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let cursor = text.chars().count();
+        Self { text, cursor }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Cursor position in characters.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The text before and after the cursor, for drawing it.
+    pub fn split_at_cursor(&self) -> (&str, &str) {
+        self.text.split_at(self.byte_at(self.cursor))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cursor = 0;
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    pub fn insert(&mut self, c: char) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    /// Removes the characters between two cursor positions (`from` ≤ `to`).
+    fn remove(&mut self, from: usize, to: usize) {
+        let (start, end) = (self.byte_at(from), self.byte_at(to));
+        self.text.replace_range(start..end, "");
+        self.cursor = from;
+    }
+
+    /// Where the word before the cursor starts (spaces before it are part of the deletion).
+    fn word_start(&self) -> usize {
+        let before: Vec<char> = self.text.chars().take(self.cursor).collect();
+        let mut i = before.len();
+        while i > 0 && before[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        while i > 0 && !before[i - 1].is_whitespace() {
+            i -= 1;
+        }
+        i
+    }
+
+    /// Applies one key; returns whether it was a line-editing key (text or cursor may have moved).
+    pub fn handle(&mut self, key: KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = self.len(),
+            KeyCode::Char('u') if ctrl => self.remove(0, self.cursor),
+            KeyCode::Char('w') if ctrl => self.remove(self.word_start(), self.cursor),
+            KeyCode::Char(_) if ctrl => return false,
+            KeyCode::Char(c) => self.insert(c),
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.len()),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.len(),
+            KeyCode::Backspace if self.cursor > 0 => self.remove(self.cursor - 1, self.cursor),
+            KeyCode::Delete if self.cursor < self.len() => {
+                self.remove(self.cursor, self.cursor + 1)
+            }
+            KeyCode::Backspace | KeyCode::Delete => {}
+            _ => return false,
+        }
+        true
+    }
+}
+
+impl AsRef<str> for LineEdit {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq<str> for LineEdit {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for LineEdit {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl PartialEq<String> for LineEdit {
+    fn eq(&self, other: &String) -> bool {
+        &self.text == other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(line: &mut LineEdit, code: KeyCode) -> bool {
+        line.handle(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn ctrl(line: &mut LineEdit, c: char) -> bool {
+        line.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    #[test]
+    fn typing_inserts_at_the_cursor() {
+        let mut line = LineEdit::new("50m");
+        press(&mut line, KeyCode::Home);
+        press(&mut line, KeyCode::Char('2'));
+        assert_eq!(line.text(), "250m");
+        press(&mut line, KeyCode::End);
+        press(&mut line, KeyCode::Left);
+        press(&mut line, KeyCode::Backspace);
+        assert_eq!(line.text(), "25m");
+        assert_eq!(line.split_at_cursor(), ("25", "m"));
+        press(&mut line, KeyCode::Delete);
+        assert_eq!(line.text(), "25");
+        press(&mut line, KeyCode::Right);
+        press(&mut line, KeyCode::Right);
+        assert_eq!(line.cursor(), 2, "the cursor stays inside the text");
+    }
+
+    #[test]
+    fn ctrl_u_deletes_to_the_start_and_ctrl_w_the_word_before() {
+        let mut line = LineEdit::new("ns  payments-prod");
+        assert!(ctrl(&mut line, 'w'));
+        assert_eq!(line.text(), "ns  ");
+        press(&mut line, KeyCode::Char('x'));
+        press(&mut line, KeyCode::Left);
+        assert!(ctrl(&mut line, 'u'));
+        assert_eq!((line.text(), line.cursor()), ("x", 0));
+        assert!(ctrl(&mut line, 'e'));
+        assert_eq!(line.cursor(), 1);
+        assert!(ctrl(&mut line, 'a'));
+        assert_eq!(line.cursor(), 0);
+    }
+
+    #[test]
+    fn ctrl_w_takes_the_spaces_and_the_word_before_them() {
+        let mut line = LineEdit::new("sort cpu  ");
+        ctrl(&mut line, 'w');
+        assert_eq!(line.text(), "sort ");
+    }
+
+    #[test]
+    fn multibyte_text_moves_by_characters() {
+        let mut line = LineEdit::new("×2");
+        press(&mut line, KeyCode::Left);
+        press(&mut line, KeyCode::Left);
+        press(&mut line, KeyCode::Delete);
+        assert_eq!(line.text(), "2");
+        press(&mut line, KeyCode::Backspace);
+        assert_eq!(line.text(), "2", "nothing before the cursor");
+    }
+
+    #[test]
+    fn other_keys_are_left_to_the_caller() {
+        let mut line = LineEdit::new("a");
+        assert!(!press(&mut line, KeyCode::Enter));
+        assert!(!press(&mut line, KeyCode::Tab));
+        assert!(!ctrl(&mut line, 'c'));
+        assert_eq!(line, "a");
+    }
+}
