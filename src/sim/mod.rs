@@ -11,6 +11,7 @@ pub mod kstatus;
 pub mod kubelet;
 pub mod patch;
 pub mod podutil;
+pub mod rules;
 pub mod selector;
 pub mod server;
 pub mod status;

@@ -1,6 +1,6 @@
 //! `Status` error bodies shaped like the real apiserver's (fixtures/real-1.35/errors).
 
-use crate::model::validation::{FieldError, invalid_message};
+use super::rules::field::{FieldError, invalid_message};
 use bytes::Bytes;
 use http::StatusCode;
 use serde_json::{Value, json};
