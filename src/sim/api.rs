@@ -8,9 +8,13 @@ use super::rules::view::PodView;
 use super::rules::{admission, qos, resize};
 use super::status::ApiError;
 use super::store::{Entry, Store};
-use k8s_openapi::api::core::v1::{ContainerResizePolicy, Node, Pod, PodStatus};
+use k8s_openapi::api::core::v1::{
+    ContainerResizePolicy, Node, Pod, PodStatus, ResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{FieldsV1, ManagedFieldsEntry};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -438,7 +442,8 @@ impl ApiServer {
             for (p, o) in probe.containers.iter_mut().zip(&old_spec.containers) {
                 p.image = o.image.clone();
                 if legacy {
-                    p.resources = o.resources.clone();
+                    p.resources =
+                        only_cpu_memory_changes(p.resources.as_ref(), o.resources.as_ref());
                 }
             }
             for (p, o) in probe
@@ -505,5 +510,37 @@ impl ApiServer {
     }
 }
 
-/// The text of the forbidden-update error before its diff.
-pub const FORBIDDEN_UPDATE: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+pub use super::rules::resize::FORBIDDEN_UPDATE;
+
+/// 1.27–1.31 pod update: the new resources with their cpu and memory put back to the old
+/// values (upstream `dropCPUMemoryUpdates`), so any other change stays visible.
+fn only_cpu_memory_changes(
+    new: Option<&ResourceRequirements>,
+    old: Option<&ResourceRequirements>,
+) -> Option<ResourceRequirements> {
+    let merge = |n: Option<&BTreeMap<String, KQuantity>>,
+                 o: Option<&BTreeMap<String, KQuantity>>| {
+        let mut out: BTreeMap<String, KQuantity> = n
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k != "cpu" && *k != "memory")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in o.into_iter().flatten() {
+            if k == "cpu" || k == "memory" {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        (o.is_some() || !out.is_empty()).then_some(out)
+    };
+    let mut out = old.cloned().unwrap_or_default();
+    out.requests = merge(
+        new.and_then(|r| r.requests.as_ref()),
+        old.and_then(|r| r.requests.as_ref()),
+    );
+    out.limits = merge(
+        new.and_then(|r| r.limits.as_ref()),
+        old.and_then(|r| r.limits.as_ref()),
+    );
+    (old.is_some() || out != ResourceRequirements::default()).then_some(out)
+}

@@ -58,6 +58,13 @@ pub fn check(minor: u32, old: &PodView, sent: &PodView) -> Verdict {
         return Verdict::Malformed(e, text);
     }
     spec::default_pod(&mut new);
+    // The sim refuses such an update alone, with a diff after this text (§4.1).
+    if minor < 32 && resize::update_changes_more(old, &new) {
+        return Verdict::Refused(vec![FieldError::forbidden(
+            "spec",
+            resize::FORBIDDEN_UPDATE,
+        )]);
+    }
     let errors = if minor >= 32 {
         resize::validate_resize(minor, old, &new)
     } else {

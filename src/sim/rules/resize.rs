@@ -8,6 +8,30 @@ use super::spec::pod_spec;
 use super::view::{ContainerView, PodView, Resources};
 use std::collections::BTreeMap;
 
+/// The text of the forbidden-update error (resize-api.md §4.1) before its diff.
+pub const FORBIDDEN_UPDATE: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// A 1.27–1.31 pod update changes more than container cpu/memory: other resources,
+/// `resizePolicy`, init container resources, or the containers themselves.
+pub fn update_changes_more(old: &PodView, new: &PodView) -> bool {
+    let names = |p: &PodView| -> Vec<String> {
+        p.containers
+            .iter()
+            .chain(&p.init_containers)
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    names(old) != names(new)
+        || old.containers.iter().zip(&new.containers).any(|(o, n)| {
+            others_changed(&o.resources, &n.resources) || o.resize_policy != n.resize_policy
+        })
+        || old
+            .init_containers
+            .iter()
+            .zip(&new.init_containers)
+            .any(|(o, n)| changed(o, n))
+}
+
 /// 1.27–1.31 pod update that changes resources: spec errors, then the QoS rule, whose value is
 /// the class the update would produce (kubernetes#131833 shows `"Burstable"` for a Guaranteed
 /// pod made Burstable).
@@ -199,8 +223,8 @@ pub fn validate_resize(minor: u32, old: &PodView, new: &PodView) -> Vec<FieldErr
             ));
         }
     }
-    let regular = old.containers.iter().zip(&new.containers).enumerate();
-    for (i, (o, n)) in regular.clone() {
+    let regular = old.containers.iter().zip(&new.containers);
+    for (i, (o, n)) in regular.clone().enumerate() {
         errors.extend(container_resize(
             minor,
             &format!("spec.containers[{i}].resources"),
@@ -208,7 +232,7 @@ pub fn validate_resize(minor: u32, old: &PodView, new: &PodView) -> Vec<FieldErr
             n,
         ));
     }
-    for (_, (o, n)) in regular {
+    for (o, n) in regular {
         let policy_changed = o.resize_policy != n.resize_policy && minor != 32;
         if others_changed(&o.resources, &n.resources) || policy_changed {
             errors.push(FieldError::forbidden(
