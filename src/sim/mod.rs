@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod faults;
 pub mod kstatus;
 pub mod kubelet;
+pub mod openapi;
 pub mod patch;
 pub mod podutil;
 pub mod rules;

@@ -59,6 +59,16 @@ impl ApiError {
         )
     }
 
+    /// 406 for a representation the simulator cannot produce (protobuf).
+    pub fn not_acceptable() -> Self {
+        Self::new(
+            406,
+            "NotAcceptable",
+            "only the following media types are accepted: application/json".into(),
+            Some(json!({})),
+        )
+    }
+
     /// 409 Conflict for a stale resourceVersion.
     pub fn conflict(resource: &str, name: &str) -> Self {
         Self::new(
