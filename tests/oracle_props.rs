@@ -273,3 +273,43 @@ proptest! {
         compare(minor, &cs)?;
     }
 }
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Issue #19 point 9: the simulator must not validate, compute QoS or format quantities with
+/// podsize's own model code, or it would agree with the code under test, bugs included.
+#[test]
+fn the_simulator_does_not_use_the_models_rules() {
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim"),
+        &mut files,
+    );
+    assert!(files.len() > 10, "src/sim not found");
+    let forbidden = [
+        "model::validation",
+        "model::qos",
+        "model::quantity",
+        "cpu_canonical",
+        "memory_canonical",
+    ];
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if let Some(p) = forbidden.iter().find(|p| line.contains(*p)) {
+                found.push(format!("{}:{}: {p}", f.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
