@@ -172,6 +172,12 @@ async fn resize_errors_match_the_real_server() {
             422,
             "unknown-container.json",
         ),
+        // Burstable resize-demo made Guaranteed: the value is the stored class (facts table).
+        (
+            json!({"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"1","memory":"256Mi"}}},{"name":"c2","resources":{"requests":{"cpu":"500m","memory":"128Mi"}}}]}}),
+            422,
+            "qos-change.json",
+        ),
         (
             json!({"metadata":{"resourceVersion":"1"},"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"300m"}}}]}}),
             409,

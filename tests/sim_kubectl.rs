@@ -217,3 +217,52 @@ async fn kubectl_refusals_show_the_server_messages() {
     let out = kubectl(&sim, &kc, &["--context", "sim-viewer", "get", "pods"]).await;
     assert!(out.status.success(), "{:?}", text(&out));
 }
+
+/// real-apiserver-facts.md "Third round": `/openapi/v2` and `/openapi/v3` answer 200, which
+/// kubectl's `create -f` / `apply -f` validation needs; without them kubectl fails with
+/// "failed to download openapi" unless `--validate=false`.
+#[tokio::test]
+async fn kubectl_create_and_apply_validate_against_the_server() {
+    let Some((sim, dir, kc)) = setup().await else {
+        return;
+    };
+    let manifest = |name: &str, labels: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: default\n{labels}spec:\n  containers:\n  - name: app\n    image: registry.example.com/app:v1\n    resources:\n      requests: {{cpu: 100m, memory: 64Mi}}\n"
+        )
+    };
+    let write = |file: &str, text: String| {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().to_string()
+    };
+    let created = write("created.yaml", manifest("made-by-create", ""));
+    let applied = write("applied.yaml", manifest("made-by-apply", ""));
+    let relabeled = write(
+        "relabeled.yaml",
+        manifest("made-by-apply", "  labels: {tier: web}\n"),
+    );
+    for (args, want) in [
+        (
+            ["create", "-f", created.as_str()],
+            "pod/made-by-create created",
+        ),
+        (
+            ["apply", "-f", applied.as_str()],
+            "pod/made-by-apply created",
+        ),
+        (
+            ["apply", "-f", relabeled.as_str()],
+            "pod/made-by-apply configured",
+        ),
+    ] {
+        let out = kubectl(&sim, &kc, &args).await;
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(stdout.contains(want), "{args:?}: {stdout}");
+        assert!(!stderr.contains("openapi"), "{args:?}: {stderr}");
+    }
+    let p = sim.pod("default", "made-by-apply").unwrap();
+    assert_eq!(p.metadata.labels.unwrap()["tier"], "web");
+    assert!(sim.pod("default", "made-by-create").is_some());
+}

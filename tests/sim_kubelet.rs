@@ -286,7 +286,9 @@ async fn v131_resize_through_the_pod() {
         legacy(p).as_deref() == Some("Infeasible")
     })
     .await;
-    // QoS change through the pod uses the pre-1.32 wording.
+    // QoS change through the pod uses the pre-1.32 wording (resize-api.md §4.3); the value is the
+    // class the update would produce, as kubernetes#131833 shows ("Burstable" for a Guaranteed
+    // pod made Burstable), here a Burstable pod stripped to BestEffort.
     let body = json!({"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":null,"memory":null},"limits":{"memory":null}}}]}});
     let (code, text) = raw(
         sim.addr(),
@@ -299,7 +301,7 @@ async fn v131_resize_through_the_pod() {
     .await;
     assert_eq!(code, 422);
     assert!(
-        text.contains("metadata: Invalid value: \\\"Burstable\\\": Pod QoS is immutable"),
+        text.contains("metadata: Invalid value: \\\"BestEffort\\\": Pod QoS is immutable"),
         "{text}"
     );
 }

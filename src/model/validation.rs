@@ -204,6 +204,11 @@ fn parse_cpu_mem(map: &BTreeMap<String, String>) -> CpuMem {
     }
 }
 
+/// The text the server stores and quotes for a sent quantity (its canonical form).
+fn stored_text(text: &str) -> String {
+    Quantity::parse(text).map_or_else(|_| text.to_string(), |q| q.canonical())
+}
+
 fn is_cpu_mem(key: &str) -> bool {
     key == "cpu" || key == "memory"
 }
@@ -213,44 +218,55 @@ fn is_cpu_mem(key: &str) -> bool {
 pub fn validate_container_resources(index: usize, c: &ContainerResources) -> Vec<FieldError> {
     let base = format!("{}.resources", c.path(index));
     let mut errors = Vec::new();
-    let mut parsed = |kind: &str, map: &BTreeMap<String, String>| {
-        let mut out = BTreeMap::new();
-        for (key, text) in map {
-            let field = format!("{base}.{kind}[{key}]");
-            match Quantity::parse(text) {
-                Ok(q) if q.is_negative() => errors.push(FieldError::invalid(
-                    field,
-                    text.clone(),
-                    "must be greater than or equal to 0",
-                )),
-                Ok(q) => {
-                    out.insert(key.clone(), q);
-                }
-                Err(_) => errors.push(FieldError::invalid(
-                    field,
-                    text.clone(),
-                    QUANTITY_REGEX_MESSAGE,
-                )),
-            }
-        }
-        out
-    };
-    let limits = parsed("limits", &c.limits);
-    let requests = parsed("requests", &c.requests);
-    for (key, request) in &requests {
-        if let Some(limit) = limits.get(key)
-            && request > limit
+    let limits: BTreeMap<&str, Quantity> = c
+        .limits
+        .iter()
+        .filter_map(|(k, t)| {
+            checked(&format!("{base}.limits[{k}]"), t, &mut errors).map(|q| (k.as_str(), q))
+        })
+        .collect();
+    // Per request, in order: its own value, then its limit (upstream's loop).
+    for (key, text) in &c.requests {
+        let request = checked(&format!("{base}.requests[{key}]"), text, &mut errors);
+        if let (Some(request), Some(limit)) = (request, limits.get(key.as_str()))
+            && request > *limit
         {
-            let text = c.requests.get(key).cloned().unwrap_or_default();
-            let limit_text = c.limits.get(key).cloned().unwrap_or_default();
             errors.push(FieldError::invalid(
                 format!("{base}.requests"),
-                text,
-                format!("must be less than or equal to {key} limit of {limit_text}"),
+                stored_text(text),
+                format!(
+                    "must be less than or equal to {key} limit of {}",
+                    stored_text(text_of(&c.limits, key))
+                ),
             ));
         }
     }
     errors
+}
+
+/// Parses one value, reporting a malformed or negative one; a negative value is still
+/// returned so that it is compared with its limit, as the server does.
+fn checked(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<Quantity> {
+    match Quantity::parse(text) {
+        Ok(q) => {
+            if q.is_negative() {
+                errors.push(FieldError::invalid(
+                    field,
+                    stored_text(text),
+                    "must be greater than or equal to 0",
+                ));
+            }
+            Some(q)
+        }
+        Err(_) => {
+            errors.push(FieldError::invalid(field, text, QUANTITY_REGEX_MESSAGE));
+            None
+        }
+    }
+}
+
+fn text_of<'a>(map: &'a BTreeMap<String, String>, key: &str) -> &'a str {
+    map.get(key).map_or("", String::as_str)
 }
 
 /// QoS class of a pod from its containers' resources.
@@ -259,145 +275,8 @@ pub fn pod_qos(containers: &[ContainerResources]) -> QosClass {
     qos_class(specs.iter())
 }
 
-/// Validates a resize request: `old` is the stored pod's containers (regular then init),
-/// `new` the containers after the patch. Returns every error, in the server's order.
-pub fn validate_resize(
-    rules: ResizeRules,
-    old: &[ContainerResources],
-    new: &[ContainerResources],
-) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    let counts =
-        |list: &[ContainerResources], init: bool| list.iter().filter(|c| c.init == init).count();
-    let mut index = [0usize; 2];
-    let mut positions = Vec::with_capacity(new.len());
-    for c in new {
-        let slot = usize::from(c.init);
-        positions.push(index[slot]);
-        index[slot] += 1;
-    }
-    for (c, i) in new.iter().zip(&positions) {
-        errors.extend(validate_container_resources(*i, c));
-    }
-    let same_shape =
-        counts(old, false) == counts(new, false) && counts(old, true) == counts(new, true);
-    if !same_shape {
-        errors.push(FieldError::forbidden(
-            "spec.containers",
-            "containers may not be added or removed on resize",
-        ));
-        return errors;
-    }
-    if old
-        .iter()
-        .zip(new)
-        .any(|(o, n)| o.name != n.name || o.init != n.init)
-    {
-        errors.push(FieldError::forbidden(
-            "spec.containers",
-            "containers may not be renamed or reordered on resize",
-        ));
-        return errors;
-    }
-    let old_qos = pod_qos(old);
-    if old_qos != pod_qos(new) {
-        errors.push(FieldError::invalid(
-            "spec",
-            old_qos.as_str(),
-            "Pod QOS Class may not change as a result of resizing",
-        ));
-    }
-    let mut other_changed = false;
-    for (o, n) in old.iter().zip(new) {
-        let others = |m: &BTreeMap<String, String>| {
-            m.iter()
-                .filter(|(k, _)| !is_cpu_mem(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect::<Vec<_>>()
-        };
-        if others(&o.requests) != others(&n.requests) || others(&o.limits) != others(&n.limits) {
-            other_changed = true;
-        }
-        if o.resize_policy != n.resize_policy && !rules.resize_policy_mutable() {
-            other_changed = true;
-        }
-        let resources_changed = o.requests != n.requests || o.limits != n.limits;
-        if o.init
-            && resources_changed
-            && !(o.sidecar && rules.sidecars_resizable())
-            && rules.minor < 36
-        {
-            other_changed = true;
-        }
-    }
-    if other_changed {
-        errors.push(FieldError::forbidden(
-            "spec",
-            "only cpu and memory resources are mutable",
-        ));
-    }
-    for ((o, n), i) in old.iter().zip(new).zip(&positions) {
-        errors.extend(removal_errors(rules, *i, o, n));
-    }
-    errors
-}
-
-fn removal_errors(
-    rules: ResizeRules,
-    index: usize,
-    o: &ContainerResources,
-    n: &ContainerResources,
-) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    if !rules.forbids_removal() {
-        return errors;
-    }
-    let base = format!("{}.resources", o.path(index));
-    let (os, ns) = (o.spec(), n.spec());
-    let limit_removed = (os.limits.cpu_millis.is_some() && ns.limits.cpu_millis.is_none())
-        || (os.limits.memory_bytes.is_some() && ns.limits.memory_bytes.is_none());
-    if limit_removed {
-        errors.push(FieldError::forbidden(
-            format!("{base}.limits"),
-            "resource limits cannot be removed",
-        ));
-    }
-    let (oe, ne) = (os.effective_requests(), ns.effective_requests());
-    let request_removed = (oe.cpu_millis.is_some() && ne.cpu_millis.is_none())
-        || (oe.memory_bytes.is_some() && ne.memory_bytes.is_none());
-    if request_removed {
-        errors.push(FieldError::forbidden(
-            format!("{base}.requests"),
-            "resource requests cannot be removed",
-        ));
-    }
-    if rules.forbids_memory_limit_decrease() {
-        let restart = n.resize_policy.get("memory").map(String::as_str) == Some("RestartContainer");
-        let field = format!("{base}.limits[memory]");
-        match (os.limits.memory_bytes, ns.limits.memory_bytes) {
-            (Some(old), Some(new)) if new < old && !restart => errors.push(FieldError::forbidden(
-                field,
-                "memory limits cannot be decreased unless resizePolicy is RestartContainer",
-            )),
-            (None, Some(_)) if !restart => errors.push(FieldError::forbidden(
-                field,
-                "memory limits cannot be added unless resizePolicy is RestartContainer",
-            )),
-            _ => {}
-        }
-    }
-    errors
-}
-
-/// The pre-1.32 QoS error for a pod update that changes the class.
-pub fn legacy_qos_error(
-    old: &[ContainerResources],
-    new: &[ContainerResources],
-) -> Option<FieldError> {
-    let old_qos = pod_qos(old);
-    (old_qos != pod_qos(new))
-        .then(|| FieldError::invalid("metadata", old_qos.as_str(), "Pod QoS is immutable"))
-}
+mod resize;
+pub use resize::{FORBIDDEN_UPDATE, legacy_qos_error, validate_resize};
 
 /// The 1.32+ version-skew guard error (a running container without reported resources).
 pub fn node_without_resize_support() -> FieldError {
@@ -427,228 +306,5 @@ pub fn node_capacity_message(requested: CpuMem, allocatable: CpuMem) -> Option<S
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(name: &str, req: &[(&str, &str)], lim: &[(&str, &str)]) -> ContainerResources {
-        let map = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
-        ContainerResources {
-            name: name.into(),
-            requests: map(req),
-            limits: map(lim),
-            ..Default::default()
-        }
-    }
-
-    fn r35() -> ResizeRules {
-        ResizeRules::for_minor(35)
-    }
-
-    #[test]
-    fn accepts_a_plain_cpu_increase() {
-        let old = [c(
-            "c1",
-            &[("cpu", "250m"), ("memory", "128Mi")],
-            &[("cpu", "1"), ("memory", "256Mi")],
-        )];
-        let new = [c(
-            "c1",
-            &[("cpu", "500m"), ("memory", "128Mi")],
-            &[("cpu", "1"), ("memory", "256Mi")],
-        )];
-        assert!(validate_resize(r35(), &old, &new).is_empty());
-    }
-
-    #[test]
-    fn request_above_limit_has_the_server_text() {
-        let old = [c("c1", &[("cpu", "250m")], &[("cpu", "1")])];
-        let new = [c("c1", &[("cpu", "2")], &[("cpu", "1")])];
-        let errs = validate_resize(r35(), &old, &new);
-        assert_eq!(errs.len(), 1);
-        assert_eq!(
-            invalid_message("Pod", "resize-demo", &errs),
-            "Pod \"resize-demo\" is invalid: spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1"
-        );
-        assert_eq!(errs[0].reason(), "FieldValueInvalid");
-    }
-
-    #[test]
-    fn two_errors_are_bracketed() {
-        let old = [
-            c("c1", &[("cpu", "250m")], &[("cpu", "1")]),
-            c("c2", &[("memory", "64Mi")], &[("memory", "128Mi")]),
-        ];
-        let new = [
-            c("c1", &[("cpu", "2")], &[("cpu", "1")]),
-            c("c2", &[("memory", "1Gi")], &[("memory", "128Mi")]),
-        ];
-        let msg = invalid_message("Pod", "resize-demo", &validate_resize(r35(), &old, &new));
-        assert_eq!(
-            msg,
-            "Pod \"resize-demo\" is invalid: [spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1, spec.containers[1].resources.requests: Invalid value: \"1Gi\": must be less than or equal to memory limit of 128Mi]"
-        );
-    }
-
-    #[test]
-    fn negative_value() {
-        let old = [c("c1", &[("cpu", "250m")], &[])];
-        let new = [c("c1", &[("cpu", "-1")], &[])];
-        let errs = validate_resize(r35(), &old, &new);
-        assert_eq!(
-            errs[0].to_string(),
-            "spec.containers[0].resources.requests[cpu]: Invalid value: \"-1\": must be greater than or equal to 0"
-        );
-    }
-
-    #[test]
-    fn qos_change_is_refused() {
-        let old = [c(
-            "c1",
-            &[("cpu", "1"), ("memory", "1Gi")],
-            &[("cpu", "1"), ("memory", "1Gi")],
-        )];
-        let new = [c(
-            "c1",
-            &[("cpu", "500m"), ("memory", "1Gi")],
-            &[("cpu", "1"), ("memory", "1Gi")],
-        )];
-        let errs = validate_resize(r35(), &old, &new);
-        assert_eq!(
-            errs[0].to_string(),
-            "spec: Invalid value: \"Guaranteed\": Pod QOS Class may not change as a result of resizing"
-        );
-    }
-
-    #[test]
-    fn other_resources_and_policy_are_immutable() {
-        let old = [c("c1", &[("cpu", "1")], &[])];
-        let new = [c("c1", &[("cpu", "1"), ("ephemeral-storage", "1Gi")], &[])];
-        let errs = validate_resize(r35(), &old, &new);
-        assert_eq!(
-            errs[0].to_string(),
-            "spec: Forbidden: only cpu and memory resources are mutable"
-        );
-        let mut with_policy = old[0].clone();
-        with_policy
-            .resize_policy
-            .insert("cpu".into(), "RestartContainer".into());
-        assert_eq!(
-            validate_resize(r35(), &old, std::slice::from_ref(&with_policy)).len(),
-            1
-        );
-        assert!(validate_resize(ResizeRules::for_minor(32), &old, &[with_policy]).is_empty());
-    }
-
-    #[test]
-    fn removals() {
-        let old = [
-            c("c1", &[("cpu", "100m")], &[]),
-            c("c2", &[("memory", "64Mi")], &[("memory", "128Mi")]),
-        ];
-        let new = [
-            c("c1", &[("cpu", "100m")], &[]),
-            c("c2", &[("memory", "64Mi")], &[]),
-        ];
-        let errs = validate_resize(r35(), &old, &new);
-        assert_eq!(
-            errs[0].to_string(),
-            "spec.containers[1].resources.limits: Forbidden: resource limits cannot be removed"
-        );
-        let new = [c("c1", &[], &[]), old[1].clone()];
-        let errs = validate_resize(r35(), &old, &new);
-        assert!(errs.iter().any(|e| e.to_string()
-            == "spec.containers[0].resources.requests: Forbidden: resource requests cannot be removed"));
-        // A request removed where a limit exists is re-filled by defaulting: accepted.
-        let new = [old[0].clone(), c("c2", &[], &[("memory", "128Mi")])];
-        assert!(validate_resize(r35(), &old, &new).is_empty());
-        // Before 1.32 removals are allowed when QoS stays.
-        let new = [
-            c("c1", &[("cpu", "100m")], &[]),
-            c("c2", &[("memory", "64Mi")], &[]),
-        ];
-        assert!(validate_resize(ResizeRules::for_minor(31), &old, &new).is_empty());
-    }
-
-    #[test]
-    fn memory_limit_decrease_only_refused_in_133() {
-        let old = [c("c1", &[("memory", "64Mi")], &[("memory", "256Mi")])];
-        let new = [c("c1", &[("memory", "64Mi")], &[("memory", "128Mi")])];
-        let errs = validate_resize(ResizeRules::for_minor(33), &old, &new);
-        assert_eq!(
-            errs[0].to_string(),
-            "spec.containers[0].resources.limits[memory]: Forbidden: memory limits cannot be decreased unless resizePolicy is RestartContainer"
-        );
-        assert!(validate_resize(ResizeRules::for_minor(34), &old, &new).is_empty());
-    }
-
-    #[test]
-    fn container_shape() {
-        let old = [c("c1", &[("cpu", "1")], &[]), c("c2", &[("cpu", "1")], &[])];
-        let errs = validate_resize(r35(), &old, &old[..1]);
-        assert_eq!(
-            errs[0].to_string(),
-            "spec.containers: Forbidden: containers may not be added or removed on resize"
-        );
-        let swapped = [old[1].clone(), old[0].clone()];
-        let errs = validate_resize(r35(), &old, &swapped);
-        assert_eq!(
-            errs[0].detail,
-            "containers may not be renamed or reordered on resize"
-        );
-    }
-
-    #[test]
-    fn capacity_message_and_legacy_qos() {
-        let msg = node_capacity_message(
-            CpuMem {
-                cpu_millis: Some(24000),
-                memory_bytes: Some(1),
-            },
-            CpuMem {
-                cpu_millis: Some(16000),
-                memory_bytes: Some(10),
-            },
-        );
-        assert_eq!(
-            msg.as_deref(),
-            Some(
-                "Node didn't have enough allocatable resources: cpu, requested: 24000, allocatable: 16000"
-            )
-        );
-        let old = [c(
-            "c1",
-            &[("cpu", "1"), ("memory", "1Gi")],
-            &[("cpu", "1"), ("memory", "1Gi")],
-        )];
-        let new = [c(
-            "c1",
-            &[("cpu", "1"), ("memory", "1Gi")],
-            &[("memory", "1Gi")],
-        )];
-        assert_eq!(
-            legacy_qos_error(&old, &new)
-                .map(|e| e.to_string())
-                .as_deref(),
-            Some("metadata: Invalid value: \"Guaranteed\": Pod QoS is immutable")
-        );
-        let spec = ResourceSpec {
-            requests: CpuMem {
-                cpu_millis: Some(1500),
-                memory_bytes: None,
-            },
-            ..Default::default()
-        };
-        assert_eq!(
-            ContainerResources::from_spec("a", &spec)
-                .requests
-                .get("cpu")
-                .map(String::as_str),
-            Some("1500m")
-        );
-    }
-}
+#[path = "validation_tests.rs"]
+mod tests;

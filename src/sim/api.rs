@@ -3,13 +3,18 @@
 
 use super::patch::{self, PatchKind};
 use super::podutil;
+use super::rules::field::FieldError;
+use super::rules::view::PodView;
+use super::rules::{admission, qos, resize};
 use super::status::ApiError;
 use super::store::{Entry, Store};
-use crate::model::qos::QosClass;
-use crate::model::validation::{self, FieldError, ResizeRules, node_capacity_message};
-use k8s_openapi::api::core::v1::{ContainerResizePolicy, Node, Pod, PodStatus};
+use k8s_openapi::api::core::v1::{
+    ContainerResizePolicy, Node, Pod, PodStatus, ResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{FieldsV1, ManagedFieldsEntry};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -95,8 +100,9 @@ impl ApiServer {
         }
     }
 
-    fn rules(&self) -> ResizeRules {
-        ResizeRules::for_minor(self.minor)
+    /// Resizes go through `pods/resize` from 1.32.
+    fn uses_subresource(&self) -> bool {
+        self.minor >= 32
     }
 
     /// Generation is tracked on pods from 1.33.
@@ -112,9 +118,9 @@ impl ApiServer {
         dry_run: bool,
     ) -> Result<Entry<Pod>, ApiError> {
         let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
-        patch::canonicalize_pod(&mut value).map_err(|text| {
+        patch::canonicalize_pod(&mut value).map_err(|(e, text)| {
             ApiError::bad_request(format!(
-                "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' ({text})"
+                "Pod in version \"v1\" cannot be handled as a Pod: {e} ({text})"
             ))
         })?;
         let mut pod: Pod = serde_json::from_value(value).map_err(bad_object)?;
@@ -191,10 +197,10 @@ impl ApiServer {
                 .get_or_insert_with(|| "default-scheduler".into());
             spec.termination_grace_period_seconds.get_or_insert(30);
         }
-        let qos = validation::pod_qos(&podutil::all_container_resources(pod));
+        let qos = qos::compute(&PodView::of(pod));
         let status = pod.status.get_or_insert_with(PodStatus::default);
         status.phase.get_or_insert_with(|| "Pending".into());
-        status.qos_class = Some(qos.as_str().to_string());
+        status.qos_class = Some(qos.to_string());
         if pod.metadata.managed_fields.is_none() {
             let names: serde_json::Map<String, Value> = pod
                 .spec
@@ -236,7 +242,7 @@ impl ApiServer {
         dry_run: bool,
         manager: &str,
     ) -> Result<Entry<Pod>, ApiError> {
-        if target == Target::Resize && !self.rules().uses_subresource() {
+        if target == Target::Resize && !self.uses_subresource() {
             return Err(ApiError::no_route());
         }
         for _attempt in 0..16 {
@@ -292,15 +298,15 @@ impl ApiServer {
                 None,
             ),
         };
-        if let Err(text) = patch::canonicalize_pod(&mut value) {
+        if let Err((e, text)) = patch::canonicalize_pod(&mut value) {
             return Err(match (body, patch_doc) {
                 (Body::Patch(..), Some(doc)) => ApiError::invalid_patch(&FieldError::invalid(
                     "patch",
                     patch::go_format(&doc),
-                    validation::QUANTITY_REGEX_MESSAGE,
+                    &e.to_string(),
                 )),
                 _ => ApiError::bad_request(format!(
-                    "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' ({text})"
+                    "Pod in version \"v1\" cannot be handled as a Pod: {e} ({text})"
                 )),
             });
         }
@@ -342,41 +348,35 @@ impl ApiServer {
         let (Some(new_spec), Some(req_spec)) = (new.spec.as_mut(), req.spec.as_ref()) else {
             return Err(ApiError::bad_request("spec is required"));
         };
-        let mut errors = Vec::new();
-        let same_names = new_spec.containers.len() == req_spec.containers.len()
-            && new_spec
-                .containers
-                .iter()
-                .zip(&req_spec.containers)
-                .all(|(a, b)| a.name == b.name);
+        // The resize strategy keeps only resources and resizePolicy (and, from 1.36, pod-level
+        // resources); a request whose containers do not line up goes to validation unchanged.
+        let same_names = |a: &[k8s_openapi::api::core::v1::Container],
+                          b: &[k8s_openapi::api::core::v1::Container]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.name == y.name)
+        };
         let req_init = req_spec.init_containers.clone().unwrap_or_default();
-        let same_init = new_spec.init_containers.as_ref().map_or(0, Vec::len) == req_init.len();
-        if same_names && same_init {
-            for (c, r) in new_spec.containers.iter_mut().zip(&req_spec.containers) {
-                c.resources = r.resources.clone();
-                c.resize_policy = r.resize_policy.clone();
-                podutil::default_requests(&mut c.resources);
-            }
-            for (c, r) in new_spec.init_containers.iter_mut().flatten().zip(&req_init) {
+        let old_init = new_spec.init_containers.clone().unwrap_or_default();
+        if same_names(&new_spec.containers, &req_spec.containers)
+            && same_names(&old_init, &req_init)
+        {
+            let pairs = new_spec
+                .containers
+                .iter_mut()
+                .zip(&req_spec.containers)
+                .chain(new_spec.init_containers.iter_mut().flatten().zip(&req_init));
+            for (c, r) in pairs {
                 c.resources = r.resources.clone();
                 c.resize_policy = r.resize_policy.clone();
                 podutil::default_requests(&mut c.resources);
             }
         } else {
-            for (i, c) in req_spec.containers.iter().enumerate() {
-                if c.image.as_deref().unwrap_or("").is_empty() {
-                    errors.push(FieldError::required(format!("spec.containers[{i}].image")));
-                }
-            }
             new_spec.containers = req_spec.containers.clone();
             new_spec.init_containers = req_spec.init_containers.clone();
         }
-        let old_c = podutil::all_container_resources(old);
-        let new_c = podutil::all_container_resources(&new);
-        errors.extend(validation::validate_resize(self.rules(), &old_c, &new_c));
-        if errors.is_empty() && self.minor >= 32 && lacks_resize_support(old) {
-            errors.push(validation::node_without_resize_support());
+        if self.minor >= 36 {
+            new_spec.resources = req_spec.resources.clone();
         }
+        let errors = resize::validate_resize(self.minor, &PodView::of(old), &PodView::of(&new));
         if !errors.is_empty() {
             return Err(ApiError::invalid("Pod", name, &errors));
         }
@@ -405,9 +405,14 @@ impl ApiServer {
         let Some(node) = self.store.get::<Node>("", &node_name) else {
             return Ok(());
         };
-        match node_capacity_message(
+        let (want, have) = (
             podutil::pod_requests(pod),
             podutil::node_allocatable(&node.obj),
+        );
+        let pair = |w: Option<i64>, h: Option<i64>| (w.unwrap_or(0), h.unwrap_or(i64::MAX));
+        match admission::node_capacity_message(
+            pair(want.cpu_millis, have.cpu_millis),
+            pair(want.memory_bytes, have.memory_bytes),
         ) {
             Some(detail) => Err(ApiError::admission("pods", name, &detail, "NodeCapacity")),
             None => Ok(()),
@@ -424,7 +429,7 @@ impl ApiServer {
     }
 
     fn update(&self, old: &Pod, req: Pod, name: &str) -> Result<Pod, ApiError> {
-        let legacy = !self.rules().uses_subresource();
+        let legacy = !self.uses_subresource();
         let (Some(old_spec), Some(req_spec)) = (old.spec.as_ref(), req.spec.as_ref()) else {
             return Err(ApiError::bad_request("spec is required"));
         };
@@ -437,7 +442,8 @@ impl ApiServer {
             for (p, o) in probe.containers.iter_mut().zip(&old_spec.containers) {
                 p.image = o.image.clone();
                 if legacy {
-                    p.resources = o.resources.clone();
+                    p.resources =
+                        only_cpu_memory_changes(p.resources.as_ref(), o.resources.as_ref());
                 }
             }
             for (p, o) in probe
@@ -468,28 +474,28 @@ impl ApiServer {
         new.metadata.labels = req.metadata.labels.clone();
         new.metadata.annotations = req.metadata.annotations.clone();
         let mut spec = req_spec.clone();
-        for c in spec.containers.iter_mut() {
+        let all = spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut().flatten());
+        for c in all {
             podutil::default_requests(&mut c.resources);
         }
         new.spec = Some(spec);
         if legacy {
-            let old_c = podutil::all_container_resources(old);
-            let new_c = podutil::all_container_resources(&new);
-            let mut errors: Vec<FieldError> = new_c
-                .iter()
-                .filter(|c| !c.init)
-                .enumerate()
-                .flat_map(|(i, c)| validation::validate_container_resources(i, c))
-                .collect();
-            errors.extend(validation::legacy_qos_error(&old_c, &new_c));
+            let errors = resize::validate_update(&PodView::of(old), &PodView::of(&new));
             if !errors.is_empty() {
                 return Err(ApiError::invalid("Pod", name, &errors));
             }
-            let resources_changed = old_c
-                .iter()
-                .zip(&new_c)
-                .any(|(a, b)| a.requests != b.requests || a.limits != b.limits);
-            if resources_changed {
+            let (a, b) = (PodView::of(old), PodView::of(&new));
+            let resources = |p: &PodView| {
+                p.containers
+                    .iter()
+                    .chain(&p.init_containers)
+                    .map(|c| c.resources.clone())
+                    .collect::<Vec<_>>()
+            };
+            if resources(&a) != resources(&b) {
                 self.mark_changed(&mut new);
             }
         } else if new.spec != old.spec && self.tracks_generation() {
@@ -498,23 +504,43 @@ impl ApiServer {
         Ok(new)
     }
 
-    /// QoS class of a pod as stored.
-    pub fn qos(pod: &Pod) -> QosClass {
-        validation::pod_qos(&podutil::all_container_resources(pod))
+    /// QoS class of a pod as computed from its spec.
+    pub fn qos(pod: &Pod) -> &'static str {
+        qos::compute(&PodView::of(pod))
     }
 }
 
-/// The text of the forbidden-update error before its diff.
-pub const FORBIDDEN_UPDATE: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+pub use super::rules::resize::FORBIDDEN_UPDATE;
 
-/// A running container without reported resources means the node's kubelet cannot resize.
-fn lacks_resize_support(pod: &Pod) -> bool {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .is_some_and(|cs| {
-            cs.iter().any(|c| {
-                c.state.as_ref().and_then(|s| s.running.as_ref()).is_some() && c.resources.is_none()
-            })
-        })
+/// 1.27–1.31 pod update: the new resources with their cpu and memory put back to the old
+/// values (upstream `dropCPUMemoryUpdates`), so any other change stays visible.
+fn only_cpu_memory_changes(
+    new: Option<&ResourceRequirements>,
+    old: Option<&ResourceRequirements>,
+) -> Option<ResourceRequirements> {
+    let merge = |n: Option<&BTreeMap<String, KQuantity>>,
+                 o: Option<&BTreeMap<String, KQuantity>>| {
+        let mut out: BTreeMap<String, KQuantity> = n
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k != "cpu" && *k != "memory")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in o.into_iter().flatten() {
+            if k == "cpu" || k == "memory" {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        (o.is_some() || !out.is_empty()).then_some(out)
+    };
+    let mut out = old.cloned().unwrap_or_default();
+    out.requests = merge(
+        new.and_then(|r| r.requests.as_ref()),
+        old.and_then(|r| r.requests.as_ref()),
+    );
+    out.limits = merge(
+        new.and_then(|r| r.limits.as_ref()),
+        old.and_then(|r| r.limits.as_ref()),
+    );
+    (old.is_some() || out != ResourceRequirements::default()).then_some(out)
 }

@@ -2,7 +2,7 @@
 //! simulated usage model behind PodMetrics and the memory-below-usage check.
 
 use super::podutil::{self, spec_of};
-use crate::model::quantity::{Quantity, cpu_canonical, memory_canonical};
+use super::rules::quantity::Quantity;
 use crate::model::resources::ResourceSpec;
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStatus, Pod, PodCondition,
@@ -99,8 +99,8 @@ fn hash(text: &str) -> u64 {
 /// Simulated usage (cpu millis, memory bytes) of each running container of a pod.
 pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
     let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION)
-        .and_then(|t| Quantity::parse(t).ok())
-        .map(|q| q.units());
+        .and_then(|t| Quantity::parse(t.trim()).ok())
+        .and_then(|q| i64::try_from(q.units_ceil()).ok());
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let wobble = (podutil::now().0.as_second() / 15) as u64;
     podutil::running_containers(pod)
@@ -132,7 +132,7 @@ pub fn memory_usage(pod: &Pod) -> HashMap<String, i64> {
 pub fn pod_metrics(pod: &Pod) -> Value {
     let containers: Vec<Value> = usage(pod)
         .into_iter()
-        .map(|(name, cpu, mem)| json!({"name": name, "usage": {"cpu": cpu_canonical(cpu), "memory": memory_canonical((mem / 1024).max(1) * 1024)}}))
+        .map(|(name, cpu, mem)| json!({"name": name, "usage": {"cpu": Quantity::from_millis(cpu).to_string(), "memory": Quantity::from_bytes((mem / 1024).max(1) * 1024).to_string()}}))
         .collect();
     json!({
         "kind": "PodMetrics", "apiVersion": "metrics.k8s.io/v1beta1",

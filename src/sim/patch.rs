@@ -1,8 +1,8 @@
 //! Applying PATCH bodies (strategic merge, JSON merge, JSON patch) to a pod's JSON, and
 //! rewriting quantities into the server's canonical form.
 
+use super::rules::quantity::{Quantity, QuantityError};
 use super::status::ApiError;
-use crate::model::quantity::Quantity;
 use serde_json::{Map, Value};
 
 /// Patch content types the server understands.
@@ -180,9 +180,12 @@ pub fn go_format(value: &Value) -> String {
     }
 }
 
-/// Rewrites every container quantity of a pod JSON into canonical text.
-/// Returns the first malformed quantity's text as `Err`.
-pub fn canonicalize_pod(pod: &mut Value) -> Result<(), String> {
+/// A quantity that does not decode: apimachinery's error and the text sent.
+pub type BadQuantity = (QuantityError, String);
+
+/// Rewrites every container quantity of a pod JSON into the text the server stores (as sent
+/// when apimachinery keeps it, else canonical). Returns the first malformed quantity as `Err`.
+pub fn canonicalize_pod(pod: &mut Value) -> Result<(), BadQuantity> {
     let Some(spec) = pod.get_mut("spec") else {
         return Ok(());
     };
@@ -201,18 +204,15 @@ pub fn canonicalize_pod(pod: &mut Value) -> Result<(), String> {
     Ok(())
 }
 
-fn canonicalize_requirements(res: &mut Value) -> Result<(), String> {
+fn canonicalize_requirements(res: &mut Value) -> Result<(), BadQuantity> {
     for part in ["requests", "limits"] {
         if let Some(Value::Object(map)) = res.get_mut(part) {
             map.retain(|_, v| !v.is_null());
             for value in map.values_mut() {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    other => return Err(go_format(other)),
-                };
-                let q = Quantity::parse(&text).map_err(|_| text.clone())?;
-                *value = Value::String(q.canonical());
+                let q = Quantity::from_json(value).map_err(|e| (e, go_format(value)))?;
+                if let Some(q) = q {
+                    *value = Value::String(q.to_string());
+                }
             }
         }
     }
@@ -276,6 +276,9 @@ mod tests {
             "2"
         );
         let mut bad = json!({"spec":{"containers":[{"resources":{"requests":{"cpu":"abc"}}}]}});
-        assert_eq!(canonicalize_pod(&mut bad), Err("abc".to_string()));
+        assert_eq!(
+            canonicalize_pod(&mut bad),
+            Err((QuantityError::Format, "abc".to_string()))
+        );
     }
 }

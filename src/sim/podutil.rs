@@ -1,8 +1,7 @@
 //! Small helpers over k8s-openapi pods shared by the API handlers, the kubelet and the generator.
 
-use crate::model::quantity::Quantity;
+use super::rules::quantity::Quantity;
 use crate::model::resources::{CpuMem, ResourceSpec};
-use crate::model::validation::ContainerResources;
 use k8s_openapi::api::core::v1::{Container, Pod, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -23,56 +22,20 @@ pub fn key(pod: &Pod) -> (String, String) {
     )
 }
 
-fn texts(map: Option<&BTreeMap<String, KQuantity>>) -> BTreeMap<String, String> {
-    map.map(|m| m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect())
-        .unwrap_or_default()
-}
-
-/// The validation view of one container.
-pub fn container_resources(c: &Container, init: bool) -> ContainerResources {
-    let res = c.resources.as_ref();
-    ContainerResources {
-        name: c.name.clone(),
-        requests: texts(res.and_then(|r| r.requests.as_ref())),
-        limits: texts(res.and_then(|r| r.limits.as_ref())),
-        resize_policy: c
-            .resize_policy
-            .iter()
-            .flatten()
-            .map(|p| (p.resource_name.clone(), p.restart_policy.clone()))
-            .collect(),
-        init,
-        sidecar: init && c.restart_policy.as_deref() == Some("Always"),
-    }
-}
-
-/// Validation views of all containers of a pod: regular containers, then init containers.
-pub fn all_container_resources(pod: &Pod) -> Vec<ContainerResources> {
-    let Some(spec) = pod.spec.as_ref() else {
-        return Vec::new();
-    };
-    let regular = spec
-        .containers
-        .iter()
-        .map(|c| container_resources(c, false));
-    let init = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .map(|c| container_resources(c, true));
-    regular.chain(init).collect()
+/// A quantity text as cpu millicores and as bytes (both rounded up), by the simulator's parser.
+fn parsed(text: &str) -> Option<(i64, i64)> {
+    let q = Quantity::parse(text.trim()).ok()?;
+    let clamp = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+    Some((clamp(q.milli_ceil()), clamp(q.units_ceil())))
 }
 
 /// Parsed cpu/memory of a requirements block.
 pub fn spec_of(res: Option<&ResourceRequirements>) -> ResourceSpec {
     let get = |m: Option<&BTreeMap<String, KQuantity>>| {
-        let q = |k: &str| {
-            m.and_then(|m| m.get(k))
-                .and_then(|v| Quantity::parse(&v.0).ok())
-        };
+        let q = |k: &str| m.and_then(|m| m.get(k)).and_then(|v| parsed(&v.0));
         CpuMem {
-            cpu_millis: q("cpu").map(|q| q.millis()),
-            memory_bytes: q("memory").map(|q| q.units()),
+            cpu_millis: q("cpu").map(|q| q.0),
+            memory_bytes: q("memory").map(|q| q.1),
         }
     };
     ResourceSpec {
@@ -108,7 +71,8 @@ pub fn pod_requests(pod: &Pod) -> CpuMem {
     total
 }
 
-/// Fills missing cpu/memory requests from limits, as apiserver defaulting does.
+/// Fills missing requests from limits, as apiserver defaulting (`SetDefaults_Pod`) does for
+/// every resource name.
 pub fn default_requests(res: &mut Option<ResourceRequirements>) {
     let Some(r) = res.as_mut() else {
         return;
@@ -117,10 +81,8 @@ pub fn default_requests(res: &mut Option<ResourceRequirements>) {
         return;
     };
     let requests = r.requests.get_or_insert_with(BTreeMap::new);
-    for key in ["cpu", "memory"] {
-        if let Some(l) = limits.get(key) {
-            requests.entry(key.to_string()).or_insert_with(|| l.clone());
-        }
+    for (key, l) in limits {
+        requests.entry(key).or_insert(l);
     }
 }
 
@@ -131,13 +93,13 @@ pub fn requirements(spec: &ResourceSpec) -> ResourceRequirements {
         if let Some(c) = v.cpu_millis {
             m.insert(
                 "cpu".to_string(),
-                KQuantity(crate::model::quantity::cpu_canonical(c)),
+                KQuantity(Quantity::from_millis(c).to_string()),
             );
         }
         if let Some(b) = v.memory_bytes {
             m.insert(
                 "memory".to_string(),
-                KQuantity(crate::model::quantity::memory_canonical(b)),
+                KQuantity(Quantity::from_bytes(b).to_string()),
             );
         }
         (!m.is_empty()).then_some(m)
@@ -152,13 +114,9 @@ pub fn requirements(spec: &ResourceSpec) -> ResourceRequirements {
 /// Node allocatable cpu (millis) and memory (bytes).
 pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> CpuMem {
     let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
-    let q = |k: &str| {
-        alloc
-            .and_then(|m| m.get(k))
-            .and_then(|v| Quantity::parse(&v.0).ok())
-    };
+    let q = |k: &str| alloc.and_then(|m| m.get(k)).and_then(|v| parsed(&v.0));
     CpuMem {
-        cpu_millis: q("cpu").map(|q| q.millis()),
-        memory_bytes: q("memory").map(|q| q.units()),
+        cpu_millis: q("cpu").map(|q| q.0),
+        memory_bytes: q("memory").map(|q| q.1),
     }
 }

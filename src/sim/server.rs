@@ -5,13 +5,14 @@ use super::api::{ApiServer, Body as WriteBody, Target};
 use super::discovery;
 use super::faults::{FaultCode, Faults, LoggedRequest, RequestLog};
 use super::kubelet;
+use super::openapi;
 use super::patch::PatchKind;
+use super::rules::field::FieldError;
 use super::selector::{FieldSelector, LabelSelector};
 use super::status::ApiError;
 use super::store::{Entry, Kind, Stored};
 use super::watch::{self, WatchRequest};
 use super::{ADMIN_TOKEN, VIEWER_TOKEN};
-use crate::model::validation::FieldError;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -104,6 +105,9 @@ pub(super) fn parse_query(req: &Request) -> Query {
 /// What a parsed path addresses.
 enum Route<'a> {
     Version,
+    OpenApiV2,
+    OpenApiV3,
+    OpenApiV3Core,
     Api,
     Apis,
     CoreV1,
@@ -132,6 +136,9 @@ fn route(path: &str) -> Option<Route<'_>> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     Some(match segs.as_slice() {
         ["version"] => Route::Version,
+        ["openapi", "v2"] => Route::OpenApiV2,
+        ["openapi", "v3"] => Route::OpenApiV3,
+        ["openapi", "v3", "api", "v1"] => Route::OpenApiV3Core,
         ["api"] => Route::Api,
         ["apis"] => Route::Apis,
         ["api", "v1"] => Route::CoreV1,
@@ -264,6 +271,10 @@ async fn dispatch(s: &Arc<Shared>, req: Request, identity: Option<&'static str>)
     result.unwrap_or_else(|e| error_response(&e))
 }
 
+fn openapi_version(s: &Shared) -> String {
+    format!("v1.{}.0", s.api.minor)
+}
+
 fn is_watch(q: &Query) -> bool {
     q.get("watch").is_some_and(|v| v == "1" || v == "true")
 }
@@ -286,6 +297,18 @@ async fn serve(
     };
     match rt {
         Route::Version => get_only(method).map(|_| ok_value(&discovery::version(s.api.minor))),
+        Route::OpenApiV2 => {
+            get_only(method)?;
+            // kubectl asks for protobuf first; JSON is what the simulator speaks.
+            if accept.contains("protobuf") && !accept.contains("json") {
+                return Err(ApiError::not_acceptable());
+            }
+            Ok(ok_value(&openapi::v2(&openapi_version(s))))
+        }
+        Route::OpenApiV3 => get_only(method).map(|_| ok_value(&openapi::v3_index())),
+        Route::OpenApiV3Core => {
+            get_only(method).map(|_| ok_value(&openapi::v3_core(&openapi_version(s))))
+        }
         Route::Api => {
             get_only(method).map(|_| ok_value(&discovery::api_versions(&s.addr.to_string())))
         }

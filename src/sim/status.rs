@@ -1,6 +1,6 @@
 //! `Status` error bodies shaped like the real apiserver's (fixtures/real-1.35/errors).
 
-use crate::model::validation::{FieldError, invalid_message};
+use super::rules::field::{FieldError, invalid_message};
 use bytes::Bytes;
 use http::StatusCode;
 use serde_json::{Value, json};
@@ -55,6 +55,16 @@ impl ApiError {
             405,
             "MethodNotAllowed",
             format!("the server does not allow this method on the requested resource: {method}"),
+            Some(json!({})),
+        )
+    }
+
+    /// 406 for a representation the simulator cannot produce (protobuf).
+    pub fn not_acceptable() -> Self {
+        Self::new(
+            406,
+            "NotAcceptable",
+            "only the following media types are accepted: application/json".into(),
             Some(json!({})),
         )
     }

@@ -8,8 +8,8 @@ use super::kubelet::{
 };
 use super::patch::PatchKind;
 use super::podutil::{self, requirements};
+use super::rules::quantity::Quantity;
 use super::store::Store;
-use crate::model::quantity::cpu_canonical;
 use crate::model::resources::{CpuMem, ResourceSpec};
 use k8s_openapi::api::core::v1::{
     Container, ContainerResizePolicy, Namespace, Node, NodeStatus, NodeSystemInfo, Pod,
@@ -664,7 +664,7 @@ pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
             } else {
                 (req - step).max(10)
             };
-            let patch = json!({"spec": {"containers": [{"name": c.name, "resources": {"requests": {"cpu": cpu_canonical(new)}}}]}});
+            let patch = json!({"spec": {"containers": [{"name": c.name, "resources": {"requests": {"cpu": Quantity::from_millis(new).to_string()}}}]}});
             let body = serde_json::to_vec(&patch).unwrap_or_default();
             let target = if api.minor >= 32 {
                 Target::Resize
