@@ -69,7 +69,7 @@ fn quantity(c: &Container, kind: &str, key: &str) -> Option<f64> {
         r.requests.as_ref()
     }?;
     let text = &map.get(key)?.0;
-    let q = crate::model::quantity::Quantity::parse(text).ok()?;
+    let q = super::rules::quantity::Quantity::parse(text).ok()?;
     Some(q.nanos() as f64 / 1e9)
 }
 
