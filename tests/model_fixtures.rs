@@ -33,11 +33,12 @@ fn settled_pod_shows_no_resize() {
 }
 
 #[test]
-fn deferred_condition_lands_on_the_container_that_differs() {
+fn a_deferred_condition_covers_every_container_of_the_pod() {
+    // The resize is atomic (resize-api.md §4.8): istio-proxy waits with admin-ui.
     let r = row("real-1.35-deferred.json");
     assert_eq!(
         states(&r),
-        [("admin-ui", "Deferred"), ("istio-proxy", "None")]
+        [("admin-ui", "Deferred"), ("istio-proxy", "Deferred")]
     );
     assert_eq!(
         r.state.message(),
@@ -60,7 +61,7 @@ fn infeasible_condition() {
     let r = row("real-1.35-infeasible.json");
     assert_eq!(
         states(&r),
-        [("admin-ui", "Infeasible"), ("istio-proxy", "None")]
+        [("admin-ui", "Infeasible"), ("istio-proxy", "Infeasible")]
     );
     assert!(r.state.message().unwrap().contains("capacity: 16000"));
     assert_eq!(
@@ -97,7 +98,8 @@ fn legacy_status_resize_values() {
     ] {
         let r = row(file);
         assert_eq!(states(&r)[0], ("admin-ui", want), "{file}");
-        assert_eq!(states(&r)[1], ("istio-proxy", "None"), "{file}");
+        // status.resize is the pod's: it covers every container.
+        assert_eq!(states(&r)[1], ("istio-proxy", want), "{file}");
         assert_eq!(r.state.name(), want, "{file}");
     }
 }
@@ -108,7 +110,7 @@ fn v132_without_allocated_resources_compares_actual() {
     assert!(r.containers[0].allocated.is_none());
     assert_eq!(
         states(&r),
-        [("admin-ui", "Proposed"), ("istio-proxy", "None")]
+        [("admin-ui", "Proposed"), ("istio-proxy", "Proposed")]
     );
     assert_eq!(
         row("v1.32-inprogress-no-allocated.json").state,
@@ -128,9 +130,12 @@ fn both_conditions_are_kept() {
     assert!(r.resize.in_progress.is_some());
     assert_eq!(
         states(&r),
-        [("admin-ui", "Deferred"), ("istio-proxy", "InProgress")]
+        [("admin-ui", "InProgress"), ("istio-proxy", "InProgress")]
     );
-    assert_eq!(r.state.name(), "Deferred");
+    // The pending condition (observedGeneration 2) answers an older request than generation 3
+    // (§5.2), so the in-progress one is the pod's state; both are kept for the details pane.
+    assert!(r.resize.pending_state().is_some());
+    assert_eq!(r.state.name(), "InProgress");
 }
 
 #[test]
@@ -191,8 +196,12 @@ fn sidecars_and_init_containers_are_shown() {
         r.container("migrate").unwrap().run_state,
         RunState::Terminated
     );
+    // A finished init container takes no part; the running containers share the pod's resize.
     assert_eq!(r.container("migrate").unwrap().state, ResizeState::None);
-    assert_eq!(r.container("admin-ui").unwrap().state, ResizeState::None);
+    assert_eq!(
+        r.container("admin-ui").unwrap().state,
+        ResizeState::InProgress
+    );
 }
 
 #[test]

@@ -361,3 +361,24 @@ fn above_allocatable_is_refused_at_admission_from_136() {
     );
     assert!(refusal.ends_with("allocatable: 4000"), "{refusal}");
 }
+
+#[test]
+fn the_servers_stored_class_is_what_a_resize_must_keep() {
+    // upstream GetPodQOS: status.qosClass, not a recomputation, is the old class (§1.3, #19.4).
+    let mut value = fixture("real-1.35-none.json");
+    value["status"]["qosClass"] = json!("Burstable");
+    let pod = row(&value);
+    let name = pod.containers[0].name.clone();
+    let mut e = edits(&pod, &name);
+    e.cpu_request = e.cpu_request.map(|v| v + 100);
+    e.cpu_limit = e.cpu_limit.map(|v| v + 100);
+    let plan = plan_resize(&pod, &name, e, 35, None, CpuMem::default());
+    assert_eq!(plan.qos_before, QosClass::Burstable);
+    assert!(
+        messages(&plan)
+            .iter()
+            .any(|m| m.contains("Invalid value: \"Burstable\": Pod QOS Class may not change")),
+        "{:?}",
+        plan.errors
+    );
+}

@@ -341,7 +341,7 @@ pub fn plan_resize(
             message: format!("pod {} has no container {container:?}", pod.name),
         });
     }
-    let rules = ResizeRules::for_minor(minor);
+    let rules = ResizeRules::for_minor(minor).with_stored_qos(pod.qos);
     let run = current.map_or(RunState::NoStatus, |c| c.run_state);
     errors.extend(
         unresizable_reasons(pod, kind, run, &server)
@@ -364,6 +364,8 @@ pub fn plan_resize(
     errors.extend(
         validate_resize(rules, &old_all, &new_all)
             .into_iter()
+            // Pod-level resources decide the class (§1.3): container edits cannot change it.
+            .filter(|e| pod.pod_resources.is_none() || !e.detail.contains("Pod QOS Class"))
             .map(|e| PlanError {
                 field: field_of(&e),
                 message: e.to_string(),
@@ -404,7 +406,10 @@ pub fn plan_resize(
         restarts,
         // The server compares with the class it stored (status.qosClass), not a recomputation.
         qos_before: pod.qos.unwrap_or_else(|| pod_qos(&old_all)),
-        qos_after: pod_qos(&new_all),
+        qos_after: match &pod.pod_resources {
+            Some(pod_level) => super::qos::pod_level_qos_class(pod_level),
+            None => pod_qos(&new_all),
+        },
         prediction,
         errors,
     }

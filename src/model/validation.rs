@@ -110,12 +110,26 @@ pub fn invalid_message(kind: &str, name: &str, errors: &[FieldError]) -> String 
 pub struct ResizeRules {
     /// Server minor version.
     pub minor: u32,
+    /// The class the server stored (`status.qosClass`): it compares the new class with this one,
+    /// not with a recomputation (upstream `GetPodQOS`). `None`: computed from the old spec.
+    pub stored_qos: Option<QosClass>,
 }
 
 impl ResizeRules {
     /// Rules of server `1.<minor>`.
     pub fn for_minor(minor: u32) -> Self {
-        Self { minor }
+        Self {
+            minor,
+            stored_qos: None,
+        }
+    }
+
+    /// The same rules for a pod whose stored class is `qos`.
+    pub fn with_stored_qos(self, qos: Option<QosClass>) -> Self {
+        Self {
+            stored_qos: qos,
+            ..self
+        }
     }
     /// Resizes go through `pods/resize` (1.32+), not a plain pod update.
     pub fn uses_subresource(&self) -> bool {

@@ -99,7 +99,7 @@ pub fn validate_resize(
     if !rules.uses_subresource() {
         return legacy_update(old, new, shape.is_empty(), errors);
     }
-    let old_qos = pod_qos(old);
+    let old_qos = rules.stored_qos.unwrap_or_else(|| pod_qos(old));
     if old_qos != pod_qos(new) {
         errors.push(FieldError::invalid(
             "spec",
