@@ -26,16 +26,91 @@ pub fn api_versions(addr: &str) -> Value {
            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]})
 }
 
-/// `GET /apis`: only groups the simulator serves.
-pub fn api_groups(metrics: bool) -> Value {
-    let mut groups = Vec::new();
+/// Groups `/apis` lists besides the core group, in the real server's order (aggregated
+/// APIs such as metrics.k8s.io come last).
+fn group_names(metrics: bool) -> Vec<(&'static str, &'static str)> {
+    let mut groups = vec![("apps", "v1"), ("authorization.k8s.io", "v1")];
     if metrics {
-        let gv = json!({"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"});
-        groups.push(
-            json!({"name": "metrics.k8s.io", "versions": [gv.clone()], "preferredVersion": gv}),
-        );
+        groups.push(("metrics.k8s.io", "v1beta1"));
     }
+    groups
+}
+
+/// `GET /apis`.
+pub fn api_groups(metrics: bool) -> Value {
+    let groups: Vec<Value> = group_names(metrics)
+        .into_iter()
+        .map(|(name, version)| {
+            let gv = json!({"groupVersion": format!("{name}/{version}"), "version": version});
+            json!({"name": name, "versions": [gv.clone()], "preferredVersion": gv})
+        })
+        .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// `GET /apis/GROUP/VERSION` for the groups `/apis` lists.
+pub fn group_version(gv: &str, metrics: bool) -> Option<Value> {
+    let resources = match gv {
+        "apps/v1" => apps_v1(),
+        "authorization.k8s.io/v1" => authorization_v1(),
+        "metrics.k8s.io/v1beta1" if metrics => return Some(metrics_v1beta1()),
+        _ => return None,
+    };
+    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}))
+}
+
+/// Every group version the server serves with its APIResourceList, for aggregated discovery.
+pub fn all_group_versions(metrics: bool) -> Vec<(&'static str, &'static str, Value)> {
+    group_names(metrics)
+        .into_iter()
+        .filter_map(|(g, v)| Some((g, v, group_version(&format!("{g}/{v}"), metrics)?)))
+        .collect()
+}
+
+const CRUD: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+
+fn apps_v1() -> Vec<Value> {
+    const SUB: &[&str] = &["get", "patch", "update"];
+    let mut list = Vec::new();
+    for (plural, singular, kind, short) in [
+        ("controllerrevisions", "controllerrevision", "ControllerRevision", &[][..]),
+        ("daemonsets", "daemonset", "DaemonSet", &["ds"][..]),
+        ("deployments", "deployment", "Deployment", &["deploy"][..]),
+        ("replicasets", "replicaset", "ReplicaSet", &["rs"][..]),
+        ("statefulsets", "statefulset", "StatefulSet", &["sts"][..]),
+    ] {
+        let mut main = res(plural, singular, true, kind, CRUD, short);
+        if let (true, Some(map)) = (plural != "controllerrevisions", main.as_object_mut()) {
+            map.insert("categories".into(), json!(["all"]));
+        }
+        list.push(main);
+        if plural != "controllerrevisions" && plural != "daemonsets" {
+            list.push(res(&format!("{plural}/scale"), "", true, "Scale", SUB, &[]));
+        }
+        if plural != "controllerrevisions" {
+            list.push(res(&format!("{plural}/status"), "", true, kind, SUB, &[]));
+        }
+    }
+    list
+}
+
+fn authorization_v1() -> Vec<Value> {
+    let create = &["create"][..];
+    vec![
+        res("localsubjectaccessreviews", "localsubjectaccessreview", true, "LocalSubjectAccessReview", create, &[]),
+        res("selfsubjectaccessreviews", "selfsubjectaccessreview", false, "SelfSubjectAccessReview", create, &[]),
+        res("selfsubjectrulesreviews", "selfsubjectrulesreview", false, "SelfSubjectRulesReview", create, &[]),
+        res("subjectaccessreviews", "subjectaccessreview", false, "SubjectAccessReview", create, &[]),
+    ]
 }
 
 fn res(
@@ -135,7 +210,7 @@ pub fn core_v1(minor: u32) -> Value {
 }
 
 /// `GET /apis/metrics.k8s.io/v1beta1`.
-pub fn metrics_v1beta1() -> Value {
+fn metrics_v1beta1() -> Value {
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "metrics.k8s.io/v1beta1", "resources": [
         res("nodes", "", false, "NodeMetrics", &["get", "list"], &[]),
         res("pods", "", true, "PodMetrics", &["get", "list"], &[]),
