@@ -56,7 +56,9 @@ pub fn group_version(gv: &str, metrics: bool) -> Option<Value> {
         "metrics.k8s.io/v1beta1" if metrics => return Some(metrics_v1beta1()),
         _ => return None,
     };
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}))
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
 }
 
 /// Every group version the server serves with its APIResourceList, for aggregated discovery.
@@ -82,7 +84,12 @@ fn apps_v1() -> Vec<Value> {
     const SUB: &[&str] = &["get", "patch", "update"];
     let mut list = Vec::new();
     for (plural, singular, kind, short) in [
-        ("controllerrevisions", "controllerrevision", "ControllerRevision", &[][..]),
+        (
+            "controllerrevisions",
+            "controllerrevision",
+            "ControllerRevision",
+            &[][..],
+        ),
         ("daemonsets", "daemonset", "DaemonSet", &["ds"][..]),
         ("deployments", "deployment", "Deployment", &["deploy"][..]),
         ("replicasets", "replicaset", "ReplicaSet", &["rs"][..]),
@@ -106,10 +113,38 @@ fn apps_v1() -> Vec<Value> {
 fn authorization_v1() -> Vec<Value> {
     let create = &["create"][..];
     vec![
-        res("localsubjectaccessreviews", "localsubjectaccessreview", true, "LocalSubjectAccessReview", create, &[]),
-        res("selfsubjectaccessreviews", "selfsubjectaccessreview", false, "SelfSubjectAccessReview", create, &[]),
-        res("selfsubjectrulesreviews", "selfsubjectrulesreview", false, "SelfSubjectRulesReview", create, &[]),
-        res("subjectaccessreviews", "subjectaccessreview", false, "SubjectAccessReview", create, &[]),
+        res(
+            "localsubjectaccessreviews",
+            "localsubjectaccessreview",
+            true,
+            "LocalSubjectAccessReview",
+            create,
+            &[],
+        ),
+        res(
+            "selfsubjectaccessreviews",
+            "selfsubjectaccessreview",
+            false,
+            "SelfSubjectAccessReview",
+            create,
+            &[],
+        ),
+        res(
+            "selfsubjectrulesreviews",
+            "selfsubjectrulesreview",
+            false,
+            "SelfSubjectRulesReview",
+            create,
+            &[],
+        ),
+        res(
+            "subjectaccessreviews",
+            "subjectaccessreview",
+            false,
+            "SubjectAccessReview",
+            create,
+            &[],
+        ),
     ]
 }
 

@@ -5,7 +5,8 @@ use super::discovery;
 use serde_json::{Value, json};
 
 /// What the server answers aggregated discovery with.
-pub const CONTENT_TYPE: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+pub const CONTENT_TYPE: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
 /// Whether the Accept header prefers an APIGroupDiscoveryList (first choice, as negotiated).
 pub fn wanted(accept: &str) -> bool {
@@ -21,7 +22,10 @@ fn version_entry(group: &str, version: &str, list: &Value) -> Value {
     let items = list["resources"].as_array().cloned().unwrap_or_default();
     let kind_of = |kind: &Value| json!({"group": group, "version": version, "kind": kind});
     let mut out: Vec<Value> = Vec::new();
-    for r in items.iter().filter(|r| !r["name"].as_str().unwrap_or("").contains('/')) {
+    for r in items
+        .iter()
+        .filter(|r| !r["name"].as_str().unwrap_or("").contains('/'))
+    {
         let name = r["name"].as_str().unwrap_or("");
         let subresources: Vec<Value> = items
             .iter()

@@ -167,9 +167,13 @@ pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> CpuMem {
 /// `unreachable` NoExecute taints for 300 s, unless the pod already tolerates them.
 pub fn default_tolerations(spec: &mut k8s_openapi::api::core::v1::PodSpec) {
     let list = spec.tolerations.get_or_insert_with(Vec::new);
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let covered = list.iter().any(|t| {
-            (t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
+            (t.key.as_deref() == Some(key)
+                || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
                 && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
         });
         if !covered {

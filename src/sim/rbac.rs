@@ -33,12 +33,26 @@ pub struct Binding {
 
 const READ: &[&str] = &["get", "list", "watch"];
 
-const fn res(verbs: &'static [&'static str], groups: &'static [&'static str], resources: &'static [&'static str]) -> Rule {
-    Rule { verbs, groups, resources, urls: &[] }
+const fn res(
+    verbs: &'static [&'static str],
+    groups: &'static [&'static str],
+    resources: &'static [&'static str],
+) -> Rule {
+    Rule {
+        verbs,
+        groups,
+        resources,
+        urls: &[],
+    }
 }
 
 const fn urls(verbs: &'static [&'static str], urls: &'static [&'static str]) -> Rule {
-    Rule { verbs, groups: &[], resources: &[], urls }
+    Rule {
+        verbs,
+        groups: &[],
+        resources: &[],
+        urls,
+    }
 }
 
 const CLUSTER_ADMIN: &[Rule] = &[res(&["*"], &["*"], &["*"]), urls(&["*"], &["*"])];
@@ -46,26 +60,80 @@ const CLUSTER_ADMIN: &[Rule] = &[res(&["*"], &["*"], &["*"]), urls(&["*"], &["*"
 /// The built-in `view` ClusterRole (with what aggregates into it): read-only, and notably no
 /// rule for `pods/resize`, `pods/exec`, secrets or nodes.
 const VIEW: &[Rule] = &[
-    res(READ, &[""], &[
-        "configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status",
-        "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts",
-        "services", "services/status",
-    ]),
-    res(READ, &[""], &[
-        "bindings", "events", "limitranges", "namespaces/status", "pods/log", "pods/status",
-        "replicationcontrollers/status", "resourcequotas", "resourcequotas/status",
-    ]),
+    res(
+        READ,
+        &[""],
+        &[
+            "configmaps",
+            "endpoints",
+            "persistentvolumeclaims",
+            "persistentvolumeclaims/status",
+            "pods",
+            "replicationcontrollers",
+            "replicationcontrollers/scale",
+            "serviceaccounts",
+            "services",
+            "services/status",
+        ],
+    ),
+    res(
+        READ,
+        &[""],
+        &[
+            "bindings",
+            "events",
+            "limitranges",
+            "namespaces/status",
+            "pods/log",
+            "pods/status",
+            "replicationcontrollers/status",
+            "resourcequotas",
+            "resourcequotas/status",
+        ],
+    ),
     res(READ, &[""], &["namespaces"]),
     res(READ, &["discovery.k8s.io"], &["endpointslices"]),
-    res(READ, &["apps"], &[
-        "controllerrevisions", "daemonsets", "daemonsets/status", "deployments",
-        "deployments/scale", "deployments/status", "replicasets", "replicasets/scale",
-        "replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status",
-    ]),
-    res(READ, &["autoscaling"], &["horizontalpodautoscalers", "horizontalpodautoscalers/status"]),
-    res(READ, &["batch"], &["cronjobs", "cronjobs/status", "jobs", "jobs/status"]),
-    res(READ, &["policy"], &["poddisruptionbudgets", "poddisruptionbudgets/status"]),
-    res(READ, &["networking.k8s.io"], &["ingresses", "ingresses/status", "networkpolicies"]),
+    res(
+        READ,
+        &["apps"],
+        &[
+            "controllerrevisions",
+            "daemonsets",
+            "daemonsets/status",
+            "deployments",
+            "deployments/scale",
+            "deployments/status",
+            "replicasets",
+            "replicasets/scale",
+            "replicasets/status",
+            "statefulsets",
+            "statefulsets/scale",
+            "statefulsets/status",
+        ],
+    ),
+    res(
+        READ,
+        &["autoscaling"],
+        &[
+            "horizontalpodautoscalers",
+            "horizontalpodautoscalers/status",
+        ],
+    ),
+    res(
+        READ,
+        &["batch"],
+        &["cronjobs", "cronjobs/status", "jobs", "jobs/status"],
+    ),
+    res(
+        READ,
+        &["policy"],
+        &["poddisruptionbudgets", "poddisruptionbudgets/status"],
+    ),
+    res(
+        READ,
+        &["networking.k8s.io"],
+        &["ingresses", "ingresses/status", "networkpolicies"],
+    ),
     res(READ, &["metrics.k8s.io"], &["pods", "nodes"]),
 ];
 
@@ -75,27 +143,80 @@ const NODE_READER: &[Rule] = &[res(READ, &[""], &["nodes"])];
 
 /// What every authenticated user gets: `system:basic-user` and `system:discovery`.
 const AUTHENTICATED: &[Rule] = &[
-    res(&["create"], &["authorization.k8s.io"], &["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
-    res(&["create"], &["authentication.k8s.io"], &["selfsubjectreviews"]),
-    urls(&["get"], &[
-        "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*",
-        "/readyz", "/version", "/version/",
-    ]),
+    res(
+        &["create"],
+        &["authorization.k8s.io"],
+        &["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+    ),
+    res(
+        &["create"],
+        &["authentication.k8s.io"],
+        &["selfsubjectreviews"],
+    ),
+    urls(
+        &["get"],
+        &[
+            "/api",
+            "/api/*",
+            "/apis",
+            "/apis/*",
+            "/healthz",
+            "/livez",
+            "/openapi",
+            "/openapi/*",
+            "/readyz",
+            "/version",
+            "/version/",
+        ],
+    ),
 ];
 
 /// `system:public-info-viewer`, bound to everyone including `system:anonymous`.
-const PUBLIC_INFO: &[Rule] = &[urls(&["get"], &["/healthz", "/livez", "/readyz", "/version", "/version/"])];
+const PUBLIC_INFO: &[Rule] = &[urls(
+    &["get"],
+    &["/healthz", "/livez", "/readyz", "/version", "/version/"],
+)];
 
 const ADMIN_BINDINGS: &[Binding] = &[
-    Binding { binding: "podsize-admin", role: "cluster-admin", subject: "User \"admin\"", rules: CLUSTER_ADMIN },
-    Binding { binding: "system:basic-user", role: "system:basic-user", subject: "Group \"system:authenticated\"", rules: AUTHENTICATED },
+    Binding {
+        binding: "podsize-admin",
+        role: "cluster-admin",
+        subject: "User \"admin\"",
+        rules: CLUSTER_ADMIN,
+    },
+    Binding {
+        binding: "system:basic-user",
+        role: "system:basic-user",
+        subject: "Group \"system:authenticated\"",
+        rules: AUTHENTICATED,
+    },
 ];
 
 const VIEWER_BINDINGS: &[Binding] = &[
-    Binding { binding: "podsize-viewer", role: "view", subject: "User \"viewer\"", rules: VIEW },
-    Binding { binding: "podsize-viewer-nodes", role: "podsize-node-reader", subject: "User \"viewer\"", rules: NODE_READER },
-    Binding { binding: "system:basic-user", role: "system:basic-user", subject: "Group \"system:authenticated\"", rules: AUTHENTICATED },
-    Binding { binding: "system:public-info-viewer", role: "system:public-info-viewer", subject: "Group \"system:authenticated\"", rules: PUBLIC_INFO },
+    Binding {
+        binding: "podsize-viewer",
+        role: "view",
+        subject: "User \"viewer\"",
+        rules: VIEW,
+    },
+    Binding {
+        binding: "podsize-viewer-nodes",
+        role: "podsize-node-reader",
+        subject: "User \"viewer\"",
+        rules: NODE_READER,
+    },
+    Binding {
+        binding: "system:basic-user",
+        role: "system:basic-user",
+        subject: "Group \"system:authenticated\"",
+        rules: AUTHENTICATED,
+    },
+    Binding {
+        binding: "system:public-info-viewer",
+        role: "system:public-info-viewer",
+        subject: "Group \"system:authenticated\"",
+        rules: PUBLIC_INFO,
+    },
 ];
 
 const ANONYMOUS_BINDINGS: &[Binding] = &[Binding {

@@ -40,8 +40,18 @@ pub fn route(path: &str) -> Option<Route<'_>> {
         ["api"] => Route::Api,
         ["apis"] => Route::Apis,
         ["api", "v1"] => Route::CoreV1,
-        ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] => Route::AccessReview,
-        ["apis", "authorization.k8s.io", "v1", "selfsubjectrulesreviews"] => Route::RulesReview,
+        [
+            "apis",
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+        ] => Route::AccessReview,
+        [
+            "apis",
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectrulesreviews",
+        ] => Route::RulesReview,
         ["apis", _, _] => Route::GroupVersion(path.trim_matches('/').trim_start_matches("apis/")),
         ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
             ns: None,
@@ -94,4 +104,3 @@ pub fn route(path: &str) -> Option<Route<'_>> {
         _ => return None,
     })
 }
-

@@ -191,7 +191,9 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
         user_agent,
         body,
     };
-    serve(s, rt, &r).await.unwrap_or_else(|e| error_response(&e))
+    serve(s, rt, &r)
+        .await
+        .unwrap_or_else(|e| error_response(&e))
 }
 
 fn get_only(r: &Req) -> Result<(), ApiError> {
@@ -256,9 +258,7 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
             get_only(r)?;
             get_one::<Namespace>(s, "", n, "namespaces")
         }
-        Route::Namespaces { name: None } if *method == Method::POST => {
-            pods::create_namespace(s, r)
-        }
+        Route::Namespaces { name: None } if *method == Method::POST => pods::create_namespace(s, r),
         Route::Namespaces { name: None } => collection::<Namespace>(s, method, None, q, accept),
         Route::Nodes { name: Some(n) } => {
             get_only(r)?;
@@ -307,4 +307,3 @@ fn get_one<T: Stored>(
         .ok_or_else(|| ApiError::not_found(resource, name))?;
     Ok(json_response(StatusCode::OK, entry.json))
 }
-

@@ -1,0 +1,620 @@
+//! The simulator against the points where real-apiserver-facts.md ("More observations (second
+//! round)", "Third round") once marked it as differing from a real v1.35.0 server: one test per
+//! point, over real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod sim_common;
+
+use podsize::sim::{SimCluster, SimConfig};
+use serde_json::{Value, json};
+use sim_common::*;
+use std::time::{Duration, Instant};
+
+const RESIZE: &str = "/api/v1/namespaces/default/pods/resize-demo/resize";
+const SMP: &str = "application/strategic-merge-patch+json";
+
+fn parse(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+async fn demo() -> SimCluster {
+    let sim = SimCluster::start(SimConfig::empty()).await.unwrap();
+    sim.create_pod(resize_demo()).unwrap();
+    eventually("pod running", || async {
+        sim.pod("default", "resize-demo").filter(running)
+    })
+    .await;
+    sim
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+async fn get(sim: &SimCluster, path: &str, token: Option<&str>) -> (u16, Value) {
+    let (code, body) = raw(sim.addr(), "GET", path, token, None, b"").await;
+    (code, parse(&body))
+}
+
+async fn post(sim: &SimCluster, path: &str, token: &str, body: &Value) -> (u16, Value) {
+    let (code, body) = raw(
+        sim.addr(),
+        "POST",
+        path,
+        Some(token),
+        Some("application/json"),
+        body.to_string().as_bytes(),
+    )
+    .await;
+    (code, parse(&body))
+}
+
+// Fact "Creation defaults": enableServiceLinks true, preemptionPolicy PreemptLowerPriority,
+// priority 0, securityContext {}, the two NoExecute tolerations for 300 s, and a container
+// without requests/limits keeps "resources": {} in every answer.
+#[tokio::test]
+async fn creation_defaults_match_the_real_server() {
+    let sim = SimCluster::start(SimConfig::empty()).await.unwrap();
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bare"},
+    "spec": {"nodeName": "sim-node-01", "containers": [
+        {"name": "plain", "image": "registry.example.com/plain:v1"},
+        {"name": "sized", "image": "registry.example.com/sized:v1", "resources": {"requests": {"cpu": "100m"}}}
+    ]}});
+    let (code, created) = post(&sim, "/api/v1/namespaces/default/pods", ADMIN, &pod).await;
+    assert_eq!(code, 201, "{created}");
+    let (_, fetched) = get(&sim, "/api/v1/namespaces/default/pods/bare", Some(ADMIN)).await;
+    let (_, list) = get(&sim, "/api/v1/namespaces/default/pods", Some(ADMIN)).await;
+    let listed = list["items"][0].clone();
+    let toleration = |key: &str| json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300});
+    for (what, p) in [("create", created), ("get", fetched), ("list", listed)] {
+        let spec = &p["spec"];
+        assert_eq!(spec["enableServiceLinks"], json!(true), "{what}");
+        assert_eq!(spec["preemptionPolicy"], "PreemptLowerPriority", "{what}");
+        assert_eq!(spec["priority"], json!(0), "{what}");
+        assert_eq!(spec["securityContext"], json!({}), "{what}");
+        assert_eq!(
+            spec["tolerations"],
+            json!([
+                toleration("node.kubernetes.io/not-ready"),
+                toleration("node.kubernetes.io/unreachable")
+            ]),
+            "{what}"
+        );
+        assert_eq!(spec["containers"][0]["resources"], json!({}), "{what}");
+        assert_eq!(
+            spec["containers"][1]["resources"],
+            json!({"requests": {"cpu": "100m"}}),
+            "{what}"
+        );
+    }
+    // Once the kubelet has written status, the answer still carries the empty block.
+    eventually("running", || async {
+        sim.pod("default", "bare").filter(running)
+    })
+    .await;
+    let (_, p) = get(&sim, "/api/v1/namespaces/default/pods/bare", Some(ADMIN)).await;
+    assert_eq!(p["spec"]["containers"][0]["resources"], json!({}));
+}
+
+// Fact "Authentication and RBAC": no credentials is system:anonymous, 403 with the RBAC text
+// and details {"kind":"pods"}; a wrong token is 401 Unauthorized.
+#[tokio::test]
+async fn anonymous_is_forbidden_and_a_wrong_token_unauthorized() {
+    let sim = demo().await;
+    let (code, v) = get(&sim, "/api/v1/pods", None).await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        v,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API group \"\" at the cluster scope",
+            "reason": "Forbidden", "details": {"kind": "pods"}, "code": 403})
+    );
+    let (code, v) = get(&sim, "/api/v1/namespaces/default/pods/resize-demo", None).await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        v["message"],
+        "pods \"resize-demo\" is forbidden: User \"system:anonymous\" cannot get resource \"pods\" in API group \"\" in the namespace \"default\""
+    );
+    assert_eq!(v["details"], json!({"name": "resize-demo", "kind": "pods"}));
+    // Discovery is for authenticated users only; /version is public.
+    let (code, v) = get(&sim, "/api", None).await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        v["message"],
+        "forbidden: User \"system:anonymous\" cannot get path \"/api\""
+    );
+    assert_eq!(get(&sim, "/version", None).await.0, 200);
+    let (code, v) = get(&sim, "/api/v1/pods", Some("wrong")).await;
+    assert_eq!(code, 401);
+    assert_eq!(
+        (v["reason"].as_str(), v["message"].as_str()),
+        (Some("Unauthorized"), Some("Unauthorized"))
+    );
+}
+
+// Fact: the built-in `view` role has no rule for pods/resize, so a viewer's GET of it is 403.
+#[tokio::test]
+async fn the_viewer_cannot_get_pods_resize() {
+    let sim = demo().await;
+    let (code, v) = get(&sim, RESIZE, Some(VIEWER)).await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        v["message"],
+        "pods \"resize-demo\" is forbidden: User \"viewer\" cannot get resource \"pods/resize\" in API group \"\" in the namespace \"default\""
+    );
+    assert_eq!(get(&sim, RESIZE, Some(ADMIN)).await.0, 200);
+    assert_eq!(
+        get(
+            &sim,
+            "/api/v1/namespaces/default/pods/resize-demo",
+            Some(VIEWER)
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        get(&sim, "/api/v1/pods?watch=1&timeoutSeconds=1", Some(VIEWER))
+            .await
+            .0,
+        200
+    );
+}
+
+// Fact (third round) "Access reviews": SSAR is 201 with status.allowed from the identity's rules;
+// SSRR is 201 and, for a viewer, no rule covers pods/resize.
+#[tokio::test]
+async fn access_reviews_follow_the_rules_requests_get() {
+    let sim = demo().await;
+    let ssar = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+    let review = |verb: &str, sub: &str| {
+        json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": {"namespace": "default", "verb": verb, "resource": "pods", "subresource": sub}}})
+    };
+    let cases = [
+        ("get", "", true),
+        ("list", "", true),
+        ("watch", "", true),
+        ("patch", "", false),
+        ("get", "resize", false),
+        ("patch", "resize", false),
+    ];
+    for (verb, sub, viewer_may) in cases {
+        let (code, v) = post(&sim, ssar, VIEWER, &review(verb, sub)).await;
+        assert_eq!(code, 201, "{v}");
+        assert_eq!(v["kind"], "SelfSubjectAccessReview");
+        assert_eq!(v["spec"]["resourceAttributes"]["verb"], verb);
+        assert_eq!(
+            v["status"]["allowed"],
+            json!(viewer_may),
+            "viewer {verb} pods/{sub}"
+        );
+        let (code, v) = post(&sim, ssar, ADMIN, &review(verb, sub)).await;
+        assert_eq!((code, v["status"]["allowed"].clone()), (201, json!(true)));
+        // The review agrees with what the request itself gets.
+        let path = if sub.is_empty() {
+            "/api/v1/namespaces/default/pods/resize-demo"
+        } else {
+            RESIZE
+        };
+        if verb == "get" {
+            assert_eq!(get(&sim, path, Some(VIEWER)).await.0 == 200, viewer_may);
+        }
+    }
+    let ssrr = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+    let body = json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview", "spec": {"namespace": "default"}});
+    let (code, v) = post(&sim, ssrr, VIEWER, &body).await;
+    assert_eq!(code, 201, "{v}");
+    let rules = v["status"]["resourceRules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["resources"].as_array().unwrap().contains(&json!("pods")))
+    );
+    assert!(rules.iter().all(|r| {
+        let res = r["resources"].as_array().unwrap();
+        !res.contains(&json!("pods/resize")) && !res.contains(&json!("*"))
+    }));
+    let (_, v) = post(&sim, ssrr, ADMIN, &body).await;
+    assert!(
+        v["status"]["resourceRules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["resources"] == json!(["*"]))
+    );
+    // Anonymous may not review at all.
+    let (code, _) = raw(
+        sim.addr(),
+        "POST",
+        ssar,
+        None,
+        Some("application/json"),
+        review("get", "").to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(code, 403);
+}
+
+// Fact (third round) "Discovery": /apis lists apps and authorization.k8s.io, also in
+// aggregated discovery (what kubectl ≥ 1.30 and kube-rs ask for).
+#[tokio::test]
+async fn discovery_lists_apps_and_authorization_in_both_forms() {
+    let sim = demo().await;
+    let (_, v) = get(&sim, "/apis", Some(ADMIN)).await;
+    let names: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"apps") && names.contains(&"authorization.k8s.io"),
+        "{names:?}"
+    );
+    let (code, v) = get(&sim, "/apis/authorization.k8s.io/v1", Some(ADMIN)).await;
+    assert_eq!(code, 200);
+    assert!(
+        v["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "selfsubjectaccessreviews")
+    );
+    let accept =
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+    let auth = bearer(ADMIN);
+    let (code, head, body) = raw_headers(
+        sim.addr(),
+        "GET",
+        "/apis",
+        &[("Authorization", &auth), ("Accept", accept)],
+        b"",
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert!(
+        head.to_ascii_lowercase().contains(
+            "content-type: application/json;g=apidiscovery.k8s.io;v=v2;as=apigroupdiscoverylist"
+        ),
+        "{head}"
+    );
+    let v = parse(&body);
+    assert_eq!(v["kind"], "APIGroupDiscoveryList");
+    let apps = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["metadata"]["name"] == "apps")
+        .unwrap();
+    let rs = apps["versions"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["resource"] == "replicasets")
+        .unwrap();
+    assert_eq!(
+        rs["responseKind"],
+        json!({"group": "apps", "version": "v1", "kind": "ReplicaSet"})
+    );
+    let (_, _, body) = raw_headers(
+        sim.addr(),
+        "GET",
+        "/api",
+        &[("Authorization", &auth), ("Accept", accept)],
+        b"",
+    )
+    .await;
+    let v = parse(&body);
+    let pods = v["items"][0]["versions"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["resource"] == "pods")
+        .unwrap();
+    assert_eq!(pods["scope"], "Namespaced");
+    assert!(
+        pods["subresources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["subresource"] == "resize")
+    );
+}
+
+// Fact "Lists": with a selector there is `continue` but no remainingItemCount; without one the
+// count is present; a malformed continue token is 400 BadRequest.
+#[tokio::test]
+async fn remaining_count_only_without_selectors() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 30,
+        namespaces: 2,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let (_, v) = get(&sim, "/api/v1/pods?limit=5", Some(ADMIN)).await;
+    assert!(v["metadata"]["continue"].is_string());
+    assert!(
+        v["metadata"]["remainingItemCount"].is_u64(),
+        "{}",
+        v["metadata"]
+    );
+    for sel in [
+        "labelSelector=app",
+        "fieldSelector=metadata.namespace%3Ddefault",
+    ] {
+        let (_, v) = get(&sim, &format!("/api/v1/pods?limit=2&{sel}"), Some(ADMIN)).await;
+        assert!(
+            v["metadata"]["continue"].is_string(),
+            "{sel}: {}",
+            v["metadata"]
+        );
+        assert!(
+            v["metadata"].get("remainingItemCount").is_none(),
+            "{sel}: {}",
+            v["metadata"]
+        );
+    }
+    let (code, v) = get(
+        &sim,
+        "/api/v1/pods?limit=5&continue=not-a-token",
+        Some(ADMIN),
+    )
+    .await;
+    assert_eq!((code, v["reason"].as_str()), (400, Some("BadRequest")));
+}
+
+// Fact "Watch and bookmarks": with allowWatchBookmarks=true&timeoutSeconds=N a BOOKMARK comes
+// shortly before the watch closes at the timeout.
+#[tokio::test]
+async fn a_bookmark_precedes_the_timeout() {
+    let sim = SimCluster::start(SimConfig {
+        bookmark_interval: Duration::from_secs(600),
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    let (_, list) = get(&sim, "/api/v1/pods", Some(ADMIN)).await;
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let started = Instant::now();
+    let mut rx = watch_lines(
+        sim.addr(),
+        &format!(
+            "/api/v1/pods?watch=1&resourceVersion={rv}&allowWatchBookmarks=true&timeoutSeconds=3"
+        ),
+        ADMIN,
+    )
+    .await;
+    let line = next_line(&mut rx).await.expect("a bookmark before the end");
+    let at = started.elapsed();
+    let v = parse(&line);
+    assert_eq!(v["type"], "BOOKMARK");
+    assert!(
+        at >= Duration::from_millis(1500) && at < Duration::from_secs(3),
+        "{at:?}"
+    );
+    assert!(
+        next_line(&mut rx).await.is_none(),
+        "the watch ends at its timeout"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+// Fact "managedFields": the manager is fieldManager when given, else the User-Agent's part
+// before `/`; writes through pods/status and pods/resize add entries with their subresource;
+// the kubelet appears as `kubelet`.
+#[tokio::test]
+async fn managed_fields_name_the_manager_and_subresource() {
+    let sim = demo().await;
+    let auth = bearer(ADMIN);
+    let managers = |p: &Value| -> Vec<(String, String)> {
+        p["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["manager"].as_str().unwrap_or("").to_string(),
+                    e["subresource"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let pod =
+        json!({"metadata": {"name": "m1"}, "spec": {"containers": [{"name": "c", "image": "i"}]}});
+    let (code, _, body) = raw_headers(
+        sim.addr(),
+        "POST",
+        "/api/v1/namespaces/default/pods?fieldManager=kubectl-create",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        pod.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(code, 201);
+    assert_eq!(
+        managers(&parse(&body)),
+        vec![("kubectl-create".to_string(), String::new())]
+    );
+    let pod =
+        json!({"metadata": {"name": "m2"}, "spec": {"containers": [{"name": "c", "image": "i"}]}});
+    let (_, _, body) = raw_headers(
+        sim.addr(),
+        "POST",
+        "/api/v1/namespaces/default/pods",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+            ("User-Agent", "podsize/0.1.0 (linux)"),
+        ],
+        pod.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        managers(&parse(&body)),
+        vec![("podsize".to_string(), String::new())]
+    );
+    // The kubelet's status writes.
+    let p = eventually("kubelet status entry", || async {
+        let (_, p) = get(&sim, "/api/v1/namespaces/default/pods/m1", Some(ADMIN)).await;
+        managers(&p)
+            .contains(&("kubelet".into(), "status".into()))
+            .then_some(p)
+    })
+    .await;
+    assert_eq!(
+        p["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["manager"] == "kubelet")
+            .unwrap()["operation"],
+        "Update"
+    );
+    // A write through pods/status by someone else.
+    let status = json!({"status": {"conditions": [{"type": "Example", "status": "True"}]}});
+    let (code, _, body) = raw_headers(
+        sim.addr(),
+        "PATCH",
+        "/api/v1/namespaces/default/pods/m1/status",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/merge-patch+json"),
+            ("User-Agent", "status-writer/1.0"),
+        ],
+        status.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    assert!(managers(&parse(&body)).contains(&("status-writer".into(), "status".into())));
+    // A resize through pods/resize.
+    let patch = json!({"spec": {"containers": [{"name": "c1", "resources": {"requests": {"cpu": "300m"}}}]}});
+    let (code, _, body) = raw_headers(
+        sim.addr(),
+        "PATCH",
+        &format!("{RESIZE}?fieldManager=kubectl-patch"),
+        &[("Authorization", &auth), ("Content-Type", SMP)],
+        patch.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    assert!(managers(&parse(&body)).contains(&("kubectl-patch".into(), "resize".into())));
+}
+
+// Fact "Force delete": gracePeriodSeconds=0 answers 200 with the pod carrying
+// metadata.deletionTimestamp and deletionGracePeriodSeconds 0.
+#[tokio::test]
+async fn force_delete_answers_with_the_deletion_marks() {
+    let sim = demo().await;
+    for (path, body) in [(
+        "/api/v1/namespaces/default/pods/resize-demo?gracePeriodSeconds=0",
+        String::new(),
+    )] {
+        let (code, text) = raw(
+            sim.addr(),
+            "DELETE",
+            path,
+            Some(ADMIN),
+            Some("application/json"),
+            body.as_bytes(),
+        )
+        .await;
+        assert_eq!(code, 200);
+        let v = parse(&text);
+        assert_eq!(v["kind"], "Pod");
+        assert!(
+            v["metadata"]["deletionTimestamp"].is_string(),
+            "{}",
+            v["metadata"]
+        );
+        assert_eq!(v["metadata"]["deletionGracePeriodSeconds"], json!(0));
+    }
+    // kubectl's form: a DeleteOptions body.
+    sim.create_pod(resize_demo()).unwrap();
+    let opts = json!({"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0, "propagationPolicy": "Background"});
+    let (code, text) = raw(
+        sim.addr(),
+        "DELETE",
+        "/api/v1/namespaces/default/pods/resize-demo",
+        Some(ADMIN),
+        Some("application/json"),
+        opts.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        parse(&text)["metadata"]["deletionGracePeriodSeconds"],
+        json!(0)
+    );
+    assert!(sim.pod("default", "resize-demo").is_none());
+}
+
+// Fact "Namespaces": POST /api/v1/namespaces (and with dryRun=All) is 201.
+#[tokio::test]
+async fn namespaces_can_be_created() {
+    let sim = SimCluster::start(SimConfig::empty()).await.unwrap();
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}});
+    let (code, v) = post(&sim, "/api/v1/namespaces?dryRun=All", ADMIN, &ns).await;
+    assert_eq!(code, 201, "{v}");
+    assert_eq!(
+        get(&sim, "/api/v1/namespaces/team-a", Some(ADMIN)).await.0,
+        404
+    );
+    let (code, v) = post(&sim, "/api/v1/namespaces", ADMIN, &ns).await;
+    assert_eq!(code, 201, "{v}");
+    assert_eq!(
+        v["metadata"]["labels"]["kubernetes.io/metadata.name"],
+        "team-a"
+    );
+    assert_eq!(v["status"]["phase"], "Active");
+    assert!(v["metadata"]["uid"].is_string() && v["metadata"]["resourceVersion"].is_string());
+    let (_, list) = get(&sim, "/api/v1/namespaces", Some(ADMIN)).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["metadata"]["name"] == "team-a")
+    );
+    let (code, v) = post(&sim, "/api/v1/namespaces", ADMIN, &ns).await;
+    assert_eq!((code, v["reason"].as_str()), (409, Some("AlreadyExists")));
+    // Pods can now be created in it.
+    let pod =
+        json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}});
+    assert_eq!(
+        post(&sim, "/api/v1/namespaces/team-a/pods", ADMIN, &pod)
+            .await
+            .0,
+        201
+    );
+    let (code, _) = post(&sim, "/api/v1/namespaces", VIEWER, &ns).await;
+    assert_eq!(code, 403);
+}
+
+// Fact "415": a PATCH with an unsupported Content-Type is 415 `415: Unsupported Media Type`
+// with details {}.
+#[tokio::test]
+async fn unsupported_patch_type_is_415() {
+    let sim = demo().await;
+    let (code, body) = raw(
+        sim.addr(),
+        "PATCH",
+        RESIZE,
+        Some(ADMIN),
+        Some("text/plain"),
+        b"{}",
+    )
+    .await;
+    assert_eq!(code, 415);
+    assert_eq!(
+        parse(&body),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "415: Unsupported Media Type", "reason": "UnsupportedMediaType", "details": {}, "code": 415})
+    );
+}
