@@ -2,6 +2,7 @@
 //! rule table that authorizes requests (see `rbac`).
 
 use super::auth::{Attributes, User};
+use super::proto;
 use super::rbac;
 use super::status::ApiError;
 use crate::model::validation::FieldError;
@@ -11,7 +12,15 @@ fn text(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or("").to_string()
 }
 
+/// JSON, or the protobuf envelope client-go's typed clients send.
 fn parse(body: &[u8], kind: &str) -> Result<Value, ApiError> {
+    if body.starts_with(b"k8s\x00") {
+        return proto::review_to_json(body).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "{kind} in version \"v1\" cannot be handled as a {kind}: malformed protobuf"
+            ))
+        });
+    }
     serde_json::from_slice(body).map_err(|e| {
         ApiError::bad_request(format!(
             "{kind} in version \"v1\" cannot be handled as a {kind}: {e}"

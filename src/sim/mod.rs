@@ -16,6 +16,7 @@ pub mod list;
 pub mod patch;
 pub mod pods;
 pub mod podutil;
+pub mod proto;
 pub mod rbac;
 pub mod routes;
 pub mod selector;
