@@ -618,3 +618,78 @@ async fn unsupported_patch_type_is_415() {
             "message": "415: Unsupported Media Type", "reason": "UnsupportedMediaType", "details": {}, "code": 415})
     );
 }
+
+// Fixtures (podlist-page.json, node.json, pod-state-*.json) and real response headers: the
+// shapes podsize and kubectl read, beyond the points the facts file marks.
+#[tokio::test]
+async fn other_answers_have_the_real_shapes() {
+    let sim = demo().await;
+    let auth = bearer(ADMIN);
+    // Every answer carries Audit-Id and Cache-Control, errors included.
+    for path in ["/api/v1/pods", "/api/v1/namespaces/default/pods/nope"] {
+        let (_, head, _) =
+            raw_headers(sim.addr(), "GET", path, &[("Authorization", &auth)], b"").await;
+        let head = head.to_ascii_lowercase();
+        assert!(head.contains("cache-control: no-cache, private"), "{head}");
+        assert!(head.contains("audit-id: "), "{head}");
+    }
+    // Continue tokens are base64url JSON like the real server's (`{"v":"meta.k8s.io/v1",...`).
+    let want = fixture("podlist-page.json")
+        .map(|f| parse(&f)["metadata"]["continue"].as_str().unwrap()[..8].to_string());
+    sim.create_pod(pod("second", vec![container("c", &[], &[], false)]))
+        .unwrap();
+    let (_, v) = get(&sim, "/api/v1/pods?limit=1", Some(ADMIN)).await;
+    let token = v["metadata"]["continue"].as_str().unwrap();
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{token}"
+    );
+    assert_eq!(&token[..8], want.as_deref().unwrap_or("eyJ2Ijoi"));
+    let (code, next) = get(
+        &sim,
+        &format!("/api/v1/pods?limit=1&continue={token}"),
+        Some(ADMIN),
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_ne!(
+        next["items"][0]["metadata"]["name"],
+        v["items"][0]["metadata"]["name"]
+    );
+    // Nodes: spec.podCIDR, the four conditions with Ready, addresses, daemonEndpoints.
+    let (_, node) = get(&sim, "/api/v1/nodes/sim-node-01", Some(ADMIN)).await;
+    if let Some(real) = fixture("node.json").map(|f| parse(&f)) {
+        for key in ["spec", "status"] {
+            let keys = |v: &Value| -> Vec<String> {
+                let mut k: Vec<String> = v[key].as_object().unwrap().keys().cloned().collect();
+                k.sort();
+                k
+            };
+            assert_eq!(keys(&node), keys(&real), "node.{key}");
+        }
+    }
+    let ready = node["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .unwrap();
+    assert_eq!(
+        (ready["status"].as_str(), ready["reason"].as_str()),
+        (Some("True"), Some("KubeletReady"))
+    );
+    // A running pod reports hostIPs/podIPs next to hostIP/podIP.
+    let (_, p) = get(
+        &sim,
+        "/api/v1/namespaces/default/pods/resize-demo",
+        Some(ADMIN),
+    )
+    .await;
+    assert_eq!(p["status"]["podIPs"], json!([{"ip": p["status"]["podIP"]}]));
+    assert_eq!(
+        p["status"]["hostIPs"],
+        json!([{"ip": p["status"]["hostIP"]}])
+    );
+}

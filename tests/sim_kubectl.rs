@@ -67,6 +67,15 @@ async fn kubectl_get_and_patch() {
     );
     assert_eq!(stdout.lines().count(), 14, "{stdout}");
 
+    // kubectl's STATUS column comes from the node's Ready condition (fixtures/node.json).
+    let out = kubectl(&sim, &kc, &["get", "nodes"]).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.lines().skip(1).all(|l| l.contains(" Ready ")),
+        "{stdout}"
+    );
+
     let out = kubectl(&sim, &kc, &["get", "pod", "resize-demo", "-o", "json"]).await;
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");

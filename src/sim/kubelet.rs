@@ -364,6 +364,7 @@ impl Kubelet {
                 key.0.len() * 7 % 250
             ));
             st.start_time = Some(now.clone());
+            podutil::mirror_ip_lists(st);
             if minor >= 34 {
                 st.observed_generation = generation;
             }

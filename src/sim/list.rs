@@ -1,11 +1,13 @@
 //! Collection reads: lists with paging (`limit`/`continue`), selectors, server-side Tables and
 //! the hand-off to watch streams.
 
+use super::continue_token;
 use super::discovery;
 use super::selector::{FieldSelector, LabelSelector};
 use super::server::{Query, Shared, json_response, ok_value};
 use super::status::ApiError;
 use super::store::{Entry, Kind, Stored};
+use super::tables;
 use super::watch::{self, WatchRequest};
 use crate::model::validation::FieldError;
 use axum::body::Body;
@@ -13,6 +15,7 @@ use axum::response::Response;
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use http::{Method, StatusCode, header};
+use k8s_openapi::api::core::v1::Node;
 use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -21,29 +24,6 @@ use std::time::Duration;
 /// `watch=1` or `watch=true`.
 pub fn is_watch(q: &Query) -> bool {
     q.get("watch").is_some_and(|v| v == "1" || v == "true")
-}
-
-fn decode_continue(token: &str) -> Result<(u64, (String, String)), ApiError> {
-    let bad = || {
-        ApiError::bad_request(
-            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
-        )
-    };
-    let (rv, hex) = token.split_once('-').ok_or_else(bad)?;
-    let rv: u64 = rv.parse().map_err(|_| bad())?;
-    let bytes: Result<Vec<u8>, _> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
-        .collect();
-    let text = String::from_utf8(bytes.map_err(|_| bad())?).map_err(|_| bad())?;
-    let (ns, name) = text.split_once('\u{0}').ok_or_else(bad)?;
-    Ok((rv, (ns.to_string(), name.to_string())))
-}
-
-fn encode_continue(rv: u64, key: &(String, String)) -> String {
-    let raw = format!("{}\u{0}{}", key.0, key.1);
-    let hex: String = raw.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("{rv}-{hex}")
 }
 
 fn list_kind(kind: Kind) -> &'static str {
@@ -119,7 +99,7 @@ pub fn collection<T: Stored>(
     let cont = q
         .get("continue")
         .filter(|c| !c.is_empty())
-        .map(|c| decode_continue(c))
+        .map(|c| continue_token::decode(c))
         .transpose()?;
     let keep = |obj: &T| -> bool {
         let m = obj.meta();
@@ -143,10 +123,10 @@ pub fn collection<T: Stored>(
             .list::<T>(ns, cont.as_ref().map(|c| &c.1), limit, &keep)
     };
     let rv = cont.as_ref().map_or(page.rv, |c| c.0);
-    let next = page.next.as_ref().map(|k| encode_continue(rv, k));
+    let next = page.next.as_ref().map(|k| continue_token::encode(rv, k));
     // The server can count what is left only without selectors; with one it omits the count.
     let remaining = simple.then_some(page.remaining);
-    if T::KIND == Kind::Pod && discovery::wants_table(accept) {
+    if T::KIND != Kind::Namespace && discovery::wants_table(accept) {
         return Ok(table(&page.items, rv, next, remaining));
     }
     let mut meta = format!("{{\"resourceVersion\":\"{rv}\"");
@@ -176,18 +156,31 @@ pub fn collection<T: Stored>(
     Ok(json_response(StatusCode::OK, out.freeze()))
 }
 
-/// A meta.k8s.io Table of pods.
+/// A meta.k8s.io Table of pods or nodes (other kinds have no Table here).
 pub fn table<T: Stored>(
     items: &[Entry<T>],
     rv: u64,
     next: Option<String>,
     remaining: Option<usize>,
 ) -> Response {
-    let rows: Vec<Value> = items
-        .iter()
-        .filter_map(|e| T::as_pod(&e.obj))
-        .map(|p| discovery::pod_row(&p))
-        .collect();
+    let (columns, rows): (Value, Vec<Value>) = match T::KIND {
+        Kind::Pod => (
+            tables::pod_columns(),
+            items
+                .iter()
+                .filter_map(|e| T::as_pod(&e.obj))
+                .map(|p| tables::pod_row(&p))
+                .collect(),
+        ),
+        _ => (
+            tables::node_columns(),
+            items
+                .iter()
+                .filter_map(|e| serde_json::from_slice::<Node>(&e.json).ok())
+                .map(|n| tables::node_row(&n))
+                .collect(),
+        ),
+    };
     let mut meta = json!({"resourceVersion": rv.to_string()});
     if let (Some(next), Some(m)) = (next, meta.as_object_mut()) {
         m.insert("continue".into(), json!(next));
@@ -197,6 +190,6 @@ pub fn table<T: Stored>(
     }
     ok_value(
         &json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
-        "columnDefinitions": discovery::pod_columns(), "rows": rows}),
+        "columnDefinitions": columns, "rows": rows}),
     )
 }

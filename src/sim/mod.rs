@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod continue_token;
 pub mod control;
 pub mod diff;
 pub mod discovery;
@@ -23,6 +24,7 @@ pub mod selector;
 pub mod server;
 pub mod status;
 pub mod store;
+pub mod tables;
 pub mod tls;
 pub mod watch;
 pub mod workload;

@@ -187,3 +187,11 @@ pub fn default_tolerations(spec: &mut k8s_openapi::api::core::v1::PodSpec) {
         }
     }
 }
+
+/// The kubelet reports each address twice: `hostIP`/`podIP` and the dual-stack lists
+/// `hostIPs`/`podIPs`, as a real one does.
+pub fn mirror_ip_lists(st: &mut k8s_openapi::api::core::v1::PodStatus) {
+    use k8s_openapi::api::core::v1::{HostIP, PodIP};
+    st.host_ips = st.host_ip.clone().map(|ip| vec![HostIP { ip }]);
+    st.pod_ips = st.pod_ip.clone().map(|ip| vec![PodIP { ip }]);
+}

@@ -2,7 +2,7 @@
 //! Kubernetes paths the simulator serves, and the request log.
 
 use super::access;
-use super::api::ApiServer;
+use super::api::{ApiServer, make_uid};
 use super::auth::{self, User};
 use super::discovery;
 use super::discovery_v2;
@@ -24,6 +24,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Everything request handlers share.
@@ -66,6 +67,8 @@ pub(super) fn error_response(err: &ApiError) -> Response {
     json_response(err.status(), err.bytes())
 }
 
+static AUDIT_IDS: AtomicU64 = AtomicU64::new(1);
+
 async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().to_string();
     let uri = req
@@ -77,7 +80,16 @@ async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
         Ok(u) => u.name(),
         Err(_) => "unauthenticated",
     };
-    let resp = dispatch(&s, req, user).await;
+    let mut resp = dispatch(&s, req, user).await;
+    // Every answer of a real apiserver carries these two.
+    let n = AUDIT_IDS.fetch_add(1, Ordering::Relaxed);
+    let headers = resp.headers_mut();
+    if let Ok(id) = http::HeaderValue::from_str(&make_uid(0xA0D1, n)) {
+        headers.insert("audit-id", id);
+    }
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(http::HeaderValue::from_static("no-cache, private"));
     s.log.push(LoggedRequest {
         method,
         uri,

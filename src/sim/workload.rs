@@ -10,8 +10,9 @@ use super::store::Store;
 use crate::model::quantity::cpu_canonical;
 use crate::model::resources::{CpuMem, ResourceSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerResizePolicy, Namespace, Node, NodeStatus, NodeSystemInfo, Pod,
-    PodCondition, PodSpec, PodStatus,
+    Container, ContainerResizePolicy, DaemonEndpoint, Namespace, Node, NodeAddress, NodeCondition,
+    NodeDaemonEndpoints, NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodCondition, PodSpec,
+    PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use rand::rngs::SmallRng;
@@ -124,9 +125,30 @@ pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool
             creation_timestamp: Some(podutil::now()),
             ..Default::default()
         },
+        // kubectl's STATUS column reads the Ready condition; a real node also reports the
+        // pressure conditions, its addresses and its pod CIDR.
+        spec: Some(NodeSpec {
+            pod_cidr: Some("10.244.0.0/24".into()),
+            pod_cidrs: Some(vec!["10.244.0.0/24".into()]),
+            ..Default::default()
+        }),
         status: Some(NodeStatus {
             allocatable: Some(allocatable),
             capacity: Some(capacity),
+            conditions: Some(node_conditions()),
+            addresses: Some(vec![
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: "10.0.0.1".into(),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: name.to_string(),
+                },
+            ]),
+            daemon_endpoints: Some(NodeDaemonEndpoints {
+                kubelet_endpoint: Some(DaemonEndpoint { port: 10250 }),
+            }),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
                 container_runtime_version: "containerd://2.1.0".into(),
@@ -140,6 +162,46 @@ pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool
         }),
         ..Default::default()
     }
+}
+
+fn node_conditions() -> Vec<NodeCondition> {
+    let now = podutil::now();
+    [
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ]
+    .into_iter()
+    .map(|(type_, status, reason, message)| NodeCondition {
+        type_: type_.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        last_heartbeat_time: Some(now.clone()),
+        last_transition_time: Some(now.clone()),
+    })
+    .collect()
 }
 
 /// What the generator makes.
@@ -394,6 +456,7 @@ fn start_status(pod: &mut Pod, minor: u32, node_ok: bool) {
         pod.metadata.name.as_ref().map_or(0, String::len) * 11 % 250
     ));
     st.start_time = Some(now.clone());
+    podutil::mirror_ip_lists(st);
     st.observed_generation = og;
     st.conditions = Some(
         [
