@@ -160,7 +160,6 @@ pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool
             }),
             ..Default::default()
         }),
-        ..Default::default()
     }
 }
 
