@@ -402,6 +402,11 @@ async fn a_bookmark_precedes_the_timeout() {
         "the watch ends at its timeout"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
+    // Long watches: about one bookmark a minute.
+    assert_eq!(
+        SimConfig::default().bookmark_interval,
+        Duration::from_secs(60)
+    );
 }
 
 // Fact "managedFields": the manager is fieldManager when given, else the User-Agent's part

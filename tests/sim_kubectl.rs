@@ -101,6 +101,16 @@ async fn kubectl_get_and_patch() {
     println!("{stderr}");
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout.trim(), "pod/resize-demo patched");
+    // kubectl names itself with fieldManager=kubectl-patch; the resize entry says so.
+    let pod = sim.pod("default", "resize-demo").unwrap();
+    assert!(
+        pod.metadata.managed_fields.iter().flatten().any(|e| {
+            e.manager.as_deref() == Some("kubectl-patch")
+                && e.subresource.as_deref() == Some("resize")
+        }),
+        "{:?}",
+        pod.metadata.managed_fields
+    );
 }
 
 #[tokio::test]

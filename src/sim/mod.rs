@@ -117,7 +117,7 @@ impl SimConfig {
 pub enum Identity {
     /// May do everything.
     Admin,
-    /// Read-only: every write gets 403 Forbidden.
+    /// The built-in `view` role (plus read on nodes): writes and `pods/resize` get 403.
     Viewer,
 }
 
