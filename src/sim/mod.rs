@@ -14,6 +14,7 @@ pub mod faults;
 pub mod kstatus;
 pub mod kubelet;
 pub mod list;
+pub mod nodes;
 pub mod patch;
 pub mod pods;
 pub mod podutil;

@@ -1,6 +1,8 @@
 //! Helpers shared by the simulator tests: a raw HTTP/1.1 client, pod builders, polling.
 #![allow(dead_code)]
 
+pub mod fidelity;
+
 use k8s_openapi::api::core::v1::{
     Container, ContainerResizePolicy, Pod, PodSpec, ResourceRequirements,
 };
