@@ -67,6 +67,15 @@ async fn kubectl_get_and_patch() {
     );
     assert_eq!(stdout.lines().count(), 14, "{stdout}");
 
+    // kubectl's STATUS column comes from the node's Ready condition (fixtures/node.json).
+    let out = kubectl(&sim, &kc, &["get", "nodes"]).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.lines().skip(1).all(|l| l.contains(" Ready ")),
+        "{stdout}"
+    );
+
     let out = kubectl(&sim, &kc, &["get", "pod", "resize-demo", "-o", "json"]).await;
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
@@ -92,6 +101,16 @@ async fn kubectl_get_and_patch() {
     println!("{stderr}");
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout.trim(), "pod/resize-demo patched");
+    // kubectl names itself with fieldManager=kubectl-patch; the resize entry says so.
+    let pod = sim.pod("default", "resize-demo").unwrap();
+    assert!(
+        pod.metadata.managed_fields.iter().flatten().any(|e| {
+            e.manager.as_deref() == Some("kubectl-patch")
+                && e.subresource.as_deref() == Some("resize")
+        }),
+        "{:?}",
+        pod.metadata.managed_fields
+    );
 }
 
 #[tokio::test]
@@ -209,10 +228,19 @@ async fn kubectl_refusals_show_the_server_messages() {
         ],
     )
     .await;
+    // The `view` role has no rule for pods/resize, so kubectl fails at its GET of the
+    // subresource, before it sends the patch (facts file, second round).
     let (_, stderr) = text(&out);
+    assert!(!out.status.success());
     assert!(
-        stderr.contains("pods \"resize-demo\" is forbidden: User \"viewer\" cannot patch resource \"pods/resize\" in API group \"\" in the namespace \"default\""),
+        stderr.contains("pods \"resize-demo\" is forbidden: User \"viewer\" cannot get resource \"pods/resize\" in API group \"\" in the namespace \"default\""),
         "{stderr}"
+    );
+    assert!(
+        !sim.request_log()
+            .iter()
+            .any(|r| r.method == "PATCH" && r.identity == "viewer"),
+        "kubectl must stop at the GET"
     );
     let out = kubectl(&sim, &kc, &["--context", "sim-viewer", "get", "pods"]).await;
     assert!(out.status.success(), "{:?}", text(&out));
@@ -265,4 +293,39 @@ async fn kubectl_create_and_apply_validate_against_the_server() {
     let p = sim.pod("default", "made-by-apply").unwrap();
     assert_eq!(p.metadata.labels.unwrap()["tier"], "web");
     assert!(sim.pod("default", "made-by-create").is_some());
+}
+
+// Facts, third round: access reviews answer from the identity's rules; `kubectl auth can-i`
+// sends a SelfSubjectAccessReview and prints the verdict.
+#[tokio::test]
+async fn kubectl_auth_can_i_follows_the_roles() {
+    let Some((sim, _dir, kc)) = setup().await else {
+        return;
+    };
+    let cases = [
+        ("sim-viewer", &["list", "pods"][..], "yes"),
+        ("sim-viewer", &["patch", "pods"][..], "no"),
+        (
+            "sim-viewer",
+            &["patch", "pods", "--subresource=resize"][..],
+            "no",
+        ),
+        (
+            "sim-viewer",
+            &["get", "pods", "--subresource=resize"][..],
+            "no",
+        ),
+        (
+            "sim-admin",
+            &["patch", "pods", "--subresource=resize"][..],
+            "yes",
+        ),
+    ];
+    for (context, args, want) in cases {
+        let mut all = vec!["--context", context, "auth", "can-i"];
+        all.extend_from_slice(args);
+        let out = kubectl(&sim, &kc, &all).await;
+        let (stdout, stderr) = text(&out);
+        assert_eq!(stdout.trim(), want, "{context} {args:?}: {stderr}");
+    }
 }

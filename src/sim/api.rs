@@ -68,7 +68,7 @@ pub fn managed_entry(
     fields: Value,
 ) -> ManagedFieldsEntry {
     ManagedFieldsEntry {
-        manager: Some(manager.to_string()),
+        manager: (!manager.is_empty()).then(|| manager.to_string()),
         operation: Some("Update".into()),
         api_version: Some("v1".into()),
         time: Some(podutil::now()),
@@ -78,7 +78,17 @@ pub fn managed_entry(
     }
 }
 
-fn set_managed(pod: &mut Pod, entry: ManagedFieldsEntry) {
+/// The entry a write through `pods/status` records for its manager.
+pub fn status_entry(manager: &str) -> ManagedFieldsEntry {
+    managed_entry(
+        manager,
+        Some("status"),
+        json!({"f:status": {"f:conditions": {}, "f:containerStatuses": {}, "f:phase": {}}}),
+    )
+}
+
+/// Records `entry`, replacing an older one of the same manager and subresource.
+pub fn set_managed(pod: &mut Pod, entry: ManagedFieldsEntry) {
     let list = pod.metadata.managed_fields.get_or_insert_with(Vec::new);
     list.retain(|e| !(e.manager == entry.manager && e.subresource == entry.subresource));
     list.push(entry);
@@ -116,6 +126,7 @@ impl ApiServer {
         namespace: &str,
         body: &[u8],
         dry_run: bool,
+        manager: &str,
     ) -> Result<Entry<Pod>, ApiError> {
         let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
         patch::canonicalize_pod(&mut value).map_err(|(e, text)| {
@@ -136,7 +147,7 @@ impl ApiServer {
             let n = self.uid.fetch_add(1, Ordering::Relaxed);
             pod.metadata.name = Some(format!("{prefix}{}", &make_uid(n, n)[..5]));
         }
-        self.prepare_new_pod(&mut pod, "kubectl-create");
+        self.prepare_new_pod(&mut pod, manager);
         let name = pod.metadata.name.clone().unwrap_or_default();
         if dry_run {
             return Ok(Entry {
@@ -196,6 +207,17 @@ impl ApiServer {
             spec.scheduler_name
                 .get_or_insert_with(|| "default-scheduler".into());
             spec.termination_grace_period_seconds.get_or_insert(30);
+            spec.security_context.get_or_insert_with(Default::default);
+            spec.enable_service_links.get_or_insert(true);
+            // No PriorityClass: the Priority admission plugin writes 0 and the default policy.
+            spec.priority.get_or_insert(0);
+            spec.preemption_policy
+                .get_or_insert_with(|| "PreemptLowerPriority".into());
+            podutil::default_tolerations(spec);
+            for c in spec.containers.iter_mut() {
+                // Kept as `{}` (never absent) in every answer, as the real server does.
+                c.resources.get_or_insert_with(Default::default);
+            }
         }
         let qos = qos::compute(&PodView::of(pod));
         let status = pod.status.get_or_insert_with(PodStatus::default);
@@ -336,6 +358,7 @@ impl ApiServer {
                     st.observed_generation =
                         old.status.as_ref().and_then(|s| s.observed_generation);
                 }
+                set_managed(&mut new, status_entry(manager));
                 Ok(new)
             }
             Target::Resize => self.resize(old, req, name, manager),

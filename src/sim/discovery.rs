@@ -1,7 +1,5 @@
 //! Version, discovery documents and the kubectl server-side Table, shaped like a real 1.35 server.
 
-use super::podutil;
-use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value, json};
 
 /// `GET /version` for server `1.minor`.
@@ -26,16 +24,126 @@ pub fn api_versions(addr: &str) -> Value {
            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]})
 }
 
-/// `GET /apis`: only groups the simulator serves.
-pub fn api_groups(metrics: bool) -> Value {
-    let mut groups = Vec::new();
+/// Groups `/apis` lists besides the core group, in the real server's order (aggregated
+/// APIs such as metrics.k8s.io come last).
+fn group_names(metrics: bool) -> Vec<(&'static str, &'static str)> {
+    let mut groups = vec![("apps", "v1"), ("authorization.k8s.io", "v1")];
     if metrics {
-        let gv = json!({"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"});
-        groups.push(
-            json!({"name": "metrics.k8s.io", "versions": [gv.clone()], "preferredVersion": gv}),
-        );
+        groups.push(("metrics.k8s.io", "v1beta1"));
     }
+    groups
+}
+
+/// `GET /apis`.
+pub fn api_groups(metrics: bool) -> Value {
+    let groups: Vec<Value> = group_names(metrics)
+        .into_iter()
+        .map(|(name, version)| {
+            let gv = json!({"groupVersion": format!("{name}/{version}"), "version": version});
+            json!({"name": name, "versions": [gv.clone()], "preferredVersion": gv})
+        })
+        .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// `GET /apis/GROUP/VERSION` for the groups `/apis` lists.
+pub fn group_version(gv: &str, metrics: bool) -> Option<Value> {
+    let resources = match gv {
+        "apps/v1" => apps_v1(),
+        "authorization.k8s.io/v1" => authorization_v1(),
+        "metrics.k8s.io/v1beta1" if metrics => return Some(metrics_v1beta1()),
+        _ => return None,
+    };
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
+}
+
+/// Every group version the server serves with its APIResourceList, for aggregated discovery.
+pub fn all_group_versions(metrics: bool) -> Vec<(&'static str, &'static str, Value)> {
+    group_names(metrics)
+        .into_iter()
+        .filter_map(|(g, v)| Some((g, v, group_version(&format!("{g}/{v}"), metrics)?)))
+        .collect()
+}
+
+const CRUD: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+
+fn apps_v1() -> Vec<Value> {
+    const SUB: &[&str] = &["get", "patch", "update"];
+    let mut list = Vec::new();
+    for (plural, singular, kind, short) in [
+        (
+            "controllerrevisions",
+            "controllerrevision",
+            "ControllerRevision",
+            &[][..],
+        ),
+        ("daemonsets", "daemonset", "DaemonSet", &["ds"][..]),
+        ("deployments", "deployment", "Deployment", &["deploy"][..]),
+        ("replicasets", "replicaset", "ReplicaSet", &["rs"][..]),
+        ("statefulsets", "statefulset", "StatefulSet", &["sts"][..]),
+    ] {
+        let mut main = res(plural, singular, true, kind, CRUD, short);
+        if let (true, Some(map)) = (plural != "controllerrevisions", main.as_object_mut()) {
+            map.insert("categories".into(), json!(["all"]));
+        }
+        list.push(main);
+        if plural != "controllerrevisions" && plural != "daemonsets" {
+            list.push(res(&format!("{plural}/scale"), "", true, "Scale", SUB, &[]));
+        }
+        if plural != "controllerrevisions" {
+            list.push(res(&format!("{plural}/status"), "", true, kind, SUB, &[]));
+        }
+    }
+    list
+}
+
+fn authorization_v1() -> Vec<Value> {
+    let create = &["create"][..];
+    vec![
+        res(
+            "localsubjectaccessreviews",
+            "localsubjectaccessreview",
+            true,
+            "LocalSubjectAccessReview",
+            create,
+            &[],
+        ),
+        res(
+            "selfsubjectaccessreviews",
+            "selfsubjectaccessreview",
+            false,
+            "SelfSubjectAccessReview",
+            create,
+            &[],
+        ),
+        res(
+            "selfsubjectrulesreviews",
+            "selfsubjectrulesreview",
+            false,
+            "SelfSubjectRulesReview",
+            create,
+            &[],
+        ),
+        res(
+            "subjectaccessreviews",
+            "subjectaccessreview",
+            false,
+            "SubjectAccessReview",
+            create,
+            &[],
+        ),
+    ]
 }
 
 fn res(
@@ -135,7 +243,7 @@ pub fn core_v1(minor: u32) -> Value {
 }
 
 /// `GET /apis/metrics.k8s.io/v1beta1`.
-pub fn metrics_v1beta1() -> Value {
+fn metrics_v1beta1() -> Value {
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "metrics.k8s.io/v1beta1", "resources": [
         res("nodes", "", false, "NodeMetrics", &["get", "list"], &[]),
         res("pods", "", true, "PodMetrics", &["get", "list"], &[]),
@@ -148,119 +256,4 @@ pub fn wants_table(accept: &str) -> bool {
         .split(',')
         .next()
         .is_some_and(|first| first.contains("as=Table"))
-}
-
-/// kubectl-style age: `45s`, `6m15s`, `3h`, `2d5h`, `40d`.
-pub fn human_age(secs: i64) -> String {
-    let s = secs.max(0);
-    let (m, h, d) = (s / 60, s / 3600, s / 86400);
-    if s < 120 {
-        format!("{s}s")
-    } else if m < 10 {
-        format!("{m}m{}s", s % 60)
-    } else if h < 3 {
-        format!("{m}m")
-    } else if h < 8 {
-        format!("{h}h{}m", m % 60)
-    } else if h < 48 {
-        format!("{h}h")
-    } else if d < 8 {
-        format!("{d}d{}h", h % 24)
-    } else if d < 365 * 2 {
-        format!("{d}d")
-    } else {
-        format!("{}y{}d", d / 365, d % 365)
-    }
-}
-
-fn column(name: &str, format: &str, description: &str, priority: u8) -> Value {
-    json!({"name": name, "type": "string", "format": format, "description": description, "priority": priority})
-}
-
-/// Column definitions of the pod Table.
-pub fn pod_columns() -> Value {
-    json!([
-        column("Name", "name", "Name must be unique within a namespace.", 0),
-        column(
-            "Ready",
-            "",
-            "The aggregate readiness state of this pod for accepting traffic.",
-            0
-        ),
-        column(
-            "Status",
-            "",
-            "The aggregate status of the containers in this pod.",
-            0
-        ),
-        column(
-            "Restarts",
-            "",
-            "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
-            0
-        ),
-        column(
-            "Age",
-            "",
-            "CreationTimestamp is a timestamp representing the server time when this object was created.",
-            0
-        ),
-        column("IP", "", "podIP address allocated to the pod.", 1),
-        column(
-            "Node",
-            "",
-            "NodeName indicates in which node this pod is scheduled.",
-            1
-        ),
-        column(
-            "Nominated Node",
-            "",
-            "nominatedNodeName is set only when this pod preempts other pods on the node.",
-            1
-        ),
-        column(
-            "Readiness Gates",
-            "",
-            "If specified, all readiness gates will be evaluated for pod readiness.",
-            1
-        ),
-    ])
-}
-
-/// One Table row for a pod, with its PartialObjectMetadata.
-pub fn pod_row(pod: &Pod) -> Value {
-    let status = pod.status.as_ref();
-    let statuses = status.and_then(|s| s.container_statuses.as_ref());
-    let total = pod.spec.as_ref().map_or(0, |s| s.containers.len());
-    let ready = statuses.map_or(0, |cs| cs.iter().filter(|c| c.ready).count());
-    let restarts: i32 = statuses.map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum());
-    let waiting = statuses.and_then(|cs| {
-        cs.iter()
-            .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
-    });
-    let phase = if pod.metadata.deletion_timestamp.is_some() {
-        "Terminating".to_string()
-    } else {
-        waiting
-            .or_else(|| status.and_then(|s| s.phase.clone()))
-            .unwrap_or_else(|| "Pending".into())
-    };
-    let age = pod
-        .metadata
-        .creation_timestamp
-        .as_ref()
-        .map(|t| podutil::now().0.as_second() - t.0.as_second())
-        .map_or_else(|| "<unknown>".to_string(), human_age);
-    let none = || "<none>".to_string();
-    let ip = status.and_then(|s| s.pod_ip.clone()).unwrap_or_else(none);
-    let node = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_name.clone())
-        .unwrap_or_else(none);
-    let meta = serde_json::to_value(&pod.metadata).unwrap_or_else(|_| json!({}));
-    json!({
-        "cells": [pod.metadata.name.clone().unwrap_or_default(), format!("{ready}/{total}"), phase, restarts.to_string(), age, ip, node, none(), none()],
-        "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}
-    })
 }

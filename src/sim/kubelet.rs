@@ -3,6 +3,7 @@
 //! usage, 1.34+) — writing status in the shape of the server's version mode. Also a tiny
 //! scheduler for pods created without a node. Status shapes and usage live in `kstatus`.
 
+use super::api::{set_managed, status_entry};
 use super::podutil::{self, spec_of};
 use super::store::{EventType, Kind, Store};
 use crate::model::resources::{CpuMem, ResourceSpec};
@@ -342,6 +343,8 @@ impl Kubelet {
         let generation = pod.metadata.generation;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
+            // Status writes go through pods/status as the kubelet: record it there.
+            set_managed(&mut p, status_entry("kubelet"));
             let images: HashMap<String, String> = p
                 .spec
                 .iter()
@@ -361,6 +364,7 @@ impl Kubelet {
                 key.0.len() * 7 % 250
             ));
             st.start_time = Some(now.clone());
+            podutil::mirror_ip_lists(st);
             if minor >= 34 {
                 st.observed_generation = generation;
             }
@@ -494,6 +498,8 @@ impl Kubelet {
         let (minor, now, generation) = (self.minor, podutil::now(), pod.metadata.generation);
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
+            // Status writes go through pods/status as the kubelet: record it there.
+            set_managed(&mut p, status_entry("kubelet"));
             let st = p.status.get_or_insert_with(Default::default);
             if minor != 32 {
                 for cs in st
@@ -575,6 +581,8 @@ impl Kubelet {
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let generation = p.metadata.generation;
             let mut p = (**p).clone();
+            // Status writes go through pods/status as the kubelet: record it there.
+            set_managed(&mut p, status_entry("kubelet"));
             let st = p.status.get_or_insert_with(Default::default);
             if minor >= 33 {
                 let mut conds = st.conditions.clone().unwrap_or_default();
@@ -617,6 +625,8 @@ impl Kubelet {
         let (minor, now) = (self.minor, podutil::now());
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
+            // Status writes go through pods/status as the kubelet: record it there.
+            set_managed(&mut p, status_entry("kubelet"));
             let policies: HashMap<String, HashMap<String, String>> = p
                 .spec
                 .iter()

@@ -2,21 +2,32 @@
 //! Kubernetes API that podsize and kubectl use, an in-memory store, simulated kubelets, a
 //! workload generator and fault injection. Used by `podsize demo` / `podsize sim` and the tests.
 
+pub mod access;
 pub mod api;
+pub mod auth;
+pub mod continue_token;
 pub mod control;
 pub mod diff;
 pub mod discovery;
+pub mod discovery_v2;
 pub mod faults;
 pub mod kstatus;
 pub mod kubelet;
+pub mod list;
+pub mod nodes;
 pub mod openapi;
 pub mod patch;
+pub mod pods;
 pub mod podutil;
+pub mod proto;
+pub mod rbac;
+pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod server;
 pub mod status;
 pub mod store;
+pub mod tables;
 pub mod tls;
 pub mod usage_history;
 pub mod watch;
@@ -82,7 +93,8 @@ impl Default for SimConfig {
             churn_rate: 5.0,
             metrics: true,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            bookmark_interval: Duration::from_secs(5),
+            // A real server bookmarks long watches about once a minute.
+            bookmark_interval: Duration::from_secs(60),
             history: 10_000,
             tls: false,
         }
@@ -109,7 +121,7 @@ impl SimConfig {
 pub enum Identity {
     /// May do everything.
     Admin,
-    /// Read-only: every write gets 403 Forbidden.
+    /// The built-in `view` role (plus read on nodes): writes and `pods/resize` get 403.
     Viewer,
 }
 

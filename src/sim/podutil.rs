@@ -120,3 +120,36 @@ pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> CpuMem {
         memory_bytes: q("memory").map(|q| q.1),
     }
 }
+
+/// What the DefaultTolerationSeconds admission plugin adds: tolerate `not-ready` and
+/// `unreachable` NoExecute taints for 300 s, unless the pod already tolerates them.
+pub fn default_tolerations(spec: &mut k8s_openapi::api::core::v1::PodSpec) {
+    let list = spec.tolerations.get_or_insert_with(Vec::new);
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let covered = list.iter().any(|t| {
+            (t.key.as_deref() == Some(key)
+                || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
+                && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
+        });
+        if !covered {
+            list.push(k8s_openapi::api::core::v1::Toleration {
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(300),
+                ..Default::default()
+            });
+        }
+    }
+}
+
+/// The kubelet reports each address twice: `hostIP`/`podIP` and the dual-stack lists
+/// `hostIPs`/`podIPs`, as a real one does.
+pub fn mirror_ip_lists(st: &mut k8s_openapi::api::core::v1::PodStatus) {
+    use k8s_openapi::api::core::v1::{HostIP, PodIP};
+    st.host_ips = st.host_ip.clone().map(|ip| vec![HostIP { ip }]);
+    st.pod_ips = st.pod_ip.clone().map(|ip| vec![PodIP { ip }]);
+}

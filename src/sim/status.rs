@@ -127,40 +127,45 @@ impl ApiError {
         Self::new(400, "BadRequest", message.into(), None)
     }
 
+    /// 415 for a PATCH whose Content-Type is no patch type, worded as the real server's.
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            415,
+            "UnsupportedMediaType",
+            "415: Unsupported Media Type".into(),
+            Some(json!({})),
+        )
+    }
+
     /// 401 Unauthorized.
     pub fn unauthorized() -> Self {
         Self::new(401, "Unauthorized", "Unauthorized".into(), None)
     }
 
-    /// 403 from RBAC: `pods "NAME" is forbidden: User "U" cannot VERB resource "R" in API group "" ...`.
-    pub fn rbac(
-        user: &str,
-        verb: &str,
-        resource: &str,
-        name: Option<&str>,
-        namespace: Option<&str>,
-    ) -> Self {
-        let kind = resource.split('/').next().unwrap_or(resource);
-        let subject = match name {
-            Some(n) => format!("{kind} {n:?}"),
-            None => kind.to_string(),
+    /// 403 from authorization, worded as `NewForbidden`: `pods "NAME" is forbidden: REASON`,
+    /// `pods is forbidden: ...` for collections, `forbidden: ...` for non-resource paths.
+    pub fn forbidden(group: &str, resource: &str, name: Option<&str>, reason: String) -> Self {
+        let qualified = if group.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{resource}.{group}")
         };
-        let scope = match namespace {
-            Some(ns) => format!(" in the namespace {ns:?}"),
-            None => " at the cluster scope".to_string(),
+        let message = match (qualified.is_empty(), name) {
+            (true, _) => format!("forbidden: {reason}"),
+            (false, None) => format!("{qualified} is forbidden: {reason}"),
+            (false, Some(n)) => format!("{qualified} {n:?} is forbidden: {reason}"),
         };
-        let mut details = json!({"kind": kind});
-        if let (Some(n), Some(map)) = (name, details.as_object_mut()) {
-            map.insert("name".into(), json!(n));
+        let mut details = serde_json::Map::new();
+        if let Some(n) = name {
+            details.insert("name".into(), json!(n));
         }
-        Self::new(
-            403,
-            "Forbidden",
-            format!(
-                "{subject} is forbidden: User {user:?} cannot {verb} resource {resource:?} in API group \"\"{scope}"
-            ),
-            Some(details),
-        )
+        if !group.is_empty() {
+            details.insert("group".into(), json!(group));
+        }
+        if !resource.is_empty() {
+            details.insert("kind".into(), json!(resource));
+        }
+        Self::new(403, "Forbidden", message, Some(Value::Object(details)))
     }
 
     /// 403 from an admission plugin, with one cause of type `cause`.

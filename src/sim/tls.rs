@@ -37,7 +37,8 @@ impl Tls {
             .with_no_client_auth()
             .with_single_cert(vec![cert_der], key)
             .map_err(|e| e.to_string())?;
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        // Like a real apiserver: HTTP/2 for clients that offer it (Go, curl --http2), else 1.1.
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         Ok(Self {
             cert_pem: ck.cert.pem(),
             acceptor: TlsAcceptor::from(Arc::new(config)),

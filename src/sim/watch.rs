@@ -194,12 +194,25 @@ async fn stream(
         return;
     }
     let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
+    // A real server sends one last bookmark ~2 s before it ends a watch at its timeout, so the
+    // client resumes from a fresh resourceVersion (for short timeouts: just before the end).
+    let last_call = req
+        .timeout
+        .zip(deadline)
+        .map(|(t, d)| d - (t / 4).min(Duration::from_secs(2)));
+    let mut last_call_sent = !req.bookmarks || last_call.is_none();
     let mut bookmark = tokio::time::interval(req.bookmark_interval.max(Duration::from_millis(10)));
     bookmark.tick().await;
     loop {
         let timeout = async {
             match deadline {
                 Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        let final_bookmark = async {
+            match last_call {
+                Some(at) => tokio::time::sleep_until(at).await,
                 None => std::future::pending().await,
             }
         };
@@ -224,6 +237,12 @@ async fn stream(
                 }
             }
             _ = bookmark.tick(), if req.bookmarks => {
+                if tx.send(bookmark_line(req.kind, last, false)).await.is_err() {
+                    return;
+                }
+            }
+            _ = final_bookmark, if !last_call_sent => {
+                last_call_sent = true;
                 if tx.send(bookmark_line(req.kind, last, false)).await.is_err() {
                     return;
                 }

@@ -3,17 +3,15 @@
 //! state; and the optional churn / autoscaler loop.
 
 use super::api::{ApiServer, Body, Target, make_uid, managed_entry};
-use super::kubelet::{
-    self, MEMORY_USAGE_ANNOTATION, NO_RESIZE_LABEL, NO_START_ANNOTATION, container_status,
-};
+use super::kubelet::{MEMORY_USAGE_ANNOTATION, NO_START_ANNOTATION, container_status};
+pub use super::nodes::node;
 use super::patch::PatchKind;
 use super::podutil::{self, requirements};
 use super::rules::quantity::Quantity;
 use super::store::Store;
 use crate::model::resources::{CpuMem, ResourceSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerResizePolicy, Namespace, Node, NodeStatus, NodeSystemInfo, Pod,
-    PodCondition, PodSpec, PodStatus,
+    Container, ContainerResizePolicy, Namespace, Pod, PodCondition, PodSpec, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use rand::rngs::SmallRng;
@@ -93,55 +91,6 @@ pub fn namespace(name: &str) -> Namespace {
         ..Default::default()
     });
     ns
-}
-
-/// A node with allocatable cpu (millicores) and memory (bytes).
-pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool) -> Node {
-    let mut labels = BTreeMap::from([
-        ("kubernetes.io/hostname".to_string(), name.to_string()),
-        ("kubernetes.io/os".to_string(), "linux".to_string()),
-        ("kubernetes.io/arch".to_string(), "amd64".to_string()),
-    ]);
-    if !resize_support {
-        labels.insert(NO_RESIZE_LABEL.to_string(), "true".to_string());
-    }
-    let res = requirements(&ResourceSpec {
-        requests: CpuMem {
-            cpu_millis: Some(cpu_millis),
-            memory_bytes: Some(memory_bytes),
-        },
-        limits: CpuMem::default(),
-    })
-    .requests
-    .unwrap_or_default();
-    let mut capacity = res.clone();
-    capacity.insert("pods".into(), kubelet::kq("110"));
-    let mut allocatable = res;
-    allocatable.insert("pods".into(), kubelet::kq("110"));
-    Node {
-        metadata: ObjectMeta {
-            name: Some(name.to_string()),
-            labels: Some(labels),
-            uid: Some(make_uid(cpu_millis as u64, name.len() as u64)),
-            creation_timestamp: Some(podutil::now()),
-            ..Default::default()
-        },
-        status: Some(NodeStatus {
-            allocatable: Some(allocatable),
-            capacity: Some(capacity),
-            node_info: Some(NodeSystemInfo {
-                architecture: "amd64".into(),
-                container_runtime_version: "containerd://2.1.0".into(),
-                kubelet_version: "v1.35.0".into(),
-                operating_system: "linux".into(),
-                os_image: "Ubuntu 24.04 LTS".into(),
-                kernel_version: "6.8.0".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
 }
 
 /// What the generator makes.
@@ -396,6 +345,7 @@ fn start_status(pod: &mut Pod, minor: u32, node_ok: bool) {
         pod.metadata.name.as_ref().map_or(0, String::len) * 11 % 250
     ));
     st.start_time = Some(now.clone());
+    podutil::mirror_ip_lists(st);
     st.observed_generation = og;
     st.conditions = Some(
         [

@@ -1,6 +1,8 @@
 //! Helpers shared by the simulator tests: a raw HTTP/1.1 client, pod builders, polling.
 #![allow(dead_code)]
 
+pub mod fidelity;
+
 use k8s_openapi::api::core::v1::{
     Container, ContainerResizePolicy, Pod, PodSpec, ResourceRequirements,
 };
@@ -240,4 +242,39 @@ pub fn running(p: &Pod) -> bool {
 /// Reads a fixture from the shared directory if present.
 pub fn fixture(rel: &str) -> Option<String> {
     std::fs::read_to_string(format!("/work/shared/fixtures/real-1.35/{rel}")).ok()
+}
+
+/// One HTTP request with arbitrary extra headers (e.g. User-Agent); returns status, head, body.
+pub async fn raw_headers(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap();
+    let code: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    (code, head.to_string(), body)
 }

@@ -1,0 +1,112 @@
+//! Which Kubernetes path a request addresses.
+
+use super::api::Target;
+
+/// What a parsed path addresses.
+#[allow(missing_docs)]
+pub enum Route<'a> {
+    Version,
+    OpenApiV2,
+    OpenApiV3,
+    OpenApiV3Core,
+    Api,
+    Apis,
+    CoreV1,
+    /// `/apis/GROUP/VERSION` discovery, as `GROUP/VERSION`.
+    GroupVersion(&'a str),
+    AccessReview,
+    RulesReview,
+    PodMetrics {
+        ns: Option<&'a str>,
+        name: Option<&'a str>,
+    },
+    Namespaces {
+        name: Option<&'a str>,
+    },
+    Nodes {
+        name: Option<&'a str>,
+    },
+    Pods {
+        ns: Option<&'a str>,
+    },
+    Pod {
+        ns: &'a str,
+        name: &'a str,
+        target: Target,
+    },
+}
+
+pub fn route(path: &str) -> Option<Route<'_>> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    Some(match segs.as_slice() {
+        ["version"] => Route::Version,
+        ["openapi", "v2"] => Route::OpenApiV2,
+        ["openapi", "v3"] => Route::OpenApiV3,
+        ["openapi", "v3", "api", "v1"] => Route::OpenApiV3Core,
+        ["api"] => Route::Api,
+        ["apis"] => Route::Apis,
+        ["api", "v1"] => Route::CoreV1,
+        [
+            "apis",
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+        ] => Route::AccessReview,
+        [
+            "apis",
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectrulesreviews",
+        ] => Route::RulesReview,
+        ["apis", _, _] => Route::GroupVersion(path.trim_matches('/').trim_start_matches("apis/")),
+        ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
+            ns: None,
+            name: None,
+        },
+        [
+            "apis",
+            "metrics.k8s.io",
+            "v1beta1",
+            "namespaces",
+            ns,
+            "pods",
+        ] => Route::PodMetrics {
+            ns: Some(ns),
+            name: None,
+        },
+        [
+            "apis",
+            "metrics.k8s.io",
+            "v1beta1",
+            "namespaces",
+            ns,
+            "pods",
+            name,
+        ] => Route::PodMetrics {
+            ns: Some(ns),
+            name: Some(name),
+        },
+        ["api", "v1", "namespaces"] => Route::Namespaces { name: None },
+        ["api", "v1", "namespaces", name] => Route::Namespaces { name: Some(name) },
+        ["api", "v1", "nodes"] => Route::Nodes { name: None },
+        ["api", "v1", "nodes", name] => Route::Nodes { name: Some(name) },
+        ["api", "v1", "pods"] => Route::Pods { ns: None },
+        ["api", "v1", "namespaces", ns, "pods"] => Route::Pods { ns: Some(ns) },
+        ["api", "v1", "namespaces", ns, "pods", name] => Route::Pod {
+            ns,
+            name,
+            target: Target::Pod,
+        },
+        ["api", "v1", "namespaces", ns, "pods", name, "resize"] => Route::Pod {
+            ns,
+            name,
+            target: Target::Resize,
+        },
+        ["api", "v1", "namespaces", ns, "pods", name, "status"] => Route::Pod {
+            ns,
+            name,
+            target: Target::Status,
+        },
+        _ => return None,
+    })
+}
