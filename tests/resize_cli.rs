@@ -216,9 +216,20 @@ async fn refused_requests_exit_1_and_send_nothing() {
         ],
     )
     .await;
+    // The viewer is told before anything is sent (issue #16.2): the access review says no.
     assert_eq!(code, 1);
     assert!(
-        err.contains("User \"viewer\" cannot patch resource \"pods/resize\""),
+        err.contains(
+            "read-only (RBAC): this identity may not patch pods/resize in the namespace \"default\""
+        ),
         "{err}"
     );
+    let viewer_writes: Vec<_> = s
+        .sim
+        .request_log()
+        .into_iter()
+        .filter(|r| r.identity == "viewer" && r.method != "GET")
+        .filter(|r| !r.uri.contains("selfsubjectaccessreviews"))
+        .collect();
+    assert!(viewer_writes.is_empty(), "nothing sent: {viewer_writes:?}");
 }
