@@ -287,6 +287,7 @@ fn raw_plan(pod: &str, patch: Value) -> ResizePlan {
         qos_after: QosClass::Burstable,
         prediction: Prediction::Unknown,
         errors: Vec::new(),
+        to_subresource: true,
     }
 }
 

@@ -382,3 +382,25 @@ fn the_servers_stored_class_is_what_a_resize_must_keep() {
         plan.errors
     );
 }
+
+// --- #16.4: the preview names the real target ---
+
+#[test]
+fn the_preview_names_the_pod_itself_before_132() {
+    let pod = row(&fixture("real-1.35-none.json"));
+    let name = pod.containers[0].name.clone();
+    let mut e = edits(&pod, &name);
+    e.cpu_request = e.cpu_request.map(|v| v + 100);
+    e.cpu_limit = e.cpu_limit.map(|v| v + 100);
+    let old = plan_resize(&pod, &name, e, 27, None, CpuMem::default());
+    assert!(!old.to_subresource);
+    assert!(
+        old.target_description()
+            .starts_with(&format!("the pod itself, pods/{}", pod.name))
+    );
+    let new = plan_resize(&pod, &name, e, 35, None, CpuMem::default());
+    assert_eq!(
+        new.target_description(),
+        format!("pods/{}/resize", pod.name)
+    );
+}

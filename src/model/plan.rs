@@ -92,6 +92,22 @@ pub struct ResizePlan {
     pub qos_after: QosClass,
     pub prediction: Prediction,
     pub errors: Vec<PlanError>,
+    /// The patch goes to `pods/NAME/resize`; `false`: to the pod itself (servers up to 1.31).
+    pub to_subresource: bool,
+}
+
+impl ResizePlan {
+    /// Where the patch is sent, as the preview names it.
+    pub fn target_description(&self) -> String {
+        if self.to_subresource {
+            format!("pods/{}/resize", self.pod)
+        } else {
+            format!(
+                "the pod itself, pods/{} (no resize subresource before 1.32)",
+                self.pod
+            )
+        }
+    }
 }
 
 impl ResizePlan {
@@ -412,6 +428,7 @@ pub fn plan_resize(
         },
         prediction,
         errors,
+        to_subresource: server.minor >= 32,
     }
 }
 

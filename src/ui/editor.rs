@@ -344,7 +344,7 @@ fn footer_lines<'a>(
     let hints: &[&str] = match (&editor.stage, plan) {
         (Stage::Confirm, Some(plan)) => {
             lines.push(Line::from(Span::styled(
-                "patch (strategic merge, pods/resize):",
+                format!("patch (strategic merge) to {}:", plan.target_description()),
                 theme.title,
             )));
             lines.push(Line::from(
