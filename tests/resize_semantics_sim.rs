@@ -225,3 +225,69 @@ async fn a_memory_limit_decrease_with_restart_container_goes_through_on_133() {
     let row = get_row(&client, "default", "restarts").await.unwrap();
     assert_eq!(row.container("app").unwrap().restart_count, 1);
 }
+
+#[tokio::test]
+async fn a_132_plus_server_without_pods_resize_has_resize_disabled() {
+    // resize-api.md §5.1: a 1.32+ server without `pods/resize` has the feature disabled; the
+    // subresource is registered only with the gate on (§3.1), and a pod update that changes
+    // resources is refused on 1.32+ in every case (§4.1). Issue #19.6.
+    let sim = SimCluster::start(SimConfig {
+        minor: 33,
+        resize_feature: false,
+        kubelet_delay: Duration::from_millis(50),
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    sim.create_pod(sim_common::resize_demo()).unwrap();
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let caps = Capabilities::detect(&client).await.unwrap();
+    assert!(!caps.resize_subresource, "discovery lists no pods/resize");
+    let row = sim_common::eventually("pod running", || async {
+        let row = get_row(&client, "default", "resize-demo").await.ok()?;
+        row.containers
+            .iter()
+            .all(|c| c.actual.is_some())
+            .then_some(row)
+    })
+    .await;
+    let mut edits = Edits::from_spec(&row.container("c1").unwrap().desired);
+    edits.cpu_request = Some(500);
+    let plan = plan_resize(&row, "c1", edits, caps.server(), None, CpuMem::default());
+    assert!(!plan.is_sendable());
+    assert!(
+        plan.errors[0]
+            .message
+            .starts_with("in-place resize is disabled on this cluster"),
+        "{:?}",
+        plan.errors
+    );
+    // The server agrees: /resize is not there, and patching the pod itself is refused.
+    let base = sim.addr();
+    let patch =
+        br#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"500m"}}}]}}"#;
+    let (code, _) = sim_common::raw(
+        base,
+        "PATCH",
+        "/api/v1/namespaces/default/pods/resize-demo/resize",
+        Some(sim_common::ADMIN),
+        Some("application/strategic-merge-patch+json"),
+        patch,
+    )
+    .await;
+    assert_eq!(code, 404);
+    let (code, body) = sim_common::raw(
+        base,
+        "PATCH",
+        "/api/v1/namespaces/default/pods/resize-demo",
+        Some(sim_common::ADMIN),
+        Some("application/strategic-merge-patch+json"),
+        patch,
+    )
+    .await;
+    assert_eq!(code, 422, "{body}");
+    assert!(
+        body.contains("pod updates may not change fields other than"),
+        "{body}"
+    );
+}

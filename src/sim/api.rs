@@ -44,6 +44,9 @@ pub struct ApiServer {
     pub store: Arc<Store>,
     /// Server minor version (27..=37).
     pub minor: u32,
+    /// Feature gate `InPlacePodVerticalScaling`: off, a 1.32+ server registers no `pods/resize`
+    /// and every version refuses resource changes in a pod update (resize-api.md §0, §4.1).
+    pub resize_feature: bool,
     uid: AtomicU64,
 }
 
@@ -106,13 +109,27 @@ impl ApiServer {
         Self {
             store,
             minor,
+            resize_feature: true,
             uid: AtomicU64::new(seed.wrapping_mul(31)),
         }
     }
 
-    /// Resizes go through `pods/resize` from 1.32.
-    fn uses_subresource(&self) -> bool {
-        self.minor >= 32
+    /// The same server with the `InPlacePodVerticalScaling` gate on or off.
+    pub fn with_resize_feature(self, on: bool) -> Self {
+        Self {
+            resize_feature: on,
+            ..self
+        }
+    }
+
+    /// Resizes go through `pods/resize` from 1.32 (registered only with the gate on).
+    pub fn uses_subresource(&self) -> bool {
+        self.resize_feature && self.minor >= 32
+    }
+
+    /// Before 1.32 a pod update may change resources, with the gate on.
+    fn resizes_by_update(&self) -> bool {
+        self.resize_feature && self.minor < 32
     }
 
     /// Generation is tracked on pods from 1.33.
@@ -452,7 +469,7 @@ impl ApiServer {
     }
 
     fn update(&self, old: &Pod, req: Pod, name: &str) -> Result<Pod, ApiError> {
-        let legacy = !self.uses_subresource();
+        let legacy = self.resizes_by_update();
         let (Some(old_spec), Some(req_spec)) = (old.spec.as_ref(), req.spec.as_ref()) else {
             return Err(ApiError::bad_request("spec is required"));
         };

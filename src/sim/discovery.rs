@@ -162,7 +162,7 @@ fn res(
 }
 
 /// `GET /api/v1`; `pods/resize` is listed from 1.32.
-pub fn core_v1(minor: u32) -> Value {
+pub fn core_v1(minor: u32, resize_feature: bool) -> Value {
     const ALL: &[&str] = &[
         "create",
         "delete",
@@ -220,7 +220,7 @@ pub fn core_v1(minor: u32) -> Value {
             &[],
         ),
     ];
-    if minor >= 32 {
+    if minor >= 32 && resize_feature {
         list.push(res("pods/resize", "", true, "Pod", SUB, &[]));
     }
     list.push(res("pods/status", "", true, "Pod", SUB, &[]));

@@ -61,10 +61,10 @@ fn list(items: Vec<Value>) -> Value {
 }
 
 /// `GET /api` as an APIGroupDiscoveryList: the core group, unnamed.
-pub fn core(minor: u32) -> Value {
+pub fn core(minor: u32, resize_feature: bool) -> Value {
     list(vec![json!({
         "metadata": {"creationTimestamp": null},
-        "versions": [version_entry("", "v1", &discovery::core_v1(minor))]
+        "versions": [version_entry("", "v1", &discovery::core_v1(minor, resize_feature))]
     })])
 }
 

@@ -75,6 +75,9 @@ pub struct SimConfig {
     pub bookmark_interval: Duration,
     /// Events kept for watch resumption; older resourceVersions get 410 Expired.
     pub history: usize,
+    /// Feature gate `InPlacePodVerticalScaling` (on by default; off imitates a cluster that has
+    /// in-place resize disabled: no `pods/resize` from 1.32, resource changes refused).
+    pub resize_feature: bool,
     /// Serve HTTPS with a self-signed certificate (needed by kubectl, which sends bearer
     /// tokens only over TLS); the kubeconfig then carries the certificate as its CA.
     pub tls: bool,
@@ -97,6 +100,7 @@ impl Default for SimConfig {
             bookmark_interval: Duration::from_secs(60),
             history: 10_000,
             tls: false,
+            resize_feature: true,
         }
     }
 }
@@ -220,7 +224,8 @@ impl SimCluster {
             )));
         }
         let store = Arc::new(store::Store::new(cfg.history, 100));
-        let api = api::ApiServer::new(store.clone(), cfg.minor, cfg.seed);
+        let api = api::ApiServer::new(store.clone(), cfg.minor, cfg.seed)
+            .with_resize_feature(cfg.resize_feature);
         workload::populate(
             &store,
             &api,
@@ -255,7 +260,10 @@ impl SimCluster {
             kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay).run(),
         )];
         if cfg.churn {
-            let churn_api = Arc::new(api::ApiServer::new(store, cfg.minor, cfg.seed ^ 0xABCD));
+            let churn_api = Arc::new(
+                api::ApiServer::new(store, cfg.minor, cfg.seed ^ 0xABCD)
+                    .with_resize_feature(cfg.resize_feature),
+            );
             tasks.push(tokio::spawn(workload::churn(
                 churn_api,
                 cfg.seed,

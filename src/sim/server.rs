@@ -248,7 +248,7 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
         }
         Route::Api => get_only(r).map(|_| {
             if discovery_v2::wanted(accept) {
-                aggregated(&discovery_v2::core(s.api.minor))
+                aggregated(&discovery_v2::core(s.api.minor, s.api.resize_feature))
             } else {
                 ok_value(&discovery::api_versions(&s.addr.to_string()))
             }
@@ -260,7 +260,9 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
                 ok_value(&discovery::api_groups(s.metrics))
             }
         }),
-        Route::CoreV1 => get_only(r).map(|_| ok_value(&discovery::core_v1(s.api.minor))),
+        Route::CoreV1 => {
+            get_only(r).map(|_| ok_value(&discovery::core_v1(s.api.minor, s.api.resize_feature)))
+        }
         Route::GroupVersion(gv) => {
             get_only(r)?;
             discovery::group_version(gv, s.metrics)
