@@ -120,16 +120,16 @@ fn recommend_json(kubeconfig: &std::path::Path, extra: &[&str]) -> Vec<Value> {
         .clone()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn figures_agree_with_prometheus_own_answers() {
-    if !have("prometheus") || !have("promtool") {
-        eprintln!("skipped: prometheus/promtool not installed (apt-get install prometheus)");
-        return;
-    }
+/// A simulated cluster of `pods` generated pods and a kubeconfig for it in a temp dir.
+async fn sim_with_kubeconfig(
+    pods: usize,
+    nodes: usize,
+    namespaces: usize,
+) -> (SimCluster, tempfile::TempDir, std::path::PathBuf) {
     let sim = SimCluster::start(SimConfig {
-        pods: 5,
-        nodes: 2,
-        namespaces: 2,
+        pods,
+        nodes,
+        namespaces,
         kubelet_delay: Duration::from_millis(50),
         ..SimConfig::default()
     })
@@ -138,6 +138,16 @@ async fn figures_agree_with_prometheus_own_answers() {
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&kubeconfig).unwrap();
+    (sim, dir, kubeconfig)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn figures_agree_with_prometheus_own_answers() {
+    if !have("prometheus") || !have("promtool") {
+        eprintln!("skipped: prometheus/promtool not installed (apt-get install prometheus)");
+        return;
+    }
+    let (sim, dir, kubeconfig) = sim_with_kubeconfig(5, 2, 2).await;
     let history = dir.path().join("history.om");
     podsize::commands::sim::write_history(&sim, Duration::from_secs(14 * 86_400), &history)
         .unwrap();
@@ -218,18 +228,7 @@ async fn figures_agree_with_prometheus_own_answers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_prometheus_live_samples_are_labelled_with_their_age_and_count() {
-    let sim = SimCluster::start(SimConfig {
-        pods: 4,
-        nodes: 2,
-        namespaces: 1,
-        kubelet_delay: Duration::from_millis(50),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (_sim, dir, kubeconfig) = sim_with_kubeconfig(4, 2, 1).await;
     let rows = tokio::task::spawn_blocking(move || {
         let rows = recommend_json(&kubeconfig, &[]);
         drop(dir);
@@ -252,17 +251,7 @@ async fn without_prometheus_live_samples_are_labelled_with_their_age_and_count()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_prometheus_is_reported_not_fatal() {
-    let sim = SimCluster::start(SimConfig {
-        pods: 2,
-        nodes: 1,
-        namespaces: 1,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (_sim, _dir, kubeconfig) = sim_with_kubeconfig(2, 1, 1).await;
     let port = free_port();
     let out = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_podsize"))
@@ -295,18 +284,7 @@ async fn an_unreachable_prometheus_is_reported_not_fatal() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn resize_recommended_applies_the_recommendation_and_reaches_done() {
-    let sim = SimCluster::start(SimConfig {
-        pods: 6,
-        nodes: 2,
-        namespaces: 1,
-        kubelet_delay: Duration::from_millis(50),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (sim, _dir, kubeconfig) = sim_with_kubeconfig(6, 2, 1).await;
     let kc = kubeconfig.clone();
     let rows = tokio::task::spawn_blocking(move || recommend_json(&kc, &[]))
         .await
