@@ -13,6 +13,7 @@ pub mod row;
 pub mod slim;
 pub mod time;
 pub mod tracking;
+pub mod usage_history;
 pub mod validation;
 
 pub use resize_state::ResizeState;
