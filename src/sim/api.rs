@@ -44,6 +44,8 @@ pub struct ApiServer {
     pub store: Arc<Store>,
     /// Server minor version (27..=37).
     pub minor: u32,
+    /// `InPlacePodLevelResourcesVerticalScaling` on a 1.35 server (always on from 1.36).
+    pod_level_gate: bool,
     uid: AtomicU64,
 }
 
@@ -106,8 +108,20 @@ impl ApiServer {
         Self {
             store,
             minor,
+            pod_level_gate: false,
             uid: AtomicU64::new(seed.wrapping_mul(31)),
         }
+    }
+
+    /// Turns 1.35's alpha gate for pod-level in-place resize on or off.
+    pub fn with_pod_level_resize(mut self, on: bool) -> Self {
+        self.pod_level_gate = on;
+        self
+    }
+
+    /// Pod-level resources can be resized in place: 1.36+, or 1.35 with the alpha gate.
+    pub fn pod_level_resize(&self) -> bool {
+        resize::pod_level_gate(self.minor, self.pod_level_gate)
     }
 
     /// Resizes go through `pods/resize` from 1.32.
@@ -371,8 +385,9 @@ impl ApiServer {
         let (Some(new_spec), Some(req_spec)) = (new.spec.as_mut(), req.spec.as_ref()) else {
             return Err(ApiError::bad_request("spec is required"));
         };
-        // The resize strategy keeps only resources and resizePolicy (and, from 1.36, pod-level
-        // resources); a request whose containers do not line up goes to validation unchanged.
+        // The resize strategy keeps only resources and resizePolicy (and pod-level resources from
+        // 1.36, or on 1.35 with the alpha gate); a request whose containers do not line up goes
+        // to validation unchanged.
         let same_names = |a: &[k8s_openapi::api::core::v1::Container],
                           b: &[k8s_openapi::api::core::v1::Container]| {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.name == y.name)
@@ -396,10 +411,15 @@ impl ApiServer {
             new_spec.containers = req_spec.containers.clone();
             new_spec.init_containers = req_spec.init_containers.clone();
         }
-        if self.minor >= 36 {
+        if self.pod_level_resize() {
             new_spec.resources = req_spec.resources.clone();
         }
-        let errors = resize::validate_resize(self.minor, &PodView::of(old), &PodView::of(&new));
+        let errors = resize::validate_resize_gated(
+            self.minor,
+            self.pod_level_resize(),
+            &PodView::of(old),
+            &PodView::of(&new),
+        );
         if !errors.is_empty() {
             return Err(ApiError::invalid("Pod", name, &errors));
         }

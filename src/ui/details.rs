@@ -29,6 +29,52 @@ fn policy(p: RestartPolicy) -> &'static str {
     }
 }
 
+/// `desired/allocated/actual` of one request and `desired/actual` of its limit.
+fn triple(
+    desired: Option<i64>,
+    allocated: Option<Option<i64>>,
+    actual: Option<Option<i64>>,
+    f: fn(i64) -> String,
+) -> String {
+    let other = |v: Option<Option<i64>>| v.map_or("·".into(), |v| opt(v, f));
+    format!("{}/{}/{}", opt(desired, f), other(allocated), other(actual))
+}
+
+/// The pod-level resources line (resize-api.md §1.3, §2.6): desired/allocated/actual requests,
+/// desired/actual limits and the pod level's resize state.
+fn pod_level_line<'a>(pod: &crate::model::PodRow, theme: &Theme) -> Option<Line<'a>> {
+    let desired = pod.pod_resources?;
+    let level = pod.pod_level.as_deref().cloned().unwrap_or_default();
+    let req = desired.effective_requests();
+    let (alloc, actual) = (level.allocated, level.actual);
+    Some(Line::from(vec![
+        Span::styled("pod level: ", theme.accent),
+        Span::styled(state_text(&level.state), state_style(&level.state, theme)),
+        Span::raw(format!(
+            "  cpu req {} lim {}/{} · mem req {} lim {}/{} (desired/allocated/actual)",
+            triple(
+                req.cpu_millis,
+                alloc.map(|a| a.cpu_millis),
+                actual.map(|a| a.requests.cpu_millis),
+                cpu_canonical
+            ),
+            opt(desired.limits.cpu_millis, cpu_canonical),
+            actual.map_or("·".into(), |a| opt(a.limits.cpu_millis, cpu_canonical)),
+            triple(
+                req.memory_bytes,
+                alloc.map(|a| a.memory_bytes),
+                actual.map(|a| a.requests.memory_bytes),
+                memory_canonical
+            ),
+            opt(desired.limits.memory_bytes, memory_canonical),
+            actual.map_or("·".into(), |a| opt(
+                a.limits.memory_bytes,
+                memory_canonical
+            )),
+        )),
+    ]))
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(pod) = state.selected_pod() else {
         return;
@@ -82,6 +128,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .usage
         .as_ref()
         .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())));
+    lines.extend(pod_level_line(pod, theme));
     for c in &pod.containers {
         let req = c.desired.effective_requests();
         let used = usage
