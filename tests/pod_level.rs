@@ -36,7 +36,8 @@ async fn setup(minor: u32, gate: bool) -> Setup {
                             "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}],
         },
     });
-    sim.create_pod(serde_json::from_value(pod).unwrap()).unwrap();
+    sim.create_pod(serde_json::from_value(pod).unwrap())
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&path).unwrap();
@@ -100,7 +101,10 @@ fn patches(s: &Setup) -> Vec<(String, u16)> {
 async fn resized_to_done(minor: u32, gate: bool) {
     let s = setup(minor, gate).await;
     let before = pod_resources(&s).await;
-    assert_eq!(before["cpu"]["limit"]["desired"]["quantity"], "1", "{before}");
+    assert_eq!(
+        before["cpu"]["limit"]["desired"]["quantity"], "1",
+        "{before}"
+    );
     assert_eq!(before["cpu"]["request"]["desired"]["quantity"], "500m");
     assert_eq!(before["cpu"]["request"]["allocated"]["quantity"], "500m");
     assert_eq!(before["cpu"]["limit"]["actual"]["quantity"], "1");

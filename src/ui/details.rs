@@ -180,3 +180,41 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         area,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PodRow, SlimPod};
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn pod_level_line_shows_desired_allocated_actual_and_the_state() {
+        let pod = serde_json::json!({
+            "metadata": {"name": "p", "namespace": "ns", "generation": 2},
+            "spec": {"resources": {"requests": {"cpu": "1", "memory": "1Gi"},
+                                   "limits": {"cpu": "2", "memory": "2Gi"}},
+                     "containers": [{"name": "c"}]},
+            "status": {"observedGeneration": 2,
+                       "allocatedResources": {"cpu": "500m", "memory": "1Gi"},
+                       "resources": {"requests": {"cpu": "500m", "memory": "1Gi"},
+                                     "limits": {"cpu": "1", "memory": "2Gi"}},
+                       "containerStatuses": [{"name": "c", "state": {"running": {}},
+                                              "resources": {}}]},
+        });
+        let row = PodRow::from_slim(&serde_json::from_value::<SlimPod>(pod).unwrap_or_default());
+        let line = pod_level_line(&row, &Theme::default()).map(|l| text(&l));
+        let line = line.unwrap_or_default();
+        assert!(line.starts_with("pod level: "), "{line}");
+        assert!(
+            line.contains(&state_text(&crate::model::ResizeState::Submitted).to_string()),
+            "{line}"
+        );
+        assert!(line.contains("cpu req 1/500m/500m lim 2/1"), "{line}");
+        assert!(line.contains("mem req 1Gi/1Gi/1Gi lim 2Gi/2Gi"), "{line}");
+        let plain = PodRow::from_slim(&SlimPod::default());
+        assert!(pod_level_line(&plain, &Theme::default()).is_none());
+    }
+}
