@@ -50,6 +50,31 @@ pub fn read(pod: &SlimPod, has_spec: bool) -> Option<Box<PodLevel>> {
     }))
 }
 
+/// The pod's requests as the node counts them: pod-level requests (the larger of desired and
+/// allocated) where set, else `containers`, the containers' sum.
+pub fn counted_requests(row: &PodRow, containers: CpuMem) -> CpuMem {
+    let Some(desired) = row.pod_resources else {
+        return containers;
+    };
+    let want = desired.effective_requests();
+    let alloc = row.pod_level.as_deref().and_then(|l| l.allocated);
+    let pick = |want: Option<i64>, alloc: Option<i64>, sum: Option<i64>| {
+        want.map(|w| w.max(alloc.unwrap_or(0))).or(sum)
+    };
+    CpuMem {
+        cpu_millis: pick(
+            want.cpu_millis,
+            alloc.and_then(|a| a.cpu_millis),
+            containers.cpu_millis,
+        ),
+        memory_bytes: pick(
+            want.memory_bytes,
+            alloc.and_then(|a| a.memory_bytes),
+            containers.memory_bytes,
+        ),
+    }
+}
+
 fn same(a: CpuMem, b: CpuMem) -> bool {
     a.cpu_millis == b.cpu_millis && a.memory_bytes == b.memory_bytes
 }
@@ -141,6 +166,16 @@ mod tests {
                           "limits": {"cpu": "1", "memory": "1Gi"}},
         })));
         assert_eq!(r.pod_level.map(|l| l.state), Some(ResizeState::Applied));
+    }
+
+    #[test]
+    fn pod_level_requests_are_what_the_node_counts() {
+        let r = row(running(
+            json!({"allocatedResources": {"cpu": "1500m", "memory": "1Gi"}}),
+        ));
+        let counted = r.effective_requests();
+        assert_eq!(counted.cpu_millis, Some(1500));
+        assert_eq!(counted.memory_bytes, Some(1 << 30));
     }
 
     #[test]

@@ -218,7 +218,7 @@ impl PodRow {
                 memory_bytes: Some(mem),
             });
         }
-        total
+        super::pod_level::counted_requests(self, total)
     }
 }
 
