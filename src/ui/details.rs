@@ -75,6 +75,20 @@ fn pod_level_line<'a>(pod: &crate::model::PodRow, theme: &Theme) -> Option<Line<
     ]))
 }
 
+/// What the server version allows for the pod level (resize-api.md §1.3).
+fn pod_level_note(minor: Option<u32>) -> Option<&'static str> {
+    match minor? {
+        32..=34 => {
+            Some("  pod-level resize refused: pods with pod-level resources cannot be resized")
+        }
+        35 => Some(
+            "  pod-level resize needs the alpha gate InPlacePodLevelResourcesVerticalScaling; the server answers (podsize resize POD --pod-level)",
+        ),
+        m if m >= 36 => Some("  pod-level resize: podsize resize POD --pod-level --cpu-limit …"),
+        _ => None,
+    }
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(pod) = state.selected_pod() else {
         return;
@@ -128,7 +142,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .usage
         .as_ref()
         .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())));
-    lines.extend(pod_level_line(pod, theme));
+    if let Some(line) = pod_level_line(pod, theme) {
+        lines.push(line);
+        if let Some(note) = pod_level_note(state.header.minor) {
+            lines.push(Line::from(Span::styled(note, theme.muted)));
+        }
+    }
     for c in &pod.containers {
         let req = c.desired.effective_requests();
         let used = usage
@@ -214,6 +233,13 @@ mod tests {
         );
         assert!(line.contains("cpu req 1/500m/500m lim 2/1"), "{line}");
         assert!(line.contains("mem req 1Gi/1Gi/1Gi lim 2Gi/2Gi"), "{line}");
+        for minor in 32..=34 {
+            assert!(
+                pod_level_note(Some(minor))
+                    .is_some_and(|n| n.contains("pods with pod-level resources cannot be resized"))
+            );
+        }
+        assert!(pod_level_note(Some(35)).is_some_and(|n| n.contains("alpha gate")));
         let plain = PodRow::from_slim(&SlimPod::default());
         assert!(pod_level_line(&plain, &Theme::default()).is_none());
     }
