@@ -215,6 +215,9 @@ pub struct ResizeArgs {
     /// New memory limit.
     #[arg(long, value_name = "Q")]
     pub memory_limit: Option<String>,
+    /// Resize the pod-level resources (`spec.resources`) instead of a container.
+    #[arg(long, conflicts_with_all = ["container", "recommended"])]
+    pub pod_level: bool,
     /// Apply the container's right-sizing recommendation (see `podsize recommend`).
     #[arg(long, conflicts_with_all = ["cpu_request", "cpu_limit", "memory_request", "memory_limit"])]
     pub recommended: bool,

@@ -63,7 +63,9 @@ fn first_container(pod: &Value) -> &Value {
 /// A resizable Burstable pod: running, with a CPU limit and actual resources reported.
 fn resizable(pod: &Value) -> bool {
     let c = first_container(pod);
-    pod["status"]["qosClass"] == "Burstable"
+    // Pod-level resources make a pod unresizable on 1.35 with its default gates.
+    pod["spec"]["resources"].is_null()
+        && pod["status"]["qosClass"] == "Burstable"
         && pod["status"]["phase"] == "Running"
         && c["resources"]["limits"]["cpu"].is_string()
         && pod["status"]["containerStatuses"][0]["resources"].is_object()

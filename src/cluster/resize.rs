@@ -5,6 +5,7 @@ use super::capabilities::Capabilities;
 use super::client::one_line;
 use crate::model::plan::ResizePlan;
 pub use crate::model::plan::{Accepted, ResizeRejected};
+use crate::model::pod_plan::PodLevelPlan;
 use crate::model::{PodRow, SlimPod};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Patch, PatchParams};
@@ -40,13 +41,47 @@ pub async fn send(
     plan: &ResizePlan,
     dry_run: bool,
 ) -> Result<Accepted, ResizeRejected> {
-    let api: Api<Pod> = Api::namespaced(client.clone(), &plan.namespace);
-    let patch = Patch::Strategic(&plan.patch);
+    send_patch(
+        client,
+        caps,
+        (&plan.namespace, &plan.pod),
+        &plan.patch,
+        dry_run,
+    )
+    .await
+}
+
+/// Sends a pod-level plan's patch (`{"spec":{"resources":...}}`) once to `pods/NAME/resize`.
+pub async fn send_pod_level(
+    client: &Client,
+    caps: &Capabilities,
+    plan: &PodLevelPlan,
+    dry_run: bool,
+) -> Result<Accepted, ResizeRejected> {
+    send_patch(
+        client,
+        caps,
+        (&plan.namespace, &plan.pod),
+        &plan.patch,
+        dry_run,
+    )
+    .await
+}
+
+async fn send_patch(
+    client: &Client,
+    caps: &Capabilities,
+    (namespace, name): (&str, &str),
+    patch: &serde_json::Value,
+    dry_run: bool,
+) -> Result<Accepted, ResizeRejected> {
+    let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let patch = Patch::Strategic(patch);
     let result = if caps.resize_subresource {
-        api.patch_subresource("resize", &plan.pod, &params(dry_run), &patch)
+        api.patch_subresource("resize", name, &params(dry_run), &patch)
             .await
     } else {
-        api.patch(&plan.pod, &params(dry_run), &patch).await
+        api.patch(name, &params(dry_run), &patch).await
     };
     let pod = result.map_err(|e| rejected_from_kube(&e))?;
     let generation = pod.metadata.generation;

@@ -8,11 +8,15 @@ use crate::model::events::Scope;
 
 pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
     // Plain HTTP in process: nothing leaves loopback and no certificate is needed.
-    let sim = super::sim::start(
-        &args.sim,
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        false,
-    )
+    // The demo shows every feature: 1.35's alpha gate for pod-level resize is on.
+    let sim = super::sim::start_config(crate::sim::SimConfig {
+        pod_level_resize: true,
+        ..super::sim::sim_config(
+            &args.sim,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            false,
+        )
+    })
     .await?;
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));

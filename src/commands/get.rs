@@ -155,8 +155,41 @@ fn kind_name(kind: ContainerKind) -> &'static str {
     }
 }
 
+/// Pod-level `spec.resources` with the pod's allocated/actual values and state (§1.3, §2.6).
+fn pod_resources_json(pod: &PodRow) -> Option<Value> {
+    let desired = pod.pod_resources?;
+    let level = pod.pod_level.as_deref().cloned().unwrap_or_default();
+    let part = |pick: fn(CpuMem) -> Option<i64>, value: fn(Option<i64>) -> Value| {
+        json!({
+            "request": {
+                "desired": value(pick(desired.effective_requests())),
+                "allocated": level.allocated.map_or(Value::Null, |a| value(pick(a))),
+                "actual": level.actual.map_or(Value::Null, |a| value(pick(a.requests))),
+            },
+            "limit": {
+                "desired": value(pick(desired.limits)),
+                "actual": level.actual.map_or(Value::Null, |a| value(pick(a.limits))),
+            },
+        })
+    };
+    Some(json!({
+        "state": level.state.name(),
+        "message": level.state.message(),
+        "cpu": part(|r| r.cpu_millis, cpu_value),
+        "memory": part(|r| r.memory_bytes, memory_value),
+    }))
+}
+
 /// One object per container; the schema is documented in the README and kept stable.
 pub fn container_json(pod: &PodRow, c: &ContainerRow) -> Value {
+    let mut value = container_fields(pod, c);
+    if let (Value::Object(map), Some(pod_level)) = (&mut value, pod_resources_json(pod)) {
+        map.insert("podResources".into(), pod_level);
+    }
+    value
+}
+
+fn container_fields(pod: &PodRow, c: &ContainerRow) -> Value {
     json!({
         "namespace": pod.namespace,
         "pod": pod.name,

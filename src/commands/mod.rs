@@ -5,6 +5,7 @@ pub mod demo;
 pub mod get;
 pub mod recommend;
 pub mod resize;
+pub mod resize_pod;
 pub mod resize_report;
 pub mod sim;
 pub mod terminal;

@@ -20,7 +20,7 @@ use kube::runtime::watcher;
 use kube::{Api, Client};
 use serde_json::json;
 
-fn refused(message: impl Into<String>) -> CommandError {
+pub(super) fn refused(message: impl Into<String>) -> CommandError {
     CommandError::Refused(message.into())
 }
 
@@ -109,7 +109,15 @@ fn edits_from_args(
         .container(container)
         .map(|c| c.desired)
         .unwrap_or_default();
-    let mut edits = Edits::from_spec(&current);
+    edits_over(args, &current)
+}
+
+/// The flags' values applied over `current`.
+pub(super) fn edits_over(
+    args: &ResizeArgs,
+    current: &crate::model::resources::ResourceSpec,
+) -> Result<Edits, CommandError> {
+    let mut edits = Edits::from_spec(current);
     let fields = [
         (
             "--cpu-request",
@@ -146,7 +154,7 @@ fn edits_from_args(
 }
 
 /// The node's allocatable and the other pods' requests on it, when readable.
-async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo>, CpuMem) {
+pub(super) async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo>, CpuMem) {
     let Some(node_name) = &row.node else {
         return (None, CpuMem::default());
     };
@@ -253,6 +261,9 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
     let row = get_row(&client, &namespace, &args.pod)
         .await
         .map_err(|e| refused(e.message))?;
+    if args.pod_level {
+        return super::resize_pod::run(args, &client, &caps, &row).await;
+    }
     let container = pick_container(&row, args.container.as_deref())?;
     let edits = if args.recommended {
         recommended_edits(&client, common, args, &row, &container, &caps).await?

@@ -27,7 +27,12 @@ pub async fn start(
     listen: SocketAddr,
     tls: bool,
 ) -> Result<SimCluster, CommandError> {
-    SimCluster::start(sim_config(opts, listen, tls))
+    start_config(sim_config(opts, listen, tls)).await
+}
+
+/// Starts a simulated cluster from a full configuration.
+pub async fn start_config(cfg: SimConfig) -> Result<SimCluster, CommandError> {
+    SimCluster::start(cfg)
         .await
         .map_err(|e| CommandError::Sim(format!("cannot start the simulated cluster: {e}")))
 }

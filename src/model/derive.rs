@@ -111,10 +111,15 @@ pub fn derive_states(row: &mut PodRow) {
     for (container, state) in row.containers.iter_mut().zip(states) {
         container.state = state;
     }
+    let level_state = super::pod_level::state(row, pod_level.as_ref());
+    if let (Some(level), Some(state)) = (row.pod_level.as_deref_mut(), level_state.clone()) {
+        level.state = state;
+    }
     let most_severe = row
         .containers
         .iter()
         .map(|c| &c.state)
+        .chain(level_state.as_ref())
         .max_by_key(|s| s.severity())
         .cloned();
     // A pod without containers that take part can still carry the kubelet's answer.

@@ -4,6 +4,8 @@ mod derive;
 pub mod edit;
 pub mod events;
 pub mod plan;
+pub mod pod_level;
+pub mod pod_plan;
 pub mod qos;
 pub mod quantity;
 pub mod recommend;

@@ -185,7 +185,7 @@ impl From<u32> for Server {
 
 /// Why the apiserver will refuse any resize of this pod or container, before anything is sent
 /// (resize-api.md §1.3, §1.4, §4.7, §4.9).
-fn unresizable_reasons(
+pub(super) fn unresizable_reasons(
     pod: &PodRow,
     kind: ContainerKind,
     run: RunState,
@@ -255,7 +255,7 @@ fn field_of(error: &FieldError) -> Field {
     }
 }
 
-fn quantity_patch(values: CpuMem, old: CpuMem) -> Map<String, Value> {
+pub(super) fn quantity_patch(values: CpuMem, old: CpuMem) -> Map<String, Value> {
     let mut map = Map::new();
     let mut put = |key: &str, new: Option<i64>, old: Option<i64>, text: fn(i64) -> String| {
         if new != old {
@@ -317,7 +317,15 @@ fn predict(
     let Some(node) = node else {
         return Prediction::Unknown;
     };
-    let mine = pod_requests_with(pod, container, new_requests);
+    predict_requests(
+        pod_requests_with(pod, container, new_requests),
+        node,
+        others,
+    )
+}
+
+/// What the kubelet will do with a pod whose requests become `mine`.
+pub(super) fn predict_requests(mine: CpuMem, node: &NodeInfo, others: CpuMem) -> Prediction {
     let alloc = node.allocatable;
     let exceeds =
         |need: Option<i64>, have: Option<i64>| matches!((need, have), (Some(n), Some(h)) if n > h);

@@ -166,6 +166,8 @@ pub struct PodRow {
     pub priority: Option<i32>,
     /// Pod-level `spec.resources` (resize-api.md §1.3), when set.
     pub pod_resources: Option<ResourceSpec>,
+    /// Pod-level allocated/actual values and state, present when `pod_resources` is.
+    pub pod_level: Option<Box<super::pod_level::PodLevel>>,
     pub resize: PodResizeStatus,
     pub containers: Vec<ContainerRow>,
     /// The most severe container state, or a pod condition no container explains.
@@ -216,7 +218,7 @@ impl PodRow {
                 memory_bytes: Some(mem),
             });
         }
-        total
+        super::pod_level::counted_requests(self, total)
     }
 }
 
@@ -277,11 +279,14 @@ fn read_resources_with_texts(
     out
 }
 
-fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> CpuMem {
+pub(super) fn read_resources(raw: Option<&RawResources>, problems: &mut Vec<String>) -> CpuMem {
     read_resources_with_texts(raw, problems).values
 }
 
-fn read_spec(req: Option<&SlimRequirements>, problems: &mut Vec<String>) -> ResourceSpec {
+pub(super) fn read_spec(
+    req: Option<&SlimRequirements>,
+    problems: &mut Vec<String>,
+) -> ResourceSpec {
     read_spec_with_texts(req, problems).0
 }
 
@@ -473,10 +478,12 @@ impl PodRow {
                 .as_ref()
                 .map(|r| read_spec(Some(r), &mut Vec::new()))
                 .filter(|r| !r.requests.is_empty() || !r.limits.is_empty()),
+            pod_level: None,
             resize: read_resize_status(pod),
             containers,
             state: ResizeState::None,
         };
+        row.pod_level = super::pod_level::read(pod, row.pod_resources.is_some());
         super::derive::derive_states(&mut row);
         row
     }

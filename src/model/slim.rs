@@ -236,6 +236,10 @@ pub struct SlimStatus {
     pub container_statuses: Vec<SlimContainerStatus>,
     #[serde(deserialize_with = "null_as_default")]
     pub init_container_statuses: Vec<SlimContainerStatus>,
+    /// Pod-level `status.allocatedResources` (1.35+, resize-api.md §2.6).
+    pub allocated_resources: Option<RawResources>,
+    /// Pod-level `status.resources` (1.35+, resize-api.md §2.6).
+    pub resources: Option<SlimRequirements>,
 }
 
 /// A Pod as podsize reads it from the API.

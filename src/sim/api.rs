@@ -47,6 +47,8 @@ pub struct ApiServer {
     /// Feature gate `InPlacePodVerticalScaling`: off, a 1.32+ server registers no `pods/resize`
     /// and every version refuses resource changes in a pod update (resize-api.md §0, §4.1).
     pub resize_feature: bool,
+    /// `InPlacePodLevelResourcesVerticalScaling` on a 1.35 server (always on from 1.36).
+    pod_level_gate: bool,
     uid: AtomicU64,
 }
 
@@ -110,8 +112,20 @@ impl ApiServer {
             store,
             minor,
             resize_feature: true,
+            pod_level_gate: false,
             uid: AtomicU64::new(seed.wrapping_mul(31)),
         }
+    }
+
+    /// Turns 1.35's alpha gate for pod-level in-place resize on or off.
+    pub fn with_pod_level_resize(mut self, on: bool) -> Self {
+        self.pod_level_gate = on;
+        self
+    }
+
+    /// Pod-level resources can be resized in place: 1.36+, or 1.35 with the alpha gate.
+    pub fn pod_level_resize(&self) -> bool {
+        resize::pod_level_gate(self.minor, self.pod_level_gate)
     }
 
     /// The same server with the `InPlacePodVerticalScaling` gate on or off.
@@ -388,8 +402,9 @@ impl ApiServer {
         let (Some(new_spec), Some(req_spec)) = (new.spec.as_mut(), req.spec.as_ref()) else {
             return Err(ApiError::bad_request("spec is required"));
         };
-        // The resize strategy keeps only resources and resizePolicy (and, from 1.36, pod-level
-        // resources); a request whose containers do not line up goes to validation unchanged.
+        // The resize strategy keeps only resources and resizePolicy (and pod-level resources from
+        // 1.36, or on 1.35 with the alpha gate); a request whose containers do not line up goes
+        // to validation unchanged.
         let same_names = |a: &[k8s_openapi::api::core::v1::Container],
                           b: &[k8s_openapi::api::core::v1::Container]| {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.name == y.name)
@@ -413,10 +428,15 @@ impl ApiServer {
             new_spec.containers = req_spec.containers.clone();
             new_spec.init_containers = req_spec.init_containers.clone();
         }
-        if self.minor >= 36 {
+        if self.pod_level_resize() {
             new_spec.resources = req_spec.resources.clone();
         }
-        let errors = resize::validate_resize(self.minor, &PodView::of(old), &PodView::of(&new));
+        let errors = resize::validate_resize_gated(
+            self.minor,
+            self.pod_level_resize(),
+            &PodView::of(old),
+            &PodView::of(&new),
+        );
         if !errors.is_empty() {
             return Err(ApiError::invalid("Pod", name, &errors));
         }

@@ -22,6 +22,7 @@ pub const NO_RESIZE_LABEL: &str = "sim.podsize.dev/no-resize-support";
 pub const NO_START_ANNOTATION: &str = "sim.podsize.dev/no-start";
 pub use super::kstatus::{MEMORY_USAGE_ANNOTATION, container_status, kq, pod_metrics, usage};
 use super::kstatus::{condition, memory_usage};
+use super::kubelet_pod::{self as pod_level, POD_KEY};
 
 type Key = (String, String);
 type Resources = BTreeMap<String, ResourceSpec>;
@@ -50,25 +51,21 @@ pub struct Kubelet {
     queue: HashMap<Key, (Instant, Job)>,
     deferred: HashSet<Key>,
     sub: Option<super::store::Subscription>,
+    /// Pod-level status fields are published (1.36+, or 1.35 with the alpha gate).
+    pod_level_status: bool,
 }
 
+/// Desired values per container, with the pod-level entry (`POD_KEY`) when set.
 fn desired(pod: &Pod) -> Resources {
-    podutil::running_containers(pod)
+    let containers = podutil::running_containers(pod)
         .into_iter()
         .map(|c| (c.name.clone(), spec_of(c.resources.as_ref())))
-        .collect()
+        .collect();
+    pod_level::with_pod_level(containers, pod)
 }
 
 fn total_requests(res: &Resources) -> CpuMem {
-    let mut t = CpuMem {
-        cpu_millis: Some(0),
-        memory_bytes: Some(0),
-    };
-    for r in res.values().map(ResourceSpec::effective_requests) {
-        t.cpu_millis = t.cpu_millis.map(|v| v + r.cpu_millis.unwrap_or(0));
-        t.memory_bytes = t.memory_bytes.map(|v| v + r.memory_bytes.unwrap_or(0));
-    }
-    t
+    pod_level::total(res)
 }
 
 fn node_of(pod: &Pod) -> Option<String> {
@@ -135,6 +132,11 @@ fn alloc_from_status(pod: &Pod, node: String) -> Alloc {
         allocated.insert(name.clone(), alloc);
         actual.insert(name.clone(), act);
     }
+    if let Some(want) = spec.get(POD_KEY) {
+        let (alloc, act) = pod_level::from_status(pod, want);
+        allocated.insert(POD_KEY.to_string(), alloc);
+        actual.insert(POD_KEY.to_string(), act);
+    }
     Alloc {
         node,
         allocated,
@@ -154,8 +156,15 @@ impl Kubelet {
             queue: HashMap::new(),
             deferred: HashSet::new(),
             sub: None,
+            pod_level_status: super::rules::resize::pod_level_gate(minor, false),
         }
         .subscribed()
+    }
+
+    /// 1.35's alpha gate `InPlacePodLevelResourcesVerticalScaling` (on from 1.36 regardless).
+    pub fn with_pod_level_resize(mut self, on: bool) -> Self {
+        self.pod_level_status = super::rules::resize::pod_level_gate(self.minor, on);
+        self
     }
 
     /// Subscribes now, so no change made after construction is missed.
@@ -340,6 +349,7 @@ impl Kubelet {
         let supports = self.node_supports_resize(&node);
         let want = desired(pod);
         let (minor, now) = (self.minor, podutil::now());
+        let publish = self.pod_level_status;
         let generation = pod.metadata.generation;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
@@ -393,7 +403,7 @@ impl Kubelet {
                 .collect();
             let mut regular = Vec::new();
             let mut init = Vec::new();
-            for (name, spec) in &want {
+            for (name, spec) in want.iter().filter(|(n, _)| n.as_str() != POD_KEY) {
                 let image = images.get(name).cloned().unwrap_or_default();
                 let cs = container_status(name, &image, spec, spec, supports, minor, 0, None, &now);
                 if sidecars.contains(name) {
@@ -406,6 +416,7 @@ impl Kubelet {
             if !init.is_empty() {
                 st.init_container_statuses = Some(init);
             }
+            pod_level::write_status(st, &want, supports, publish);
             Ok(Some(p))
         });
         self.allocs.insert(
@@ -496,6 +507,7 @@ impl Kubelet {
             a.failed = below_usage.is_some();
         }
         let (minor, now, generation) = (self.minor, podutil::now(), pod.metadata.generation);
+        let publish = self.pod_level_status;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
             // Status writes go through pods/status as the kubelet: record it there.
@@ -512,6 +524,7 @@ impl Kubelet {
                         cs.allocated_resources = podutil::requirements(spec).requests;
                     }
                 }
+                pod_level::write_status(st, &want, false, publish);
             }
             if minor >= 33 {
                 let mut conds = st.conditions.take().unwrap_or_default();
@@ -623,6 +636,7 @@ impl Kubelet {
         };
         let supports = self.node_supports_resize(&alloc.node);
         let (minor, now) = (self.minor, podutil::now());
+        let publish = self.pod_level_status;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
             // Status writes go through pods/status as the kubelet: record it there.
@@ -696,6 +710,7 @@ impl Kubelet {
                     cs.resources = Some(podutil::requirements(new));
                 }
             }
+            pod_level::write_status(st, &alloc.allocated, supports, publish);
             if minor >= 33 {
                 if let Some(conds) = st.conditions.as_mut() {
                     conds.retain(|c| c.type_ != "PodResizeInProgress");

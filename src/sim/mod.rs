@@ -13,6 +13,7 @@ pub mod discovery_v2;
 pub mod faults;
 pub mod kstatus;
 pub mod kubelet;
+pub mod kubelet_pod;
 pub mod list;
 pub mod nodes;
 pub mod openapi;
@@ -32,6 +33,7 @@ pub mod tls;
 pub mod usage_history;
 pub mod watch;
 pub mod workload;
+pub mod workload_pod;
 
 pub use faults::{FaultCode, Faults, LoggedRequest};
 
@@ -81,6 +83,9 @@ pub struct SimConfig {
     /// Serve HTTPS with a self-signed certificate (needed by kubectl, which sends bearer
     /// tokens only over TLS); the kubeconfig then carries the certificate as its CA.
     pub tls: bool,
+    /// 1.35's alpha gate `InPlacePodLevelResourcesVerticalScaling` (off by default there, as on
+    /// a real 1.35; beta and on from 1.36 whatever this says).
+    pub pod_level_resize: bool,
 }
 
 impl Default for SimConfig {
@@ -101,6 +106,7 @@ impl Default for SimConfig {
             history: 10_000,
             tls: false,
             resize_feature: true,
+            pod_level_resize: false,
         }
     }
 }
@@ -225,7 +231,8 @@ impl SimCluster {
         }
         let store = Arc::new(store::Store::new(cfg.history, 100));
         let api = api::ApiServer::new(store.clone(), cfg.minor, cfg.seed)
-            .with_resize_feature(cfg.resize_feature);
+            .with_resize_feature(cfg.resize_feature)
+            .with_pod_level_resize(cfg.pod_level_resize);
         workload::populate(
             &store,
             &api,
@@ -257,12 +264,15 @@ impl SimCluster {
         });
         let running = serve_on(shared.clone(), listener, tls.as_ref());
         let mut tasks = vec![tokio::spawn(
-            kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay).run(),
+            kubelet::Kubelet::new(store.clone(), cfg.minor, cfg.kubelet_delay)
+                .with_pod_level_resize(cfg.pod_level_resize)
+                .run(),
         )];
         if cfg.churn {
             let churn_api = Arc::new(
                 api::ApiServer::new(store, cfg.minor, cfg.seed ^ 0xABCD)
-                    .with_resize_feature(cfg.resize_feature),
+                    .with_resize_feature(cfg.resize_feature)
+                    .with_pod_level_resize(cfg.pod_level_resize),
             );
             tasks.push(tokio::spawn(workload::churn(
                 churn_api,

@@ -68,7 +68,14 @@ pub fn pod_requests(pod: &Pod) -> CpuMem {
         total.cpu_millis = total.cpu_millis.map(|t| t + r.cpu_millis.unwrap_or(0));
         total.memory_bytes = total.memory_bytes.map(|t| t + r.memory_bytes.unwrap_or(0));
     }
-    total
+    // Pod-level requests, where set, are what the scheduler and kubelet count (§1.3).
+    let own = super::kubelet_pod::pod_level(pod)
+        .map(|s| s.effective_requests())
+        .unwrap_or_default();
+    CpuMem {
+        cpu_millis: own.cpu_millis.or(total.cpu_millis),
+        memory_bytes: own.memory_bytes.or(total.memory_bytes),
+    }
 }
 
 /// Fills missing requests from limits, as apiserver defaulting (`SetDefaults_Pod`) does for

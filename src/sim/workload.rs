@@ -317,6 +317,9 @@ fn make_pod(
             c.resize_policy = None;
         }
     }
+    if seeded == Seeded::Normal && super::workload_pod::wants_pod_level(api.minor, index) {
+        super::workload_pod::add_pod_level(&mut pod);
+    }
     api.prepare_new_pod(&mut pod, "kube-controller-manager");
     if seeded == Seeded::NotStarted {
         if let Some(a) = pod.metadata.annotations.as_mut() {
@@ -325,6 +328,10 @@ fn make_pod(
         return pod;
     }
     start_status(&mut pod, api.minor, node_ok);
+    let want = super::kubelet_pod::with_pod_level(Default::default(), &pod);
+    if let Some(st) = pod.status.as_mut() {
+        super::kubelet_pod::write_status(st, &want, node_ok, api.pod_level_resize());
+    }
     if seeded != Seeded::Normal {
         seed_resize(&mut pod, api.minor, seeded);
     }

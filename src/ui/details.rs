@@ -29,6 +29,66 @@ fn policy(p: RestartPolicy) -> &'static str {
     }
 }
 
+/// `desired/allocated/actual` of one request and `desired/actual` of its limit.
+fn triple(
+    desired: Option<i64>,
+    allocated: Option<Option<i64>>,
+    actual: Option<Option<i64>>,
+    f: fn(i64) -> String,
+) -> String {
+    let other = |v: Option<Option<i64>>| v.map_or("·".into(), |v| opt(v, f));
+    format!("{}/{}/{}", opt(desired, f), other(allocated), other(actual))
+}
+
+/// The pod-level resources line (resize-api.md §1.3, §2.6): desired/allocated/actual requests,
+/// desired/actual limits and the pod level's resize state.
+fn pod_level_line<'a>(pod: &crate::model::PodRow, theme: &Theme) -> Option<Line<'a>> {
+    let desired = pod.pod_resources?;
+    let level = pod.pod_level.as_deref().cloned().unwrap_or_default();
+    let req = desired.effective_requests();
+    let (alloc, actual) = (level.allocated, level.actual);
+    Some(Line::from(vec![
+        Span::styled("pod level: ", theme.accent),
+        Span::styled(state_text(&level.state), state_style(&level.state, theme)),
+        Span::raw(format!(
+            "  cpu req {} lim {}/{} · mem req {} lim {}/{} (desired/allocated/actual)",
+            triple(
+                req.cpu_millis,
+                alloc.map(|a| a.cpu_millis),
+                actual.map(|a| a.requests.cpu_millis),
+                cpu_canonical
+            ),
+            opt(desired.limits.cpu_millis, cpu_canonical),
+            actual.map_or("·".into(), |a| opt(a.limits.cpu_millis, cpu_canonical)),
+            triple(
+                req.memory_bytes,
+                alloc.map(|a| a.memory_bytes),
+                actual.map(|a| a.requests.memory_bytes),
+                memory_canonical
+            ),
+            opt(desired.limits.memory_bytes, memory_canonical),
+            actual.map_or("·".into(), |a| opt(
+                a.limits.memory_bytes,
+                memory_canonical
+            )),
+        )),
+    ]))
+}
+
+/// What the server version allows for the pod level (resize-api.md §1.3).
+fn pod_level_note(minor: Option<u32>) -> Option<&'static str> {
+    match minor? {
+        32..=34 => {
+            Some("  pod-level resize refused: pods with pod-level resources cannot be resized")
+        }
+        35 => Some(
+            "  pod-level resize needs the alpha gate InPlacePodLevelResourcesVerticalScaling; the server answers (podsize resize POD --pod-level)",
+        ),
+        m if m >= 36 => Some("  pod-level resize: podsize resize POD --pod-level --cpu-limit …"),
+        _ => None,
+    }
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(pod) = state.selected_pod() else {
         return;
@@ -82,6 +142,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .usage
         .as_ref()
         .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())));
+    if let Some(line) = pod_level_line(pod, theme) {
+        lines.push(line);
+        if let Some(note) = pod_level_note(state.header.minor) {
+            lines.push(Line::from(Span::styled(note, theme.muted)));
+        }
+    }
     for c in &pod.containers {
         let req = c.desired.effective_requests();
         let used = usage
@@ -132,4 +198,49 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .style(theme.base),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PodRow, SlimPod};
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn pod_level_line_shows_desired_allocated_actual_and_the_state() {
+        let pod = serde_json::json!({
+            "metadata": {"name": "p", "namespace": "ns", "generation": 2},
+            "spec": {"resources": {"requests": {"cpu": "1", "memory": "1Gi"},
+                                   "limits": {"cpu": "2", "memory": "2Gi"}},
+                     "containers": [{"name": "c"}]},
+            "status": {"observedGeneration": 2,
+                       "allocatedResources": {"cpu": "500m", "memory": "1Gi"},
+                       "resources": {"requests": {"cpu": "500m", "memory": "1Gi"},
+                                     "limits": {"cpu": "1", "memory": "2Gi"}},
+                       "containerStatuses": [{"name": "c", "state": {"running": {}},
+                                              "resources": {}}]},
+        });
+        let row = PodRow::from_slim(&serde_json::from_value::<SlimPod>(pod).unwrap_or_default());
+        let line = pod_level_line(&row, &Theme::default()).map(|l| text(&l));
+        let line = line.unwrap_or_default();
+        assert!(line.starts_with("pod level: "), "{line}");
+        assert!(
+            line.contains(&state_text(&crate::model::ResizeState::Submitted).to_string()),
+            "{line}"
+        );
+        assert!(line.contains("cpu req 1/500m/500m lim 2/1"), "{line}");
+        assert!(line.contains("mem req 1Gi/1Gi/1Gi lim 2Gi/2Gi"), "{line}");
+        for minor in 32..=34 {
+            assert!(
+                pod_level_note(Some(minor))
+                    .is_some_and(|n| n.contains("pods with pod-level resources cannot be resized"))
+            );
+        }
+        assert!(pod_level_note(Some(35)).is_some_and(|n| n.contains("alpha gate")));
+        let plain = PodRow::from_slim(&SlimPod::default());
+        assert!(pod_level_line(&plain, &Theme::default()).is_none());
+    }
 }

@@ -50,11 +50,11 @@ pub fn validate_update(old: &PodView, new: &PodView) -> Vec<FieldError> {
 
 /// The rule that refuses every resize of a pod, if one applies (§1.3, §4.7). Upstream returns
 /// it alone, dropping all other errors, at the root path `[]`.
-fn unresizable(minor: u32, old: &PodView, new: &PodView) -> Option<FieldError> {
+fn unresizable(minor: u32, gate: bool, old: &PodView, new: &PodView) -> Option<FieldError> {
     let pod_level = old.has_pod_resources() || new.has_pod_resources();
     let text = if pod_level && (32..=34).contains(&minor) {
         "pods with pod-level resources cannot be resized"
-    } else if pod_level && minor == 35 {
+    } else if pod_level && minor == 35 && !gate {
         // The alpha gate is off by default on a real 1.35 server (facts "Third round").
         "resize of pods with pod-level resources is forbidden when InPlacePodLevelResourcesVerticalScalingEnabled feature gate is disabled"
     } else if old.mirror {
@@ -176,8 +176,24 @@ fn changed(o: &ContainerView, n: &ContainerView) -> bool {
 /// Validates a `/resize` request on a 1.32+ server: `old` as stored, `new` after the patch,
 /// defaulting and canonical storage. Returns every error, in the server's order.
 pub fn validate_resize(minor: u32, old: &PodView, new: &PodView) -> Vec<FieldError> {
+    validate_resize_gated(minor, pod_level_gate(minor, false), old, new)
+}
+
+/// Pod-level in-place resize is on: beta from 1.36, alpha `InPlacePodLevelResourcesVerticalScaling`
+/// on 1.35 when `alpha_on` (resize-api.md §1.3).
+pub fn pod_level_gate(minor: u32, alpha_on: bool) -> bool {
+    minor >= 36 || (minor == 35 && alpha_on)
+}
+
+/// [`validate_resize`] with the pod-level resize gate given (`gate`: see [`pod_level_gate`]).
+pub fn validate_resize_gated(
+    minor: u32,
+    gate: bool,
+    old: &PodView,
+    new: &PodView,
+) -> Vec<FieldError> {
     let mut errors = pod_spec(new);
-    if let Some(e) = unresizable(minor, old, new) {
+    if let Some(e) = unresizable(minor, gate, old, new) {
         return vec![e];
     }
     let before = qos::stored(old);
@@ -194,7 +210,7 @@ pub fn validate_resize(minor: u32, old: &PodView, new: &PodView) -> Vec<FieldErr
             "Pod running on node without support for resize",
         ));
     }
-    if minor >= 36 && (old.has_pod_resources() || new.has_pod_resources()) {
+    if gate && (old.has_pod_resources() || new.has_pod_resources()) {
         errors.extend(pod_level(old, new));
     }
     let mut order = shape("containers", &old.containers, &new.containers);
