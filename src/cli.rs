@@ -80,6 +80,32 @@ pub enum Command {
     Sim(SimArgs),
     /// List the shipped themes with a preview.
     Themes,
+    /// Check what podsize needs of the cluster, one line each (--check: exit code only).
+    Info(InfoArgs),
+    /// Print a shell completion script to stdout, e.g. `source <(podsize completion bash)`.
+    Completion(CompletionArgs),
+    /// Print the man page (roff) to stdout, e.g. `podsize man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Print nothing; exit 0 when everything podsize needs works, 1 otherwise.
+    #[arg(long)]
+    pub check: bool,
+    /// Also check that this Prometheus answers.
+    #[arg(long, value_name = "URL", conflicts_with = "prometheus_service")]
+    pub prometheus: Option<String>,
+    /// Also check that this in-cluster Prometheus answers through the service proxy.
+    #[arg(long, value_name = "NS/NAME:PORT")]
+    pub prometheus_service: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

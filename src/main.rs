@@ -1,6 +1,5 @@
 //! Start-up only: logging, CLI parsing, dispatch, and one clear line on failure.
 
-use clap::Parser;
 use podsize::cli::{Cli, Command, CommonArgs};
 use podsize::commands::{self, CommandError, dashboard::Dashboard};
 use std::process::ExitCode;
@@ -57,6 +56,9 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Watch(args)) => commands::watch::run(common, args).await,
         Some(Command::Resize(args)) => commands::resize::run(common, args).await,
         Some(Command::Recommend(args)) => commands::recommend::run(common, args).await,
+        Some(Command::Info(args)) => commands::info::run(common, args).await,
+        Some(Command::Completion(args)) => commands::docs::completion(args.shell),
+        Some(Command::Man) => commands::docs::man(),
     }
 }
 
@@ -73,7 +75,7 @@ fn has_terminal() -> bool {
 
 fn main() -> ExitCode {
     std::sync::LazyLock::force(&commands::PROCESS_START);
-    let cli = Cli::parse();
+    let cli = podsize::invocation::parse();
     if let Err(e) = cli.check() {
         eprintln!("podsize: {e}");
         return ExitCode::FAILURE;
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CommandError::CheckFailed) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("podsize: {e}");
             ExitCode::from(e.exit_code())

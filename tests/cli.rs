@@ -21,6 +21,9 @@ fn every_help_prints() {
         Some("resize"),
         Some("sim"),
         Some("themes"),
+        Some("info"),
+        Some("completion"),
+        Some("man"),
     ] {
         let mut args: Vec<&str> = sub.into_iter().collect();
         args.push("--help");

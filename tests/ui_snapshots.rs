@@ -177,10 +177,33 @@ fn tiny_terminals_do_not_panic() {
 fn help_lists_every_binding() {
     let mut s = state();
     s.show_help = true;
-    let screen = text(&render(&s, 120, 40, &Theme::default()));
-    for b in podsize::app::keymap::BINDINGS {
-        assert!(screen.contains(b.help), "{}", b.help);
+    // As wide as the popup, so no table text shows beside it.
+    let screen = text(&render(&s, 100, 50, &Theme::default()));
+    // Long lines wrap inside the popup: read it as one run of words.
+    let words: Vec<&str> = screen
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let flat = words.join(" ");
+    for (_, rows) in podsize::app::keymap::help_sections() {
+        for (keys, help) in rows {
+            assert!(flat.contains(&keys), "{keys}");
+            assert!(flat.contains(help), "{help}\n{screen}");
+        }
     }
+}
+
+#[test]
+fn question_mark_shows_the_edit_and_mark_keys() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut s = state();
+    let key = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE);
+    update(&mut s, Action::Key(key), now());
+    let screen = text(&render(&s, 80, 24, &Theme::default()));
+    for line in ["e / Enter  edit", "Space  mark"] {
+        assert!(screen.contains(line), "{line} missing:\n{screen}");
+    }
+    assert!(screen.contains("any key closes this help"));
 }
 
 #[test]

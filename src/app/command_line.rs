@@ -2,22 +2,25 @@
 //! context change is checked by the event loop first; the answer comes back as an action,
 //! and only a good answer replaces what is watched now.
 
+use super::keymap::{COMMAND_LINE, PromptCommand, lookup};
 use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
 use super::update::Effect;
 use super::view::SortKey;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 pub fn edit_command(state: &mut AppState, key: KeyEvent, mut line: LineEdit) -> Vec<Effect> {
     state.dirty = true;
-    match key.code {
-        KeyCode::Esc => state.input = InputMode::Normal,
-        KeyCode::Enter => {
+    match lookup(COMMAND_LINE, key) {
+        Some(PromptCommand::Cancel) => state.input = InputMode::Normal,
+        Some(PromptCommand::Accept) => {
             state.input = InputMode::Normal;
             return run_command_line(state, line.text());
         }
-        _ if line.handle(key) => state.input = InputMode::Command(line),
-        _ => state.input = InputMode::Command(line),
+        None => {
+            line.handle(key);
+            state.input = InputMode::Command(line);
+        }
     }
     Vec::new()
 }

@@ -2,6 +2,7 @@
 //! step showing the exact patch, then a submit effect. Pure: no I/O.
 
 use super::batch::{BatchPlan, apply_inputs, plan_batch, value_of};
+use super::keymap::{EDITOR, EditorCommand, lookup};
 use super::line_edit::LineEdit;
 use crate::model::PodRow;
 use crate::model::edit::Kind;
@@ -174,9 +175,9 @@ impl EditorState {
 
     /// Handles one key. The caller replans afterwards when inputs changed.
     pub fn on_key(&mut self, key: KeyEvent) -> EditorOutcome {
-        match (&self.stage, key.code) {
+        match (&self.stage, lookup(EDITOR, key)) {
             (Stage::Sending, _) => EditorOutcome::Stay,
-            (Stage::Confirm, KeyCode::Enter) => {
+            (Stage::Confirm, Some(EditorCommand::Submit)) => {
                 if self.sendable() {
                     self.stage = Stage::Sending;
                     EditorOutcome::Submit(self.all_plans())
@@ -189,25 +190,25 @@ impl EditorState {
                 self.stage = Stage::Editing;
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::Esc) => EditorOutcome::Close,
-            (Stage::Editing, KeyCode::Enter) => {
+            (Stage::Editing, Some(EditorCommand::Close)) => EditorOutcome::Close,
+            (Stage::Editing, Some(EditorCommand::Submit)) => {
                 if self.sendable() {
                     self.stage = Stage::Confirm;
                 }
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::Tab | KeyCode::Down) => {
+            (Stage::Editing, Some(EditorCommand::NextField)) => {
                 self.focus = (self.focus + 1) % FIELDS.len();
                 self.overwrite = true;
                 EditorOutcome::Stay
             }
-            (Stage::Editing, KeyCode::BackTab | KeyCode::Up) => {
+            (Stage::Editing, Some(EditorCommand::PreviousField)) => {
                 self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
                 self.overwrite = true;
                 EditorOutcome::Stay
             }
             // `~` puts the field back to its desired value.
-            (Stage::Editing, KeyCode::Char('~')) => {
+            (Stage::Editing, Some(EditorCommand::ResetField)) => {
                 let value = value_of(&self.original, self.focus);
                 self.inputs[self.focus] = LineEdit::new(text_of(value, FIELDS[self.focus].2));
                 self.overwrite = true;

@@ -1,7 +1,9 @@
 //! One line of editable text with a cursor, shared by every text input (editor fields, the `/`
 //! filter, the `:` command line) so the same keys work everywhere: Left/Right, Home/End
-//! (Ctrl-A/Ctrl-E), Backspace/Delete, Ctrl-U (to the start), Ctrl-W (the word before).
+//! (Ctrl-A/Ctrl-E), Backspace/Delete, Ctrl-U (to the start), Ctrl-W (the word before),
+//! as `keymap::LINE_EDIT` lists them.
 
+use super::keymap::{LINE_EDIT, LineEditCommand, lookup};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,24 +83,30 @@ impl LineEdit {
 
     /// Applies one key; returns whether it was a line-editing key (text or cursor may have moved).
     pub fn handle(&mut self, key: KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('a') if ctrl => self.cursor = 0,
-            KeyCode::Char('e') if ctrl => self.cursor = self.len(),
-            KeyCode::Char('u') if ctrl => self.remove(0, self.cursor),
-            KeyCode::Char('w') if ctrl => self.remove(self.word_start(), self.cursor),
-            KeyCode::Char(_) if ctrl => return false,
-            KeyCode::Char(c) => self.insert(c),
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.len()),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = self.len(),
-            KeyCode::Backspace if self.cursor > 0 => self.remove(self.cursor - 1, self.cursor),
-            KeyCode::Delete if self.cursor < self.len() => {
+        let Some(command) = lookup(LINE_EDIT, key) else {
+            // Anything else typed without Ctrl is text.
+            return match key.code {
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.insert(c);
+                    true
+                }
+                _ => false,
+            };
+        };
+        match command {
+            LineEditCommand::Start => self.cursor = 0,
+            LineEditCommand::End => self.cursor = self.len(),
+            LineEditCommand::Left => self.cursor = self.cursor.saturating_sub(1),
+            LineEditCommand::Right => self.cursor = (self.cursor + 1).min(self.len()),
+            LineEditCommand::DeleteToStart => self.remove(0, self.cursor),
+            LineEditCommand::DeleteWord => self.remove(self.word_start(), self.cursor),
+            LineEditCommand::Backspace if self.cursor > 0 => {
+                self.remove(self.cursor - 1, self.cursor)
+            }
+            LineEditCommand::Delete if self.cursor < self.len() => {
                 self.remove(self.cursor, self.cursor + 1)
             }
-            KeyCode::Backspace | KeyCode::Delete => {}
-            _ => return false,
+            LineEditCommand::Backspace | LineEditCommand::Delete => {}
         }
         true
     }

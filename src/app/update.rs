@@ -3,14 +3,16 @@
 
 use super::command_line::{edit_command, on_context_switched, on_namespace_checked};
 use super::editor::{EditorOutcome, EditorState, Stage as EditorStage};
-use super::keymap::{Command, command_for};
+use super::keymap::{
+    Command, FILTER, GLOBAL, GlobalCommand, PromptCommand, WALL, WallCommand, command_for, lookup,
+};
 use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
 use crate::model::events::{ClusterEvent, Connection, Scope};
 use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::tracking::{STUCK_HINT, Stage, Tracker};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 #[derive(Clone, Debug)]
 pub enum Action {
@@ -184,21 +186,23 @@ fn redraw_if_time_shown_changed(state: &mut AppState, now: DateTime<Utc>) {
 /// Keys on a wall display: only quitting; edit keys explain why nothing happens.
 fn wall_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) {
     let no_input = state.wall.as_ref().is_some_and(|w| w.no_input);
-    match key.code {
-        _ if no_input => {}
-        KeyCode::Char('q') => state.quit = true,
-        KeyCode::Char('e' | ' ') | KeyCode::Enter => {
+    if no_input {
+        return;
+    }
+    match lookup(WALL, key) {
+        Some(WallCommand::Quit) => state.quit = true,
+        Some(WallCommand::RefuseEdit) => {
             state.set_status("read-only wall display: editing is disabled", true);
         }
-        KeyCode::PageDown | KeyCode::PageUp => {
+        Some(turn @ (WallCommand::NextPage | WallCommand::PreviousPage)) => {
             state.refresh_index();
             let pages = state.visible().len().div_ceil(state.page_rows.max(1));
             if let Some(wall) = state.wall.as_mut() {
-                wall.turn(key.code == KeyCode::PageDown, pages, now);
+                wall.turn(turn == WallCommand::NextPage, pages, now);
                 state.dirty = true;
             }
         }
-        _ => {}
+        None => {}
     }
 }
 
@@ -335,8 +339,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
-    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl_c {
+    if lookup(GLOBAL, key) == Some(GlobalCommand::Quit) {
         state.quit = true;
         return Vec::new();
     }
@@ -479,9 +482,9 @@ fn run(state: &mut AppState, command: Command) {
 }
 
 fn edit_filter(state: &mut AppState, key: KeyEvent, mut line: LineEdit) {
-    match key.code {
-        KeyCode::Enter => state.input = InputMode::Normal,
-        KeyCode::Esc => {
+    match lookup(FILTER, key) {
+        Some(PromptCommand::Accept) => state.input = InputMode::Normal,
+        Some(PromptCommand::Cancel) => {
             line.clear();
             state.input = InputMode::Normal;
         }

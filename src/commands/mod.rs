@@ -2,7 +2,9 @@
 
 pub mod dashboard;
 pub mod demo;
+pub mod docs;
 pub mod get;
+pub mod info;
 pub mod recommend;
 pub mod resize;
 pub mod resize_pod;
@@ -30,6 +32,12 @@ pub enum CommandError {
     Terminal(String),
     #[error("{0}")]
     Sim(String),
+    /// Writing to stdout failed.
+    #[error("{0}")]
+    Output(String),
+    /// `info --check` found something missing; it prints nothing.
+    #[error("")]
+    CheckFailed,
     /// Refused before sending, or by the server (its message verbatim).
     #[error("{0}")]
     Refused(String),

@@ -1,0 +1,54 @@
+//! How podsize was started: as itself, or as the kubectl plugin `kubectl-podsize` (kubectl
+//! runs `kubectl-NAME` from PATH for `kubectl NAME`), whose help must then say `kubectl podsize`.
+
+use crate::cli::Cli;
+use clap::{CommandFactory, FromArgMatches};
+use std::ffi::OsStr;
+use std::path::Path;
+
+/// The file name kubectl looks for on PATH.
+pub const PLUGIN_FILE: &str = "kubectl-podsize";
+
+/// Whether the program was started under the plugin's name (`.exe` or not).
+pub fn is_plugin(argv0: &OsStr) -> bool {
+    Path::new(argv0).file_stem() == Some(OsStr::new(PLUGIN_FILE))
+}
+
+/// The clap command, named as the user typed it.
+pub fn command(plugin: bool) -> clap::Command {
+    let command = Cli::command();
+    if plugin {
+        command
+            .name(PLUGIN_FILE)
+            .bin_name("kubectl podsize")
+            .display_name("kubectl podsize")
+    } else {
+        command
+    }
+}
+
+/// Parses the process arguments, exiting with clap's message on a usage error.
+pub fn parse() -> Cli {
+    let plugin = std::env::args_os().next().is_some_and(|a| is_plugin(&a));
+    let matches = command(plugin).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plugin_is_recognised_by_file_name_only() {
+        assert!(is_plugin(OsStr::new("/usr/local/bin/kubectl-podsize")));
+        assert!(is_plugin(OsStr::new("kubectl-podsize.exe")));
+        assert!(!is_plugin(OsStr::new("podsize")));
+        assert!(!is_plugin(OsStr::new("/opt/kubectl-podsize/podsize")));
+    }
+
+    #[test]
+    fn plugin_usage_says_kubectl_podsize() {
+        let help = command(true).render_usage().to_string();
+        assert!(help.contains("kubectl podsize"), "{help}");
+    }
+}
