@@ -101,7 +101,8 @@ impl Faults {
         Duration::from_millis(self.latency_ms.load(Ordering::SeqCst))
     }
 
-    /// Lists without `limit` are answered 429, as by a server that sheds large lists.
+    /// Pod lists without `limit` are answered 500, as by a server that cannot serve one.
+    /// (Not 429: the client retries that itself before the watch sees it.)
     pub fn refuse_unpaged_lists(&self, on: bool) {
         self.refuse_unpaged_lists.store(on, Ordering::SeqCst);
     }

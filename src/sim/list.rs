@@ -97,7 +97,7 @@ pub fn collection<T: Stored>(
     }
     let limit = q.get("limit").and_then(|l| l.parse::<usize>().ok());
     if limit.is_none() && T::KIND == Kind::Pod && s.faults.refuses_unpaged_lists() {
-        return Err(ApiError::too_many_requests());
+        return Err(ApiError::internal("unpaged list refused (injected)"));
     }
     let cont = q
         .get("continue")
