@@ -58,6 +58,9 @@ pub struct CommonArgs {
     /// Theme: a shipped name (default, light, high-contrast, mono, colorblind) or a TOML file.
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
+    /// How pods are first listed: one LIST (fastest), a streaming list, or pages of 500.
+    #[arg(long, global = true, value_name = "HOW", value_parser = ["list", "stream", "pages"])]
+    pub initial_list: Option<String>,
     /// Write a debug log to this file (never to the terminal).
     #[arg(long, global = true, value_name = "FILE", env = "PODSIZE_LOG")]
     pub log_file: Option<PathBuf>,

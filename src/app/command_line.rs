@@ -84,6 +84,7 @@ fn switch_namespace(state: &mut AppState, namespace: Option<String>) -> Vec<Effe
     state.scope.namespace = namespace;
     state.pods.clear();
     state.synced = false;
+    state.loading = None;
     state.pods_changed();
     state.set_status(format!("watching {}", state.scope.describe()), false);
     vec![Effect::Rewatch(state.scope.clone())]
@@ -118,6 +119,7 @@ pub fn on_context_switched(state: &mut AppState, name: String, result: Result<()
             state.pods.clear();
             state.nodes.clear();
             state.synced = false;
+            state.loading = None;
             state.header.context = name.clone();
             state.pods_changed();
             state.set_status(format!("switched to context {name}"), false);

@@ -5,6 +5,7 @@ pub mod command_line;
 pub mod editor;
 pub mod keymap;
 pub mod line_edit;
+pub mod loading;
 pub mod state;
 pub mod update;
 pub mod view;

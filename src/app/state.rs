@@ -51,6 +51,8 @@ pub struct AppState {
     pub connection: Connection,
     /// The first full list arrived.
     pub synced: bool,
+    /// A list in progress (first load or re-list).
+    pub loading: Option<super::loading::Loading>,
     /// When the cluster last told us anything (data age).
     pub last_data: Option<DateTime<Utc>>,
     pub filter: Filter,
@@ -104,6 +106,7 @@ impl AppState {
             header,
             connection: Connection::Connecting,
             synced: false,
+            loading: None,
             last_data: None,
             filter: Filter::default(),
             sort: SortKey::default(),

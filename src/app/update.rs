@@ -280,8 +280,16 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
     }
     state.last_data = Some(now);
     match event {
+        ClusterEvent::ListStarted => super::loading::started(state),
+        ClusterEvent::ListBatch(rows) => super::loading::batch(state, rows),
+        ClusterEvent::ListDone => {
+            if super::loading::done(state) {
+                start_rotation(state);
+            }
+        }
         ClusterEvent::PodsReset(rows) => {
             state.pods = rows;
+            state.loading = None;
             state.synced = true;
             state.connection = Connection::Connected;
             state.pods_changed();

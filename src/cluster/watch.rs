@@ -11,7 +11,6 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::Node;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client};
-use std::collections::BTreeMap;
 use tokio::sync::mpsc::UnboundedSender;
 
 fn pod_api(client: &Client, scope: &Scope) -> Api<WirePod> {
@@ -21,9 +20,13 @@ fn pod_api(client: &Client, scope: &Scope) -> Api<WirePod> {
     }
 }
 
-/// How the initial state is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the initial state (and every re-list) is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum InitialList {
+    /// One LIST with gzip, decoded while it arrives, then WATCH: the fastest path on a real
+    /// server; falls back to pages when the server will not answer it.
+    #[default]
+    List,
     /// Paged LIST then WATCH (every server).
     Paged,
     /// One WATCH with `sendInitialEvents`: objects are decoded while the rest still arrive
@@ -32,11 +35,13 @@ pub enum InitialList {
 }
 
 impl InitialList {
-    pub fn for_minor(minor: Option<u32>) -> Self {
-        if minor.is_some_and(|m| m >= 34) {
-            Self::Streaming
-        } else {
-            Self::Paged
+    /// `--initial-list list|stream|pages`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "list" => Some(Self::List),
+            "stream" => Some(Self::Streaming),
+            "pages" => Some(Self::Paged),
+            _ => None,
         }
     }
 }
@@ -76,26 +81,33 @@ pub async fn watch_pods(
     let mut health = Health::new(tx.clone());
     loop {
         let client = conn.client();
-        match watch_pods_with(&client, &conn, &scope, mode, &mut health, &tx).await {
+        let ended = if mode == InitialList::List {
+            super::listwatch::list_then_watch(&client, &conn, &scope, &mut health, &tx).await
+        } else {
+            watch_pods_with(&client, &conn, &scope, mode, &mut health, &tx).await
+        };
+        match ended {
             Ended::ReceiverGone => return,
             Ended::NewClient => {}
-            Ended::StreamingRefused => {
-                tracing::info!("the server refused a streaming list; using paged lists");
+            Ended::StreamingRefused | Ended::ListRefused => {
+                tracing::info!(?mode, "the server refused this kind of list; using pages");
                 mode = InitialList::Paged;
             }
         }
     }
 }
 
-enum Ended {
+pub(super) enum Ended {
     ReceiverGone,
     StreamingRefused,
+    /// One unpaged LIST was refused or failed on the server's side.
+    ListRefused,
     /// The client was rebuilt: start over with it.
     NewClient,
 }
 
 /// Waits out the backoff for a failure; true when the client was rebuilt meanwhile.
-async fn back_off(conn: &Connector, failure: Failure, failures: u32) -> bool {
+pub(super) async fn back_off(conn: &Connector, failure: Failure, failures: u32) -> bool {
     let rebuilt = conn.policy.rebuild(failure, failures) && conn.rebuild().await;
     tokio::time::sleep(conn.policy.delay(failure, failures)).await;
     rebuilt
@@ -112,8 +124,8 @@ async fn watch_pods_with(
     // No backoff inside the stream: `back_off` paces the retries, per kind of failure.
     let stream = watcher::watcher(pod_api(client, scope), watcher_config(scope, mode));
     futures::pin_mut!(stream);
-    // Built as a map while objects arrive, so a reset never holds the rows twice.
-    let mut initial = BTreeMap::new();
+    // Rows go to the app in batches while the list arrives.
+    let mut batch = Vec::new();
     // Polled only while reconnecting, so an idle healthy watch causes no wake-ups.
     let mut reopened_probe = tokio::time::interval(std::time::Duration::from_millis(500));
     loop {
@@ -152,15 +164,25 @@ async fn watch_pods_with(
             // before it has asked the server anything. Counting it reset the attempt count
             // and the stale age at every retry.
             Event::Init => {
-                initial.clear();
-                continue;
+                batch.clear();
+                ClusterEvent::ListStarted
             }
             Event::InitApply(p) => {
-                let row = PodRow::from_slim(&p.pod);
-                initial.insert((row.namespace.clone(), row.name.clone()), row);
-                continue;
+                batch.push(PodRow::from_slim(&p.pod));
+                if batch.len() < 500 {
+                    continue;
+                }
+                ClusterEvent::ListBatch(std::mem::take(&mut batch))
             }
-            Event::InitDone => ClusterEvent::PodsReset(std::mem::take(&mut initial)),
+            Event::InitDone => {
+                if tx
+                    .send(ClusterEvent::ListBatch(std::mem::take(&mut batch)))
+                    .is_err()
+                {
+                    return Ended::ReceiverGone;
+                }
+                ClusterEvent::ListDone
+            }
             Event::Apply(p) => ClusterEvent::PodApplied(Box::new(PodRow::from_slim(&p.pod))),
             Event::Delete(p) => ClusterEvent::PodDeleted {
                 namespace: p.pod.metadata.namespace,

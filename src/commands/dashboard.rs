@@ -83,8 +83,8 @@ impl Watches {
         scope: &Scope,
         tx: &UnboundedSender<ClusterEvent>,
         readonly: bool,
+        initial: InitialList,
     ) -> Self {
-        let initial = InitialList::for_minor(caps.minor);
         let access = (!readonly).then(|| {
             tokio::spawn(crate::cluster::access::review_resize(
                 conn.client(),
@@ -147,17 +147,21 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
 }
 
 fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
-    if let Action::Cluster(crate::model::events::ClusterEvent::PodsReset(rows)) = &action
-        && !state.synced
-    {
+    use crate::model::events::ClusterEvent;
+    let completes = matches!(
+        &action,
+        Action::Cluster(ClusterEvent::PodsReset(_) | ClusterEvent::ListDone)
+    );
+    let first = completes && !state.synced;
+    effects.extend(update(state, action, chrono::Utc::now()));
+    if first {
         // The figure the scale benchmark reads: time from start to a full table.
         tracing::info!(
-            pods = rows.len(),
+            pods = state.pods.len(),
             elapsed_ms = super::PROCESS_START.elapsed().as_millis() as u64,
             "initial list"
         );
     }
-    effects.extend(update(state, action, chrono::Utc::now()));
 }
 
 /// Applies every cluster event already queued, so a burst costs one redraw.
@@ -200,7 +204,13 @@ async fn event_loop(
     let (tx, mut rx) = unbounded_channel();
     let (results_tx, mut results) = unbounded_channel();
     let mut conn = Connector::from_kubeconfig(dash.client.clone(), &dash.common);
-    let mut watches = Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly);
+    let initial = dash
+        .common
+        .initial_list
+        .as_deref()
+        .and_then(InitialList::parse)
+        .unwrap_or_default();
+    let mut watches = Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly, initial);
     let mut keys = EventStream::new();
     // Once a second for the clock and data age; faster when a wall display pages faster.
     let tick = state
@@ -261,7 +271,7 @@ async fn event_loop(
                     });
                 }
                 Effect::Rewatch(scope) => {
-                    watches = Watches::start(&conn, &caps, &scope, &tx, dash.readonly);
+                    watches = Watches::start(&conn, &caps, &scope, &tx, dash.readonly, initial);
                 }
                 Effect::CheckNamespace(namespace) => {
                     let exists = namespace_exists(&conn.client(), &namespace).await;
@@ -280,8 +290,14 @@ async fn event_loop(
                             state.header.minor = caps.minor;
                             state.header.resize_disabled = caps.resize_disabled();
                             conn = Connector::from_kubeconfig(new_client, &dash.common);
-                            watches =
-                                Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly);
+                            watches = Watches::start(
+                                &conn,
+                                &caps,
+                                &state.scope,
+                                &tx,
+                                dash.readonly,
+                                initial,
+                            );
                             Ok(())
                         }
                         Err(e) => Err(e.to_string()),

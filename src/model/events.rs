@@ -48,6 +48,12 @@ impl ClusterEvent {
 pub enum ClusterEvent {
     /// A full (re-)list: replaces every row, so nothing phantom survives a reconnect.
     PodsReset(BTreeMap<PodKey, PodRow>),
+    /// A (re-)list began: its rows follow in batches, then `ListDone`.
+    ListStarted,
+    /// Rows decoded so far from the list in progress.
+    ListBatch(Vec<PodRow>),
+    /// The list ended: its rows are every pod (rows not in it are gone).
+    ListDone,
     /// Boxed: rows are large and most events are small.
     PodApplied(Box<PodRow>),
     PodDeleted {

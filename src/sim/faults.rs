@@ -31,6 +31,8 @@ pub struct Faults {
     latency_ms: AtomicU64,
     errors: Mutex<ErrorFault>,
     injected: AtomicU32,
+    refuse_unpaged_lists: AtomicBool,
+    list_pace_ms: AtomicU64,
 }
 
 impl Default for Faults {
@@ -41,6 +43,8 @@ impl Default for Faults {
             latency_ms: AtomicU64::new(0),
             errors: Mutex::new(ErrorFault::default()),
             injected: AtomicU32::new(0),
+            refuse_unpaged_lists: AtomicBool::new(false),
+            list_pace_ms: AtomicU64::new(0),
         }
     }
 }
@@ -97,9 +101,33 @@ impl Faults {
         Duration::from_millis(self.latency_ms.load(Ordering::SeqCst))
     }
 
+    /// Pod lists without `limit` are answered 500, as by a server that cannot serve one.
+    /// (Not 429: the client retries that itself before the watch sees it.)
+    pub fn refuse_unpaged_lists(&self, on: bool) {
+        self.refuse_unpaged_lists.store(on, Ordering::SeqCst);
+    }
+
+    pub fn refuses_unpaged_lists(&self) -> bool {
+        self.refuse_unpaged_lists.load(Ordering::SeqCst)
+    }
+
+    /// List bodies are sent in small chunks with `pause` between them, as a large list
+    /// arrives from a real server (zero to turn off).
+    pub fn pace_lists(&self, pause: Duration) {
+        let ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX);
+        self.list_pace_ms.store(ms, Ordering::SeqCst);
+    }
+
+    pub fn list_pace(&self) -> Option<Duration> {
+        let ms = self.list_pace_ms.load(Ordering::SeqCst);
+        (ms > 0).then(|| Duration::from_millis(ms))
+    }
+
     /// Clears every fault.
     pub fn clear(&self) {
         self.set_latency(Duration::ZERO);
+        self.refuse_unpaged_lists(false);
+        self.pace_lists(Duration::ZERO);
         self.expire_next_watch.store(false, Ordering::SeqCst);
         *self.errors.lock().unwrap_or_else(PoisonError::into_inner) = ErrorFault::default();
     }

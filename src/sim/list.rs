@@ -96,6 +96,9 @@ pub fn collection<T: Stored>(
             .unwrap_or_default());
     }
     let limit = q.get("limit").and_then(|l| l.parse::<usize>().ok());
+    if limit.is_none() && T::KIND == Kind::Pod && s.faults.refuses_unpaged_lists() {
+        return Err(ApiError::internal("unpaged list refused (injected)"));
+    }
     let cont = q
         .get("continue")
         .filter(|c| !c.is_empty())

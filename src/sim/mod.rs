@@ -10,6 +10,7 @@ pub mod control;
 pub mod diff;
 pub mod discovery;
 pub mod discovery_v2;
+pub mod encoding;
 pub mod faults;
 pub mod kstatus;
 pub mod kubelet;

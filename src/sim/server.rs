@@ -186,6 +186,11 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
     let Some(rt) = route(&path) else {
         return error_response(&ApiError::no_route());
     };
+    // A pod list (not a watch stream) is gzipped when asked, and paced by the fault.
+    let pod_list =
+        matches!(rt, Route::Pods { .. }) && req.method() == Method::GET && !list::is_watch(&query);
+    let gzip = pod_list && super::encoding::wants_gzip(&header_text(&req, header::ACCEPT_ENCODING));
+    let pace = pod_list.then(|| s.faults.list_pace()).flatten();
     let accept = header_text(&req, header::ACCEPT);
     let content_type = header_text(&req, header::CONTENT_TYPE);
     let user_agent = header_text(&req, header::USER_AGENT);
@@ -203,9 +208,10 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
         user_agent,
         body,
     };
-    serve(s, rt, &r)
+    let resp = serve(s, rt, &r)
         .await
-        .unwrap_or_else(|e| error_response(&e))
+        .unwrap_or_else(|e| error_response(&e));
+    super::encoding::encode(resp, gzip, pace).await
 }
 
 fn openapi_version(s: &Shared) -> String {

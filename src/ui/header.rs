@@ -14,6 +14,9 @@ use ratatui::widgets::Paragraph;
 fn connection_span(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Span<'static> {
     // While connected the watch is live, so the data is current: no ticking age to redraw.
     match &state.connection {
+        Connection::Connecting | Connection::Connected if state.loading.is_some() => {
+            Span::styled(" ◌ listing ".to_string(), theme.muted)
+        }
         Connection::Connecting => Span::styled(" ◌ connecting ".to_string(), theme.muted),
         Connection::Connected => Span::styled(" ● live ".to_string(), theme.status_ok),
         Connection::Reconnecting {
@@ -46,10 +49,13 @@ fn counts_line(state: &AppState) -> String {
             parts.push(format!("{label} {n}"));
         }
     }
-    if parts.is_empty() {
-        "no resize pending".into()
-    } else {
-        parts.join("  ")
+    // Counts of a list still arriving are not final: say so.
+    let partial = state.loading.is_some();
+    match (parts.is_empty(), partial) {
+        (true, false) => "no resize pending".into(),
+        (true, true) => "none pending so far (list incomplete)".into(),
+        (false, false) => parts.join("  "),
+        (false, true) => format!("{} so far (list incomplete)", parts.join("  ")),
     }
 }
 
@@ -60,7 +66,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         Span::styled(format!(" ctx {} ", h.context), theme.header),
         Span::styled(format!(" {} ", h.server_version), theme.header),
         Span::styled(format!(" {} ", state.scope.describe()), theme.header),
-        Span::styled(format!(" {} pods ", state.pods.len()), theme.header),
+        Span::styled(
+            format!(" {} ", crate::app::loading::pod_count_text(state)),
+            theme.header,
+        ),
     ];
     if h.readonly {
         first.push(Span::styled(" READ-ONLY ", theme.readonly_banner));
