@@ -47,7 +47,10 @@ async fn admin_sees_every_item_and_check_passes() {
     assert!(line(&text, "server").contains(&sim.url()), "{text}");
     assert!(line(&text, "server version").contains("v1.35"), "{text}");
     assert!(line(&text, "pods/resize").contains("served"));
-    assert!(line(&text, "list strategy").contains("streaming"));
+    assert!(
+        line(&text, "list strategy").contains("one LIST with gzip"),
+        "{text}"
+    );
     assert!(line(&text, "may resize").contains("yes"));
     assert!(line(&text, "latency").contains("ms"));
     line(&text, "metrics API");
@@ -58,9 +61,9 @@ async fn admin_sees_every_item_and_check_passes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_old_server_is_listed_page_by_page() {
+async fn an_old_server_and_the_chosen_list_strategy() {
     let (_sim, _dir, kc) = sim(30).await;
-    let (_, text) = podsize(&kc, &["info"]).await;
+    let (_, text) = podsize(&kc, &["--initial-list", "pages", "info"]).await;
     assert!(line(&text, "list strategy").contains("paged"), "{text}");
     assert!(
         line(&text, "pods/resize").contains("patch the pod"),

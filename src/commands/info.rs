@@ -54,7 +54,12 @@ pub async fn run(common: &CommonArgs, args: &InfoArgs) -> Result<(), CommandErro
         Ok((client, target)) => {
             let namespace = scope_from(common, &target).namespace;
             let mut items = vec![ok("context", target.context), ok("server", target.server)];
-            items.extend(ask_server(&client, namespace.as_deref(), args).await);
+            let initial = common
+                .initial_list
+                .as_deref()
+                .and_then(InitialList::parse)
+                .unwrap_or_default();
+            items.extend(ask_server(&client, namespace.as_deref(), args, initial).await);
             items
         }
         Err(e) => vec![failed(
@@ -71,7 +76,12 @@ pub async fn run(common: &CommonArgs, args: &InfoArgs) -> Result<(), CommandErro
     Ok(())
 }
 
-async fn ask_server(client: &Client, namespace: Option<&str>, args: &InfoArgs) -> Vec<Item> {
+async fn ask_server(
+    client: &Client,
+    namespace: Option<&str>,
+    args: &InfoArgs,
+    initial: InitialList,
+) -> Vec<Item> {
     let started = Instant::now();
     let version = tokio::time::timeout(ANSWER_WITHIN, client.apiserver_version()).await;
     let latency = started.elapsed();
@@ -98,7 +108,7 @@ async fn ask_server(client: &Client, namespace: Option<&str>, args: &InfoArgs) -
         }
     };
     items.push(resize_item(&caps));
-    items.push(strategy_item(&caps));
+    items.push(strategy_item(initial));
     items.extend(group_items(client).await);
     items.push(permission_item(client, &caps, namespace).await);
     if let Some(item) = prometheus_item(client, args).await {
@@ -132,8 +142,11 @@ fn resize_item(caps: &Capabilities) -> Item {
     }
 }
 
-fn strategy_item(caps: &Capabilities) -> Item {
-    let text = match InitialList::for_minor(caps.minor) {
+fn strategy_item(chosen: InitialList) -> Item {
+    let text = match chosen {
+        InitialList::List => {
+            "one LIST with gzip, decoded while it arrives, then watch (pages if the server refuses it)"
+        }
         InitialList::Streaming => "streaming list (WATCH with sendInitialEvents), then watch",
         InitialList::Paged => "paged LIST (500 per page), then watch",
     };
