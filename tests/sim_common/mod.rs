@@ -241,7 +241,14 @@ pub fn running(p: &Pod) -> bool {
 
 /// Reads a fixture from the shared directory if present.
 pub fn fixture(rel: &str) -> Option<String> {
-    std::fs::read_to_string(format!("/work/shared/fixtures/real-1.35/{rel}")).ok()
+    // shared/ lies beside the checkout (CI copies it there); /work/shared is the workplace's.
+    let beside = format!(
+        "{}/../shared/fixtures/real-1.35/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(beside)
+        .or_else(|_| std::fs::read_to_string(format!("/work/shared/fixtures/real-1.35/{rel}")))
+        .ok()
 }
 
 /// One HTTP request with arbitrary extra headers (e.g. User-Agent); returns status, head, body.
