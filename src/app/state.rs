@@ -46,6 +46,8 @@ pub struct AppState {
     pub nodes: BTreeMap<String, NodeInfo>,
     /// `None` when metrics.k8s.io is not served: the usage column is hidden.
     pub usage: Option<HashMap<PodKey, PodUsage>>,
+    /// Every metrics reading since start, per pod and container, in bounded rings (issue #12).
+    pub usage_history: HashMap<PodKey, Vec<(String, crate::model::usage_history::UsageHistory)>>,
     pub scope: Scope,
     pub header: HeaderInfo,
     pub connection: Connection,
@@ -102,6 +104,7 @@ impl AppState {
             pods: BTreeMap::new(),
             nodes: BTreeMap::new(),
             usage: None,
+            usage_history: HashMap::new(),
             scope,
             header,
             connection: Connection::Connecting,

@@ -315,7 +315,9 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             }
         }
         ClusterEvent::PodDeleted { namespace, name } => {
-            if state.pods.remove(&(namespace, name)).is_some() {
+            let key = (namespace, name);
+            state.usage_history.remove(&key);
+            if state.pods.remove(&key).is_some() {
                 state.pods_changed();
             }
         }
@@ -335,6 +337,9 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             }
         }
         ClusterEvent::Usage(usage) => {
+            if let Some(list) = &usage {
+                record_usage(state, list, now);
+            }
             state.usage = usage.map(|list| {
                 list.into_iter()
                     .map(|u| ((u.namespace.clone(), u.name.clone()), u))
@@ -504,4 +509,30 @@ fn edit_filter(state: &mut AppState, key: KeyEvent, mut line: LineEdit) {
         state.invalidate_index();
     }
     state.dirty = true;
+}
+
+/// Adds one metrics reading to each container's bounded history.
+fn record_usage(state: &mut AppState, list: &[crate::model::events::PodUsage], now: DateTime<Utc>) {
+    use crate::model::usage_history::UsageHistory;
+    // Pods that went away take their history with them.
+    let pods = &state.pods;
+    state.usage_history.retain(|key, _| pods.contains_key(key));
+    for pod in list {
+        let rings = state
+            .usage_history
+            .entry((pod.namespace.clone(), pod.name.clone()))
+            .or_default();
+        for (container, used) in &pod.containers {
+            let index = match rings.iter().position(|(name, _)| name == container) {
+                Some(i) => i,
+                None => {
+                    rings.push((container.clone(), UsageHistory::new(now)));
+                    rings.len() - 1
+                }
+            };
+            if let Some((_, ring)) = rings.get_mut(index) {
+                ring.push(used.cpu_millis.unwrap_or(0), used.memory_bytes.unwrap_or(0));
+            }
+        }
+    }
 }

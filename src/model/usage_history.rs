@@ -80,6 +80,11 @@ impl UsageHistory {
         self.per_slot = self.per_slot.saturating_mul(2);
     }
 
+    /// When the first reading was taken.
+    pub fn since(&self) -> DateTime<Utc> {
+        self.since
+    }
+
     pub fn samples(&self) -> u64 {
         self.samples
     }

@@ -89,6 +89,62 @@ fn pod_level_note(minor: Option<u32>) -> Option<&'static str> {
     }
 }
 
+/// A text sparkline of the newest `width` values (▁ to █, scaled to their peak).
+fn sparkline(values: &[u64], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let tail = &values[values.len().saturating_sub(width)..];
+    let peak = tail.iter().copied().max().unwrap_or(0).max(1);
+    tail.iter()
+        .map(|v| BARS[usize::try_from(v * 7 / peak).unwrap_or(7).min(7)])
+        .collect()
+}
+
+/// podsize's own readings of a container and what the right-sizing rule makes of them; always
+/// labelled with since when and how many, since minutes are not weeks.
+fn live_usage_line<'a>(
+    state: &AppState,
+    pod: &crate::model::PodRow,
+    c: &crate::model::ContainerRow,
+    theme: &Theme,
+) -> Option<Line<'a>> {
+    use crate::model::recommend::{Policy, recommend};
+    let rings = state
+        .usage_history
+        .get(&(pod.namespace.clone(), pod.name.clone()))?;
+    let (_, ring) = rings.iter().find(|(name, _)| *name == c.name)?;
+    let since = ring.since();
+    // The window only labels the figures; live samples are labelled by `since` instead.
+    let usage = ring.usage(95, since)?;
+    let policy = Policy::for_server(
+        state.header.minor.unwrap_or(35),
+        c.policy.memory == RestartPolicy::RestartContainer,
+    );
+    let rec = recommend(&c.desired, &usage, None, &policy);
+    let new = rec.spec.effective_requests();
+    let verdict = if rec.changed {
+        format!(
+            " · suggests cpu {} memory {} (low confidence)",
+            opt(new.cpu_millis, cpu_canonical),
+            opt(new.memory_bytes, memory_canonical)
+        )
+    } else {
+        " · requests fit the usage".to_string()
+    };
+    Some(Line::from(Span::styled(
+        format!(
+            "  live since {} · {} samples · cpu p50 {} p95 {} peak {} {} · memory peak {}{verdict}",
+            since.format("%H:%M"),
+            usage.samples,
+            opt(usage.cpu_p50, cpu_canonical),
+            opt(usage.cpu_percentile, cpu_canonical),
+            opt(usage.cpu_peak, cpu_canonical),
+            sparkline(&ring.cpu_series(), 24),
+            opt(usage.memory_peak, memory_canonical),
+        ),
+        theme.muted,
+    )))
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(pod) = state.selected_pod() else {
         return;
@@ -180,6 +236,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 theme.muted,
             )));
         }
+        if let Some(line) = live_usage_line(state, pod, c, theme) {
+            lines.push(line);
+        }
         for problem in &c.problems {
             lines.push(Line::from(Span::styled(
                 format!("  ! {problem}"),
@@ -207,6 +266,13 @@ mod tests {
 
     fn text(line: &Line) -> String {
         line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn sparklines_scale_to_their_peak() {
+        assert_eq!(sparkline(&[0, 50, 100], 24), "▁▄█");
+        assert_eq!(sparkline(&[5; 40], 3), "███");
+        assert_eq!(sparkline(&[], 10), "");
     }
 
     #[test]
