@@ -20,36 +20,16 @@ async fn setup() -> Setup {
     .await
     .unwrap();
     sim.create_pod(sim_common::resize_demo()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&path).unwrap();
-    sim_common::eventually("running", || {
-        let ok = sim
-            .pod("default", "resize-demo")
-            .is_some_and(|p| sim_common::running(&p));
-        async move { ok.then_some(()) }
-    })
-    .await;
+    let (dir, kubeconfig) = sim_common::kubeconfig_when_running(&sim, "resize-demo").await;
     Setup {
         sim,
         _dir: dir,
-        kubeconfig: path.to_str().unwrap().to_string(),
+        kubeconfig,
     }
 }
 
 async fn podsize(s: &Setup, args: &[&str]) -> (i32, String, String) {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_podsize"))
-        .arg("--kubeconfig")
-        .arg(&s.kubeconfig)
-        .args(args)
-        .output()
-        .await
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    sim_common::run_podsize(&s.kubeconfig, args).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
