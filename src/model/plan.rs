@@ -275,7 +275,8 @@ pub(super) fn quantity_patch(values: CpuMem, old: CpuMem) -> Map<String, Value> 
     map
 }
 
-fn build_patch(kind: ContainerKind, name: &str, new: &ResourceSpec, old: &ResourceSpec) -> Value {
+/// The `resources` object of a patch: only the requests and limits that change.
+pub(super) fn resources_patch(new: &ResourceSpec, old: &ResourceSpec) -> Map<String, Value> {
     let mut resources = Map::new();
     let requests = quantity_patch(new.requests, old.requests);
     let limits = quantity_patch(new.limits, old.limits);
@@ -285,6 +286,11 @@ fn build_patch(kind: ContainerKind, name: &str, new: &ResourceSpec, old: &Resour
     if !limits.is_empty() {
         resources.insert("limits".into(), Value::Object(limits));
     }
+    resources
+}
+
+fn build_patch(kind: ContainerKind, name: &str, new: &ResourceSpec, old: &ResourceSpec) -> Value {
+    let resources = resources_patch(new, old);
     let list = if kind == ContainerKind::Regular {
         "containers"
     } else {

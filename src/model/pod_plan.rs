@@ -4,14 +4,14 @@
 
 use super::events::NodeInfo;
 use super::plan::{
-    Edits, Field, PlanError, Prediction, Server, predict_requests, quantity_patch,
+    Edits, Field, PlanError, Prediction, Server, predict_requests, resources_patch,
     unresizable_reasons,
 };
 use super::qos::{QosClass, pod_level_qos_class};
 use super::quantity::{cpu_canonical, memory_canonical};
 use super::resources::{CpuMem, ResourceSpec};
 use super::row::{ContainerKind, PodRow, RunState};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// A worked-out pod-level resize.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,16 +113,7 @@ fn local_checks(old: &ResourceSpec, new: &ResourceSpec) -> Vec<PlanError> {
 }
 
 fn build_patch(new: &ResourceSpec, old: &ResourceSpec) -> Value {
-    let mut resources = Map::new();
-    let requests = quantity_patch(new.requests, old.requests);
-    let limits = quantity_patch(new.limits, old.limits);
-    if !requests.is_empty() {
-        resources.insert("requests".into(), Value::Object(requests));
-    }
-    if !limits.is_empty() {
-        resources.insert("limits".into(), Value::Object(limits));
-    }
-    json!({ "spec": { "resources": resources } })
+    json!({ "spec": { "resources": resources_patch(new, old) } })
 }
 
 /// Works out a resize of `pod`'s pod-level resources to `edits` for `server`; `others` is the

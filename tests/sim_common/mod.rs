@@ -39,36 +39,16 @@ pub async fn raw_with(
     accept: Option<&str>,
     body: &[u8],
 ) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if let Some(c) = content_type {
-        head.push_str(&format!("Content-Type: {c}\r\n"));
-    }
-    if let Some(a) = accept {
-        head.push_str(&format!("Accept: {a}\r\n"));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).await.unwrap();
-    s.write_all(body).await.unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.unwrap();
-    let text = String::from_utf8_lossy(&buf).to_string();
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap();
-    let code: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = [
+        ("Authorization", auth.as_deref()),
+        ("Content-Type", content_type),
+        ("Accept", accept),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
+    let (code, _head, body) = raw_headers(addr, method, path, &headers, body).await;
     (code, body)
 }
 
