@@ -110,6 +110,7 @@ fn project(value: &Value) {
             podsize::app::view::SortKey::CpuDesired,
             false,
             None,
+            &Default::default(),
         );
     }
 }

@@ -6,6 +6,8 @@ pub mod editor;
 pub mod keymap;
 pub mod line_edit;
 pub mod loading;
+pub mod name_widths;
+pub mod rightsizing;
 pub mod state;
 pub mod update;
 pub mod view;

@@ -48,6 +48,16 @@ pub struct AppState {
     pub usage: Option<HashMap<PodKey, PodUsage>>,
     /// Every metrics reading since start, per pod and container, in bounded rings (issue #12).
     pub usage_history: HashMap<PodKey, Vec<(String, crate::model::usage_history::UsageHistory)>>,
+    /// Usage over a long window (Prometheus), per pod and container; wins over live samples.
+    pub long_usage: HashMap<PodKey, Vec<(String, crate::model::recommend::Usage)>>,
+    /// Each container's right-sizing verdict, recomputed when its usage or spec changes.
+    pub rightsizing: super::view::Verdicts,
+    /// What the rows on show over- and under-request, summed when the index is rebuilt.
+    pub rightsizing_totals: crate::model::rightsizing::Totals,
+    /// Distinct pods among the rows on show.
+    visible_pods: usize,
+    /// Widest names among the rows on show, measured when the index is rebuilt.
+    pub longest: super::name_widths::Longest,
     pub scope: Scope,
     pub header: HeaderInfo,
     pub connection: Connection,
@@ -105,6 +115,11 @@ impl AppState {
             nodes: BTreeMap::new(),
             usage: None,
             usage_history: HashMap::new(),
+            long_usage: HashMap::new(),
+            rightsizing: HashMap::new(),
+            rightsizing_totals: Default::default(),
+            longest: Default::default(),
+            visible_pods: 0,
             scope,
             header,
             connection: Connection::Connecting,
@@ -142,6 +157,14 @@ impl AppState {
     pub fn invalidate_index(&mut self) {
         self.index_stale = true;
         self.dirty = true;
+    }
+
+    /// Right-sizing verdicts moved: the order changes when sorted by them, the totals always.
+    pub fn verdicts_changed(&mut self) {
+        if matches!(self.sort, SortKey::Waste | SortKey::Risk) {
+            self.rows_changed = true;
+        }
+        self.invalidate_index();
     }
 
     /// Rebuilds the visible order if needed and puts the selection back on the same row.
@@ -183,12 +206,23 @@ impl AppState {
                 self.sort,
                 self.per_pod,
                 key.3.as_deref(),
+                &self.rightsizing,
             );
         }
         if self.rows_changed {
             self.counts.clear();
             for pod in self.pods.values() {
                 *self.counts.entry(pod.state.name()).or_insert(0) += 1;
+            }
+        }
+        self.rightsizing_totals = super::rightsizing::totals_of_visible(self);
+        self.longest = super::name_widths::measure(&self.index, &self.pods, &self.marked);
+        let mut seen = vec![false; self.pods.len()];
+        self.visible_pods = 0;
+        for row in &self.index {
+            if let Some(s) = seen.get_mut(row.slot).filter(|s| !**s) {
+                *s = true;
+                self.visible_pods += 1;
             }
         }
         self.rows_changed = false;
@@ -240,6 +274,11 @@ impl AppState {
         self.scroll = scroll;
         self.select(selected);
         self.dirty = true;
+    }
+
+    /// How many pods the rows on show belong to.
+    pub fn visible_pods(&self) -> usize {
+        self.visible_pods
     }
 
     pub fn visible(&self) -> &[RowRef] {

@@ -305,9 +305,12 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
                 .editor
                 .as_ref()
                 .is_some_and(|e| e.namespace == row.namespace && e.pod == row.name);
-            state
-                .pods
-                .insert((row.namespace.clone(), row.name.clone()), *row);
+            let key = (row.namespace.clone(), row.name.clone());
+            state.pods.insert(key.clone(), *row);
+            // A new spec changes what the recommendation proposes.
+            if state.rightsizing.contains_key(&key) || state.long_usage.contains_key(&key) {
+                super::rightsizing::refresh_pod(state, &key, now);
+            }
             state.pods_changed();
             if edited {
                 // The pod under edit changed: plan against its new values.
@@ -317,6 +320,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
         ClusterEvent::PodDeleted { namespace, name } => {
             let key = (namespace, name);
             state.usage_history.remove(&key);
+            state.rightsizing.remove(&key);
             if state.pods.remove(&key).is_some() {
                 state.pods_changed();
             }
@@ -339,6 +343,11 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
         ClusterEvent::Usage(usage) => {
             if let Some(list) = &usage {
                 record_usage(state, list, now);
+                for pod in list {
+                    let key = (pod.namespace.clone(), pod.name.clone());
+                    super::rightsizing::refresh_pod(state, &key, now);
+                }
+                state.verdicts_changed();
             }
             state.usage = usage.map(|list| {
                 list.into_iter()
@@ -472,6 +481,9 @@ fn run(state: &mut AppState, command: Command) {
                 .map(|p| (p.namespace.clone(), p.name.clone()))
             {
                 if !state.marked.remove(&key) {
+                    // The mark widens the name: keep the column wide enough for it.
+                    let width = super::name_widths::marked_width(&key.1);
+                    state.longest.pod = state.longest.pod.max(width);
                     state.marked.insert(key);
                 }
                 state.select(state.selected_index() + 1);
@@ -517,6 +529,7 @@ fn record_usage(state: &mut AppState, list: &[crate::model::events::PodUsage], n
     // Pods that went away take their history with them.
     let pods = &state.pods;
     state.usage_history.retain(|key, _| pods.contains_key(key));
+    state.rightsizing.retain(|key, _| pods.contains_key(key));
     for pod in list {
         let rings = state
             .usage_history

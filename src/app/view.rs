@@ -1,7 +1,8 @@
 //! The visible order of rows: filter and sort as an index over the store, never a copy of rows.
 
 use crate::model::PodRow;
-use std::collections::BTreeMap;
+use crate::model::rightsizing::Verdict;
+use std::collections::{BTreeMap, HashMap};
 
 pub use crate::model::row::PodKey;
 
@@ -42,10 +43,14 @@ pub enum SortKey {
     MemoryActual,
     Restarts,
     Age,
+    /// Most over-requested first (right-sizing's waste, CPU-equivalent).
+    Waste,
+    /// Likeliest trouble first: usage above request, memory near its limit, OOM-killed.
+    Risk,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 8] = [
+    pub const ALL: [SortKey; 10] = [
         Self::Name,
         Self::ResizeState,
         Self::CpuDesired,
@@ -54,6 +59,8 @@ impl SortKey {
         Self::MemoryActual,
         Self::Restarts,
         Self::Age,
+        Self::Waste,
+        Self::Risk,
     ];
 
     pub fn label(self) -> &'static str {
@@ -66,6 +73,8 @@ impl SortKey {
             Self::MemoryActual => "memory actual",
             Self::Restarts => "restarts",
             Self::Age => "age",
+            Self::Waste => "over-request",
+            Self::Risk => "risk",
         }
     }
 
@@ -83,6 +92,7 @@ impl SortKey {
                 "state" | "resize" => Some(Self::ResizeState),
                 "cpu" => Some(Self::CpuDesired),
                 "mem" | "memory" => Some(Self::MemoryDesired),
+                "waste" | "over" => Some(Self::Waste),
                 _ => None,
             })
     }
@@ -135,7 +145,34 @@ impl Matcher {
     }
 }
 
-fn sort_value(key: SortKey, pod: &PodRow, container: Option<usize>) -> i64 {
+/// Each pod's right-sizing verdicts, by container name (see `app::rightsizing`).
+pub type Verdicts = HashMap<PodKey, Vec<(String, Verdict)>>;
+
+fn verdict_sum(
+    verdicts: Option<&Vec<(String, Verdict)>>,
+    pod: &PodRow,
+    container: Option<usize>,
+    f: fn(&Verdict) -> i64,
+) -> i64 {
+    let Some(verdicts) = verdicts else {
+        return 0;
+    };
+    let wanted = container
+        .and_then(|i| pod.containers.get(i))
+        .map(|c| c.name.as_str());
+    verdicts
+        .iter()
+        .filter(|(name, _)| wanted.is_none_or(|w| w == name))
+        .map(|(_, v)| f(v))
+        .fold(0i64, i64::saturating_add)
+}
+
+fn sort_value(
+    key: SortKey,
+    pod: &PodRow,
+    container: Option<usize>,
+    verdicts: Option<&Vec<(String, Verdict)>>,
+) -> i64 {
     let containers: Vec<_> = match container {
         Some(i) => pod.containers.get(i).into_iter().collect(),
         None => pod.containers.iter().collect(),
@@ -160,6 +197,8 @@ fn sort_value(key: SortKey, pod: &PodRow, container: Option<usize>) -> i64 {
         SortKey::Restarts => sum(&|c| Some(i64::from(c.restart_count))),
         // Newest first.
         SortKey::Age => pod.created.map_or(0, |t| t.timestamp()),
+        SortKey::Waste => verdict_sum(verdicts, pod, container, Verdict::waste),
+        SortKey::Risk => verdict_sum(verdicts, pod, container, |v| v.risk),
     };
     descending.saturating_neg()
 }
@@ -171,6 +210,7 @@ pub fn build_index(
     sort: SortKey,
     per_pod: bool,
     only_namespace: Option<&str>,
+    verdicts: &Verdicts,
 ) -> Vec<RowRef> {
     let matcher = Matcher::new(filter);
     let mut keyed: Vec<(i64, RowRef)> = Vec::with_capacity(pods.len());
@@ -178,10 +218,14 @@ pub fn build_index(
         if only_namespace.is_some_and(|ns| ns != key.0) {
             continue;
         }
+        let pod_verdicts = match sort {
+            SortKey::Waste | SortKey::Risk => verdicts.get(key),
+            _ => None,
+        };
         if per_pod || pod.containers.is_empty() {
             if matcher.matches(pod, None) {
                 keyed.push((
-                    sort_value(sort, pod, None),
+                    sort_value(sort, pod, None, pod_verdicts),
                     RowRef {
                         pod: key.clone(),
                         container: None,
@@ -194,7 +238,7 @@ pub fn build_index(
         for i in 0..pod.containers.len() {
             if matcher.matches(pod, Some(i)) {
                 keyed.push((
-                    sort_value(sort, pod, Some(i)),
+                    sort_value(sort, pod, Some(i), pod_verdicts),
                     RowRef {
                         pod: key.clone(),
                         container: Some(i),

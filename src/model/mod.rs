@@ -11,6 +11,7 @@ pub mod quantity;
 pub mod recommend;
 pub mod resize_state;
 pub mod resources;
+pub mod rightsizing;
 pub mod row;
 pub mod slim;
 pub mod time;

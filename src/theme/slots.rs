@@ -111,6 +111,10 @@ define_slots! {
     input_invalid,
     /// Wall-mode highlight of a row that changed a moment ago.
     changed_recently,
+    /// Right-sizing: requests more than it uses (▼ in the REC column).
+    over_requested,
+    /// Right-sizing: requests less than it uses, or is at risk (▲ in the REC column).
+    under_requested,
 }
 
 #[cfg(test)]

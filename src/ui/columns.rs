@@ -15,6 +15,8 @@ pub enum Column {
     Age,
     Node,
     Usage,
+    /// Right-sizing: the recommended requests, ▼ over- / ▲ under-requested.
+    Recommendation,
 }
 
 impl Column {
@@ -32,6 +34,7 @@ impl Column {
             Self::Age => ("AGE", ""),
             Self::Node => ("NODE", ""),
             Self::Usage => ("USAGE", "  cpu│   mem"),
+            Self::Recommendation => ("REC", "   cpu│    mem"),
         }
     }
 
@@ -50,16 +53,18 @@ impl Column {
             Self::Age => (4, 5),
             Self::Node => (6, 16),
             Self::Usage => (13, 13),
+            Self::Recommendation => (14, 14),
         }
     }
 }
 
 /// Columns in the order they are given up when space runs out (first dropped first).
-const DROP_ORDER: [Column; 9] = [
+const DROP_ORDER: [Column; 10] = [
     Column::Node,
     Column::Usage,
     Column::Restarts,
     Column::Age,
+    Column::Recommendation,
     Column::CpuLimit,
     Column::MemoryLimit,
     Column::Namespace,
@@ -68,7 +73,7 @@ const DROP_ORDER: [Column; 9] = [
 ];
 
 /// Display order of all columns.
-const ORDER: [Column; 12] = [
+const ORDER: [Column; 13] = [
     Column::Namespace,
     Column::Pod,
     Column::Container,
@@ -76,6 +81,7 @@ const ORDER: [Column; 12] = [
     Column::CpuLimit,
     Column::MemoryRequest,
     Column::MemoryLimit,
+    Column::Recommendation,
     Column::Resize,
     Column::Restarts,
     Column::Age,
@@ -83,12 +89,24 @@ const ORDER: [Column; 12] = [
     Column::Usage,
 ];
 
+/// Optional columns that have something to show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// More than one namespace is on screen.
+    pub namespace: bool,
+    /// metrics.k8s.io is served.
+    pub usage: bool,
+    /// Some container has a right-sizing recommendation.
+    pub recommendation: bool,
+}
+
 /// Picks the columns that fit in `width` at their minimum sizes (one space between columns).
-pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Column> {
+pub fn fit_columns(width: u16, shown: Shown) -> Vec<Column> {
     let mut cols: Vec<Column> = ORDER
         .into_iter()
-        .filter(|c| show_namespace || *c != Column::Namespace)
-        .filter(|c| show_usage || *c != Column::Usage)
+        .filter(|c| shown.namespace || *c != Column::Namespace)
+        .filter(|c| shown.usage || *c != Column::Usage)
+        .filter(|c| shown.recommendation || *c != Column::Recommendation)
         .collect();
     let needed = |cols: &[Column]| -> u32 {
         cols.iter()
@@ -96,7 +114,7 @@ pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Co
             .sum::<u32>()
     };
     // Usage is only worth showing when the rest is not squeezed for it.
-    if show_usage && needed(&cols) + 30 > u32::from(width) {
+    if shown.usage && needed(&cols) + 30 > u32::from(width) {
         cols.retain(|c| *c != Column::Usage);
     }
     for drop in DROP_ORDER {
@@ -108,39 +126,53 @@ pub fn fit_columns(width: u16, show_namespace: bool, show_usage: bool) -> Vec<Co
     cols
 }
 
-/// Order in which spare room is handed out, and how far each column grows in that step.
-/// The pod name comes first, then room for the resize state and its reason.
-const GROWTH: [(Column, u16); 13] = [
-    (Column::Pod, 24),
-    (Column::Resize, 28),
-    (Column::Container, 14),
-    (Column::Namespace, 14),
-    (Column::Age, 5),
-    (Column::Node, 12),
-    (Column::Pod, 36),
-    (Column::Resize, 40),
-    (Column::Container, 16),
-    (Column::Namespace, 18),
-    (Column::Node, 16),
-    (Column::Resize, 60),
-    (Column::Usage, 13),
+pub use crate::app::name_widths::Longest;
+
+fn longest_of(longest: &Longest, column: Column) -> u16 {
+    match column {
+        Column::Namespace => longest.namespace,
+        Column::Pod => longest.pod,
+        Column::Container => longest.container,
+        Column::Node => longest.node,
+        Column::Age => 5,
+        _ => 0,
+    }
+}
+
+/// Name columns in the order they are widened: node names are short and read whole, container
+/// and namespace names next; pod names, the longest, last.
+const GROWTH: [Column; 5] = [
+    Column::Age,
+    Column::Node,
+    Column::Container,
+    Column::Namespace,
+    Column::Pod,
 ];
 
 /// Widths for `cols` in `width` cells: every column gets its minimum, then the spare room
-/// is handed out in `GROWTH` order; what is left widens the resize text (the kubelet's message).
-pub fn allocate_widths(cols: &[Column], width: u16) -> Vec<u16> {
+/// widens the name columns up to their longest value (in `GROWTH` order); what is left goes
+/// to the resize text (the kubelet's message).
+pub fn allocate_widths(cols: &[Column], width: u16, longest: &Longest) -> Vec<u16> {
     let mut widths: Vec<u16> = cols.iter().map(|c| c.widths().0).collect();
     let used: u16 = widths.iter().map(|w| w + 1).sum();
     let mut spare = width.saturating_sub(used);
-    for (column, target) in GROWTH {
+    for column in GROWTH {
         if let Some(i) = cols.iter().position(|c| *c == column) {
-            let grow = target.saturating_sub(widths[i]).min(spare);
+            let grow = longest_of(longest, column)
+                .saturating_sub(widths[i])
+                .min(spare);
             widths[i] += grow;
             spare -= grow;
         }
     }
-    if let Some(i) = cols.iter().position(|c| *c == Column::Resize) {
-        widths[i] += spare;
+    match cols.iter().position(|c| *c == Column::Resize) {
+        Some(i) => widths[i] += spare,
+        // Without a resize column, the pod name takes what is left.
+        None => {
+            if let Some(i) = cols.iter().position(|c| *c == Column::Pod) {
+                widths[i] += spare;
+            }
+        }
     }
     widths
 }
@@ -149,35 +181,73 @@ pub fn allocate_widths(cols: &[Column], width: u16) -> Vec<u16> {
 mod tests {
     use super::*;
 
+    const ALL: Shown = Shown {
+        namespace: true,
+        usage: true,
+        recommendation: true,
+    };
+    const BASIC: Shown = Shown {
+        namespace: true,
+        usage: false,
+        recommendation: false,
+    };
+    const LONG: Longest = Longest {
+        namespace: 24,
+        pod: 63,
+        container: 22,
+        node: 13,
+    };
+
+    fn at(cols: &[Column], widths: &[u16], c: Column) -> u16 {
+        widths[cols.iter().position(|x| *x == c).unwrap()]
+    }
+
     #[test]
-    fn spare_room_goes_to_pod_then_resize_then_small_columns() {
-        let cols = fit_columns(200, true, false);
-        let widths = allocate_widths(&cols, 200);
-        let total: u16 = widths.iter().map(|w| w + 1).sum();
-        assert!(total <= 200);
-        let at = |c: Column| widths[cols.iter().position(|x| *x == c).unwrap()];
-        assert_eq!(at(Column::Container), 14);
-        assert_eq!(at(Column::Pod), 36);
-        assert!(at(Column::Resize) >= 35);
-        let mid_cols = fit_columns(160, true, false);
-        let mid = allocate_widths(&mid_cols, 160);
-        let mid_at = |c: Column| mid[mid_cols.iter().position(|x| *x == c).unwrap()];
-        assert_eq!(mid_at(Column::Pod), 24);
-        assert_eq!(mid_at(Column::Resize), 28);
-        let narrow = allocate_widths(&fit_columns(80, true, false), 80);
-        assert!(narrow.iter().map(|w| w + 1).sum::<u16>() <= 80);
+    fn spare_room_goes_to_names_up_to_their_longest_then_to_resize() {
+        let cols = fit_columns(200, BASIC);
+        let widths = allocate_widths(&cols, 200, &LONG);
+        assert_eq!(widths.iter().map(|w| w + 1).sum::<u16>(), 200);
+        assert_eq!(at(&cols, &widths, Column::Node), 13);
+        assert_eq!(at(&cols, &widths, Column::Container), 22);
+        assert_eq!(at(&cols, &widths, Column::Namespace), 24);
+        // 63-character pod names take what is left: the resize text keeps its minimum.
+        assert_eq!(at(&cols, &widths, Column::Pod), 42);
+        assert_eq!(at(&cols, &widths, Column::Resize), 14);
+        let wider = fit_columns(260, BASIC);
+        let widths = allocate_widths(&wider, 260, &LONG);
+        assert_eq!(at(&wider, &widths, Column::Pod), 63);
+        assert!(at(&wider, &widths, Column::Resize) > 14);
+        // Short names leave the room to the resize message.
+        let short = Longest {
+            namespace: 4,
+            pod: 10,
+            container: 3,
+            node: 6,
+        };
+        let widths = allocate_widths(&cols, 200, &short);
+        assert_eq!(at(&cols, &widths, Column::Pod), 14);
+        assert!(at(&cols, &widths, Column::Resize) > 60);
+    }
+
+    #[test]
+    fn node_names_are_whole_before_pod_names_grow() {
+        let cols = fit_columns(160, BASIC);
+        assert!(cols.contains(&Column::Node));
+        let widths = allocate_widths(&cols, 160, &LONG);
+        assert_eq!(at(&cols, &widths, Column::Node), 13);
+        assert!(widths.iter().map(|w| w + 1).sum::<u16>() <= 160);
     }
 
     #[test]
     fn wide_screens_show_everything() {
-        let cols = fit_columns(250, true, true);
-        assert_eq!(cols.len(), 12);
+        let cols = fit_columns(250, ALL);
+        assert_eq!(cols.len(), 13);
         assert_eq!(cols[0], Column::Namespace);
     }
 
     #[test]
     fn eighty_columns_keep_the_resize_essentials() {
-        let cols = fit_columns(80, true, false);
+        let cols = fit_columns(80, ALL);
         for must in [
             Column::Pod,
             Column::CpuRequest,
@@ -189,22 +259,25 @@ mod tests {
         assert!(!cols.contains(&Column::Node));
         let used: u16 = cols.iter().map(|c| c.widths().0 + 1).sum();
         assert!(used <= 80);
+        let widths = allocate_widths(&cols, 80, &LONG);
+        assert!(widths.iter().map(|w| w + 1).sum::<u16>() <= 80);
     }
 
     #[test]
     fn columns_are_dropped_in_order() {
-        let mut previous = fit_columns(300, true, true).len();
+        let mut previous = fit_columns(300, ALL).len();
         for width in (20..300).rev() {
-            let now = fit_columns(width, true, true).len();
+            let now = fit_columns(width, ALL).len();
             assert!(now <= previous, "narrower never shows more columns");
             previous = now;
         }
-        assert!(fit_columns(1, true, true).contains(&Column::Pod));
+        assert!(fit_columns(1, ALL).contains(&Column::Pod));
     }
 
     #[test]
-    fn namespace_hidden_when_scoped() {
-        assert!(!fit_columns(250, false, false).contains(&Column::Namespace));
-        assert!(!fit_columns(250, true, false).contains(&Column::Usage));
+    fn optional_columns_hidden_when_empty() {
+        assert!(!fit_columns(250, Shown::default()).contains(&Column::Namespace));
+        assert!(!fit_columns(250, BASIC).contains(&Column::Usage));
+        assert!(!fit_columns(250, BASIC).contains(&Column::Recommendation));
     }
 }

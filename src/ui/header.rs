@@ -59,6 +59,39 @@ fn counts_line(state: &AppState) -> String {
     }
 }
 
+/// "▼ over-requested 34.2 cpu · 120Gi  ▲ under-requested 0.5 cpu" over the rows on show;
+/// `None` until some container has a recommendation.
+pub fn totals_text(totals: &crate::model::rightsizing::Totals) -> Option<String> {
+    use crate::model::quantity::memory_human;
+    if totals.judged == 0 {
+        return None;
+    }
+    let side = |label: &str, a: crate::model::rightsizing::Amount| {
+        // Millicores as cores with one decimal; only the resources that are off are named.
+        let tenths = a.cpu_millis / 100;
+        let mut parts = Vec::new();
+        if tenths > 0 {
+            parts.push(format!("{}.{} cpu", tenths / 10, tenths % 10));
+        }
+        if a.memory_bytes >= 1 << 20 {
+            parts.push(memory_human(a.memory_bytes));
+        }
+        (!parts.is_empty()).then(|| format!("{label} {}", parts.join(" · ")))
+    };
+    let sides: Vec<String> = [
+        side("▼ over-requested", totals.over),
+        side("▲ under-requested", totals.under),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(if sides.is_empty() {
+        "requests fit their usage".to_string()
+    } else {
+        sides.join("  ")
+    })
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
     let h = &state.header;
     let mut first = vec![
@@ -97,10 +130,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     theme.status_ok
                 },
             )),
-            None => Line::from(vec![
-                Span::styled(counts_line(state), theme.accent),
-                Span::styled("   ? help", theme.muted),
-            ]),
+            None => {
+                let mut spans = vec![Span::styled(counts_line(state), theme.accent)];
+                if let Some(totals) = totals_text(&state.rightsizing_totals) {
+                    spans.push(Span::styled(format!("   {totals}"), theme.muted));
+                }
+                spans.push(Span::styled("   ? help", theme.muted));
+                Line::from(spans)
+            }
         },
     };
     let text = vec![Line::from(first).style(theme.header), second];

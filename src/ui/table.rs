@@ -1,10 +1,12 @@
 //! The pod table. Only the rows on screen are built.
 
 use super::cells::{Resource, limits_cell, pod_totals, requests_cell, state_style, state_text};
-use super::columns::{Column, fit_columns};
+use super::columns::{Column, Shown, fit_columns};
 use crate::app::AppState;
+use crate::app::name_widths::{MARK, container_label};
+use crate::model::recommend::thousands;
 use crate::model::time::format_age;
-use crate::model::{ContainerKind, ContainerRow, PodRow};
+use crate::model::{ContainerRow, PodRow};
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -32,12 +34,74 @@ fn header_row(cols: &[Column], theme: &Theme) -> Row<'static> {
     .style(theme.column_header)
 }
 
-fn container_name(c: &ContainerRow) -> String {
-    match c.kind {
-        ContainerKind::Regular => c.name.clone(),
-        ContainerKind::Sidecar => format!("{} (sidecar)", c.name),
-        ContainerKind::Init => format!("{} (init)", c.name),
+/// `text` cut to `width` cells; a cut always ends in `…` so it never passes for a whole value.
+pub fn fit(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if Span::raw(text).width() <= width {
+        return text.to_string();
     }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = Span::raw(ch.to_string()).width();
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// The REC cell: the recommended requests with ▼ (over-requested) / ▲ (under-requested).
+fn recommendation_cell<'a>(
+    state: &AppState,
+    pod: &PodRow,
+    container: Option<&ContainerRow>,
+    theme: &Theme,
+) -> Line<'a> {
+    use crate::model::rightsizing::{Direction, proposed_requests};
+    let key = (pod.namespace.clone(), pod.name.clone());
+    let verdicts: Vec<_> = state
+        .rightsizing
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| container.is_none_or(|c| &c.name == name))
+        .map(|(_, v)| v)
+        .collect();
+    if verdicts.is_empty() {
+        return Line::from(Span::styled(format!("{:>6}│{:>7}", "-", "-"), theme.muted));
+    }
+    // A pod row sums its containers; its marker follows the sum's direction.
+    let sum = |f: &dyn Fn(&crate::model::rightsizing::Verdict) -> (Option<i64>, Direction)| {
+        let mut total = 0i64;
+        let mut direction = Direction::Fits;
+        for v in &verdicts {
+            let (value, d) = f(v);
+            total = total.saturating_add(value.unwrap_or(0));
+            if d != Direction::Fits {
+                direction = d;
+            }
+        }
+        (total, direction)
+    };
+    let (cpu, cpu_dir) = sum(&|v| (proposed_requests(v).cpu_millis, v.cpu));
+    let (mem, mem_dir) = sum(&|v| (proposed_requests(v).memory_bytes, v.memory));
+    let (cpu_text, mem_text) = super::cells::usage_text(Some(cpu), Some(mem));
+    let style = |d: Direction| match d {
+        Direction::Over => theme.over_requested,
+        Direction::Under => theme.under_requested,
+        Direction::Fits => theme.muted,
+    };
+    Line::from(vec![
+        Span::styled(format!("{}{cpu_text:>5}", cpu_dir.marker()), style(cpu_dir)),
+        Span::raw("│"),
+        Span::styled(format!("{}{mem_text:>6}", mem_dir.marker()), style(mem_dir)),
+    ])
 }
 
 fn usage_cell(state: &AppState, pod: &PodRow, container: Option<&ContainerRow>) -> String {
@@ -63,8 +127,10 @@ fn usage_cell(state: &AppState, pod: &PodRow, container: Option<&ContainerRow>) 
     format!("{cpu:>5}│{mem:>6}")
 }
 
+#[allow(clippy::too_many_arguments)]
 fn cell<'a>(
     col: Column,
+    width: u16,
     state: &AppState,
     pod: &'a PodRow,
     c: &ContainerRow,
@@ -73,16 +139,19 @@ fn cell<'a>(
     theme: &Theme,
 ) -> Cell<'a> {
     match col {
-        Column::Namespace => Cell::from(pod.namespace.as_str()),
+        Column::Namespace => Cell::from(fit(&pod.namespace, width)),
         Column::Pod
             if state
                 .marked
                 .contains(&(pod.namespace.clone(), pod.name.clone())) =>
         {
-            Cell::from(Span::styled(format!("● {}", pod.name), theme.marked))
+            Cell::from(Span::styled(
+                fit(&format!("{MARK}{}", pod.name), width),
+                theme.marked,
+            ))
         }
-        Column::Pod => Cell::from(pod.name.as_str()),
-        Column::Container => Cell::from(container_name(c)),
+        Column::Pod => Cell::from(fit(&pod.name, width)),
+        Column::Container => Cell::from(fit(&container_label(c), width)),
         Column::CpuRequest => Cell::from(requests_cell(c, Resource::Cpu, theme)),
         Column::CpuLimit => Cell::from(limits_cell(c, Resource::Cpu, theme)),
         Column::MemoryRequest => Cell::from(requests_cell(c, Resource::Memory, theme)),
@@ -93,18 +162,46 @@ fn cell<'a>(
             } else {
                 &pod.state
             };
-            Cell::from(Span::styled(state_text(state), state_style(state, theme)))
+            Cell::from(Span::styled(
+                fit(&state_text(state), width),
+                state_style(state, theme),
+            ))
         }
         Column::Restarts => Cell::from(format!("{:>8}", c.restart_count)),
         Column::Age => Cell::from(pod.created.map(|t| format_age(now - t)).unwrap_or_default()),
-        Column::Node => Cell::from(pod.node.as_deref().unwrap_or("-")),
+        Column::Node => Cell::from(fit(pod.node.as_deref().unwrap_or("-"), width)),
         Column::Usage => Cell::from(usage_cell(state, pod, per_container)),
+        Column::Recommendation => Cell::from(recommendation_cell(state, pod, per_container, theme)),
+    }
+}
+
+/// "1,204 rows · 300 pods": rows are containers unless the table shows one row per pod.
+fn rows_text(state: &AppState) -> String {
+    let rows = state.visible().len();
+    let plural = |n: usize, one: &str, many: &str| {
+        let word = if n == 1 { one } else { many };
+        format!("{} {word}", thousands(u64::try_from(n).unwrap_or(u64::MAX)))
+    };
+    let pods = state.visible_pods();
+    if state.per_pod || rows == pods {
+        plural(pods, "pod", "pods")
+    } else {
+        format!(
+            "{} · {}",
+            plural(rows, "row", "rows"),
+            plural(pods, "pod", "pods")
+        )
     }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
-    let show_ns = state.scope.namespace.is_none();
-    let cols = fit_columns(area.width, show_ns, state.usage.is_some());
+    let shown = Shown {
+        namespace: state.scope.namespace.is_none(),
+        usage: state.usage.is_some(),
+        recommendation: !state.rightsizing.is_empty(),
+    };
+    let cols = fit_columns(area.width, shown);
+    let widths = super::columns::allocate_widths(&cols, area.width, &state.longest);
     let visible_rows = usize::from(area.height.saturating_sub(3));
     // A wall display pages by itself and has no cursor.
     let offset = match &state.wall {
@@ -133,7 +230,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             };
             let row = Row::new(
                 cols.iter()
-                    .map(|col| cell(*col, state, pod, c, container, now, theme)),
+                    .zip(&widths)
+                    .map(|(col, w)| cell(*col, *w, state, pod, c, container, now, theme)),
             );
             let key = (pod.namespace.clone(), pod.name.clone());
             match &state.wall {
@@ -141,13 +239,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                 _ => row,
             }
         });
-    let widths: Vec<Constraint> = super::columns::allocate_widths(&cols, area.width)
-        .into_iter()
-        .map(Constraint::Length)
-        .collect();
+    let constraints: Vec<Constraint> = widths.iter().copied().map(Constraint::Length).collect();
     let title = format!(
-        " pods ({}) · sort: {}{} ",
-        state.visible().len(),
+        " {} · sort: {}{} ",
+        rows_text(state),
         state.sort.label(),
         if state.filter.text.is_empty() {
             String::new()
@@ -155,7 +250,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             format!(" · filter: {}", state.filter.text)
         }
     );
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, constraints)
         .header(header_row(&cols, theme))
         .row_highlight_style(theme.selected)
         .style(theme.base)
@@ -170,4 +265,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             .then(|| state.selected_index().saturating_sub(offset)),
     );
     frame.render_stateful_widget(table, area, &mut table_state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn a_cut_value_ends_in_an_ellipsis_and_fits() {
+        assert_eq!(fit("bench-node-12", 13), "bench-node-12");
+        assert_eq!(fit("bench-node-12", 8), "bench-n…");
+        assert_eq!(fit("bench-node-12", 1), "…");
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("ü-wide-名前", 6), "ü-wid…");
+    }
 }

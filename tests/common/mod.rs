@@ -1,6 +1,7 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+pub mod screen;
 pub mod tmux;
 
 use podsize::model::{PodRow, SlimPod};

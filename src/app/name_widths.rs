@@ -1,0 +1,63 @@
+//! How wide the name columns' values are among the rows on show, measured when the visible
+//! order is rebuilt (not per frame), so the table can give names the room they need.
+
+use super::view::RowRef;
+use crate::model::{ContainerKind, ContainerRow, PodRow};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The widest value of each name column, in cells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Longest {
+    pub namespace: u16,
+    pub pod: u16,
+    pub container: u16,
+    pub node: u16,
+}
+
+/// The container as the table names it: kind in brackets for init containers and sidecars.
+pub fn container_label(c: &ContainerRow) -> String {
+    match c.kind {
+        ContainerKind::Regular => c.name.clone(),
+        ContainerKind::Sidecar => format!("{} (sidecar)", c.name),
+        ContainerKind::Init => format!("{} (init)", c.name),
+    }
+}
+
+/// Prefix of a marked pod's name in the table.
+pub const MARK: &str = "● ";
+
+fn cells(text: &str) -> u16 {
+    // Kubernetes names are DNS labels: one cell per character.
+    u16::try_from(text.chars().count()).unwrap_or(u16::MAX)
+}
+
+/// A marked pod's name width in the table.
+pub fn marked_width(pod: &str) -> u16 {
+    cells(MARK) + cells(pod)
+}
+
+/// Measures the rows of `index`.
+pub fn measure(
+    index: &[RowRef],
+    pods: &BTreeMap<(String, String), PodRow>,
+    marked: &BTreeSet<(String, String)>,
+) -> Longest {
+    let mut longest = Longest::default();
+    for row in index {
+        let Some(pod) = pods.get(&row.pod) else {
+            continue;
+        };
+        longest.namespace = longest.namespace.max(cells(&pod.namespace));
+        let pod_width = if marked.contains(&row.pod) {
+            marked_width(&pod.name)
+        } else {
+            cells(&pod.name)
+        };
+        longest.pod = longest.pod.max(pod_width);
+        longest.node = longest.node.max(pod.node.as_deref().map_or(1, cells));
+        if let Some(c) = row.container.and_then(|i| pod.containers.get(i)) {
+            longest.container = longest.container.max(cells(&container_label(c)));
+        }
+    }
+    longest
+}
