@@ -8,7 +8,8 @@ use crate::model::PodRow;
 use crate::model::edit::Kind;
 use crate::model::events::NodeInfo;
 use crate::model::plan::{Edits, Field, ResizePlan, plan_resize};
-use crate::model::resources::CpuMem;
+use crate::model::resources::{CpuMem, ResourceSpec};
+use crate::model::row::PodKey;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub const FIELDS: [(Field, &str, Kind); 4] = [
@@ -50,6 +51,11 @@ pub struct EditorState {
     /// The other marked pods: the touched fields apply to each pod's own values.
     pub batch_targets: Vec<(String, String)>,
     pub batch: BatchPlan,
+    /// Right-sizing (`R`): the other containers, each planned to its own recommendation
+    /// instead of to the typed fields.
+    pub rightsize: Option<Vec<(PodKey, String)>>,
+    /// The recommendation the fields were filled with (`r`), with its reason.
+    pub recommendation_note: Option<String>,
 }
 
 /// What the editor asks of the app after a key.
@@ -59,6 +65,8 @@ pub enum EditorOutcome {
     Close,
     /// Send these plans: the editor's pod first, then any marked pods.
     Submit(Vec<ResizePlan>),
+    /// `r`: the app looks up the container's recommendation and calls `fill`.
+    WantsRecommendation,
 }
 
 fn text_of(value: Option<i64>, kind: Kind) -> String {
@@ -103,6 +111,8 @@ impl EditorState {
             touched: [false; 4],
             batch_targets: Vec::new(),
             batch: BatchPlan::default(),
+            rightsize: None,
+            recommendation_note: None,
         })
     }
 
@@ -173,6 +183,20 @@ impl EditorState {
         }
     }
 
+    /// Fills every field with `spec` (a recommendation, `note` its reason); fields whose value
+    /// it changes count as typed, so a batch carries them.
+    pub fn fill(&mut self, spec: &ResourceSpec, note: String) {
+        let wanted = Edits::from_spec(spec);
+        for (i, (_, _, kind)) in FIELDS.iter().enumerate() {
+            let value = value_of(&wanted, i);
+            self.inputs[i] = LineEdit::new(text_of(value, *kind));
+            self.touched[i] = value != value_of(&self.original, i);
+        }
+        self.overwrite = true;
+        self.server_error = None;
+        self.recommendation_note = Some(note);
+    }
+
     /// Handles one key. The caller replans afterwards when inputs changed.
     pub fn on_key(&mut self, key: KeyEvent) -> EditorOutcome {
         match (&self.stage, lookup(EDITOR, key)) {
@@ -191,6 +215,9 @@ impl EditorState {
                 EditorOutcome::Stay
             }
             (Stage::Editing, Some(EditorCommand::Close)) => EditorOutcome::Close,
+            (Stage::Editing, Some(EditorCommand::FillRecommended)) => {
+                EditorOutcome::WantsRecommendation
+            }
             (Stage::Editing, Some(EditorCommand::Submit)) => {
                 if self.sendable() {
                     self.stage = Stage::Confirm;

@@ -2,8 +2,11 @@
 //! its usage or its spec changes, never per frame, from the best source the app has for it —
 //! figures over a long window (Prometheus, VPA) first, then podsize's own live samples.
 
+use super::batch::{BatchPlan, Skipped};
+use super::editor::EditorState;
 use super::state::AppState;
 use super::view::PodKey;
+use crate::model::plan::{Edits, plan_resize};
 use crate::model::recommend::Usage;
 use crate::model::rightsizing::{Totals, Verdict, judge, recommend_container};
 use chrono::{DateTime, Utc};
@@ -95,4 +98,114 @@ pub fn totals_of_visible(state: &AppState) -> Totals {
         }
     }
     totals
+}
+
+/// `r` in the editor: fills its fields with the container's recommendation, or says why there
+/// is none.
+pub fn fill_editor(state: &mut AppState) {
+    let Some(editor) = state.editor.as_ref() else {
+        return;
+    };
+    let key = (editor.namespace.clone(), editor.pod.clone());
+    let found = verdict(state, &key, &editor.container).map(|v| v.recommendation.clone());
+    match found {
+        Some(rec) if rec.changed => {
+            let note = format!("recommended ({}): {}", rec.source.name(), rec.reason());
+            if let Some(editor) = state.editor.as_mut() {
+                editor.fill(&rec.spec, note);
+            }
+            state.replan_editor();
+        }
+        Some(rec) => state.set_status(
+            format!("nothing to change: {}", rec.reason()),
+            false,
+        ),
+        None => state.set_status(
+            format!(
+                "no recommendation for {} yet: it needs Prometheus, a VPA or {MIN_LIVE_SAMPLES} metrics readings",
+                key.1
+            ),
+            true,
+        ),
+    }
+}
+
+/// The containers of `pods` whose recommendation changes something, in order.
+pub fn changed_containers(state: &AppState, pods: &[PodKey]) -> Vec<(PodKey, String)> {
+    pods.iter()
+        .flat_map(|key| {
+            state
+                .rightsizing
+                .get(key)
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| v.recommendation.changed)
+                .map(move |(name, _)| (key.clone(), name.clone()))
+        })
+        .collect()
+}
+
+/// Plans each `(pod, container)` to its own current recommendation; those that no longer have
+/// a change to make are skipped with the reason.
+pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan {
+    let mut batch = BatchPlan::default();
+    for (key, container) in targets {
+        let Some(pod) = state.pods.get(key) else {
+            continue;
+        };
+        let skip = |reason: String| Skipped {
+            namespace: key.0.clone(),
+            pod: format!("{}/{container}", key.1),
+            reason,
+        };
+        match verdict(state, key, container).map(|v| &v.recommendation) {
+            Some(rec) if rec.changed => {
+                let ctx = state.plan_context(pod);
+                batch.plans.push(plan_resize(
+                    pod,
+                    container,
+                    Edits::from_spec(&rec.spec),
+                    ctx.server,
+                    ctx.node,
+                    ctx.others_on_node,
+                ));
+            }
+            Some(rec) => batch.skipped.push(skip(rec.reason())),
+            None => batch
+                .skipped
+                .push(skip("no recommendation any more".into())),
+        }
+    }
+    batch
+}
+
+/// `R`: one plan that right-sizes every marked pod's containers (or the selected pod's) to
+/// their own recommendations, opened in the editor for review.
+pub fn open_rightsizing(state: &mut AppState) {
+    let pods: Vec<PodKey> = if state.marked.is_empty() {
+        state
+            .selected_pod()
+            .map(|p| (p.namespace.clone(), p.name.clone()))
+            .into_iter()
+            .collect()
+    } else {
+        state.marked.iter().cloned().collect()
+    };
+    let mut targets = changed_containers(state, &pods).into_iter();
+    let Some((first_pod, first_container)) = targets.next() else {
+        state.set_status(
+            "nothing to right-size: no recommendation proposes a change for these pods",
+            false,
+        );
+        return;
+    };
+    let Some(pod) = state.pods.get(&first_pod) else {
+        return;
+    };
+    let mut editor = EditorState::open(pod, &first_container);
+    if let Some(editor) = editor.as_mut() {
+        editor.rightsize = Some(targets.collect());
+    }
+    state.editor = editor;
+    fill_editor(state);
 }

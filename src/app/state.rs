@@ -341,7 +341,7 @@ impl AppState {
         crate::model::row::requests_of_neighbours(pod, self.pods.values())
     }
 
-    fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
+    pub(crate) fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
         PlanContext {
             pod,
             server: crate::model::plan::Server {
@@ -365,13 +365,18 @@ impl AppState {
         {
             editor.replan(&self.plan_context(pod));
         }
-        let contexts: Vec<PlanContext> = editor
-            .batch_targets
-            .iter()
-            .filter_map(|key| self.pods.get(key))
-            .map(|pod| self.plan_context(pod))
-            .collect();
-        editor.replan_batch(&contexts);
+        if let Some(targets) = &editor.rightsize {
+            // Right-sizing: each container to its own recommendation, not to the typed fields.
+            editor.batch = super::rightsizing::plan_targets(self, targets);
+        } else {
+            let contexts: Vec<PlanContext> = editor
+                .batch_targets
+                .iter()
+                .filter_map(|key| self.pods.get(key))
+                .map(|pod| self.plan_context(pod))
+                .collect();
+            editor.replan_batch(&contexts);
+        }
         self.editor = Some(editor);
         self.dirty = true;
     }

@@ -131,6 +131,8 @@ fn on_resize_results(
                     "resize of {}/{} {} accepted{generation}",
                     editor.namespace, editor.pod, editor.container
                 )
+            } else if editor.rightsize.is_some() {
+                format!("right-sizing accepted for {total} containers")
             } else {
                 format!(
                     "batch resize of {} accepted for {total} pods",
@@ -413,6 +415,10 @@ fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         EditorOutcome::Submit(plans) => vec![Effect::SubmitResizes(plans)],
+        EditorOutcome::WantsRecommendation => {
+            super::rightsizing::fill_editor(state);
+            Vec::new()
+        }
     }
 }
 
@@ -475,6 +481,10 @@ fn run(state: &mut AppState, command: Command) {
             state.dirty = true;
         }
         Command::Edit => open_editor(state),
+        Command::RightsizeMarked if state.header.readonly => {
+            state.set_status("read-only mode: editing is disabled", true);
+        }
+        Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
         Command::ToggleMark => {
             if let Some(key) = state
                 .selected_pod()

@@ -197,6 +197,22 @@ fn resources_of(plan: &ResizePlan) -> String {
     .unwrap_or_default()
 }
 
+/// The prediction in a few words, for one line of a batch.
+fn prediction_word(plan: &ResizePlan) -> String {
+    use crate::model::plan::Prediction;
+    let outlook = match &plan.prediction {
+        Prediction::FitsNow => "fits now",
+        Prediction::Deferred { .. } => "likely Deferred (not enough free room)",
+        Prediction::Infeasible { .. } => "Infeasible (larger than the node)",
+        Prediction::Unknown => "node unknown",
+    };
+    if plan.restarts {
+        format!("{outlook} · restarts the container")
+    } else {
+        outlook.to_string()
+    }
+}
+
 /// Each marked pod with its own patch, its errors, and the pods skipped with the reason.
 fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
     let batch = &editor.batch;
@@ -204,16 +220,30 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
     if batch.plans.is_empty() && batch.skipped.is_empty() {
         return lines;
     }
-    lines.push(Line::from(Span::styled(
+    let title = if editor.rightsize.is_some() {
+        format!(
+            "right-sizing: {} more containers, each to its own recommendation:",
+            batch.plans.len()
+        )
+    } else {
         format!(
             "batch: {} more marked pods, changed fields only, relative to each pod:",
             batch.plans.len()
-        ),
-        theme.marked,
-    )));
+        )
+    };
+    lines.push(Line::from(Span::styled(title, theme.marked)));
     for plan in &batch.plans {
+        let name = if editor.rightsize.is_some() {
+            format!("{}/{}", plan.pod, plan.container)
+        } else {
+            plan.pod.clone()
+        };
         lines.push(Line::from(Span::styled(
-            format!("  {}: {}", plan.pod, resources_of(plan)),
+            format!(
+                "  {name}: {} · {}",
+                resources_of(plan),
+                prediction_word(plan)
+            ),
             theme.marked,
         )));
         for e in &plan.errors {
@@ -245,6 +275,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     };
     let plan = editor.plan.as_ref();
     let mut lines = field_lines(editor, container, plan, theme);
+    if let Some(note) = &editor.recommendation_note {
+        lines.push(Line::from(Span::styled(note.clone(), theme.accent)));
+    }
     lines.push(Line::from(""));
     if let Some(plan) = plan {
         lines.extend(outlook_lines(plan, pod, state, theme));
@@ -354,7 +387,7 @@ fn footer_lines<'a>(
         }
         (Stage::Sending, _) => &["sending…"],
         _ => &[
-            "type a quantity, +25%, x2, -100m, -64Mi · empty removes · ~ resets",
+            "type a quantity, +25%, x2, -100m, -64Mi · empty removes · ~ resets · r recommended",
             "Tab/Shift-Tab field · ←→ Home End ^U ^W edit · Enter review · Esc cancel",
         ],
     };

@@ -35,6 +35,7 @@ pub enum Command {
     ToggleDetails,
     Help,
     Edit,
+    RightsizeMarked,
     ToggleMark,
     Escape,
     Quit,
@@ -62,6 +63,11 @@ pub const BINDINGS: &[Binding<Command>] = &[
         "edit the selected container's resources (marked pods too)",
     ),
     bind(
+        &[c('R')],
+        Command::RightsizeMarked,
+        "right-size the marked pods (or the selected one) to their recommendations",
+    ),
+    bind(
         &[c(' ')],
         Command::ToggleMark,
         "mark / unmark the pod for a batch edit",
@@ -79,7 +85,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
     bind(
         &[c('s')],
         Command::CycleSort,
-        "cycle sort: name, state, cpu, memory, restarts, age",
+        "cycle sort: name, state, cpu, memory, restarts, age, over-request, risk",
     ),
     bind(
         &[c('p')],
@@ -197,6 +203,7 @@ pub enum EditorCommand {
     NextField,
     PreviousField,
     ResetField,
+    FillRecommended,
 }
 
 pub const EDITOR: &[Binding<EditorCommand>] = &[
@@ -219,6 +226,11 @@ pub const EDITOR: &[Binding<EditorCommand>] = &[
         &[c('~')],
         EditorCommand::ResetField,
         "put the field back to its desired value",
+    ),
+    bind(
+        &[c('r')],
+        EditorCommand::FillRecommended,
+        "fill every field with the container's recommendation",
     ),
     bind(
         &[k(KeyCode::Esc)],
