@@ -387,7 +387,7 @@ fn footer_lines<'a>(
         }
         (Stage::Sending, _) => &["sending…"],
         _ => &[
-            "type a quantity, +25%, x2, -100m, -64Mi · empty removes · ~ resets · r recommended",
+            "quantity, +25%, x2, -100m, -64Mi · empty removes · ~ resets · r recommended",
             "Tab/Shift-Tab field · ←→ Home End ^U ^W edit · Enter review · Esc cancel",
         ],
     };
