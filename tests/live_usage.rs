@@ -85,11 +85,15 @@ fn readings_accumulate_and_the_details_show_the_live_recommendation() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains("30 samples"), "{line}");
     assert!(line.contains("peak 129m"), "{line}");
-    // A Guaranteed 1-cpu / 512Mi container using ~130m and 100Mi is over-requested.
-    assert!(
-        line.contains("suggests cpu 130m memory 115Mi (low confidence)"),
-        "{line}"
-    );
+    // A Guaranteed 1-cpu / 512Mi container using ~130m and 100Mi is over-requested; the
+    // recommendation says where its figures come from and how sure it is.
+    let rec = text
+        .lines()
+        .find(|l| l.contains("recommendation ("))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(rec.contains("(live-samples, low confidence)"), "{rec}");
+    assert!(rec.contains("1 → 130m"), "{rec}");
+    assert!(rec.contains("30 samples"), "{rec}");
 
     // A deleted pod takes its history with them.
     update(

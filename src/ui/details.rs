@@ -99,40 +99,23 @@ fn sparkline(values: &[u64], width: usize) -> String {
         .collect()
 }
 
-/// podsize's own readings of a container and what the right-sizing rule makes of them; always
-/// labelled with since when and how many, since minutes are not weeks.
+/// podsize's own readings of a container; always labelled with since when and how many, since
+/// minutes are not weeks.
 fn live_usage_line<'a>(
     state: &AppState,
     pod: &crate::model::PodRow,
     c: &crate::model::ContainerRow,
     theme: &Theme,
 ) -> Option<Line<'a>> {
-    use crate::model::recommend::{Policy, recommend};
     let rings = state
         .usage_history
         .get(&(pod.namespace.clone(), pod.name.clone()))?;
     let (_, ring) = rings.iter().find(|(name, _)| *name == c.name)?;
     let since = ring.since();
-    // The window only labels the figures; live samples are labelled by `since` instead.
-    let usage = ring.usage(95, since)?;
-    let policy = Policy::for_server(
-        state.header.minor.unwrap_or(35),
-        c.policy.memory == RestartPolicy::RestartContainer,
-    );
-    let rec = recommend(&c.desired, &usage, None, &policy);
-    let new = rec.spec.effective_requests();
-    let verdict = if rec.changed {
-        format!(
-            " · suggests cpu {} memory {} (low confidence)",
-            opt(new.cpu_millis, cpu_canonical),
-            opt(new.memory_bytes, memory_canonical)
-        )
-    } else {
-        " · requests fit the usage".to_string()
-    };
+    let usage = ring.usage(crate::app::rightsizing::PERCENTILE, since)?;
     Some(Line::from(Span::styled(
         format!(
-            "  live since {} · {} samples · cpu p50 {} p95 {} peak {} {} · memory peak {}{verdict}",
+            "  live since {} · {} samples · cpu p50 {} p95 {} peak {} {} · memory peak {}",
             since.format("%H:%M"),
             usage.samples,
             opt(usage.cpu_p50, cpu_canonical),
@@ -142,6 +125,37 @@ fn live_usage_line<'a>(
             opt(usage.memory_peak, memory_canonical),
         ),
         theme.muted,
+    )))
+}
+
+/// The container's recommendation with its source and reason, as the REC column shows it.
+fn recommendation_line<'a>(
+    state: &AppState,
+    pod: &crate::model::PodRow,
+    c: &crate::model::ContainerRow,
+    theme: &Theme,
+) -> Option<Line<'a>> {
+    use crate::model::rightsizing::Direction;
+    let key = (pod.namespace.clone(), pod.name.clone());
+    let verdict = crate::app::rightsizing::verdict(state, &key, &c.name)?;
+    let rec = &verdict.recommendation;
+    let confidence = if rec.source.low_confidence() {
+        ", low confidence"
+    } else {
+        ""
+    };
+    let style = match (verdict.cpu, verdict.memory) {
+        (Direction::Under, _) | (_, Direction::Under) => theme.under_requested,
+        (Direction::Over, _) | (_, Direction::Over) => theme.over_requested,
+        _ => theme.muted,
+    };
+    Some(Line::from(Span::styled(
+        format!(
+            "  recommendation ({}{confidence}): {}",
+            rec.source.name(),
+            rec.reason()
+        ),
+        style,
     )))
 }
 
@@ -237,6 +251,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )));
         }
         if let Some(line) = live_usage_line(state, pod, c, theme) {
+            lines.push(line);
+        }
+        if let Some(line) = recommendation_line(state, pod, c, theme) {
             lines.push(line);
         }
         for problem in &c.problems {
