@@ -1,5 +1,6 @@
 //! One module per subcommand, wiring the cluster side to the app and the UI.
 
+pub mod config;
 pub mod dashboard;
 pub mod demo;
 pub mod docs;

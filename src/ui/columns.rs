@@ -18,6 +18,24 @@ pub enum Column {
 }
 
 impl Column {
+    /// The name the config file's `columns` uses (see `config::COLUMN_NAMES`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Namespace => "namespace",
+            Self::Pod => "pod",
+            Self::Container => "container",
+            Self::CpuRequest => "cpu-request",
+            Self::CpuLimit => "cpu-limit",
+            Self::MemoryRequest => "memory-request",
+            Self::MemoryLimit => "memory-limit",
+            Self::Resize => "resize",
+            Self::Restarts => "restarts",
+            Self::Age => "age",
+            Self::Node => "node",
+            Self::Usage => "usage",
+        }
+    }
+
     pub fn title(self) -> (&'static str, &'static str) {
         match self {
             Self::Namespace => ("NAMESPACE", ""),
@@ -148,6 +166,12 @@ pub fn allocate_widths(cols: &[Column], width: u16) -> Vec<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_column_key_is_a_config_column_name() {
+        let keys: Vec<&str> = ORDER.iter().map(|c| c.key()).collect();
+        assert_eq!(keys, crate::config::COLUMN_NAMES);
+    }
 
     #[test]
     fn spare_room_goes_to_pod_then_resize_then_small_columns() {

@@ -104,7 +104,11 @@ fn cell<'a>(
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
     let show_ns = state.scope.namespace.is_none();
-    let cols = fit_columns(area.width, show_ns, state.usage.is_some());
+    let mut cols = fit_columns(area.width, show_ns, state.usage.is_some());
+    // The config file's `columns` hides the others; their room goes to the rest.
+    if let Some(shown) = &state.columns {
+        cols.retain(|c| shown.contains(&c.key()));
+    }
     let visible_rows = usize::from(area.height.saturating_sub(3));
     // A wall display pages by itself and has no cursor.
     let offset = match &state.wall {
