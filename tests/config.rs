@@ -157,6 +157,14 @@ fn file_values_reach_the_commands_unless_a_flag_was_typed() {
     };
     assert_eq!(rec.usage.prometheus.as_deref(), Some("http://p:9090"));
     assert_eq!(rec.usage.prometheus_service, None);
+    let cli = prepared(&["podsize", "info", "--config", config]);
+    let Some(Command::Info(info)) = &cli.command else {
+        panic!()
+    };
+    assert_eq!(
+        info.prometheus_service.as_deref(),
+        Some("monitoring/prometheus:9090")
+    );
 }
 
 /// Runs the binary with a private config home (and HOME), none of podsize's variables set.
@@ -226,9 +234,9 @@ fn config_show_says_where_each_value_came_from() {
         ("initial_list = \"stream\"", "flag --initial-list")
     );
     assert_eq!(
-        show_line(&text, "prometheus"),
+        show_line(&text, "prometheus.url"),
         (
-            "prometheus = url \"http://prom:9090\"",
+            "prometheus.url = \"http://prom:9090\"",
             "env PODSIZE_PROMETHEUS"
         )
     );
@@ -237,7 +245,7 @@ fn config_show_says_where_each_value_came_from() {
         ("stuck_after = \"2m\"", "default")
     );
     assert!(
-        text.starts_with(&format!("# config file {file} (default)\n")),
+        text.starts_with(&format!("# config file {file} (default location)\n")),
         "{text}"
     );
 }

@@ -148,6 +148,9 @@ pub fn run(
 
 fn show(path: &ConfigPath, effective: Option<&Effective>) -> String {
     let file = match &path.path {
+        Some(p) if p.is_file() && !path.explicit() => {
+            format!("# config file {} (default location)\n", p.display())
+        }
         Some(p) if p.is_file() => format!("# config file {} ({})\n", p.display(), path.source),
         Some(p) => format!("# config file {} (not found: defaults)\n", p.display()),
         None => "# no config file (HOME and XDG_CONFIG_HOME unset)\n".into(),

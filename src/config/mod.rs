@@ -122,7 +122,7 @@ pub fn render_show(eff: &Effective) -> String {
             &eff.rotate_namespaces.source,
         ),
         (
-            "prometheus",
+            prometheus_key(eff.prometheus.value.as_ref()),
             prometheus_text(eff.prometheus.value.as_ref()),
             &eff.prometheus.source,
         ),
@@ -146,11 +146,18 @@ pub fn render_show(eff: &Effective) -> String {
         .collect()
 }
 
+/// `prometheus.url` or `prometheus.service`, whichever is in effect (url when neither).
+fn prometheus_key(address: Option<&PromAddress>) -> &'static str {
+    match address {
+        Some(PromAddress::Service(_)) => "prometheus.service",
+        _ => "prometheus.url",
+    }
+}
+
 fn prometheus_text(address: Option<&PromAddress>) -> String {
     match address {
         None => "(none: metrics.k8s.io only)".into(),
-        Some(PromAddress::Url(url)) => format!("url {url:?}"),
-        Some(PromAddress::Service(service)) => format!("service {service:?}"),
+        Some(PromAddress::Url(text) | PromAddress::Service(text)) => format!("{text:?}"),
     }
 }
 
