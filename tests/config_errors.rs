@@ -124,6 +124,15 @@ fn bad_values_say_what_is_accepted() {
 }
 
 #[test]
+fn a_column_of_the_wrong_type_is_described() {
+    let (at, message) = error_for("bad_column_type.toml", 1);
+    assert_eq!(
+        message,
+        format!("{at}: key \"columns\": expected column names (strings), found integer 3")
+    );
+}
+
+#[test]
 fn an_unknown_theme_names_the_file_it_looked_for() {
     let (at, message) = error_for("bad_theme.toml", 1);
     let looked = fixture("solarized");

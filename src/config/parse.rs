@@ -82,7 +82,12 @@ impl Entry<'_, '_> {
         let mut names = Vec::new();
         for item in items.iter() {
             let DeValue::String(text) = item.get_ref() else {
-                return Err(self.wrong_type("an array of column names"));
+                return Err(ConfigError::WrongType {
+                    at: self.at.clone(),
+                    key: self.name.clone(),
+                    expected: "column names (strings)",
+                    found: describe(item.get_ref()),
+                });
             };
             let Some(name) = COLUMN_NAMES.iter().find(|n| **n == text.as_ref()) else {
                 return Err(self.bad(format!(
