@@ -64,6 +64,12 @@ pub struct CommonArgs {
     /// Write a debug log to this file (never to the terminal).
     #[arg(long, global = true, value_name = "FILE", env = "PODSIZE_LOG")]
     pub log_file: Option<PathBuf>,
+    /// Config file to read instead of $PODSIZE_CONFIG or ~/.config/podsize/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Dashboard defaults from the config file that have no flag (filled in after parsing).
+    #[arg(skip)]
+    pub prefs: crate::config::Prefs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +95,17 @@ pub enum Command {
     Completion(CompletionArgs),
     /// Print the man page (roff) to stdout, e.g. `podsize man | man -l -`.
     Man,
+    /// The config file: where it is read from, and the values in effect.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the config file podsize reads.
+    Path,
+    /// Print every effective setting and where it came from (default, file:line, env, flag).
+    Show,
 }
 
 #[derive(Debug, Args)]

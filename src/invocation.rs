@@ -29,9 +29,16 @@ pub fn command(plugin: bool) -> clap::Command {
 
 /// Parses the process arguments, exiting with clap's message on a usage error.
 pub fn parse() -> Cli {
+    parse_with_matches().0
+}
+
+/// [`parse`], keeping clap's matches: the config file needs to know which flags were typed
+/// and which only hold their default.
+pub fn parse_with_matches() -> (Cli, clap::ArgMatches) {
     let plugin = std::env::args_os().next().is_some_and(|a| is_plugin(&a));
     let matches = command(plugin).get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    (cli, matches)
 }
 
 #[cfg(test)]

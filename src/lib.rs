@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod config;
 pub mod invocation;
 pub mod model;
 pub mod sim;

@@ -2,6 +2,7 @@
 
 use podsize::cli::{Cli, Command, CommonArgs};
 use podsize::commands::{self, CommandError, dashboard::Dashboard};
+use podsize::config::Effective;
 use std::process::ExitCode;
 
 fn init_logging(common: &CommonArgs) {
@@ -39,7 +40,7 @@ async fn run_dashboard(common: &CommonArgs) -> Result<(), CommandError> {
     .await
 }
 
-async fn dispatch(cli: Cli) -> Result<(), CommandError> {
+async fn dispatch(cli: Cli, config: Option<Effective>) -> Result<(), CommandError> {
     let common = &cli.common;
     match &cli.command {
         None => run_dashboard(common).await,
@@ -59,6 +60,7 @@ async fn dispatch(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Info(args)) => commands::info::run(common, args).await,
         Some(Command::Completion(args)) => commands::docs::completion(args.shell),
         Some(Command::Man) => commands::docs::man(),
+        Some(Command::Config(command)) => commands::config::run(command, common, config.as_ref()),
     }
 }
 
@@ -75,11 +77,19 @@ fn has_terminal() -> bool {
 
 fn main() -> ExitCode {
     std::sync::LazyLock::force(&commands::PROCESS_START);
-    let cli = podsize::invocation::parse();
+    let (mut cli, matches) = podsize::invocation::parse_with_matches();
     if let Err(e) = cli.check() {
         eprintln!("podsize: {e}");
         return ExitCode::FAILURE;
     }
+    // A broken config file is a usage error (exit 2), reported before any terminal set-up.
+    let config = match commands::config::prepare(&mut cli, &matches) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("podsize: {e}");
+            return ExitCode::from(2);
+        }
+    };
     // Checked before any terminal set-up, so nothing is left in raw mode and nothing panics.
     if needs_terminal(cli.command.as_ref()) && !has_terminal() {
         eprintln!(
@@ -99,7 +109,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(dispatch(cli)) {
+    match runtime.block_on(dispatch(cli, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CommandError::CheckFailed) => ExitCode::FAILURE,
         Err(e) => {

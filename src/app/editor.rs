@@ -5,7 +5,7 @@ use super::batch::{BatchPlan, apply_inputs, plan_batch, value_of};
 use super::keymap::{EDITOR, EditorCommand, lookup};
 use super::line_edit::LineEdit;
 use crate::model::PodRow;
-use crate::model::edit::Kind;
+use crate::model::edit::{Kind, Preview, preview};
 use crate::model::events::NodeInfo;
 use crate::model::plan::{Edits, Field, ResizePlan, plan_resize};
 use crate::model::resources::{CpuMem, ResourceSpec};
@@ -43,6 +43,8 @@ pub struct EditorState {
     pub stage: Stage,
     /// Per-field input errors (bad quantity), by field index.
     pub input_errors: [Option<String>; 4],
+    /// What each typed field comes to (`x2 → 500m`), shown beside it while typing.
+    pub previews: [Preview; 4],
     pub plan: Option<ResizePlan>,
     /// The server's refusal of the last attempt, verbatim.
     pub server_error: Option<String>,
@@ -77,6 +79,17 @@ fn text_of(value: Option<i64>, kind: Kind) -> String {
     }
 }
 
+/// The touched fields' meaning against `base` (the values relative edits apply to).
+fn previews(inputs: &[LineEdit; 4], touched: [bool; 4], base: &Edits) -> [Preview; 4] {
+    std::array::from_fn(|i| {
+        if touched[i] {
+            preview(inputs[i].text(), value_of(base, i), FIELDS[i].2)
+        } else {
+            Preview::AsTyped
+        }
+    })
+}
+
 /// Context the plan needs from the rest of the app.
 pub struct PlanContext<'a> {
     pub pod: &'a PodRow,
@@ -106,6 +119,7 @@ impl EditorState {
             overwrite: true,
             stage: Stage::Editing,
             input_errors: Default::default(),
+            previews: Default::default(),
             plan: None,
             server_error: None,
             touched: [false; 4],
@@ -123,6 +137,7 @@ impl EditorState {
             .pod
             .container(&self.container)
             .map_or(self.original, |c| Edits::from_spec(&c.desired));
+        self.previews = previews(&self.inputs, self.touched, &base);
         match apply_inputs(&self.inputs, self.touched, base) {
             Ok(edits) => {
                 self.input_errors = Default::default();

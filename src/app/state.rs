@@ -84,6 +84,8 @@ pub struct AppState {
     pub trackers: Vec<Tracker>,
     /// A resize in progress longer than this is flagged as possibly stuck.
     pub stuck_after: chrono::TimeDelta,
+    /// The columns the config file shows (by `config::COLUMN_NAMES`); `None`: all that fit.
+    pub columns: Option<Vec<&'static str>>,
     /// Visible rows in order; rebuilt lazily when `index_stale`.
     index: Vec<RowRef>,
     index_stale: bool,
@@ -138,6 +140,7 @@ impl AppState {
             marked: Default::default(),
             trackers: Vec::new(),
             stuck_after: chrono::TimeDelta::minutes(2),
+            columns: None,
             index: Vec::new(),
             index_stale: true,
             rows_changed: true,

@@ -1,7 +1,7 @@
 //! Kubeconfig loading and kube client building, with one clear line per failure.
 
+pub use super::connect_options::ConnectOptions;
 use super::readonly::ReadOnlyLayer;
-use crate::cli::CommonArgs;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
@@ -23,9 +23,12 @@ pub struct Target {
     pub default_namespace: String,
 }
 
-/// Reads the kubeconfig named on the command line, or the default one, and picks the context.
-pub async fn load_config(common: &CommonArgs) -> Result<(Config, Target), ConnectError> {
-    let kubeconfig = match &common.kubeconfig {
+/// Reads the kubeconfig named in the options, or the default one, and picks the context.
+pub async fn load_config(
+    options: impl Into<ConnectOptions>,
+) -> Result<(Config, Target), ConnectError> {
+    let options: ConnectOptions = options.into();
+    let kubeconfig = match &options.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).map_err(|e| ConnectError::Kubeconfig {
             path: path.display().to_string(),
             reason: one_line(&e),
@@ -35,16 +38,16 @@ pub async fn load_config(common: &CommonArgs) -> Result<(Config, Target), Connec
             reason: one_line(&e),
         })?,
     };
-    let context = common
+    let context = options
         .context
         .clone()
         .or_else(|| kubeconfig.current_context.clone())
         .unwrap_or_default();
-    let options = KubeConfigOptions {
-        context: common.context.clone(),
+    let kube_options = KubeConfigOptions {
+        context: options.context.clone(),
         ..Default::default()
     };
-    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+    let config = Config::from_custom_kubeconfig(kubeconfig, &kube_options)
         .await
         .map_err(|e| ConnectError::Config(one_line(&e)))?;
     let target = Target {

@@ -2,8 +2,8 @@
 //! refreshed token only reaches podsize through a re-read kubeconfig, so the watch task that
 //! sees the failure rebuilds the client and every task sharing the connector follows.
 
+use super::connect_options::ConnectOptions;
 use super::retry::RetryPolicy;
-use crate::cli::CommonArgs;
 use futures::future::BoxFuture;
 use kube::Client;
 use std::sync::Arc;
@@ -35,15 +35,15 @@ impl Connector {
         }
     }
 
-    /// Rebuilds from the kubeconfig the command line names; read-only stays enforced in
+    /// Rebuilds from the kubeconfig the options name; read-only stays enforced in
     /// every rebuilt client because it goes through `build_client`.
-    pub fn from_kubeconfig(client: Client, common: &CommonArgs) -> Self {
-        let common = common.clone();
+    pub fn from_kubeconfig(client: Client, options: impl Into<ConnectOptions>) -> Self {
+        let options: ConnectOptions = options.into();
         let rebuild: Rebuild = Arc::new(move || {
-            let common = common.clone();
+            let options = options.clone();
             Box::pin(async move {
-                let (config, _) = super::client::load_config(&common).await.ok()?;
-                super::client::build_client(config, common.readonly).ok()
+                let (config, _) = super::client::load_config(&options).await.ok()?;
+                super::client::build_client(config, options.readonly).ok()
             })
         });
         Self::new(client, Some(rebuild))

@@ -97,8 +97,18 @@ pub async fn poll_usage(
     scope: Scope,
     tx: UnboundedSender<ClusterEvent>,
 ) {
+    poll_usage_every(conn, scope, tx, POLL_INTERVAL).await;
+}
+
+/// [`poll_usage`] at a chosen interval (the config file's `metrics.poll_interval`).
+pub async fn poll_usage_every(
+    conn: impl Into<super::connector::Connector>,
+    scope: Scope,
+    tx: UnboundedSender<ClusterEvent>,
+    every: Duration,
+) {
     let conn = conn.into();
-    let mut tick = tokio::time::interval(POLL_INTERVAL);
+    let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut served = false;
     loop {

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod capabilities;
 pub mod client;
+pub mod connect_options;
 pub mod connector;
 pub mod health;
 pub mod items;

@@ -9,7 +9,7 @@ use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::{build_client, load_config};
 use crate::cluster::connector::Connector;
-use crate::cluster::metrics::poll_usage;
+use crate::cluster::metrics::poll_usage_every;
 use crate::cluster::namespaces::namespace_exists;
 use crate::cluster::resize::dry_run_then_send;
 use crate::cluster::watch::{InitialList, watch_nodes, watch_pods};
@@ -84,6 +84,7 @@ impl Watches {
         tx: &UnboundedSender<ClusterEvent>,
         readonly: bool,
         initial: InitialList,
+        metrics_poll: std::time::Duration,
     ) -> Self {
         let access = (!readonly).then(|| {
             tokio::spawn(crate::cluster::access::review_resize(
@@ -96,7 +97,12 @@ impl Watches {
         Self {
             pods: tokio::spawn(watch_pods(conn.clone(), scope.clone(), initial, tx.clone())),
             nodes: tokio::spawn(watch_nodes(conn.clone(), tx.clone())),
-            usage: tokio::spawn(poll_usage(conn.clone(), scope.clone(), tx.clone())),
+            usage: tokio::spawn(poll_usage_every(
+                conn.clone(),
+                scope.clone(),
+                tx.clone(),
+                metrics_poll,
+            )),
             access,
         }
     }
@@ -133,10 +139,15 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
         readonly: dash.readonly,
     };
     let mut state = AppState::new(header, dash.scope.clone());
+    let prefs = &dash.common.prefs;
     if let Some(wall) = dash.wall.take() {
         state.wall = Some(wall);
         state.sort = crate::app::view::SortKey::ResizeState;
     }
+    // The config file's choices, over the mode's defaults above.
+    state.sort = prefs.sort.unwrap_or(state.sort);
+    state.stuck_after = chrono::TimeDelta::from_std(prefs.stuck_after).unwrap_or(state.stuck_after);
+    state.columns = prefs.columns.clone();
     if let Some(warning) = &dash.theme_warning {
         state.set_status(warning.clone(), true);
     }
@@ -210,7 +221,16 @@ async fn event_loop(
         .as_deref()
         .and_then(InitialList::parse)
         .unwrap_or_default();
-    let mut watches = Watches::start(&conn, &caps, &state.scope, &tx, dash.readonly, initial);
+    let poll = dash.common.prefs.metrics_poll;
+    let mut watches = Watches::start(
+        &conn,
+        &caps,
+        &state.scope,
+        &tx,
+        dash.readonly,
+        initial,
+        poll,
+    );
     let mut keys = EventStream::new();
     // Once a second for the clock and data age; faster when a wall display pages faster.
     let tick = state
@@ -271,7 +291,8 @@ async fn event_loop(
                     });
                 }
                 Effect::Rewatch(scope) => {
-                    watches = Watches::start(&conn, &caps, &scope, &tx, dash.readonly, initial);
+                    watches =
+                        Watches::start(&conn, &caps, &scope, &tx, dash.readonly, initial, poll);
                 }
                 Effect::CheckNamespace(namespace) => {
                     let exists = namespace_exists(&conn.client(), &namespace).await;
@@ -297,6 +318,7 @@ async fn event_loop(
                                 &tx,
                                 dash.readonly,
                                 initial,
+                                poll,
                             );
                             Ok(())
                         }

@@ -6,6 +6,9 @@ use crate::cli::{CommonArgs, DemoArgs};
 use crate::cluster::client::{build_client, load_config};
 use crate::model::events::Scope;
 
+/// How often the demo reads the simulated metrics.
+const DEMO_METRICS_POLL: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
     // Plain HTTP in process: nothing leaves loopback and no certificate is needed.
     // The demo shows every feature: 1.35's alpha gate for pod-level resize is on.
@@ -24,6 +27,11 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
         .map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
     let mut common = common.clone();
     common.kubeconfig = Some(path.clone());
+    // The simulated metrics are local and cheap: poll them often, so live-sample
+    // recommendations show within half a minute (unless the config file chose an interval).
+    if common.prefs.metrics_poll == crate::cluster::metrics::POLL_INTERVAL {
+        common.prefs.metrics_poll = DEMO_METRICS_POLL;
+    }
     let result = async {
         let (config, target) = load_config(&common).await?;
         let client = build_client(config, common.readonly)?;

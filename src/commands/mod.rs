@@ -1,5 +1,6 @@
 //! One module per subcommand, wiring the cluster side to the app and the UI.
 
+pub mod config;
 pub mod dashboard;
 pub mod demo;
 pub mod docs;
@@ -14,7 +15,8 @@ pub mod terminal;
 pub mod watch;
 
 use crate::cli::CommonArgs;
-use crate::cluster::client::{ConnectError, Target, build_client, load_config};
+use crate::cluster::client::{ConnectError, ConnectOptions, Target, build_client, load_config};
+use crate::cluster::watch::InitialList;
 use crate::model::events::Scope;
 use kube::Client;
 
@@ -52,6 +54,23 @@ impl CommandError {
         match self {
             Self::Resize { code, .. } => *code,
             _ => 1,
+        }
+    }
+}
+
+/// The cluster layer's connection options from the common command-line options.
+impl From<&CommonArgs> for ConnectOptions {
+    fn from(common: &CommonArgs) -> Self {
+        Self {
+            kubeconfig: common.kubeconfig.clone(),
+            context: common.context.clone(),
+            namespace: common.namespace.clone(),
+            readonly: common.readonly,
+            initial_list: common
+                .initial_list
+                .as_deref()
+                .and_then(InitialList::parse)
+                .unwrap_or_default(),
         }
     }
 }

@@ -90,9 +90,84 @@ pub fn parse_field(input: &str, current: Option<i64>, kind: Kind) -> Result<Fiel
     ))
 }
 
+/// What a typed field means, shown beside it while typing (before the review step).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Preview {
+    /// An absolute quantity (or nothing typed): the text says it all.
+    #[default]
+    AsTyped,
+    /// A relative edit (`x2`, `+25%`, `-100m`) and the value it comes to, canonical.
+    Resolved(String),
+    /// Empty: the value is removed from the spec.
+    Removed,
+    /// Not a value; the reason, naming the input.
+    Invalid(String),
+}
+
+impl Preview {
+    /// The short form beside the field: the reason of an invalid input goes on the line
+    /// below it, where there is room.
+    pub fn beside(&self) -> String {
+        match self {
+            Self::Invalid(_) => "✗".into(),
+            other => other.text(),
+        }
+    }
+
+    /// The text beside the field: `→ 500m`, `→ removed`, `✗ reason`; empty when as typed.
+    pub fn text(&self) -> String {
+        match self {
+            Self::AsTyped => String::new(),
+            Self::Resolved(value) => format!("→ {value}"),
+            Self::Removed => "→ removed".into(),
+            Self::Invalid(reason) => format!("✗ {reason}"),
+        }
+    }
+}
+
+/// Whether `text` is an edit relative to the current value rather than a quantity.
+fn is_relative(text: &str) -> bool {
+    text.starts_with(['x', '*', '×', '+', '-']) || text.ends_with('%')
+}
+
+/// Reads a field as [`parse_field`] does and says what it comes to, for the editor.
+pub fn preview(input: &str, current: Option<i64>, kind: Kind) -> Preview {
+    let text = input.trim();
+    match parse_field(text, current, kind) {
+        Err(reason) => Preview::Invalid(reason),
+        Ok(None) if current.is_some() => Preview::Removed,
+        Ok(Some(value)) if is_relative(text) => Preview::Resolved(match kind {
+            Kind::Cpu => super::quantity::cpu_canonical(value),
+            Kind::Memory => super::quantity::memory_canonical(value),
+        }),
+        Ok(_) => Preview::AsTyped,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previews_resolve_relative_edits_only() {
+        let cpu = |s: &str, cur| preview(s, cur, Kind::Cpu).text();
+        assert_eq!(cpu("x2", Some(250)), "→ 500m");
+        assert_eq!(cpu("+25%", Some(400)), "→ 500m");
+        assert_eq!(cpu("-100m", Some(1100)), "→ 1");
+        assert_eq!(
+            cpu("500m", Some(250)),
+            "",
+            "an absolute value is shown as typed"
+        );
+        assert_eq!(cpu("", Some(250)), "→ removed");
+        assert_eq!(cpu("", None), "", "nothing to remove");
+        let mem = preview("*1.5", Some(256 << 20), Kind::Memory);
+        assert_eq!(mem, Preview::Resolved("384Mi".into()));
+        let bad = preview("x2", None, Kind::Cpu).text();
+        assert!(bad.starts_with("✗ a factor needs a current value"), "{bad}");
+        let bad = preview("-100m", Some(256 << 20), Kind::Memory).text();
+        assert!(bad.contains("did you mean -100Mi?"), "{bad}");
+    }
 
     #[test]
     fn absolute_values_in_any_form() {

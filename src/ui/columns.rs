@@ -20,6 +20,25 @@ pub enum Column {
 }
 
 impl Column {
+    /// The name the config file's `columns` uses (see `config::COLUMN_NAMES`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Namespace => "namespace",
+            Self::Pod => "pod",
+            Self::Container => "container",
+            Self::CpuRequest => "cpu-request",
+            Self::CpuLimit => "cpu-limit",
+            Self::MemoryRequest => "memory-request",
+            Self::MemoryLimit => "memory-limit",
+            Self::Resize => "resize",
+            Self::Restarts => "restarts",
+            Self::Age => "age",
+            Self::Node => "node",
+            Self::Usage => "usage",
+            Self::Recommendation => "recommendation",
+        }
+    }
+
     pub fn title(self) -> (&'static str, &'static str) {
         match self {
             Self::Namespace => ("NAMESPACE", ""),
@@ -91,7 +110,9 @@ const ORDER: [Column; 13] = [
 
 /// Optional columns that have something to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Shown {
+pub struct Shown<'a> {
+    /// The config file's `columns`: only these, by `Column::key` (`None`: every column).
+    pub only: Option<&'a [&'static str]>,
     /// More than one namespace is on screen.
     pub namespace: bool,
     /// metrics.k8s.io is served.
@@ -104,6 +125,7 @@ pub struct Shown {
 pub fn fit_columns(width: u16, shown: Shown) -> Vec<Column> {
     let mut cols: Vec<Column> = ORDER
         .into_iter()
+        .filter(|c| shown.only.is_none_or(|only| only.contains(&c.key())))
         .filter(|c| shown.namespace || *c != Column::Namespace)
         .filter(|c| shown.usage || *c != Column::Usage)
         .filter(|c| shown.recommendation || *c != Column::Recommendation)
@@ -139,30 +161,38 @@ fn longest_of(longest: &Longest, column: Column) -> u16 {
     }
 }
 
-/// Name columns in the order they are widened: node names are short and read whole, container
-/// and namespace names next; pod names, the longest, last.
-const GROWTH: [Column; 5] = [
-    Column::Age,
-    Column::Node,
-    Column::Container,
-    Column::Namespace,
-    Column::Pod,
-];
+/// Widened first, each up to its longest value: node names are short and read whole.
+const FIRST: [Column; 2] = [Column::Age, Column::Node];
+/// Then widened together a cell at a time, so no one name column takes all the room.
+const SHARED: [Column; 3] = [Column::Pod, Column::Container, Column::Namespace];
 
 /// Widths for `cols` in `width` cells: every column gets its minimum, then the spare room
-/// widens the name columns up to their longest value (in `GROWTH` order); what is left goes
-/// to the resize text (the kubelet's message).
+/// widens the name columns up to their longest value (`FIRST` in turn, then `SHARED` evenly);
+/// what is left goes to the resize text (the kubelet's message).
 pub fn allocate_widths(cols: &[Column], width: u16, longest: &Longest) -> Vec<u16> {
     let mut widths: Vec<u16> = cols.iter().map(|c| c.widths().0).collect();
     let used: u16 = widths.iter().map(|w| w + 1).sum();
     let mut spare = width.saturating_sub(used);
-    for column in GROWTH {
-        if let Some(i) = cols.iter().position(|c| *c == column) {
-            let grow = longest_of(longest, column)
-                .saturating_sub(widths[i])
-                .min(spare);
-            widths[i] += grow;
-            spare -= grow;
+    let index = |column: Column| cols.iter().position(|c| *c == column);
+    for i in FIRST.into_iter().filter_map(index) {
+        let grow = longest_of(longest, cols[i])
+            .saturating_sub(widths[i])
+            .min(spare);
+        widths[i] += grow;
+        spare -= grow;
+    }
+    let shared: Vec<usize> = SHARED.into_iter().filter_map(index).collect();
+    while spare > 0 {
+        let mut grew = false;
+        for &i in &shared {
+            if spare > 0 && widths[i] < longest_of(longest, cols[i]) {
+                widths[i] += 1;
+                spare -= 1;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
         }
     }
     match cols.iter().position(|c| *c == Column::Resize) {
@@ -182,11 +212,13 @@ mod tests {
     use super::*;
 
     const ALL: Shown = Shown {
+        only: None,
         namespace: true,
         usage: true,
         recommendation: true,
     };
     const BASIC: Shown = Shown {
+        only: None,
         namespace: true,
         usage: false,
         recommendation: false,
@@ -200,6 +232,12 @@ mod tests {
 
     fn at(cols: &[Column], widths: &[u16], c: Column) -> u16 {
         widths[cols.iter().position(|x| *x == c).unwrap()]
+    }
+
+    #[test]
+    fn every_column_key_is_a_config_column_name() {
+        let keys: Vec<&str> = ORDER.iter().map(|c| c.key()).collect();
+        assert_eq!(keys, crate::config::COLUMN_NAMES);
     }
 
     #[test]
@@ -272,6 +310,25 @@ mod tests {
             previous = now;
         }
         assert!(fit_columns(1, ALL).contains(&Column::Pod));
+    }
+
+    #[test]
+    fn the_config_file_hides_columns_before_they_are_fitted() {
+        let only = ["pod", "cpu-request", "resize", "node"];
+        let shown = Shown {
+            only: Some(&only),
+            ..ALL
+        };
+        let cols = fit_columns(80, shown);
+        assert_eq!(
+            cols,
+            [
+                Column::Pod,
+                Column::CpuRequest,
+                Column::Resize,
+                Column::Node
+            ]
+        );
     }
 
     #[test]

@@ -78,9 +78,19 @@ fn field_lines<'a>(
         } else {
             format!("{before}{after} ")
         };
+        // What a relative input comes to (`x2 → 200m`), worked out by the editor state.
+        let meaning = editor.previews[i].beside();
+        let gap = if meaning.is_empty() || input.ends_with(' ') {
+            ""
+        } else {
+            " "
+        };
+        let meaning = format!("{gap}{meaning}");
+        let pad = 13usize.saturating_sub(input.chars().count() + meaning.chars().count());
         let mut spans = vec![
             Span::styled(format!("{marker}{label:<15}"), theme.accent),
-            Span::styled(format!("{input:<13}"), input_style),
+            Span::styled(input, input_style),
+            Span::styled(format!("{meaning}{:pad$}", ""), theme.accent),
             Span::styled(format!("  desired {}", show(desired, *kind)), theme.muted),
         ];
         if let Some(a) = allocated {

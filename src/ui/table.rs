@@ -195,7 +195,9 @@ fn rows_text(state: &AppState) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    // The config file's `columns` hides the others before fitting; their room goes to the rest.
     let shown = Shown {
+        only: state.columns.as_deref(),
         namespace: state.scope.namespace.is_none(),
         usage: state.usage.is_some(),
         recommendation: !state.rightsizing.is_empty(),
