@@ -180,3 +180,47 @@ fn capital_r_is_refused_read_only() {
     assert!(s.editor.is_none());
     assert!(s.status.unwrap().error);
 }
+
+#[test]
+fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
+    use podsize::model::recommend::{Source, Usage};
+    let mut s = state();
+    let key = ("shop".to_string(), "idle-a".to_string());
+    let window = TimeDelta::days(14);
+    let long = Usage {
+        source: Source::Prometheus { window },
+        cpu_percentile: Some(300),
+        cpu_p50: Some(200),
+        cpu_peak: Some(400),
+        memory_peak: Some(200 << 20),
+        samples: 4032,
+        window,
+        vpa_target: None,
+    };
+    let found = [(key.clone(), vec![("admin-ui".to_string(), long)])]
+        .into_iter()
+        .collect();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::LongUsage(Ok(found))),
+        now(),
+    );
+    let verdict = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
+    assert_eq!(verdict.recommendation.source.name(), "prometheus");
+    assert!(verdict.recommendation.reason().contains("4,032 samples"));
+    // The other pods keep their live-sample verdicts.
+    let other = ("shop".to_string(), "idle-b".to_string());
+    let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
+    assert_eq!(live.recommendation.source.name(), "live-samples");
+    let failure = ClusterEvent::LongUsage(Err("connection refused".into()));
+    update(&mut s, Action::Cluster(failure), now());
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("connection refused")
+    );
+    let kept = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
+    assert_eq!(kept.recommendation.source.name(), "prometheus");
+}

@@ -358,6 +358,24 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
             });
             state.dirty = true;
         }
+        ClusterEvent::LongUsage(Ok(found)) => {
+            let keys: Vec<super::view::PodKey> = found
+                .keys()
+                .chain(state.long_usage.keys())
+                .cloned()
+                .collect();
+            state.long_usage = found;
+            for key in keys {
+                super::rightsizing::refresh_pod(state, &key, now);
+            }
+            state.verdicts_changed();
+        }
+        ClusterEvent::LongUsage(Err(error)) => {
+            state.set_status(
+                format!("Prometheus: {error} (keeping the last figures)"),
+                true,
+            );
+        }
         ClusterEvent::ResizePermission { .. } => {}
     }
 }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod items;
 pub mod list;
 pub mod listwatch;
+pub mod long_usage;
 pub mod metrics;
 pub mod namespaces;
 pub mod probe;

@@ -114,6 +114,9 @@ pub struct Prefs {
     pub columns: Option<Vec<&'static str>>,
     pub stuck_after: Duration,
     pub metrics_poll: Duration,
+    /// Where the dashboard reads long-window usage for its recommendations.
+    pub prometheus: Option<PromAddress>,
+    pub history: Duration,
 }
 
 impl Default for Prefs {
@@ -129,6 +132,8 @@ impl Effective {
             columns: self.columns.value.clone(),
             stuck_after: self.stuck_after.value,
             metrics_poll: self.metrics_poll.value,
+            prometheus: self.prometheus.value.clone(),
+            history: self.history.value,
         }
     }
 }

@@ -66,12 +66,19 @@ pub enum ClusterEvent {
     Connection(Connection),
     /// Latest pod metrics; `None` when metrics.k8s.io is not served.
     Usage(Option<Vec<PodUsage>>),
+    /// Usage over a long window (Prometheus) per pod and container, or why it could not be
+    /// read this time (the last figures stay).
+    LongUsage(Result<LongUsage, String>),
     /// The server's access review of a resize in the current scope: `Some(reason)` when RBAC
     /// denies it.
     ResizePermission {
         denied: Option<String>,
     },
 }
+
+/// Usage figures per pod, by container name.
+pub type LongUsage =
+    std::collections::HashMap<PodKey, Vec<(String, crate::model::recommend::Usage)>>;
 
 /// Which pods are watched.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
