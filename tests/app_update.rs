@@ -297,7 +297,14 @@ fn unknown_sort_key_lists_the_valid_ones_and_clears_on_the_next_key() {
         "{}",
         status.text
     );
-    for valid in ["namespacename", "resizestate", "cpudesired", "age"] {
+    for valid in [
+        "namespace/name",
+        "resize-state",
+        "cpu-desired",
+        "age",
+        "over-request",
+        "risk",
+    ] {
         assert!(status.text.contains(valid), "{valid} in {}", status.text);
         assert!(SortKey::parse(valid).is_some(), "{valid} is accepted");
     }

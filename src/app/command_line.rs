@@ -26,10 +26,7 @@ pub fn edit_command(state: &mut AppState, key: KeyEvent, mut line: LineEdit) -> 
 }
 
 fn sort_keys() -> String {
-    let names: Vec<String> = SortKey::ALL
-        .iter()
-        .map(|k| k.label().replace(['/', ' '], ""))
-        .collect();
+    let names: Vec<String> = SortKey::ALL.iter().map(|k| k.name()).collect();
     names.join(", ")
 }
 

@@ -161,14 +161,22 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
         match verdict(state, key, container).map(|v| &v.recommendation) {
             Some(rec) if rec.changed => {
                 let ctx = state.plan_context(pod);
-                batch.plans.push(plan_resize(
+                let plan = plan_resize(
                     pod,
                     container,
                     Edits::from_spec(&rec.spec),
                     ctx.server,
                     ctx.node,
                     ctx.others_on_node,
-                ));
+                );
+                // A container this cluster cannot resize (e.g. its node has no in-place
+                // support) is left out with the reason rather than blocking the others.
+                match plan.errors.first() {
+                    Some(error) if !plan.is_sendable() => {
+                        batch.skipped.push(skip(error.message.clone()))
+                    }
+                    _ => batch.plans.push(plan),
+                }
             }
             Some(rec) => batch.skipped.push(skip(rec.reason())),
             None => batch
@@ -191,12 +199,19 @@ pub fn open_rightsizing(state: &mut AppState) {
     } else {
         state.marked.iter().cloned().collect()
     };
-    let mut targets = changed_containers(state, &pods).into_iter();
-    let Some((first_pod, first_container)) = targets.next() else {
-        state.set_status(
-            "nothing to right-size: no recommendation proposes a change for these pods",
-            false,
+    let targets = changed_containers(state, &pods);
+    // The editor opens on the first container that can be sent; the rest are planned beside it.
+    let planned = plan_targets(state, &targets);
+    let first = planned
+        .plans
+        .first()
+        .map(|p| ((p.namespace.clone(), p.pod.clone()), p.container.clone()));
+    let Some((first_pod, first_container)) = first else {
+        let why = planned.skipped.first().map_or_else(
+            || "no recommendation proposes a change for these pods".to_string(),
+            |s| format!("{}: {}", s.pod, s.reason),
         );
+        state.set_status(format!("nothing to right-size: {why}"), false);
         return;
     };
     let Some(pod) = state.pods.get(&first_pod) else {
@@ -204,7 +219,8 @@ pub fn open_rightsizing(state: &mut AppState) {
     };
     let mut editor = EditorState::open(pod, &first_container);
     if let Some(editor) = editor.as_mut() {
-        editor.rightsize = Some(targets.collect());
+        let first = (first_pod.clone(), first_container.clone());
+        editor.rightsize = Some(targets.into_iter().filter(|t| *t != first).collect());
     }
     state.editor = editor;
     fill_editor(state);

@@ -83,10 +83,16 @@ impl SortKey {
         Self::ALL[(i + 1) % Self::ALL.len()]
     }
 
+    /// The name `:sort` and the config file take: the label with dashes for spaces.
+    pub fn name(self) -> String {
+        self.label().replace(' ', "-")
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
+        let plain = |s: &str| s.replace(['/', ' ', '-', '_'], "");
         Self::ALL
             .into_iter()
-            .find(|k| k.label().replace(['/', ' '], "") == text.replace(['/', ' ', '-', '_'], ""))
+            .find(|k| plain(k.label()) == plain(text))
             .or(match text {
                 "name" => Some(Self::Name),
                 "state" | "resize" => Some(Self::ResizeState),

@@ -132,7 +132,7 @@ fn theme(entry: &Entry, path: &Path) -> Result<String, ConfigError> {
 }
 
 pub fn sort_names() -> String {
-    SortKey::ALL.map(|k| k.label().replace(' ', "-")).join(", ")
+    SortKey::ALL.map(SortKey::name).join(", ")
 }
 
 pub fn sort(entry: &Entry) -> Result<SortKey, ConfigError> {

@@ -231,9 +231,10 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
         return lines;
     }
     let title = if editor.rightsize.is_some() {
+        let n = batch.plans.len();
         format!(
-            "right-sizing: {} more containers, each to its own recommendation:",
-            batch.plans.len()
+            "right-sizing: {n} more container{}, each to its own recommendation:",
+            if n == 1 { "" } else { "s" }
         )
     } else {
         format!(

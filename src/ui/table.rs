@@ -76,13 +76,16 @@ fn recommendation_cell<'a>(
     if verdicts.is_empty() {
         return Line::from(Span::styled(format!("{:>6}│{:>7}", "-", "-"), theme.muted));
     }
-    // A pod row sums its containers; its marker follows the sum's direction.
+    // A pod row sums its containers; its marker follows the sum's direction. A resource no
+    // container requests stays `-`: the rule never adds a request.
     let sum = |f: &dyn Fn(&crate::model::rightsizing::Verdict) -> (Option<i64>, Direction)| {
-        let mut total = 0i64;
+        let mut total: Option<i64> = None;
         let mut direction = Direction::Fits;
         for v in &verdicts {
             let (value, d) = f(v);
-            total = total.saturating_add(value.unwrap_or(0));
+            if let Some(value) = value {
+                total = Some(total.unwrap_or(0).saturating_add(value));
+            }
             if d != Direction::Fits {
                 direction = d;
             }
@@ -91,7 +94,7 @@ fn recommendation_cell<'a>(
     };
     let (cpu, cpu_dir) = sum(&|v| (proposed_requests(v).cpu_millis, v.cpu));
     let (mem, mem_dir) = sum(&|v| (proposed_requests(v).memory_bytes, v.memory));
-    let (cpu_text, mem_text) = super::cells::usage_text(Some(cpu), Some(mem));
+    let (cpu_text, mem_text) = super::cells::usage_text(cpu, mem);
     let style = |d: Direction| match d {
         Direction::Over => theme.over_requested,
         Direction::Under => theme.under_requested,
