@@ -1,6 +1,7 @@
 //! App state and its pure update function. No I/O, no terminal.
 
 pub mod batch;
+pub mod boost;
 pub mod command_line;
 pub mod editor;
 pub mod keymap;

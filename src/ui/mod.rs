@@ -1,5 +1,6 @@
 //! Widgets that only read `&AppState`. Nothing here changes state or does I/O.
 
+pub mod boost;
 pub mod cells;
 pub mod columns;
 mod details;

@@ -1,6 +1,6 @@
 //! The pod table. Only the rows on screen are built.
 
-use super::cells::{Resource, limits_cell, pod_totals, requests_cell, state_style, state_text};
+use super::cells::{Resource, limits_cell, pod_totals, requests_cell};
 use super::columns::{Column, fit_columns};
 use crate::app::AppState;
 use crate::model::time::format_age;
@@ -93,7 +93,8 @@ fn cell<'a>(
             } else {
                 &pod.state
             };
-            Cell::from(Span::styled(state_text(state), state_style(state, theme)))
+            let container = per_container.map(|_| c.name.as_str());
+            Cell::from(super::boost::resize_cell(pod, container, state, now, theme))
         }
         Column::Restarts => Cell::from(format!("{:>8}", c.restart_count)),
         Column::Age => Cell::from(pod.created.map(|t| format_age(now - t)).unwrap_or_default()),

@@ -1,0 +1,61 @@
+//! Which boosts on watched pods a (not read-only) dashboard should act on now. Pure: the
+//! dashboard sends the reverts through `cluster::boost`, which decides again on a fresh read
+//! of the pod before claiming the revert.
+
+use crate::model::PodRow;
+use crate::model::boost::{BoostPlan, Decision, revert_due};
+use crate::model::row::PodKey;
+use chrono::{DateTime, Utc};
+
+/// Pods whose boost is due for a revert or a stand-down (a manual change, already back).
+pub fn due<'a>(pods: impl IntoIterator<Item = &'a PodRow>, now: DateTime<Utc>) -> Vec<PodKey> {
+    pods.into_iter()
+        .filter(|p| {
+            let Some(Ok(plan)) = p.boost.as_deref().map(BoostPlan::from_annotation) else {
+                return false;
+            };
+            !matches!(revert_due(&plan, p, now), Decision::Wait(_))
+        })
+        .map(|p| (p.namespace.clone(), p.name.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::boost::Until;
+
+    #[test]
+    fn only_due_boosts_are_picked() {
+        let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
+        let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
+        let mut pod = PodRow::from_slim(&slim);
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let original = pod.containers[0].desired;
+        let mut boosted = original;
+        boosted.requests.cpu_millis = Some(900);
+        pod.containers[0].desired = boosted;
+        let plan = BoostPlan {
+            container: pod.containers[0].name.clone(),
+            uid: pod.uid.clone(),
+            original,
+            boosted,
+            until: Until::Deadline(now),
+            started_at: now - chrono::TimeDelta::seconds(30),
+            started_by: "me".into(),
+            claim: None,
+        };
+        let plain = pod.clone();
+        pod.boost = Some(plan.to_annotation());
+        assert_eq!(due([&pod, &plain], now).len(), 1);
+        let mut later = plan.clone();
+        later.until = Until::Deadline(now + chrono::TimeDelta::seconds(5));
+        pod.boost = Some(later.to_annotation());
+        assert!(due([&pod], now).is_empty());
+        pod.boost = Some("not json".into());
+        assert!(
+            due([&pod], now).is_empty(),
+            "an unreadable plan is shown, never acted on"
+        );
+    }
+}
