@@ -88,3 +88,40 @@ async fn watch_shows_a_due_boost_and_only_the_dashboard_reverts_it() {
     .await;
     t.keys(&["q"]);
 }
+
+#[test]
+fn demo_boosts_a_starting_jvm_with_b_and_reverts_it_when_ready() {
+    let bin = env!("CARGO_BIN_EXE_podsize");
+    let cmd =
+        format!("{bin} demo --pods 20 --seed 3 --kubelet-delay 200ms; echo EXIT=$?; sleep 30");
+    let Some(t) = Tmux::start(&cmd) else { return };
+    t.wait_for("rows", |s| s.contains("● live") && s.contains("jvm-orders"));
+    t.keys(&["/"]);
+    t.literal("jvm-orders");
+    t.keys(&["Enter"]);
+    t.wait_for("the filter", |s| s.contains("filter: jvm-orders"));
+    t.keys(&["b"]);
+    let screen = t.wait_for("the boost form", |s| s.contains("boost default/jvm-orders"));
+    assert!(
+        screen.contains("when the pod is Ready"),
+        "a starting pod defaults to until ready:\n{screen}"
+    );
+    t.keys(&["BSpace", "BSpace"]);
+    t.literal("1");
+    let screen = t.wait_for("the plan", |s| s.contains("to   cpu 1/2 "));
+    assert!(screen.contains("from cpu 250m/500m"), "{screen}");
+    assert!(screen.contains("prediction: fits the node now"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("the exact patch", |s| {
+        s.contains(r#""requests":{"cpu":"1"}"#)
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("the badge", |s| s.contains("⇡ boost until ready"));
+    // 60 CPU-seconds at a 2-CPU limit: Ready in about half a minute, then reverted by itself.
+    let screen = t.wait_for_within("the revert", Duration::from_secs(120), |s| {
+        s.contains("reverted to cpu 250m/500m")
+    });
+    assert!(!screen.contains("⇡ boost"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+}

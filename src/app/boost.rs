@@ -20,6 +20,48 @@ pub fn due<'a>(pods: impl IntoIterator<Item = &'a PodRow>, now: DateTime<Utc>) -
         .collect()
 }
 
+/// `b`: opens the boost form on the selected container (not in read-only mode).
+pub fn open_form(state: &mut super::AppState, now: DateTime<Utc>) {
+    if state.header.readonly {
+        state.set_status("read-only mode: boosting is disabled", true);
+        return;
+    }
+    let Some((pod, container)) = state.edit_target() else {
+        return;
+    };
+    let mut form = super::boost_form::BoostForm::open(pod, &container);
+    form.replan(&state.plan_context(pod), now);
+    state.boost_form = Some(form);
+    state.dirty = true;
+}
+
+/// A key while the boost form is open: it takes every key.
+pub fn form_key(
+    state: &mut super::AppState,
+    key: crossterm::event::KeyEvent,
+    now: DateTime<Utc>,
+) -> Vec<super::Effect> {
+    use super::boost_form::{Outcome, on_key};
+    let Some(mut form) = state.boost_form.take() else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    match on_key(&mut form, key) {
+        Outcome::Close => Vec::new(),
+        Outcome::Send(plans) => {
+            state.boost_form = Some(form);
+            vec![super::Effect::Boost(plans)]
+        }
+        Outcome::Stay => {
+            if let Some(pod) = state.pods.get(&(form.namespace.clone(), form.pod.clone())) {
+                form.replan(&state.plan_context(pod), now);
+            }
+            state.boost_form = Some(form);
+            Vec::new()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

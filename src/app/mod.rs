@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod boost;
+pub mod boost_form;
 pub mod command_line;
 pub mod editor;
 pub mod keymap;

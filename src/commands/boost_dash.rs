@@ -4,15 +4,25 @@
 
 use crate::cluster::boost::{PlanStore, RevertOutcome, revert_if_due};
 use crate::cluster::capabilities::Capabilities;
+use crate::model::boost::{BoostPlan, Until};
+use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::row::PodKey;
 use kube::Client;
 use std::collections::HashSet;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+/// What a finished task reports.
+pub enum Msg {
+    /// A revert ended; what to show, if anything.
+    Reverted(PodKey, Option<String>),
+    /// A boost from the `b` form was answered.
+    Boosted(Box<(ResizePlan, Result<Accepted, ResizeRejected>)>),
+}
+
 pub struct Reverter {
     in_flight: HashSet<PodKey>,
-    tx: UnboundedSender<(PodKey, Option<String>)>,
-    rx: UnboundedReceiver<(PodKey, Option<String>)>,
+    tx: UnboundedSender<Msg>,
+    rx: UnboundedReceiver<Msg>,
 }
 
 impl Default for Reverter {
@@ -62,15 +72,55 @@ impl Reverter {
                 .await;
                 tracing::info!("boost {ns}/{pod}: {outcome:?}");
                 let status = status_of(&key, outcome);
-                let _ = tx.send((key, status));
+                let _ = tx.send(Msg::Reverted(key, status));
             });
         }
     }
 
-    /// The next finished revert: its pod and what to show.
-    pub async fn finished(&mut self) -> Option<String> {
-        let (key, status) = self.rx.recv().await?;
-        self.in_flight.remove(&key);
-        status
+    /// Sends a boost from the `b` form: dry run, plan, resize (`cluster::boost::apply`).
+    pub fn boost(&self, plans: (ResizePlan, BoostPlan), client: &Client, caps: &Capabilities) {
+        let (client, caps, tx) = (client.clone(), caps.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let (resize, mut boost) = plans;
+            boost.started_by = crate::cluster::boost::whoami();
+            // The deadline counts from sending, not from when the form was filled in.
+            let (planned_at, now) = (boost.started_at, chrono::Utc::now());
+            if let Until::Deadline(t) = boost.until {
+                boost.until = Until::Deadline(now + (t - planned_at));
+            }
+            boost.started_at = now;
+            let ns = resize.namespace.clone();
+            let store = crate::cluster::boost::choose_store(&client, &ns).await;
+            let pod = crate::cluster::resize::get_row(&client, &ns, &resize.pod).await;
+            let result = match pod {
+                Ok(row) => {
+                    crate::cluster::boost::apply(&client, &caps, &store, &row, &resize, &boost)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Msg::Boosted(Box::new((resize, result))));
+        });
+    }
+
+    /// The next finished task.
+    pub async fn finished(&mut self) -> Option<Msg> {
+        let msg = self.rx.recv().await?;
+        if let Msg::Reverted(key, _) = &msg {
+            self.in_flight.remove(key);
+        }
+        Some(msg)
+    }
+}
+
+/// Shows what a finished task reports.
+pub fn show(state: &mut crate::app::AppState, msg: Msg) {
+    match msg {
+        Msg::Reverted(_, Some(text)) => state.set_status(text, false),
+        Msg::Reverted(_, None) => {}
+        Msg::Boosted(answer) => {
+            let (plan, result) = *answer;
+            crate::app::boost_form::on_result(state, &plan, result, chrono::Utc::now());
+        }
     }
 }

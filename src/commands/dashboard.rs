@@ -265,7 +265,7 @@ async fn event_loop(
                     Some(r) => r.finished().await,
                     None => std::future::pending().await,
                 }
-            } => state.set_status(text, false),
+            } => super::boost_dash::show(state, text),
             _ = &mut stop => break,
         }
         if let (true, Some(r)) = (ticked, reverter.as_mut()) {
@@ -285,6 +285,11 @@ async fn event_loop(
                         }
                         let _ = tx.send(answers);
                     });
+                }
+                Effect::Boost(plans) => {
+                    if let Some(r) = reverter.as_ref() {
+                        r.boost(*plans, &conn.client(), &caps);
+                    }
                 }
                 Effect::Rewatch(scope) => {
                     watches = Watches::start(&conn, &caps, &scope, &tx, dash.readonly, initial);

@@ -35,6 +35,7 @@ pub enum Command {
     ToggleDetails,
     Help,
     Edit,
+    Boost,
     ToggleMark,
     Escape,
     Quit,
@@ -60,6 +61,11 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[c('e'), k(KeyCode::Enter)],
         Command::Edit,
         "edit the selected container's resources (marked pods too)",
+    ),
+    bind(
+        &[c('b')],
+        Command::Boost,
+        "boost the selected container for a while (reverts by itself)",
     ),
     bind(
         &[c(' ')],
