@@ -348,6 +348,40 @@ async fn two_podsize_processes_revert_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn get_json_shows_the_boost_of_the_boosted_container() {
+    let s = setup(sim_common::resize_demo()).await;
+    let args = [
+        "boost",
+        "resize-demo",
+        "-c",
+        "c2",
+        "--cpu",
+        "x2",
+        "--for",
+        "10m",
+    ];
+    let (code, _, err) = podsize(&s, &args).await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = podsize(&s, &["get", "-o", "json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let items = json(&out);
+    let item = |name: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["container"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let c2 = item("c2");
+    assert_eq!(c2["boost"]["original"]["cpuRequest"], "100m", "{c2}");
+    assert_eq!(c2["boost"]["boosted"]["cpuRequest"], "200m", "{c2}");
+    assert!(c2["boost"]["deadline"].is_string(), "{c2}");
+    assert!(item("c1")["boost"].is_null(), "only the boosted container");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn read_only_never_reverts() {
     let s = setup(sim_common::resize_demo()).await;
     let (code, _, err) = podsize(

@@ -208,7 +208,29 @@ pub struct Reverted {
 
 /// Reads the pod fresh and reverts its boost if due (`force`: now, whatever the condition,
 /// e.g. because the boost itself ended Infeasible). Never reverts values changed by hand.
+///
+/// A 409 on the claim may come from any write to the pod (the kubelet's status updates
+/// too), so the pod is read again: if another podsize claimed the revert, that read says so
+/// and this one waits; if not, it claims again.
 pub async fn revert_if_due(
+    client: &Client,
+    caps: &Capabilities,
+    store: &PlanStore,
+    key: (&str, &str),
+    now: DateTime<Utc>,
+    force: bool,
+) -> RevertOutcome {
+    let mut last = RevertOutcome::Lost("the pod kept changing".into());
+    for _ in 0..3 {
+        match revert_once(client, caps, store, key, now, force).await {
+            RevertOutcome::Lost(why) => last = RevertOutcome::Lost(why),
+            other => return other,
+        }
+    }
+    last
+}
+
+async fn revert_once(
     client: &Client,
     caps: &Capabilities,
     store: &PlanStore,
