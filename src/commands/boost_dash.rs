@@ -8,7 +8,10 @@ use crate::model::boost::{BoostPlan, Until};
 use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::row::PodKey;
 use kube::Client;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+const RETRY: Duration = Duration::from_secs(30);
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// What a finished task reports.
@@ -21,6 +24,9 @@ pub enum Msg {
 
 pub struct Reverter {
     in_flight: HashSet<PodKey>,
+    /// When each pod's boost was last tried: a refused revert is retried every 30 s, not
+    /// every tick.
+    tried: HashMap<PodKey, Instant>,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
 }
@@ -30,6 +36,7 @@ impl Default for Reverter {
         let (tx, rx) = unbounded_channel();
         Self {
             in_flight: HashSet::new(),
+            tried: HashMap::new(),
             tx,
             rx,
         }
@@ -53,10 +60,13 @@ fn status_of((ns, pod): &PodKey, outcome: RevertOutcome) -> Option<String> {
 impl Reverter {
     /// Starts a revert for each due pod not already being handled.
     pub fn start(&mut self, due: Vec<PodKey>, client: &Client, caps: &Capabilities) {
+        let now = Instant::now();
+        self.tried.retain(|_, at| now.duration_since(*at) < RETRY);
         for key in due {
-            if !self.in_flight.insert(key.clone()) {
+            if self.tried.contains_key(&key) || !self.in_flight.insert(key.clone()) {
                 continue;
             }
+            self.tried.insert(key.clone(), now);
             let (client, caps, tx) = (client.clone(), caps.clone(), self.tx.clone());
             tokio::spawn(async move {
                 let now = chrono::Utc::now();

@@ -107,7 +107,9 @@ pub async fn follow_to_revert(
                     };
                     return failed(output, p, format!("the boost ended {why}; {undo}"));
                 }
-                if t.stage.is_final() {
+                // A boost still Deferred when its time is up is reverted all the same.
+                let due = !matches!(revert_due(&p.boost, &latest, now), Decision::Wait(_));
+                if t.stage.is_final() || due {
                     notes.extend(restart_note(t, "boost"));
                     phase = Phase::Boosted;
                 }
