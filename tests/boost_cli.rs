@@ -493,3 +493,44 @@ async fn refused_boosts_send_nothing() {
     assert_eq!(resize_patches(&s, "resize-demo"), 0);
     assert_eq!(annotation(&s, "resize-demo"), None);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_infeasible_boost_fails_and_is_put_back() {
+    let s = setup(sim_common::resize_demo()).await;
+    let before = desired(&s, "resize-demo", "c2");
+    let (code, out, err) = podsize(
+        &s,
+        &[
+            "boost",
+            "resize-demo",
+            "-c",
+            "c2",
+            "--cpu",
+            "100",
+            "--for",
+            "10m",
+            "--wait",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("prediction: will be Infeasible"),
+        "predicted: {err}"
+    );
+    let v = json(&out);
+    assert_eq!(v["outcome"], "Failed", "{out}");
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("infeasible") && message.contains("put back"),
+        "{message}"
+    );
+    assert_eq!(
+        desired(&s, "resize-demo", "c2"),
+        before,
+        "the original values are back"
+    );
+    assert_eq!(annotation(&s, "resize-demo"), None);
+}
