@@ -85,6 +85,9 @@ pub enum Command {
     /// Recommend what each container should have, from its real usage (Prometheus, VPA,
     /// metrics.k8s.io), with the reason and the patch that would be sent.
     Recommend(RecommendArgs),
+    /// Raise a container's CPU or memory now and put the exact old values back when the pod is
+    /// Ready or the time is up (the plan is kept on the pod, so any podsize can revert it).
+    Boost(BoostArgs),
     /// Run the simulated cluster headless and write a kubeconfig for other clients (kubectl).
     Sim(SimArgs),
     /// List the shipped themes with a preview.
@@ -276,6 +279,42 @@ pub struct ResizeArgs {
     #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "60s", value_parser = parse_duration_arg)]
     pub wait: Option<Duration>,
     /// Output format of the result.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("until").args(["for_", "until_ready"]))]
+pub struct BoostArgs {
+    /// Pod name (not needed with --revert-due).
+    #[arg(required_unless_present = "revert_due")]
+    pub pod: Option<String>,
+    /// Container to boost (default: the only container).
+    #[arg(short = 'c', long)]
+    pub container: Option<String>,
+    /// CPU request during the boost: a quantity (2), +N% or xN of the current request. A set
+    /// limit is scaled by the same ratio.
+    #[arg(long, value_name = "Q|+N%|xN")]
+    pub cpu: Option<String>,
+    /// Memory request during the boost, as --cpu.
+    #[arg(long, value_name = "Q|+N%|xN")]
+    pub memory: Option<String>,
+    /// Revert after this long (e.g. 90s, 5m).
+    #[arg(long = "for", id = "for_", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub for_: Option<Duration>,
+    /// Revert when the pod's Ready condition turns True.
+    #[arg(long)]
+    pub until_ready: bool,
+    /// Stay until the revert is done (exit 0), or fail with the reason.
+    #[arg(long)]
+    pub wait: bool,
+    /// Validate the boost on the server (dryRun=All) without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Revert every boost in scope (-n/-A) whose time is up or whose pod is Ready, then exit.
+    #[arg(long, conflicts_with_all = ["container", "cpu", "memory", "for_", "until_ready", "dry_run"])]
+    pub revert_due: bool,
+    /// Output format of the result (table or json).
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

@@ -56,6 +56,7 @@ async fn dispatch(cli: Cli, config: Option<Effective>) -> Result<(), CommandErro
         }
         Some(Command::Watch(args)) => commands::watch::run(common, args).await,
         Some(Command::Resize(args)) => commands::resize::run(common, args).await,
+        Some(Command::Boost(args)) => commands::boost::run(common, args).await,
         Some(Command::Recommend(args)) => commands::recommend::run(common, args).await,
         Some(Command::Info(args)) => commands::info::run(common, args).await,
         Some(Command::Completion(args)) => commands::docs::completion(args.shell),

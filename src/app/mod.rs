@@ -1,6 +1,8 @@
 //! App state and its pure update function. No I/O, no terminal.
 
 pub mod batch;
+pub mod boost;
+pub mod boost_form;
 pub mod command_line;
 pub mod editor;
 pub mod keymap;

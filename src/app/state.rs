@@ -76,6 +76,8 @@ pub struct AppState {
     pub status: Option<StatusMessage>,
     /// The resize editor popup, when open; it takes every key first.
     pub editor: Option<EditorState>,
+    /// The `b` boost form, when open; it takes every key first.
+    pub boost_form: Option<super::boost_form::BoostForm>,
     /// Wall-display mode (`podsize watch`), when on.
     pub wall: Option<super::wall::Wall>,
     /// Pods marked with Space for a batch resize.
@@ -136,6 +138,7 @@ impl AppState {
             input: InputMode::Normal,
             status: None,
             editor: None,
+            boost_form: None,
             wall: None,
             marked: Default::default(),
             trackers: Vec::new(),
@@ -344,7 +347,7 @@ impl AppState {
         crate::model::row::requests_of_neighbours(pod, self.pods.values())
     }
 
-    pub(crate) fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
+    pub fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
         PlanContext {
             pod,
             server: crate::model::plan::Server {

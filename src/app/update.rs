@@ -49,6 +49,8 @@ pub enum Effect {
     CheckNamespace(String),
     /// Dry run, then send each resize.
     SubmitResizes(Vec<ResizePlan>),
+    /// Send a boost (dry run, plan annotation, resize) from the `b` form.
+    Boost(Box<(ResizePlan, crate::model::boost::BoostPlan)>),
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -396,6 +398,9 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect
     if state.editor.is_some() {
         return editor_key(state, key);
     }
+    if state.boost_form.is_some() {
+        return super::boost::form_key(state, key, now);
+    }
     match state.input.clone() {
         InputMode::Filter(text) => {
             edit_filter(state, key, text);
@@ -503,6 +508,7 @@ fn run(state: &mut AppState, command: Command) {
             state.set_status("read-only mode: editing is disabled", true);
         }
         Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
+        Command::Boost => super::boost::open_form(state, chrono::Utc::now()),
         Command::ToggleMark => {
             if let Some(key) = state
                 .selected_pod()

@@ -2,6 +2,8 @@
 //! capability detection and watch tasks. Uses the model; knows nothing of the UI.
 
 pub mod access;
+pub mod boost;
+pub mod boost_store;
 pub mod capabilities;
 pub mod client;
 pub mod connect_options;

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Patch, PatchParams};
 use kube::{Api, Client};
 
-fn rejected_from_kube(err: &kube::Error) -> ResizeRejected {
+pub(crate) fn rejected_from_kube(err: &kube::Error) -> ResizeRejected {
     match err {
         kube::Error::Api(status) => ResizeRejected {
             code: Some(status.code),

@@ -232,6 +232,8 @@ async fn event_loop(
         poll,
     );
     let mut keys = EventStream::new();
+    // Reverts due boosts of watched pods; a read-only dashboard shows boosts, never reverts.
+    let mut reverter = (!dash.readonly).then(super::boost_dash::Reverter::default);
     // Once a second for the clock and data age; faster when a wall display pages faster.
     let tick = state
         .wall
@@ -257,6 +259,7 @@ async fn event_loop(
             state.dirty = false;
         }
         let mut effects = Vec::new();
+        let mut ticked = false;
         tokio::select! {
             event = keys.next() => match event {
                 Some(Ok(Event::Key(key))) => apply(state, Action::Key(key), &mut effects),
@@ -273,8 +276,21 @@ async fn event_loop(
             }
             Some(answers) = results.recv() => apply(state, Action::ResizeResults(answers), &mut effects),
             // The header shows data age: refresh it once a second, and look for stuck resizes.
-            _ = clock.tick() => apply(state, Action::Tick, &mut effects),
+            _ = clock.tick() => {
+                apply(state, Action::Tick, &mut effects);
+                ticked = true;
+            }
+            Some(text) = async {
+                match reverter.as_mut() {
+                    Some(r) => r.finished().await,
+                    None => std::future::pending().await,
+                }
+            } => super::boost_dash::show(state, text),
             _ = &mut stop => break,
+        }
+        if let (true, Some(r)) = (ticked, reverter.as_mut()) {
+            let due = crate::app::boost::due(state.pods.values(), chrono::Utc::now());
+            r.start(due, &conn.client(), &caps);
         }
         // Answers to checks (namespace, context) are actions that may ask for more.
         while let Some(effect) = effects.pop() {
@@ -289,6 +305,11 @@ async fn event_loop(
                         }
                         let _ = tx.send(answers);
                     });
+                }
+                Effect::Boost(plans) => {
+                    if let Some(r) = reverter.as_ref() {
+                        r.boost(*plans, &conn.client(), &caps);
+                    }
                 }
                 Effect::Rewatch(scope) => {
                     watches =

@@ -21,6 +21,8 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
         )
     })
     .await?;
+    // A JVM-like pod still starting, to show a boost shortening start-up (`b` or podsize boost).
+    let _ = sim.create_pod(crate::sim::startup::demo_pod());
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     sim.write_kubeconfig(&path)

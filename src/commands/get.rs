@@ -203,6 +203,7 @@ fn container_fields(pod: &PodRow, c: &ContainerRow) -> Value {
         "message": c.state.message(),
         "podState": pod.state.name(),
         "restarts": c.restart_count,
+        "boost": crate::model::boost::json_of(pod, &c.name),
         "cpu": resource_json(
             c,
             |r| r.cpu_millis,

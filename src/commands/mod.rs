@@ -1,5 +1,8 @@
 //! One module per subcommand, wiring the cluster side to the app and the UI.
 
+pub mod boost;
+pub mod boost_dash;
+pub mod boost_wait;
 pub mod config;
 pub mod dashboard;
 pub mod demo;

@@ -24,7 +24,7 @@ pub(super) fn refused(message: impl Into<String>) -> CommandError {
     CommandError::Refused(message.into())
 }
 
-fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<String, CommandError> {
+pub(super) fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<String, CommandError> {
     let names: Vec<&str> = row.containers.iter().map(|c| c.name.as_str()).collect();
     match wanted {
         Some(name) if names.contains(&name) => Ok(name.to_string()),

@@ -1,5 +1,6 @@
 //! Pure domain model: quantities, pod rows, resize state, QoS and validation rules. No I/O, no UI.
 
+pub mod boost;
 mod derive;
 pub mod edit;
 pub mod events;

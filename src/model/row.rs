@@ -172,6 +172,10 @@ pub struct PodRow {
     pub containers: Vec<ContainerRow>,
     /// The most severe container state, or a pod condition no container explains.
     pub state: ResizeState,
+    /// The pod's `Ready` condition is `True`.
+    pub ready: bool,
+    /// The raw `podsize.dev/boost` annotation (see `model::boost`), when present.
+    pub boost: Option<String>,
 }
 
 impl PodRow {
@@ -482,6 +486,12 @@ impl PodRow {
             resize: read_resize_status(pod),
             containers,
             state: ResizeState::None,
+            ready: pod
+                .status
+                .conditions
+                .iter()
+                .any(|c| c.type_ == "Ready" && c.status == "True"),
+            boost: pod.metadata.annotations.boost.clone(),
         };
         row.pod_level = super::pod_level::read(pod, row.pod_resources.is_some());
         super::derive::derive_states(&mut row);

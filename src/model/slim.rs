@@ -67,6 +67,8 @@ pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 pub struct SlimAnnotations {
     /// `kubernetes.io/config.mirror` is present: a static pod's mirror, never resizable.
     pub mirror: bool,
+    /// The raw text of `podsize.dev/boost` (a timed boost's plan), parsed by `model::boost`.
+    pub boost: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for SlimAnnotations {
@@ -83,6 +85,15 @@ impl<'de> Deserialize<'de> for SlimAnnotations {
             ) -> Result<Self::Value, A::Error> {
                 let mut out = SlimAnnotations::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == super::boost::ANNOTATION {
+                        // A non-string value is kept as its JSON text: parsing reports it.
+                        let value = map.next_value::<serde_json::Value>()?;
+                        out.boost = Some(match value {
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        });
+                        continue;
+                    }
                     map.next_value::<serde::de::IgnoredAny>()?;
                     out.mirror |= key == MIRROR_ANNOTATION;
                 }

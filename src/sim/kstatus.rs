@@ -109,9 +109,13 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
             let spec = spec_of(c.resources.as_ref()).effective_requests();
             let h = hash(&format!("{uid}/{}", c.name));
             let frac = 20 + (h % 70) as i64 + ((h ^ wobble.wrapping_mul(2_654_435_761)) % 7) as i64;
-            let cpu = spec
-                .cpu_millis
-                .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1));
+            let own = spec_of(c.resources.as_ref());
+            let starting =
+                super::startup::starting_cpu(pod, own.limits.cpu_millis, spec.cpu_millis);
+            let cpu = starting.unwrap_or_else(|| {
+                spec.cpu_millis
+                    .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1))
+            });
             let mem = override_mem.unwrap_or_else(|| {
                 spec.memory_bytes
                     .map_or((20 + (h % 180) as i64) << 20, |r| {

@@ -417,6 +417,10 @@ impl Kubelet {
                 st.init_container_statuses = Some(init);
             }
             pod_level::write_status(st, &want, supports, publish);
+            // A start-up workload is Ready only once its work is done (sim/startup.rs).
+            if super::startup::work_millis(&p).is_some() {
+                super::startup::set_ready(&mut p, false);
+            }
             Ok(Some(p))
         });
         self.allocs.insert(

@@ -27,6 +27,7 @@ pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod server;
+pub mod startup;
 pub mod status;
 pub mod store;
 pub mod tables;
@@ -269,6 +270,7 @@ impl SimCluster {
                 .with_pod_level_resize(cfg.pod_level_resize)
                 .run(),
         )];
+        tasks.push(tokio::spawn(startup::run(store.clone())));
         if cfg.churn {
             let churn_api = Arc::new(
                 api::ApiServer::new(store, cfg.minor, cfg.seed ^ 0xABCD)

@@ -218,6 +218,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             lines.push(Line::from(Span::styled(note, theme.muted)));
         }
     }
+    lines.extend(super::boost::details_line(pod, theme));
     for c in &pod.containers {
         let req = c.desired.effective_requests();
         let used = usage

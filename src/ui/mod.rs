@@ -1,5 +1,7 @@
 //! Widgets that only read `&AppState`. Nothing here changes state or does I/O.
 
+pub mod boost;
+mod boost_form;
 pub mod cells;
 pub mod columns;
 mod details;
@@ -46,6 +48,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     }
     if state.editor.is_some() {
         editor::render(frame, area, state, theme);
+    }
+    if state.boost_form.is_some() {
+        boost_form::render(frame, area, state, theme);
     }
     if state.show_help {
         help::render(frame, area, theme);

@@ -1,6 +1,6 @@
 //! The pod table. Only the rows on screen are built.
 
-use super::cells::{Resource, limits_cell, pod_totals, requests_cell, state_style, state_text};
+use super::cells::{Resource, limits_cell, pod_totals, requests_cell};
 use super::columns::{Column, Shown, fit_columns};
 use crate::app::AppState;
 use crate::app::name_widths::{MARK, container_label};
@@ -165,9 +165,9 @@ fn cell<'a>(
             } else {
                 &pod.state
             };
-            Cell::from(Span::styled(
-                fit(&state_text(state), width),
-                state_style(state, theme),
+            let container = per_container.map(|_| c.name.as_str());
+            Cell::from(super::boost::resize_cell(
+                pod, container, state, width, now, theme,
             ))
         }
         Column::Restarts => Cell::from(format!("{:>8}", c.restart_count)),

@@ -36,6 +36,7 @@ pub enum Command {
     Help,
     Edit,
     RightsizeMarked,
+    Boost,
     ToggleMark,
     Escape,
     Quit,
@@ -66,6 +67,11 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[c('R')],
         Command::RightsizeMarked,
         "right-size the marked pods (or the selected one) to their recommendations",
+    ),
+    bind(
+        &[c('b')],
+        Command::Boost,
+        "boost the selected container for a while (reverts by itself)",
     ),
     bind(
         &[c(' ')],

@@ -1,0 +1,103 @@
+//! Which boosts on watched pods a (not read-only) dashboard should act on now. Pure: the
+//! dashboard sends the reverts through `cluster::boost`, which decides again on a fresh read
+//! of the pod before claiming the revert.
+
+use crate::model::PodRow;
+use crate::model::boost::{BoostPlan, Decision, revert_due};
+use crate::model::row::PodKey;
+use chrono::{DateTime, Utc};
+
+/// Pods whose boost is due for a revert or a stand-down (a manual change, already back).
+pub fn due<'a>(pods: impl IntoIterator<Item = &'a PodRow>, now: DateTime<Utc>) -> Vec<PodKey> {
+    pods.into_iter()
+        .filter(|p| {
+            let Some(Ok(plan)) = p.boost.as_deref().map(BoostPlan::from_annotation) else {
+                return false;
+            };
+            !matches!(revert_due(&plan, p, now), Decision::Wait(_))
+        })
+        .map(|p| (p.namespace.clone(), p.name.clone()))
+        .collect()
+}
+
+/// `b`: opens the boost form on the selected container (not in read-only mode).
+pub fn open_form(state: &mut super::AppState, now: DateTime<Utc>) {
+    if state.header.readonly {
+        state.set_status("read-only mode: boosting is disabled", true);
+        return;
+    }
+    let Some((pod, container)) = state.edit_target() else {
+        return;
+    };
+    let mut form = super::boost_form::BoostForm::open(pod, &container);
+    form.replan(&state.plan_context(pod), now);
+    state.boost_form = Some(form);
+    state.dirty = true;
+}
+
+/// A key while the boost form is open: it takes every key.
+pub fn form_key(
+    state: &mut super::AppState,
+    key: crossterm::event::KeyEvent,
+    now: DateTime<Utc>,
+) -> Vec<super::Effect> {
+    use super::boost_form::{Outcome, on_key};
+    let Some(mut form) = state.boost_form.take() else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    match on_key(&mut form, key) {
+        Outcome::Close => Vec::new(),
+        Outcome::Send(plans) => {
+            state.boost_form = Some(form);
+            vec![super::Effect::Boost(plans)]
+        }
+        Outcome::Stay => {
+            if let Some(pod) = state.pods.get(&(form.namespace.clone(), form.pod.clone())) {
+                form.replan(&state.plan_context(pod), now);
+            }
+            state.boost_form = Some(form);
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::boost::Until;
+
+    #[test]
+    fn only_due_boosts_are_picked() {
+        let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
+        let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
+        let mut pod = PodRow::from_slim(&slim);
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let original = pod.containers[0].desired;
+        let mut boosted = original;
+        boosted.requests.cpu_millis = Some(900);
+        pod.containers[0].desired = boosted;
+        let plan = BoostPlan {
+            container: pod.containers[0].name.clone(),
+            uid: pod.uid.clone(),
+            original,
+            boosted,
+            until: Until::Deadline(now),
+            started_at: now - chrono::TimeDelta::seconds(30),
+            started_by: "me".into(),
+            claim: None,
+        };
+        let plain = pod.clone();
+        pod.boost = Some(plan.to_annotation());
+        assert_eq!(due([&pod, &plain], now).len(), 1);
+        let mut later = plan.clone();
+        later.until = Until::Deadline(now + chrono::TimeDelta::seconds(5));
+        pod.boost = Some(later.to_annotation());
+        assert!(due([&pod], now).is_empty());
+        pod.boost = Some("not json".into());
+        assert!(
+            due([&pod], now).is_empty(),
+            "an unreadable plan is shown, never acted on"
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! The `b` form: boost the selected container — what to raise (CPU, memory), by how much
+//! (`2`, `+50%`, `x2`) and until when (`ready` or a duration). The plan is recomputed on every
+//! key with the editor's validation and prediction; Enter shows the exact patch, a second
+//! Enter sends it (dry run first, then the plan annotation, then the resize). Pure: no I/O.
+
+use super::AppState;
+use super::keymap::{EDITOR, EditorCommand, lookup};
+use super::line_edit::LineEdit;
+use crate::model::boost::{BoostPlan, Until, boosted_spec};
+use crate::model::plan::{Edits, ResizePlan, plan_resize};
+use crate::model::tracking::Tracker;
+use crate::model::{PodRow, plan::Accepted, plan::ResizeRejected};
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+pub const LABELS: [&str; 3] = ["CPU request", "memory request", "until"];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Editing,
+    Confirm,
+    Sending,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoostForm {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub inputs: [LineEdit; 3],
+    pub focus: usize,
+    pub stage: Stage,
+    pub resize: Option<ResizePlan>,
+    pub boost: Option<BoostPlan>,
+    pub error: Option<String>,
+}
+
+/// `ready` or a duration from now.
+fn until_of(text: &str, now: DateTime<Utc>) -> Result<Until, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("ready") {
+        return Ok(Until::Ready);
+    }
+    let d = crate::model::time::parse_duration(text)?;
+    let d = chrono::TimeDelta::from_std(d).map_err(|_| "too long".to_string())?;
+    Ok(Until::Deadline(now + d))
+}
+
+fn optional(edit: &LineEdit) -> Option<&str> {
+    Some(edit.text().trim()).filter(|t| !t.is_empty())
+}
+
+impl BoostForm {
+    /// A form on `container` of `pod`: twice the CPU, until Ready (or 5 minutes when it is).
+    pub fn open(pod: &PodRow, container: &str) -> Self {
+        let until = if pod.ready { "5m" } else { "ready" };
+        Self {
+            namespace: pod.namespace.clone(),
+            pod: pod.name.clone(),
+            container: container.to_string(),
+            inputs: [
+                LineEdit::new("x2"),
+                LineEdit::default(),
+                LineEdit::new(until),
+            ],
+            focus: 0,
+            stage: Stage::Editing,
+            resize: None,
+            boost: None,
+            error: None,
+        }
+    }
+
+    /// Works the boost out against the pod as it is now; errors are kept for the form.
+    pub fn replan(&mut self, ctx: &super::editor::PlanContext, now: DateTime<Utc>) {
+        let pod = ctx.pod;
+        let original = pod
+            .container(&self.container)
+            .map(|c| c.desired)
+            .unwrap_or_default();
+        let planned = until_of(self.inputs[2].text(), now).and_then(|until| {
+            if pod.boost.is_some() {
+                return Err("this pod already carries a boost".into());
+            }
+            if until == Until::Ready && pod.ready {
+                return Err("the pod is already Ready".into());
+            }
+            let boosted = boosted_spec(
+                &original,
+                optional(&self.inputs[0]),
+                optional(&self.inputs[1]),
+            )?;
+            Ok((until, boosted))
+        });
+        let (until, boosted) = match planned {
+            Ok(p) => p,
+            Err(e) => {
+                (self.error, self.resize, self.boost) = (Some(e), None, None);
+                return;
+            }
+        };
+        let resize = plan_resize(
+            pod,
+            &self.container,
+            Edits::from_spec(&boosted),
+            ctx.server.clone(),
+            ctx.node,
+            ctx.others_on_node,
+        );
+        self.error = (resize.qos_before != resize.qos_after).then(|| {
+            format!(
+                "the QoS class would change ({} → {})",
+                resize.qos_before, resize.qos_after
+            )
+        });
+        self.boost = Some(BoostPlan {
+            container: self.container.clone(),
+            uid: pod.uid.clone(),
+            original,
+            boosted,
+            until,
+            started_at: now,
+            started_by: String::new(),
+            claim: None,
+        });
+        self.resize = Some(resize);
+    }
+
+    pub fn sendable(&self) -> bool {
+        self.error.is_none() && self.resize.as_ref().is_some_and(ResizePlan::is_sendable)
+    }
+}
+
+/// What the form asks of the app after a key.
+pub enum Outcome {
+    Stay,
+    Close,
+    Send(Box<(ResizePlan, BoostPlan)>),
+}
+
+/// Handles one key of the open form.
+pub fn on_key(form: &mut BoostForm, key: KeyEvent) -> Outcome {
+    match (&form.stage, lookup(EDITOR, key)) {
+        (Stage::Sending, _) => Outcome::Stay,
+        (Stage::Confirm, Some(EditorCommand::Submit)) => match (&form.resize, &form.boost) {
+            (Some(r), Some(b)) if form.sendable() => {
+                form.stage = Stage::Sending;
+                Outcome::Send(Box::new((r.clone(), b.clone())))
+            }
+            _ => {
+                form.stage = Stage::Editing;
+                Outcome::Stay
+            }
+        },
+        (Stage::Confirm, _) => {
+            form.stage = Stage::Editing;
+            Outcome::Stay
+        }
+        (Stage::Editing, Some(EditorCommand::Close)) => Outcome::Close,
+        (Stage::Editing, Some(EditorCommand::Submit)) => {
+            if form.sendable() {
+                form.stage = Stage::Confirm;
+            }
+            Outcome::Stay
+        }
+        (Stage::Editing, Some(EditorCommand::NextField)) => {
+            form.focus = (form.focus + 1) % LABELS.len();
+            Outcome::Stay
+        }
+        (Stage::Editing, Some(EditorCommand::PreviousField)) => {
+            form.focus = (form.focus + LABELS.len() - 1) % LABELS.len();
+            Outcome::Stay
+        }
+        (Stage::Editing, _) => {
+            form.inputs[form.focus].handle(key);
+            Outcome::Stay
+        }
+    }
+}
+
+/// The server's answer to a sent boost: followed like any resize, or the refusal shown.
+pub fn on_result(
+    state: &mut AppState,
+    plan: &ResizePlan,
+    result: Result<Accepted, ResizeRejected>,
+    now: DateTime<Utc>,
+) {
+    state.boost_form = None;
+    match result {
+        Ok(accepted) => {
+            let restarts = state
+                .pods
+                .get(&(plan.namespace.clone(), plan.pod.clone()))
+                .and_then(|p| p.container(&plan.container))
+                .map_or(0, |c| c.restart_count);
+            let tracker = Tracker::new(
+                &accepted.row,
+                &plan.container,
+                accepted.generation,
+                restarts,
+                now,
+            );
+            state
+                .trackers
+                .retain(|t| !(t.pod == tracker.pod && t.namespace == tracker.namespace));
+            state.trackers.push(tracker);
+            state.set_status(
+                format!(
+                    "boost of {}/{} sent; it reverts by itself",
+                    plan.namespace, plan.pod
+                ),
+                false,
+            );
+        }
+        Err(e) => state.set_status(format!("boost refused: {}", e.message), true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_form_plans_reviews_then_sends() {
+        let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
+        let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
+        let mut pod = PodRow::from_slim(&slim);
+        pod.ready = false;
+        let mut form = BoostForm::open(&pod, "c2");
+        let ctx = super::super::editor::PlanContext {
+            pod: &pod,
+            server: crate::model::plan::Server::with_minor(35),
+            node: None,
+            others_on_node: Default::default(),
+        };
+        let now = DateTime::from_timestamp(0, 0).unwrap_or_default();
+        form.replan(&ctx, now);
+        assert!(
+            form.sendable(),
+            "{:?} {:?}",
+            form.error,
+            form.resize.as_ref().map(|r| &r.errors)
+        );
+        assert_eq!(form.boost.as_ref().map(|b| &b.until), Some(&Until::Ready));
+        assert!(matches!(
+            on_key(&mut form, key(KeyCode::Enter)),
+            Outcome::Stay
+        ));
+        assert_eq!(form.stage, Stage::Confirm);
+        assert!(matches!(
+            on_key(&mut form, key(KeyCode::Enter)),
+            Outcome::Send(_)
+        ));
+        form.stage = Stage::Editing;
+        form.inputs[0] = LineEdit::new("10m");
+        form.replan(&ctx, now);
+        assert!(
+            form.error
+                .as_deref()
+                .is_some_and(|e| e.contains("does not raise"))
+        );
+        assert!(!form.sendable());
+    }
+}

@@ -1,0 +1,204 @@
+//! `podsize boost`: raises one container's CPU or memory in place and leaves a plan on the pod
+//! saying how and when to put the exact old values back. `--wait` stays and does the revert;
+//! without it any podsize that is not read-only (the dashboard, `boost --revert-due`) does.
+//! Exit codes as `podsize resize`: 0 done, 1 refused, 2 Infeasible/Error.
+
+use super::resize::{describe_plan, node_room, pick_container, refused};
+use super::{CommandError, connect, scope_from};
+use crate::cli::{BoostArgs, CommonArgs, OutputFormat};
+use crate::cluster::boost::{PlanStore, apply, choose_store, whoami};
+use crate::cluster::capabilities::Capabilities;
+use crate::cluster::resize::get_row;
+use crate::model::PodRow;
+use crate::model::boost::{BoostPlan, Until, boosted_spec, values_text};
+use crate::model::plan::{Edits, ResizePlan, plan_resize};
+use chrono::{DateTime, Utc};
+use kube::Client;
+use serde_json::{Value, json};
+
+/// Everything the command knows once the boost is planned.
+pub struct Planned {
+    pub row: PodRow,
+    pub resize: ResizePlan,
+    pub boost: BoostPlan,
+    pub store: PlanStore,
+}
+
+fn until_of(args: &BoostArgs, now: DateTime<Utc>) -> Result<Until, CommandError> {
+    match (args.for_, args.until_ready) {
+        (Some(d), false) => {
+            let d = chrono::TimeDelta::from_std(d).map_err(|_| refused("--for is too long"))?;
+            Ok(Until::Deadline(now + d))
+        }
+        (None, true) => Ok(Until::Ready),
+        _ => Err(refused(
+            "say when the boost ends: --for DURATION or --until-ready",
+        )),
+    }
+}
+
+/// Works the boost out and checks it with the editor's validation; nothing is sent.
+async fn plan(
+    client: &Client,
+    caps: &Capabilities,
+    row: PodRow,
+    args: &BoostArgs,
+) -> Result<Planned, CommandError> {
+    let container = pick_container(&row, args.container.as_deref())?;
+    if row.boost.is_some() {
+        return Err(refused(format!(
+            "pod {} already carries a boost ({}): let it end first",
+            row.name,
+            crate::model::boost::ANNOTATION
+        )));
+    }
+    let now = Utc::now();
+    let until = until_of(args, now)?;
+    if until == Until::Ready && row.ready {
+        return Err(refused(format!(
+            "pod {} is already Ready: --until-ready would revert at once",
+            row.name
+        )));
+    }
+    let original = row
+        .container(&container)
+        .map(|c| c.desired)
+        .unwrap_or_default();
+    let boosted = boosted_spec(&original, args.cpu.as_deref(), args.memory.as_deref())
+        .map_err(|e| refused(format!("not sent: {e}")))?;
+    let (node, others) = node_room(client, &row).await;
+    let resize = plan_resize(
+        &row,
+        &container,
+        Edits::from_spec(&boosted),
+        caps.server(),
+        node.as_ref(),
+        others,
+    );
+    if let Some(first) = resize.errors.first() {
+        return Err(refused(format!("not sent: {}", first.message)));
+    }
+    if resize.qos_before != resize.qos_after {
+        return Err(refused(format!(
+            "not sent: the boost would change the QoS class ({} → {})",
+            resize.qos_before, resize.qos_after
+        )));
+    }
+    let boost = BoostPlan {
+        container,
+        uid: row.uid.clone(),
+        original,
+        boosted,
+        until,
+        started_at: now,
+        started_by: whoami(),
+        claim: None,
+    };
+    let store = choose_store(client, &row.namespace).await;
+    Ok(Planned {
+        row,
+        resize,
+        boost,
+        store,
+    })
+}
+
+/// The plan in words, on stderr before anything is sent.
+fn show(p: &Planned) {
+    let b = &p.boost;
+    eprintln!(
+        "boost {}/{} container {}",
+        p.row.namespace, p.row.name, b.container
+    );
+    eprintln!("  from {}", values_text(&b.original));
+    eprintln!("  to   {}", values_text(&b.boosted));
+    eprintln!(
+        "  until {}",
+        match b.until {
+            Until::Ready => "the pod is Ready".to_string(),
+            Until::Deadline(t) => t.to_rfc3339(),
+        }
+    );
+    for line in describe_plan(&p.resize, &p.row) {
+        eprintln!("  {line}");
+    }
+    eprintln!("  plan kept {}", p.store.describe());
+}
+
+/// The JSON (or one line) printed on stdout at the end.
+pub fn report(output: OutputFormat, p: &Planned, outcome: &str, extra: Value) {
+    let b = &p.boost;
+    if output == OutputFormat::Json {
+        let mut v = json!({
+            "namespace": p.row.namespace, "pod": p.row.name, "container": b.container,
+            "outcome": outcome, "original": values_text(&b.original),
+            "boosted": values_text(&b.boosted), "patch": p.resize.patch,
+            "annotation": b.to_annotation(),
+        });
+        if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
+            obj.extend(more);
+        }
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        let message = extra
+            .get("message")
+            .and_then(Value::as_str)
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        println!(
+            "{}/{} {}: boost {outcome}{message}",
+            p.row.namespace, p.row.name, b.container
+        );
+    }
+}
+
+pub async fn run(common: &CommonArgs, args: &BoostArgs) -> Result<(), CommandError> {
+    if common.readonly {
+        return Err(refused(
+            "read-only mode is on: podsize boost does not change the cluster",
+        ));
+    }
+    let (client, target) = connect(common).await?;
+    let scope = scope_from(common, &target);
+    let caps = Capabilities::detect(&client)
+        .await
+        .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
+    if args.revert_due {
+        return super::boost_wait::revert_due_in_scope(&client, &caps, &scope, args.output).await;
+    }
+    let namespace = scope.namespace.unwrap_or_else(|| "default".into());
+    if let Ok(Some(denied)) =
+        crate::cluster::access::resize_denial(&client, &caps, Some(&namespace)).await
+    {
+        return Err(refused(format!("not sent: {denied}")));
+    }
+    let pod = args.pod.as_deref().unwrap_or_default();
+    let row = get_row(&client, &namespace, pod)
+        .await
+        .map_err(|e| refused(e.message))?;
+    let planned = plan(&client, &caps, row, args).await?;
+    show(&planned);
+    if args.dry_run {
+        crate::cluster::resize::send(&client, &caps, &planned.resize, true)
+            .await
+            .map_err(|e| refused(format!("dry run refused: {}", e.message)))?;
+        report(args.output, &planned, "DryRunAccepted", json!({}));
+        return Ok(());
+    }
+    let accepted = apply(
+        &client,
+        &caps,
+        &planned.store,
+        &planned.row,
+        &planned.resize,
+        &planned.boost,
+    )
+    .await
+    .map_err(|e| refused(format!("boost refused: {}", e.message)))?;
+    eprintln!("boost accepted; the plan is {}", planned.store.describe());
+    if !args.wait {
+        report(args.output, &planned, "Boosted", json!({}));
+        return Ok(());
+    }
+    super::boost_wait::follow_to_revert(&client, &caps, &planned, accepted, args.output).await
+}

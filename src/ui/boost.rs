@@ -1,0 +1,131 @@
+//! How a timed boost shows: `⇡ boost 4m12s` / `⇡ boost until ready` ahead of the resize state
+//! in the table and the wall, and the original values in the details pane.
+
+use super::cells::{state_style, state_text};
+use crate::model::PodRow;
+use crate::model::ResizeState;
+use crate::model::boost::{BoostPlan, values_text};
+use crate::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::text::{Line, Span};
+
+/// The boost on `pod` for `container` (any container when `None`, e.g. a pod-total row).
+/// An annotation that cannot be read still shows, so nobody misses it.
+fn badge(pod: &PodRow, container: Option<&str>, now: DateTime<Utc>) -> Option<String> {
+    let text = pod.boost.as_deref()?;
+    match BoostPlan::from_annotation(text) {
+        Ok(plan) if container.is_none_or(|c| c == plan.container) => Some(plan.badge(now)),
+        Ok(_) => None,
+        Err(_) => Some("⇡ boost ?".into()),
+    }
+}
+
+/// The resize column's cell: the boost badge (if any), then the resize state.
+pub fn resize_cell<'a>(
+    pod: &PodRow,
+    container: Option<&str>,
+    state: &ResizeState,
+    width: u16,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Line<'a> {
+    let fit = super::table::fit;
+    let style = state_style(state, theme);
+    match badge(pod, container, now) {
+        Some(b) => {
+            // The badge first: it says why the values are what they are; the state gets the rest.
+            let rest = width.saturating_sub(u16::try_from(b.chars().count() + 1).unwrap_or(width));
+            Line::from(vec![
+                Span::styled(fit(&b, width), theme.resize_in_progress),
+                Span::raw(" "),
+                Span::styled(fit(&state_text(state), rest), style),
+            ])
+        }
+        None => Line::from(Span::styled(fit(&state_text(state), width), style)),
+    }
+}
+
+/// The details pane's boost line: original and boosted values, who started it, or why the
+/// annotation cannot be read.
+pub fn details_line<'a>(pod: &PodRow, theme: &Theme) -> Option<Line<'a>> {
+    let text = pod.boost.as_deref()?;
+    let line = match BoostPlan::from_annotation(text) {
+        Ok(plan) => format!(
+            "⇡ boost {} on {} · original {} · boosted {} · by {}",
+            match plan.until {
+                crate::model::boost::Until::Ready => "until ready".to_string(),
+                crate::model::boost::Until::Deadline(t) => format!("until {}", t.to_rfc3339()),
+            },
+            plan.container,
+            values_text(&plan.original),
+            values_text(&plan.boosted),
+            plan.started_by
+        ),
+        Err(e) => format!("⇡ boost: {e}"),
+    };
+    Some(Line::from(Span::styled(line, theme.accent)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::boost::Until;
+
+    fn pod_with(plan: Option<&BoostPlan>) -> PodRow {
+        let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
+        let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
+        let mut pod = PodRow::from_slim(&slim);
+        pod.boost = plan.map(BoostPlan::to_annotation);
+        pod
+    }
+
+    fn plan(until: Until) -> BoostPlan {
+        BoostPlan {
+            container: "c1".into(),
+            uid: String::new(),
+            original: Default::default(),
+            boosted: Default::default(),
+            until,
+            started_at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            started_by: "me".into(),
+            claim: None,
+        }
+    }
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_badge_is_on_the_boosted_container_only() {
+        let theme = Theme::default();
+        let now = DateTime::from_timestamp(100, 0).unwrap_or_default();
+        let p = pod_with(Some(&plan(Until::Deadline(
+            now + chrono::TimeDelta::seconds(90),
+        ))));
+        let cell = resize_cell(&p, Some("c1"), &ResizeState::None, 60, now, &theme);
+        assert!(text(&cell).starts_with("⇡ boost 1m30s "), "{}", text(&cell));
+        let other = resize_cell(&p, Some("c2"), &ResizeState::None, 60, now, &theme);
+        assert!(!text(&other).contains("boost"));
+        let ready = pod_with(Some(&plan(Until::Ready)));
+        let total = resize_cell(&ready, None, &ResizeState::None, 60, now, &theme);
+        assert!(text(&total).starts_with("⇡ boost until ready"));
+        let plain = resize_cell(
+            &pod_with(None),
+            Some("c1"),
+            &ResizeState::None,
+            60,
+            now,
+            &theme,
+        );
+        assert!(!text(&plain).contains("boost"));
+    }
+
+    #[test]
+    fn a_foreign_annotation_shows_its_error() {
+        let mut p = pod_with(None);
+        p.boost = Some("{\"x\":1}".into());
+        let line = details_line(&p, &Theme::default()).map(|l| text(&l));
+        assert!(line.is_some_and(|l| l.contains("not a podsize boost plan")));
+    }
+}
