@@ -18,13 +18,15 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
         )
     })
     .await?;
+    // A node where a Deferred resize waits for lower-priority pods to give way (make-room).
+    crate::sim::priority_scene::add(&sim);
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     sim.write_kubeconfig(&path)
         .map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
     let mut common = common.clone();
     common.kubeconfig = Some(path.clone());
-    let result = async {
+    let dashboard = async {
         let (config, target) = load_config(&common).await?;
         let client = build_client(config, common.readonly)?;
         let scope = Scope {
@@ -40,8 +42,11 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
             None,
         ))
         .await
-    }
-    .await;
+    };
+    let (result, ()) = tokio::join!(
+        dashboard,
+        crate::sim::priority_scene::start_waiting_resize(&sim)
+    );
     let _ = std::fs::remove_file(&path);
     sim.stop().await;
     result

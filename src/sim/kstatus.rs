@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 /// Pod annotation: simulated memory usage per container (a quantity).
 pub const MEMORY_USAGE_ANNOTATION: &str = "sim.podsize.dev/memory-usage";
+/// Pod annotation: report this CPU usage (e.g. `150m`) for every container, steady.
+pub const CPU_USAGE_ANNOTATION: &str = "sim.podsize.dev/cpu-usage";
 
 fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
     pod.metadata
@@ -101,6 +103,9 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
     let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION)
         .and_then(|t| Quantity::parse(t.trim()).ok())
         .and_then(|q| i64::try_from(q.units_ceil()).ok());
+    let override_cpu = annotation(pod, CPU_USAGE_ANNOTATION)
+        .and_then(|t| Quantity::parse(t.trim()).ok())
+        .and_then(|q| i64::try_from(q.milli_ceil()).ok());
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let wobble = (podutil::now().0.as_second() / 15) as u64;
     podutil::running_containers(pod)
@@ -109,9 +114,10 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
             let spec = spec_of(c.resources.as_ref()).effective_requests();
             let h = hash(&format!("{uid}/{}", c.name));
             let frac = 20 + (h % 70) as i64 + ((h ^ wobble.wrapping_mul(2_654_435_761)) % 7) as i64;
-            let cpu = spec
-                .cpu_millis
-                .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1));
+            let cpu = override_cpu.unwrap_or_else(|| {
+                spec.cpu_millis
+                    .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1))
+            });
             let mem = override_mem.unwrap_or_else(|| {
                 spec.memory_bytes
                     .map_or((20 + (h % 180) as i64) << 20, |r| {
