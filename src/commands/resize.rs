@@ -24,7 +24,7 @@ pub(super) fn refused(message: impl Into<String>) -> CommandError {
     CommandError::Refused(message.into())
 }
 
-fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<String, CommandError> {
+pub(super) fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<String, CommandError> {
     let names: Vec<&str> = row.containers.iter().map(|c| c.name.as_str()).collect();
     match wanted {
         Some(name) if names.contains(&name) => Ok(name.to_string()),
@@ -212,7 +212,11 @@ pub fn describe_plan(plan: &ResizePlan, row: &PodRow) -> Vec<String> {
 }
 
 /// Follows the pod until the tracker reaches a final stage or the time runs out.
-async fn follow(client: &Client, tracker: &mut Tracker, timeout: std::time::Duration) -> bool {
+pub(super) async fn follow(
+    client: &Client,
+    tracker: &mut Tracker,
+    timeout: std::time::Duration,
+) -> bool {
     let api: Api<WirePod> = Api::namespaced(client.clone(), &tracker.namespace);
     let cfg = watcher::Config::default().fields(&format!("metadata.name={}", tracker.pod));
     let stream = watcher::watcher(api, cfg);
