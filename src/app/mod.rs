@@ -6,6 +6,8 @@ pub mod editor;
 pub mod keymap;
 pub mod line_edit;
 pub mod loading;
+pub mod nodes;
+pub mod nodes_make_room;
 pub mod state;
 pub mod update;
 pub mod view;

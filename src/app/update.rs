@@ -49,6 +49,9 @@ pub enum Effect {
     CheckNamespace(String),
     /// Dry run, then send each resize.
     SubmitResizes(Vec<ResizePlan>),
+    /// One batch: a dry run of every resize, then (all passing) each sent; answers come back
+    /// as `Action::ResizeResults`.
+    SubmitBatch(Vec<ResizePlan>),
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -89,6 +92,9 @@ fn on_resize_results(
     results: Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>,
     now: DateTime<Utc>,
 ) {
+    if state.editor.is_none() && state.make_room.is_some() {
+        return super::nodes_make_room::on_results(state, results, now);
+    }
     let Some(mut editor) = state.editor.take() else {
         return;
     };
@@ -367,6 +373,9 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect
     if state.editor.is_some() {
         return editor_key(state, key);
     }
+    if state.make_room.is_some() {
+        return super::nodes_make_room::on_key(state, key);
+    }
     match state.input.clone() {
         InputMode::Filter(text) => {
             edit_filter(state, key, text);
@@ -379,9 +388,15 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect
             state.dirty = true;
             Vec::new()
         }
+        InputMode::Normal if state.nodes_view.is_some() => {
+            super::nodes::on_key(state, key);
+            Vec::new()
+        }
         InputMode::Normal => {
-            if let Some(command) = command_for(key) {
-                run(state, command);
+            match command_for(key) {
+                Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
+                Some(command) => run(state, command),
+                None => {}
             }
             Vec::new()
         }
@@ -466,6 +481,9 @@ fn run(state: &mut AppState, command: Command) {
             state.dirty = true;
         }
         Command::Edit => open_editor(state),
+        Command::Nodes => super::nodes::open(state),
+        // Needs the clock: handled in `on_key`.
+        Command::MakeRoom => {}
         Command::ToggleMark => {
             if let Some(key) = state
                 .selected_pod()

@@ -7,6 +7,7 @@
 
 use super::resize::{follow, pick_container, refused};
 use super::{CommandError, connect, scope_from};
+use crate::app::nodes_make_room::{plan_lines, requests_text};
 use crate::cli::{CommonArgs, MakeRoomArgs, OutputFormat};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::{get_row, send};
@@ -16,7 +17,7 @@ use crate::model::events::{NodeInfo, Scope};
 use crate::model::make_room::{
     ContainerKey, Outcome, Plan, RoomRequest, Shrink, floor_of, make_room,
 };
-use crate::model::quantity::{cpu_canonical, memory_canonical};
+use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::resources::{CpuMem, ResourceSpec};
 use crate::model::tracking::{Stage, Tracker};
 use crate::model::{ContainerKind, PodRow};
@@ -26,66 +27,6 @@ use kube::{Api, Client};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::IsTerminal;
-
-fn amounts(v: CpuMem) -> String {
-    let mut parts = Vec::new();
-    if let Some(c) = v.cpu_millis.filter(|c| *c != 0) {
-        parts.push(format!("cpu {}", cpu_canonical(c)));
-    }
-    if let Some(m) = v.memory_bytes.filter(|m| *m != 0) {
-        parts.push(format!("memory {}", memory_canonical(m)));
-    }
-    if parts.is_empty() {
-        "nothing".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
-fn requests_text(spec: &ResourceSpec) -> String {
-    let r = spec.effective_requests();
-    format!(
-        "cpu {} memory {}",
-        r.cpu_millis.map_or("-".into(), cpu_canonical),
-        r.memory_bytes.map_or("-".into(), memory_canonical)
-    )
-}
-
-/// The plan as the user reads it before confirming.
-pub fn plan_lines(plan: &Plan) -> Vec<String> {
-    let mut lines = vec![format!(
-        "make room on node {} for {}/{} container {}: missing {} (aiming for {} with the margin)",
-        plan.node,
-        plan.namespace,
-        plan.pod,
-        plan.container,
-        amounts(plan.missing),
-        amounts(plan.target)
-    )];
-    for s in &plan.shrinks {
-        lines.push(format!(
-            "  shrink {}/{} {} (priority {}): requests {} → {}, frees {}{}",
-            s.namespace,
-            s.pod,
-            s.container,
-            s.priority,
-            requests_text(&s.before),
-            requests_text(&s.after),
-            amounts(s.freed),
-            if s.restarts {
-                "  [restarts the container: resizePolicy RestartContainer]"
-            } else {
-                ""
-            }
-        ));
-    }
-    lines.push(format!(
-        "frees {} in all, {} pod(s)",
-        amounts(plan.freed),
-        plan.pod_count()
-    ));
-    lines
-}
 
 fn amounts_json(v: CpuMem) -> Value {
     json!({"cpuMillis": v.cpu_millis, "memoryBytes": v.memory_bytes})
@@ -257,6 +198,36 @@ async fn send_batch(
         ));
     }
     Ok(trackers)
+}
+
+/// The dashboard's make-room batch: every dry run first; only when all pass is each sent.
+pub async fn send_batch_plans(
+    client: &Client,
+    caps: &Capabilities,
+    plans: Vec<ResizePlan>,
+) -> Vec<(ResizePlan, Result<Accepted, ResizeRejected>)> {
+    for (i, plan) in plans.iter().enumerate() {
+        if let Err(e) = send(client, caps, plan, true).await {
+            let why = format!("dry run refused, nothing sent: {}", e.message);
+            let failed = ResizeRejected { message: why, ..e };
+            return plans
+                .into_iter()
+                .enumerate()
+                .filter(|(j, _)| *j == i)
+                .map(|(_, p)| (p, Err(failed.clone())))
+                .collect();
+        }
+    }
+    let mut out = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let answer = send(client, caps, &plan, false).await;
+        let stop = answer.is_err();
+        out.push((plan, answer));
+        if stop {
+            break;
+        }
+    }
+    out
 }
 
 /// Follows a tracker to its end: `Ok` when done, `Err((exit code, message))` otherwise.

@@ -410,6 +410,19 @@ fn why_not(r: &RoomRequest, waiting: &PodRow, missing: CpuMem, givers: &[Giver])
     if givers.is_empty() && !higher.is_empty() {
         return format!("only higher-priority pods have headroom ({short})");
     }
+    let known = |p: &&PodRow| {
+        p.containers.iter().any(|c| {
+            r.floors
+                .contains_key(&(p.namespace.clone(), p.name.clone(), c.name.clone()))
+        })
+    };
+    let eligible = |p: &&PodRow| p.priority.unwrap_or(0) <= mine;
+    if givers.is_empty() && !others.iter().copied().filter(eligible).any(|p| known(&p)) {
+        return format!(
+            "no usage figures yet for the lower- or equal-priority pods on node {}: without them nothing is shrunk ({short})",
+            r.node.name
+        );
+    }
     if givers.is_empty() {
         return format!(
             "no pod of lower or equal priority on node {} has headroom over its usage ({short})",

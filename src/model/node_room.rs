@@ -286,13 +286,13 @@ pub fn sort_rooms(rooms: &mut [NodeRoom], by: NodeSort) {
 }
 
 /// Every node's room, in name order.
-pub fn node_rooms(
+pub fn node_rooms<'a>(
     nodes: &[NodeInfo],
-    pods: &[PodRow],
+    pods: impl IntoIterator<Item = &'a PodRow>,
     usage: &HashMap<PodKey, CpuMem>,
 ) -> Vec<NodeRoom> {
     let mut by_node: HashMap<&str, Vec<&PodRow>> = HashMap::new();
-    for p in pods.iter().filter(|p| holds_room(p)) {
+    for p in pods.into_iter().filter(|p| holds_room(p)) {
         if let Some(n) = p.node.as_deref() {
             by_node.entry(n).or_default().push(p);
         }

@@ -6,6 +6,7 @@ mod details;
 mod editor;
 mod header;
 mod help;
+mod nodes;
 pub mod table;
 pub mod wall;
 
@@ -40,12 +41,19 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     ])
     .areas(area);
     header::render(frame, head, state, now, theme);
-    table::render(frame, body, state, now, theme);
+    if state.nodes_view.is_some() {
+        nodes::render(frame, body, state, theme);
+    } else {
+        table::render(frame, body, state, now, theme);
+    }
     if state.show_details {
         details::render(frame, details, state, theme);
     }
     if state.editor.is_some() {
         editor::render(frame, area, state, theme);
+    }
+    if state.make_room.is_some() {
+        nodes::render_make_room(frame, area, state, theme);
     }
     if state.show_help {
         help::render(frame, area, theme);
