@@ -107,10 +107,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     let rooms = rooms(state, view.sort);
+    // Widths follow `room_line`: name 21, bar 12, cpu figures 30, bar 12, memory figures 33.
     let heading = Line::from(Span::styled(
         format!(
-            "{:<20} {:<12} {:>30} {:<12} {:>33} {:>4}       {:<16} DEFERRED",
-            "NODE", "CPU", "requested/allocatable", "MEMORY", "requested/allocatable", "", "USAGE"
+            "{:<21}{:<12}{:<30}{:<12}{:<33}{:<32}DEFERRED",
+            "NODE",
+            "CPU",
+            " requested/allocatable",
+            "MEMORY",
+            " requested/allocatable",
+            " PODS  USAGE"
         ),
         theme.column_header,
     ));
