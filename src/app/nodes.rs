@@ -77,3 +77,75 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) {
     }
     state.nodes_view = Some(view);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::HeaderInfo;
+    use crate::app::update::{Action, update};
+    use crate::model::events::{ClusterEvent, Scope};
+    use crate::model::node_room::tests::{deferred, node, pod, row};
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(state: &mut AppState, code: KeyCode) {
+        let now = chrono::Utc::now();
+        update(
+            state,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            now,
+        );
+    }
+
+    #[test]
+    fn colon_nodes_opens_sorts_and_enter_filters_the_pods_to_the_node() {
+        let now = chrono::Utc::now();
+        let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+        let rows = vec![
+            row(pod("a", "quiet", (100, 1), (100, 1), (100, 1))),
+            row(pod("b", "busy", (900, 1), (900, 1), (900, 1))),
+            row(deferred(pod("w", "waiting", (600, 1), (100, 1), (100, 1)))),
+        ];
+        update(
+            &mut state,
+            Action::Cluster(ClusterEvent::pods_reset(rows)),
+            now,
+        );
+        let nodes = vec![
+            node("quiet", 1000, 64),
+            node("busy", 1000, 64),
+            node("waiting", 1000, 64),
+        ];
+        update(
+            &mut state,
+            Action::Cluster(ClusterEvent::NodesReset(nodes)),
+            now,
+        );
+        press(&mut state, KeyCode::Char(':'));
+        for c in "nodes".chars() {
+            press(&mut state, KeyCode::Char(c));
+        }
+        press(&mut state, KeyCode::Enter);
+        let view = state.nodes_view.clone().unwrap_or_default();
+        assert!(state.nodes_view.is_some());
+        // Fullest first: busy (10% free), waiting (its Deferred 600m counted: 40%), quiet.
+        let names: Vec<String> = rooms(&state, view.sort)
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["busy", "waiting", "quiet"]);
+        press(&mut state, KeyCode::Char('s'));
+        assert_eq!(
+            state.nodes_view.as_ref().map(|v| v.sort),
+            Some(NodeSort::PendingDemand)
+        );
+        press(&mut state, KeyCode::Char('j'));
+        press(&mut state, KeyCode::Enter);
+        assert!(state.nodes_view.is_none());
+        assert_eq!(state.filter.text, "busy");
+        state.refresh_index();
+        assert_eq!(state.visible().len(), 1);
+        press(&mut state, KeyCode::Char('N'));
+        press(&mut state, KeyCode::Esc);
+        assert!(state.nodes_view.is_none(), "Esc goes back");
+    }
+}
