@@ -38,6 +38,17 @@ pub const CLASSES: &[Class] = &[
     },
 ];
 
+/// The class a team would give pods of this owner kind: node agents are critical, databases
+/// high, batch jobs low; the rest run without a class (priority 0).
+pub fn class_for_owner(kind: &str) -> Option<&'static str> {
+    match kind {
+        "DaemonSet" => Some("system-node-critical"),
+        "StatefulSet" => Some("high"),
+        "Job" => Some("batch-low"),
+        _ => None,
+    }
+}
+
 /// The value of a class by name.
 pub fn value_of(name: &str) -> Option<i32> {
     CLASSES.iter().find(|c| c.name == name).map(|c| c.value)
