@@ -115,8 +115,10 @@ pub fn rooms_table(rooms: &[NodeRoom]) -> String {
     );
     for r in rooms {
         let m = r.pending_missing();
+        let fits = m.cpu_millis.unwrap_or(0) <= 0 && m.memory_bytes.unwrap_or(0) <= 0;
         let deferred = match r.pending.len() {
             0 => "-".to_string(),
+            n if fits => format!("{n} (room enough now: the kubelet retries)"),
             n => format!(
                 "{n} (missing cpu {}, memory {})",
                 cpu(m.cpu_millis),
