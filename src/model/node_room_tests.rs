@@ -123,3 +123,12 @@ fn sorts_fullest_first_or_by_pending_demand() {
     assert_eq!(rooms[0].name, "waiting");
     assert_eq!(rooms[0].pending_missing().cpu_millis, Some(100));
 }
+
+#[test]
+fn the_editors_prediction_counts_neighbours_by_the_same_rule() {
+    let me = row(pod("me", "n", (100, 1), (100, 1), (100, 1)));
+    let shrinking = row(pod("a", "n", (200, 100), (200, 100), (500, 300)));
+    let others = crate::model::row::requests_of_neighbours(&me, [&me, &shrinking]);
+    assert_eq!(others, counted_requests(&shrinking));
+    assert_eq!(others.cpu_millis, Some(500));
+}
