@@ -88,6 +88,10 @@ pub enum Command {
     /// Raise a container's CPU or memory now and put the exact old values back when the pod is
     /// Ready or the time is up (the plan is kept on the pod, so any podsize can revert it).
     Boost(BoostArgs),
+    /// Room on each node as the scheduler counts it, and the Deferred resizes waiting there.
+    Nodes(NodesArgs),
+    /// Free room for a Deferred resize by shrinking lower-priority pods on its node in place.
+    MakeRoom(MakeRoomArgs),
     /// Run the simulated cluster headless and write a kubeconfig for other clients (kubectl).
     Sim(SimArgs),
     /// List the shipped themes with a preview.
@@ -315,6 +319,42 @@ pub struct BoostArgs {
     #[arg(long, conflicts_with_all = ["container", "cpu", "memory", "for_", "until_ready", "dry_run"])]
     pub revert_due: bool,
     /// Output format of the result (table or json).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NodesArgs {
+    /// Output format (table or json).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Nodes with the most room missed by Deferred resizes first (default: name order).
+    #[arg(long)]
+    pub sort_pending: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MakeRoomArgs {
+    /// The pod whose resize is Deferred.
+    pub pod: String,
+    /// Its container (default: the only container).
+    #[arg(short = 'c', long)]
+    pub container: Option<String>,
+    /// Print the plan and validate it on the server (dryRun=All) without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send the plan without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Margin over each container's observed peak and over the missing room, in percent.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..=100))]
+    pub margin: i64,
+    /// How long to follow the shrinks and then the waiting resize.
+    #[arg(long, default_value = "120s", value_parser = parse_duration_arg)]
+    pub timeout: Duration,
+    #[command(flatten)]
+    pub usage: UsageArgs,
+    /// Output format (table or json).
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }

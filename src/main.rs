@@ -58,6 +58,8 @@ async fn dispatch(cli: Cli, config: Option<Effective>) -> Result<(), CommandErro
         Some(Command::Resize(args)) => commands::resize::run(common, args).await,
         Some(Command::Boost(args)) => commands::boost::run(common, args).await,
         Some(Command::Recommend(args)) => commands::recommend::run(common, args).await,
+        Some(Command::Nodes(args)) => commands::nodes::run(common, args).await,
+        Some(Command::MakeRoom(args)) => commands::make_room::run(common, args).await,
         Some(Command::Info(args)) => commands::info::run(common, args).await,
         Some(Command::Completion(args)) => commands::docs::completion(args.shell),
         Some(Command::Man) => commands::docs::man(),

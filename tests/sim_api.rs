@@ -89,7 +89,15 @@ async fn discovery_and_version() {
         .map(|g| g["name"].as_str().unwrap())
         .collect();
     // Aggregated APIs such as metrics.k8s.io come after the built-in groups.
-    assert_eq!(names, ["apps", "authorization.k8s.io", "metrics.k8s.io"]);
+    assert_eq!(
+        names,
+        [
+            "apps",
+            "authorization.k8s.io",
+            "scheduling.k8s.io",
+            "metrics.k8s.io"
+        ]
+    );
 
     let old = SimCluster::start(SimConfig {
         minor: 31,

@@ -60,6 +60,10 @@ fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
             }
             Vec::new()
         }
+        ("nodes" | "no", None) => {
+            super::nodes::open(state);
+            Vec::new()
+        }
         ("q" | "quit", None) => {
             state.quit = true;
             Vec::new()

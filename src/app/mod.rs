@@ -9,6 +9,8 @@ pub mod keymap;
 pub mod line_edit;
 pub mod loading;
 pub mod name_widths;
+pub mod nodes;
+pub mod nodes_make_room;
 pub mod rightsizing;
 pub mod state;
 pub mod update;

@@ -82,6 +82,10 @@ pub struct AppState {
     pub wall: Option<super::wall::Wall>,
     /// Pods marked with Space for a batch resize.
     pub marked: std::collections::BTreeSet<PodKey>,
+    /// The node view (`N`), when open; it takes the table's place.
+    pub nodes_view: Option<super::nodes::NodesView>,
+    /// The make-room overlay (`m`), when open; it takes every key first.
+    pub make_room: Option<super::nodes_make_room::MakeRoomOverlay>,
     /// Resizes sent from this session, followed to their end.
     pub trackers: Vec<Tracker>,
     /// A resize in progress longer than this is flagged as possibly stuck.
@@ -137,6 +141,8 @@ impl AppState {
             show_help: false,
             input: InputMode::Normal,
             status: None,
+            nodes_view: None,
+            make_room: None,
             editor: None,
             boost_form: None,
             wall: None,

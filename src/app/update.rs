@@ -51,6 +51,9 @@ pub enum Effect {
     SubmitResizes(Vec<ResizePlan>),
     /// Send a boost (dry run, plan annotation, resize) from the `b` form.
     Boost(Box<(ResizePlan, crate::model::boost::BoostPlan)>),
+    /// One batch: a dry run of every resize, then (all passing) each sent; answers come back
+    /// as `Action::ResizeResults`.
+    SubmitBatch(Vec<ResizePlan>),
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -91,6 +94,9 @@ fn on_resize_results(
     results: Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>,
     now: DateTime<Utc>,
 ) {
+    if state.editor.is_none() && state.make_room.is_some() {
+        return super::nodes_make_room::on_results(state, results, now);
+    }
     let Some(mut editor) = state.editor.take() else {
         return;
     };
@@ -401,6 +407,9 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect
     if state.boost_form.is_some() {
         return super::boost::form_key(state, key, now);
     }
+    if state.make_room.is_some() {
+        return super::nodes_make_room::on_key(state, key);
+    }
     match state.input.clone() {
         InputMode::Filter(text) => {
             edit_filter(state, key, text);
@@ -413,9 +422,15 @@ fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect
             state.dirty = true;
             Vec::new()
         }
+        InputMode::Normal if state.nodes_view.is_some() => {
+            super::nodes::on_key(state, key);
+            Vec::new()
+        }
         InputMode::Normal => {
-            if let Some(command) = command_for(key) {
-                run(state, command);
+            match command_for(key) {
+                Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
+                Some(command) => run(state, command),
+                None => {}
             }
             Vec::new()
         }
@@ -509,6 +524,9 @@ fn run(state: &mut AppState, command: Command) {
         }
         Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
         Command::Boost => super::boost::open_form(state, chrono::Utc::now()),
+        Command::Nodes => super::nodes::open(state),
+        // Needs the clock: handled in `on_key`.
+        Command::MakeRoom => {}
         Command::ToggleMark => {
             if let Some(key) = state
                 .selected_pod()

@@ -311,6 +311,14 @@ async fn event_loop(
                         r.boost(*plans, &conn.client(), &caps);
                     }
                 }
+                Effect::SubmitBatch(plans) => {
+                    let (client, caps, tx) = (conn.client(), caps.clone(), results_tx.clone());
+                    tokio::spawn(async move {
+                        let answers =
+                            super::make_room::send_batch_plans(&client, &caps, plans).await;
+                        let _ = tx.send(answers);
+                    });
+                }
                 Effect::Rewatch(scope) => {
                     watches =
                         Watches::start(&conn, &caps, &scope, &tx, dash.readonly, initial, poll);

@@ -23,6 +23,8 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     .await?;
     // A JVM-like pod still starting, to show a boost shortening start-up (`b` or podsize boost).
     let _ = sim.create_pod(crate::sim::startup::demo_pod());
+    // A node where a Deferred resize waits for lower-priority pods to give way (make-room).
+    crate::sim::priority_scene::add(&sim);
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     sim.write_kubeconfig(&path)
@@ -34,7 +36,7 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     if common.prefs.metrics_poll == crate::cluster::metrics::POLL_INTERVAL {
         common.prefs.metrics_poll = DEMO_METRICS_POLL;
     }
-    let result = async {
+    let dashboard = async {
         let (config, target) = load_config(&common).await?;
         let client = build_client(config, common.readonly)?;
         let scope = Scope {
@@ -50,8 +52,11 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
             None,
         ))
         .await
-    }
-    .await;
+    };
+    let (result, ()) = tokio::join!(
+        dashboard,
+        crate::sim::priority_scene::start_waiting_resize(&sim)
+    );
     let _ = std::fs::remove_file(&path);
     sim.stop().await;
     result

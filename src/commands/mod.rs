@@ -9,6 +9,8 @@ pub mod demo;
 pub mod docs;
 pub mod get;
 pub mod info;
+pub mod make_room;
+pub mod nodes;
 pub mod recommend;
 pub mod resize;
 pub mod resize_pod;

@@ -212,7 +212,11 @@ pub fn describe_plan(plan: &ResizePlan, row: &PodRow) -> Vec<String> {
 }
 
 /// Follows the pod until the tracker reaches a final stage or the time runs out.
-async fn follow(client: &Client, tracker: &mut Tracker, timeout: std::time::Duration) -> bool {
+pub(super) async fn follow(
+    client: &Client,
+    tracker: &mut Tracker,
+    timeout: std::time::Duration,
+) -> bool {
     let api: Api<WirePod> = Api::namespaced(client.clone(), &tracker.namespace);
     let cfg = watcher::Config::default().fields(&format!("metadata.name={}", tracker.pod));
     let stream = watcher::watcher(api, cfg);

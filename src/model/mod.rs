@@ -4,6 +4,8 @@ pub mod boost;
 mod derive;
 pub mod edit;
 pub mod events;
+pub mod make_room;
+pub mod node_room;
 pub mod plan;
 pub mod pod_level;
 pub mod pod_plan;

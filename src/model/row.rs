@@ -199,30 +199,11 @@ impl PodRow {
         })
     }
 
-    /// Requests the scheduler counts for this pod on its node (effective desired or allocated, the larger).
+    /// Requests the scheduler counts for this pod on its node: per container the largest of
+    /// desired, allocated and actual (one rule, kept in `node_room`, for the editor's prediction,
+    /// the node view and make-room alike).
     pub fn effective_requests(&self) -> CpuMem {
-        let mut total = CpuMem::ZERO;
-        for c in self
-            .containers
-            .iter()
-            .filter(|c| c.kind != ContainerKind::Init)
-        {
-            let desired = c.desired.effective_requests();
-            let alloc = c.allocated.unwrap_or(desired);
-            let cpu = desired
-                .cpu_millis
-                .unwrap_or(0)
-                .max(alloc.cpu_millis.unwrap_or(0));
-            let mem = desired
-                .memory_bytes
-                .unwrap_or(0)
-                .max(alloc.memory_bytes.unwrap_or(0));
-            total = total.plus(CpuMem {
-                cpu_millis: Some(cpu),
-                memory_bytes: Some(mem),
-            });
-        }
-        super::pod_level::counted_requests(self, total)
+        super::node_room::counted_requests(self)
     }
 }
 

@@ -178,6 +178,7 @@ impl ApiServer {
             let n = self.uid.fetch_add(1, Ordering::Relaxed);
             pod.metadata.name = Some(format!("{prefix}{}", &make_uid(n, n)[..5]));
         }
+        super::priority::admit(&mut pod)?;
         self.prepare_new_pod(&mut pod, manager);
         let name = pod.metadata.name.clone().unwrap_or_default();
         if dry_run {
@@ -240,7 +241,14 @@ impl ApiServer {
             spec.termination_grace_period_seconds.get_or_insert(30);
             spec.security_context.get_or_insert_with(Default::default);
             spec.enable_service_links.get_or_insert(true);
-            // No PriorityClass: the Priority admission plugin writes 0 and the default policy.
+            // The Priority admission plugin: the class's value, or 0 without a class.
+            if let Some(v) = spec
+                .priority_class_name
+                .as_deref()
+                .and_then(super::priority::value_of)
+            {
+                spec.priority = Some(v);
+            }
             spec.priority.get_or_insert(0);
             spec.preemption_policy
                 .get_or_insert_with(|| "PreemptLowerPriority".into());

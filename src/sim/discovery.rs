@@ -27,7 +27,11 @@ pub fn api_versions(addr: &str) -> Value {
 /// Groups `/apis` lists besides the core group, in the real server's order (aggregated
 /// APIs such as metrics.k8s.io come last).
 fn group_names(metrics: bool) -> Vec<(&'static str, &'static str)> {
-    let mut groups = vec![("apps", "v1"), ("authorization.k8s.io", "v1")];
+    let mut groups = vec![
+        ("apps", "v1"),
+        ("authorization.k8s.io", "v1"),
+        ("scheduling.k8s.io", "v1"),
+    ];
     if metrics {
         groups.push(("metrics.k8s.io", "v1beta1"));
     }
@@ -51,6 +55,7 @@ pub fn group_version(gv: &str, metrics: bool) -> Option<Value> {
     let resources = match gv {
         "apps/v1" => apps_v1(),
         "authorization.k8s.io/v1" => authorization_v1(),
+        "scheduling.k8s.io/v1" => super::priority::discovery(),
         "metrics.k8s.io/v1beta1" if metrics => return Some(metrics_v1beta1()),
         _ => return None,
     };

@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 /// Pod annotation: simulated memory usage per container (a quantity).
 pub const MEMORY_USAGE_ANNOTATION: &str = "sim.podsize.dev/memory-usage";
+/// Pod annotation: report this CPU usage (e.g. `150m`) for every container, steady.
+pub const CPU_USAGE_ANNOTATION: &str = "sim.podsize.dev/cpu-usage";
 
 fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
     pod.metadata
@@ -101,6 +103,9 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
     let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION)
         .and_then(|t| Quantity::parse(t.trim()).ok())
         .and_then(|q| i64::try_from(q.units_ceil()).ok());
+    let override_cpu = annotation(pod, CPU_USAGE_ANNOTATION)
+        .and_then(|t| Quantity::parse(t.trim()).ok())
+        .and_then(|q| i64::try_from(q.milli_ceil()).ok());
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let wobble = (podutil::now().0.as_second() / 15) as u64;
     podutil::running_containers(pod)
@@ -112,7 +117,7 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
             let own = spec_of(c.resources.as_ref());
             let starting =
                 super::startup::starting_cpu(pod, own.limits.cpu_millis, spec.cpu_millis);
-            let cpu = starting.unwrap_or_else(|| {
+            let cpu = starting.or(override_cpu).unwrap_or_else(|| {
                 spec.cpu_millis
                     .map_or(5 + (h % 45) as i64, |r| (r * frac / 100).max(1))
             });

@@ -281,12 +281,13 @@ impl Kubelet {
 
     fn run_due(&mut self) {
         let now = Instant::now();
-        let due: Vec<(Key, Job)> = self
+        let mut due: Vec<(Key, Job)> = self
             .queue
             .iter()
             .filter(|(_, (at, _))| *at <= now)
             .map(|(k, (_, j))| (k.clone(), *j))
             .collect();
+        self.order_retries(&mut due);
         for (key, job) in due {
             self.queue.remove(&key);
             let Some(entry) = self.store.get::<Pod>(&key.0, &key.1) else {
@@ -302,6 +303,25 @@ impl Kubelet {
         }
     }
 
+    /// Deferred resizes due together are retried in the kubelet's order (1.34+), so room
+    /// freed goes to the pod a real kubelet would give it to.
+    fn order_retries(&self, due: &mut [(Key, Job)]) {
+        if self.minor < 34 {
+            return due.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        due.sort_by_cached_key(|(key, _)| {
+            let pod = self.store.get::<Pod>(&key.0, &key.1);
+            let key_of = |p: &Pod| {
+                let grows = self
+                    .allocs
+                    .get(key)
+                    .is_some_and(|a| super::kubelet_room::increases(&desired(p), &a.allocated));
+                super::kubelet_room::retry_key(p, grows)
+            };
+            (pod.map(|e| key_of(&e.obj)), key.clone())
+        });
+    }
+
     fn node_used(&self, node: &str, except: &Key) -> CpuMem {
         let mut used = CpuMem {
             cpu_millis: Some(0),
@@ -309,7 +329,7 @@ impl Kubelet {
         };
         for (k, a) in &self.allocs {
             if a.node == node && k != except {
-                let t = total_requests(&a.allocated);
+                let t = super::kubelet_room::held(&a.allocated, &a.actual);
                 used.cpu_millis = used.cpu_millis.map(|u| u + t.cpu_millis.unwrap_or(0));
                 used.memory_bytes = used.memory_bytes.map(|u| u + t.memory_bytes.unwrap_or(0));
             }
@@ -727,8 +747,14 @@ impl Kubelet {
             }
             Ok(Some(p))
         });
+        let freed = super::kubelet_room::held(&alloc.actual, &BTreeMap::new());
+        let holds = total_requests(&alloc.allocated);
         if let Some(a) = self.allocs.get_mut(key) {
             a.actual = alloc.allocated;
+        }
+        // The old, larger actual values were still held until now: room may have freed.
+        if freed.cpu_millis > holds.cpu_millis || freed.memory_bytes > holds.memory_bytes {
+            self.wake_node(&alloc.node);
         }
     }
 }

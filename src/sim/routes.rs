@@ -29,6 +29,9 @@ pub enum Route<'a> {
     Pods {
         ns: Option<&'a str>,
     },
+    PriorityClasses {
+        name: Option<&'a str>,
+    },
     Pod {
         ns: &'a str,
         name: &'a str,
@@ -58,6 +61,12 @@ pub fn route(path: &str) -> Option<Route<'_>> {
             "v1",
             "selfsubjectrulesreviews",
         ] => Route::RulesReview,
+        ["apis", "scheduling.k8s.io", "v1", "priorityclasses"] => {
+            Route::PriorityClasses { name: None }
+        }
+        ["apis", "scheduling.k8s.io", "v1", "priorityclasses", name] => {
+            Route::PriorityClasses { name: Some(name) }
+        }
         ["apis", _, _] => Route::GroupVersion(path.trim_matches('/').trim_start_matches("apis/")),
         ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
             ns: None,

@@ -313,6 +313,10 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
         }
         Route::Pods { ns } => collection::<Pod>(s, method, ns, q, accept),
         Route::Pod { ns, name, target } => pods::pod_item(s, r, ns, name, target),
+        Route::PriorityClasses { name } => {
+            get_only(r)?;
+            super::priority::get(name).map(|v| ok_value(&v))
+        }
     }
 }
 

@@ -303,6 +303,7 @@ fn make_pod(
             containers,
             init_containers: init,
             node_name: Some(node.to_string()),
+            priority_class_name: super::priority::class_for_owner(owner_kind).map(str::to_string),
             restart_policy: Some(if owner_kind == "Job" {
                 "Never".into()
             } else {

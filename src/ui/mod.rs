@@ -8,6 +8,7 @@ mod details;
 mod editor;
 mod header;
 mod help;
+mod nodes;
 pub mod table;
 pub mod wall;
 
@@ -42,7 +43,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     ])
     .areas(area);
     header::render(frame, head, state, now, theme);
-    table::render(frame, body, state, now, theme);
+    if state.nodes_view.is_some() {
+        nodes::render(frame, body, state, theme);
+    } else {
+        table::render(frame, body, state, now, theme);
+    }
     if state.show_details {
         details::render(frame, details, state, theme);
     }
@@ -51,6 +56,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     }
     if state.boost_form.is_some() {
         boost_form::render(frame, area, state, theme);
+    }
+    if state.make_room.is_some() {
+        nodes::render_make_room(frame, area, state, theme);
     }
     if state.show_help {
         help::render(frame, area, theme);

@@ -97,6 +97,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         ("command line (:)", help_rows(COMMAND_LINE)),
         ("text fields", help_rows(LINE_EDIT)),
         ("editor", help_rows(EDITOR)),
+        ("node view (N)", help_rows(NODES)),
+        ("make room (m)", help_rows(MAKE_ROOM)),
         ("wall display", help_rows(WALL)),
     ]
 }

@@ -38,6 +38,8 @@ pub enum Command {
     RightsizeMarked,
     Boost,
     ToggleMark,
+    Nodes,
+    MakeRoom,
     Escape,
     Quit,
 }
@@ -102,6 +104,16 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[c('d')],
         Command::ToggleDetails,
         "details pane of the selected pod",
+    ),
+    bind(
+        &[c('N')],
+        Command::Nodes,
+        "node view: room per node, Deferred demand (also :nodes)",
+    ),
+    bind(
+        &[c('m')],
+        Command::MakeRoom,
+        "make room for the selected Deferred resize (plan, then send)",
     ),
     bind(&[c('?')], Command::Help, "this help"),
     bind(
@@ -271,4 +283,58 @@ pub const WALL: &[Binding<WallCommand>] = &[
         "says why editing is disabled",
     ),
     bind(&[c('q')], WallCommand::Quit, "quit"),
+];
+
+/// Keys of the node view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodesCommand {
+    Down,
+    Up,
+    CycleSort,
+    ShowPods,
+    Back,
+    Help,
+    Quit,
+}
+
+pub const NODES: &[Binding<NodesCommand>] = &[
+    bind(&[c('j'), k(KeyCode::Down)], NodesCommand::Down, "next node"),
+    bind(&[c('k'), k(KeyCode::Up)], NodesCommand::Up, "previous node"),
+    bind(
+        &[c('s')],
+        NodesCommand::CycleSort,
+        "sort by free room / pending demand",
+    ),
+    bind(
+        &[k(KeyCode::Enter)],
+        NodesCommand::ShowPods,
+        "the pod table filtered to this node",
+    ),
+    bind(
+        &[k(KeyCode::Esc)],
+        NodesCommand::Back,
+        "back to the pod table",
+    ),
+    bind(&[c('?')], NodesCommand::Help, "help"),
+    bind(&[c('q')], NodesCommand::Quit, "quit"),
+];
+
+/// Keys of the make-room overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MakeRoomCommand {
+    Send,
+    Close,
+}
+
+pub const MAKE_ROOM: &[Binding<MakeRoomCommand>] = &[
+    bind(
+        &[k(KeyCode::Enter), c('y')],
+        MakeRoomCommand::Send,
+        "send the plan (dry run of every shrink first)",
+    ),
+    bind(
+        &[k(KeyCode::Esc), c('n'), c('q')],
+        MakeRoomCommand::Close,
+        "close without sending",
+    ),
 ];

@@ -49,6 +49,8 @@ fn every_dispatched_key_is_listed_in_its_modes_help() {
             ("command line (:)", lookup(COMMAND_LINE, key).is_some()),
             ("editor", lookup(EDITOR, key).is_some()),
             ("wall display", lookup(WALL, key).is_some()),
+            ("node view (N)", lookup(NODES, key).is_some()),
+            ("make room (m)", lookup(MAKE_ROOM, key).is_some()),
         ];
         for (mode, dispatched) in checks {
             assert!(!dispatched || listed(mode, key), "{mode}: {key:?}");

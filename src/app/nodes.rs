@@ -1,0 +1,151 @@
+//! The node view (`N` or `:nodes`): one row per node with the room the scheduler counts, sorted
+//! by free room or pending demand; Enter shows the pod table filtered to the node, Esc goes back.
+
+use super::keymap::{NODES, NodesCommand, lookup};
+use super::state::AppState;
+use crate::model::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
+use crate::model::resources::CpuMem;
+use crate::model::row::PodKey;
+use crossterm::event::KeyEvent;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodesView {
+    pub sort: NodeSort,
+    pub selected: usize,
+}
+
+/// Summed usage per pod from the latest metrics reading, where metrics are served.
+pub fn usage_by_pod(state: &AppState) -> HashMap<PodKey, CpuMem> {
+    let Some(usage) = &state.usage else {
+        return HashMap::new();
+    };
+    usage
+        .iter()
+        .map(|(key, u)| {
+            let sum = u
+                .containers
+                .iter()
+                .fold(CpuMem::ZERO, |s, (_, c)| s.plus(*c));
+            (key.clone(), sum)
+        })
+        .collect()
+}
+
+/// The node rows in the view's order. Computed from the watched pods: with a namespace scope,
+/// pods of other namespaces are not counted (the header says which scope is shown).
+pub fn rooms(state: &AppState, sort: NodeSort) -> Vec<NodeRoom> {
+    let nodes: Vec<_> = state.nodes.values().cloned().collect();
+    let mut rooms = node_rooms(&nodes, state.pods.values(), &usage_by_pod(state));
+    sort_rooms(&mut rooms, sort);
+    rooms
+}
+
+pub fn open(state: &mut AppState) {
+    state.nodes_view = Some(NodesView::default());
+    state.dirty = true;
+}
+
+/// Keys of the node view; true when the view used the key.
+pub fn on_key(state: &mut AppState, key: KeyEvent) {
+    let Some(mut view) = state.nodes_view.take() else {
+        return;
+    };
+    let count = state.nodes.len();
+    state.dirty = true;
+    match lookup(NODES, key) {
+        Some(NodesCommand::Down) => {
+            view.selected = (view.selected + 1).min(count.saturating_sub(1))
+        }
+        Some(NodesCommand::Up) => view.selected = view.selected.saturating_sub(1),
+        Some(NodesCommand::CycleSort) => view.sort = view.sort.next(),
+        Some(NodesCommand::ShowPods) => {
+            if let Some(room) = rooms(state, view.sort).get(view.selected) {
+                state.filter.text = room.name.clone();
+                state.invalidate_index();
+                state.set_status(
+                    format!("pods on node {} (Esc clears the filter)", room.name),
+                    false,
+                );
+            }
+            return;
+        }
+        Some(NodesCommand::Back) => return,
+        Some(NodesCommand::Help) => state.show_help = true,
+        Some(NodesCommand::Quit) => state.quit = true,
+        None => {}
+    }
+    state.nodes_view = Some(view);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::state::HeaderInfo;
+    use crate::app::update::{Action, update};
+    use crate::model::events::{ClusterEvent, Scope};
+    use crate::model::node_room::tests::{deferred, node, pod, row};
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(state: &mut AppState, code: KeyCode) {
+        let now = chrono::Utc::now();
+        update(
+            state,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            now,
+        );
+    }
+
+    #[test]
+    fn colon_nodes_opens_sorts_and_enter_filters_the_pods_to_the_node() {
+        let now = chrono::Utc::now();
+        let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+        let rows = vec![
+            row(pod("a", "quiet", (100, 1), (100, 1), (100, 1))),
+            row(pod("b", "busy", (900, 1), (900, 1), (900, 1))),
+            row(deferred(pod("w", "waiting", (600, 1), (100, 1), (100, 1)))),
+        ];
+        update(
+            &mut state,
+            Action::Cluster(ClusterEvent::pods_reset(rows)),
+            now,
+        );
+        let nodes = vec![
+            node("quiet", 1000, 64),
+            node("busy", 1000, 64),
+            node("waiting", 1000, 64),
+        ];
+        update(
+            &mut state,
+            Action::Cluster(ClusterEvent::NodesReset(nodes)),
+            now,
+        );
+        press(&mut state, KeyCode::Char(':'));
+        for c in "nodes".chars() {
+            press(&mut state, KeyCode::Char(c));
+        }
+        press(&mut state, KeyCode::Enter);
+        let view = state.nodes_view.clone().unwrap_or_default();
+        assert!(state.nodes_view.is_some());
+        // Fullest first: busy (10% free), waiting (its Deferred 600m counted: 40%), quiet.
+        let names: Vec<String> = rooms(&state, view.sort)
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["busy", "waiting", "quiet"]);
+        press(&mut state, KeyCode::Char('s'));
+        assert_eq!(
+            state.nodes_view.as_ref().map(|v| v.sort),
+            Some(NodeSort::PendingDemand)
+        );
+        press(&mut state, KeyCode::Char('j'));
+        press(&mut state, KeyCode::Enter);
+        assert!(state.nodes_view.is_none());
+        assert_eq!(state.filter.text, "busy");
+        state.refresh_index();
+        assert_eq!(state.visible().len(), 1);
+        press(&mut state, KeyCode::Char('N'));
+        press(&mut state, KeyCode::Esc);
+        assert!(state.nodes_view.is_none(), "Esc goes back");
+    }
+}
