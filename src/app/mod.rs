@@ -9,6 +9,7 @@ pub mod loading;
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod vpa;
 pub mod wall;
 
 pub use state::AppState;

@@ -68,6 +68,8 @@ pub struct AppState {
     pub editor: Option<EditorState>,
     /// Wall-display mode (`podsize watch`), when on.
     pub wall: Option<super::wall::Wall>,
+    /// VPAs in scope and the ReplicaSet owners needed to match them to pods.
+    pub vpas: super::vpa::VpaIndex,
     /// Pods marked with Space for a batch resize.
     pub marked: std::collections::BTreeSet<PodKey>,
     /// Resizes sent from this session, followed to their end.
@@ -120,6 +122,7 @@ impl AppState {
             status: None,
             editor: None,
             wall: None,
+            vpas: Default::default(),
             marked: Default::default(),
             trackers: Vec::new(),
             stuck_after: chrono::TimeDelta::minutes(2),

@@ -70,6 +70,8 @@ struct Watches {
     pods: JoinHandle<()>,
     nodes: JoinHandle<()>,
     usage: JoinHandle<()>,
+    /// VPAs, when the cluster has the CRD (for the editor's warning).
+    vpa: JoinHandle<()>,
     /// The one-shot access review of resizes in the scope (not in read-only mode, which sends
     /// no POST at all).
     access: Option<JoinHandle<()>>,
@@ -97,6 +99,11 @@ impl Watches {
             pods: tokio::spawn(watch_pods(conn.clone(), scope.clone(), initial, tx.clone())),
             nodes: tokio::spawn(watch_nodes(conn.clone(), tx.clone())),
             usage: tokio::spawn(poll_usage(conn.clone(), scope.clone(), tx.clone())),
+            vpa: tokio::spawn(crate::cluster::vpa::feed_app(
+                conn.client(),
+                scope.clone(),
+                tx.clone(),
+            )),
             access,
         }
     }
@@ -107,6 +114,7 @@ impl Drop for Watches {
         self.pods.abort();
         self.nodes.abort();
         self.usage.abort();
+        self.vpa.abort();
         if let Some(access) = &self.access {
             access.abort();
         }

@@ -71,6 +71,8 @@ pub enum ClusterEvent {
     ResizePermission {
         denied: Option<String>,
     },
+    /// The VPAs in scope and their namespaces' ReplicaSet owners (sent when they change).
+    Vpas(Box<super::vpa::VpaSnapshot>),
 }
 
 /// Which pods are watched.

@@ -245,6 +245,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     };
     let plan = editor.plan.as_ref();
     let mut lines = field_lines(editor, container, plan, theme);
+    if let Some(warning) = state.vpas.editor_warning(pod, &editor.container) {
+        lines.push(Line::from(Span::styled(warning, theme.stale_warning)));
+    }
     lines.push(Line::from(""));
     if let Some(plan) = plan {
         lines.extend(outlook_lines(plan, pod, state, theme));
