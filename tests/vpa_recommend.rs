@@ -5,6 +5,11 @@
 //!   (pods → ReplicaSet → Deployment → VPA targetRef), not from podsize's code.
 //! - kubectl, an independent client, lists the VPAs and ReplicaSets (`get vpa -A`, `get rs -A`).
 //! - podsize's VPA watch sees every VPA the sim serves.
+//!
+//! The sim's ReplicaSets rest on real-apiserver-facts.md (third round: ReplicaSets are served
+//! by the API server alone, listed by label, read one by one); its VPA objects follow the CRD
+//! (kubernetes/autoscaler vertical-pod-autoscaler/deploy/vpa-v1-crd-gen.yaml), and kubectl's
+//! Table of them shows the CRD's printer columns (MODE, CPU, MEM, PROVIDED, AGE).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod sim_common;

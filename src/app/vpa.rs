@@ -3,7 +3,7 @@
 
 use crate::model::PodRow;
 use crate::model::row::Owner;
-use crate::model::vpa::{Vpa, VpaSnapshot, manual_change_warning, vpa_for};
+use crate::model::vpa::{Vpa, VpaSnapshot, manual_change_warning, owner_chain, vpa_for};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26,15 +26,11 @@ impl VpaIndex {
 
     /// The VPA covering `pod`, through its controller and (for a ReplicaSet) that one's owner.
     pub fn covering(&self, pod: &PodRow) -> Option<&Vpa> {
-        let direct = pod.owner.clone()?;
-        let parent = (direct.kind == "ReplicaSet")
-            .then(|| {
-                self.rs_owner
-                    .get(&(pod.namespace.clone(), direct.name.clone()))
-                    .cloned()
-            })
-            .flatten();
-        let chain: Vec<Owner> = std::iter::once(direct).chain(parent).collect();
+        let chain = owner_chain(pod.owner.as_ref(), |rs| {
+            self.rs_owner
+                .get(&(pod.namespace.clone(), rs.to_string()))
+                .cloned()
+        });
         vpa_for(&pod.namespace, &chain, &self.vpas)
     }
 

@@ -4,7 +4,7 @@
 
 use crate::model::PodRow;
 use crate::model::row::{Owner, PodKey};
-use crate::model::vpa::OwnerChain;
+use crate::model::vpa::{OwnerChain, owner_chain};
 use futures::{StreamExt, stream};
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -133,18 +133,12 @@ impl OwnerCache {
 
     /// The owner chain of `pod`, nearest first, as far as it is known.
     pub fn chain(&self, pod: &PodRow) -> OwnerChain {
-        let Some(direct) = pod.owner.clone() else {
-            return Vec::new();
-        };
-        let parent = (direct.kind == "ReplicaSet")
-            .then(|| {
-                self.rs_owner
-                    .get(&(pod.namespace.clone(), direct.name.clone()))
-                    .cloned()
-                    .flatten()
-            })
-            .flatten();
-        std::iter::once(direct).chain(parent).collect()
+        owner_chain(pod.owner.as_ref(), |rs| {
+            self.rs_owner
+                .get(&(pod.namespace.clone(), rs.to_string()))
+                .cloned()
+                .flatten()
+        })
     }
 
     /// Chains for every pod, keyed by namespace and name.

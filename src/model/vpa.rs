@@ -49,6 +49,18 @@ pub fn overwrites_manual_change(update_mode: &str) -> bool {
 /// (a ReplicaSet's Deployment), as far as they are known.
 pub type OwnerChain = Vec<Owner>;
 
+/// The owner chain of a pod whose controller is `direct`: a ReplicaSet's own controller is
+/// looked up with `rs_owner` (by ReplicaSet name); other controllers end the chain.
+pub fn owner_chain(direct: Option<&Owner>, rs_owner: impl Fn(&str) -> Option<Owner>) -> OwnerChain {
+    let Some(direct) = direct else {
+        return Vec::new();
+    };
+    let parent = (direct.kind == "ReplicaSet")
+        .then(|| rs_owner(&direct.name))
+        .flatten();
+    std::iter::once(direct.clone()).chain(parent).collect()
+}
+
 /// `apps/v1` → `apps`; `v1` → `` (the core group).
 fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
@@ -187,6 +199,23 @@ mod tests {
         assert!(vpa_for("shop", &chain[..1], &vpas).is_none());
         // Same names in another namespace do not count.
         assert!(vpa_for("other", &chain, &vpas).is_none());
+    }
+
+    #[test]
+    fn the_chain_follows_only_a_replicasets_owner() {
+        let deploy = owner("Deployment", "web");
+        let lookup = |rs: &str| (rs == "web-7d9f").then(|| deploy.clone());
+        let rs = owner("ReplicaSet", "web-7d9f");
+        assert_eq!(
+            owner_chain(Some(&rs), lookup),
+            vec![rs.clone(), deploy.clone()]
+        );
+        // An unknown ReplicaSet (not read yet, or gone) stops the chain at itself.
+        let other = owner("ReplicaSet", "old-1234");
+        assert_eq!(owner_chain(Some(&other), lookup), vec![other.clone()]);
+        let sts = owner("StatefulSet", "web-7d9f");
+        assert_eq!(owner_chain(Some(&sts), lookup), vec![sts.clone()]);
+        assert!(owner_chain(None, lookup).is_empty());
     }
 
     #[test]
