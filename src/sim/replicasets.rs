@@ -125,6 +125,19 @@ pub fn populate(store: &Store) -> usize {
     n
 }
 
+/// Stores the ReplicaSet a newly created `pod` names, when it is not there yet (a churned pod
+/// of a new rollout).
+pub fn adopt(store: &Store, pod: &Pod) {
+    let (Some(ns), Some(owner)) = (pod.metadata.namespace.as_deref(), controller_rs(pod)) else {
+        return;
+    };
+    if store.get::<ReplicaSet>(ns, &owner.name).is_none() {
+        let mut rs = new_rs(pod, owner, ns);
+        count_pod(&mut rs);
+        store.upsert(rs);
+    }
+}
+
 fn column(name: &str, format: &str, description: &str) -> Value {
     json!({"name": name, "type": "string", "format": format, "description": description, "priority": 0})
 }
@@ -184,4 +197,56 @@ pub fn table_parts<T: Stored>(kind: Kind, items: &[Entry<T>]) -> (Value, Vec<Val
         })
         .collect();
     (columns, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str, rs: &str, hash: &str) -> Pod {
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("shop".into()),
+                labels: Some(BTreeMap::from([
+                    ("app".to_string(), "web".to_string()),
+                    ("pod-template-hash".to_string(), hash.to_string()),
+                ])),
+                owner_references: Some(vec![OwnerReference {
+                    api_version: "apps/v1".into(),
+                    kind: "ReplicaSet".into(),
+                    name: rs.into(),
+                    uid: format!("uid-{rs}"),
+                    controller: Some(true),
+                    block_owner_deletion: Some(true),
+                }]),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn replicasets_count_their_pods_and_name_their_deployment() {
+        let store = Store::new(100, 1);
+        store.upsert(pod("web-7d9f-a", "web-7d9f", "7d9f"));
+        store.upsert(pod("web-7d9f-b", "web-7d9f", "7d9f"));
+        assert_eq!(populate(&store), 1);
+        let rs = store.get::<ReplicaSet>("shop", "web-7d9f").expect("stored");
+        assert_eq!(rs.obj.spec.replicas, Some(2));
+        assert_eq!(rs.obj.metadata.uid.as_deref(), Some("uid-web-7d9f"));
+        let owner = &rs.obj.metadata.owner_references.as_ref().expect("owned")[0];
+        assert_eq!(
+            (owner.kind.as_str(), owner.name.as_str()),
+            ("Deployment", "web")
+        );
+        assert_eq!(owner.uid, deployment_uid("shop", "web"));
+        // A churned pod of a new rollout brings its ReplicaSet along, same Deployment.
+        adopt(&store, &pod("web-55aa-c", "web-55aa", "55aa"));
+        let new = store
+            .get::<ReplicaSet>("shop", "web-55aa")
+            .expect("adopted");
+        let owner = &new.obj.metadata.owner_references.as_ref().expect("owned")[0];
+        assert_eq!(owner.uid, deployment_uid("shop", "web"));
+    }
 }
