@@ -206,6 +206,10 @@ pub struct SimArgs {
     /// The OpenMetrics file the usage history is written to (cAdvisor metric and label names).
     #[arg(long, value_name = "FILE", requires = "usage_history")]
     pub openmetrics_out: Option<PathBuf>,
+    /// Serve the containers' usage counters at http://ADDR/metrics in the Prometheus text
+    /// format (cAdvisor names and labels), for a real Prometheus to scrape.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]

@@ -58,7 +58,8 @@ fn node_view_and_make_room_in_the_demo() {
     t.keys(&["Escape"]);
     let screen = t.wait_for("the resize done", |s| {
         s.lines().any(|l| {
-            l.starts_with("shop ") && l.contains(" checkout-api-0 ")
+            l.starts_with("shop ")
+                && l.contains(" checkout-api-0 ")
                 && l.contains("2.5│  2.5│  2.5")
                 && l.contains("✓ ok")
         })

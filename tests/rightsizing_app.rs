@@ -224,3 +224,62 @@ fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
     let kept = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
     assert_eq!(kept.recommendation.source.name(), "prometheus");
 }
+
+#[test]
+fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
+    use podsize::model::row::Owner;
+    use podsize::model::vpa::{TargetRef, Vpa, VpaContainer, VpaSnapshot};
+    let mut s = state();
+    let owner = |kind: &str, name: &str| Owner {
+        kind: kind.into(),
+        name: name.into(),
+    };
+    // idle-a belongs to ReplicaSet idle-7d9f of Deployment idle; the VPA targets the Deployment.
+    let key = ("shop".to_string(), "idle-a".to_string());
+    let mut pod = s.pods[&key].clone();
+    pod.owner = Some(owner("ReplicaSet", "idle-7d9f"));
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::PodApplied(Box::new(pod))),
+        now(),
+    );
+    let target = CpuMem {
+        cpu_millis: Some(600),
+        memory_bytes: Some(300 << 20),
+    };
+    let vpa = Vpa {
+        namespace: "shop".into(),
+        name: "idle-vpa".into(),
+        target: TargetRef {
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            name: "idle".into(),
+        },
+        update_mode: "Off".into(),
+        containers: vec![VpaContainer {
+            name: "admin-ui".into(),
+            target,
+            ..Default::default()
+        }],
+    };
+    let snapshot = VpaSnapshot {
+        vpas: vec![vpa],
+        rs_owners: vec![(
+            "shop".into(),
+            "idle-7d9f".into(),
+            owner("Deployment", "idle"),
+        )],
+    };
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::Vpas(Box::new(snapshot))),
+        now(),
+    );
+    let verdict = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
+    assert_eq!(verdict.recommendation.source.name(), "vpa");
+    assert_eq!(verdict.recommendation.target, target);
+    // idle-b has no owner the VPA covers: still its live samples.
+    let other = ("shop".to_string(), "idle-b".to_string());
+    let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
+    assert_eq!(live.recommendation.source.name(), "live-samples");
+}

@@ -15,6 +15,7 @@ pub mod rightsizing;
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod vpa;
 pub mod wall;
 
 pub use state::AppState;

@@ -7,7 +7,7 @@ use super::editor::EditorState;
 use super::state::AppState;
 use super::view::PodKey;
 use crate::model::plan::{Edits, plan_resize};
-use crate::model::recommend::Usage;
+use crate::model::recommend::{Usage, first_by_source_order};
 use crate::model::rightsizing::{Totals, Verdict, judge, recommend_container};
 use chrono::{DateTime, Utc};
 
@@ -18,19 +18,25 @@ pub const PERCENTILE: u8 = 95;
 /// a low-confidence recommendation.
 pub const MIN_LIVE_SAMPLES: u64 = 6;
 
-/// The usage the recommendation for `container` of `key` rests on.
+/// The usage the recommendation for `container` of `key` rests on, in the documented source
+/// order: a VPA's target, then Prometheus, then podsize's own live samples.
 pub fn usage_for(
     state: &AppState,
     key: &PodKey,
     container: &str,
     now: DateTime<Utc>,
 ) -> Option<Usage> {
+    let vpa = state
+        .pods
+        .get(key)
+        .and_then(|pod| state.vpas.covering(pod))
+        .and_then(|vpa| vpa.usage(container));
     let long = state
         .long_usage
         .get(key)
         .and_then(|list| list.iter().find(|(name, _)| name == container))
         .map(|(_, usage)| usage.clone());
-    long.or_else(|| {
+    let live = || {
         let rings = state.usage_history.get(key)?;
         let (_, ring) = rings
             .iter()
@@ -38,7 +44,20 @@ pub fn usage_for(
             .filter(|(_, ring)| ring.samples() >= MIN_LIVE_SAMPLES)?;
         // Live samples are labelled by since when they run, not by a window.
         ring.usage(PERCENTILE, now)
-    })
+    };
+    match (vpa, long) {
+        (None, None) => live(),
+        (vpa, long) => first_by_source_order(vpa, long, None),
+    }
+}
+
+/// Recomputes every pod's verdicts (a new VPA list can touch any pod).
+pub fn refresh_all(state: &mut AppState, now: DateTime<Utc>) {
+    let keys: Vec<PodKey> = state.pods.keys().cloned().collect();
+    for key in keys {
+        refresh_pod(state, &key, now);
+    }
+    state.verdicts_changed();
 }
 
 /// Recomputes the verdicts of one pod's containers.

@@ -80,6 +80,8 @@ pub struct AppState {
     pub boost_form: Option<super::boost_form::BoostForm>,
     /// Wall-display mode (`podsize watch`), when on.
     pub wall: Option<super::wall::Wall>,
+    /// VPAs in scope and the ReplicaSet owners needed to match them to pods.
+    pub vpas: super::vpa::VpaIndex,
     /// Pods marked with Space for a batch resize.
     pub marked: std::collections::BTreeSet<PodKey>,
     /// The node view (`N`), when open; it takes the table's place.
@@ -146,6 +148,7 @@ impl AppState {
             editor: None,
             boost_form: None,
             wall: None,
+            vpas: Default::default(),
             marked: Default::default(),
             trackers: Vec::new(),
             stuck_after: chrono::TimeDelta::minutes(2),

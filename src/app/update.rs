@@ -279,6 +279,17 @@ fn follow_trackers(state: &mut AppState, row: &crate::model::PodRow, now: DateTi
 }
 
 fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
+    // Not data about pods either: the data's age stays as it is.
+    let event = match event {
+        ClusterEvent::Vpas(snap) => {
+            state.vpas = super::vpa::VpaIndex::from_snapshot(*snap);
+            // VPA targets come first in the recommendation's source order.
+            super::rightsizing::refresh_all(state, now);
+            state.dirty = true;
+            return;
+        }
+        other => other,
+    };
     if let ClusterEvent::ResizePermission { denied } = event {
         // Not data about pods: the data's age stays as it is.
         if state.header.rbac_denied != denied {
@@ -384,7 +395,7 @@ fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
                 true,
             );
         }
-        ClusterEvent::ResizePermission { .. } => {}
+        ClusterEvent::ResizePermission { .. } | ClusterEvent::Vpas(_) => {}
     }
 }
 

@@ -70,6 +70,8 @@ struct Watches {
     pods: JoinHandle<()>,
     nodes: JoinHandle<()>,
     usage: JoinHandle<()>,
+    /// VPAs, when the cluster has the CRD (for the editor's warning).
+    vpa: JoinHandle<()>,
     /// The one-shot access review of resizes in the scope (not in read-only mode, which sends
     /// no POST at all).
     access: Option<JoinHandle<()>>,
@@ -103,6 +105,11 @@ impl Watches {
                 tx.clone(),
                 metrics_poll,
             )),
+            vpa: tokio::spawn(crate::cluster::vpa::feed_app(
+                conn.client(),
+                scope.clone(),
+                tx.clone(),
+            )),
             access,
         }
     }
@@ -113,6 +120,7 @@ impl Drop for Watches {
         self.pods.abort();
         self.nodes.abort();
         self.usage.abort();
+        self.vpa.abort();
         if let Some(access) = &self.access {
             access.abort();
         }

@@ -3,15 +3,19 @@
 
 use crate::cli::{CommonArgs, OutputFormat, RecommendArgs, UsageArgs};
 use crate::cluster::capabilities::Capabilities;
+use crate::cluster::owners::OwnerCache;
 use crate::cluster::prometheus::{ContainerKey, PromTarget, Prometheus};
 use crate::cluster::wire::WirePod;
 use crate::commands::{CommandError, connect, scope_from};
 use crate::model::events::Scope;
 use crate::model::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
-use crate::model::recommend::{Policy, Recommendation, Source, Usage, recommend};
+use crate::model::recommend::{
+    Policy, Recommendation, Source, Usage, first_by_source_order, recommend,
+};
 use crate::model::resources::{CpuMem, ResourceSpec};
 use crate::model::row::RestartPolicy;
+use crate::model::vpa::{VpaContainer, vpa_for};
 use crate::model::{ContainerKind, ContainerRow, PodRow};
 use chrono::{DateTime, TimeDelta, Utc};
 use kube::{Api, Client};
@@ -21,6 +25,8 @@ use std::collections::HashMap;
 /// Usage per container, from the best source the cluster has, and what went wrong on the way.
 pub struct UsageTable {
     pub by_container: HashMap<ContainerKey, Usage>,
+    /// The VPA recommendation (target and bounds) behind a container's usage, when a VPA won.
+    pub vpa: HashMap<ContainerKey, VpaShown>,
     /// A source that was asked and failed (shown, never fatal).
     pub warnings: Vec<String>,
 }
@@ -68,6 +74,7 @@ pub async fn gather_usage(
     };
     let mut table = UsageTable {
         by_container: HashMap::new(),
+        vpa: HashMap::new(),
         warnings: Vec::new(),
     };
     if let Some(target) = target {
@@ -90,12 +97,88 @@ pub async fn gather_usage(
     Ok(table)
 }
 
+/// A VPA's figures for one container, shown beside the recommendation.
+#[derive(Clone, Debug)]
+pub struct VpaShown {
+    pub name: String,
+    pub update_mode: String,
+    pub target_kind: String,
+    pub target_name: String,
+    pub figures: VpaContainer,
+}
+
+/// Puts VPA targets first in the source order for the containers of `rows` a VPA covers
+/// (matched through `spec.targetRef` and the pods' owner chains). Skipped without a word when
+/// the cluster has no VPA CRD; a failure to read VPAs or owners is a warning, never fatal.
+pub async fn add_vpa_usage(
+    client: &Client,
+    scope: &Scope,
+    rows: &[PodRow],
+    table: &mut UsageTable,
+) {
+    match crate::cluster::vpa::served(client).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            table
+                .warnings
+                .push(format!("cannot ask discovery for VPAs: {e}"));
+            return;
+        }
+    }
+    let vpas = match crate::cluster::vpa::list(client, scope).await {
+        Ok(v) => v,
+        Err(e) => {
+            table.warnings.push(format!(
+                "cannot list VPAs: {}",
+                crate::cluster::client::one_line(&e)
+            ));
+            return;
+        }
+    };
+    if vpas.is_empty() {
+        return;
+    }
+    let mut owners = OwnerCache::default();
+    if let Err(e) = owners.fill(client, rows).await {
+        table.warnings.push(e);
+    }
+    for pod in rows {
+        let chain = owners.chain(pod);
+        let Some(vpa) = vpa_for(&pod.namespace, &chain, &vpas) else {
+            continue;
+        };
+        for c in sized_containers(pod) {
+            let key = (pod.namespace.clone(), pod.name.clone(), c.name.clone());
+            let (Some(usage), Some(figures)) = (vpa.usage(&c.name), vpa.container(&c.name)) else {
+                continue;
+            };
+            let other = table.by_container.remove(&key);
+            if let Some(best) = first_by_source_order(Some(usage), other, None) {
+                table.by_container.insert(key.clone(), best);
+            }
+            table.vpa.insert(
+                key,
+                VpaShown {
+                    name: vpa.name.clone(),
+                    update_mode: vpa.update_mode.clone(),
+                    target_kind: vpa.target.kind.clone(),
+                    target_name: vpa.target.name.clone(),
+                    figures: figures.clone(),
+                },
+            );
+        }
+    }
+}
+
 /// One container's recommendation, checked by the editor's own validation.
 pub struct ContainerAdvice {
     pub usage: Option<Usage>,
     pub recommendation: Option<Recommendation>,
     /// The plan that would be sent (`None` when nothing changes).
     pub plan: Option<ResizePlan>,
+    /// The VPA's own figures when a VPA was the source.
+    pub vpa: Option<VpaShown>,
 }
 
 /// Recommends for `container` of `pod`; the plan is validated as the editor would.
@@ -111,6 +194,7 @@ pub fn advise(
             usage: None,
             recommendation: None,
             plan: None,
+            vpa: None,
         };
     };
     let minor = caps.minor.unwrap_or(35);
@@ -141,6 +225,7 @@ pub fn advise(
         usage: Some(usage.clone()),
         recommendation: Some(rec),
         plan,
+        vpa: None,
     }
 }
 
@@ -159,6 +244,23 @@ fn spec_json(spec: &ResourceSpec) -> Value {
     json!({
         "cpu": {"request": quantity_json(req.cpu_millis, true), "limit": quantity_json(spec.limits.cpu_millis, true)},
         "memory": {"request": quantity_json(req.memory_bytes, false), "limit": quantity_json(spec.limits.memory_bytes, false)},
+    })
+}
+
+fn cpu_mem_json(v: &CpuMem) -> Value {
+    json!({"cpu": quantity_json(v.cpu_millis, true), "memory": quantity_json(v.memory_bytes, false)})
+}
+
+fn vpa_json(v: &VpaShown) -> Value {
+    json!({
+        "name": v.name,
+        "updateMode": v.update_mode,
+        "overwritesManualChanges": crate::model::vpa::overwrites_manual_change(&v.update_mode),
+        "targetRef": {"kind": v.target_kind, "name": v.target_name},
+        "target": cpu_mem_json(&v.figures.target),
+        "lowerBound": cpu_mem_json(&v.figures.lower_bound),
+        "upperBound": cpu_mem_json(&v.figures.upper_bound),
+        "uncappedTarget": cpu_mem_json(&v.figures.uncapped_target),
     })
 }
 
@@ -200,6 +302,7 @@ pub fn advice_json(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> 
         "current": spec_json(&c.desired),
         "usage": usage,
         "source": advice.usage.as_ref().map_or(Value::Null, source_json),
+        "vpa": advice.vpa.as_ref().map_or(Value::Null, vpa_json),
         "recommendation": advice.recommendation.as_ref().map_or(Value::Null, |r| spec_json(&r.spec)),
         "changed": advice.recommendation.as_ref().is_some_and(|r| r.changed),
         "reason": advice.recommendation.as_ref().map_or_else(|| "no usage figures for this container".to_string(), Recommendation::reason),
@@ -224,6 +327,18 @@ fn describe_source(u: &Usage) -> String {
             if u.samples == 1 { "" } else { "s" }
         ),
     }
+}
+
+/// `cpu 100m–2 · memory 64Mi–1Gi`: a VPA's lower and upper bounds.
+fn bounds_text(f: &VpaContainer) -> String {
+    let fmt = |v: Option<i64>, show: fn(i64) -> String| v.map_or("?".to_string(), show);
+    format!(
+        "cpu {}–{} · memory {}–{}",
+        fmt(f.lower_bound.cpu_millis, cpu_human),
+        fmt(f.upper_bound.cpu_millis, cpu_human),
+        fmt(f.lower_bound.memory_bytes, memory_human),
+        fmt(f.upper_bound.memory_bytes, memory_human)
+    )
 }
 
 fn table_line(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> String {
@@ -251,6 +366,10 @@ fn table_line(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> Strin
         None => ("-".into(), "-".into(), "no usage figures".into()),
     };
     let source = advice.usage.as_ref().map_or("-".into(), describe_source);
+    let why = match &advice.vpa {
+        Some(v) => format!("{why} (VPA bounds {})", bounds_text(&v.figures)),
+        None => why,
+    };
     format!(
         "{:<16} {:<40} {:<16} {:>6} → {:<6} {:>7} → {:<7} {:<36} {}",
         pod.namespace,
@@ -291,7 +410,8 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
                 crate::cluster::client::one_line(&e)
             ))
         })?;
-    let usage = gather_usage(&client, common, &args.usage, &scope).await?;
+    let mut usage = gather_usage(&client, common, &args.usage, &scope).await?;
+    add_vpa_usage(&client, &scope, &rows, &mut usage).await;
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
@@ -300,13 +420,14 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
     for pod in &rows {
         for c in sized_containers(pod) {
             let key = (pod.namespace.clone(), pod.name.clone(), c.name.clone());
-            let advice = advise(
+            let mut advice = advise(
                 pod,
                 c,
                 usage.by_container.get(&key),
                 &caps,
                 args.usage.percentile,
             );
+            advice.vpa = usage.vpa.get(&key).cloned();
             match args.output {
                 OutputFormat::Json => objects.push(advice_json(pod, c, &advice)),
                 _ => lines.push(table_line(pod, c, &advice)),

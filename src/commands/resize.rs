@@ -65,7 +65,9 @@ async fn recommended_edits(
         namespace: Some(row.namespace.clone()),
         label_selector: None,
     };
-    let usage = super::recommend::gather_usage(client, common, &args.usage, &scope).await?;
+    let mut usage = super::recommend::gather_usage(client, common, &args.usage, &scope).await?;
+    // The same source order as `podsize recommend`: a VPA target first.
+    super::recommend::add_vpa_usage(client, &scope, std::slice::from_ref(row), &mut usage).await;
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }

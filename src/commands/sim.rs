@@ -16,6 +16,7 @@ pub fn sim_config(opts: &SimOptions, listen: SocketAddr, tls: bool) -> SimConfig
         kubelet_delay: opts.kubelet_delay,
         churn: opts.churn,
         metrics: true,
+        vpa: true,
         listen,
         tls,
         ..SimConfig::default()
@@ -86,6 +87,12 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
             path.display(),
             path.display()
         );
+    }
+    if let Some(addr) = args.metrics_listen {
+        let bound = crate::sim::metrics_listen::serve(sim.api().store.clone(), addr)
+            .await
+            .map_err(|e| CommandError::Sim(format!("cannot listen on {addr} for metrics: {e}")))?;
+        println!("metrics served at http://{bound}/metrics");
     }
     println!("stop with Ctrl-C");
     super::terminal::stop_signal().await;

@@ -74,6 +74,8 @@ pub enum ClusterEvent {
     ResizePermission {
         denied: Option<String>,
     },
+    /// The VPAs in scope and their namespaces' ReplicaSet owners (sent when they change).
+    Vpas(Box<super::vpa::VpaSnapshot>),
 }
 
 /// Usage figures per pod, by container name.

@@ -21,6 +21,7 @@ pub mod time;
 pub mod tracking;
 pub mod usage_history;
 pub mod validation;
+pub mod vpa;
 
 pub use resize_state::ResizeState;
 pub use row::{ContainerKind, ContainerRow, PodRow};

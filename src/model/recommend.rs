@@ -43,6 +43,16 @@ impl Source {
     }
 }
 
+/// The documented source order: a VPA target, then Prometheus, then live samples. Returns
+/// the first source that has figures for the container.
+pub fn first_by_source_order(
+    vpa: Option<Usage>,
+    prometheus: Option<Usage>,
+    live: Option<Usage>,
+) -> Option<Usage> {
+    vpa.or(prometheus).or(live)
+}
+
 /// Usage of one container as a source reports it: CPU in millicores, memory in bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Usage {
@@ -467,6 +477,32 @@ mod tests {
         assert!(r.spec.requests.memory_bytes.unwrap() > 512 * MI);
         assert!(r.spec.limits.memory_bytes.unwrap() > r.spec.requests.memory_bytes.unwrap());
         assert!(r.reasons[1].contains("OOM-killed"), "{}", r.reasons[1]);
+    }
+
+    #[test]
+    fn source_order_is_vpa_then_prometheus_then_live_samples() {
+        let vpa = Usage {
+            source: Source::Vpa {
+                name: "web-vpa".into(),
+                update_mode: "Auto".into(),
+            },
+            ..prom(1, 1)
+        };
+        let live = Usage {
+            source: Source::LiveSamples {
+                since: DateTime::<Utc>::UNIX_EPOCH,
+            },
+            ..prom(1, 1)
+        };
+        let pick = |v: Option<&Usage>, p: Option<&Usage>, l: Option<&Usage>| {
+            first_by_source_order(v.cloned(), p.cloned(), l.cloned()).map(|u| u.source.name())
+        };
+        let p = prom(1, 1);
+        assert_eq!(pick(Some(&vpa), Some(&p), Some(&live)), Some("vpa"));
+        assert_eq!(pick(None, Some(&p), Some(&live)), Some("prometheus"));
+        assert_eq!(pick(None, None, Some(&live)), Some("live-samples"));
+        assert_eq!(pick(Some(&vpa), None, Some(&live)), Some("vpa"));
+        assert_eq!(pick(None, None, None), None);
     }
 
     #[test]

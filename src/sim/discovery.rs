@@ -24,23 +24,35 @@ pub fn api_versions(addr: &str) -> Value {
            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": addr}]})
 }
 
-/// Groups `/apis` lists besides the core group, in the real server's order (aggregated
-/// APIs such as metrics.k8s.io come last).
-fn group_names(metrics: bool) -> Vec<(&'static str, &'static str)> {
+/// The optional API groups a simulated cluster serves.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Optional {
+    /// metrics.k8s.io (an aggregated API).
+    pub metrics: bool,
+    /// autoscaling.k8s.io (the VPA CRDs).
+    pub vpa: bool,
+}
+
+/// Groups `/apis` lists besides the core group, in the real server's order: built-in groups,
+/// then CRD groups (priority 1000), then aggregated APIs such as metrics.k8s.io (priority 100).
+fn group_names(opt: Optional) -> Vec<(&'static str, &'static str)> {
     let mut groups = vec![
         ("apps", "v1"),
         ("authorization.k8s.io", "v1"),
         ("scheduling.k8s.io", "v1"),
     ];
-    if metrics {
+    if opt.vpa {
+        groups.push(("autoscaling.k8s.io", "v1"));
+    }
+    if opt.metrics {
         groups.push(("metrics.k8s.io", "v1beta1"));
     }
     groups
 }
 
 /// `GET /apis`.
-pub fn api_groups(metrics: bool) -> Value {
-    let groups: Vec<Value> = group_names(metrics)
+pub fn api_groups(opt: Optional) -> Value {
+    let groups: Vec<Value> = group_names(opt)
         .into_iter()
         .map(|(name, version)| {
             let gv = json!({"groupVersion": format!("{name}/{version}"), "version": version});
@@ -51,12 +63,13 @@ pub fn api_groups(metrics: bool) -> Value {
 }
 
 /// `GET /apis/GROUP/VERSION` for the groups `/apis` lists.
-pub fn group_version(gv: &str, metrics: bool) -> Option<Value> {
+pub fn group_version(gv: &str, opt: Optional) -> Option<Value> {
     let resources = match gv {
         "apps/v1" => apps_v1(),
         "authorization.k8s.io/v1" => authorization_v1(),
         "scheduling.k8s.io/v1" => super::priority::discovery(),
-        "metrics.k8s.io/v1beta1" if metrics => return Some(metrics_v1beta1()),
+        "autoscaling.k8s.io/v1" if opt.vpa => super::vpa::discovery_resources(),
+        "metrics.k8s.io/v1beta1" if opt.metrics => return Some(metrics_v1beta1()),
         _ => return None,
     };
     Some(
@@ -65,10 +78,10 @@ pub fn group_version(gv: &str, metrics: bool) -> Option<Value> {
 }
 
 /// Every group version the server serves with its APIResourceList, for aggregated discovery.
-pub fn all_group_versions(metrics: bool) -> Vec<(&'static str, &'static str, Value)> {
-    group_names(metrics)
+pub fn all_group_versions(opt: Optional) -> Vec<(&'static str, &'static str, Value)> {
+    group_names(opt)
         .into_iter()
-        .filter_map(|(g, v)| Some((g, v, group_version(&format!("{g}/{v}"), metrics)?)))
+        .filter_map(|(g, v)| Some((g, v, group_version(&format!("{g}/{v}"), opt)?)))
         .collect()
 }
 

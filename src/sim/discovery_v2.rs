@@ -69,8 +69,8 @@ pub fn core(minor: u32, resize_feature: bool) -> Value {
 }
 
 /// `GET /apis` as an APIGroupDiscoveryList.
-pub fn groups(metrics: bool) -> Value {
-    let items = discovery::all_group_versions(metrics)
+pub fn groups(opt: discovery::Optional) -> Value {
+    let items = discovery::all_group_versions(opt)
         .into_iter()
         .map(|(group, version, resources)| {
             json!({

@@ -31,6 +31,8 @@ fn list_kind(kind: Kind) -> &'static str {
         Kind::Pod => "PodList",
         Kind::Node => "NodeList",
         Kind::Namespace => "NamespaceList",
+        Kind::ReplicaSet => "ReplicaSetList",
+        Kind::Vpa => "VerticalPodAutoscalerList",
     }
 }
 
@@ -144,8 +146,9 @@ pub fn collection<T: Stored>(
     let mut out = BytesMut::with_capacity(total + 128);
     out.extend_from_slice(
         format!(
-            "{{\"kind\":\"{}\",\"apiVersion\":\"v1\",\"metadata\":{meta},\"items\":[",
-            list_kind(T::KIND)
+            "{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{meta},\"items\":[",
+            list_kind(T::KIND),
+            watch::api_version(T::KIND)
         )
         .as_bytes(),
     );
@@ -175,6 +178,7 @@ pub fn table<T: Stored>(
                 .map(|p| tables::pod_row(&p))
                 .collect(),
         ),
+        Kind::ReplicaSet | Kind::Vpa => super::replicasets::table_parts(T::KIND, items),
         _ => (
             tables::node_columns(),
             items

@@ -17,6 +17,7 @@ pub mod kubelet;
 pub mod kubelet_pod;
 pub mod kubelet_room;
 pub mod list;
+pub mod metrics_listen;
 pub mod nodes;
 pub mod openapi;
 pub mod patch;
@@ -26,6 +27,7 @@ pub mod priority;
 pub mod priority_scene;
 pub mod proto;
 pub mod rbac;
+pub mod replicasets;
 pub mod routes;
 pub mod rules;
 pub mod selector;
@@ -36,6 +38,7 @@ pub mod store;
 pub mod tables;
 pub mod tls;
 pub mod usage_history;
+pub mod vpa;
 pub mod watch;
 pub mod workload;
 pub mod workload_pod;
@@ -91,6 +94,8 @@ pub struct SimConfig {
     /// 1.35's alpha gate `InPlacePodLevelResourcesVerticalScaling` (off by default there, as on
     /// a real 1.35; beta and on from 1.36 whatever this says).
     pub pod_level_resize: bool,
+    /// Serve VerticalPodAutoscalers (autoscaling.k8s.io/v1) for part of the Deployments.
+    pub vpa: bool,
 }
 
 impl Default for SimConfig {
@@ -112,6 +117,7 @@ impl Default for SimConfig {
             tls: false,
             resize_feature: true,
             pod_level_resize: false,
+            vpa: false,
         }
     }
 }
@@ -248,6 +254,10 @@ impl SimCluster {
                 seed: cfg.seed,
             },
         );
+        replicasets::populate(&store);
+        if cfg.vpa {
+            vpa::populate(&store);
+        }
         let listener = tokio::net::TcpListener::bind(cfg.listen)
             .await
             .map_err(|e| SimError::Bind(cfg.listen, e))?;
@@ -264,6 +274,7 @@ impl SimCluster {
             faults: Arc::new(Faults::default()),
             log: Arc::new(faults::RequestLog::default()),
             metrics: cfg.metrics,
+            vpa: cfg.vpa,
             bookmark_interval: cfg.bookmark_interval,
             addr,
         });

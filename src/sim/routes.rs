@@ -37,6 +37,16 @@ pub enum Route<'a> {
         name: &'a str,
         target: Target,
     },
+    /// apps/v1 ReplicaSets: a collection (`name: None`) or one.
+    ReplicaSets {
+        ns: Option<&'a str>,
+        name: Option<&'a str>,
+    },
+    /// autoscaling.k8s.io/v1 VerticalPodAutoscalers.
+    Vpas {
+        ns: Option<&'a str>,
+        name: Option<&'a str>,
+    },
 }
 
 pub fn route(path: &str) -> Option<Route<'_>> {
@@ -67,6 +77,45 @@ pub fn route(path: &str) -> Option<Route<'_>> {
         ["apis", "scheduling.k8s.io", "v1", "priorityclasses", name] => {
             Route::PriorityClasses { name: Some(name) }
         }
+        ["apis", "apps", "v1", "replicasets"] => Route::ReplicaSets {
+            ns: None,
+            name: None,
+        },
+        ["apis", "apps", "v1", "namespaces", ns, "replicasets"] => Route::ReplicaSets {
+            ns: Some(ns),
+            name: None,
+        },
+        ["apis", "apps", "v1", "namespaces", ns, "replicasets", name] => Route::ReplicaSets {
+            ns: Some(ns),
+            name: Some(name),
+        },
+        ["apis", "autoscaling.k8s.io", "v1", "verticalpodautoscalers"] => Route::Vpas {
+            ns: None,
+            name: None,
+        },
+        [
+            "apis",
+            "autoscaling.k8s.io",
+            "v1",
+            "namespaces",
+            ns,
+            "verticalpodautoscalers",
+        ] => Route::Vpas {
+            ns: Some(ns),
+            name: None,
+        },
+        [
+            "apis",
+            "autoscaling.k8s.io",
+            "v1",
+            "namespaces",
+            ns,
+            "verticalpodautoscalers",
+            name,
+        ] => Route::Vpas {
+            ns: Some(ns),
+            name: Some(name),
+        },
         ["apis", _, _] => Route::GroupVersion(path.trim_matches('/').trim_start_matches("apis/")),
         ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
             ns: None,

@@ -13,12 +13,14 @@ use super::rbac;
 use super::routes::{Route, route};
 use super::status::ApiError;
 use super::store::Stored;
+use super::vpa::VerticalPodAutoscaler;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::{Method, StatusCode, header};
+use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,10 +39,22 @@ pub struct Shared {
     pub log: Arc<RequestLog>,
     /// Serve metrics.k8s.io.
     pub metrics: bool,
+    /// Serve autoscaling.k8s.io (VPA).
+    pub vpa: bool,
     /// Interval between watch bookmarks.
     pub bookmark_interval: Duration,
     /// Listening address (for discovery).
     pub addr: SocketAddr,
+}
+
+impl Shared {
+    /// The optional groups discovery lists.
+    pub fn optional(&self) -> discovery::Optional {
+        discovery::Optional {
+            metrics: self.metrics,
+            vpa: self.vpa,
+        }
+    }
 }
 
 /// The router serving every path.
@@ -261,9 +275,9 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
         }),
         Route::Apis => get_only(r).map(|_| {
             if discovery_v2::wanted(accept) {
-                aggregated(&discovery_v2::groups(s.metrics))
+                aggregated(&discovery_v2::groups(s.optional()))
             } else {
-                ok_value(&discovery::api_groups(s.metrics))
+                ok_value(&discovery::api_groups(s.optional()))
             }
         }),
         Route::CoreV1 => {
@@ -271,7 +285,7 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
         }
         Route::GroupVersion(gv) => {
             get_only(r)?;
-            discovery::group_version(gv, s.metrics)
+            discovery::group_version(gv, s.optional())
                 .map(|v| ok_value(&v))
                 .ok_or_else(ApiError::no_route)
         }
@@ -312,6 +326,25 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
             Ok(json_response(StatusCode::CREATED, entry.json))
         }
         Route::Pods { ns } => collection::<Pod>(s, method, ns, q, accept),
+        Route::ReplicaSets { ns, name: None } => collection::<ReplicaSet>(s, method, ns, q, accept),
+        Route::ReplicaSets {
+            ns: Some(ns),
+            name: Some(n),
+        } => {
+            get_only(r)?;
+            get_one::<ReplicaSet>(s, ns, n, "replicasets.apps")
+        }
+        Route::Vpas { ns, name: None } if s.vpa => {
+            collection::<VerticalPodAutoscaler>(s, method, ns, q, accept)
+        }
+        Route::Vpas {
+            ns: Some(ns),
+            name: Some(n),
+        } if s.vpa => {
+            get_only(r)?;
+            get_one::<VerticalPodAutoscaler>(s, ns, n, "verticalpodautoscalers.autoscaling.k8s.io")
+        }
+        Route::ReplicaSets { .. } | Route::Vpas { .. } => Err(ApiError::no_route()),
         Route::Pod { ns, name, target } => pods::pod_item(s, r, ns, name, target),
         Route::PriorityClasses { name } => {
             get_only(r)?;

@@ -1,7 +1,9 @@
 //! In-memory object store: pods, nodes and namespaces with a global resourceVersion, cached
 //! JSON per object, watch fan-out and a bounded history ring for watch resumption.
 
+use super::vpa::VerticalPodAutoscaler;
 use bytes::Bytes;
+use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use kube::Resource;
 use serde::Serialize;
@@ -18,6 +20,10 @@ pub enum Kind {
     Node,
     /// core/v1 Namespace
     Namespace,
+    /// apps/v1 ReplicaSet
+    ReplicaSet,
+    /// autoscaling.k8s.io/v1 VerticalPodAutoscaler (a CRD on a real cluster)
+    Vpa,
 }
 
 /// Watch event type.
@@ -123,6 +129,8 @@ macro_rules! stored {
 stored!(Pod, Pod, pods, |p| Some(p.clone()), |p| Some(p));
 stored!(Node, Node, nodes, |_| None, |_| None);
 stored!(Namespace, Namespace, namespaces, |_| None, |_| None);
+stored!(ReplicaSet, ReplicaSet, replicasets, |_| None, |_| None);
+stored!(VerticalPodAutoscaler, Vpa, vpas, |_| None, |_| None);
 
 /// Everything behind the store's lock.
 #[derive(Default)]
@@ -131,6 +139,8 @@ pub struct Inner {
     pods: Table<Pod>,
     nodes: Table<Node>,
     namespaces: Table<Namespace>,
+    replicasets: Table<ReplicaSet>,
+    vpas: Table<VerticalPodAutoscaler>,
     history: VecDeque<Arc<Event>>,
     /// Highest resourceVersion whose event is no longer in the history.
     compacted: u64,

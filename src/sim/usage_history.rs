@@ -32,7 +32,7 @@ impl Shape {
     }
 }
 
-fn hash(parts: &[&str]) -> u64 {
+pub fn hash(parts: &[&str]) -> u64 {
     // FNV-1a: stable across runs and platforms, unlike the std hasher.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {

@@ -41,6 +41,17 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Pod => "Pod",
         Kind::Node => "Node",
         Kind::Namespace => "Namespace",
+        Kind::ReplicaSet => "ReplicaSet",
+        Kind::Vpa => "VerticalPodAutoscaler",
+    }
+}
+
+/// The apiVersion objects of a collection carry.
+pub fn api_version(kind: Kind) -> &'static str {
+    match kind {
+        Kind::ReplicaSet => "apps/v1",
+        Kind::Vpa => "autoscaling.k8s.io/v1",
+        _ => "v1",
     }
 }
 
@@ -56,8 +67,9 @@ pub fn bookmark_line(kind: Kind, rv: u64, initial_end: bool) -> Bytes {
         _ => "",
     };
     Bytes::from(format!(
-        "{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{}\",\"apiVersion\":\"v1\",\"metadata\":{{\"resourceVersion\":\"{rv}\"{annotations}}}{tail}}}}}\n",
-        kind_name(kind)
+        "{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{{\"resourceVersion\":\"{rv}\"{annotations}}}{tail}}}}}\n",
+        kind_name(kind),
+        api_version(kind)
     ))
 }
 

@@ -606,7 +606,9 @@ pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
             let mut fresh = make_pod(&mut rng, &api, n, &ns, &node, true, Seeded::Normal);
             fresh.status = None;
             api.prepare_new_pod(&mut fresh, "kube-controller-manager");
-            let _ = api.store.create(fresh);
+            if let Ok(created) = api.store.create(fresh) {
+                super::replicasets::adopt(&api.store, &created.obj);
+            }
         } else if let Some(c) = pod.spec.as_ref().and_then(|s| s.containers.first()) {
             // A vertical autoscaler nudging the cpu request within the limit.
             let spec = podutil::spec_of(c.resources.as_ref());

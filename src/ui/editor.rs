@@ -289,6 +289,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(note) = &editor.recommendation_note {
         lines.push(Line::from(Span::styled(note.clone(), theme.accent)));
     }
+    if let Some(warning) = state.vpas.editor_warning(pod, &editor.container) {
+        lines.push(Line::from(Span::styled(warning, theme.stale_warning)));
+    }
     lines.push(Line::from(""));
     if let Some(plan) = plan {
         lines.extend(outlook_lines(plan, pod, state, theme));
