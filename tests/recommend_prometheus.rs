@@ -5,6 +5,8 @@
 //! binaries are absent (`.ci/run` installs Debian's `prometheus` package).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use podsize::sim::{SimCluster, SimConfig};
 use serde_json::Value;
 use std::process::{Child, Command, Stdio};
@@ -346,4 +348,40 @@ async fn resize_recommended_applies_the_recommendation_and_reaches_done() {
         Some(pick["current"]["cpu"]["request"]["millicores"].as_i64()),
         "the request changed"
     );
+}
+
+/// The dashboard asks the same Prometheus (named by `PODSIZE_PROMETHEUS`, as a config file's
+/// `[prometheus] url` would): its REC column and details pane take the 14-day figures, labelled
+/// as such, over its own few live samples.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_takes_its_recommendations_from_prometheus() {
+    if !have("prometheus") || !have("promtool") {
+        eprintln!("skipped: prometheus/promtool not installed (apt-get install prometheus)");
+        return;
+    }
+    let (sim, dir, kubeconfig) = sim_with_kubeconfig(5, 2, 2).await;
+    let history = dir.path().join("history.om");
+    podsize::commands::sim::write_history(&sim, Duration::from_secs(14 * 86_400), &history)
+        .unwrap();
+    let (_server, base) = start_prometheus(dir.path(), &history).await;
+    let xdg = dir.path().join("xdg");
+    let cmd = format!(
+        "XDG_CONFIG_HOME={} PODSIZE_PROMETHEUS={base} {} --kubeconfig {} -A; sleep 30",
+        xdg.display(),
+        env!("CARGO_BIN_EXE_podsize"),
+        kubeconfig.display()
+    );
+    let screen = tokio::task::spawn_blocking(move || {
+        let Some(t) = common::tmux::Tmux::start_sized(&cmd, 200, 50) else {
+            return None;
+        };
+        t.wait_for("the REC column", |s| s.contains("REC") && s.contains('▼'));
+        t.keys(&["d"]);
+        Some(t.wait_for("the details pane", |s| s.contains("recommendation (")))
+    })
+    .await
+    .unwrap();
+    let Some(screen) = screen else { return };
+    assert!(screen.contains("recommendation (prometheus)"), "{screen}");
+    assert!(screen.contains("over 14d of"), "{screen}");
 }

@@ -11,8 +11,10 @@ use crate::cluster::client::{build_client, load_config};
 use crate::cluster::connector::Connector;
 use crate::cluster::metrics::poll_usage_every;
 use crate::cluster::namespaces::namespace_exists;
+use crate::cluster::prometheus::{PromTarget, Prometheus};
 use crate::cluster::resize::dry_run_then_send;
 use crate::cluster::watch::{InitialList, watch_nodes, watch_pods};
+use crate::config::PromAddress;
 use crate::model::events::{ClusterEvent, Scope};
 use crate::theme::Theme;
 use crossterm::event::{Event, EventStream};
@@ -75,6 +77,65 @@ struct Watches {
     /// The one-shot access review of resizes in the scope (not in read-only mode, which sends
     /// no POST at all).
     access: Option<JoinHandle<()>>,
+    /// Long-window usage from Prometheus, when the config names one.
+    prometheus: Option<JoinHandle<()>>,
+}
+
+/// What the watch tasks are started with, besides the client and the scope.
+struct WatchOptions {
+    readonly: bool,
+    initial: InitialList,
+    metrics_poll: std::time::Duration,
+    /// Prometheus and the history window of the recommendations.
+    prometheus: Option<(PromTarget, chrono::TimeDelta)>,
+}
+
+impl WatchOptions {
+    fn new(dash: &Dashboard) -> Self {
+        let prefs = &dash.common.prefs;
+        let prometheus = prefs.prometheus.as_ref().and_then(|address| {
+            let target = match address {
+                PromAddress::Url(url) => PromTarget::Url(url.clone()),
+                // Checked when the config was read; a bad one is skipped here.
+                PromAddress::Service(service) => PromTarget::parse_service(service).ok()?,
+            };
+            let window = chrono::TimeDelta::from_std(prefs.history).ok()?;
+            Some((target, window))
+        });
+        Self {
+            readonly: dash.readonly,
+            initial: dash
+                .common
+                .initial_list
+                .as_deref()
+                .and_then(InitialList::parse)
+                .unwrap_or_default(),
+            metrics_poll: prefs.metrics_poll,
+            prometheus,
+        }
+    }
+}
+
+fn start_prometheus(
+    conn: &Connector,
+    scope: &Scope,
+    tx: &UnboundedSender<ClusterEvent>,
+    opts: &WatchOptions,
+) -> Option<JoinHandle<()>> {
+    let (target, window) = opts.prometheus.clone()?;
+    match Prometheus::new(&target, &conn.client(), opts.readonly) {
+        Ok(prom) => Some(tokio::spawn(crate::cluster::long_usage::poll_prometheus(
+            prom,
+            scope.clone(),
+            window,
+            crate::app::rightsizing::PERCENTILE,
+            tx.clone(),
+        ))),
+        Err(e) => {
+            let _ = tx.send(ClusterEvent::LongUsage(Err(e.to_string())));
+            None
+        }
+    }
 }
 
 impl Watches {
@@ -84,10 +145,9 @@ impl Watches {
         caps: &Capabilities,
         scope: &Scope,
         tx: &UnboundedSender<ClusterEvent>,
-        readonly: bool,
-        initial: InitialList,
-        metrics_poll: std::time::Duration,
+        opts: &WatchOptions,
     ) -> Self {
+        let (readonly, initial, metrics_poll) = (opts.readonly, opts.initial, opts.metrics_poll);
         let access = (!readonly).then(|| {
             tokio::spawn(crate::cluster::access::review_resize(
                 conn.client(),
@@ -111,6 +171,7 @@ impl Watches {
                 tx.clone(),
             )),
             access,
+            prometheus: start_prometheus(conn, scope, tx, opts),
         }
     }
 }
@@ -121,6 +182,9 @@ impl Drop for Watches {
         self.nodes.abort();
         self.usage.abort();
         self.vpa.abort();
+        if let Some(prometheus) = &self.prometheus {
+            prometheus.abort();
+        }
         if let Some(access) = &self.access {
             access.abort();
         }
@@ -223,22 +287,8 @@ async fn event_loop(
     let (tx, mut rx) = unbounded_channel();
     let (results_tx, mut results) = unbounded_channel();
     let mut conn = Connector::from_kubeconfig(dash.client.clone(), &dash.common);
-    let initial = dash
-        .common
-        .initial_list
-        .as_deref()
-        .and_then(InitialList::parse)
-        .unwrap_or_default();
-    let poll = dash.common.prefs.metrics_poll;
-    let mut watches = Watches::start(
-        &conn,
-        &caps,
-        &state.scope,
-        &tx,
-        dash.readonly,
-        initial,
-        poll,
-    );
+    let opts = WatchOptions::new(&dash);
+    let mut watches = Watches::start(&conn, &caps, &state.scope, &tx, &opts);
     let mut keys = EventStream::new();
     // Reverts due boosts of watched pods; a read-only dashboard shows boosts, never reverts.
     let mut reverter = (!dash.readonly).then(super::boost_dash::Reverter::default);
@@ -328,8 +378,7 @@ async fn event_loop(
                     });
                 }
                 Effect::Rewatch(scope) => {
-                    watches =
-                        Watches::start(&conn, &caps, &scope, &tx, dash.readonly, initial, poll);
+                    watches = Watches::start(&conn, &caps, &scope, &tx, &opts);
                 }
                 Effect::CheckNamespace(namespace) => {
                     let exists = namespace_exists(&conn.client(), &namespace).await;
@@ -348,15 +397,7 @@ async fn event_loop(
                             state.header.minor = caps.minor;
                             state.header.resize_disabled = caps.resize_disabled();
                             conn = Connector::from_kubeconfig(new_client, &dash.common);
-                            watches = Watches::start(
-                                &conn,
-                                &caps,
-                                &state.scope,
-                                &tx,
-                                dash.readonly,
-                                initial,
-                                poll,
-                            );
+                            watches = Watches::start(&conn, &caps, &state.scope, &tx, &opts);
                             Ok(())
                         }
                         Err(e) => Err(e.to_string()),
