@@ -372,9 +372,7 @@ async fn the_dashboard_takes_its_recommendations_from_prometheus() {
         kubeconfig.display()
     );
     let screen = tokio::task::spawn_blocking(move || {
-        let Some(t) = common::tmux::Tmux::start_sized(&cmd, 200, 50) else {
-            return None;
-        };
+        let t = common::tmux::Tmux::start_sized(&cmd, 200, 50)?;
         t.wait_for("the REC column", |s| s.contains("REC") && s.contains('▼'));
         t.keys(&["d"]);
         Some(t.wait_for("the details pane", |s| s.contains("recommendation (")))
