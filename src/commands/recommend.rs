@@ -10,11 +10,8 @@ use crate::commands::{CommandError, connect, scope_from};
 use crate::model::events::Scope;
 use crate::model::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
-use crate::model::recommend::{
-    Policy, Recommendation, Source, Usage, first_by_source_order, recommend,
-};
+use crate::model::recommend::{Recommendation, Source, Usage, first_by_source_order};
 use crate::model::resources::{CpuMem, ResourceSpec};
-use crate::model::row::RestartPolicy;
 use crate::model::vpa::{VpaContainer, vpa_for};
 use crate::model::{ContainerKind, ContainerRow, PodRow};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -197,20 +194,9 @@ pub fn advise(
             vpa: None,
         };
     };
+    // The same rule, policy and OOM floor as the dashboard's REC column.
     let minor = caps.minor.unwrap_or(35);
-    let policy = Policy {
-        percentile,
-        ..Policy::for_server(minor, c.policy.memory == RestartPolicy::RestartContainer)
-    };
-    let oom_limit = c
-        .oom_killed
-        .then(|| {
-            c.actual
-                .and_then(|a| a.limits.memory_bytes)
-                .or(c.desired.limits.memory_bytes)
-        })
-        .flatten();
-    let rec = recommend(&c.desired, usage, oom_limit, &policy);
+    let rec = crate::model::rightsizing::recommend_container(c, usage, minor, percentile);
     let plan = rec.changed.then(|| {
         plan_resize(
             pod,
