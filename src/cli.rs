@@ -20,9 +20,32 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Command {
+    /// The subcommand as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Demo(_) => "demo",
+            Self::Watch(_) => "watch",
+            Self::Get(_) => "get",
+            Self::Resize(_) => "resize",
+            Self::Recommend(_) => "recommend",
+            Self::Boost(_) => "boost",
+            Self::Nodes(_) => "nodes",
+            Self::MakeRoom(_) => "make-room",
+            Self::Sim(_) => "sim",
+            Self::Themes => "themes",
+            Self::Info(_) => "info",
+            Self::Completion(_) => "completion",
+            Self::Man => "man",
+            Self::Config(_) => "config",
+        }
+    }
+}
+
 impl Cli {
     /// Combinations clap cannot express, refused before anything starts.
     pub fn check(&self) -> Result<(), String> {
+        crate::option_scope::check(self)?;
         if let (Some(Command::Watch(w)), Some(ns)) = (&self.command, &self.common.namespace)
             && w.rotate_namespaces
         {

@@ -16,7 +16,7 @@ pub fn is_plugin(argv0: &OsStr) -> bool {
 
 /// The clap command, named as the user typed it.
 pub fn command(plugin: bool) -> clap::Command {
-    let command = Cli::command();
+    let command = crate::option_scope::hide_meaningless(Cli::command());
     if plugin {
         command
             .name(PLUGIN_FILE)
@@ -37,6 +37,10 @@ pub fn parse() -> Cli {
 pub fn parse_with_matches() -> (Cli, clap::ArgMatches) {
     let plugin = std::env::args_os().next().is_some_and(|a| is_plugin(&a));
     let matches = command(plugin).get_matches();
+    if let Err(e) = crate::option_scope::check_matches(&matches) {
+        eprintln!("podsize: {e}");
+        std::process::exit(2);
+    }
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     (cli, matches)
 }

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod invocation;
 pub mod model;
+pub mod option_scope;
 pub mod sim;
 pub mod theme;
 pub mod ui;

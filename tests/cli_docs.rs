@@ -73,3 +73,43 @@ fn man_renders_the_page() {
         assert!(text.contains(word), "rendered page lacks {word}:\n{text}");
     }
 }
+
+#[test]
+fn a_subcommand_offers_only_the_common_options_that_mean_something_there() {
+    let help = |sub: &str| String::from_utf8(podsize(&[sub, "--help"]).stdout).unwrap();
+    let sim = help("sim");
+    for flag in [
+        "--theme",
+        "--readonly",
+        "--context",
+        "--namespace ",
+        "--initial-list",
+    ] {
+        assert!(!sim.contains(flag), "sim offers {flag}:\n{sim}");
+    }
+    assert!(sim.contains("--kubeconfig-out"), "{sim}");
+    let get = help("get");
+    assert!(!get.contains("--theme"), "{get}");
+    assert!(
+        get.contains("--context") && get.contains("--namespace"),
+        "{get}"
+    );
+    let watch = help("watch");
+    assert!(
+        watch.contains("--theme") && watch.contains("--context"),
+        "{watch}"
+    );
+    // Given anyway, before or after the subcommand: refused with the reason, nothing run.
+    for args in [
+        &["sim", "--theme", "mono"][..],
+        &["--theme", "mono", "sim"][..],
+    ] {
+        let out = podsize(args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--theme means nothing for `podsize sim`"),
+            "{args:?}: {err}"
+        );
+    }
+}
