@@ -6,6 +6,7 @@ pub mod editor;
 pub mod keymap;
 pub mod line_edit;
 pub mod loading;
+pub mod search_index;
 pub mod state;
 pub mod update;
 pub mod view;
