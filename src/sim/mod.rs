@@ -18,6 +18,7 @@ pub mod kubelet_pod;
 pub mod list;
 pub mod nodes;
 pub mod openapi;
+pub mod pacing;
 pub mod patch;
 pub mod pods;
 pub mod podutil;
@@ -87,6 +88,9 @@ pub struct SimConfig {
     /// 1.35's alpha gate `InPlacePodLevelResourcesVerticalScaling` (off by default there, as on
     /// a real 1.35; beta and on from 1.36 whatever this says).
     pub pod_level_resize: bool,
+    /// Spend server time per object as a real apiserver does (`pacing.rs`); off by default so
+    /// tests pay nothing unless they ask.
+    pub realistic: bool,
 }
 
 impl Default for SimConfig {
@@ -108,6 +112,7 @@ impl Default for SimConfig {
             tls: false,
             resize_feature: true,
             pod_level_resize: false,
+            realistic: false,
         }
     }
 }
@@ -255,9 +260,11 @@ impl SimCluster {
         } else {
             None
         };
+        let faults = Faults::default();
+        faults.set_realistic(cfg.realistic);
         let shared = Arc::new(Shared {
             api,
-            faults: Arc::new(Faults::default()),
+            faults: Arc::new(faults),
             log: Arc::new(faults::RequestLog::default()),
             metrics: cfg.metrics,
             bookmark_interval: cfg.bookmark_interval,
