@@ -44,6 +44,18 @@ pub async fn encode(
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Response::from_parts(parts, Body::empty());
     };
+    if let Some(pacer) = realistic {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let body = if gzip_wanted {
+            parts
+                .headers
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            super::pacing::paced_gzip_body(pacer, bytes, objects)
+        } else {
+            super::pacing::paced_body(pacer, bytes, objects)
+        };
+        return Response::from_parts(parts, body);
+    }
     let bytes = match gzip_wanted.then(|| gzip(&bytes)).flatten() {
         Some(z) => {
             parts
@@ -54,10 +66,6 @@ pub async fn encode(
         None => bytes,
     };
     parts.headers.remove(header::CONTENT_LENGTH);
-    if let Some(pacer) = realistic {
-        let body = super::pacing::paced_body(pacer, bytes, objects);
-        return Response::from_parts(parts, body);
-    }
     let Some(pause) = pace else {
         return Response::from_parts(parts, Body::from(bytes));
     };
