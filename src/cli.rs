@@ -200,6 +200,10 @@ pub struct SimOptions {
     /// Delay before the simulated kubelet acts on a resize (e.g. 1s, 500ms).
     #[arg(long, default_value = "1s", value_parser = parse_duration_arg)]
     pub kubelet_delay: Duration,
+    /// Take a real apiserver's time per object for lists and initial watch events
+    /// (calibrated on a 1.35 server; for benchmarks).
+    #[arg(long)]
+    pub realistic: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod name_widths;
 pub mod nodes;
 pub mod nodes_make_room;
 pub mod rightsizing;
+pub mod search_index;
 pub mod state;
 pub mod update;
 pub mod view;

@@ -2,7 +2,7 @@
 
 use super::editor::{EditorState, PlanContext};
 use super::line_edit::LineEdit;
-use super::view::{Filter, Matcher, PodKey, RowRef, SortKey, build_index};
+use super::view::{Filter, PodKey, RowRef, SortKey};
 use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
 use crate::model::resources::CpuMem;
 use crate::model::tracking::Tracker;
@@ -99,6 +99,8 @@ pub struct AppState {
     index_stale: bool,
     /// Pods changed since the index was built (a narrowing filter cannot reuse it then).
     rows_changed: bool,
+    /// The filter's search keys (issue #17), dropped when pods change.
+    filter_cache: super::search_index::FilterCache,
     /// Filter, sort, rows-per-pod and namespace the index was built for.
     built_for: Option<(String, SortKey, bool, Option<String>)>,
     /// Pods per resize state name, counted when pods change (not per frame).
@@ -156,6 +158,7 @@ impl AppState {
             index: Vec::new(),
             index_stale: true,
             rows_changed: true,
+            filter_cache: Default::default(),
             built_for: None,
             counts: BTreeMap::new(),
             selected: 0,
@@ -185,6 +188,7 @@ impl AppState {
     /// Rebuilds the visible order if needed and puts the selection back on the same row.
     pub fn refresh_index(&mut self) {
         if !self.index_stale {
+            self.prepare_filter();
             return;
         }
         let only_namespace = self.wall.as_ref().and_then(|w| w.namespace.clone());
@@ -205,17 +209,16 @@ impl AppState {
                         && !key.0.starts_with('!')
                         && key.0.starts_with(text.as_str())
                 });
+        let same_store = !self.rows_changed;
+        if self.rows_changed {
+            self.filter_cache.invalidate();
+        }
         if narrowing {
-            let matcher = Matcher::new(&self.filter);
-            // The store is unchanged since the build, so slots still point at the right pods.
-            let by_slot: Vec<&PodRow> = self.pods.values().collect();
-            self.index.retain(|r| {
-                by_slot
-                    .get(r.slot)
-                    .is_some_and(|p| matcher.matches(p, r.container))
-            });
+            let (pods, index) = (&self.pods, &mut self.index);
+            self.filter_cache
+                .narrow(pods, &self.filter, self.per_pod, index);
         } else {
-            self.index = build_index(
+            self.index = self.filter_cache.rebuild(
                 &self.pods,
                 &self.filter,
                 self.sort,
@@ -245,8 +248,18 @@ impl AppState {
         self.index_stale = false;
         let before = self.selected;
         if let Some(wanted) = &self.selected_ref {
-            let same_row = self.index.iter().position(|r| r == wanted);
-            let same_pod = || self.index.iter().position(|r| r.pod == wanted.pod);
+            // With the store unchanged, a slot names a pod: compare numbers, not names.
+            let same_row = match same_store {
+                true => self
+                    .index
+                    .iter()
+                    .position(|r| (r.slot, r.container) == (wanted.slot, wanted.container)),
+                false => self.index.iter().position(|r| r == wanted),
+            };
+            let same_pod = || match same_store {
+                true => self.index.iter().position(|r| r.slot == wanted.slot),
+                false => self.index.iter().position(|r| r.pod == wanted.pod),
+            };
             if let Some(i) = same_row.or_else(same_pod) {
                 self.selected = i;
             }
@@ -256,6 +269,14 @@ impl AppState {
         // Rows inserted or removed above the selection shift the view by as many rows.
         self.scroll = (self.scroll + self.selected).saturating_sub(before);
         self.keep_selection_on_screen();
+        self.prepare_filter();
+    }
+
+    /// While the `/` prompt is open, the filter's search keys are kept built.
+    fn prepare_filter(&mut self) {
+        if matches!(self.input, InputMode::Filter(_)) {
+            self.filter_cache.prepare(&self.pods, self.per_pod);
+        }
     }
 
     /// First row on screen.

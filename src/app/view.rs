@@ -138,7 +138,15 @@ impl Matcher {
         if self.empty {
             return true;
         }
-        let hit = |s: &str| self.finder.find(s.as_bytes()).is_some();
+        // Names from a real server are lowercase; anything else is lowercased here, as the
+        // search index does, so both give the same answer.
+        let hit = |s: &str| {
+            if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                self.finder.find(s.as_bytes()).is_some()
+            } else {
+                self.finder.find(s.to_lowercase().as_bytes()).is_some()
+            }
+        };
         let container_hit = match container {
             Some(i) => pod.containers.get(i).is_some_and(|c| hit(&c.name)),
             None => pod.containers.iter().any(|c| hit(&c.name)),
@@ -179,14 +187,14 @@ fn sort_value(
     container: Option<usize>,
     verdicts: Option<&Vec<(String, Verdict)>>,
 ) -> i64 {
-    let containers: Vec<_> = match container {
-        Some(i) => pod.containers.get(i).into_iter().collect(),
-        None => pod.containers.iter().collect(),
+    let containers = match container {
+        Some(i) => pod.containers.get(i..=i).unwrap_or(&[]),
+        None => &pod.containers[..],
     };
     let sum = |f: &dyn Fn(&crate::model::ContainerRow) -> Option<i64>| -> i64 {
         containers
             .iter()
-            .filter_map(|c| f(c))
+            .filter_map(f)
             .fold(0i64, i64::saturating_add)
     };
     // Larger first: values are negated (saturating, so absurd input cannot overflow).
@@ -219,38 +227,51 @@ pub fn build_index(
     verdicts: &Verdicts,
 ) -> Vec<RowRef> {
     let matcher = Matcher::new(filter);
+    build_index_by(
+        pods,
+        sort,
+        per_pod,
+        only_namespace,
+        verdicts,
+        |_, pod, c| matcher.matches(pod, c),
+    )
+}
+
+/// `build_index` with the filter decided by `keep(slot, pod, container)`, e.g. from a
+/// search index's hits.
+pub fn build_index_by(
+    pods: &BTreeMap<PodKey, PodRow>,
+    sort: SortKey,
+    per_pod: bool,
+    only_namespace: Option<&str>,
+    verdicts: &Verdicts,
+    keep: impl Fn(usize, &PodRow, Option<usize>) -> bool,
+) -> Vec<RowRef> {
     let mut keyed: Vec<(i64, RowRef)> = Vec::with_capacity(pods.len());
+    let by_verdict = matches!(sort, SortKey::Waste | SortKey::Risk);
+    let mut push = |slot: usize, key: &PodKey, pod: &PodRow, container: Option<usize>| {
+        if keep(slot, pod, container) {
+            let pod_verdicts = if by_verdict { verdicts.get(key) } else { None };
+            let value = sort_value(sort, pod, container, pod_verdicts);
+            keyed.push((
+                value,
+                RowRef {
+                    pod: key.clone(),
+                    container,
+                    slot,
+                },
+            ));
+        }
+    };
     for (slot, (key, pod)) in pods.iter().enumerate() {
         if only_namespace.is_some_and(|ns| ns != key.0) {
             continue;
         }
-        let pod_verdicts = match sort {
-            SortKey::Waste | SortKey::Risk => verdicts.get(key),
-            _ => None,
-        };
         if per_pod || pod.containers.is_empty() {
-            if matcher.matches(pod, None) {
-                keyed.push((
-                    sort_value(sort, pod, None, pod_verdicts),
-                    RowRef {
-                        pod: key.clone(),
-                        container: None,
-                        slot,
-                    },
-                ));
-            }
-            continue;
-        }
-        for i in 0..pod.containers.len() {
-            if matcher.matches(pod, Some(i)) {
-                keyed.push((
-                    sort_value(sort, pod, Some(i), pod_verdicts),
-                    RowRef {
-                        pod: key.clone(),
-                        container: Some(i),
-                        slot,
-                    },
-                ));
+            push(slot, key, pod, None);
+        } else {
+            for i in 0..pod.containers.len() {
+                push(slot, key, pod, Some(i));
             }
         }
     }

@@ -14,6 +14,7 @@ pub fn sim_config(opts: &SimOptions, listen: SocketAddr, tls: bool) -> SimConfig
         namespaces: opts.namespaces,
         seed: opts.seed,
         kubelet_delay: opts.kubelet_delay,
+        realistic: opts.realistic,
         churn: opts.churn,
         metrics: true,
         vpa: true,

@@ -28,15 +28,34 @@ fn gzip(body: &[u8]) -> Option<Vec<u8>> {
     enc.finish().ok()
 }
 
-/// Re-encodes a finished (non-watch) answer: gzip when asked, paced when the fault is on.
-pub async fn encode(resp: Response, gzip_wanted: bool, pace: Option<Duration>) -> Response {
-    if !gzip_wanted && pace.is_none() {
+/// Re-encodes a finished (non-watch) answer: gzip when asked, paced when the fault is on,
+/// and given a real server's time per object in realistic mode.
+pub async fn encode(
+    resp: Response,
+    gzip_wanted: bool,
+    pace: Option<Duration>,
+    realistic: Option<super::pacing::Pacer>,
+) -> Response {
+    if !gzip_wanted && pace.is_none() && realistic.is_none() {
         return resp;
     }
+    let objects = super::pacing::objects_of(&resp);
     let (mut parts, body) = resp.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Response::from_parts(parts, Body::empty());
     };
+    if let Some(pacer) = realistic {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let body = if gzip_wanted {
+            parts
+                .headers
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            super::pacing::paced_gzip_body(pacer, bytes, objects)
+        } else {
+            super::pacing::paced_body(pacer, bytes, objects)
+        };
+        return Response::from_parts(parts, body);
+    }
     let bytes = match gzip_wanted.then(|| gzip(&bytes)).flatten() {
         Some(z) => {
             parts

@@ -33,6 +33,7 @@ pub struct Faults {
     injected: AtomicU32,
     refuse_unpaged_lists: AtomicBool,
     list_pace_ms: AtomicU64,
+    realistic: AtomicBool,
 }
 
 impl Default for Faults {
@@ -45,6 +46,7 @@ impl Default for Faults {
             injected: AtomicU32::new(0),
             refuse_unpaged_lists: AtomicBool::new(false),
             list_pace_ms: AtomicU64::new(0),
+            realistic: AtomicBool::new(false),
         }
     }
 }
@@ -109,6 +111,16 @@ impl Faults {
 
     pub fn refuses_unpaged_lists(&self) -> bool {
         self.refuse_unpaged_lists.load(Ordering::SeqCst)
+    }
+
+    /// Realistic slow mode (`pacing.rs`): lists and initial watch events take a real
+    /// server's time per object.
+    pub fn set_realistic(&self, on: bool) {
+        self.realistic.store(on, Ordering::SeqCst);
+    }
+
+    pub fn realistic(&self) -> bool {
+        self.realistic.load(Ordering::SeqCst)
     }
 
     /// List bodies are sent in small chunks with `pause` between them, as a large list

@@ -159,7 +159,11 @@ pub fn collection<T: Stored>(
         out.extend_from_slice(&e.json);
     }
     out.extend_from_slice(b"]}");
-    Ok(json_response(StatusCode::OK, out.freeze()))
+    let mut resp = json_response(StatusCode::OK, out.freeze());
+    // For realistic mode's per-object server time (pacing.rs).
+    resp.extensions_mut()
+        .insert(super::pacing::ObjectCount(page.items.len()));
+    Ok(resp)
 }
 
 /// A meta.k8s.io Table of pods or nodes (other kinds have no Table here).

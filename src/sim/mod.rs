@@ -20,6 +20,7 @@ pub mod list;
 pub mod metrics_listen;
 pub mod nodes;
 pub mod openapi;
+pub mod pacing;
 pub mod patch;
 pub mod pods;
 pub mod podutil;
@@ -96,6 +97,9 @@ pub struct SimConfig {
     pub pod_level_resize: bool,
     /// Serve VerticalPodAutoscalers (autoscaling.k8s.io/v1) for part of the Deployments.
     pub vpa: bool,
+    /// Spend server time per object as a real apiserver does (`pacing.rs`); off by default so
+    /// tests pay nothing unless they ask.
+    pub realistic: bool,
 }
 
 impl Default for SimConfig {
@@ -118,6 +122,7 @@ impl Default for SimConfig {
             resize_feature: true,
             pod_level_resize: false,
             vpa: false,
+            realistic: false,
         }
     }
 }
@@ -269,9 +274,11 @@ impl SimCluster {
         } else {
             None
         };
+        let faults = Faults::default();
+        faults.set_realistic(cfg.realistic);
         let shared = Arc::new(Shared {
             api,
-            faults: Arc::new(Faults::default()),
+            faults: Arc::new(faults),
             log: Arc::new(faults::RequestLog::default()),
             metrics: cfg.metrics,
             vpa: cfg.vpa,

@@ -173,6 +173,7 @@ fn header_text(req: &Request, name: header::HeaderName) -> String {
 }
 
 async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -> Response {
+    let arrived = super::pacing::Pacer::start(super::pacing::ListPath::List);
     let path = req.uri().path().to_string();
     if path.starts_with("/_sim/") {
         return super::control::control(s, &req, &path);
@@ -205,6 +206,9 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
         matches!(rt, Route::Pods { .. }) && req.method() == Method::GET && !list::is_watch(&query);
     let gzip = pod_list && super::encoding::wants_gzip(&header_text(&req, header::ACCEPT_ENCODING));
     let pace = pod_list.then(|| s.faults.list_pace()).flatten();
+    let paged = query.contains_key("limit");
+    let realistic = (pod_list && s.faults.realistic())
+        .then(|| arrived.with_path(super::pacing::ListPath::of_list(paged, gzip)));
     let accept = header_text(&req, header::ACCEPT);
     let content_type = header_text(&req, header::CONTENT_TYPE);
     let user_agent = header_text(&req, header::USER_AGENT);
@@ -225,7 +229,7 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
     let resp = serve(s, rt, &r)
         .await
         .unwrap_or_else(|e| error_response(&e));
-    super::encoding::encode(resp, gzip, pace).await
+    super::encoding::encode(resp, gzip, pace, realistic).await
 }
 
 fn openapi_version(s: &Shared) -> String {

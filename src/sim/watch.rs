@@ -135,6 +135,11 @@ async fn run<T: Stored>(
         return;
     } else if initial {
         let (items, sub) = store.snapshot_and_subscribe::<T>();
+        // Realistic mode: a real server encodes each initial object as its own event.
+        let pacer = faults
+            .realistic()
+            .then(|| super::pacing::Pacer::start(super::pacing::ListPath::WatchEvents));
+        let mut sent = 0;
         let mut chunk = BytesMut::new();
         for entry in items {
             let (ns, name) = {
@@ -158,10 +163,20 @@ async fn run<T: Stored>(
                 chunk.extend_from_slice(b"{\"type\":\"ADDED\",\"object\":");
                 chunk.extend_from_slice(&entry.json);
                 chunk.extend_from_slice(b"}\n");
-                if chunk.len() > 256 * 1024 && tx.send(chunk.split().freeze()).await.is_err() {
-                    return;
+                sent += 1;
+                let full = chunk.len() > if pacer.is_some() { 16 } else { 256 } * 1024;
+                if full {
+                    if let Some(p) = &pacer {
+                        p.until(sent).await;
+                    }
+                    if tx.send(chunk.split().freeze()).await.is_err() {
+                        return;
+                    }
                 }
             }
+        }
+        if let Some(p) = &pacer {
+            p.until(sent).await;
         }
         if req.initial_events && req.bookmarks {
             chunk.extend_from_slice(&bookmark_line(req.kind, sub.rv, true));
