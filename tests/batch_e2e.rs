@@ -133,7 +133,10 @@ fn a_batch_changes_only_the_edited_field_of_each_marked_pod() {
         env!("CARGO_BIN_EXE_podsize"),
         kubeconfig.display()
     );
-    let Some(t) = Tmux::start(&cmd) else { return };
+    // Wide enough for whole pod names beside the REC column the sim's VPAs fill at once.
+    let Some(t) = Tmux::start_sized(&cmd, 220, 45) else {
+        return;
+    };
     t.wait_for("live table", |s| {
         s.contains("● live") && s.contains(name(&marked))
     });

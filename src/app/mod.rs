@@ -3,9 +3,11 @@
 pub mod batch;
 pub mod boost;
 pub mod boost_form;
+pub mod cluster_events;
 pub mod command_line;
 pub mod editor;
 pub mod keymap;
+pub mod keys;
 pub mod line_edit;
 pub mod loading;
 pub mod name_widths;

@@ -1,0 +1,198 @@
+//! Keys in the table, the editor, the filter and the command line, each routed through the
+//! mode's binding table to a pure state change (and, for the editor, an effect to run).
+
+use super::command_line::edit_command;
+use super::editor::{EditorOutcome, EditorState};
+use super::keymap::{Command, FILTER, GLOBAL, GlobalCommand, PromptCommand, command_for, lookup};
+use super::line_edit::LineEdit;
+use super::state::{AppState, InputMode};
+use super::update::{Effect, wall_key};
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    if lookup(GLOBAL, key) == Some(GlobalCommand::Quit) {
+        state.quit = true;
+        return Vec::new();
+    }
+    // A message answers the last action; the next one makes it old news.
+    if state.status.take().is_some() {
+        state.dirty = true;
+    }
+    if state.wall.is_some() {
+        wall_key(state, key, now);
+        return Vec::new();
+    }
+    if state.editor.is_some() {
+        return editor_key(state, key);
+    }
+    if state.boost_form.is_some() {
+        return super::boost::form_key(state, key, now);
+    }
+    if state.make_room.is_some() {
+        return super::nodes_make_room::on_key(state, key);
+    }
+    match state.input.clone() {
+        InputMode::Filter(text) => {
+            edit_filter(state, key, text);
+            Vec::new()
+        }
+        InputMode::Command(text) => edit_command(state, key, text),
+        InputMode::Normal if state.show_help => {
+            // Help is a popup: it takes every key, and any key closes it.
+            state.show_help = false;
+            state.dirty = true;
+            Vec::new()
+        }
+        InputMode::Normal if state.nodes_view.is_some() => {
+            super::nodes::on_key(state, key);
+            Vec::new()
+        }
+        InputMode::Normal => {
+            match command_for(key) {
+                Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
+                Some(command) => run(state, command),
+                None => {}
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(editor) = state.editor.as_mut() else {
+        return Vec::new();
+    };
+    let outcome = editor.on_key(key);
+    state.dirty = true;
+    match outcome {
+        EditorOutcome::Stay => {
+            state.replan_editor();
+            Vec::new()
+        }
+        EditorOutcome::Close => {
+            state.editor = None;
+            Vec::new()
+        }
+        EditorOutcome::Submit(plans) => vec![Effect::SubmitResizes(plans)],
+        EditorOutcome::WantsRecommendation => {
+            super::rightsizing::fill_editor(state);
+            Vec::new()
+        }
+    }
+}
+
+fn open_editor(state: &mut AppState) {
+    if state.header.readonly {
+        state.set_status("read-only mode: editing is disabled", true);
+        return;
+    }
+    let Some((pod, container)) = state.edit_target() else {
+        return;
+    };
+    let own = (pod.namespace.clone(), pod.name.clone());
+    let mut editor = EditorState::open(pod, &container);
+    if let Some(editor) = editor.as_mut() {
+        // Every other marked pod is planned; those the change cannot apply to are listed as skipped.
+        editor.batch_targets = state
+            .marked
+            .iter()
+            .filter(|key| **key != own)
+            .cloned()
+            .collect();
+    }
+    state.editor = editor;
+    state.replan_editor();
+}
+
+fn run(state: &mut AppState, command: Command) {
+    state.refresh_index();
+    let last = state.visible().len().saturating_sub(1);
+    let at = state.selected_index();
+    match command {
+        Command::Down => state.select(at + 1),
+        Command::Up => state.select(at.saturating_sub(1)),
+        Command::PageDown => state.page(true),
+        Command::PageUp => state.page(false),
+        Command::Top => state.select(0),
+        Command::Bottom => state.select(last),
+        Command::StartFilter => {
+            state.input = InputMode::Filter(LineEdit::new(state.filter.text.clone()));
+            state.dirty = true;
+        }
+        Command::StartCommand => {
+            state.input = InputMode::Command(LineEdit::default());
+            state.dirty = true;
+        }
+        Command::CycleSort => {
+            state.sort = state.sort.next();
+            state.invalidate_index();
+        }
+        Command::TogglePerPod => {
+            state.per_pod = !state.per_pod;
+            state.invalidate_index();
+        }
+        Command::ToggleDetails => {
+            state.show_details = !state.show_details;
+            state.dirty = true;
+        }
+        Command::Help => {
+            state.show_help = true;
+            state.dirty = true;
+        }
+        Command::Edit => open_editor(state),
+        Command::RightsizeMarked if state.header.readonly => {
+            state.set_status("read-only mode: editing is disabled", true);
+        }
+        Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
+        Command::Boost => super::boost::open_form(state, chrono::Utc::now()),
+        Command::Nodes => super::nodes::open(state),
+        // Needs the clock: handled in `on_key`.
+        Command::MakeRoom => {}
+        Command::ToggleMark => {
+            if let Some(key) = state
+                .selected_pod()
+                .map(|p| (p.namespace.clone(), p.name.clone()))
+            {
+                if !state.marked.remove(&key) {
+                    // The mark widens the name: keep the column wide enough for it.
+                    let width = super::name_widths::marked_width(&key.1);
+                    state.longest.pod = state.longest.pod.max(width);
+                    state.marked.insert(key);
+                }
+                state.select(state.selected_index() + 1);
+                state.dirty = true;
+            }
+        }
+        Command::Escape => {
+            if !state.filter.text.is_empty() {
+                state.filter.text.clear();
+                state.invalidate_index();
+            } else if state.show_details {
+                state.show_details = false;
+                state.dirty = true;
+            } else if !state.marked.is_empty() {
+                state.marked.clear();
+                state.dirty = true;
+            }
+        }
+        Command::Quit => state.quit = true,
+    }
+}
+
+fn edit_filter(state: &mut AppState, key: KeyEvent, mut line: LineEdit) {
+    match lookup(FILTER, key) {
+        Some(PromptCommand::Accept) => state.input = InputMode::Normal,
+        Some(PromptCommand::Cancel) => {
+            line.clear();
+            state.input = InputMode::Normal;
+        }
+        _ if line.handle(key) => state.input = InputMode::Filter(line.clone()),
+        _ => return,
+    }
+    if state.filter.text != line.text() {
+        state.filter.text = line.text().to_string();
+        state.invalidate_index();
+    }
+    state.dirty = true;
+}
