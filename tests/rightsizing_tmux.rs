@@ -38,8 +38,16 @@ fn demo() -> Option<Tmux> {
 #[test]
 fn r_fills_the_editor_with_the_recommendation_and_it_lands() {
     let Some(t) = demo() else { return };
-    let screen = t.screen();
     t.keys(&["g"]);
+    let screen = t.screen();
+    // At 160 columns the demo's node names read whole, REC column and all (issue #18).
+    for row in body(&screen) {
+        assert!(row.contains(" sim-node-"), "{row}");
+        assert!(
+            !row.contains("sim-node…") && !row.contains("sim-node-0…"),
+            "{row}"
+        );
+    }
     let first = body(&screen)[0].to_string();
     assert!(first.contains('▼'), "most over-requested first:\n{screen}");
     t.keys(&["e"]);

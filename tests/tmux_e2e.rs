@@ -176,7 +176,7 @@ fn tiny_and_resized_terminals_do_not_panic() {
     t.tmux(&["resize-window", "-x", "160", "-y", "45"]);
     t.keys(&["x"]);
     t.wait_for("the table again", |s| {
-        s.contains("pods (") && body(s).len() > 5
+        s.contains(" pods · sort:") && body(s).len() > 5
     });
     t.keys(&["q"]);
     let screen = t.wait_for("exit and stty", |s| {

@@ -99,7 +99,7 @@ async fn read_only_sessions_send_no_mutating_request() {
             return;
         };
         t.wait_for("rows", |s| {
-            s.contains("READ-ONLY") && s.contains("pods (") && s.contains("✓ ok")
+            s.contains("READ-ONLY") && s.contains(" pods · sort:") && s.contains("✓ ok")
         });
         press_everything(&t);
         // The dashboard quits with q once input modes are closed; the wall display with q too.
