@@ -94,7 +94,11 @@ fn demo_boosts_a_starting_jvm_with_b_and_reverts_it_when_ready() {
     let bin = env!("CARGO_BIN_EXE_podsize");
     let cmd =
         format!("{bin} demo --pods 20 --seed 3 --kubelet-delay 200ms; echo EXIT=$?; sleep 30");
-    let Some(t) = Tmux::start(&cmd) else { return };
+    // At 160 columns the REC column leaves the resize cell too narrow for the whole badge
+    // (it is cut with …); 200 shows it whole.
+    let Some(t) = Tmux::start_sized(&cmd, 200, 45) else {
+        return;
+    };
     t.wait_for("rows", |s| s.contains("● live") && s.contains("jvm-orders"));
     t.keys(&["/"]);
     t.literal("jvm-orders");

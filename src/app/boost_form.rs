@@ -8,7 +8,6 @@ use super::keymap::{EDITOR, EditorCommand, lookup};
 use super::line_edit::LineEdit;
 use crate::model::boost::{BoostPlan, Until, boosted_spec};
 use crate::model::plan::{Edits, ResizePlan, plan_resize};
-use crate::model::tracking::Tracker;
 use crate::model::{PodRow, plan::Accepted, plan::ResizeRejected};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -188,22 +187,7 @@ pub fn on_result(
     state.boost_form = None;
     match result {
         Ok(accepted) => {
-            let restarts = state
-                .pods
-                .get(&(plan.namespace.clone(), plan.pod.clone()))
-                .and_then(|p| p.container(&plan.container))
-                .map_or(0, |c| c.restart_count);
-            let tracker = Tracker::new(
-                &accepted.row,
-                &plan.container,
-                accepted.generation,
-                restarts,
-                now,
-            );
-            state
-                .trackers
-                .retain(|t| !(t.pod == tracker.pod && t.namespace == tracker.namespace));
-            state.trackers.push(tracker);
+            state.track_accepted(plan, &accepted, now);
             state.set_status(
                 format!(
                     "boost of {}/{} sent; it reverts by itself",

@@ -190,10 +190,7 @@ fn track(
     // The waiting pod's Deferred state answers its current generation: not an old request's.
     t.pending_before = None;
     t.observe(row, now);
-    state
-        .trackers
-        .retain(|o| !(o.namespace == t.namespace && o.pod == t.pod && o.container == t.container));
-    state.trackers.push(t);
+    state.follow(t);
 }
 
 /// The server's answers to a make-room batch.

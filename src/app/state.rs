@@ -417,6 +417,38 @@ impl AppState {
         self.dirty = true;
     }
 
+    /// Follows `tracker` from now on, in place of any earlier one for the same container.
+    pub fn follow(&mut self, tracker: Tracker) {
+        self.trackers.retain(|t| {
+            !(t.namespace == tracker.namespace
+                && t.pod == tracker.pod
+                && t.container == tracker.container)
+        });
+        self.trackers.push(tracker);
+    }
+
+    /// Follows a resize the server accepted for `plan`, counting restarts from now.
+    pub fn track_accepted(
+        &mut self,
+        plan: &crate::model::plan::ResizePlan,
+        accepted: &crate::model::plan::Accepted,
+        now: DateTime<Utc>,
+    ) {
+        let restarts = self
+            .pods
+            .get(&(plan.namespace.clone(), plan.pod.clone()))
+            .and_then(|p| p.container(&plan.container))
+            .map_or(0, |c| c.restart_count);
+        let tracker = Tracker::new(
+            &accepted.row,
+            &plan.container,
+            accepted.generation,
+            restarts,
+            now,
+        );
+        self.follow(tracker);
+    }
+
     /// The container the editor should open on: the selected one, or the pod's first regular one.
     pub fn edit_target(&self) -> Option<(&PodRow, String)> {
         let (pod, container) = self.selected_row()?;

@@ -9,7 +9,7 @@ use super::keys::on_key;
 use super::state::AppState;
 use crate::model::events::{ClusterEvent, Connection, Scope};
 use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
-use crate::model::tracking::{STUCK_HINT, Tracker};
+use crate::model::tracking::STUCK_HINT;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -103,26 +103,7 @@ fn on_resize_results(
     let mut refused = Vec::new();
     for (plan, result) in results {
         match result {
-            Ok(accepted) => {
-                let restarts = state
-                    .pods
-                    .get(&(plan.namespace.clone(), plan.pod.clone()))
-                    .and_then(|p| p.container(&plan.container))
-                    .map_or(0, |c| c.restart_count);
-                let tracker = Tracker::new(
-                    &accepted.row,
-                    &plan.container,
-                    accepted.generation,
-                    restarts,
-                    now,
-                );
-                state.trackers.retain(|t| {
-                    !(t.namespace == tracker.namespace
-                        && t.pod == tracker.pod
-                        && t.container == tracker.container)
-                });
-                state.trackers.push(tracker);
-            }
+            Ok(accepted) => state.track_accepted(&plan, &accepted, now),
             Err(rejected) => refused.push((plan, rejected)),
         }
     }

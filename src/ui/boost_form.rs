@@ -7,9 +7,9 @@ use crate::model::boost::{Until, values_text};
 use crate::model::plan::Prediction;
 use crate::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 fn field_lines<'a>(form: &BoostForm, theme: &Theme) -> Vec<Line<'a>> {
     let hints = [
@@ -102,29 +102,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     lines.extend(plan_lines(form, theme));
     lines.push(Line::from(""));
     lines.extend(footer(form, theme));
-    let height = u16::try_from(lines.len() + 4)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let [vertical] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Max(110)])
-        .flex(Flex::Center)
-        .areas(vertical);
-    frame.render_widget(Clear, popup);
+    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
     let title = format!(
         " boost {}/{} · {} ",
         form.namespace, form.pod, form.container
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(title, theme.title))
-        .style(theme.popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        popup,
-    );
+    let inner = super::popup::open(frame, area, height, title, theme);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

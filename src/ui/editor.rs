@@ -13,7 +13,7 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 fn show(v: Option<i64>, kind: Kind) -> String {
     match (v, kind) {
@@ -310,7 +310,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         )));
     }
     let footer = footer_lines(editor, plan, theme);
-    let [columns] = Layout::horizontal([Constraint::Max(110)])
+    let [columns] = Layout::horizontal([Constraint::Max(super::popup::WIDTH)])
         .flex(Flex::Center)
         .areas(area);
     let inner_width = columns.width.saturating_sub(2);
@@ -322,24 +322,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .saturating_add(footer_rows)
         .saturating_add(2)
         .min(area.height);
-    let [vertical] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Max(110)])
-        .flex(Flex::Center)
-        .areas(vertical);
-    frame.render_widget(Clear, popup);
     let title = format!(
         " resize {}/{} · {} ",
         editor.namespace, editor.pod, editor.container
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(title, theme.title))
-        .style(theme.popup);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = super::popup::open(frame, area, height, title, theme);
     let [body, foot] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(footer_rows)]).areas(inner);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);

@@ -9,6 +9,7 @@ mod editor;
 mod header;
 mod help;
 mod nodes;
+mod popup;
 pub mod table;
 pub mod wall;
 
