@@ -351,7 +351,7 @@ async fn main() {
     );
 
     let mut wall = fresh();
-    wall.header.readonly = true;
+    wall.clusters[0].header.readonly = true;
     wall.wall = Some(podsize::app::wall::Wall::new(
         TimeDelta::seconds(10),
         false,

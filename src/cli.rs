@@ -46,6 +46,7 @@ impl Cli {
     /// Combinations clap cannot express, refused before anything starts.
     pub fn check(&self) -> Result<(), String> {
         crate::option_scope::check(self)?;
+        crate::option_scope::check_one_cluster(self)?;
         if let (Some(Command::Watch(w)), Some(ns)) = (&self.command, &self.common.namespace)
             && w.rotate_namespaces
         {
@@ -63,9 +64,13 @@ pub struct CommonArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
     #[arg(long, global = true, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
-    /// Kubeconfig context to use instead of the current one.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub context: Option<String>,
+    /// Kubeconfig context to use instead of the current one; give it again to see several
+    /// clusters at once (the dashboard, watch and get).
+    #[arg(long, global = true, value_name = "NAME", action = clap::ArgAction::Append)]
+    pub context: Vec<String>,
+    /// Every context of the kubeconfig at once (the dashboard, watch and get).
+    #[arg(long, global = true, conflicts_with = "context")]
+    pub all_contexts: bool,
     /// Namespace to show (default: the context's namespace).
     #[arg(short = 'n', long, global = true, value_name = "NS")]
     pub namespace: Option<String>,

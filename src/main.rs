@@ -27,17 +27,8 @@ fn init_logging(common: &CommonArgs) {
 }
 
 async fn run_dashboard(common: &CommonArgs) -> Result<(), CommandError> {
-    let (client, target) = commands::connect(common).await?;
-    let scope = commands::scope_from(common, &target);
-    commands::dashboard::run(Dashboard::new(
-        client,
-        target.context,
-        scope,
-        common,
-        None,
-        None,
-    ))
-    .await
+    let (clusters, scope) = commands::contexts::connect_clusters(common).await?;
+    commands::dashboard::run(Dashboard::fleet(clusters, scope, common, None, None)).await
 }
 
 async fn dispatch(cli: Cli, config: Option<Effective>) -> Result<(), CommandError> {

@@ -6,9 +6,10 @@
 use crate::cli::{Cli, CommonArgs};
 
 /// Common options as clap names them (field names) and as the user types them.
-const FLAGS: [(&str, &str); 10] = [
+const FLAGS: [(&str, &str); 11] = [
     ("kubeconfig", "--kubeconfig"),
     ("context", "--context"),
+    ("all_contexts", "--all-contexts"),
     ("namespace", "-n/--namespace"),
     ("all_namespaces", "-A/--all-namespaces"),
     ("selector", "-l/--selector"),
@@ -20,9 +21,10 @@ const FLAGS: [(&str, &str); 10] = [
 ];
 
 /// Everything about reaching a cluster and choosing its pods.
-const CLUSTER: [&str; 8] = [
+const CLUSTER: [&str; 9] = [
     "kubeconfig",
     "context",
+    "all_contexts",
     "namespace",
     "all_namespaces",
     "selector",
@@ -40,12 +42,14 @@ pub fn meaningless(subcommand: &str) -> Vec<&'static str> {
         "completion" | "man" => [&CLUSTER[..], &["theme", "log_file"]].concat(),
         "themes" => CLUSTER.to_vec(),
         // `config show` resolves --theme and --initial-list like any command, so it takes them.
-        "config" => CLUSTER[..6].to_vec(),
-        // The demo makes its own cluster and kubeconfig.
-        "demo" => vec!["kubeconfig", "context"],
-        // Print or change, never draw.
-        "get" | "recommend" | "nodes" | "info" => vec!["theme"],
-        "resize" | "boost" | "make-room" => vec!["theme", "initial_list"],
+        "config" => CLUSTER[..7].to_vec(),
+        // The demo makes its own clusters and kubeconfig.
+        "demo" => vec!["kubeconfig", "context", "all_contexts"],
+        // Print, never draw.
+        "get" => vec!["theme"],
+        // One cluster's pods or nodes: several contexts are refused by `check_one_cluster`.
+        "recommend" | "nodes" | "info" => vec!["theme", "all_contexts"],
+        "resize" | "boost" | "make-room" => vec!["theme", "initial_list", "all_contexts"],
         _ => Vec::new(),
     }
 }
@@ -96,7 +100,8 @@ fn refusal(id: &str, name: &str) -> String {
 fn given(common: &CommonArgs, id: &str) -> bool {
     match id {
         "kubeconfig" => common.kubeconfig.is_some(),
-        "context" => common.context.is_some(),
+        "context" => !common.context.is_empty(),
+        "all_contexts" => common.all_contexts,
         "namespace" => common.namespace.is_some(),
         "all_namespaces" => common.all_namespaces,
         "selector" => common.selector.is_some(),
@@ -117,6 +122,21 @@ pub fn check(cli: &Cli) -> Result<(), String> {
         if given(&cli.common, id) {
             return Err(refusal(id, name));
         }
+    }
+    Ok(())
+}
+
+/// Subcommands that act on one cluster refuse a second `--context` rather than pick one.
+pub fn check_one_cluster(cli: &Cli) -> Result<(), String> {
+    let Some(name) = cli.command.as_ref().map(crate::cli::Command::name) else {
+        return Ok(());
+    };
+    let several = matches!(name, "get" | "watch");
+    if !several && cli.common.context.len() > 1 {
+        return Err(format!(
+            "`podsize {name}` works on one cluster: give --context once \
+             (several clusters: the dashboard, watch and get)"
+        ));
     }
     Ok(())
 }

@@ -47,7 +47,7 @@ fn rows_show_while_the_first_list_arrives_and_nothing_says_live() {
     let (first, rest) = all.split_at(2);
     send(&mut s, ClusterEvent::ListBatch(first.to_vec()));
     assert_eq!(s.pods.len(), 2, "decoded rows are shown at once");
-    assert!(!s.synced);
+    assert!(!s.synced());
     assert_eq!(pod_count_text(&s), "loading 2 pods…");
     let text = header(&s);
     assert!(text.contains("loading 2 pods…"), "{text}");
@@ -57,7 +57,7 @@ fn rows_show_while_the_first_list_arrives_and_nothing_says_live() {
 
     send(&mut s, ClusterEvent::ListBatch(rest.to_vec()));
     send(&mut s, ClusterEvent::ListDone);
-    assert!(s.synced && s.loading.is_none());
+    assert!(s.synced() && s.clusters[0].loading.is_none());
     assert_eq!(s.pods.len(), all.len());
     let text = header(&s);
     assert!(text.contains(&format!("{} pods", all.len())), "{text}");

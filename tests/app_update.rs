@@ -6,6 +6,7 @@ mod common;
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::{HeaderInfo, InputMode};
+use podsize::app::update::ContextSet;
 use podsize::app::view::SortKey;
 use podsize::app::{Action, AppState, Effect, update};
 use podsize::model::events::{ClusterEvent, Connection, Scope};
@@ -46,8 +47,8 @@ fn selected_pod(s: &AppState) -> String {
 #[test]
 fn reset_marks_connected_and_builds_one_row_per_container() {
     let s = state_with_rows();
-    assert!(s.synced);
-    assert_eq!(s.connection, Connection::Connected);
+    assert!(s.synced());
+    assert_eq!(s.clusters[0].connection, Connection::Connected);
     let containers: usize = s.pods.values().map(|p| p.containers.len()).sum();
     assert_eq!(s.visible().len(), containers);
 }
@@ -99,7 +100,7 @@ fn filter_matches_namespace_pod_container_and_node_and_negates() {
     key(&mut s, KeyCode::Char('/'));
     type_text(&mut s, "deferred");
     assert!(matches!(s.input, InputMode::Filter(_)));
-    assert!(s.visible().iter().all(|r| r.pod.1 == "catalog-deferred"));
+    assert!(s.visible().iter().all(|r| r.pod.name == "catalog-deferred"));
     assert_eq!(s.visible().len(), 2);
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.input, InputMode::Normal);
@@ -247,12 +248,13 @@ fn an_unknown_namespace_is_an_error_and_the_scope_stays() {
 #[test]
 fn context_command_asks_for_a_new_client_and_switches_only_when_it_works() {
     let mut s = state_with_rows();
-    s.header.context = "sim-admin".into();
+    s.clusters[0].header.context = "sim-admin".into();
     let rows = s.pods.len();
     key(&mut s, KeyCode::Char(':'));
     type_text(&mut s, "ctx sim-viewr");
     let effects = key(&mut s, KeyCode::Enter);
-    assert_eq!(effects, vec![Effect::SwitchContext("sim-viewr".into())]);
+    let wanted = ContextSet::Named(vec!["sim-viewr".into()]);
+    assert_eq!(effects, vec![Effect::SwitchContext(wanted.clone())]);
     assert_eq!(
         s.pods.len(),
         rows,
@@ -261,27 +263,92 @@ fn context_command_asks_for_a_new_client_and_switches_only_when_it_works() {
     update(
         &mut s,
         Action::ContextSwitched {
-            name: "sim-viewr".into(),
+            wanted,
             result: Err("no context named sim-viewr".into()),
         },
         Utc::now(),
     );
-    assert_eq!(s.header.context, "sim-admin", "the current context stays");
+    assert_eq!(
+        s.clusters[0].header.context, "sim-admin",
+        "the current context stays"
+    );
     assert_eq!(s.pods.len(), rows);
-    assert!(s.synced);
-    assert!(s.status.as_ref().unwrap().error);
+    assert!(s.synced());
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("still on context sim-admin"),
+        "{}",
+        status.text
+    );
     update(
         &mut s,
         Action::ContextSwitched {
-            name: "sim-viewer".into(),
-            result: Ok(()),
+            wanted: ContextSet::Named(vec!["sim-viewer".into()]),
+            result: Ok(vec![HeaderInfo {
+                context: "sim-viewer".into(),
+                ..HeaderInfo::default()
+            }]),
         },
         Utc::now(),
     );
-    assert_eq!(s.header.context, "sim-viewer");
+    assert_eq!(s.clusters[0].header.context, "sim-viewer");
     assert!(
-        s.pods.is_empty() && !s.synced,
+        s.pods.is_empty() && !s.synced(),
         "rows of the old context are gone"
+    );
+}
+
+#[test]
+fn context_command_names_several_clusters_or_all_and_the_set_replaces_the_current_one() {
+    let mut s = state_with_rows();
+    s.marked.insert(s.pods.keys().next().cloned().unwrap());
+    for (typed, wanted) in [
+        (
+            "ctx prod-eu prod-us",
+            ContextSet::Named(vec!["prod-eu".into(), "prod-us".into()]),
+        ),
+        (
+            "ctx prod-eu,prod-us",
+            ContextSet::Named(vec!["prod-eu".into(), "prod-us".into()]),
+        ),
+        ("ctx all", ContextSet::All),
+    ] {
+        key(&mut s, KeyCode::Char(':'));
+        type_text(&mut s, typed);
+        assert_eq!(
+            key(&mut s, KeyCode::Enter),
+            vec![Effect::SwitchContext(wanted)],
+            "{typed}"
+        );
+    }
+    let header = |name: &str| HeaderInfo {
+        context: name.into(),
+        ..HeaderInfo::default()
+    };
+    update(
+        &mut s,
+        Action::ContextSwitched {
+            wanted: ContextSet::All,
+            result: Ok(vec![header("prod-eu"), header("prod-us")]),
+        },
+        Utc::now(),
+    );
+    let names: Vec<&str> = s
+        .clusters
+        .iter()
+        .map(|c| c.header.context.as_str())
+        .collect();
+    assert_eq!(names, ["prod-eu", "prod-us"]);
+    assert!(
+        s.pods.is_empty() && s.marked.is_empty(),
+        "nothing keyed by the old cluster numbers stays"
+    );
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("2 clusters: prod-eu, prod-us")
     );
 }
 
@@ -361,7 +428,7 @@ fn connection_changes_are_kept() {
         Action::Cluster(ClusterEvent::Connection(lost.clone())),
         Utc::now(),
     );
-    assert_eq!(s.connection, lost);
+    assert_eq!(s.clusters[0].connection, lost);
 }
 
 #[test]
@@ -384,7 +451,7 @@ fn a_narrowing_filter_still_sees_pods_that_arrived_meanwhile() {
         1,
         "the pod that arrived is found by the longer filter"
     );
-    assert_eq!(s.visible()[0].pod.1, "catalog-new");
+    assert_eq!(s.visible()[0].pod.name, "catalog-new");
     for _ in 0.."alog-n".len() {
         key(&mut s, KeyCode::Backspace);
     }

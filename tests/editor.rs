@@ -292,7 +292,7 @@ fn marked_pods_get_the_same_relative_change() {
     assert_eq!(editor.container, "admin-ui");
     assert_eq!(
         editor.batch_targets,
-        vec![("shop".to_string(), "b".to_string())]
+        vec![podsize::model::row::PodKey::new(0, "shop", "b")]
     );
     key(&mut s, KeyCode::Tab);
     typed(&mut s, "x2"); // cpu limit 2 → 4 in each marked pod
@@ -310,7 +310,7 @@ fn marked_pods_get_the_same_relative_change() {
     );
     // One accepted, one refused: the refusal is named, the form stays.
     let ok = Accepted {
-        row: s.pods[&("shop".into(), "a".into())].clone(),
+        row: s.pods[&podsize::model::row::PodKey::new(0, "shop", "a")].clone(),
         generation: Some(3),
     };
     let refused = ResizeRejected {

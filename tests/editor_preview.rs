@@ -46,7 +46,7 @@ fn editing() -> AppState {
     let i = s
         .visible()
         .iter()
-        .position(|r| r.pod.1 == "web-settled")
+        .position(|r| r.pod.name == "web-settled")
         .unwrap();
     s.select(i);
     key(&mut s, KeyCode::Char('e'));

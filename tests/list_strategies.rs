@@ -62,7 +62,7 @@ impl Table {
             assert!(
                 start.elapsed() < DEADLINE,
                 "timed out waiting for {what}: {:?}",
-                self.state.connection
+                self.state.clusters[0].connection
             );
             self.step().await;
         }
@@ -90,7 +90,11 @@ fn server_keys(sim: &SimCluster) -> Vec<(String, String)> {
 }
 
 fn table_keys(t: &Table) -> Vec<(String, String)> {
-    t.state.pods.keys().cloned().collect()
+    t.state
+        .pods
+        .keys()
+        .map(|k| (k.namespace.clone(), k.name.clone()))
+        .collect()
 }
 
 /// GETs of the pod collection that are neither watches nor pages.
@@ -112,7 +116,7 @@ async fn every_strategy_gives_the_servers_table() {
         InitialList::Paged,
     ] {
         let mut t = Table::start(&sim, how).await;
-        t.until("a full table", |s| s.synced).await;
+        t.until("a full table", |s| s.synced()).await;
         assert_eq!(table_keys(&t), server_keys(&sim), "{how:?}");
         tables.push(t.rows());
     }
@@ -132,7 +136,7 @@ async fn rows_show_and_the_header_says_loading_before_the_list_has_arrived() {
     let mut t = Table::start(&sim, InitialList::List).await;
     t.until("some rows of an unfinished list", |s| !s.pods.is_empty())
         .await;
-    assert!(!t.state.synced, "rows came before the end of the list");
+    assert!(!t.state.synced(), "rows came before the end of the list");
     let seen = t.state.pods.len();
     assert!(seen < 3_000, "{seen}");
     let count = podsize::app::loading::pod_count_text(&t.state);
@@ -140,7 +144,7 @@ async fn rows_show_and_the_header_says_loading_before_the_list_has_arrived() {
         count.starts_with("loading ") && count.ends_with(" pods…"),
         "{count}"
     );
-    t.until("the full table", |s| s.synced).await;
+    t.until("the full table", |s| s.synced()).await;
     assert_eq!(table_keys(&t), server_keys(&sim));
     assert_eq!(
         podsize::app::loading::pod_count_text(&t.state),
@@ -153,7 +157,7 @@ async fn a_refused_unpaged_list_falls_back_to_pages() {
     let sim = sim(1_100).await;
     sim.faults().refuse_unpaged_lists(true);
     let mut t = Table::start(&sim, InitialList::List).await;
-    t.until("a full table", |s| s.synced).await;
+    t.until("a full table", |s| s.synced()).await;
     assert_eq!(table_keys(&t), server_keys(&sim));
     let log = sim.request_log();
     assert!(
@@ -170,7 +174,7 @@ async fn a_refused_unpaged_list_falls_back_to_pages() {
 async fn a_410_lists_again_the_same_way_and_the_table_follows_the_server() {
     let sim = sim(300).await;
     let mut t = Table::start(&sim, InitialList::List).await;
-    t.until("a full table", |s| s.synced).await;
+    t.until("a full table", |s| s.synced()).await;
     assert_eq!(unpaged_lists(&sim), 1);
     let (ns, name) = server_keys(&sim).remove(0);
     sim.faults().expire_next_watch();
@@ -179,7 +183,13 @@ async fn a_410_lists_again_the_same_way_and_the_table_follows_the_server() {
     t.until("a second unpaged list", |_| unpaged_lists(&sim) >= 2)
         .await;
     t.until("the table without the deleted pod", |s| {
-        s.synced && s.loading.is_none() && !s.pods.contains_key(&(ns.clone(), name.clone()))
+        s.synced()
+            && s.clusters[0].loading.is_none()
+            && !s.pods.contains_key(&podsize::model::row::PodKey::new(
+                0,
+                ns.clone(),
+                name.clone(),
+            ))
     })
     .await;
     assert_eq!(table_keys(&t), server_keys(&sim));

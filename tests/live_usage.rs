@@ -53,10 +53,7 @@ fn readings_accumulate_and_the_details_show_the_live_recommendation() {
         let at = t0() + TimeDelta::seconds(15 * i);
         update(&mut s, Action::Cluster(reading(100 + i, 100 << 20)), at);
     }
-    let key = (
-        "bench-ads-prod".to_string(),
-        "admin-ui-n8rbtgpq4f-2gf7j".to_string(),
-    );
+    let key = podsize::model::row::PodKey::new(0, "bench-ads-prod", "admin-ui-n8rbtgpq4f-2gf7j");
     let rings = &s.usage_history[&key];
     assert_eq!(rings[0].1.samples(), 30);
     s.refresh_index();
@@ -99,8 +96,8 @@ fn readings_accumulate_and_the_details_show_the_live_recommendation() {
     update(
         &mut s,
         Action::Cluster(ClusterEvent::PodDeleted {
-            namespace: key.0.clone(),
-            name: key.1.clone(),
+            namespace: key.namespace.clone(),
+            name: key.name.clone(),
         }),
         t0(),
     );

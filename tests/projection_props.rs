@@ -103,9 +103,7 @@ fn project(value: &Value) {
         );
         let _ = row.effective_requests();
         let _ = podsize::app::view::build_index(
-            &[((row.namespace.clone(), row.name.clone()), row)]
-                .into_iter()
-                .collect(),
+            &[(row.pod_key(), row)].into_iter().collect(),
             &Default::default(),
             podsize::app::view::SortKey::CpuDesired,
             false,

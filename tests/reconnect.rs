@@ -81,8 +81,8 @@ async fn live(table: &mut Table, sim: &SimCluster, what: &str) -> Duration {
         table.drain();
         let mut names = table.names();
         names.sort();
-        if table.state.synced
-            && table.state.connection == Connection::Connected
+        if table.state.synced()
+            && table.state.clusters[0].connection == Connection::Connected
             && names == server_names(sim)
         {
             return start.elapsed();
@@ -90,7 +90,7 @@ async fn live(table: &mut Table, sim: &SimCluster, what: &str) -> Duration {
         assert!(
             start.elapsed() < DEADLINE,
             "{what}: not live after {DEADLINE:?}: {:?}, {} of {} rows",
-            table.state.connection,
+            table.state.clusters[0].connection,
             names.len(),
             server_names(sim).len()
         );
@@ -171,12 +171,16 @@ async fn a_watch_started_while_the_server_is_down_recovers_when_it_comes_up() {
     let deadline = Instant::now() + DEADLINE;
     loop {
         table.drain();
-        if let Connection::Reconnecting { attempt, .. } = table.state.connection
+        if let Connection::Reconnecting { attempt, .. } = table.state.clusters[0].connection
             && attempt >= 4
         {
             break;
         }
-        assert!(Instant::now() < deadline, "{:?}", table.state.connection);
+        assert!(
+            Instant::now() < deadline,
+            "{:?}",
+            table.state.clusters[0].connection
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     sim.restart().await.unwrap();
@@ -229,7 +233,7 @@ async fn a_refused_token_is_said_plainly_counted_and_aged_until_the_kubeconfig_i
         assert_eq!(*since, failures[0].2, "retries do not reset the stale age");
     }
     // The header's age keeps growing across retries.
-    let header_age = |state: &AppState| match &state.connection {
+    let header_age = |state: &AppState| match &state.clusters[0].connection {
         Connection::Reconnecting { since, .. } => Utc::now() - *since,
         other => panic!("{other:?}"),
     };

@@ -83,9 +83,9 @@ async fn converges(table: &mut Table, sim: &SimCluster, what: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         table.drain();
-        if table.state.synced
+        if table.state.synced()
             && table.rows() == server_rows(sim)
-            && table.state.connection == Connection::Connected
+            && table.state.clusters[0].connection == Connection::Connected
         {
             return;
         }
@@ -176,9 +176,12 @@ async fn an_outage_is_retried_with_backoff_not_a_hot_loop() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     table.drain();
     assert!(
-        matches!(table.state.connection, Connection::Reconnecting { .. }),
+        matches!(
+            table.state.clusters[0].connection,
+            Connection::Reconnecting { .. }
+        ),
         "{:?}",
-        table.state.connection
+        table.state.clusters[0].connection
     );
     tokio::time::sleep(Duration::from_secs(9)).await;
     let attempts = sim.request_log().iter().filter(|r| r.status >= 500).count();

@@ -276,6 +276,7 @@ fn fixture_message(name: &str) -> String {
 
 fn raw_plan(pod: &str, patch: Value) -> ResizePlan {
     ResizePlan {
+        cluster: 0,
         namespace: "default".into(),
         pod: pod.into(),
         container: "c1".into(),

@@ -91,13 +91,13 @@ fn enter(s: &mut AppState) -> Vec<Effect> {
 }
 
 fn select(s: &mut AppState, name: &str) {
-    let i = s.visible().iter().position(|r| r.pod.1 == name).unwrap();
+    let i = s.visible().iter().position(|r| r.pod.name == name).unwrap();
     s.select(i);
 }
 
 /// The recommendation the rule itself gives for `name`'s container.
 fn recommended(s: &AppState, name: &str) -> podsize::model::resources::ResourceSpec {
-    let key = ("shop".to_string(), name.to_string());
+    let key = podsize::model::row::PodKey::new(0, "shop", name);
     let c = &s.pods[&key].containers[0];
     let usage = podsize::app::rightsizing::usage_for(s, &key, &c.name, now()).unwrap();
     let policy = Policy::for_server(35, false);
@@ -175,7 +175,7 @@ fn capital_r_right_sizes_each_marked_pod_to_its_own_recommendation() {
 #[test]
 fn capital_r_is_refused_read_only() {
     let mut s = state();
-    s.header.readonly = true;
+    s.clusters[0].header.readonly = true;
     key(&mut s, 'R');
     assert!(s.editor.is_none());
     assert!(s.status.unwrap().error);
@@ -185,7 +185,7 @@ fn capital_r_is_refused_read_only() {
 fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
     use podsize::model::recommend::{Source, Usage};
     let mut s = state();
-    let key = ("shop".to_string(), "idle-a".to_string());
+    let key = podsize::model::row::PodKey::new(0, "shop", "idle-a");
     let window = TimeDelta::days(14);
     let long = Usage {
         source: Source::Prometheus { window },
@@ -209,7 +209,7 @@ fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
     assert_eq!(verdict.recommendation.source.name(), "prometheus");
     assert!(verdict.recommendation.reason().contains("4,032 samples"));
     // The other pods keep their live-sample verdicts.
-    let other = ("shop".to_string(), "idle-b".to_string());
+    let other = podsize::model::row::PodKey::new(0, "shop", "idle-b");
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
     assert_eq!(live.recommendation.source.name(), "live-samples");
     let failure = ClusterEvent::LongUsage(Err("connection refused".into()));
@@ -235,7 +235,7 @@ fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
         name: name.into(),
     };
     // idle-a belongs to ReplicaSet idle-7d9f of Deployment idle; the VPA targets the Deployment.
-    let key = ("shop".to_string(), "idle-a".to_string());
+    let key = podsize::model::row::PodKey::new(0, "shop", "idle-a");
     let mut pod = s.pods[&key].clone();
     pod.owner = Some(owner("ReplicaSet", "idle-7d9f"));
     update(
@@ -279,7 +279,7 @@ fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
     assert_eq!(verdict.recommendation.source.name(), "vpa");
     assert_eq!(verdict.recommendation.target, target);
     // idle-b has no owner the VPA covers: still its live samples.
-    let other = ("shop".to_string(), "idle-b".to_string());
+    let other = podsize::model::row::PodKey::new(0, "shop", "idle-b");
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
     assert_eq!(live.recommendation.source.name(), "live-samples");
 }

@@ -18,9 +18,11 @@ use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
 
 fn c1_state(state: &AppState) -> Option<(ResizeState, Option<i64>)> {
-    let pod = state
-        .pods
-        .get(&("default".to_string(), "resize-demo".to_string()))?;
+    let pod = state.pods.get(&podsize::model::row::PodKey::new(
+        0,
+        "default",
+        "resize-demo",
+    ))?;
     let c = pod.container("c1")?;
     Some((
         c.state.clone(),
@@ -96,7 +98,11 @@ async fn a_resize_moves_through_in_progress_to_done_in_the_table() {
     );
     let pod = state
         .pods
-        .get(&("default".into(), "resize-demo".into()))
+        .get(&podsize::model::row::PodKey::new(
+            0,
+            "default",
+            "resize-demo",
+        ))
         .unwrap();
     let c1 = pod.container("c1").unwrap();
     assert_eq!(c1.desired.requests.cpu_millis, Some(500));
@@ -130,7 +136,7 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
             while let Ok(event) = rx.try_recv() {
                 update(state, Action::Cluster(event), Utc::now());
             }
-            state.synced && state.pods.len() == want
+            state.synced() && state.pods.len() == want
         };
     sim_common::eventually("initial list", || {
         let ok = apply_until(&mut state, &mut rx, 40);
@@ -145,12 +151,16 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
     sim.create_pod(sim_common::resize_demo()).unwrap();
     sim_common::eventually("table converges", || {
         let ok = apply_until(&mut state, &mut rx, 40)
-            && !state
-                .pods
-                .contains_key(&(victim_ns.clone(), victim.clone()))
-            && state
-                .pods
-                .contains_key(&("default".into(), "resize-demo".into()));
+            && !state.pods.contains_key(&podsize::model::row::PodKey::new(
+                0,
+                victim_ns.clone(),
+                victim.clone(),
+            ))
+            && state.pods.contains_key(&podsize::model::row::PodKey::new(
+                0,
+                "default",
+                "resize-demo",
+            ));
         async move { ok.then_some(()) }
     })
     .await;
@@ -166,7 +176,11 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
         })
         .collect();
     server.sort();
-    let table: Vec<(String, String)> = state.pods.keys().cloned().collect();
+    let table: Vec<(String, String)> = state
+        .pods
+        .keys()
+        .map(|k| (k.namespace.clone(), k.name.clone()))
+        .collect();
     assert_eq!(table, server, "no phantom or lost rows");
 }
 
@@ -222,7 +236,7 @@ async fn a_server_without_streaming_lists_falls_back_to_paged_lists() {
     ));
     let mut state = AppState::new(HeaderInfo::default(), Scope::default());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !state.synced {
+    while !state.synced() {
         let event = tokio::time::timeout_at(deadline, rx.recv())
             .await
             .expect("a full list")

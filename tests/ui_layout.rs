@@ -190,7 +190,7 @@ fn sorting_by_over_request_and_risk_puts_the_right_pod_first() {
         s.sort = key;
         s.invalidate_index();
         s.refresh_index();
-        s.visible()[0].pod.1.clone()
+        s.visible()[0].pod.name.clone()
     };
     assert_eq!(first_pod(&mut s, SortKey::Waste), web);
     assert_eq!(first_pod(&mut s, SortKey::Risk), busy);

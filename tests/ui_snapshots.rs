@@ -89,7 +89,7 @@ fn table_200x50_with_details_of_a_deferred_pod() {
     let i = s
         .visible()
         .iter()
-        .position(|r| r.pod.1 == "catalog-deferred")
+        .position(|r| r.pod.name == "catalog-deferred")
         .unwrap();
     s.select(i);
     let screen = text(&render(&s, 200, 50, &Theme::default()));
@@ -271,7 +271,7 @@ fn mask_clock(screen: &str) -> String {
 
 fn wall_state() -> AppState {
     let mut s = state();
-    s.header.readonly = true;
+    s.clusters[0].header.readonly = true;
     s.wall = Some(podsize::app::wall::Wall::new(
         chrono::TimeDelta::seconds(10),
         false,
@@ -300,7 +300,7 @@ fn wall_160x45() {
 fn wall_250x70_stale() {
     let mut s = wall_state();
     let since = now() - chrono::TimeDelta::seconds(95);
-    s.connection = podsize::model::events::Connection::Reconnecting {
+    s.clusters[0].connection = podsize::model::events::Connection::Reconnecting {
         attempt: 4,
         error: "connection refused".into(),
         since,
@@ -321,7 +321,7 @@ fn wall_highlights_recent_changes_and_sorts_active_resizes_first() {
     let mut s = wall_state();
     let first = s.row(&s.visible()[0]).unwrap().1.unwrap().state.clone();
     assert_eq!(first.name(), "Error", "the worst state is first on a wall");
-    let key = ("shop".to_string(), "web-settled".to_string());
+    let key = podsize::model::row::PodKey::new(0, "shop", "web-settled");
     s.wall.as_mut().unwrap().changed.insert(key, now());
     let buffer = render(&s, 250, 70, &theme);
     let lines = text(&buffer);
@@ -362,14 +362,14 @@ fn editor_state() -> AppState {
     let i = s
         .visible()
         .iter()
-        .position(|r| r.pod.1 == "catalog-deferred")
+        .position(|r| r.pod.name == "catalog-deferred")
         .unwrap();
     s.select(i + 1);
     // A marked pod adds the batch preview; a long refusal from the server wraps.
     let marked = s
         .pods
         .keys()
-        .find(|(_, name)| name == "api-submitted")
+        .find(|k| k.name == "api-submitted")
         .cloned()
         .unwrap();
     s.marked.insert(marked);

@@ -250,7 +250,11 @@ fn wall_state(rotate: bool, per_ns: usize) -> podsize::app::AppState {
 }
 
 fn visible_namespaces(s: &podsize::app::AppState) -> Vec<String> {
-    let mut out: Vec<String> = s.visible().iter().map(|r| r.pod.0.clone()).collect();
+    let mut out: Vec<String> = s
+        .visible()
+        .iter()
+        .map(|r| r.pod.namespace.clone())
+        .collect();
     out.dedup();
     out
 }

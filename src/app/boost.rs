@@ -16,13 +16,13 @@ pub fn due<'a>(pods: impl IntoIterator<Item = &'a PodRow>, now: DateTime<Utc>) -
             };
             !matches!(revert_due(&plan, p, now), Decision::Wait(_))
         })
-        .map(|p| (p.namespace.clone(), p.name.clone()))
+        .map(PodRow::pod_key)
         .collect()
 }
 
 /// `b`: opens the boost form on the selected container (not in read-only mode).
 pub fn open_form(state: &mut super::AppState, now: DateTime<Utc>) {
-    if state.header.readonly {
+    if state.readonly() {
         state.set_status("read-only mode: boosting is disabled", true);
         return;
     }
@@ -53,7 +53,11 @@ pub fn form_key(
             vec![super::Effect::Boost(plans)]
         }
         Outcome::Stay => {
-            if let Some(pod) = state.pods.get(&(form.namespace.clone(), form.pod.clone())) {
+            if let Some(pod) =
+                state
+                    .pods
+                    .get(&PodKey::new(form.cluster, &form.namespace, &form.pod))
+            {
                 form.replan(&state.plan_context(pod), now);
             }
             state.boost_form = Some(form);

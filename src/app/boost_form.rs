@@ -23,6 +23,7 @@ pub enum Stage {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BoostForm {
+    pub cluster: crate::model::row::ClusterId,
     pub namespace: String,
     pub pod: String,
     pub container: String,
@@ -54,6 +55,7 @@ impl BoostForm {
     pub fn open(pod: &PodRow, container: &str) -> Self {
         let until = if pod.ready { "5m" } else { "ready" };
         Self {
+            cluster: pod.cluster,
             namespace: pod.namespace.clone(),
             pod: pod.name.clone(),
             container: container.to_string(),

@@ -1,9 +1,11 @@
 //! How the app takes what the cluster tells it: rows, nodes, usage, VPAs and long-window
 //! figures change the state; resizes sent from this session are followed as their pods change.
 
+use super::clusters::{adopt, adopt_all, replace_pods};
 use super::state::AppState;
 use super::update::start_rotation;
 use crate::model::events::{ClusterEvent, Connection};
+use crate::model::row::{ClusterId, PodKey};
 use crate::model::tracking::Stage;
 use chrono::{DateTime, Utc};
 
@@ -17,7 +19,9 @@ fn follow_trackers(state: &mut AppState, row: &crate::model::PodRow, now: DateTi
     }
     if let Some(text) = news {
         let failed = state.trackers.iter().any(|t| {
-            matches!(t.stage, Stage::Infeasible(_) | Stage::Error(_)) && t.pod == row.name
+            matches!(t.stage, Stage::Infeasible(_) | Stage::Error(_))
+                && t.pod == row.name
+                && t.cluster == row.cluster
         });
         state.set_status(text, failed);
     }
@@ -27,11 +31,21 @@ fn follow_trackers(state: &mut AppState, row: &crate::model::PodRow, now: DateTi
     }
 }
 
-pub(super) fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTime<Utc>) {
+/// What cluster `cluster` told the app. Events of a cluster no longer on show (a `:ctx`
+/// switch raced them) are dropped.
+pub(super) fn on_cluster(
+    state: &mut AppState,
+    cluster: ClusterId,
+    event: ClusterEvent,
+    now: DateTime<Utc>,
+) {
+    let Some(status) = state.cluster_mut(cluster) else {
+        return;
+    };
     // Not data about pods either: the data's age stays as it is.
     let event = match event {
         ClusterEvent::Vpas(snap) => {
-            state.vpas = super::vpa::VpaIndex::from_snapshot(*snap);
+            status.vpas = super::vpa::VpaIndex::from_snapshot(*snap);
             // VPA targets come first in the recommendation's source order.
             super::rightsizing::refresh_all(state, now);
             state.dirty = true;
@@ -41,42 +55,40 @@ pub(super) fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTim
     };
     if let ClusterEvent::ResizePermission { denied } = event {
         // Not data about pods: the data's age stays as it is.
-        if state.header.rbac_denied != denied {
-            state.header.rbac_denied = denied;
+        if status.header.rbac_denied != denied {
+            status.header.rbac_denied = denied;
             state.replan_editor();
             state.dirty = true;
         }
         return;
     }
-    state.last_data = Some(now);
+    status.last_data = Some(now);
     match event {
-        ClusterEvent::ListStarted => super::loading::started(state),
-        ClusterEvent::ListBatch(rows) => super::loading::batch(state, rows),
+        ClusterEvent::ListStarted => super::loading::started(state, cluster),
+        ClusterEvent::ListBatch(rows) => super::loading::batch(state, cluster, rows),
         ClusterEvent::ListDone => {
-            if super::loading::done(state) {
+            if super::loading::done(state, cluster) {
                 start_rotation(state);
             }
         }
         ClusterEvent::PodsReset(rows) => {
-            state.pods = rows;
-            state.loading = None;
-            state.synced = true;
-            state.connection = Connection::Connected;
+            status.loading = None;
+            status.synced = true;
+            status.connection = Connection::Connected;
+            replace_pods(&mut state.pods, cluster, adopt_all(rows, cluster));
             state.pods_changed();
             start_rotation(state);
         }
         ClusterEvent::PodApplied(row) => {
+            let (key, row) = adopt(*row, cluster);
             follow_trackers(state, &row, now);
             if let Some(wall) = state.wall.as_mut() {
-                wall.changed
-                    .insert((row.namespace.clone(), row.name.clone()), now);
+                wall.changed.insert(key.clone(), now);
             }
-            let edited = state
-                .editor
-                .as_ref()
-                .is_some_and(|e| e.namespace == row.namespace && e.pod == row.name);
-            let key = (row.namespace.clone(), row.name.clone());
-            state.pods.insert(key.clone(), *row);
+            let edited = state.editor.as_ref().is_some_and(|e| {
+                e.cluster == cluster && e.namespace == row.namespace && e.pod == row.name
+            });
+            state.pods.insert(key.clone(), row);
             // A new spec changes what the recommendation proposes.
             if state.rightsizing.contains_key(&key) || state.long_usage.contains_key(&key) {
                 super::rightsizing::refresh_pod(state, &key, now);
@@ -88,7 +100,7 @@ pub(super) fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTim
             }
         }
         ClusterEvent::PodDeleted { namespace, name } => {
-            let key = (namespace, name);
+            let key = PodKey::new(cluster, namespace, name);
             state.usage_history.remove(&key);
             state.rightsizing.remove(&key);
             if state.pods.remove(&key).is_some() {
@@ -96,43 +108,33 @@ pub(super) fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTim
             }
         }
         ClusterEvent::NodesReset(nodes) => {
-            state.nodes = nodes.into_iter().map(|n| (n.name.clone(), n)).collect();
+            status.nodes = nodes.into_iter().map(|n| (n.name.clone(), n)).collect();
         }
         ClusterEvent::NodeApplied(node) => {
-            state.nodes.insert(node.name.clone(), node);
+            status.nodes.insert(node.name.clone(), node);
         }
         ClusterEvent::NodeDeleted(name) => {
-            state.nodes.remove(&name);
+            status.nodes.remove(&name);
         }
         ClusterEvent::Connection(conn) => {
-            if state.connection != conn {
-                state.connection = conn;
+            if status.connection != conn {
+                status.connection = conn;
                 state.dirty = true;
             }
         }
-        ClusterEvent::Usage(usage) => {
-            if let Some(list) = &usage {
-                record_usage(state, list, now);
-                for pod in list {
-                    let key = (pod.namespace.clone(), pod.name.clone());
-                    super::rightsizing::refresh_pod(state, &key, now);
-                }
-                state.verdicts_changed();
-            }
-            state.usage = usage.map(|list| {
-                list.into_iter()
-                    .map(|u| ((u.namespace.clone(), u.name.clone()), u))
-                    .collect()
-            });
-            state.dirty = true;
-        }
+        ClusterEvent::Usage(usage) => on_usage(state, cluster, usage, now),
         ClusterEvent::LongUsage(Ok(found)) => {
-            let keys: Vec<super::view::PodKey> = found
+            let found: crate::model::events::LongUsage = found
+                .into_iter()
+                .map(|(k, v)| (PodKey::new(cluster, k.namespace, k.name), v))
+                .collect();
+            let keys: Vec<PodKey> = found
                 .keys()
-                .chain(state.long_usage.keys())
+                .chain(state.long_usage.keys().filter(|k| k.cluster == cluster))
                 .cloned()
                 .collect();
-            state.long_usage = found;
+            state.long_usage.retain(|k, _| k.cluster != cluster);
+            state.long_usage.extend(found);
             for key in keys {
                 super::rightsizing::refresh_pod(state, &key, now);
             }
@@ -148,8 +150,45 @@ pub(super) fn on_cluster(state: &mut AppState, event: ClusterEvent, now: DateTim
     }
 }
 
+/// A metrics poll of `cluster`: `None` when it serves no metrics.k8s.io. The usage column
+/// shows while any cluster serves metrics.
+fn on_usage(
+    state: &mut AppState,
+    cluster: ClusterId,
+    usage: Option<Vec<crate::model::events::PodUsage>>,
+    now: DateTime<Utc>,
+) {
+    if let Some(list) = &usage {
+        record_usage(state, cluster, list, now);
+        for pod in list {
+            let key = PodKey::new(cluster, &pod.namespace, &pod.name);
+            super::rightsizing::refresh_pod(state, &key, now);
+        }
+        state.verdicts_changed();
+    }
+    if let Some(status) = state.cluster_mut(cluster) {
+        status.metrics = usage.is_some();
+    }
+    let mut all = state.usage.take().unwrap_or_default();
+    all.retain(|key, _| key.cluster != cluster);
+    all.extend(
+        usage
+            .into_iter()
+            .flatten()
+            .map(|u| (PodKey::new(cluster, &u.namespace, &u.name), u)),
+    );
+    let served = state.clusters.iter().any(|c| c.metrics);
+    state.usage = served.then_some(all);
+    state.dirty = true;
+}
+
 /// Adds one metrics reading to each container's bounded history.
-fn record_usage(state: &mut AppState, list: &[crate::model::events::PodUsage], now: DateTime<Utc>) {
+fn record_usage(
+    state: &mut AppState,
+    cluster: ClusterId,
+    list: &[crate::model::events::PodUsage],
+    now: DateTime<Utc>,
+) {
     use crate::model::usage_history::UsageHistory;
     // Pods that went away take their history with them.
     let pods = &state.pods;
@@ -158,7 +197,7 @@ fn record_usage(state: &mut AppState, list: &[crate::model::events::PodUsage], n
     for pod in list {
         let rings = state
             .usage_history
-            .entry((pod.namespace.clone(), pod.name.clone()))
+            .entry(PodKey::new(cluster, &pod.namespace, &pod.name))
             .or_default();
         for (container, used) in &pod.containers {
             let index = match rings.iter().position(|(name, _)| name == container) {

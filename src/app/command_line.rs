@@ -1,11 +1,12 @@
-//! The `:` command line: `:ns NAME`, `:ns all`, `:ctx NAME`, `:sort KEY`, `:q`. A scope or
+//! The `:` command line: `:ns NAME`, `:ns all`, `:ctx NAME [NAME…]`, `:ctx all`, `:sort KEY`,
+//! `:q`. A scope or
 //! context change is checked by the event loop first; the answer comes back as an action,
 //! and only a good answer replaces what is watched now.
 
 use super::keymap::{COMMAND_LINE, PromptCommand, lookup};
 use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
-use super::update::Effect;
+use super::update::{ContextSet, Effect};
 use super::view::SortKey;
 use crossterm::event::KeyEvent;
 
@@ -43,9 +44,22 @@ fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
             state.set_status(format!("checking namespace {ns}…"), false);
             vec![Effect::CheckNamespace(ns.to_string())]
         }
-        ("ctx" | "context", Some(name)) => {
-            state.set_status(format!("switching to context {name}…"), false);
-            vec![Effect::SwitchContext(name.to_string())]
+        ("ctx" | "context", Some(first)) => {
+            let wanted = match first {
+                "all" | "--all" | "*" => ContextSet::All,
+                _ => {
+                    // `:ctx a b` and `:ctx a,b` both name several clusters.
+                    let names = std::iter::once(first)
+                        .chain(words)
+                        .flat_map(|w| w.split(','))
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    ContextSet::Named(names)
+                }
+            };
+            state.set_status(format!("switching to {}…", wanted.describe()), false);
+            vec![Effect::SwitchContext(wanted)]
         }
         ("sort", Some(key)) => {
             match SortKey::parse(key) {
@@ -84,8 +98,10 @@ fn switch_namespace(state: &mut AppState, namespace: Option<String>) -> Vec<Effe
     }
     state.scope.namespace = namespace;
     state.pods.clear();
-    state.synced = false;
-    state.loading = None;
+    for cluster in &mut state.clusters {
+        cluster.synced = false;
+        cluster.loading = None;
+    }
     state.pods_changed();
     state.set_status(format!("watching {}", state.scope.describe()), false);
     vec![Effect::Rewatch(state.scope.clone())]
@@ -112,23 +128,53 @@ pub fn on_namespace_checked(
     }
 }
 
-/// The event loop built (or failed to build) a client for context `name`; only a working
-/// one replaces the current connection and its rows.
-pub fn on_context_switched(state: &mut AppState, name: String, result: Result<(), String>) {
+/// The event loop built (or failed to build) a client for each context asked for; only a
+/// working set replaces the current clusters and their rows.
+pub fn on_context_switched(
+    state: &mut AppState,
+    wanted: ContextSet,
+    result: Result<Vec<super::state::HeaderInfo>, String>,
+) {
     match result {
-        Ok(()) => {
+        Ok(headers) => {
+            // Cluster numbers now name other clusters: nothing keyed by them may stay.
+            let names: Vec<String> = headers.iter().map(|h| h.context.clone()).collect();
+            let fresh = AppState::with_clusters(headers, state.scope.clone());
+            state.clusters = fresh.clusters;
             state.pods.clear();
-            state.nodes.clear();
-            state.synced = false;
-            state.loading = None;
-            state.header.context = name.clone();
+            state.usage = None;
+            state.usage_history.clear();
+            state.long_usage.clear();
+            state.rightsizing.clear();
+            state.marked.clear();
+            state.trackers.clear();
+            state.editor = None;
+            state.boost_form = None;
+            state.make_room = None;
+            state.nodes_view = None;
+            if let Some(wall) = state.wall.as_mut() {
+                wall.changed.clear();
+            }
             state.pods_changed();
-            state.set_status(format!("switched to context {name}"), false);
+            let text = match names.as_slice() {
+                [one] => format!("switched to context {one}"),
+                many => format!("switched to {} clusters: {}", many.len(), many.join(", ")),
+            };
+            state.set_status(text, false);
         }
         Err(e) => {
-            let current = state.header.context.clone();
+            let current: Vec<&str> = state
+                .clusters
+                .iter()
+                .map(|c| c.header.context.as_str())
+                .collect();
             state.set_status(
-                format!("context {name}: {e}; still on context {current}"),
+                format!(
+                    "context {}: {e}; still on context{} {}",
+                    wanted.describe(),
+                    if current.len() == 1 { "" } else { "s" },
+                    current.join(", ")
+                ),
                 true,
             );
         }

@@ -30,6 +30,7 @@ pub enum Stage {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditorState {
+    pub cluster: crate::model::row::ClusterId,
     pub namespace: String,
     pub pod: String,
     pub container: String,
@@ -51,7 +52,7 @@ pub struct EditorState {
     /// Fields the user typed into (or cleared) since opening; only these go to marked pods.
     pub touched: [bool; 4],
     /// The other marked pods: the touched fields apply to each pod's own values.
-    pub batch_targets: Vec<(String, String)>,
+    pub batch_targets: Vec<PodKey>,
     pub batch: BatchPlan,
     /// Right-sizing (`R`): the other containers, each planned to its own recommendation
     /// instead of to the typed fields.
@@ -110,6 +111,7 @@ impl EditorState {
             )
         });
         Some(Self {
+            cluster: pod.cluster,
             namespace: pod.namespace.clone(),
             pod: pod.name.clone(),
             container: container.to_string(),

@@ -83,14 +83,14 @@ fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 }
 
 fn open_editor(state: &mut AppState) {
-    if state.header.readonly {
+    if state.readonly() {
         state.set_status("read-only mode: editing is disabled", true);
         return;
     }
     let Some((pod, container)) = state.edit_target() else {
         return;
     };
-    let own = (pod.namespace.clone(), pod.name.clone());
+    let own = pod.pod_key();
     let mut editor = EditorState::open(pod, &container);
     if let Some(editor) = editor.as_mut() {
         // Every other marked pod is planned; those the change cannot apply to are listed as skipped.
@@ -141,7 +141,7 @@ fn run(state: &mut AppState, command: Command) {
             state.dirty = true;
         }
         Command::Edit => open_editor(state),
-        Command::RightsizeMarked if state.header.readonly => {
+        Command::RightsizeMarked if state.readonly() => {
             state.set_status("read-only mode: editing is disabled", true);
         }
         Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
@@ -150,13 +150,10 @@ fn run(state: &mut AppState, command: Command) {
         // Needs the clock: handled in `on_key`.
         Command::MakeRoom => {}
         Command::ToggleMark => {
-            if let Some(key) = state
-                .selected_pod()
-                .map(|p| (p.namespace.clone(), p.name.clone()))
-            {
+            if let Some(key) = state.selected_pod().map(crate::model::PodRow::pod_key) {
                 if !state.marked.remove(&key) {
                     // The mark widens the name: keep the column wide enough for it.
-                    let width = super::name_widths::marked_width(&key.1);
+                    let width = super::name_widths::marked_width(&key.name);
                     state.longest.pod = state.longest.pod.max(width);
                     state.marked.insert(key);
                 }

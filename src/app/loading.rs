@@ -4,7 +4,7 @@
 use super::state::AppState;
 use crate::model::PodRow;
 use crate::model::events::Connection;
-use crate::model::row::PodKey;
+use crate::model::row::{ClusterId, PodKey};
 use std::collections::BTreeMap;
 
 /// A list in progress.
@@ -18,25 +18,32 @@ pub struct Loading {
     incoming: BTreeMap<PodKey, PodRow>,
 }
 
-/// A (re-)list began.
-pub fn started(state: &mut AppState) {
-    let refreshing = state.synced;
-    if !refreshing && !state.pods.is_empty() {
-        // A first list that failed half-way: its rows may include pods deleted since.
-        state.pods.clear();
-        state.pods_changed();
-    }
-    state.loading = Some(Loading {
+/// A (re-)list of `cluster` began.
+pub fn started(state: &mut AppState, cluster: ClusterId) {
+    let Some(status) = state.cluster_mut(cluster) else {
+        return;
+    };
+    let refreshing = status.synced;
+    status.loading = Some(Loading {
         refreshing,
         ..Loading::default()
     });
+    if !refreshing {
+        // A first list that failed half-way: its rows may include pods deleted since.
+        super::clusters::replace_pods(&mut state.pods, cluster, BTreeMap::new());
+        state.pods_changed();
+    }
     state.dirty = true;
 }
 
 /// Rows decoded from the list so far. Ignored outside a list (a stale batch from a watch
 /// that was replaced).
-pub fn batch(state: &mut AppState, rows: Vec<PodRow>) {
-    let Some(loading) = state.loading.as_mut() else {
+pub fn batch(state: &mut AppState, cluster: ClusterId, rows: Vec<PodRow>) {
+    let Some(loading) = state
+        .clusters
+        .get_mut(usize::from(cluster))
+        .and_then(|c| c.loading.as_mut())
+    else {
         return;
     };
     loading.seen += rows.len();
@@ -47,34 +54,53 @@ pub fn batch(state: &mut AppState, rows: Vec<PodRow>) {
         &mut state.pods
     };
     for row in rows {
-        into.insert((row.namespace.clone(), row.name.clone()), row);
+        let (key, row) = super::clusters::adopt(row, cluster);
+        into.insert(key, row);
     }
     state.dirty = true;
 }
 
 /// The list ended: its rows are the whole truth. Returns false outside a list.
-pub fn done(state: &mut AppState) -> bool {
-    let Some(loading) = state.loading.take() else {
+pub fn done(state: &mut AppState, cluster: ClusterId) -> bool {
+    let Some(status) = state.cluster_mut(cluster) else {
         return false;
     };
+    let Some(loading) = status.loading.take() else {
+        return false;
+    };
+    status.synced = true;
+    status.connection = Connection::Connected;
     if loading.refreshing {
-        state.pods = loading.incoming;
+        super::clusters::replace_pods(&mut state.pods, cluster, loading.incoming);
     }
-    state.synced = true;
-    state.connection = Connection::Connected;
     state.pods_changed();
     true
 }
 
-/// The header's pod count: final only once the list has ended.
+/// The header's pod count: final only once every list has ended.
 pub fn pod_count_text(state: &AppState) -> String {
     let total = thousands(state.pods.len());
-    match &state.loading {
-        None => format!("{total} pods"),
-        Some(l) if l.refreshing => {
-            format!("{total} pods · refreshing ({} so far…)", thousands(l.seen))
-        }
-        Some(l) => format!("loading {} pods…", thousands(l.seen)),
+    let lists = state.clusters.iter().filter_map(|c| c.loading.as_ref());
+    let (mut seen, mut refreshing, mut first) = (0, false, false);
+    for l in lists {
+        seen += l.seen;
+        refreshing |= l.refreshing;
+        first |= !l.refreshing;
+    }
+    match (refreshing, first) {
+        (false, false) => format!("{total} pods"),
+        (true, false) => format!("{total} pods · refreshing ({} so far…)", thousands(seen)),
+        _ if state.several_clusters() => format!("{total} pods · loading {}…", thousands(seen)),
+        _ => format!("loading {} pods…", thousands(seen)),
+    }
+}
+
+/// One cluster's pod count for its line of the wall header.
+pub fn cluster_count_text(status: &super::clusters::ClusterStatus, pods: usize) -> String {
+    match &status.loading {
+        None => format!("{} pods", thousands(pods)),
+        Some(l) if l.refreshing => format!("{} pods · refreshing", thousands(pods)),
+        Some(l) => format!("loading {}…", thousands(l.seen)),
     }
 }
 

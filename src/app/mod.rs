@@ -4,6 +4,7 @@ pub mod batch;
 pub mod boost;
 pub mod boost_form;
 pub mod cluster_events;
+pub mod clusters;
 pub mod command_line;
 pub mod editor;
 pub mod keymap;

@@ -1,13 +1,14 @@
 //! How wide the name columns' values are among the rows on show, measured when the visible
 //! order is rebuilt (not per frame), so the table can give names the room they need.
 
-use super::view::RowRef;
+use super::view::{PodKey, RowRef};
 use crate::model::{ContainerKind, ContainerRow, PodRow};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The widest value of each name column, in cells.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Longest {
+    pub cluster: u16,
     pub namespace: u16,
     pub pod: u16,
     pub container: u16,
@@ -39,8 +40,8 @@ pub fn marked_width(pod: &str) -> u16 {
 /// Measures the rows of `index`.
 pub fn measure(
     index: &[RowRef],
-    pods: &BTreeMap<(String, String), PodRow>,
-    marked: &BTreeSet<(String, String)>,
+    pods: &BTreeMap<PodKey, PodRow>,
+    marked: &BTreeSet<PodKey>,
 ) -> Longest {
     let mut longest = Longest::default();
     for row in index {

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodesView {
+    /// The cluster whose nodes are shown: the selected pod's when the view opened.
+    pub cluster: crate::model::row::ClusterId,
     pub sort: NodeSort,
     pub selected: usize,
 }
@@ -34,15 +36,21 @@ pub fn usage_by_pod(state: &AppState) -> HashMap<PodKey, CpuMem> {
 
 /// The node rows in the view's order. Computed from the watched pods: with a namespace scope,
 /// pods of other namespaces are not counted (the header says which scope is shown).
-pub fn rooms(state: &AppState, sort: NodeSort) -> Vec<NodeRoom> {
-    let nodes: Vec<_> = state.nodes.values().cloned().collect();
-    let mut rooms = node_rooms(&nodes, state.pods.values(), &usage_by_pod(state));
+pub fn rooms(state: &AppState, view: &NodesView) -> Vec<NodeRoom> {
+    let cluster = state.cluster(view.cluster);
+    let nodes: Vec<_> = cluster.nodes.values().cloned().collect();
+    let mut rooms = node_rooms(&nodes, state.pods_of(view.cluster), &usage_by_pod(state));
+    let sort = view.sort;
     sort_rooms(&mut rooms, sort);
     rooms
 }
 
 pub fn open(state: &mut AppState) {
-    state.nodes_view = Some(NodesView::default());
+    let cluster = state.selected_pod().map_or(0, |p| p.cluster);
+    state.nodes_view = Some(NodesView {
+        cluster,
+        ..NodesView::default()
+    });
     state.dirty = true;
 }
 
@@ -51,7 +59,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) {
     let Some(mut view) = state.nodes_view.take() else {
         return;
     };
-    let count = state.nodes.len();
+    let count = state.cluster(view.cluster).nodes.len();
     state.dirty = true;
     match lookup(NODES, key) {
         Some(NodesCommand::Down) => {
@@ -60,7 +68,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) {
         Some(NodesCommand::Up) => view.selected = view.selected.saturating_sub(1),
         Some(NodesCommand::CycleSort) => view.sort = view.sort.next(),
         Some(NodesCommand::ShowPods) => {
-            if let Some(room) = rooms(state, view.sort).get(view.selected) {
+            if let Some(room) = rooms(state, &view).get(view.selected) {
                 state.filter.text = room.name.clone();
                 state.invalidate_index();
                 state.set_status(
@@ -128,10 +136,7 @@ mod tests {
         let view = state.nodes_view.clone().unwrap_or_default();
         assert!(state.nodes_view.is_some());
         // Fullest first: busy (10% free), waiting (its Deferred 600m counted: 40%), quiet.
-        let names: Vec<String> = rooms(&state, view.sort)
-            .into_iter()
-            .map(|r| r.name)
-            .collect();
+        let names: Vec<String> = rooms(&state, &view).into_iter().map(|r| r.name).collect();
         assert_eq!(names, ["busy", "waiting", "quiet"]);
         press(&mut state, KeyCode::Char('s'));
         assert_eq!(

@@ -12,6 +12,7 @@ use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::quantity::{cpu_canonical, memory_canonical};
 use crate::model::recommend::{Policy, recommend};
 use crate::model::resources::{CpuMem, ResourceSpec};
+use crate::model::row::PodKey;
 use crate::model::tracking::Tracker;
 use crate::model::{PodRow, ResizeState};
 use chrono::{DateTime, Utc};
@@ -91,7 +92,7 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
 fn floors(state: &AppState, pods: &[PodRow], now: DateTime<Utc>) -> HashMap<ContainerKey, CpuMem> {
     let mut out = HashMap::new();
     for pod in pods {
-        let key = (pod.namespace.clone(), pod.name.clone());
+        let key = pod.pod_key();
         let Some(rings) = state.usage_history.get(&key) else {
             continue;
         };
@@ -116,12 +117,12 @@ fn plan_for(state: &AppState, pod: &PodRow, container: &str, now: DateTime<Utc>)
             pod.state.name()
         ));
     }
-    let Some(node) = pod.node.as_ref().and_then(|n| state.nodes.get(n)) else {
+    let nodes = &state.cluster(pod.cluster).nodes;
+    let Some(node) = pod.node.as_ref().and_then(|n| nodes.get(n)) else {
         return Outcome::NoPlan(format!("the node of {} is not known", pod.name));
     };
     let here: Vec<PodRow> = state
-        .pods
-        .values()
+        .pods_of(pod.cluster)
         .filter(|p| p.node.as_deref() == Some(node.name.as_str()))
         .cloned()
         .collect();
@@ -132,18 +133,14 @@ fn plan_for(state: &AppState, pod: &PodRow, container: &str, now: DateTime<Utc>)
         container,
         pods: &here,
         floors: &floors,
-        server: crate::model::plan::Server {
-            minor: state.header.minor.unwrap_or(35),
-            resize_subresource: !state.header.resize_disabled,
-            denied: state.header.rbac_denied.clone(),
-        },
+        server: state.server_of(pod.cluster),
         margin_percent: MARGIN_PERCENT,
     })
 }
 
 /// Opens the overlay for the selected container.
 pub fn open(state: &mut AppState, now: DateTime<Utc>) {
-    if state.header.readonly {
+    if state.readonly() {
         state.set_status("read-only mode: make-room is disabled", true);
         return;
     }
@@ -213,7 +210,7 @@ pub fn on_results(
         if let Outcome::Plan(p) = &overlay.outcome {
             let waiting = state
                 .pods
-                .get(&(p.namespace.clone(), p.pod.clone()))
+                .get(&PodKey::new(p.cluster, &p.namespace, &p.pod))
                 .cloned();
             if let Some(row) = waiting {
                 track(state, &row, &p.container, row.generation, now);

@@ -29,7 +29,7 @@ pub fn usage_for(
     let vpa = state
         .pods
         .get(key)
-        .and_then(|pod| state.vpas.covering(pod))
+        .and_then(|pod| state.cluster(pod.cluster).vpas.covering(pod))
         .and_then(|vpa| vpa.usage(container));
     let long = state
         .long_usage
@@ -66,7 +66,7 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) {
         state.rightsizing.remove(key);
         return;
     };
-    let minor = state.header.minor.unwrap_or(35);
+    let minor = state.cluster(key.cluster).header.minor.unwrap_or(35);
     let verdicts: Vec<(String, Verdict)> = pod
         .containers
         .iter()
@@ -125,7 +125,7 @@ pub fn fill_editor(state: &mut AppState) {
     let Some(editor) = state.editor.as_ref() else {
         return;
     };
-    let key = (editor.namespace.clone(), editor.pod.clone());
+    let key = PodKey::new(editor.cluster, &editor.namespace, &editor.pod);
     let found = verdict(state, &key, &editor.container).map(|v| v.recommendation.clone());
     match found {
         Some(rec) if rec.changed => {
@@ -142,7 +142,7 @@ pub fn fill_editor(state: &mut AppState) {
         None => state.set_status(
             format!(
                 "no recommendation for {} yet: it needs Prometheus, a VPA or {MIN_LIVE_SAMPLES} metrics readings",
-                key.1
+                key.name
             ),
             true,
         ),
@@ -173,8 +173,8 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
             continue;
         };
         let skip = |reason: String| Skipped {
-            namespace: key.0.clone(),
-            pod: format!("{}/{container}", key.1),
+            namespace: key.namespace.clone(),
+            pod: format!("{}/{container}", key.name),
             reason,
         };
         match verdict(state, key, container).map(|v| &v.recommendation) {
@@ -212,7 +212,7 @@ pub fn open_rightsizing(state: &mut AppState) {
     let pods: Vec<PodKey> = if state.marked.is_empty() {
         state
             .selected_pod()
-            .map(|p| (p.namespace.clone(), p.name.clone()))
+            .map(crate::model::PodRow::pod_key)
             .into_iter()
             .collect()
     } else {
@@ -221,10 +221,12 @@ pub fn open_rightsizing(state: &mut AppState) {
     let targets = changed_containers(state, &pods);
     // The editor opens on the first container that can be sent; the rest are planned beside it.
     let planned = plan_targets(state, &targets);
-    let first = planned
-        .plans
-        .first()
-        .map(|p| ((p.namespace.clone(), p.pod.clone()), p.container.clone()));
+    let first = planned.plans.first().map(|p| {
+        (
+            PodKey::new(p.cluster, &p.namespace, &p.pod),
+            p.container.clone(),
+        )
+    });
     let Some((first_pod, first_container)) = first else {
         let why = planned.skipped.first().map_or_else(
             || "no recommendation proposes a change for these pods".to_string(),

@@ -271,7 +271,7 @@ mod tests {
                 let slim: crate::model::SlimPod = serde_json::from_value(pod).unwrap_or_default();
                 let row = PodRow::from_slim(&slim);
                 assert_eq!(row.containers.len(), i % 4);
-                ((row.namespace.clone(), row.name.clone()), row)
+                (row.pod_key(), row)
             })
             .collect()
     }

@@ -3,7 +3,7 @@
 use super::editor::{EditorState, PlanContext};
 use super::line_edit::LineEdit;
 use super::view::{Filter, PodKey, RowRef, SortKey};
-use crate::model::events::{Connection, NodeInfo, PodUsage, Scope};
+use crate::model::events::{PodUsage, Scope};
 use crate::model::resources::CpuMem;
 use crate::model::tracking::Tracker;
 use crate::model::{ContainerKind, ContainerRow, PodRow};
@@ -42,8 +42,10 @@ pub struct HeaderInfo {
 
 #[derive(Debug)]
 pub struct AppState {
+    /// Every cluster's pods, keyed by cluster first.
     pub pods: BTreeMap<PodKey, PodRow>,
-    pub nodes: BTreeMap<String, NodeInfo>,
+    /// The clusters on show, in the order their contexts were given (never empty).
+    pub clusters: Vec<super::clusters::ClusterStatus>,
     /// `None` when metrics.k8s.io is not served: the usage column is hidden.
     pub usage: Option<HashMap<PodKey, PodUsage>>,
     /// Every metrics reading since start, per pod and container, in bounded rings (issue #12).
@@ -59,14 +61,6 @@ pub struct AppState {
     /// Widest names among the rows on show, measured when the index is rebuilt.
     pub longest: super::name_widths::Longest,
     pub scope: Scope,
-    pub header: HeaderInfo,
-    pub connection: Connection,
-    /// The first full list arrived.
-    pub synced: bool,
-    /// A list in progress (first load or re-list).
-    pub loading: Option<super::loading::Loading>,
-    /// When the cluster last told us anything (data age).
-    pub last_data: Option<DateTime<Utc>>,
     pub filter: Filter,
     pub sort: SortKey,
     pub per_pod: bool,
@@ -80,8 +74,6 @@ pub struct AppState {
     pub boost_form: Option<super::boost_form::BoostForm>,
     /// Wall-display mode (`podsize watch`), when on.
     pub wall: Option<super::wall::Wall>,
-    /// VPAs in scope and the ReplicaSet owners needed to match them to pods.
-    pub vpas: super::vpa::VpaIndex,
     /// Pods marked with Space for a batch resize.
     pub marked: std::collections::BTreeSet<PodKey>,
     /// The node view (`N`), when open; it takes the table's place.
@@ -122,9 +114,20 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(header: HeaderInfo, scope: Scope) -> Self {
+        Self::with_clusters(vec![header], scope)
+    }
+
+    /// A state for several clusters at once, one header each (at least one is kept).
+    pub fn with_clusters(mut headers: Vec<HeaderInfo>, scope: Scope) -> Self {
+        if headers.is_empty() {
+            headers.push(HeaderInfo::default());
+        }
         Self {
             pods: BTreeMap::new(),
-            nodes: BTreeMap::new(),
+            clusters: headers
+                .into_iter()
+                .map(super::clusters::ClusterStatus::new)
+                .collect(),
             usage: None,
             usage_history: HashMap::new(),
             long_usage: HashMap::new(),
@@ -133,11 +136,6 @@ impl AppState {
             longest: Default::default(),
             visible_pods: 0,
             scope,
-            header,
-            connection: Connection::Connecting,
-            synced: false,
-            loading: None,
-            last_data: None,
             filter: Filter::default(),
             sort: SortKey::default(),
             per_pod: false,
@@ -150,7 +148,6 @@ impl AppState {
             editor: None,
             boost_form: None,
             wall: None,
-            vpas: Default::default(),
             marked: Default::default(),
             trackers: Vec::new(),
             stuck_after: chrono::TimeDelta::minutes(2),
@@ -235,6 +232,10 @@ impl AppState {
         }
         self.rightsizing_totals = super::rightsizing::totals_of_visible(self);
         self.longest = super::name_widths::measure(&self.index, &self.pods, &self.marked);
+        self.longest.cluster = (self.clusters.iter())
+            .map(|c| u16::try_from(c.header.context.chars().count()).unwrap_or(u16::MAX))
+            .max()
+            .unwrap_or(0);
         let mut seen = vec![false; self.pods.len()];
         self.visible_pods = 0;
         for row in &self.index {
@@ -380,12 +381,11 @@ impl AppState {
     pub fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
         PlanContext {
             pod,
-            server: crate::model::plan::Server {
-                minor: self.header.minor.unwrap_or(35),
-                resize_subresource: !self.header.resize_disabled,
-                denied: self.header.rbac_denied.clone(),
-            },
-            node: pod.node.as_ref().and_then(|n| self.nodes.get(n)),
+            server: self.server_of(pod.cluster),
+            node: pod
+                .node
+                .as_ref()
+                .and_then(|n| self.cluster(pod.cluster).nodes.get(n)),
             others_on_node: self.others_on_node(pod),
         }
     }
@@ -395,9 +395,9 @@ impl AppState {
         let Some(mut editor) = self.editor.take() else {
             return;
         };
-        if let Some(pod) = self
-            .pods
-            .get(&(editor.namespace.clone(), editor.pod.clone()))
+        if let Some(pod) =
+            self.pods
+                .get(&PodKey::new(editor.cluster, &editor.namespace, &editor.pod))
         {
             editor.replan(&self.plan_context(pod));
         }
@@ -420,7 +420,8 @@ impl AppState {
     /// Follows `tracker` from now on, in place of any earlier one for the same container.
     pub fn follow(&mut self, tracker: Tracker) {
         self.trackers.retain(|t| {
-            !(t.namespace == tracker.namespace
+            !(t.cluster == tracker.cluster
+                && t.namespace == tracker.namespace
                 && t.pod == tracker.pod
                 && t.container == tracker.container)
         });
@@ -436,16 +437,13 @@ impl AppState {
     ) {
         let restarts = self
             .pods
-            .get(&(plan.namespace.clone(), plan.pod.clone()))
+            .get(&PodKey::new(plan.cluster, &plan.namespace, &plan.pod))
             .and_then(|p| p.container(&plan.container))
             .map_or(0, |c| c.restart_count);
-        let tracker = Tracker::new(
-            &accepted.row,
-            &plan.container,
-            accepted.generation,
-            restarts,
-            now,
-        );
+        // The server's answer comes from the cluster layer, which does not know its cluster.
+        let mut row = accepted.row.clone();
+        row.cluster = plan.cluster;
+        let tracker = Tracker::new(&row, &plan.container, accepted.generation, restarts, now);
         self.follow(tracker);
     }
 

@@ -16,7 +16,10 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 #[derive(Clone, Debug)]
 pub enum Action {
     Key(KeyEvent),
+    /// What the only (or first) cluster said; shorthand for `ClusterOf(0, _)`.
     Cluster(ClusterEvent),
+    /// What cluster N (its place among the clusters on show) said.
+    ClusterOf(crate::model::row::ClusterId, ClusterEvent),
     /// The terminal now has this many table rows.
     Resize {
         table_rows: usize,
@@ -30,10 +33,11 @@ pub enum Action {
         namespace: String,
         exists: Result<bool, String>,
     },
-    /// The answer to `Effect::SwitchContext`: `Err` keeps the current context.
+    /// The answer to `Effect::SwitchContext`: the new clusters' headers, in order, or why
+    /// not (the current clusters stay).
     ContextSwitched {
-        name: String,
-        result: Result<(), String>,
+        wanted: ContextSet,
+        result: Result<Vec<super::state::HeaderInfo>, String>,
     },
 }
 
@@ -42,8 +46,8 @@ pub enum Action {
 pub enum Effect {
     /// Restart the pod watch on another scope.
     Rewatch(Scope),
-    /// Reconnect through another kubeconfig context, if it exists and a client can be built.
-    SwitchContext(String),
+    /// Reconnect through other kubeconfig contexts, if each exists and a client can be built.
+    SwitchContext(ContextSet),
     /// Ask the server whether this namespace exists before watching it.
     CheckNamespace(String),
     /// Dry run, then send each resize.
@@ -55,12 +59,34 @@ pub enum Effect {
     SubmitBatch(Vec<ResizePlan>),
 }
 
+/// The clusters `:ctx` asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContextSet {
+    /// These contexts, in this order.
+    Named(Vec<String>),
+    /// Every context of the kubeconfig.
+    All,
+}
+
+impl ContextSet {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Named(names) => names.join(", "),
+            Self::All => "every context".into(),
+        }
+    }
+}
+
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key, now),
         Action::Key(_) => Vec::new(),
         Action::Cluster(event) => {
-            on_cluster(state, event, now);
+            on_cluster(state, 0, event, now);
+            Vec::new()
+        }
+        Action::ClusterOf(cluster, event) => {
+            on_cluster(state, cluster, event, now);
             Vec::new()
         }
         Action::Resize { table_rows } => {
@@ -75,8 +101,8 @@ pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<E
         Action::NamespaceChecked { namespace, exists } => {
             on_namespace_checked(state, namespace, exists)
         }
-        Action::ContextSwitched { name, result } => {
-            on_context_switched(state, name, result);
+        Action::ContextSwitched { wanted, result } => {
+            on_context_switched(state, wanted, result);
             Vec::new()
         }
         Action::Tick => {
@@ -154,7 +180,10 @@ fn redraw_if_time_shown_changed(state: &mut AppState, now: DateTime<Utc>) {
     let young = chrono::TimeDelta::seconds(120);
     let window = state.page_rows.max(1) * 2;
     let start = state.selected_index().saturating_sub(window / 2);
-    let shows_seconds = matches!(state.connection, Connection::Reconnecting { .. })
+    let shows_seconds = state
+        .clusters
+        .iter()
+        .any(|c| matches!(c.connection, Connection::Reconnecting { .. }))
         || state.visible().iter().skip(start).take(window).any(|r| {
             state
                 .pods
@@ -196,10 +225,19 @@ pub(super) fn wall_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) 
     }
 }
 
-pub(super) fn start_rotation(state: &mut AppState) {
-    // Sorted: the store is ordered by namespace.
-    let mut names: Vec<&str> = state.pods.keys().map(|(ns, _)| ns.as_str()).collect();
+/// Every namespace with pods, once, over all clusters (each cluster's keys are sorted, the
+/// whole is not).
+fn namespaces(
+    pods: &std::collections::BTreeMap<crate::model::row::PodKey, crate::model::PodRow>,
+) -> Vec<&str> {
+    let mut names: Vec<&str> = pods.keys().map(|k| k.namespace.as_str()).collect();
+    names.sort_unstable();
     names.dedup();
+    names
+}
+
+pub(super) fn start_rotation(state: &mut AppState) {
+    let names = namespaces(&state.pods);
     if let Some(wall) = state.wall.as_mut()
         && wall.start_rotation(&names)
     {
@@ -217,8 +255,7 @@ fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
     };
     let (turned, wrapped) = wall.tick(now, pages);
     if wrapped && wall.rotate_namespaces {
-        let mut names: Vec<&str> = state.pods.keys().map(|(ns, _)| ns.as_str()).collect();
-        names.dedup();
+        let names = namespaces(&state.pods);
         wall.namespace = super::wall::next_namespace(&names, wall.namespace.as_deref());
         state.invalidate_index();
     }

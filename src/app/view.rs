@@ -264,7 +264,7 @@ pub fn build_index_by(
         }
     };
     for (slot, (key, pod)) in pods.iter().enumerate() {
-        if only_namespace.is_some_and(|ns| ns != key.0) {
+        if only_namespace.is_some_and(|ns| ns != key.namespace) {
             continue;
         }
         if per_pod || pod.containers.is_empty() {

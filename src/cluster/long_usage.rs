@@ -19,7 +19,7 @@ pub fn by_pod(
 ) -> LongUsage {
     let mut out = LongUsage::new();
     for ((namespace, pod, container), usage) in found {
-        out.entry((namespace, pod))
+        out.entry(crate::model::row::PodKey::new(0, namespace, pod))
             .or_default()
             .push((container, usage));
     }

@@ -143,9 +143,7 @@ impl OwnerCache {
 
     /// Chains for every pod, keyed by namespace and name.
     pub fn chains(&self, pods: &[PodRow]) -> HashMap<PodKey, OwnerChain> {
-        pods.iter()
-            .map(|p| ((p.namespace.clone(), p.name.clone()), self.chain(p)))
-            .collect()
+        pods.iter().map(|p| (p.pod_key(), self.chain(p))).collect()
     }
 
     /// Records a ReplicaSet's owner (for tests and callers that already know it).

@@ -44,7 +44,8 @@ impl Default for Reverter {
 }
 
 /// The status line for an outcome; `None` when there is nothing to say.
-fn status_of((ns, pod): &PodKey, outcome: RevertOutcome) -> Option<String> {
+fn status_of(key: &PodKey, outcome: RevertOutcome) -> Option<String> {
+    let (ns, pod) = (&key.namespace, &key.name);
     match outcome {
         RevertOutcome::Reverted(r) => Some(format!(
             "boost of {ns}/{pod} {} reverted to {}",
@@ -58,11 +59,15 @@ fn status_of((ns, pod): &PodKey, outcome: RevertOutcome) -> Option<String> {
 }
 
 impl Reverter {
-    /// Starts a revert for each due pod not already being handled.
-    pub fn start(&mut self, due: Vec<PodKey>, client: &Client, caps: &Capabilities) {
+    /// Starts a revert for each due pod not already being handled, through its own cluster's
+    /// client (`clients[key.cluster]`).
+    pub fn start(&mut self, due: Vec<PodKey>, clients: &[(Client, Capabilities)]) {
         let now = Instant::now();
         self.tried.retain(|_, at| now.duration_since(*at) < RETRY);
         for key in due {
+            let Some((client, caps)) = clients.get(usize::from(key.cluster)) else {
+                continue;
+            };
             if self.tried.contains_key(&key) || !self.in_flight.insert(key.clone()) {
                 continue;
             }
@@ -70,7 +75,7 @@ impl Reverter {
             let (client, caps, tx) = (client.clone(), caps.clone(), self.tx.clone());
             tokio::spawn(async move {
                 let now = chrono::Utc::now();
-                let (ns, pod) = (key.0.as_str(), key.1.as_str());
+                let (ns, pod) = (key.namespace.as_str(), key.name.as_str());
                 let outcome = revert_if_due(
                     &client,
                     &caps,

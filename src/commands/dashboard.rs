@@ -1,37 +1,37 @@
 //! The interactive dashboard: one select loop over terminal events, cluster events
-//! and a one-second clock; it draws only when state changed.
+//! and a one-second clock; it draws only when state changed. Several clusters (issue #15)
+//! share the loop: each cluster's events arrive tagged, and each change goes to the client
+//! of the cluster its pod is in.
 
 use super::CommandError;
+use super::contexts::ClusterTarget;
+use super::dashboard_fleet::{Fleet, Tagged, UNKNOWN_VERSION, WatchOptions, capabilities_of};
 use super::terminal::{draw_synchronized, enter, leave, stop_signal};
 use crate::app::state::HeaderInfo;
+use crate::app::update::ContextSet;
 use crate::app::{Action, AppState, Effect, update};
 use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
-use crate::cluster::client::{build_client, load_config};
-use crate::cluster::connector::Connector;
-use crate::cluster::metrics::poll_usage_every;
+use crate::cluster::client::Target;
 use crate::cluster::namespaces::namespace_exists;
-use crate::cluster::prometheus::{PromTarget, Prometheus};
 use crate::cluster::resize::dry_run_then_send;
-use crate::cluster::watch::{InitialList, watch_nodes, watch_pods};
-use crate::config::PromAddress;
-use crate::model::events::{ClusterEvent, Scope};
+use crate::model::events::{ClusterEvent, Connection, Scope};
+use crate::model::row::ClusterId;
 use crate::theme::Theme;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use kube::Client;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio::task::JoinHandle;
 
 /// What the dashboard needs to start.
 pub struct Dashboard {
-    pub client: Client,
-    pub context: String,
+    /// The clusters to show, in order (at least one).
+    pub clusters: Vec<ClusterTarget>,
     pub scope: Scope,
     pub theme: Theme,
     pub theme_warning: Option<String>,
     pub readonly: bool,
-    /// Used to rebuild the client on `:ctx NAME` and to re-read credentials.
+    /// Used to rebuild clients on `:ctx` and to re-read credentials.
     pub common: CommonArgs,
     /// Wall-display mode (`podsize watch`).
     pub wall: Option<crate::app::wall::Wall>,
@@ -48,6 +48,27 @@ impl Dashboard {
         default_theme: Option<&str>,
         wall: Option<crate::app::wall::Wall>,
     ) -> Self {
+        let target = Target {
+            context,
+            ..Target::default()
+        };
+        Self::fleet(
+            vec![ClusterTarget { client, target }],
+            scope,
+            common,
+            default_theme,
+            wall,
+        )
+    }
+
+    /// A dashboard over several clusters at once.
+    pub fn fleet(
+        clusters: Vec<ClusterTarget>,
+        scope: Scope,
+        common: &CommonArgs,
+        default_theme: Option<&str>,
+        wall: Option<crate::app::wall::Wall>,
+    ) -> Self {
         let no_color = crate::theme::no_color_requested();
         let spec = common
             .theme
@@ -55,8 +76,7 @@ impl Dashboard {
             .or(if no_color { None } else { default_theme });
         let loaded = crate::theme::load(spec, no_color);
         Self {
-            client,
-            context,
+            clusters,
             scope,
             theme: loaded.theme,
             theme_warning: loaded.warning,
@@ -67,150 +87,24 @@ impl Dashboard {
     }
 }
 
-/// Watch tasks of the current client; aborted on drop so switching scope leaves nothing behind.
-struct Watches {
-    pods: JoinHandle<()>,
-    nodes: JoinHandle<()>,
-    usage: JoinHandle<()>,
-    /// VPAs, when the cluster has the CRD (for the editor's warning).
-    vpa: JoinHandle<()>,
-    /// The one-shot access review of resizes in the scope (not in read-only mode, which sends
-    /// no POST at all).
-    access: Option<JoinHandle<()>>,
-    /// Long-window usage from Prometheus, when the config names one.
-    prometheus: Option<JoinHandle<()>>,
-}
-
-/// What the watch tasks are started with, besides the client and the scope.
-struct WatchOptions {
-    readonly: bool,
-    initial: InitialList,
-    metrics_poll: std::time::Duration,
-    /// Prometheus and the history window of the recommendations.
-    prometheus: Option<(PromTarget, chrono::TimeDelta)>,
-}
-
-impl WatchOptions {
-    fn new(dash: &Dashboard) -> Self {
-        let prefs = &dash.common.prefs;
-        let prometheus = prefs.prometheus.as_ref().and_then(|address| {
-            let target = match address {
-                PromAddress::Url(url) => PromTarget::Url(url.clone()),
-                // Checked when the config was read; a bad one is skipped here.
-                PromAddress::Service(service) => PromTarget::parse_service(service).ok()?,
-            };
-            let window = chrono::TimeDelta::from_std(prefs.history).ok()?;
-            Some((target, window))
-        });
-        Self {
-            readonly: dash.readonly,
-            initial: dash
-                .common
-                .initial_list
-                .as_deref()
-                .and_then(InitialList::parse)
-                .unwrap_or_default(),
-            metrics_poll: prefs.metrics_poll,
-            prometheus,
-        }
-    }
-}
-
-fn start_prometheus(
-    conn: &Connector,
-    scope: &Scope,
-    tx: &UnboundedSender<ClusterEvent>,
-    opts: &WatchOptions,
-) -> Option<JoinHandle<()>> {
-    let (target, window) = opts.prometheus.clone()?;
-    match Prometheus::new(&target, &conn.client(), opts.readonly) {
-        Ok(prom) => Some(tokio::spawn(crate::cluster::long_usage::poll_prometheus(
-            prom,
-            scope.clone(),
-            window,
-            crate::app::rightsizing::PERCENTILE,
-            tx.clone(),
-        ))),
-        Err(e) => {
-            let _ = tx.send(ClusterEvent::LongUsage(Err(e.to_string())));
-            None
-        }
-    }
-}
-
-impl Watches {
-    /// The tasks share `conn`: when the pod watch rebuilds the client, the others follow.
-    fn start(
-        conn: &Connector,
-        caps: &Capabilities,
-        scope: &Scope,
-        tx: &UnboundedSender<ClusterEvent>,
-        opts: &WatchOptions,
-    ) -> Self {
-        let (readonly, initial, metrics_poll) = (opts.readonly, opts.initial, opts.metrics_poll);
-        let access = (!readonly).then(|| {
-            tokio::spawn(crate::cluster::access::review_resize(
-                conn.client(),
-                caps.clone(),
-                scope.namespace.clone(),
-                tx.clone(),
-            ))
-        });
-        Self {
-            pods: tokio::spawn(watch_pods(conn.clone(), scope.clone(), initial, tx.clone())),
-            nodes: tokio::spawn(watch_nodes(conn.clone(), tx.clone())),
-            usage: tokio::spawn(poll_usage_every(
-                conn.clone(),
-                scope.clone(),
-                tx.clone(),
-                metrics_poll,
-            )),
-            vpa: tokio::spawn(crate::cluster::vpa::feed_app(
-                conn.client(),
-                scope.clone(),
-                tx.clone(),
-            )),
-            access,
-            prometheus: start_prometheus(conn, scope, tx, opts),
-        }
-    }
-}
-
-impl Drop for Watches {
-    fn drop(&mut self) {
-        self.pods.abort();
-        self.nodes.abort();
-        self.usage.abort();
-        self.vpa.abort();
-        if let Some(prometheus) = &self.prometheus {
-            prometheus.abort();
-        }
-        if let Some(access) = &self.access {
-            access.abort();
-        }
-    }
-}
-
-async fn capabilities(client: &Client) -> Capabilities {
-    Capabilities::detect(client)
-        .await
-        .unwrap_or_else(|_| Capabilities {
-            git_version: "version unknown".into(),
-            ..Capabilities::default()
-        })
-}
-
-pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
-    let caps = capabilities(&dash.client).await;
-    let header = HeaderInfo {
-        context: dash.context.clone(),
+/// The header facts of one cluster.
+fn header_of(context: &str, caps: &Capabilities, readonly: bool) -> HeaderInfo {
+    HeaderInfo {
+        context: context.to_string(),
         server_version: caps.git_version.clone(),
         minor: caps.minor,
         resize_disabled: caps.resize_disabled(),
         rbac_denied: None,
-        readonly: dash.readonly,
-    };
-    let mut state = AppState::new(header, dash.scope.clone());
+        readonly,
+    }
+}
+
+pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
+    let caps = capabilities_of(&dash.clusters).await;
+    let headers = (dash.clusters.iter().zip(&caps))
+        .map(|(c, caps)| header_of(&c.target.context, caps, dash.readonly))
+        .collect();
+    let mut state = AppState::with_clusters(headers, dash.scope.clone());
     let prefs = &dash.common.prefs;
     if let Some(wall) = dash.wall.take() {
         state.wall = Some(wall);
@@ -230,14 +124,13 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
 }
 
 fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
-    use crate::model::events::ClusterEvent;
     let completes = matches!(
         &action,
-        Action::Cluster(ClusterEvent::PodsReset(_) | ClusterEvent::ListDone)
+        Action::ClusterOf(_, ClusterEvent::PodsReset(_) | ClusterEvent::ListDone)
     );
-    let first = completes && !state.synced;
+    let first = completes && !state.synced();
     effects.extend(update(state, action, chrono::Utc::now()));
-    if first {
+    if first && state.synced() {
         // The figure the scale benchmark reads: time from start to a full table.
         tracing::info!(
             pods = state.pods.len(),
@@ -248,47 +141,87 @@ fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
 }
 
 /// Applies every cluster event already queued, so a burst costs one redraw.
-fn drain(
-    state: &mut AppState,
-    rx: &mut UnboundedReceiver<ClusterEvent>,
-    effects: &mut Vec<Effect>,
-) {
-    while let Ok(event) = rx.try_recv() {
-        apply(state, Action::Cluster(event), effects);
+fn drain(state: &mut AppState, rx: &mut UnboundedReceiver<Tagged>, effects: &mut Vec<Effect>) {
+    while let Ok((cluster, event)) = rx.try_recv() {
+        apply(state, Action::ClusterOf(cluster, event), effects);
     }
 }
 
 fn table_rows(state: &AppState, height: u16) -> usize {
     match &state.wall {
-        Some(_) => crate::ui::wall::table_rows(height, false),
+        Some(_) => {
+            crate::ui::wall::table_rows(height, false, crate::ui::wall_clusters::height(state))
+        }
         None => crate::ui::table_rows(height, state.show_details),
     }
 }
 
-/// A client for kubeconfig context `name`; the current options are left as they are when
-/// the context does not exist or its client cannot be built.
-async fn client_for_context(
+/// Clients for the contexts `:ctx` asks for; any that cannot be built keeps the current set.
+async fn clients_for(
     common: &CommonArgs,
-    name: &str,
-) -> Result<(CommonArgs, Client), crate::cluster::client::ConnectError> {
-    let mut common = common.clone();
-    common.context = Some(name.to_string());
-    let (config, _) = load_config(&common).await?;
-    let client = build_client(config, common.readonly)?;
-    Ok((common, client))
+    wanted: &ContextSet,
+) -> Result<Vec<ClusterTarget>, String> {
+    let names = match wanted {
+        ContextSet::All => super::contexts::all_context_names(common).map_err(|e| e.to_string())?,
+        ContextSet::Named(names) if names.is_empty() => return Err("no context named".into()),
+        ContextSet::Named(names) => names.clone(),
+    };
+    super::contexts::connect_each(common, &names)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A cluster unreachable at start is asked for its version again once its watch connects.
+fn redetect_if_unknown(
+    fleet: &mut Fleet,
+    cluster: ClusterId,
+    event: &ClusterEvent,
+    caps_tx: &UnboundedSender<(ClusterId, Capabilities)>,
+) {
+    let Some(runtime) = fleet.clusters.get_mut(usize::from(cluster)) else {
+        return;
+    };
+    let connected = matches!(event, ClusterEvent::Connection(Connection::Connected))
+        || matches!(event, ClusterEvent::ListDone | ClusterEvent::PodsReset(_));
+    if !connected || runtime.redetecting || runtime.caps.git_version != UNKNOWN_VERSION {
+        return;
+    }
+    runtime.redetecting = true;
+    let (client, tx) = (runtime.conn.client(), caps_tx.clone());
+    tokio::spawn(async move {
+        let caps = super::dashboard_fleet::capabilities(&client).await;
+        let _ = tx.send((cluster, caps));
+    });
+}
+
+/// Whether `namespace` exists in any cluster on show (it may exist in some only).
+async fn namespace_in_any(fleet: &Fleet, namespace: &str) -> Result<bool, String> {
+    let answers = futures::future::join_all(
+        (fleet.clusters.iter())
+            .map(|c| async move { namespace_exists(&c.conn.client(), namespace).await }),
+    )
+    .await;
+    if answers.iter().any(|a| matches!(a, Ok(true))) {
+        return Ok(true);
+    }
+    match answers.into_iter().find_map(Result::err) {
+        Some(e) => Err(e),
+        None => Ok(false),
+    }
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
     mut dash: Dashboard,
-    mut caps: Capabilities,
+    caps: Vec<Capabilities>,
 ) -> Result<(), CommandError> {
-    let (tx, mut rx) = unbounded_channel();
+    let (tx, mut rx) = unbounded_channel::<Tagged>();
     let (results_tx, mut results) = unbounded_channel();
-    let mut conn = Connector::from_kubeconfig(dash.client.clone(), &dash.common);
+    let (caps_tx, mut caps_rx) = unbounded_channel::<(ClusterId, Capabilities)>();
     let opts = WatchOptions::new(&dash);
-    let mut watches = Watches::start(&conn, &caps, &state.scope, &tx, &opts);
+    let targets = std::mem::take(&mut dash.clusters);
+    let mut fleet = Fleet::start(targets, caps, &dash.common, &state.scope, &tx, &opts);
     let mut keys = EventStream::new();
     // Reverts due boosts of watched pods; a read-only dashboard shows boosts, never reverts.
     let mut reverter = (!dash.readonly).then(super::boost_dash::Reverter::default);
@@ -316,7 +249,7 @@ async fn event_loop(
             draw_synchronized(terminal, |f| crate::ui::draw(f, state, now, &dash.theme))
                 .map_err(|e| CommandError::Terminal(e.to_string()))?;
             state.dirty = false;
-            if !first_screen && (state.synced || state.visible().len() >= state.page_rows) {
+            if !first_screen && (state.synced() || state.visible().len() >= state.page_rows) {
                 // The scale benchmark reads this: a screenful of rows drawn.
                 first_screen = true;
                 tracing::info!(
@@ -338,9 +271,24 @@ async fn event_loop(
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => break,
             },
-            Some(event) = rx.recv() => {
-                apply(state, Action::Cluster(event), &mut effects);
+            Some((cluster, event)) = rx.recv() => {
+                redetect_if_unknown(&mut fleet, cluster, &event, &caps_tx);
+                apply(state, Action::ClusterOf(cluster, event), &mut effects);
                 drain(state, &mut rx, &mut effects);
+            }
+            Some((cluster, caps)) = caps_rx.recv() => {
+                if let Some(runtime) = fleet.clusters.get_mut(usize::from(cluster)) {
+                    runtime.redetecting = false;
+                    runtime.caps = caps.clone();
+                }
+                if let Some(status) = state.cluster_mut(cluster) {
+                    let rbac_denied = status.header.rbac_denied.take();
+                    status.header = HeaderInfo {
+                        rbac_denied,
+                        ..header_of(&status.header.context, &caps, dash.readonly)
+                    };
+                    state.dirty = true;
+                }
             }
             Some(answers) = results.recv() => apply(state, Action::ResizeResults(answers), &mut effects),
             // The header shows data age: refresh it once a second, and look for stuck resizes.
@@ -358,63 +306,76 @@ async fn event_loop(
         }
         if let (true, Some(r)) = (ticked, reverter.as_mut()) {
             let due = crate::app::boost::due(state.pods.values(), chrono::Utc::now());
-            r.start(due, &conn.client(), &caps);
+            if !due.is_empty() {
+                r.start(due, &fleet.clients());
+            }
         }
         // Answers to checks (namespace, context) are actions that may ask for more.
         while let Some(effect) = effects.pop() {
             match effect {
                 Effect::SubmitResizes(plans) => {
-                    let (client, caps, tx) = (conn.client(), caps.clone(), results_tx.clone());
+                    let (clients, tx) = (fleet.clients(), results_tx.clone());
                     tokio::spawn(async move {
                         let mut answers = Vec::with_capacity(plans.len());
                         for plan in plans {
-                            let answer = dry_run_then_send(&client, &caps, &plan).await;
+                            // Each plan goes to its own pod's cluster.
+                            let Some((client, caps)) = clients.get(usize::from(plan.cluster))
+                            else {
+                                continue;
+                            };
+                            let answer = dry_run_then_send(client, caps, &plan).await;
                             answers.push((plan, answer));
                         }
                         let _ = tx.send(answers);
                     });
                 }
                 Effect::Boost(plans) => {
-                    if let Some(r) = reverter.as_ref() {
-                        r.boost(*plans, &conn.client(), &caps);
+                    let runtime = fleet.get(plans.0.cluster);
+                    if let (Some(r), Some(runtime)) = (reverter.as_ref(), runtime) {
+                        r.boost(*plans, &runtime.conn.client(), &runtime.caps);
                     }
                 }
                 Effect::SubmitBatch(plans) => {
-                    let (client, caps, tx) = (conn.client(), caps.clone(), results_tx.clone());
-                    tokio::spawn(async move {
-                        let answers =
-                            super::make_room::send_batch_plans(&client, &caps, plans).await;
-                        let _ = tx.send(answers);
-                    });
+                    // A make-room batch frees one node: every plan is in the same cluster.
+                    let runtime = plans.first().and_then(|p| fleet.get(p.cluster));
+                    if let Some(runtime) = runtime {
+                        let (client, caps) = (runtime.conn.client(), runtime.caps.clone());
+                        let tx = results_tx.clone();
+                        tokio::spawn(async move {
+                            let answers =
+                                super::make_room::send_batch_plans(&client, &caps, plans).await;
+                            let _ = tx.send(answers);
+                        });
+                    }
                 }
-                Effect::Rewatch(scope) => {
-                    watches = Watches::start(&conn, &caps, &scope, &tx, &opts);
-                }
+                Effect::Rewatch(scope) => fleet.rewatch(&scope, &tx, &opts),
                 Effect::CheckNamespace(namespace) => {
-                    let exists = namespace_exists(&conn.client(), &namespace).await;
+                    let exists = namespace_in_any(&fleet, &namespace).await;
                     apply(
                         state,
                         Action::NamespaceChecked { namespace, exists },
                         &mut effects,
                     );
                 }
-                Effect::SwitchContext(name) => {
-                    let result = match client_for_context(&dash.common, &name).await {
-                        Ok((common, new_client)) => {
-                            dash.common = common;
-                            caps = capabilities(&new_client).await;
-                            state.header.server_version = caps.git_version.clone();
-                            state.header.minor = caps.minor;
-                            state.header.resize_disabled = caps.resize_disabled();
-                            conn = Connector::from_kubeconfig(new_client, &dash.common);
-                            watches = Watches::start(&conn, &caps, &state.scope, &tx, &opts);
-                            Ok(())
+                Effect::SwitchContext(wanted) => {
+                    let result = match clients_for(&dash.common, &wanted).await {
+                        Ok(targets) => {
+                            let caps = capabilities_of(&targets).await;
+                            let headers = (targets.iter().zip(&caps))
+                                .map(|(t, c)| header_of(&t.target.context, c, dash.readonly))
+                                .collect();
+                            // Old clusters' events still queued would land on the new ones.
+                            drop(fleet);
+                            while rx.try_recv().is_ok() {}
+                            fleet =
+                                Fleet::start(targets, caps, &dash.common, &state.scope, &tx, &opts);
+                            Ok(headers)
                         }
-                        Err(e) => Err(e.to_string()),
+                        Err(e) => Err(e),
                     };
                     apply(
                         state,
-                        Action::ContextSwitched { name, result },
+                        Action::ContextSwitched { wanted, result },
                         &mut effects,
                     );
                 }
@@ -424,6 +385,6 @@ async fn event_loop(
             break;
         }
     }
-    drop(watches);
+    drop(fleet);
     Ok(())
 }

@@ -4,7 +4,9 @@ pub mod boost;
 pub mod boost_dash;
 pub mod boost_wait;
 pub mod config;
+pub mod contexts;
 pub mod dashboard;
+pub mod dashboard_fleet;
 pub mod demo;
 pub mod docs;
 pub mod get;
@@ -68,7 +70,8 @@ impl From<&CommonArgs> for ConnectOptions {
     fn from(common: &CommonArgs) -> Self {
         Self {
             kubeconfig: common.kubeconfig.clone(),
-            context: common.context.clone(),
+            // Commands of one cluster refuse a second --context before they get here.
+            context: common.context.first().cloned(),
             namespace: common.namespace.clone(),
             readonly: common.readonly,
             initial_list: common

@@ -25,7 +25,7 @@ pub fn usage_by_pod(readings: &[PodUsage]) -> HashMap<PodKey, CpuMem> {
                 .containers
                 .iter()
                 .fold(CpuMem::ZERO, |s, (_, u)| s.plus(*u));
-            ((p.namespace.clone(), p.name.clone()), sum)
+            (PodKey::new(0, &p.namespace, &p.name), sum)
         })
         .collect()
 }

@@ -1,8 +1,8 @@
 //! `podsize watch`: the read-only wall display. Read-only is enforced in the HTTP client;
 //! the high-contrast theme is the default; it never exits on a cluster error.
 
+use super::CommandError;
 use super::dashboard::{self, Dashboard};
-use super::{CommandError, connect, scope_from};
 use crate::app::wall::Wall;
 use crate::cli::{CommonArgs, WatchArgs};
 
@@ -14,18 +14,10 @@ pub async fn run(common: &CommonArgs, args: &WatchArgs) -> Result<(), CommandErr
         // under a "(rotating)" label. `Cli::check` refused -n already.
         common.all_namespaces = true;
     }
-    let (client, target) = connect(&common).await?;
+    let (clusters, scope) = super::contexts::connect_clusters(&common).await?;
     let interval =
         chrono::TimeDelta::from_std(args.page_interval).unwrap_or(chrono::TimeDelta::seconds(10));
     let wall = Wall::new(interval, args.rotate_namespaces, args.no_input);
-    let scope = scope_from(&common, &target);
-    let dash = Dashboard::new(
-        client,
-        target.context,
-        scope,
-        &common,
-        Some("high-contrast"),
-        Some(wall),
-    );
+    let dash = Dashboard::fleet(clusters, scope, &common, Some("high-contrast"), Some(wall));
     dashboard::run(dash).await
 }

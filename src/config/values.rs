@@ -56,7 +56,8 @@ pub enum PromAddress {
 }
 
 /// The column names `columns` accepts, in display order (the UI maps them to its columns).
-pub const COLUMN_NAMES: [&str; 13] = [
+pub const COLUMN_NAMES: [&str; 14] = [
+    "cluster",
     "namespace",
     "pod",
     "container",

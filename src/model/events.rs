@@ -36,11 +36,7 @@ pub struct PodUsage {
 impl ClusterEvent {
     /// A full list from rows in any order.
     pub fn pods_reset(rows: impl IntoIterator<Item = PodRow>) -> Self {
-        Self::PodsReset(
-            rows.into_iter()
-                .map(|r| ((r.namespace.clone(), r.name.clone()), r))
-                .collect(),
-        )
+        Self::PodsReset(rows.into_iter().map(|r| (r.pod_key(), r)).collect())
     }
 }
 

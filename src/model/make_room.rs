@@ -73,6 +73,8 @@ pub struct Shrink {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
+    /// The cluster of the node and of every pod in the plan.
+    pub cluster: crate::model::row::ClusterId,
     pub node: String,
     pub namespace: String,
     pub pod: String,
@@ -383,6 +385,7 @@ pub fn make_room(r: &RoomRequest) -> Outcome {
     }
     let freed = shrinks.iter().fold(CpuMem::ZERO, |s, x| s.plus(x.freed));
     Outcome::Plan(Plan {
+        cluster: waiting.cluster,
         node: r.node.name.clone(),
         namespace: waiting.namespace.clone(),
         pod: waiting.name.clone(),

@@ -208,7 +208,7 @@ fn room_of(node: &NodeInfo, here: &[&PodRow], usage: &HashMap<PodKey, CpuMem>) -
     let mut pending = Vec::new();
     for pod in here {
         requested = requested.plus(counted_requests(pod));
-        if let Some(u) = usage.get(&(pod.namespace.clone(), pod.name.clone())) {
+        if let Some(u) = usage.get(&pod.pod_key()) {
             used = Some(used.unwrap_or(CpuMem::ZERO).plus(*u));
         }
         pending.extend(pending_of(pod, node, here));

@@ -92,7 +92,7 @@ fn finished_pods_hold_no_room_and_usage_sums_where_known() {
     done["status"]["phase"] = json!("Succeeded");
     let pods = vec![row(done), row(pod("a", "n", (100, 1), (100, 1), (100, 1)))];
     let usage = HashMap::from([(
-        ("ns".to_string(), "a".to_string()),
+        crate::model::row::PodKey::new(0, "ns", "a"),
         CpuMem {
             cpu_millis: Some(30),
             memory_bytes: Some(5),

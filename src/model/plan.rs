@@ -79,6 +79,8 @@ pub enum Prediction {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResizePlan {
+    /// The cluster of the pod (its place among the clusters on show), to route the patch.
+    pub cluster: crate::model::row::ClusterId,
     pub namespace: String,
     pub pod: String,
     pub container: String,
@@ -427,6 +429,7 @@ pub fn plan_resize(
         }
     }
     ResizePlan {
+        cluster: pod.cluster,
         namespace: pod.namespace.clone(),
         pod: pod.name.clone(),
         container: container.to_string(),

@@ -126,8 +126,32 @@ impl ContainerRow {
     }
 }
 
-/// A pod's namespace and name.
-pub type PodKey = (String, String);
+/// Which of the clusters on show a pod is in: the context's place in the order they were
+/// given (0 when there is one). Pods of two clusters may share namespace and name.
+pub type ClusterId = u16;
+
+/// A pod's cluster, namespace and name; rows sort by cluster first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PodKey {
+    pub cluster: ClusterId,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl PodKey {
+    pub fn new(cluster: ClusterId, namespace: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            cluster,
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+
+    /// The first key of `cluster`, for range operations over one cluster's pods.
+    pub fn first_of(cluster: ClusterId) -> Self {
+        Self::new(cluster, String::new(), String::new())
+    }
+}
 
 /// Controllers whose pod template still holds the old values after an in-place resize.
 pub fn is_workload_owner(kind: &str) -> bool {
@@ -145,6 +169,8 @@ pub struct Owner {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodRow {
+    /// Set by the app as the row arrives; the cluster layer leaves it 0.
+    pub cluster: ClusterId,
     pub namespace: String,
     pub name: String,
     pub uid: String,
@@ -188,6 +214,11 @@ impl PodRow {
         (&self.namespace, &self.name)
     }
 
+    /// The key the app files this row under.
+    pub fn pod_key(&self) -> PodKey {
+        PodKey::new(self.cluster, self.namespace.clone(), self.name.clone())
+    }
+
     pub fn container(&self, name: &str) -> Option<&ContainerRow> {
         self.containers.iter().find(|c| c.name == name)
     }
@@ -217,7 +248,7 @@ pub fn requests_of_neighbours<'a>(
         return CpuMem::ZERO;
     };
     pods.into_iter()
-        .filter(|p| p.node.as_ref() == Some(node) && p.uid != pod.uid)
+        .filter(|p| p.cluster == pod.cluster && p.node.as_ref() == Some(node) && p.uid != pod.uid)
         .filter(|p| !matches!(p.phase.as_str(), "Succeeded" | "Failed"))
         .fold(CpuMem::ZERO, |sum, p| sum.plus(p.effective_requests()))
 }
@@ -437,6 +468,7 @@ impl PodRow {
                 name: o.name.clone(),
             });
         let mut row = PodRow {
+            cluster: 0,
             namespace: pod.metadata.namespace.clone(),
             name: pod.metadata.name.clone(),
             uid: pod.metadata.uid.clone(),

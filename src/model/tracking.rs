@@ -51,6 +51,7 @@ pub const STUCK_HINT: &str = "possibly stuck: the container runtime may not supp
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tracker {
+    pub cluster: crate::model::row::ClusterId,
     pub namespace: String,
     pub pod: String,
     pub container: String,
@@ -76,6 +77,7 @@ impl Tracker {
         now: DateTime<Utc>,
     ) -> Self {
         let mut tracker = Self {
+            cluster: row.cluster,
             namespace: row.namespace.clone(),
             pod: row.name.clone(),
             container: container.to_string(),
@@ -138,7 +140,11 @@ impl Tracker {
 
     /// Updates from a new version of the pod; true when the stage changed.
     pub fn observe(&mut self, row: &PodRow, now: DateTime<Utc>) -> bool {
-        if self.stage.is_final() || row.namespace != self.namespace || row.name != self.pod {
+        if self.stage.is_final()
+            || row.cluster != self.cluster
+            || row.namespace != self.namespace
+            || row.name != self.pod
+        {
             return false;
         }
         if let Some(c) = row.container(&self.container) {

@@ -3,6 +3,8 @@
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
+    /// The pod's kubeconfig context, with more than one cluster on show.
+    Cluster,
     Namespace,
     Pod,
     Container,
@@ -23,6 +25,7 @@ impl Column {
     /// The name the config file's `columns` uses (see `config::COLUMN_NAMES`).
     pub fn key(self) -> &'static str {
         match self {
+            Self::Cluster => "cluster",
             Self::Namespace => "namespace",
             Self::Pod => "pod",
             Self::Container => "container",
@@ -41,6 +44,7 @@ impl Column {
 
     pub fn title(self) -> (&'static str, &'static str) {
         match self {
+            Self::Cluster => ("CLUSTER", ""),
             Self::Namespace => ("NAMESPACE", ""),
             Self::Pod => ("POD", ""),
             Self::Container => ("CONTAINER", ""),
@@ -60,6 +64,7 @@ impl Column {
     /// (minimum, preferred) width in cells.
     pub fn widths(self) -> (u16, u16) {
         match self {
+            Self::Cluster => (7, 16),
             Self::Namespace => (9, 18),
             Self::Pod => (14, 36),
             Self::Container => (9, 16),
@@ -78,7 +83,7 @@ impl Column {
 }
 
 /// Columns in the order they are given up when space runs out (first dropped first).
-const DROP_ORDER: [Column; 10] = [
+const DROP_ORDER: [Column; 11] = [
     Column::Node,
     Column::Usage,
     Column::Restarts,
@@ -88,11 +93,14 @@ const DROP_ORDER: [Column; 10] = [
     Column::MemoryLimit,
     Column::Namespace,
     Column::Container,
+    // Which cluster a row is in outlives its namespace: the same name may be in two.
+    Column::Cluster,
     Column::Resize,
 ];
 
 /// Display order of all columns.
-const ORDER: [Column; 13] = [
+const ORDER: [Column; 14] = [
+    Column::Cluster,
     Column::Namespace,
     Column::Pod,
     Column::Container,
@@ -113,6 +121,8 @@ const ORDER: [Column; 13] = [
 pub struct Shown<'a> {
     /// The config file's `columns`: only these, by `Column::key` (`None`: every column).
     pub only: Option<&'a [&'static str]>,
+    /// More than one cluster is on show.
+    pub cluster: bool,
     /// More than one namespace is on screen.
     pub namespace: bool,
     /// metrics.k8s.io is served.
@@ -126,6 +136,7 @@ pub fn fit_columns(width: u16, shown: Shown) -> Vec<Column> {
     let mut cols: Vec<Column> = ORDER
         .into_iter()
         .filter(|c| shown.only.is_none_or(|only| only.contains(&c.key())))
+        .filter(|c| shown.cluster || *c != Column::Cluster)
         .filter(|c| shown.namespace || *c != Column::Namespace)
         .filter(|c| shown.usage || *c != Column::Usage)
         .filter(|c| shown.recommendation || *c != Column::Recommendation)
@@ -152,6 +163,7 @@ pub use crate::app::name_widths::Longest;
 
 fn longest_of(longest: &Longest, column: Column) -> u16 {
     match column {
+        Column::Cluster => longest.cluster,
         Column::Namespace => longest.namespace,
         Column::Pod => longest.pod,
         Column::Container => longest.container,
@@ -162,7 +174,7 @@ fn longest_of(longest: &Longest, column: Column) -> u16 {
 }
 
 /// Widened first, each up to its longest value: node names are short and read whole.
-const FIRST: [Column; 2] = [Column::Age, Column::Node];
+const FIRST: [Column; 3] = [Column::Age, Column::Cluster, Column::Node];
 /// Then widened together a cell at a time, so no one name column takes all the room.
 const SHARED: [Column; 3] = [Column::Pod, Column::Container, Column::Namespace];
 
@@ -213,17 +225,20 @@ mod tests {
 
     const ALL: Shown = Shown {
         only: None,
+        cluster: false,
         namespace: true,
         usage: true,
         recommendation: true,
     };
     const BASIC: Shown = Shown {
         only: None,
+        cluster: false,
         namespace: true,
         usage: false,
         recommendation: false,
     };
     const LONG: Longest = Longest {
+        cluster: 0,
         namespace: 24,
         pod: 63,
         container: 22,
@@ -257,6 +272,7 @@ mod tests {
         assert!(at(&wider, &widths, Column::Resize) > 14);
         // Short names leave the room to the resize message.
         let short = Longest {
+            cluster: 0,
             namespace: 4,
             pod: 10,
             container: 3,
@@ -279,7 +295,7 @@ mod tests {
     #[test]
     fn wide_screens_show_everything() {
         let cols = fit_columns(250, ALL);
-        assert_eq!(cols.len(), 13);
+        assert_eq!(cols.len(), 13, "every column but the cluster's");
         assert_eq!(cols[0], Column::Namespace);
     }
 
@@ -329,6 +345,26 @@ mod tests {
                 Column::Node
             ]
         );
+    }
+
+    #[test]
+    fn the_cluster_column_shows_first_with_several_clusters_and_reads_whole() {
+        let several = Shown {
+            cluster: true,
+            ..ALL
+        };
+        let cols = fit_columns(200, several);
+        assert_eq!(cols[0], Column::Cluster);
+        let longest = Longest {
+            cluster: 14,
+            ..LONG
+        };
+        let widths = allocate_widths(&cols, 200, &longest);
+        assert_eq!(at(&cols, &widths, Column::Cluster), 14);
+        // At 80 columns the namespace goes before the cluster does.
+        let narrow = fit_columns(80, several);
+        assert!(narrow.contains(&Column::Cluster) && !narrow.contains(&Column::Namespace));
+        assert!(!fit_columns(200, ALL).contains(&Column::Cluster));
     }
 
     #[test]

@@ -107,9 +107,7 @@ fn live_usage_line<'a>(
     c: &crate::model::ContainerRow,
     theme: &Theme,
 ) -> Option<Line<'a>> {
-    let rings = state
-        .usage_history
-        .get(&(pod.namespace.clone(), pod.name.clone()))?;
+    let rings = state.usage_history.get(&pod.pod_key())?;
     let (_, ring) = rings.iter().find(|(name, _)| *name == c.name)?;
     let since = ring.since();
     let usage = ring.usage(crate::app::rightsizing::PERCENTILE, since)?;
@@ -136,7 +134,7 @@ fn recommendation_line<'a>(
     theme: &Theme,
 ) -> Option<Line<'a>> {
     use crate::model::rightsizing::Direction;
-    let key = (pod.namespace.clone(), pod.name.clone());
+    let key = pod.pod_key();
     let verdict = crate::app::rightsizing::verdict(state, &key, &c.name)?;
     let rec = &verdict.recommendation;
     let confidence = if rec.source.low_confidence() {
@@ -208,13 +206,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(legacy) = &pod.resize.legacy {
         lines.push(Line::from(format!("status.resize: {legacy}")));
     }
-    let usage = state
-        .usage
-        .as_ref()
-        .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())));
+    let usage = state.usage.as_ref().and_then(|u| u.get(&pod.pod_key()));
     if let Some(line) = pod_level_line(pod, theme) {
         lines.push(line);
-        if let Some(note) = pod_level_note(state.header.minor) {
+        if let Some(note) = pod_level_note(state.cluster(pod.cluster).header.minor) {
             lines.push(Line::from(Span::styled(note, theme.muted)));
         }
     }

@@ -154,7 +154,8 @@ fn outlook_lines<'a>(
             theme.resize_deferred,
         )));
     }
-    let node = pod.node.as_ref().and_then(|n| state.nodes.get(n));
+    let nodes = &state.cluster(pod.cluster).nodes;
+    let node = pod.node.as_ref().and_then(|n| nodes.get(n));
     let prediction = match &plan.prediction {
         Prediction::FitsNow => {
             Span::styled("prediction: fits the node now".to_string(), theme.status_ok)
@@ -275,10 +276,11 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(editor) = &state.editor else { return };
-    let Some(pod) = state
-        .pods
-        .get(&(editor.namespace.clone(), editor.pod.clone()))
-    else {
+    let Some(pod) = state.pods.get(&crate::model::row::PodKey::new(
+        editor.cluster,
+        &editor.namespace,
+        &editor.pod,
+    )) else {
         return;
     };
     let Some(container) = pod.container(&editor.container) else {
@@ -289,7 +291,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(note) = &editor.recommendation_note {
         lines.push(Line::from(Span::styled(note.clone(), theme.accent)));
     }
-    if let Some(warning) = state.vpas.editor_warning(pod, &editor.container) {
+    if let Some(warning) = state
+        .cluster(pod.cluster)
+        .vpas
+        .editor_warning(pod, &editor.container)
+    {
         lines.push(Line::from(Span::styled(warning, theme.stale_warning)));
     }
     lines.push(Line::from(""));

@@ -1,6 +1,7 @@
 //! Header bar: where we are, what the cluster says, how fresh the data is.
 
 use crate::app::AppState;
+use crate::app::clusters::ClusterStatus;
 use crate::app::state::InputMode;
 use crate::model::events::Connection;
 use crate::model::time::format_age;
@@ -11,10 +12,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-fn connection_span(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Span<'static> {
+/// One cluster's connection as the header shows it.
+pub fn connection_span(
+    cluster: &ClusterStatus,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Span<'static> {
     // While connected the watch is live, so the data is current: no ticking age to redraw.
-    match &state.connection {
-        Connection::Connecting | Connection::Connected if state.loading.is_some() => {
+    match &cluster.connection {
+        Connection::Connecting | Connection::Connected if cluster.loading.is_some() => {
             Span::styled(" ◌ listing ".to_string(), theme.muted)
         }
         Connection::Connecting => Span::styled(" ◌ connecting ".to_string(), theme.muted),
@@ -50,7 +56,7 @@ fn counts_line(state: &AppState) -> String {
         }
     }
     // Counts of a list still arriving are not final: say so.
-    let partial = state.loading.is_some();
+    let partial = state.loading();
     match (parts.is_empty(), partial) {
         (true, false) => "no resize pending".into(),
         (true, true) => "none pending so far (list incomplete)".into(),
@@ -92,24 +98,51 @@ pub fn totals_text(totals: &crate::model::rightsizing::Totals) -> Option<String>
     })
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
-    let h = &state.header;
-    let mut first = vec![
-        Span::styled(" podsize ", theme.header),
-        Span::styled(format!(" ctx {} ", h.context), theme.header),
-        Span::styled(format!(" {} ", h.server_version), theme.header),
-        Span::styled(format!(" {} ", state.scope.describe()), theme.header),
-        Span::styled(
-            format!(" {} ", crate::app::loading::pod_count_text(state)),
+/// "ctx prod-eu ● live  ctx prod-us ✗ reconnecting …": each cluster with its connection.
+fn clusters_spans(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for cluster in &state.clusters {
+        spans.push(Span::styled(
+            format!(" ctx {} ", cluster.header.context),
             theme.header,
-        ),
-    ];
-    if h.readonly {
+        ));
+        spans.push(connection_span(cluster, now, theme));
+    }
+    spans
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    let h = &state.clusters[0].header;
+    let mut first = vec![Span::styled(" podsize ", theme.header)];
+    if !state.several_clusters() {
+        first.push(Span::styled(format!(" ctx {} ", h.context), theme.header));
+        first.push(Span::styled(
+            format!(" {} ", h.server_version),
+            theme.header,
+        ));
+    }
+    first.push(Span::styled(
+        format!(" {} ", state.scope.describe()),
+        theme.header,
+    ));
+    first.push(Span::styled(
+        format!(" {} ", crate::app::loading::pod_count_text(state)),
+        theme.header,
+    ));
+    let denied = state
+        .clusters
+        .iter()
+        .any(|c| c.header.rbac_denied.is_some());
+    if state.readonly() {
         first.push(Span::styled(" READ-ONLY ", theme.readonly_banner));
-    } else if h.rbac_denied.is_some() {
+    } else if denied {
         first.push(Span::styled(" read-only (RBAC) ", theme.readonly_banner));
     }
-    first.push(connection_span(state, now, theme));
+    if state.several_clusters() {
+        first.extend(clusters_spans(state, now, theme));
+    } else {
+        first.push(connection_span(&state.clusters[0], now, theme));
+    }
     let second = match &state.input {
         InputMode::Filter(line) => Line::from(vec![
             Span::styled("/", theme.accent),

@@ -12,6 +12,7 @@ mod nodes;
 mod popup;
 pub mod table;
 pub mod wall;
+pub mod wall_clusters;
 
 use crate::app::AppState;
 use crate::theme::Theme;

@@ -106,7 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(view) = &state.nodes_view else {
         return;
     };
-    let rooms = rooms(state, view.sort);
+    let rooms = rooms(state, view);
     // Widths follow `room_line`: name 21, bar 12, cpu figures 30, bar 12, memory figures 33.
     let heading = Line::from(Span::styled(
         format!(

@@ -64,7 +64,7 @@ fn recommendation_cell<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     use crate::model::rightsizing::{Direction, proposed_requests};
-    let key = (pod.namespace.clone(), pod.name.clone());
+    let key = pod.pod_key();
     let verdicts: Vec<_> = state
         .rightsizing
         .get(&key)
@@ -108,11 +108,7 @@ fn recommendation_cell<'a>(
 }
 
 fn usage_cell(state: &AppState, pod: &PodRow, container: Option<&ContainerRow>) -> String {
-    let Some(usage) = state
-        .usage
-        .as_ref()
-        .and_then(|u| u.get(&(pod.namespace.clone(), pod.name.clone())))
-    else {
+    let Some(usage) = state.usage.as_ref().and_then(|u| u.get(&pod.pod_key())) else {
         return format!("{:>5}│{:>6}", "-", "-");
     };
     let (cpu, mem) = usage
@@ -142,17 +138,20 @@ fn cell<'a>(
     theme: &Theme,
 ) -> Cell<'a> {
     match col {
-        Column::Namespace => Cell::from(fit(&pod.namespace, width)),
-        Column::Pod
-            if state
-                .marked
-                .contains(&(pod.namespace.clone(), pod.name.clone())) =>
-        {
-            Cell::from(Span::styled(
-                fit(&format!("{MARK}{}", pod.name), width),
-                theme.marked,
-            ))
+        Column::Cluster => {
+            let cluster = state.cluster(pod.cluster);
+            let style = if cluster.live() {
+                theme.muted
+            } else {
+                theme.stale_warning
+            };
+            Cell::from(Span::styled(fit(&cluster.header.context, width), style))
         }
+        Column::Namespace => Cell::from(fit(&pod.namespace, width)),
+        Column::Pod if state.marked.contains(&pod.pod_key()) => Cell::from(Span::styled(
+            fit(&format!("{MARK}{}", pod.name), width),
+            theme.marked,
+        )),
         Column::Pod => Cell::from(fit(&pod.name, width)),
         Column::Container => Cell::from(fit(&container_label(c), width)),
         Column::CpuRequest => Cell::from(requests_cell(c, Resource::Cpu, theme)),
@@ -201,6 +200,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     // The config file's `columns` hides the others before fitting; their room goes to the rest.
     let shown = Shown {
         only: state.columns.as_deref(),
+        cluster: state.several_clusters(),
         namespace: state.scope.namespace.is_none(),
         usage: state.usage.is_some(),
         recommendation: !state.rightsizing.is_empty(),
@@ -238,7 +238,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     .zip(&widths)
                     .map(|(col, w)| cell(*col, *w, state, pod, c, container, now, theme)),
             );
-            let key = (pod.namespace.clone(), pod.name.clone());
+            let key = pod.pod_key();
             match &state.wall {
                 Some(wall) if wall.recently_changed(&key, now) => row.style(theme.changed_recently),
                 _ => row,

@@ -20,10 +20,13 @@ fn header(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, t
     };
     // Minutes only: a wall display should not redraw every second to show the time.
     let clock = now.with_timezone(&Local).format("%H:%M").to_string();
-    let left = format!(
-        " PODSIZE · {} · {} · {} ",
-        state.header.context, scope, state.header.server_version
-    );
+    let left = match state.clusters.as_slice() {
+        [one] => format!(
+            " PODSIZE · {} · {} · {} ",
+            one.header.context, scope, one.header.server_version
+        ),
+        several => format!(" PODSIZE · {} clusters · {scope} ", several.len()),
+    };
     let pad = usize::from(area.width).saturating_sub(left.chars().count() + clock.len() + 2);
     let line = Line::from(vec![
         Span::styled(left, theme.header),
@@ -83,19 +86,38 @@ fn counters(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
 }
 
-/// The stale-data banner text, when the watch is disconnected.
+/// The stale-data banner text, when a watch is disconnected: with several clusters, which
+/// ones (their lines above say why); the others' rows stay live.
 pub fn stale_text(state: &AppState, now: DateTime<Utc>) -> Option<String> {
-    match &state.connection {
-        Connection::Reconnecting {
-            attempt,
-            error,
-            since,
-        } => Some(format!(
-            " ⚠ DATA STALE FOR {} — reconnecting (attempt {attempt}): {error} ",
-            format_age(now - *since)
-        )),
-        _ => None,
+    if let [one] = state.clusters.as_slice() {
+        return match &one.connection {
+            Connection::Reconnecting {
+                attempt,
+                error,
+                since,
+            } => Some(format!(
+                " ⚠ DATA STALE FOR {} — reconnecting (attempt {attempt}): {error} ",
+                format_age(now - *since)
+            )),
+            _ => None,
+        };
     }
+    let stale: Vec<String> = (state.clusters.iter())
+        .filter_map(|c| match &c.connection {
+            Connection::Reconnecting { since, .. } => Some(format!(
+                "{} for {}",
+                c.header.context,
+                format_age(now - *since)
+            )),
+            _ => None,
+        })
+        .collect();
+    (!stale.is_empty()).then(|| {
+        format!(
+            " ⚠ DATA STALE: {} — its rows are as last seen; the other clusters are live ",
+            stale.join(", ")
+        )
+    })
 }
 
 fn footer(frame: &mut Frame, area: Rect, state: &AppState, rows: usize, theme: &Theme) {
@@ -128,10 +150,11 @@ fn footer(frame: &mut Frame, area: Rect, state: &AppState, rows: usize, theme: &
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Rows of table content on a wall display of `height` lines.
-pub fn table_rows(height: u16, stale: bool) -> usize {
+/// Rows of table content on a wall display of `height` lines, with `cluster_lines` of
+/// per-cluster figures.
+pub fn table_rows(height: u16, stale: bool, cluster_lines: u16) -> usize {
     let banner = if stale { 1 } else { 0 };
-    usize::from(height.saturating_sub(2 + 4 + banner + 1 + 3))
+    usize::from(height.saturating_sub(2 + 4 + banner + 1 + 3 + cluster_lines))
 }
 
 pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
@@ -139,9 +162,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     frame.render_widget(Block::default().style(theme.base), area);
     let stale = stale_text(state, now);
     let banner_height = u16::from(stale.is_some());
-    let [head, counts, banner, body, foot] = Layout::vertical([
+    let [head, counts, clusters, banner, body, foot] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(4),
+        Constraint::Length(super::wall_clusters::height(state)),
         Constraint::Length(banner_height),
         Constraint::Min(0),
         Constraint::Length(1),
@@ -149,6 +173,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     .areas(area);
     header(frame, head, state, now, theme);
     counters(frame, counts, state, theme);
+    super::wall_clusters::render(frame, clusters, state, now, theme);
     if let Some(text) = stale {
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme.stale_warning)).style(theme.stale_warning),

@@ -1,0 +1,150 @@
+//! Which clusters a command shows (issue #15): `--context` given once or more, `--all-contexts`
+//! (every context of the kubeconfig, in its order), or the current context. Each gets its own
+//! client, built through `build_client`, so read-only holds for every one of them.
+
+use super::{CommandError, connect, scope_from};
+use crate::cli::CommonArgs;
+use crate::cluster::client::{ConnectError, Target, build_client, load_config};
+use crate::model::events::Scope;
+use kube::Client;
+
+/// One cluster to show: its client and where it points.
+#[derive(Clone)]
+pub struct ClusterTarget {
+    pub client: Client,
+    pub target: Target,
+}
+
+/// Every context of the kubeconfig the options name, in the file's order.
+pub fn all_context_names(common: &CommonArgs) -> Result<Vec<String>, ConnectError> {
+    let read = match &common.kubeconfig {
+        Some(path) => {
+            kube::config::Kubeconfig::read_from(path).map_err(|e| (path.display().to_string(), e))
+        }
+        None => kube::config::Kubeconfig::read().map_err(|e| {
+            let path = std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".into());
+            (path, e)
+        }),
+    };
+    let kubeconfig = read.map_err(|(path, e)| ConnectError::Kubeconfig {
+        path,
+        reason: crate::cluster::client::one_line(&e),
+    })?;
+    let names: Vec<String> = kubeconfig.contexts.into_iter().map(|c| c.name).collect();
+    if names.is_empty() {
+        return Err(ConnectError::Config(
+            "--all-contexts: the kubeconfig has no contexts".into(),
+        ));
+    }
+    Ok(names)
+}
+
+/// The contexts asked for: `None` means the one current context.
+pub fn wanted(common: &CommonArgs) -> Result<Option<Vec<String>>, ConnectError> {
+    if common.all_contexts {
+        return all_context_names(common).map(Some);
+    }
+    Ok(match common.context.as_slice() {
+        [] | [_] => None,
+        several => Some(dedup(several)),
+    })
+}
+
+/// The same context twice would show each of its pods twice.
+fn dedup(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// A client for each of `names`; the first that cannot be built is the error (naming it).
+pub async fn connect_each(
+    common: &CommonArgs,
+    names: &[String],
+) -> Result<Vec<ClusterTarget>, CommandError> {
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut one = common.clone();
+        one.context = vec![name.clone()];
+        one.all_contexts = false;
+        let named = |e: ConnectError| CommandError::Api(format!("context {name}: {e}"));
+        let (config, target) = load_config(&one).await.map_err(named)?;
+        let client = build_client(config, common.readonly).map_err(named)?;
+        out.push(ClusterTarget { client, target });
+    }
+    Ok(out)
+}
+
+/// The clusters the options ask for, and the pod scope over them.
+pub async fn connect_clusters(
+    common: &CommonArgs,
+) -> Result<(Vec<ClusterTarget>, Scope), CommandError> {
+    let clusters = match wanted(common)? {
+        None => {
+            let (client, target) = connect(common).await?;
+            vec![ClusterTarget { client, target }]
+        }
+        Some(names) => connect_each(common, &names).await?,
+    };
+    let scope = scope_over(common, &clusters);
+    Ok((clusters, scope))
+}
+
+/// `-n`/`-A`, else the contexts' namespace when they agree; contexts with different
+/// namespaces are shown over all namespaces (one cluster's default says nothing of another's).
+pub fn scope_over(common: &CommonArgs, clusters: &[ClusterTarget]) -> Scope {
+    let first = clusters
+        .first()
+        .map(|c| c.target.clone())
+        .unwrap_or_default();
+    let mut scope = scope_from(common, &first);
+    let agree = clusters
+        .iter()
+        .all(|c| c.target.default_namespace == first.default_namespace);
+    if common.namespace.is_none() && !agree {
+        scope.namespace = None;
+    }
+    scope
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_context_given_twice_is_shown_once() {
+        let names = ["a", "b", "a"].map(String::from);
+        assert_eq!(dedup(&names), ["a", "b"]);
+    }
+
+    #[test]
+    fn one_context_or_none_is_the_single_cluster_path() {
+        let mut common = CommonArgs::default();
+        assert_eq!(wanted(&common).ok(), Some(None));
+        common.context = vec!["x".into()];
+        assert_eq!(wanted(&common).ok(), Some(None));
+        common.context.push("y".into());
+        assert_eq!(
+            wanted(&common).ok(),
+            Some(Some(vec!["x".into(), "y".into()]))
+        );
+    }
+
+    #[test]
+    fn all_contexts_of_a_missing_kubeconfig_is_a_clear_error() {
+        let common = CommonArgs {
+            kubeconfig: Some("/nonexistent/podsize-kubeconfig".into()),
+            all_contexts: true,
+            ..CommonArgs::default()
+        };
+        let err = wanted(&common)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("/nonexistent/podsize-kubeconfig"), "{err}");
+    }
+}

@@ -1,0 +1,114 @@
+//! The wall's per-cluster lines (issue #15): with more than one cluster on show, each gets a
+//! line with its pods, resizes in progress, Deferred, Infeasible and errors, and whether its
+//! data is live or stale (and for how long), so one cluster down is seen without hiding the rest.
+
+use crate::app::AppState;
+use crate::app::clusters::{ClusterCounts, ClusterStatus, counts};
+use crate::model::events::Connection;
+use crate::model::time::format_age;
+use crate::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Lines the panel takes: a title line and one per cluster; none with one cluster.
+pub fn height(state: &AppState) -> u16 {
+    if state.several_clusters() {
+        u16::try_from(state.clusters.len() + 1).unwrap_or(u16::MAX)
+    } else {
+        0
+    }
+}
+
+/// How fresh one cluster's rows are: live, listing, connecting, or stale since when.
+pub fn freshness(cluster: &ClusterStatus, now: DateTime<Utc>) -> (String, bool) {
+    match &cluster.connection {
+        Connection::Reconnecting {
+            attempt,
+            error,
+            since,
+        } => (
+            format!(
+                "✗ STALE {} · reconnecting (attempt {attempt}): {error}",
+                format_age(now - *since)
+            ),
+            true,
+        ),
+        _ if cluster.loading.is_some() => ("◌ listing".into(), false),
+        Connection::Connecting => ("◌ connecting".into(), false),
+        Connection::Connected => ("● live".into(), false),
+    }
+}
+
+fn cell(text: String, width: usize) -> String {
+    let fitted = super::table::fit(&text, u16::try_from(width).unwrap_or(u16::MAX));
+    format!("{fitted:<width$} ")
+}
+
+fn line<'a>(
+    name: &str,
+    version: &str,
+    figures: &ClusterCounts,
+    fresh: (String, bool),
+    name_width: usize,
+    theme: &Theme,
+) -> Line<'a> {
+    let count = |n: usize, style: Style| {
+        let text = format!("{:>11} ", crate::model::recommend::thousands(n as u64));
+        Span::styled(text, if n > 0 { style } else { theme.muted })
+    };
+    let (text, stale) = fresh;
+    Line::from(vec![
+        Span::styled(format!(" {}", cell(name.into(), name_width)), theme.title),
+        Span::styled(cell(version.into(), 10), theme.muted),
+        count(figures.pods, theme.title),
+        count(figures.in_progress, theme.accent),
+        count(figures.deferred, theme.status_error),
+        count(figures.infeasible, theme.status_error),
+        count(figures.errors, theme.status_error),
+        Span::styled(
+            format!(" {text}"),
+            if stale {
+                theme.stale_warning
+            } else {
+                theme.status_ok
+            },
+        ),
+    ])
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let name_width = (state.clusters.iter())
+        .map(|c| c.header.context.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 28);
+    let title = format!(
+        " {}{:<10} {:>11} {:>11} {:>11} {:>11} {:>11}  DATA",
+        cell("CLUSTER".into(), name_width),
+        "VERSION",
+        "PODS",
+        "↻ IN PROG",
+        "‖ DEFERRED",
+        "✗ INFEAS",
+        "‼ ERRORS"
+    );
+    let mut lines = vec![Line::from(Span::styled(title, theme.muted))];
+    for (cluster, figures) in state.clusters.iter().zip(counts(state)) {
+        lines.push(line(
+            &cluster.header.context,
+            &cluster.header.server_version,
+            &figures,
+            freshness(cluster, now),
+            name_width,
+            theme,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).style(theme.base), area);
+}
