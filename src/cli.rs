@@ -209,6 +209,10 @@ pub struct SimOptions {
     /// (calibrated on a 1.35 server; for benchmarks).
     #[arg(long)]
     pub realistic: bool,
+    /// Number of simulated clusters (1 to 16): `sim-1` … `sim-N`, each with its own pods
+    /// (seeds SEED … SEED+N-1), nodes and port.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub clusters: u16,
 }
 
 #[derive(Debug, Args)]
@@ -221,10 +225,12 @@ pub struct DemoArgs {
 pub struct SimArgs {
     #[command(flatten)]
     pub sim: SimOptions,
-    /// Address to listen on (port 0 picks a free one).
+    /// Address to listen on (port 0 picks a free one); with --clusters, cluster i listens on
+    /// PORT+i-1.
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: std::net::SocketAddr,
-    /// Write a kubeconfig with `sim-admin` and `sim-viewer` contexts to this file.
+    /// Write a kubeconfig with `sim-admin` and `sim-viewer` contexts to this file (with
+    /// --clusters above 1: one admin context per cluster, `sim-1` … `sim-N`).
     #[arg(long, value_name = "FILE")]
     pub kubeconfig_out: Option<PathBuf>,
     /// Serve plain HTTP instead of HTTPS with a fresh self-signed certificate (kubectl sends
@@ -235,11 +241,13 @@ pub struct SimArgs {
     /// --openmetrics-out, for `promtool tsdb create-blocks-from openmetrics`.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, requires = "openmetrics_out")]
     pub usage_history: Option<Duration>,
-    /// The OpenMetrics file the usage history is written to (cAdvisor metric and label names).
+    /// The OpenMetrics file the usage history is written to (cAdvisor metric and label names);
+    /// one cluster's, so refused with --clusters above 1.
     #[arg(long, value_name = "FILE", requires = "usage_history")]
     pub openmetrics_out: Option<PathBuf>,
     /// Serve the containers' usage counters at http://ADDR/metrics in the Prometheus text
-    /// format (cAdvisor names and labels), for a real Prometheus to scrape.
+    /// format (cAdvisor names and labels), for a real Prometheus to scrape; one cluster's, so
+    /// refused with --clusters above 1.
     #[arg(long, value_name = "ADDR")]
     pub metrics_listen: Option<std::net::SocketAddr>,
 }

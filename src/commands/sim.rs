@@ -2,6 +2,7 @@
 
 use super::CommandError;
 use crate::cli::{SimArgs, SimOptions};
+use crate::sim::fleet::SimFleet;
 use crate::sim::{SimCluster, SimConfig};
 use std::net::SocketAddr;
 
@@ -66,6 +67,9 @@ pub fn write_history(
 }
 
 pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
+    if args.sim.clusters > 1 {
+        return run_fleet(args).await;
+    }
     let sim = start(&args.sim, args.listen, !args.plain_http).await?;
     println!(
         "simulated cluster v1.{} listening on {}",
@@ -98,5 +102,50 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
     println!("stop with Ctrl-C");
     super::terminal::stop_signal().await;
     sim.stop().await;
+    Ok(())
+}
+
+/// `podsize sim --clusters N` (N > 1): N clusters and one kubeconfig with a context each.
+async fn run_fleet(args: &SimArgs) -> Result<(), CommandError> {
+    // Both describe one cluster's usage; several clusters would need several files and ports.
+    if args.metrics_listen.is_some() {
+        return Err(CommandError::Sim(
+            "--metrics-listen serves one cluster's usage: use it without --clusters".into(),
+        ));
+    }
+    if args.openmetrics_out.is_some() {
+        return Err(CommandError::Sim(
+            "--openmetrics-out writes one cluster's usage history: use it without --clusters"
+                .into(),
+        ));
+    }
+    let base = sim_config(&args.sim, args.listen, !args.plain_http);
+    let fleet = SimFleet::start(usize::from(args.sim.clusters), base)
+        .await
+        .map_err(|e| CommandError::Sim(format!("cannot start the simulated clusters: {e}")))?;
+    for (name, sim) in fleet.clusters() {
+        println!(
+            "simulated cluster {name} v1.{} listening on {}",
+            sim.minor(),
+            sim.url()
+        );
+    }
+    if let Some(path) = &args.kubeconfig_out {
+        fleet
+            .write_kubeconfig(path)
+            .map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
+        println!(
+            "kubeconfig written to {} (contexts {})",
+            path.display(),
+            fleet.names().join(", ")
+        );
+        println!(
+            "try: kubectl --kubeconfig {} --context sim-2 get pods -A",
+            path.display()
+        );
+    }
+    println!("stop with Ctrl-C");
+    super::terminal::stop_signal().await;
+    fleet.stop().await;
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod discovery_v2;
 pub mod encoding;
 pub mod faults;
+pub mod fleet;
 pub mod kstatus;
 pub mod kubelet;
 pub mod kubelet_pod;
@@ -100,6 +101,9 @@ pub struct SimConfig {
     /// Spend server time per object as a real apiserver does (`pacing.rs`); off by default so
     /// tests pay nothing unless they ask.
     pub realistic: bool,
+    /// Prefix of the generated nodes' names (`sim-node` gives `sim-node-01`…); a fleet gives
+    /// each cluster its own, so a wall of clusters does not repeat the same node names.
+    pub node_prefix: String,
 }
 
 impl Default for SimConfig {
@@ -123,6 +127,7 @@ impl Default for SimConfig {
             pod_level_resize: false,
             vpa: false,
             realistic: false,
+            node_prefix: workload::NODE_PREFIX.into(),
         }
     }
 }
@@ -257,6 +262,7 @@ impl SimCluster {
                 pods: cfg.pods,
                 namespaces: cfg.namespaces,
                 seed: cfg.seed,
+                node_prefix: cfg.node_prefix.clone(),
             },
         );
         replicasets::populate(&store);
@@ -347,13 +353,7 @@ impl SimCluster {
 
     /// A kubeconfig with contexts `sim-admin` (current) and `sim-viewer`.
     pub fn kubeconfig(&self) -> kube::config::Kubeconfig {
-        let mut cluster = serde_json::json!({"server": self.url()});
-        if let (Some(tls), Some(map)) = (self.tls(), cluster.as_object_mut()) {
-            map.insert(
-                "certificate-authority-data".into(),
-                serde_json::json!(tls.ca_data()),
-            );
-        }
+        let cluster = self.kubeconfig_cluster();
         let value = serde_json::json!({
             "apiVersion": "v1", "kind": "Config", "current-context": "sim-admin",
             "clusters": [{"name": "podsize-sim", "cluster": cluster}],
@@ -367,6 +367,18 @@ impl SimCluster {
             ]
         });
         serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// The kubeconfig `cluster` entry: server URL, and the CA when serving TLS.
+    fn kubeconfig_cluster(&self) -> serde_json::Value {
+        let mut cluster = serde_json::json!({"server": self.url()});
+        if let (Some(tls), Some(map)) = (self.tls(), cluster.as_object_mut()) {
+            map.insert(
+                "certificate-authority-data".into(),
+                serde_json::json!(tls.ca_data()),
+            );
+        }
+        cluster
     }
 
     /// Writes the kubeconfig as YAML.

@@ -104,7 +104,12 @@ pub struct WorkloadSpec {
     pub namespaces: usize,
     /// RNG seed.
     pub seed: u64,
+    /// Node names are `{node_prefix}-01`, `{node_prefix}-02`, …
+    pub node_prefix: String,
 }
+
+/// The nodes' name prefix of a single simulated cluster.
+pub const NODE_PREFIX: &str = "sim-node";
 
 /// Which seeded resize state a pod shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -506,7 +511,7 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         store.upsert(namespace(&ns));
     }
     let node_names: Vec<String> = (0..spec.nodes)
-        .map(|i| format!("sim-node-{:02}", i + 1))
+        .map(|i| format!("{}-{:02}", spec.node_prefix, i + 1))
         .collect();
     let no_support = (spec.nodes >= 4).then(|| node_names.len() - 1);
     let mut per_node = vec![
