@@ -46,7 +46,12 @@ pub struct WatchOptions {
 
 impl WatchOptions {
     pub fn new(dash: &Dashboard) -> Self {
-        let prefs = &dash.common.prefs;
+        Self::from_options(&dash.common, dash.readonly)
+    }
+
+    /// The options of a dashboard started with `common` (read-only as `readonly` says).
+    pub fn from_options(common: &CommonArgs, readonly: bool) -> Self {
+        let prefs = &common.prefs;
         let prometheus = prefs.prometheus.as_ref().and_then(|address| {
             let target = match address {
                 PromAddress::Url(url) => PromTarget::Url(url.clone()),
@@ -57,9 +62,8 @@ impl WatchOptions {
             Some((target, window))
         });
         Self {
-            readonly: dash.readonly,
-            initial: dash
-                .common
+            readonly,
+            initial: common
                 .initial_list
                 .as_deref()
                 .and_then(InitialList::parse)

@@ -9,7 +9,70 @@ use crate::model::events::Scope;
 /// How often the demo reads the simulated metrics.
 const DEMO_METRICS_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// `podsize demo --clusters N`: N simulated clusters on one dashboard, each a minor version
+/// older than the one before (down to 1.33), as fleets are upgraded one cluster at a time.
+async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
+    let base = crate::sim::SimConfig {
+        pod_level_resize: true,
+        ..super::sim::sim_config(
+            &args.sim,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            false,
+        )
+    };
+    let mut sims = Vec::new();
+    for i in 1..=usize::from(args.sim.clusters) {
+        let mut cfg = crate::sim::fleet::member_config(&base, i)
+            .map_err(|e| CommandError::Sim(e.to_string()))?;
+        let older = u32::try_from(i - 1).unwrap_or(0);
+        cfg.minor = base.minor.saturating_sub(older).max(33.min(base.minor));
+        sims.push((
+            crate::sim::fleet::cluster_name(i),
+            super::sim::start_config(cfg).await?,
+        ));
+    }
+    if let Some((_, first)) = sims.first() {
+        let _ = first.create_pod(crate::sim::startup::demo_pod());
+        crate::sim::priority_scene::add(first);
+    }
+    let named: Vec<(&str, &crate::sim::SimCluster)> =
+        sims.iter().map(|(n, s)| (n.as_str(), s)).collect();
+    let kubeconfig = crate::sim::fleet::merged_kubeconfig(&named);
+    let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
+    let written = serde_yaml::to_string(&kubeconfig)
+        .map_err(std::io::Error::other)
+        .and_then(|text| std::fs::write(&path, text));
+    written.map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
+    let mut common = common.clone();
+    common.kubeconfig = Some(path.clone());
+    common.all_contexts = true;
+    if common.namespace.is_none() {
+        common.all_namespaces = true;
+    }
+    if common.prefs.metrics_poll == crate::cluster::metrics::POLL_INTERVAL {
+        common.prefs.metrics_poll = DEMO_METRICS_POLL;
+    }
+    let dashboard = async {
+        let (clusters, scope) = super::contexts::connect_clusters(&common).await?;
+        dashboard::run(Dashboard::fleet(clusters, scope, &common, None, None)).await
+    };
+    let waiting = async {
+        if let Some((_, first)) = sims.first() {
+            crate::sim::priority_scene::start_waiting_resize(first).await;
+        }
+    };
+    let (result, ()) = tokio::join!(dashboard, waiting);
+    let _ = std::fs::remove_file(&path);
+    for (_, sim) in &sims {
+        sim.stop().await;
+    }
+    result
+}
+
 pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
+    if args.sim.clusters > 1 {
+        return run_fleet(common, args).await;
+    }
     // Plain HTTP in process: nothing leaves loopback and no certificate is needed.
     // The demo shows every feature: 1.35's alpha gate for pod-level resize is on.
     let sim = super::sim::start_config(crate::sim::SimConfig {

@@ -1,0 +1,95 @@
+//! `podsize watch --all-contexts` end to end in tmux (issue #15): three simulated clusters
+//! in one kubeconfig, the wall's per-cluster lines (pods, resizes, freshness), one cluster
+//! stopped and shown stale while the others stay live, its recovery, and no mutating request
+//! reaching any server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::tmux::Tmux;
+use podsize::sim::SimConfig;
+use podsize::sim::fleet::SimFleet;
+use std::time::Duration;
+
+/// The wall's line for `cluster` (it starts with the name, after a space).
+fn cluster_line<'a>(screen: &'a str, cluster: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{cluster} ")) && l.contains("v1."))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_all_contexts_shows_every_cluster_and_one_going_stale() {
+    let sims = SimFleet::start(
+        3,
+        SimConfig {
+            pods: 30,
+            namespaces: 2,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sims.write_kubeconfig(&kubeconfig).unwrap();
+    let cmd = format!(
+        "{} --kubeconfig {} watch --all-contexts -A; echo EXIT=$?; sleep 30",
+        env!("CARGO_BIN_EXE_podsize"),
+        kubeconfig.display()
+    );
+    let Some(t) = Tmux::start_sized(&cmd, 200, 50) else {
+        return;
+    };
+    let screen = t.wait_for("every cluster live", |s| {
+        ["sim-1", "sim-2", "sim-3"]
+            .iter()
+            .all(|c| cluster_line(s, c).is_some_and(|l| l.contains("● live")))
+    });
+    assert!(screen.contains("PODSIZE · 3 clusters"), "{screen}");
+    // Each line counts its own cluster's pods: 30 each, 90 in the PODS box.
+    for c in ["sim-1", "sim-2", "sim-3"] {
+        let line = cluster_line(&screen, c).unwrap();
+        let pods: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(pods.get(2), Some(&"30"), "{c}: {line}");
+    }
+    assert!(screen.contains(" 90 "), "{screen}");
+    assert!(
+        screen.contains("CLUSTER"),
+        "the table names each row's cluster"
+    );
+
+    let (_, down) = &sims.clusters()[1];
+    down.stop().await;
+    let screen = t.wait_for("sim-2 stale", |s| {
+        cluster_line(s, "sim-2").is_some_and(|l| l.contains("STALE"))
+    });
+    assert!(screen.contains("DATA STALE: sim-2"), "{screen}");
+    for c in ["sim-1", "sim-3"] {
+        assert!(
+            cluster_line(&screen, c).is_some_and(|l| l.contains("● live")),
+            "{c} stays live:\n{screen}"
+        );
+    }
+    // Its rows stay, as last seen: the PODS box still counts them.
+    assert!(screen.contains(" 90 "), "{screen}");
+
+    down.restart().await.unwrap();
+    let screen = t.wait_for_within("sim-2 live again", Duration::from_secs(60), |s| {
+        cluster_line(s, "sim-2").is_some_and(|l| l.contains("● live"))
+    });
+    assert!(!screen.contains("DATA STALE"), "{screen}");
+
+    t.keys(&["e", "Space", "b", "m", "q"]);
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+    for (name, sim) in sims.clusters() {
+        let log = sim.request_log();
+        let mutating: Vec<_> = log.iter().filter(|r| r.method != "GET").collect();
+        assert!(mutating.is_empty(), "{name}: {mutating:?}");
+        assert!(
+            log.iter().any(|r| r.uri.contains("pods")),
+            "{name} was read"
+        );
+    }
+    sims.stop().await;
+}
