@@ -210,6 +210,7 @@ impl AppState {
         if self.rows_changed {
             self.filter_cache.invalidate();
         }
+        (self.filter_cache).set_clusters(self.clusters.iter().map(|c| c.header.context.clone()));
         if narrowing {
             let (pods, index) = (&self.pods, &mut self.index);
             self.filter_cache
@@ -245,6 +246,9 @@ impl AppState {
             }
         }
         self.rows_changed = false;
+        // A new sort or filter is the user's doing: the view starts over around the
+        // selection rather than keeping rows that moved above it out of sight.
+        let view_changed = self.built_for.as_ref().is_some_and(|built| *built != key);
         self.built_for = Some(key);
         self.index_stale = false;
         let before = self.selected;
@@ -268,7 +272,10 @@ impl AppState {
         self.selected = self.selected.min(self.index.len().saturating_sub(1));
         self.selected_ref = self.index.get(self.selected).cloned();
         // Rows inserted or removed above the selection shift the view by as many rows.
-        self.scroll = (self.scroll + self.selected).saturating_sub(before);
+        self.scroll = match view_changed {
+            true => 0,
+            false => (self.scroll + self.selected).saturating_sub(before),
+        };
         self.keep_selection_on_screen();
         self.prepare_filter();
     }

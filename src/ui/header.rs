@@ -103,7 +103,10 @@ fn clusters_spans(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Vec<Sp
     let mut spans = Vec::new();
     for cluster in &state.clusters {
         spans.push(Span::styled(
-            format!(" ctx {} ", cluster.header.context),
+            format!(
+                " ctx {} {} ",
+                cluster.header.context, cluster.header.server_version
+            ),
             theme.header,
         ));
         spans.push(connection_span(cluster, now, theme));
