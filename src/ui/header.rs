@@ -155,7 +155,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         InputMode::Command(line) => Line::from(vec![
             Span::styled(":", theme.accent),
             Span::styled(with_cursor(line), theme.input),
-            Span::styled("  ns NAME · ns all · ctx NAME · sort KEY", theme.muted),
+            Span::styled(
+                "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY",
+                theme.muted,
+            ),
         ]),
         InputMode::Normal => match &state.status {
             Some(msg) => Line::from(Span::styled(

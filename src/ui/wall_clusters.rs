@@ -71,7 +71,7 @@ fn line<'a>(
     let (text, stale) = fresh;
     let mut spans = vec![
         Span::styled(format!(" {}", cell(name.into(), name_width)), theme.title),
-        Span::styled(cell(version.into(), 10), theme.muted),
+        Span::styled(cell(version.into(), 15), theme.muted),
     ];
     let style = |s: ResizeState| state_style(&s, theme);
     spans.extend(count(figures.pods, theme.title));
@@ -109,7 +109,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         .unwrap_or(7)
         .clamp(7, 28);
     let title = format!(
-        " {}{:<10} {:>11} {:>11} {:>11} {:>11} {:>11}  DATA",
+        " {}{:<15} {:>11} {:>11} {:>11} {:>11} {:>11}  DATA",
         cell("CLUSTER".into(), name_width),
         "VERSION",
         "PODS",
