@@ -184,6 +184,7 @@ impl AppState {
 
     /// Rebuilds the visible order if needed and puts the selection back on the same row.
     pub fn refresh_index(&mut self) {
+        super::nodes::refresh(self);
         if !self.index_stale {
             self.prepare_filter();
             return;
