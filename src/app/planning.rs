@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 impl AppState {
     /// Sum of effective requests of the other pods on `pod`'s node (the node's used room).
     pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
-        crate::model::row::requests_of_neighbours(pod, self.pods.values())
+        crate::model::row::requests_of_neighbours(pod, self.pods_of(pod.cluster))
     }
 
     pub fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
