@@ -195,3 +195,37 @@ fn sorting_by_over_request_and_risk_puts_the_right_pod_first() {
     assert_eq!(first_pod(&mut s, SortKey::Waste), web);
     assert_eq!(first_pod(&mut s, SortKey::Risk), busy);
 }
+
+#[test]
+fn every_cluster_is_named_in_the_header_at_any_width_and_rows_name_their_cluster() {
+    let names = ["prod-eu-west-1", "prod-us-east-1", "staging-ap-south-1"];
+    let headers = names
+        .iter()
+        .map(|n| podsize::app::state::HeaderInfo {
+            context: (*n).into(),
+            ..admin_header()
+        })
+        .collect();
+    let mut s = AppState::with_clusters(headers, Scope::default());
+    for cluster in 0..3 {
+        let rows = common::every_state_rows();
+        let event = ClusterEvent::pods_reset(rows);
+        update(&mut s, Action::ClusterOf(cluster, event), now());
+    }
+    s.refresh_index();
+    let theme = Theme::default();
+    for width in [80, 120, 200] {
+        let screen = text(&render(&s, width, 30, &theme));
+        let header = screen.lines().next().unwrap_or_default();
+        // Whole where they fit; else each cut to an equal share, never one lost.
+        for name in names {
+            let cut: String = name.chars().take(9).collect();
+            let shown = header.contains(name) || (width < 120 && header.contains(&cut));
+            assert!(shown, "{width} columns: {name} in {header:?}");
+        }
+        if width >= 120 {
+            assert!(names.iter().all(|n| header.contains(n)), "{header}");
+        }
+        assert!(screen.contains("CLUSTER"), "{width} columns:\n{screen}");
+    }
+}

@@ -99,7 +99,12 @@ pub fn totals_text(totals: &crate::model::rightsizing::Totals) -> Option<String>
 }
 
 /// "ctx prod-eu ● live  ctx prod-us ✗ reconnecting …": each cluster with its connection.
-fn clusters_spans(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Vec<Span<'static>> {
+fn clusters_spans(
+    state: &AppState,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    room: usize,
+) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     for cluster in &state.clusters {
         spans.push(Span::styled(
@@ -111,7 +116,36 @@ fn clusters_spans(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Vec<Sp
         ));
         spans.push(connection_span(cluster, now, theme));
     }
-    spans
+    let width: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if width <= room {
+        return spans;
+    }
+    // Too narrow for every cluster's version and connection: a mark each, so none is cut off
+    // (the wall and `:ctx` name the rest).
+    let marks = state.clusters.len() * 3;
+    let names: usize = (state.clusters.iter())
+        .map(|c| c.header.context.chars().count())
+        .sum();
+    // Still too wide: each name is cut to an equal share, marked with `…`.
+    let share = match names + marks <= room {
+        true => usize::MAX,
+        false => (room.saturating_sub(marks) / state.clusters.len()).max(2),
+    };
+    let mut compact = Vec::new();
+    for cluster in &state.clusters {
+        let (mark, style) = match &cluster.connection {
+            Connection::Reconnecting { .. } => ("✗", theme.stale_warning),
+            Connection::Connected if cluster.loading.is_none() => ("●", theme.status_ok),
+            _ => ("◌", theme.muted),
+        };
+        let width = u16::try_from(share).unwrap_or(u16::MAX);
+        compact.push(Span::styled(
+            format!(" {} ", super::table::fit(&cluster.header.context, width)),
+            theme.header,
+        ));
+        compact.push(Span::styled(mark.to_string(), style));
+    }
+    compact
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
@@ -142,7 +176,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         first.push(Span::styled(" read-only (RBAC) ", theme.readonly_banner));
     }
     if state.several_clusters() {
-        first.extend(clusters_spans(state, now, theme));
+        let used: usize = first.iter().map(|s| s.content.chars().count()).sum();
+        let room = usize::from(area.width).saturating_sub(used);
+        first.extend(clusters_spans(state, now, theme, room));
     } else {
         first.push(connection_span(&state.clusters[0], now, theme));
     }
