@@ -235,6 +235,61 @@ fn select_pod(state: &mut AppState, pred: impl Fn(&podsize::model::PodRow) -> bo
     state.select(i);
 }
 
+/// The first pod and node lists of `sim`, with creation times shifted so the newest pod is
+/// 42 minutes older than `now` (so ages read the same on every run).
+async fn lists_of(sim: &SimCluster, now: DateTime<Utc>) -> Vec<ClusterEvent> {
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let pods = tokio::spawn(watch_pods(
+        client.clone(),
+        Scope::default(),
+        InitialList::Streaming,
+        tx.clone(),
+    ));
+    let nodes = tokio::spawn(watch_nodes(client, tx));
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                ClusterEvent::PodsReset(_) | ClusterEvent::ListDone | ClusterEvent::NodesReset(_)
+            )
+        })
+        .count()
+        < 2
+    {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(e)) => events.push(e),
+            _ => panic!("the simulated cluster did not answer"),
+        }
+    }
+    pods.abort();
+    nodes.abort();
+    let newest = events
+        .iter()
+        .filter_map(|e| match e {
+            ClusterEvent::PodsReset(rows) => rows.values().filter_map(|r| r.created).max(),
+            ClusterEvent::ListBatch(rows) => rows.iter().filter_map(|r| r.created).max(),
+            _ => None,
+        })
+        .max()
+        .unwrap_or_else(Utc::now);
+    let shift = now - TimeDelta::minutes(42) - newest;
+    for event in &mut events {
+        let rows: Vec<&mut podsize::model::PodRow> = match event {
+            ClusterEvent::PodsReset(rows) => rows.values_mut().collect(),
+            ClusterEvent::ListBatch(rows) => rows.iter_mut().collect(),
+            _ => Vec::new(),
+        };
+        for row in rows {
+            row.created = row.created.map(|t| t + shift);
+        }
+    }
+    events
+}
+
 #[tokio::main]
 async fn main() {
     let fonts = load_fonts();
@@ -250,50 +305,9 @@ async fn main() {
     .unwrap();
     // Let the simulated kubelet settle the seeded states.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let client = sim.client(Identity::Admin).await.unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let pods = tokio::spawn(watch_pods(
-        client.clone(),
-        Scope::default(),
-        InitialList::Streaming,
-        tx.clone(),
-    ));
-    let nodes = tokio::spawn(watch_nodes(client, tx));
-    let mut events = Vec::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while events
-        .iter()
-        .filter(|e| matches!(e, ClusterEvent::PodsReset(_) | ClusterEvent::NodesReset(_)))
-        .count()
-        < 2
-    {
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(e)) => events.push(e),
-            _ => panic!("the simulated cluster did not answer"),
-        }
-    }
-    pods.abort();
-    nodes.abort();
     // A fixed clock after the newest pod, so ages and the wall clock are the same every run.
-    let newest = events
-        .iter()
-        .filter_map(|e| match e {
-            ClusterEvent::PodsReset(rows) => rows.values().filter_map(|r| r.created).max(),
-            _ => None,
-        })
-        .max()
-        .unwrap_or_else(Utc::now);
-    // Creation times come from the simulator's start: shift them so the newest pod is 42 minutes
-    // older than a fixed instant, which the wall clock then shows the same on every run.
     let now = DateTime::from_timestamp(1_795_000_000, 0).unwrap();
-    let shift = now - TimeDelta::minutes(42) - newest;
-    for event in &mut events {
-        if let ClusterEvent::PodsReset(rows) = event {
-            for row in rows.values_mut() {
-                row.created = row.created.map(|t| t + shift);
-            }
-        }
-    }
+    let events = lists_of(&sim, now).await;
     let header = HeaderInfo {
         context: "sim-admin".into(),
         server_version: "v1.35.0".into(),
@@ -365,6 +379,74 @@ async fn main() {
         "screenshots/watch.png",
         rasterise(&render(&wall, now, &contrast, 160, 45), &fonts, &DARK),
     );
+
+    // Three clusters on one wall: two live, one whose API server went away 80 s ago.
+    let mut others = Vec::new();
+    for (seed, prefix) in [(7, "use1-node"), (8, "stg-node")] {
+        let cfg = SimConfig {
+            pods: 40,
+            seed,
+            nodes: 3,
+            namespaces: 3,
+            metrics: false,
+            node_prefix: prefix.into(),
+            ..SimConfig::default()
+        };
+        others.push(SimCluster::start(cfg).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut lists = vec![events.clone()];
+    for member in &others {
+        lists.push(lists_of(member, now).await);
+    }
+    let clusters = [
+        ("prod-eu-west-1", "v1.35.0"),
+        ("prod-us-east-1", "v1.34.2"),
+        ("staging", "v1.33.5"),
+    ];
+    let headers = clusters
+        .iter()
+        .map(|(context, version)| HeaderInfo {
+            context: (*context).into(),
+            server_version: (*version).into(),
+            minor: version.split('.').nth(1).and_then(|m| m.parse().ok()),
+            readonly: true,
+            ..header.clone()
+        })
+        .collect();
+    let mut fleet = AppState::with_clusters(headers, Scope::default());
+    for (i, list) in lists.into_iter().enumerate() {
+        for e in list {
+            update(&mut fleet, Action::ClusterOf(i as u16, e), now);
+        }
+    }
+    update(
+        &mut fleet,
+        Action::ClusterOf(
+            2,
+            ClusterEvent::Connection(podsize::model::events::Connection::Reconnecting {
+                attempt: 6,
+                error: "connect: connection refused".into(),
+                since: now - TimeDelta::seconds(80),
+            }),
+        ),
+        now,
+    );
+    fleet.wall = Some(podsize::app::wall::Wall::new(
+        TimeDelta::seconds(10),
+        false,
+        false,
+    ));
+    fleet.sort = podsize::app::view::SortKey::ResizeState;
+    fleet.invalidate_index();
+    fleet.refresh_index();
+    write_png(
+        "screenshots/watch-clusters.png",
+        rasterise(&render(&fleet, now, &contrast, 160, 45), &fonts, &DARK),
+    );
+    for member in &others {
+        member.stop().await;
+    }
 
     let light = Theme::builtin("light").unwrap();
     write_png(

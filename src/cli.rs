@@ -106,7 +106,7 @@ pub enum Command {
     Demo(DemoArgs),
     /// Read-only wall-display mode: no edits, large header, pages through long tables.
     Watch(WatchArgs),
-    /// Print the pod table once and exit.
+    /// Print the pod table once and exit (several clusters: --context repeated or --all-contexts).
     Get(GetArgs),
     /// Resize one container in place through the pods/resize subresource.
     Resize(ResizeArgs),

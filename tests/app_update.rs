@@ -498,3 +498,16 @@ fn the_clock_redraws_only_when_a_shown_time_changes() {
     update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(61));
     assert!(s.dirty);
 }
+
+#[test]
+fn a_new_sort_shows_the_rows_that_moved_above_the_selection() {
+    let mut s = state_with_rows();
+    s.page_rows = 50;
+    // Sorted by resize state, the worst states come first; the selection (the first row by
+    // name) moves down, and the rows now above it must stay in sight.
+    let selected = s.selected_row().map(|(p, _)| p.name.clone());
+    key(&mut s, KeyCode::Char('s'));
+    assert_eq!(s.selected_row().map(|(p, _)| p.name.clone()), selected);
+    assert!(s.selected_index() > 0, "the selection moved down");
+    assert_eq!(s.scroll(), 0, "the view starts at the top when it fits");
+}

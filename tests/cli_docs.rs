@@ -113,3 +113,54 @@ fn a_subcommand_offers_only_the_common_options_that_mean_something_there() {
         );
     }
 }
+
+#[test]
+fn several_clusters_are_offered_where_they_mean_something_and_refused_elsewhere() {
+    let help = |sub: &str| String::from_utf8(podsize(&[sub, "--help"]).stdout).unwrap();
+    for name in ["watch", "get"] {
+        let text = help(name);
+        assert!(
+            text.contains("--all-contexts"),
+            "{name} offers --all-contexts:\n{text}"
+        );
+    }
+    for name in ["resize", "boost", "make-room", "recommend", "nodes", "info"] {
+        let text = help(name);
+        assert!(
+            !text.contains("--all-contexts"),
+            "{name} offers --all-contexts:\n{text}"
+        );
+    }
+    // A command of one cluster given two contexts: refused before anything is read.
+    let out = podsize(&[
+        "resize",
+        "web",
+        "--cpu-request",
+        "1",
+        "--context",
+        "a",
+        "--context",
+        "b",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`podsize resize` works on one cluster"),
+        "{err}"
+    );
+    let out = podsize(&["--all-contexts", "nodes"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--all-contexts means nothing for `podsize nodes`"),
+        "{err}"
+    );
+    // --context and --all-contexts together are a contradiction clap names.
+    let out = podsize(&["--all-contexts", "--context", "a", "get"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--all-contexts") && err.contains("--context"),
+        "{err}"
+    );
+}

@@ -93,3 +93,47 @@ async fn watch_all_contexts_shows_every_cluster_and_one_going_stale() {
     }
     sims.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cluster_down_at_start_joins_with_its_version_once_it_answers() {
+    let sims = SimFleet::start(
+        2,
+        SimConfig {
+            pods: 12,
+            namespaces: 2,
+            minor: 34,
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sims.write_kubeconfig(&kubeconfig).unwrap();
+    let (_, late) = &sims.clusters()[1];
+    late.stop().await;
+    let cmd = format!(
+        "{} --kubeconfig {} watch --context sim-1 --context sim-2 -A; echo EXIT=$?; sleep 30",
+        env!("CARGO_BIN_EXE_podsize"),
+        kubeconfig.display()
+    );
+    let Some(t) = Tmux::start_sized(&cmd, 200, 50) else {
+        return;
+    };
+    let screen = t.wait_for("sim-1 live, sim-2 down", |s| {
+        cluster_line(s, "sim-1").is_some_and(|l| l.contains("● live"))
+            && s.lines()
+                .any(|l| l.contains("sim-2") && l.contains("version unknown"))
+    });
+    assert!(
+        screen.contains(" 12 "),
+        "sim-1's pods are shown meanwhile:\n{screen}"
+    );
+    late.restart().await.unwrap();
+    let screen = t.wait_for_within("sim-2 joins", Duration::from_secs(60), |s| {
+        cluster_line(s, "sim-2").is_some_and(|l| l.contains("v1.34") && l.contains("● live"))
+    });
+    assert!(screen.contains(" 24 "), "both clusters' pods:\n{screen}");
+    t.keys(&["q"]);
+    t.wait_for("exit", |s| s.contains("EXIT=0"));
+}

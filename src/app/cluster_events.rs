@@ -39,6 +39,8 @@ pub(super) fn on_cluster(
     event: ClusterEvent,
     now: DateTime<Utc>,
 ) {
+    // Every event but the RBAC answer moves what the node view counts; cheap to flag.
+    super::nodes::changed(state);
     let Some(status) = state.cluster_mut(cluster) else {
         return;
     };

@@ -197,6 +197,45 @@ mod tests {
     }
 
     #[test]
+    fn events_are_filed_under_their_cluster_and_the_filter_finds_a_cluster_by_name() {
+        use crate::app::update::{Action, update};
+        use crate::model::events::{ClusterEvent, Scope};
+        let header = |name: &str| HeaderInfo {
+            context: name.into(),
+            ..HeaderInfo::default()
+        };
+        let mut state =
+            AppState::with_clusters(vec![header("prod-eu"), header("prod-us")], Scope::default());
+        let now = chrono::Utc::now();
+        for cluster in [0, 1] {
+            // The same pod name in both clusters, as the cluster layer sends it (cluster 0).
+            let rows = [row(0, "default", "web-0").1, row(0, "default", "api-0").1];
+            let event = ClusterEvent::pods_reset(rows);
+            update(&mut state, Action::ClusterOf(cluster, event), now);
+        }
+        assert_eq!(state.pods.len(), 4);
+        assert_eq!(state.pods_of(1).count(), 2);
+        assert!(state.synced());
+        state.filter.text = "prod-us".into();
+        state.invalidate_index();
+        state.refresh_index();
+        let shown: Vec<ClusterId> = state.visible().iter().map(|r| r.pod.cluster).collect();
+        assert_eq!(shown, [1, 1], "only prod-us's rows");
+        // A deletion in one cluster leaves the same-named pod of the other.
+        let gone = ClusterEvent::PodDeleted {
+            namespace: "default".into(),
+            name: "web-0".into(),
+        };
+        update(&mut state, Action::ClusterOf(1, gone), now);
+        assert!(state.pods.contains_key(&PodKey::new(0, "default", "web-0")));
+        assert!(!state.pods.contains_key(&PodKey::new(1, "default", "web-0")));
+        // An event for a cluster no longer on show is dropped, not misfiled.
+        let stray = ClusterEvent::pods_reset([row(0, "x", "y").1]);
+        update(&mut state, Action::ClusterOf(7, stray), now);
+        assert_eq!(state.pods.len(), 3);
+    }
+
+    #[test]
     fn adopting_a_list_rekeys_it() {
         let list: BTreeMap<_, _> = [row(0, "a", "x")].into_iter().collect();
         let adopted = adopt_all(list, 3);

@@ -14,6 +14,7 @@ pub mod loading;
 pub mod name_widths;
 pub mod nodes;
 pub mod nodes_make_room;
+pub mod planning;
 pub mod rightsizing;
 pub mod search_index;
 pub mod state;

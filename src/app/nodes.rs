@@ -15,6 +15,30 @@ pub struct NodesView {
     pub cluster: crate::model::row::ClusterId,
     pub sort: NodeSort,
     pub selected: usize,
+    /// The rows on show, computed once per change of pods, nodes, usage or sort (not per frame:
+    /// each computation walks every pod of the cluster).
+    pub rooms: Vec<NodeRoom>,
+    /// Something the rows depend on changed since they were computed.
+    pub stale: bool,
+}
+
+/// Recomputes the node rows if something they depend on changed; before each draw.
+pub fn refresh(state: &mut AppState) {
+    let Some(view) = state.nodes_view.as_ref().filter(|v| v.stale) else {
+        return;
+    };
+    let rooms = rooms(state, view);
+    if let Some(view) = state.nodes_view.as_mut() {
+        view.rooms = rooms;
+        view.stale = false;
+    }
+}
+
+/// Pods, nodes or usage changed: the node rows are recomputed before the next draw.
+pub fn changed(state: &mut AppState) {
+    if let Some(view) = state.nodes_view.as_mut() {
+        view.stale = true;
+    }
 }
 
 /// Summed usage per pod from the latest metrics reading, where metrics are served.
@@ -49,6 +73,7 @@ pub fn open(state: &mut AppState) {
     let cluster = state.selected_pod().map_or(0, |p| p.cluster);
     state.nodes_view = Some(NodesView {
         cluster,
+        stale: true,
         ..NodesView::default()
     });
     state.dirty = true;
@@ -66,7 +91,10 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) {
             view.selected = (view.selected + 1).min(count.saturating_sub(1))
         }
         Some(NodesCommand::Up) => view.selected = view.selected.saturating_sub(1),
-        Some(NodesCommand::CycleSort) => view.sort = view.sort.next(),
+        Some(NodesCommand::CycleSort) => {
+            view.sort = view.sort.next();
+            view.stale = true;
+        }
         Some(NodesCommand::ShowPods) => {
             if let Some(room) = rooms(state, &view).get(view.selected) {
                 state.filter.text = room.name.clone();
@@ -152,5 +180,36 @@ mod tests {
         press(&mut state, KeyCode::Char('N'));
         press(&mut state, KeyCode::Esc);
         assert!(state.nodes_view.is_none(), "Esc goes back");
+    }
+
+    #[test]
+    fn rows_are_computed_before_a_draw_after_a_change_not_on_each_key() {
+        let now = chrono::Utc::now();
+        let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+        let rows = vec![row(pod("a", "n1", (100, 1), (100, 1), (100, 1)))];
+        let event = ClusterEvent::pods_reset(rows);
+        update(&mut state, Action::Cluster(event), now);
+        let nodes = vec![node("n1", 1000, 64), node("n2", 1000, 64)];
+        update(
+            &mut state,
+            Action::Cluster(ClusterEvent::NodesReset(nodes)),
+            now,
+        );
+        press(&mut state, KeyCode::Char('N'));
+        state.refresh_index();
+        let view = state.nodes_view.clone().unwrap_or_default();
+        assert!(!view.stale);
+        assert_eq!(view.rooms, rooms(&state, &view));
+        press(&mut state, KeyCode::Char('j'));
+        assert!(
+            !state.nodes_view.as_ref().is_some_and(|v| v.stale),
+            "moving reuses the rows"
+        );
+        let node3 = ClusterEvent::NodeApplied(node("n3", 1000, 64));
+        update(&mut state, Action::Cluster(node3), now);
+        assert!(state.nodes_view.as_ref().is_some_and(|v| v.stale));
+        state.refresh_index();
+        let count = state.nodes_view.as_ref().map(|v| v.rooms.len());
+        assert_eq!(count, Some(3), "a new node shows after the next refresh");
     }
 }

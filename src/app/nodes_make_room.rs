@@ -202,7 +202,12 @@ pub fn on_results(
     let mut refused = Vec::new();
     for (plan, result) in &results {
         match result {
-            Ok(a) => track(state, &a.row, &plan.container, a.generation, now),
+            Ok(a) => {
+                // The server's answer comes from the cluster layer, which does not know its cluster.
+                let mut row = a.row.clone();
+                row.cluster = plan.cluster;
+                track(state, &row, &plan.container, a.generation, now);
+            }
             Err(e) => refused.push(format!("{}: {}", plan.pod, e.message)),
         }
     }
@@ -255,56 +260,82 @@ mod tests {
         }
     }
 
-    #[test]
-    fn m_on_a_deferred_container_previews_then_sends_one_batch() {
+    /// The scene on `cluster` of a state with `clusters` clusters, each holding the same pods
+    /// and node names: the plan must count and send only the selected pod's cluster.
+    fn make_room_on(cluster: crate::model::row::ClusterId, clusters: usize) {
         let now = Utc::now();
-        let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+        let headers = vec![HeaderInfo::default(); clusters];
+        let mut state = AppState::with_clusters(headers, Scope::default());
         let mut low = pod("low", "n", (2000, 256), (2000, 256), (2000, 256));
         low["spec"]["priority"] = serde_json::json!(-10);
-        let rows = vec![
+        let waiting = || {
             row(deferred(pod(
                 "w",
                 "n",
                 (3000, 256),
                 (1000, 256),
                 (1000, 256),
-            ))),
-            row(low),
-        ];
-        update(
-            &mut state,
-            Action::Cluster(ClusterEvent::pods_reset(rows)),
-            now,
-        );
-        update(
-            &mut state,
-            Action::Cluster(ClusterEvent::NodesReset(vec![node("n", 4000, 8192)])),
-            now,
-        );
-        let readings = vec![usage("low", 100), usage("w", 900)];
-        update(
-            &mut state,
-            Action::Cluster(ClusterEvent::Usage(Some(readings))),
-            now,
-        );
+            )))
+        };
+        for c in 0..clusters {
+            let c = crate::model::row::ClusterId::try_from(c).unwrap_or_default();
+            let rows = vec![waiting(), row(low.clone())];
+            let at = |event| Action::ClusterOf(c, event);
+            update(&mut state, at(ClusterEvent::pods_reset(rows)), now);
+            let nodes = vec![node("n", 4000, 8192)];
+            update(&mut state, at(ClusterEvent::NodesReset(nodes)), now);
+            let readings = vec![usage("low", 100), usage("w", 900)];
+            update(&mut state, at(ClusterEvent::Usage(Some(readings))), now);
+        }
         state.refresh_index();
-        assert_eq!(
-            state.edit_target().map(|(p, _)| p.name.clone()).as_deref(),
-            Some("low")
-        );
+        // Rows sort by name within the namespace, cluster by cluster: low, w, low, w …
+        for _ in 0..usize::from(cluster) * 2 {
+            update(&mut state, key('j'), now);
+        }
+        state.refresh_index();
+        let target = state
+            .edit_target()
+            .map(|(p, _)| (p.cluster, p.name.clone()));
+        assert_eq!(target, Some((cluster, "low".to_string())));
         update(&mut state, key('j'), now);
         update(&mut state, key('m'), now);
         let Some(Outcome::Plan(plan)) = state.make_room.as_ref().map(|o| o.outcome.clone()) else {
             panic!("no plan: {:?}", state.make_room);
         };
-        assert_eq!(plan.shrinks.len(), 1);
+        assert_eq!(plan.cluster, cluster);
+        assert_eq!(
+            plan.shrinks.len(),
+            1,
+            "only its own cluster's pods give room"
+        );
         assert_eq!(plan.shrinks[0].pod, "low");
         let effects = update(&mut state, key('y'), now);
-        assert!(
-            matches!(effects.as_slice(), [Effect::SubmitBatch(p)] if p.len() == 1),
-            "{effects:?}"
-        );
+        let sent = match effects.as_slice() {
+            [Effect::SubmitBatch(p)] if p.len() == 1 => p.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(sent[0].cluster, cluster, "sent to the pod's own cluster");
         // A second confirmation sends nothing more.
         assert!(update(&mut state, key('y'), now).is_empty());
+        // The server's answer (its row as the cluster layer decodes it, cluster 0) is followed
+        // as a pod of the plan's cluster.
+        let answer = Accepted {
+            row: row(low.clone()),
+            generation: Some(2),
+        };
+        let results = vec![(sent[0].clone(), Ok(answer))];
+        update(&mut state, Action::ResizeResults(results), now);
+        assert!(!state.trackers.is_empty());
+        assert!(state.trackers.iter().all(|t| t.cluster == cluster));
+    }
+
+    #[test]
+    fn m_on_a_deferred_container_previews_then_sends_one_batch() {
+        make_room_on(0, 1);
+    }
+
+    #[test]
+    fn make_room_in_the_second_of_two_clusters_counts_and_sends_only_there() {
+        make_room_on(1, 2);
     }
 }

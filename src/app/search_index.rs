@@ -33,8 +33,17 @@ fn push_lower(buf: &mut Vec<u8>, s: &str) {
     buf.push(SEP);
 }
 
-/// The fields every row of a pod shares: namespace, name and node.
-fn push_pod(buf: &mut Vec<u8>, pod: &PodRow) {
+/// The fields every row of a pod shares: its cluster (with several on show), namespace,
+/// name and node.
+fn push_pod(buf: &mut Vec<u8>, pod: &PodRow, clusters: &[String]) {
+    if clusters.len() > 1 {
+        push_lower(
+            buf,
+            clusters
+                .get(usize::from(pod.cluster))
+                .map_or("", String::as_str),
+        );
+    }
     push_lower(buf, &pod.namespace);
     push_lower(buf, &pod.name);
     push_lower(buf, pod.node.as_deref().unwrap_or(""));
@@ -44,6 +53,15 @@ impl SearchIndex {
     /// Keys for rows per container (a pod row when it has none), or per pod when `per_pod`:
     /// the same rows `view::build_index` makes.
     pub fn build(pods: &BTreeMap<PodKey, PodRow>, per_pod: bool) -> Self {
+        Self::build_named(pods, per_pod, &[])
+    }
+
+    /// As `build`, with the clusters' context names searchable too (`/prod-eu`).
+    pub fn build_named(
+        pods: &BTreeMap<PodKey, PodRow>,
+        per_pod: bool,
+        clusters: &[String],
+    ) -> Self {
         let rows: usize = pods.values().map(|p| p.containers.len().max(1)).sum();
         let mut index = Self {
             per_pod,
@@ -55,7 +73,7 @@ impl SearchIndex {
             index.pod_first.push(index.starts.len());
             if per_pod || pod.containers.is_empty() {
                 index.starts.push(index.buf.len());
-                push_pod(&mut index.buf, pod);
+                push_pod(&mut index.buf, pod, clusters);
                 for c in &pod.containers {
                     push_lower(&mut index.buf, &c.name);
                 }
@@ -63,7 +81,7 @@ impl SearchIndex {
             }
             for c in &pod.containers {
                 index.starts.push(index.buf.len());
-                push_pod(&mut index.buf, pod);
+                push_pod(&mut index.buf, pod, clusters);
                 push_lower(&mut index.buf, &c.name);
             }
         }
@@ -140,6 +158,8 @@ impl Needle {
 #[derive(Debug, Default)]
 pub struct FilterCache {
     index: Option<SearchIndex>,
+    /// The clusters' context names, searched with several clusters on show.
+    clusters: Vec<String>,
 }
 
 /// `!text` negates; an empty text (alone or after `!`) keeps every row.
@@ -156,6 +176,14 @@ impl FilterCache {
         self.index = None;
     }
 
+    /// The clusters on show; the keys are rebuilt when they change.
+    pub fn set_clusters(&mut self, names: impl Iterator<Item = String> + Clone) {
+        if !names.clone().eq(self.clusters.iter().cloned()) {
+            self.clusters = names.collect();
+            self.index = None;
+        }
+    }
+
     /// Builds the keys ahead of the first typed character (when `/` opens the filter):
     /// building touches every pod's strings, as one key press before this index did.
     pub fn prepare(&mut self, pods: &BTreeMap<PodKey, PodRow>, per_pod: bool) {
@@ -167,7 +195,7 @@ impl FilterCache {
             self.index = None;
         }
         self.index
-            .get_or_insert_with(|| SearchIndex::build(pods, per_pod))
+            .get_or_insert_with(|| SearchIndex::build_named(pods, per_pod, &self.clusters))
     }
 
     /// The visible rows for `filter`, sorted: what `view::build_index` returns.

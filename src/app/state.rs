@@ -1,13 +1,11 @@
 //! Everything the screen shows, owned by the event loop and changed only by `update`.
 
-use super::editor::{EditorState, PlanContext};
+use super::editor::EditorState;
 use super::line_edit::LineEdit;
 use super::view::{Filter, PodKey, RowRef, SortKey};
 use crate::model::events::{PodUsage, Scope};
-use crate::model::resources::CpuMem;
 use crate::model::tracking::Tracker;
-use crate::model::{ContainerKind, ContainerRow, PodRow};
-use chrono::{DateTime, Utc};
+use crate::model::{ContainerRow, PodRow};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -184,6 +182,7 @@ impl AppState {
 
     /// Rebuilds the visible order if needed and puts the selection back on the same row.
     pub fn refresh_index(&mut self) {
+        super::nodes::refresh(self);
         if !self.index_stale {
             self.prepare_filter();
             return;
@@ -210,6 +209,7 @@ impl AppState {
         if self.rows_changed {
             self.filter_cache.invalidate();
         }
+        (self.filter_cache).set_clusters(self.clusters.iter().map(|c| c.header.context.clone()));
         if narrowing {
             let (pods, index) = (&self.pods, &mut self.index);
             self.filter_cache
@@ -245,6 +245,9 @@ impl AppState {
             }
         }
         self.rows_changed = false;
+        // A new sort or filter is the user's doing: the view starts over around the
+        // selection rather than keeping rows that moved above it out of sight.
+        let view_changed = self.built_for.as_ref().is_some_and(|built| *built != key);
         self.built_for = Some(key);
         self.index_stale = false;
         let before = self.selected;
@@ -268,7 +271,10 @@ impl AppState {
         self.selected = self.selected.min(self.index.len().saturating_sub(1));
         self.selected_ref = self.index.get(self.selected).cloned();
         // Rows inserted or removed above the selection shift the view by as many rows.
-        self.scroll = (self.scroll + self.selected).saturating_sub(before);
+        self.scroll = match view_changed {
+            true => 0,
+            false => (self.scroll + self.selected).saturating_sub(before),
+        };
         self.keep_selection_on_screen();
         self.prepare_filter();
     }
@@ -369,96 +375,5 @@ impl AppState {
             error,
         });
         self.dirty = true;
-    }
-}
-
-impl AppState {
-    /// Sum of effective requests of the other pods on `pod`'s node (the node's used room).
-    pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
-        crate::model::row::requests_of_neighbours(pod, self.pods.values())
-    }
-
-    pub fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
-        PlanContext {
-            pod,
-            server: self.server_of(pod.cluster),
-            node: pod
-                .node
-                .as_ref()
-                .and_then(|n| self.cluster(pod.cluster).nodes.get(n)),
-            others_on_node: self.others_on_node(pod),
-        }
-    }
-
-    /// Re-plans the open editor (and its batch) against the current pods, nodes and neighbours.
-    pub fn replan_editor(&mut self) {
-        let Some(mut editor) = self.editor.take() else {
-            return;
-        };
-        if let Some(pod) =
-            self.pods
-                .get(&PodKey::new(editor.cluster, &editor.namespace, &editor.pod))
-        {
-            editor.replan(&self.plan_context(pod));
-        }
-        if let Some(targets) = &editor.rightsize {
-            // Right-sizing: each container to its own recommendation, not to the typed fields.
-            editor.batch = super::rightsizing::plan_targets(self, targets);
-        } else {
-            let contexts: Vec<PlanContext> = editor
-                .batch_targets
-                .iter()
-                .filter_map(|key| self.pods.get(key))
-                .map(|pod| self.plan_context(pod))
-                .collect();
-            editor.replan_batch(&contexts);
-        }
-        self.editor = Some(editor);
-        self.dirty = true;
-    }
-
-    /// Follows `tracker` from now on, in place of any earlier one for the same container.
-    pub fn follow(&mut self, tracker: Tracker) {
-        self.trackers.retain(|t| {
-            !(t.cluster == tracker.cluster
-                && t.namespace == tracker.namespace
-                && t.pod == tracker.pod
-                && t.container == tracker.container)
-        });
-        self.trackers.push(tracker);
-    }
-
-    /// Follows a resize the server accepted for `plan`, counting restarts from now.
-    pub fn track_accepted(
-        &mut self,
-        plan: &crate::model::plan::ResizePlan,
-        accepted: &crate::model::plan::Accepted,
-        now: DateTime<Utc>,
-    ) {
-        let restarts = self
-            .pods
-            .get(&PodKey::new(plan.cluster, &plan.namespace, &plan.pod))
-            .and_then(|p| p.container(&plan.container))
-            .map_or(0, |c| c.restart_count);
-        // The server's answer comes from the cluster layer, which does not know its cluster.
-        let mut row = accepted.row.clone();
-        row.cluster = plan.cluster;
-        let tracker = Tracker::new(&row, &plan.container, accepted.generation, restarts, now);
-        self.follow(tracker);
-    }
-
-    /// The container the editor should open on: the selected one, or the pod's first regular one.
-    pub fn edit_target(&self) -> Option<(&PodRow, String)> {
-        let (pod, container) = self.selected_row()?;
-        let name = match container {
-            Some(c) => c.name.clone(),
-            None => pod
-                .containers
-                .iter()
-                .find(|c| c.kind == ContainerKind::Regular)?
-                .name
-                .clone(),
-        };
-        Some((pod, name))
     }
 }

@@ -171,7 +171,10 @@ async fn clients_for(
         .map_err(|e| e.to_string())
 }
 
-/// A cluster unreachable at start is asked for its version again once its watch connects.
+/// How often a cluster still of unknown version is asked again while it answers.
+const REDETECT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A cluster unreachable at start is asked for its version again once it answers.
 fn redetect_if_unknown(
     fleet: &mut Fleet,
     cluster: ClusterId,
@@ -181,12 +184,17 @@ fn redetect_if_unknown(
     let Some(runtime) = fleet.clusters.get_mut(usize::from(cluster)) else {
         return;
     };
-    let connected = matches!(event, ClusterEvent::Connection(Connection::Connected))
-        || matches!(event, ClusterEvent::ListDone | ClusterEvent::PodsReset(_));
-    if !connected || runtime.redetecting || runtime.caps.git_version != UNKNOWN_VERSION {
+    // Any answer from the cluster but a failure says it is reachable again.
+    let answered = !matches!(
+        event,
+        ClusterEvent::Connection(Connection::Reconnecting { .. } | Connection::Connecting)
+    );
+    let recently = (runtime.last_detect).is_some_and(|t| t.elapsed() < REDETECT_EVERY);
+    if !answered || runtime.redetecting || recently || runtime.caps.git_version != UNKNOWN_VERSION {
         return;
     }
     runtime.redetecting = true;
+    runtime.last_detect = Some(std::time::Instant::now());
     let (client, tx) = (runtime.conn.client(), caps_tx.clone());
     tokio::spawn(async move {
         let caps = super::dashboard_fleet::capabilities(&client).await;

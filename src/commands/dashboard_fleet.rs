@@ -186,6 +186,8 @@ pub struct ClusterRuntime {
     forward: JoinHandle<()>,
     /// Its capabilities are being asked again (it was unreachable at start).
     pub redetecting: bool,
+    /// When they were last asked again.
+    pub last_detect: Option<std::time::Instant>,
 }
 
 impl Drop for ClusterRuntime {
@@ -248,6 +250,7 @@ impl Fleet {
                     watches,
                     forward,
                     redetecting: false,
+                    last_detect: None,
                 }
             })
             .collect();

@@ -2,7 +2,9 @@
 
 use crate::cli::{CommonArgs, GetArgs, OutputFormat};
 use crate::cluster::wire::WirePod;
-use crate::commands::{CommandError, connect, scope_from};
+use crate::commands::CommandError;
+use crate::commands::contexts::connect_clusters;
+use crate::commands::get_clusters;
 use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
 use crate::model::resources::CpuMem;
 use crate::model::row::ResourceField;
@@ -37,32 +39,30 @@ pub async fn list_rows(
 }
 
 pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError> {
-    let (client, target) = connect(common).await?;
-    let scope = scope_from(common, &target);
-    let client_for_check = client.clone();
-    let api: Api<WirePod> = match &scope.namespace {
-        Some(ns) => Api::namespaced(client, ns),
-        None => Api::all(client),
-    };
-    let rows = list_rows(&api, scope.label_selector.as_deref())
-        .await
-        .map_err(|e| {
-            let reason = crate::cluster::client::one_line(&e);
-            CommandError::Api(format!("cannot list pods from {}: {reason}", target.server))
-        })?;
-    if let (true, Some(ns)) = (rows.is_empty(), scope.namespace.as_deref()) {
-        ensure_namespace_exists(client_for_check, ns, &target.server).await?;
+    let (clusters, scope) = connect_clusters(common).await?;
+    let listed = get_clusters::list_all(&clusters, &scope).await;
+    if listed.failures.len() == clusters.len() {
+        return get_clusters::report(listed.failures);
     }
+    if let (true, true, Some(ns)) = (
+        listed.rows.is_empty(),
+        listed.failures.is_empty(),
+        scope.namespace.as_deref(),
+    ) {
+        get_clusters::ensure_namespace_exists(&clusters, ns).await?;
+    }
+    let names = get_clusters::context_names(&clusters);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.output {
-        OutputFormat::Json => write_json(&rows, &mut out),
+        OutputFormat::Json => write_json(&listed.rows, &names, &mut out),
         format => {
             use std::io::Write;
+            let wide = format == OutputFormat::Wide;
             writeln!(
                 out,
                 "{}",
-                rows_table(&rows, format == OutputFormat::Wide, Utc::now())
+                rows_table(&listed.rows, &names, wide, Utc::now())
             )
             .and_then(|()| out.flush())
         }
@@ -72,23 +72,8 @@ pub async fn run(common: &CommonArgs, args: &GetArgs) -> Result<(), CommandError
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(CommandError::Terminal(e.to_string()))
         }
-        _ => Ok(()),
-    }
-}
-
-/// An empty list of a namespace that does not exist is a typo, not an empty namespace: say so.
-/// When namespaces cannot be read (RBAC), nothing is claimed.
-async fn ensure_namespace_exists(
-    client: kube::Client,
-    namespace: &str,
-    server: &str,
-) -> Result<(), CommandError> {
-    let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client);
-    match api.get_opt(namespace).await {
-        Ok(None) => Err(CommandError::Api(format!(
-            "namespace {namespace:?} does not exist on {server}"
-        ))),
-        Ok(Some(_)) | Err(_) => Ok(()),
+        // The reachable clusters' rows are printed; the exit code still says some were not.
+        _ => get_clusters::report(listed.failures),
     }
 }
 
@@ -220,14 +205,23 @@ fn container_fields(pod: &PodRow, c: &ContainerRow) -> Value {
 }
 
 /// Writes the JSON array one container at a time, so output never holds the whole document.
-pub fn write_json(rows: &[PodRow], out: &mut impl std::io::Write) -> std::io::Result<()> {
+/// Each object names its cluster's context (`clusters[pod.cluster]`), even when there is one.
+pub fn write_json(
+    rows: &[PodRow],
+    clusters: &[String],
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     out.write_all(b"[")?;
     let mut first = true;
     for pod in rows {
         for c in &pod.containers {
             out.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
-            serde_json::to_writer_pretty(&mut *out, &container_json(pod, c))?;
+            let mut item = container_json(pod, c);
+            if let Value::Object(map) = &mut item {
+                map.insert("cluster".into(), cluster_name(clusters, pod).into());
+            }
+            serde_json::to_writer_pretty(&mut *out, &item)?;
         }
     }
     out.write_all(b"\n]\n")?;
@@ -248,8 +242,15 @@ fn triple(
     text
 }
 
-/// Plain text table; columns separated by two spaces like kubectl.
-pub fn rows_table(rows: &[PodRow], wide: bool, now: DateTime<Utc>) -> String {
+fn cluster_name<'a>(clusters: &'a [String], pod: &PodRow) -> &'a str {
+    clusters
+        .get(usize::from(pod.cluster))
+        .map_or("", String::as_str)
+}
+
+/// Plain text table; columns separated by two spaces like kubectl. A leading CLUSTER column
+/// appears only with more than one cluster, so one cluster's table stays as it always was.
+pub fn rows_table(rows: &[PodRow], clusters: &[String], wide: bool, now: DateTime<Utc>) -> String {
     let mut lines: Vec<Vec<String>> = vec![
         [
             "NAMESPACE",
@@ -268,6 +269,10 @@ pub fn rows_table(rows: &[PodRow], wide: bool, now: DateTime<Utc>) -> String {
     ];
     if wide {
         lines[0].extend(["NODE", "QOS", "OWNER", "MESSAGE"].map(String::from));
+    }
+    let several = clusters.len() > 1;
+    if several {
+        lines[0].insert(0, "CLUSTER".into());
     }
     for pod in rows {
         for c in &pod.containers {
@@ -315,6 +320,9 @@ pub fn rows_table(rows: &[PodRow], wide: bool, now: DateTime<Utc>) -> String {
                         .map_or_else(|| "-".into(), |o| format!("{}/{}", o.kind, o.name)),
                 );
                 line.push(c.state.message().unwrap_or("").to_string());
+            }
+            if several {
+                line.insert(0, cluster_name(clusters, pod).to_string());
             }
             lines.push(line);
         }

@@ -10,6 +10,7 @@ pub mod dashboard_fleet;
 pub mod demo;
 pub mod docs;
 pub mod get;
+pub mod get_clusters;
 pub mod info;
 pub mod make_room;
 pub mod nodes;

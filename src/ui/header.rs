@@ -103,7 +103,10 @@ fn clusters_spans(state: &AppState, now: DateTime<Utc>, theme: &Theme) -> Vec<Sp
     let mut spans = Vec::new();
     for cluster in &state.clusters {
         spans.push(Span::styled(
-            format!(" ctx {} ", cluster.header.context),
+            format!(
+                " ctx {} {} ",
+                cluster.header.context, cluster.header.server_version
+            ),
             theme.header,
         ));
         spans.push(connection_span(cluster, now, theme));
@@ -152,7 +155,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         InputMode::Command(line) => Line::from(vec![
             Span::styled(":", theme.accent),
             Span::styled(with_cursor(line), theme.input),
-            Span::styled("  ns NAME · ns all · ctx NAME · sort KEY", theme.muted),
+            Span::styled(
+                "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY",
+                theme.muted,
+            ),
         ]),
         InputMode::Normal => match &state.status {
             Some(msg) => Line::from(Span::styled(

@@ -1,7 +1,6 @@
 //! The node view and the make-room overlay. Both only read state.
 
 use crate::app::AppState;
-use crate::app::nodes::rooms;
 use crate::app::nodes_make_room::plan_lines;
 use crate::model::make_room::Outcome;
 use crate::model::node_room::NodeRoom;
@@ -106,7 +105,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(view) = &state.nodes_view else {
         return;
     };
-    let rooms = rooms(state, view);
+    let rooms = &view.rooms;
     // Widths follow `room_line`: name 21, bar 12, cpu figures 30, bar 12, memory figures 33.
     let heading = Line::from(Span::styled(
         format!(

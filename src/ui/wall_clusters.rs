@@ -2,8 +2,10 @@
 //! line with its pods, resizes in progress, Deferred, Infeasible and errors, and whether its
 //! data is live or stale (and for how long), so one cluster down is seen without hiding the rest.
 
+use super::cells::state_style;
 use crate::app::AppState;
 use crate::app::clusters::{ClusterCounts, ClusterStatus, counts};
+use crate::model::ResizeState;
 use crate::model::events::Connection;
 use crate::model::time::format_age;
 use crate::theme::Theme;
@@ -56,28 +58,45 @@ fn line<'a>(
     name_width: usize,
     theme: &Theme,
 ) -> Line<'a> {
+    // Only the figure takes the state's colour, not the padding before it.
     let count = |n: usize, style: Style| {
-        let text = format!("{:>11} ", crate::model::recommend::thousands(n as u64));
-        Span::styled(text, if n > 0 { style } else { theme.muted })
+        let text = crate::model::recommend::thousands(n as u64);
+        let pad = " ".repeat(11usize.saturating_sub(text.chars().count()));
+        [
+            Span::raw(pad),
+            Span::styled(text, if n > 0 { style } else { theme.muted }),
+            Span::raw(" "),
+        ]
     };
     let (text, stale) = fresh;
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!(" {}", cell(name.into(), name_width)), theme.title),
-        Span::styled(cell(version.into(), 10), theme.muted),
-        count(figures.pods, theme.title),
-        count(figures.in_progress, theme.accent),
-        count(figures.deferred, theme.status_error),
-        count(figures.infeasible, theme.status_error),
-        count(figures.errors, theme.status_error),
-        Span::styled(
-            format!(" {text}"),
-            if stale {
-                theme.stale_warning
-            } else {
-                theme.status_ok
-            },
-        ),
-    ])
+        Span::styled(cell(version.into(), 15), theme.muted),
+    ];
+    let style = |s: ResizeState| state_style(&s, theme);
+    spans.extend(count(figures.pods, theme.title));
+    spans.extend(count(figures.in_progress, style(ResizeState::InProgress)));
+    spans.extend(count(
+        figures.deferred,
+        style(ResizeState::Deferred(String::new())),
+    ));
+    spans.extend(count(
+        figures.infeasible,
+        style(ResizeState::Infeasible(String::new())),
+    ));
+    spans.extend(count(
+        figures.errors,
+        style(ResizeState::Error(String::new())),
+    ));
+    spans.push(Span::styled(
+        format!(" {text}"),
+        if stale {
+            theme.stale_warning
+        } else {
+            theme.status_ok
+        },
+    ));
+    Line::from(spans)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
@@ -90,7 +109,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         .unwrap_or(7)
         .clamp(7, 28);
     let title = format!(
-        " {}{:<10} {:>11} {:>11} {:>11} {:>11} {:>11}  DATA",
+        " {}{:<15} {:>11} {:>11} {:>11} {:>11} {:>11}  DATA",
         cell("CLUSTER".into(), name_width),
         "VERSION",
         "PODS",

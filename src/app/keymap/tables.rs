@@ -88,7 +88,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
     bind(
         &[c(':')],
         Command::StartCommand,
-        "command: ns NAME | ns all | ctx NAME | sort KEY | q",
+        "command: ns NAME | ns all | ctx NAME [NAME…] | ctx all | sort KEY | q",
     ),
     bind(
         &[c('s')],
