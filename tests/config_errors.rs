@@ -117,7 +117,7 @@ fn bad_values_say_what_is_accepted() {
     let (at, message) = error_for("bad_column.toml", 1);
     assert!(
         message.starts_with(&format!(
-            "{at}: key \"columns\": unknown column \"cpu\" (expected namespace, pod,"
+            "{at}: key \"columns\": unknown column \"cpu\" (expected cluster, namespace, pod,"
         )),
         "{message}"
     );
