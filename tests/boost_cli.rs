@@ -4,59 +4,45 @@
 //! concurrency), which is what makes two podsize processes revert once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod sim_common;
 
+use common::sim_cli::SimCli;
 use k8s_openapi::api::core::v1::Pod;
-use podsize::sim::{SimCluster, SimConfig};
+use podsize::sim::SimConfig;
 use std::time::Duration;
 
 const BOOST: &str = "podsize.dev/boost";
 
-struct Setup {
-    sim: SimCluster,
-    _dir: tempfile::TempDir,
-    kubeconfig: String,
-    /// XDG_STATE_HOME of the runs: no state file of the developer's is touched.
-    state: tempfile::TempDir,
-}
+/// The cluster, its kubeconfig and the runs' own XDG_STATE_HOME.
+type Setup = SimCli;
 
 async fn setup(pod: Pod) -> Setup {
-    let sim = SimCluster::start(SimConfig {
+    let s = SimCli::start(SimConfig {
         kubelet_delay: Duration::from_millis(50),
         ..SimConfig::empty()
     })
-    .await
-    .unwrap();
+    .await;
     let name = pod.metadata.name.clone().unwrap();
-    sim.create_pod(pod).unwrap();
-    let (dir, kubeconfig) = sim_common::kubeconfig_when_running(&sim, &name).await;
-    Setup {
-        sim,
-        _dir: dir,
-        kubeconfig,
-        state: tempfile::tempdir().unwrap(),
-    }
+    s.sim.create_pod(pod).unwrap();
+    sim_common::eventually("running", || {
+        let ok = s
+            .sim
+            .pod("default", &name)
+            .is_some_and(|p| sim_common::running(&p));
+        async move { ok.then_some(()) }
+    })
+    .await;
+    s
 }
 
 fn command(s: &Setup, args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_podsize"));
-    cmd.arg("--kubeconfig")
-        .arg(&s.kubeconfig)
-        .args(args)
-        .env("XDG_STATE_HOME", s.state.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    cmd
+    s.command(args)
 }
 
 async fn podsize(s: &Setup, args: &[&str]) -> (i32, String, String) {
-    let out = command(s, args).output().await.unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = s.run(args).await;
+    (run.code, run.out, run.err)
 }
 
 /// (cpu request, cpu limit, memory request, memory limit) of a container's spec.

@@ -4,22 +4,22 @@
 //! higher-priority pods there is no plan, the reason says so, and nothing is sent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod make_room_common;
 mod sim_common;
 
+use common::sim_cli::SimCli;
 use make_room_common::{Spec, fill, grow_until_deferred, pending_reason};
 use podsize::sim::{Identity, SimCluster, SimConfig};
-use serde_json::Value;
 use std::time::Duration;
 
-async fn sim() -> SimCluster {
-    SimCluster::start(SimConfig {
+async fn cli() -> SimCli {
+    SimCli::start(SimConfig {
         metrics: true,
         kubelet_delay: Duration::from_millis(40),
         ..SimConfig::empty()
     })
     .await
-    .unwrap()
 }
 
 fn cpu_request(sim: &SimCluster, pod: &str) -> String {
@@ -41,10 +41,11 @@ fn actual_cpu(sim: &SimCluster, pod: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_shrinks_lower_priority_pods_and_the_deferred_resize_completes() {
-    let sim = sim().await;
+    let cli = cli().await;
+    let sim = &cli.sim;
     // 1000 + 1200 + 800 + 800 = 3800 of 4000m; web's growth to 2500m misses 1300m.
     fill(
-        &sim,
+        sim,
         &[
             Spec {
                 name: "web",
@@ -74,10 +75,7 @@ async fn plan_shrinks_lower_priority_pods_and_the_deferred_resize_completes() {
     )
     .await;
     let client = sim.client(Identity::Admin).await.unwrap();
-    grow_until_deferred(&sim, &client, "web", "2500m").await;
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
+    grow_until_deferred(sim, &client, "web", "2500m").await;
     let args = [
         "make-room",
         "web",
@@ -89,9 +87,9 @@ async fn plan_shrinks_lower_priority_pods_and_the_deferred_resize_completes() {
         "-o",
         "json",
     ];
-    let (code, out, err) = sim_common::run_podsize(kc.to_str().unwrap(), &args).await;
-    assert_eq!(code, 0, "{err}\n{out}");
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let (run, v) = cli.json(&args).await;
+    let (out, err) = (&run.out, &run.err);
+    assert_eq!(run.code, 0, "{err}\n{out}");
     assert_eq!(v["outcome"], "Done", "{out}");
     let plan = &v["plan"];
     assert_eq!(plan["missing"]["cpuMillis"], 1300, "{out}");
@@ -115,17 +113,18 @@ async fn plan_shrinks_lower_priority_pods_and_the_deferred_resize_completes() {
     }
     assert!(err.contains("make room on node tight"), "{err}");
     // The cluster agrees: the waiting resize is applied and nothing waits any more.
-    assert_eq!(actual_cpu(&sim, "web").as_deref(), Some("2500m"));
-    assert_eq!(pending_reason(&sim, "web"), None);
-    assert_eq!(cpu_request(&sim, "peer"), "800m");
-    assert_ne!(cpu_request(&sim, "batch"), "1200m");
+    assert_eq!(actual_cpu(sim, "web").as_deref(), Some("2500m"));
+    assert_eq!(pending_reason(sim, "web"), None);
+    assert_eq!(cpu_request(sim, "peer"), "800m");
+    assert_ne!(cpu_request(sim, "batch"), "1200m");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn only_higher_priority_headroom_gives_no_plan_and_sends_nothing() {
-    let sim = sim().await;
+    let cli = cli().await;
+    let sim = &cli.sim;
     fill(
-        &sim,
+        sim,
         &[
             Spec {
                 name: "job",
@@ -150,15 +149,12 @@ async fn only_higher_priority_headroom_gives_no_plan_and_sends_nothing() {
     )
     .await;
     let client = sim.client(Identity::Admin).await.unwrap();
-    grow_until_deferred(&sim, &client, "job", "2").await;
+    grow_until_deferred(sim, &client, "job", "2").await;
     sim.clear_request_log();
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
     let args = ["make-room", "job", "-n", "default", "--yes", "-o", "json"];
-    let (code, out, err) = sim_common::run_podsize(kc.to_str().unwrap(), &args).await;
-    assert_eq!(code, 1, "{err}\n{out}");
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let (run, v) = cli.json(&args).await;
+    let (out, err) = (&run.out, &run.err);
+    assert_eq!(run.code, 1, "{err}\n{out}");
     assert_eq!(v["outcome"], "NoPlan");
     let why = v["message"].as_str().unwrap();
     assert!(
@@ -175,14 +171,15 @@ async fn only_higher_priority_headroom_gives_no_plan_and_sends_nothing() {
         .filter(|r| r.method == "PATCH" || r.method == "PUT")
         .collect();
     assert!(writes.is_empty(), "{writes:?}");
-    assert_eq!(pending_reason(&sim, "job").as_deref(), Some("Deferred"));
+    assert_eq!(pending_reason(sim, "job").as_deref(), Some("Deferred"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_terminal_or_yes_nothing_is_sent() {
-    let sim = sim().await;
+    let cli = cli().await;
+    let sim = &cli.sim;
     fill(
-        &sim,
+        sim,
         &[
             Spec {
                 name: "web",
@@ -200,17 +197,14 @@ async fn without_a_terminal_or_yes_nothing_is_sent() {
     )
     .await;
     let client = sim.client(Identity::Admin).await.unwrap();
-    grow_until_deferred(&sim, &client, "web", "2").await;
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
-    let (code, _out, err) =
-        sim_common::run_podsize(kc.to_str().unwrap(), &["make-room", "web", "-n", "default"]).await;
-    assert_eq!(code, 1, "{err}");
+    grow_until_deferred(sim, &client, "web", "2").await;
+    let run = cli.run(&["make-room", "web", "-n", "default"]).await;
+    let err = &run.err;
+    assert_eq!(run.code, 1, "{err}");
     assert!(err.contains("confirm with --yes"), "{err}");
     assert!(
         err.contains("shrink default/batch batch"),
         "the plan is shown first: {err}"
     );
-    assert_eq!(cpu_request(&sim, "batch"), "2500m");
+    assert_eq!(cpu_request(sim, "batch"), "2500m");
 }

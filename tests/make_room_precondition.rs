@@ -4,9 +4,11 @@
 //! patch") and the other change stays.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod make_room_common;
 mod sim_common;
 
+use common::sim_cli::SimCli;
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::{Patch, PatchParams};
@@ -22,15 +24,15 @@ fn requests(sim: &SimCluster, pod: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_changes_nothing_and_a_changed_pod_is_not_overwritten() {
-    let sim = SimCluster::start(SimConfig {
+    let cli = SimCli::start(SimConfig {
         metrics: true,
         kubelet_delay: Duration::from_millis(40),
         ..SimConfig::empty()
     })
-    .await
-    .unwrap();
+    .await;
+    let sim = &cli.sim;
     fill(
-        &sim,
+        sim,
         &[
             Spec {
                 name: "web",
@@ -48,11 +50,8 @@ async fn dry_run_changes_nothing_and_a_changed_pod_is_not_overwritten() {
     )
     .await;
     let client = sim.client(Identity::Admin).await.unwrap();
-    grow_until_deferred(&sim, &client, "web", "2").await;
-    let before = requests(&sim, "batch");
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
+    grow_until_deferred(sim, &client, "web", "2").await;
+    let before = requests(sim, "batch");
     let args = [
         "make-room",
         "web",
@@ -62,12 +61,12 @@ async fn dry_run_changes_nothing_and_a_changed_pod_is_not_overwritten() {
         "-o",
         "json",
     ];
-    let (code, out, err) = sim_common::run_podsize(kc.to_str().unwrap(), &args).await;
-    assert_eq!(code, 0, "{err}\n{out}");
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let (run, v) = cli.json(&args).await;
+    let out = &run.out;
+    assert_eq!(run.code, 0, "{}\n{out}", run.err);
     assert_eq!(v["outcome"], "DryRunAccepted", "{out}");
-    assert_eq!(requests(&sim, "batch"), before, "a dry run changes nothing");
-    assert_eq!(pending_reason(&sim, "web").as_deref(), Some("Deferred"));
+    assert_eq!(requests(sim, "batch"), before, "a dry run changes nothing");
+    assert_eq!(pending_reason(sim, "web").as_deref(), Some("Deferred"));
     let shrink = &v["plan"]["shrinks"][0];
     assert_eq!(shrink["pod"], "batch");
     let patch = shrink["patch"].clone();
@@ -94,7 +93,7 @@ async fn dry_run_changes_nothing_and_a_changed_pod_is_not_overwritten() {
         "{}",
         status.message
     );
-    let now = requests(&sim, "batch");
+    let now = requests(sim, "batch");
     assert_eq!(now["memory"], "300Mi", "the other change stays");
     assert_eq!(
         now["cpu"], before["cpu"],

@@ -4,12 +4,14 @@
 //! container and shrinks another. Skipped with a printed reason when kubectl is absent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod make_room_common;
 mod sim_common;
 
+use common::sim_cli::SimCli;
 use make_room_common::{NODE, Spec, fill, pending_reason, resize};
 use podsize::model::quantity::Quantity;
-use podsize::sim::{Identity, SimCluster, SimConfig};
+use podsize::sim::{Identity, SimConfig};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -139,16 +141,16 @@ async fn nodes_json_equals_a_recomputation_from_kubectl() {
         eprintln!("skipping: {KUBECTL} not installed");
         return;
     }
-    let sim = SimCluster::start(SimConfig {
+    let cli = SimCli::start(SimConfig {
         tls: true,
         pods: 10,
         nodes: 2,
         ..SimConfig::empty()
     })
-    .await
-    .unwrap();
+    .await;
+    let sim = &cli.sim;
     fill(
-        &sim,
+        sim,
         &[
             Spec {
                 name: "web",
@@ -188,30 +190,16 @@ async fn nodes_json_equals_a_recomputation_from_kubectl() {
         {"name": "side", "resources": {"requests": {"cpu": "100m"}}}]}});
     resize(&client, "duo", patch).await;
     sim_common::eventually("deferred", || async {
-        (pending_reason(&sim, "duo").as_deref() == Some("Deferred")).then_some(())
+        (pending_reason(sim, "duo").as_deref() == Some("Deferred")).then_some(())
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kc).unwrap();
-    let out = tokio::process::Command::new(KUBECTL)
-        .arg("--kubeconfig")
-        .arg(&kc)
-        .args(["get", "pods,nodes", "-A", "-o", "json"])
-        .env("HOME", dir.path())
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let expected = recompute(&serde_json::from_slice(&out.stdout).unwrap());
-    let (code, stdout, err) =
-        sim_common::run_podsize(kc.to_str().unwrap(), &["nodes", "-o", "json"]).await;
-    assert_eq!(code, 0, "{err}");
-    let got: Value = serde_json::from_str(&stdout).unwrap();
+    let kubectl = cli
+        .kubectl(KUBECTL, &["get", "pods,nodes", "-A", "-o", "json"])
+        .await;
+    assert_eq!(kubectl.code, 0, "{}", kubectl.err);
+    let expected = recompute(&kubectl.json());
+    let (run, got) = cli.json(&["nodes", "-o", "json"]).await;
+    assert_eq!(run.code, 0, "{}", run.err);
     let nodes = got["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), expected.len());
     for n in nodes {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod screen;
+pub mod sim_cli;
 pub mod tmux;
 
 use podsize::model::{PodRow, SlimPod};
