@@ -50,8 +50,9 @@ async fn watch_all_contexts_shows_every_cluster_and_one_going_stale() {
     // Each line counts its own cluster's pods: 30 each, 90 in the PODS box.
     for c in ["sim-1", "sim-2", "sim-3"] {
         let line = cluster_line(&screen, c).unwrap();
+        // name, version, "● live", then the pods.
         let pods: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(pods.get(2), Some(&"30"), "{c}: {line}");
+        assert_eq!(pods.get(4), Some(&"30"), "{c}: {line}");
     }
     assert!(screen.contains(" 90 "), "{screen}");
     assert!(

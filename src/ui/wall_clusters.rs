@@ -25,53 +25,68 @@ pub fn height(state: &AppState) -> u16 {
     }
 }
 
-/// How fresh one cluster's rows are: live, listing, connecting, or stale since when.
-pub fn freshness(cluster: &ClusterStatus, now: DateTime<Utc>) -> (String, bool) {
+/// How fresh one cluster's rows are, short (live, listing, connecting, stale for how long),
+/// and why when stale.
+pub fn freshness(cluster: &ClusterStatus, now: DateTime<Utc>) -> (String, Option<String>) {
     match &cluster.connection {
         Connection::Reconnecting {
             attempt,
             error,
             since,
         } => (
-            format!(
-                "✗ STALE {} · reconnecting (attempt {attempt}): {error}",
-                format_age(now - *since)
-            ),
-            true,
+            format!("✗ STALE {}", format_age(now - *since)),
+            Some(format!("reconnecting (attempt {attempt}): {error}")),
         ),
-        _ if cluster.loading.is_some() => ("◌ listing".into(), false),
-        Connection::Connecting => ("◌ connecting".into(), false),
-        Connection::Connected => ("● live".into(), false),
+        _ if cluster.loading.is_some() => ("◌ listing".into(), None),
+        Connection::Connecting => ("◌ connecting".into(), None),
+        Connection::Connected => ("● live".into(), None),
     }
 }
+
+/// Width of the short freshness cell: `✗ STALE 59m59s`.
+const FRESH_WIDTH: usize = 14;
+/// Width of each count and of its title (`‖ DEFER`): five fit beside the rest in 80 columns.
+const COUNT_WIDTH: usize = 8;
 
 fn cell(text: String, width: usize) -> String {
     let fitted = super::table::fit(&text, u16::try_from(width).unwrap_or(u16::MAX));
     format!("{fitted:<width$} ")
 }
 
+/// The cells' widths: names and versions as long as the longest (versions to `version
+/// unknown`), so the freshness and the counts fit in 80 columns.
+struct Widths {
+    name: usize,
+    version: usize,
+}
+
 fn line<'a>(
     name: &str,
     version: &str,
     figures: &ClusterCounts,
-    fresh: (String, bool),
-    name_width: usize,
+    fresh: (String, Option<String>),
+    widths: &Widths,
     theme: &Theme,
 ) -> Line<'a> {
     // Only the figure takes the state's colour, not the padding before it.
     let count = |n: usize, style: Style| {
         let text = crate::model::recommend::thousands(n as u64);
-        let pad = " ".repeat(11usize.saturating_sub(text.chars().count()));
+        let pad = " ".repeat(COUNT_WIDTH.saturating_sub(text.chars().count()));
         [
             Span::raw(pad),
             Span::styled(text, if n > 0 { style } else { theme.muted }),
             Span::raw(" "),
         ]
     };
-    let (text, stale) = fresh;
+    let (short, reason) = fresh;
+    let fresh_style = match reason {
+        Some(_) => theme.stale_warning,
+        None => theme.status_ok,
+    };
     let mut spans = vec![
-        Span::styled(format!(" {}", cell(name.into(), name_width)), theme.title),
-        Span::styled(cell(version.into(), 15), theme.muted),
+        Span::styled(format!(" {}", cell(name.into(), widths.name)), theme.title),
+        Span::styled(cell(version.into(), widths.version), theme.muted),
+        Span::styled(cell(short, FRESH_WIDTH), fresh_style),
     ];
     let style = |s: ResizeState| state_style(&s, theme);
     spans.extend(count(figures.pods, theme.title));
@@ -88,14 +103,9 @@ fn line<'a>(
         figures.errors,
         style(ResizeState::Error(String::new())),
     ));
-    spans.push(Span::styled(
-        format!(" {text}"),
-        if stale {
-            theme.stale_warning
-        } else {
-            theme.status_ok
-        },
-    ));
+    if let Some(reason) = reason {
+        spans.push(Span::styled(format!(" {reason}"), theme.stale_warning));
+    }
     Line::from(spans)
 }
 
@@ -103,20 +113,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     if area.height == 0 {
         return;
     }
-    let name_width = (state.clusters.iter())
-        .map(|c| c.header.context.chars().count())
-        .max()
-        .unwrap_or(7)
-        .clamp(7, 28);
+    let longest = |f: fn(&ClusterStatus) -> &str| {
+        (state.clusters.iter())
+            .map(|c| f(c).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = Widths {
+        name: longest(|c| &c.header.context).clamp(7, 28),
+        version: longest(|c| &c.header.server_version).clamp(7, 15),
+    };
     let title = format!(
-        " {}{:<15} {:>11} {:>11} {:>11} {:>11} {:>11}  DATA",
-        cell("CLUSTER".into(), name_width),
-        "VERSION",
+        " {}{}{}{:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
+        cell("CLUSTER".into(), widths.name),
+        cell("VERSION".into(), widths.version),
+        cell("DATA".into(), FRESH_WIDTH),
         "PODS",
-        "↻ IN PROG",
-        "‖ DEFERRED",
+        "↻ PROG",
+        "‖ DEFER",
         "✗ INFEAS",
-        "‼ ERRORS"
+        "‼ ERRORS",
+        w = COUNT_WIDTH
     );
     let mut lines = vec![Line::from(Span::styled(title, theme.muted))];
     for (cluster, figures) in state.clusters.iter().zip(counts(state)) {
@@ -125,7 +142,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             &cluster.header.server_version,
             &figures,
             freshness(cluster, now),
-            name_width,
+            &widths,
             theme,
         ));
     }
