@@ -200,6 +200,24 @@ pub struct Fleet {
     pub clusters: Vec<ClusterRuntime>,
 }
 
+/// A sender for cluster `id`'s watch tasks and the task that tags what they send on its way
+/// to the app.
+fn tagging(
+    id: ClusterId,
+    tx: &UnboundedSender<Tagged>,
+) -> (UnboundedSender<ClusterEvent>, JoinHandle<()>) {
+    let (own_tx, mut own_rx) = unbounded_channel();
+    let to_app = tx.clone();
+    let forward = tokio::spawn(async move {
+        while let Some(event) = own_rx.recv().await {
+            if to_app.send((id, event)).is_err() {
+                break;
+            }
+        }
+    });
+    (own_tx, forward)
+}
+
 /// The options of `common` narrowed to one context.
 fn for_context(common: &CommonArgs, context: &str) -> CommonArgs {
     let mut one = common.clone();
@@ -233,15 +251,7 @@ impl Fleet {
                     for_context(common, &target.target.context)
                 };
                 let conn = Connector::from_kubeconfig(target.client, &common);
-                let (own_tx, mut own_rx) = unbounded_channel();
-                let to_app = tx.clone();
-                let forward = tokio::spawn(async move {
-                    while let Some(event) = own_rx.recv().await {
-                        if to_app.send((id, event)).is_err() {
-                            break;
-                        }
-                    }
-                });
+                let (own_tx, forward) = tagging(id, tx);
                 let watches = Watches::start(&conn, &caps, scope, &own_tx, opts, single);
                 ClusterRuntime {
                     conn,
@@ -262,16 +272,9 @@ impl Fleet {
         let single = self.clusters.len() == 1;
         for (i, cluster) in self.clusters.iter_mut().enumerate() {
             let id = ClusterId::try_from(i).unwrap_or(ClusterId::MAX);
-            let (own_tx, mut own_rx) = unbounded_channel();
-            let to_app = tx.clone();
+            let (own_tx, forward) = tagging(id, tx);
             cluster.forward.abort();
-            cluster.forward = tokio::spawn(async move {
-                while let Some(event) = own_rx.recv().await {
-                    if to_app.send((id, event)).is_err() {
-                        break;
-                    }
-                }
-            });
+            cluster.forward = forward;
             cluster.watches =
                 Watches::start(&cluster.conn, &cluster.caps, scope, &own_tx, opts, single);
         }
