@@ -114,7 +114,13 @@ impl Tmux {
         loop {
             let screen = self.screen();
             if pred(&screen) {
-                return screen;
+                // A capture can land in the middle of a frame (the first lines new, the rest
+                // not yet written): look again a moment later so callers assert on a whole one.
+                std::thread::sleep(Duration::from_millis(80));
+                let settled = self.screen();
+                if pred(&settled) {
+                    return settled;
+                }
             }
             assert!(
                 Instant::now() < deadline,
