@@ -39,7 +39,8 @@ fn demo() -> Option<Tmux> {
 fn r_fills_the_editor_with_the_recommendation_and_it_lands() {
     let Some(t) = demo() else { return };
     t.keys(&["g"]);
-    let screen = t.screen();
+    std::thread::sleep(Duration::from_millis(200));
+    let screen = t.wait_for("the table", |s| !body(s).is_empty());
     // At 160 columns the demo's node names read whole, REC column and all (issue #18).
     for row in body(&screen) {
         assert!(row.contains(" sim-node-"), "{row}");

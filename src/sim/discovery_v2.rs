@@ -1,20 +1,74 @@
-//! Aggregated discovery (`apidiscovery.k8s.io/v2`), which kubectl ≥ 1.30 and kube-rs ask for;
-//! derived from the legacy APIResourceLists so the two forms cannot disagree.
+//! Aggregated discovery (`apidiscovery.k8s.io`), which kubectl and kube-rs ask for before the
+//! legacy lists; derived from the legacy APIResourceLists so the two forms cannot disagree.
+//!
+//! Which versions a server answers depends on its minor (kubernetes/enhancements KEP-3352 and
+//! kubernetes/kubernetes#134230): `v2beta1` from 1.27 (beta, on by default) until 1.32, `v2`
+//! from 1.30 (GA). A 1.33+ server no longer serves `v2beta1` (the AggregatedDiscoveryRemoveBetaType
+//! gate, on from 1.33 and locked in 1.35), so an old client asking only for it gets the legacy
+//! lists; a 1.27–1.29 server asked only for `v2` does too.
 
 use super::discovery;
 use serde_json::{Value, json};
 
-/// What the server answers aggregated discovery with.
-pub const CONTENT_TYPE: &str =
-    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+/// An aggregated-discovery version a server may answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregated {
+    V2,
+    V2Beta1,
+}
 
-/// Whether the Accept header prefers an APIGroupDiscoveryList (first choice, as negotiated).
-pub fn wanted(accept: &str) -> bool {
-    accept.split(',').next().is_some_and(|first| {
-        first.contains("as=APIGroupDiscoveryList")
-            && first.contains("g=apidiscovery.k8s.io")
-            && first.contains("v=v2")
-    })
+impl Aggregated {
+    fn name(self) -> &'static str {
+        match self {
+            Aggregated::V2 => "v2",
+            Aggregated::V2Beta1 => "v2beta1",
+        }
+    }
+
+    fn served_by(self, minor: u32) -> bool {
+        match self {
+            Aggregated::V2 => minor >= 30,
+            Aggregated::V2Beta1 => (27..=32).contains(&minor),
+        }
+    }
+
+    /// The Content-Type of an answer in this version.
+    pub fn content_type(self) -> String {
+        format!(
+            "application/json;g=apidiscovery.k8s.io;v={};as=APIGroupDiscoveryList",
+            self.name()
+        )
+    }
+}
+
+/// Content negotiation over the Accept header, in the client's order: the first media type
+/// this server can answer wins. `None` means the legacy APIVersions / APIGroupList form (a
+/// plain `application/json` or `*/*` came first, or nothing aggregated is served).
+pub fn negotiate(accept: &str, minor: u32) -> Option<Aggregated> {
+    for media in accept.split(',') {
+        let mut parts = media.split(';').map(str::trim);
+        let kind = parts.next().unwrap_or("");
+        let params: Vec<(&str, &str)> = parts.filter_map(|p| p.split_once('=')).collect();
+        let param = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        if !matches!(kind, "application/json" | "application/*" | "*/*") {
+            continue;
+        }
+        let Some(as_kind) = param("as") else {
+            return None;
+        };
+        if as_kind != "APIGroupDiscoveryList" || param("g") != Some("apidiscovery.k8s.io") {
+            continue;
+        }
+        let wanted = match param("v") {
+            Some("v2") => Aggregated::V2,
+            Some("v2beta1") => Aggregated::V2Beta1,
+            _ => continue,
+        };
+        if wanted.served_by(minor) {
+            return Some(wanted);
+        }
+    }
+    None
 }
 
 /// One version of a group: top-level resources with their subresources folded in.
@@ -56,20 +110,21 @@ fn version_entry(group: &str, version: &str, list: &Value) -> Value {
     json!({"version": version, "resources": out, "freshness": "Current"})
 }
 
-fn list(items: Vec<Value>) -> Value {
-    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
+fn list(version: Aggregated, items: Vec<Value>) -> Value {
+    let api_version = format!("apidiscovery.k8s.io/{}", version.name());
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": api_version, "metadata": {}, "items": items})
 }
 
 /// `GET /api` as an APIGroupDiscoveryList: the core group, unnamed.
-pub fn core(minor: u32, resize_feature: bool) -> Value {
-    list(vec![json!({
+pub fn core(version: Aggregated, minor: u32, resize_feature: bool) -> Value {
+    list(version, vec![json!({
         "metadata": {"creationTimestamp": null},
         "versions": [version_entry("", "v1", &discovery::core_v1(minor, resize_feature))]
     })])
 }
 
 /// `GET /apis` as an APIGroupDiscoveryList.
-pub fn groups(opt: discovery::Optional) -> Value {
+pub fn groups(version: Aggregated, opt: discovery::Optional) -> Value {
     let items = discovery::all_group_versions(opt)
         .into_iter()
         .map(|(group, version, resources)| {
@@ -79,5 +134,5 @@ pub fn groups(opt: discovery::Optional) -> Value {
             })
         })
         .collect();
-    list(items)
+    list(version, items)
 }

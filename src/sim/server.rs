@@ -271,15 +271,15 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
             get_only(r).map(|_| ok_value(&super::openapi::v3_core(&openapi_version(s))))
         }
         Route::Api => get_only(r).map(|_| {
-            if discovery_v2::wanted(accept) {
-                aggregated(&discovery_v2::core(s.api.minor, s.api.resize_feature))
+            if let Some(v) = discovery_v2::negotiate(accept, s.api.minor) {
+                aggregated(v, &discovery_v2::core(v, s.api.minor, s.api.resize_feature))
             } else {
                 ok_value(&discovery::api_versions(&s.addr.to_string()))
             }
         }),
         Route::Apis => get_only(r).map(|_| {
-            if discovery_v2::wanted(accept) {
-                aggregated(&discovery_v2::groups(s.optional()))
+            if let Some(v) = discovery_v2::negotiate(accept, s.api.minor) {
+                aggregated(v, &discovery_v2::groups(v, s.optional()))
             } else {
                 ok_value(&discovery::api_groups(s.optional()))
             }
@@ -362,10 +362,10 @@ fn to_bytes(v: &Value) -> Bytes {
 }
 
 /// An aggregated discovery document, with the content type naming its kind.
-fn aggregated(v: &Value) -> Response {
+fn aggregated(version: discovery_v2::Aggregated, v: &Value) -> Response {
     Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, discovery_v2::CONTENT_TYPE)
+        .header(header::CONTENT_TYPE, version.content_type())
         .header(header::VARY, "Accept")
         .body(Body::from(to_bytes(v)))
         .unwrap_or_default()
