@@ -81,7 +81,7 @@ fn kubectl_reaches_each_cluster_of_the_fleet_through_its_own_context() {
         "--clusters",
         "3",
         "--pods",
-        "9",
+        "40",
         "--nodes",
         "2",
         "--kubeconfig-out",
@@ -108,6 +108,7 @@ fn kubectl_reaches_each_cluster_of_the_fleet_through_its_own_context() {
     );
 
     let mut name_sets = Vec::new();
+    let mut uids = Vec::new();
     for (i, url) in urls.iter().enumerate() {
         let ctx = format!("sim-{}", i + 1);
         let server = kubectl(
@@ -129,7 +130,7 @@ fn kubectl_reaches_each_cluster_of_the_fleet_through_its_own_context() {
         ))
         .unwrap();
         let items = list["items"].as_array().unwrap();
-        assert_eq!(items.len(), 9, "{ctx}");
+        assert_eq!(items.len(), 40, "{ctx}");
         // Each cluster names its nodes after itself, so a pod shows which server answered.
         let node_prefix = format!("{ctx}-node-");
         for pod in items {
@@ -141,9 +142,16 @@ fn kubectl_reaches_each_cluster_of_the_fleet_through_its_own_context() {
             .map(|p| format!("{}/{}", p["metadata"]["namespace"], p["metadata"]["name"]))
             .collect();
         name_sets.push(names);
+        uids.extend(
+            items
+                .iter()
+                .map(|p| p["metadata"]["uid"].as_str().unwrap().to_string()),
+        );
     }
     assert_ne!(name_sets[0], name_sets[1]);
     assert_ne!(name_sets[1], name_sets[2]);
+    // Real uids are random: no two pods of the fleet share one, across clusters too.
+    assert_eq!(uids.iter().collect::<BTreeSet<_>>().len(), 120, "{uids:?}");
 }
 
 #[test]
