@@ -5,104 +5,12 @@
 //! converges when it comes back; and no mutating request reaches any server.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::Utc;
-use podsize::app::state::HeaderInfo;
-use podsize::app::{Action, AppState, update};
-use podsize::cli::CommonArgs;
-use podsize::commands::contexts::connect_clusters;
-use podsize::commands::dashboard_fleet::{Fleet, Tagged, WatchOptions, capabilities_of};
+mod common;
+
+use common::fleet_wall::{Keys, Wall};
 use podsize::model::events::Connection;
 use podsize::sim::fleet::SimFleet;
 use podsize::sim::{SimCluster, SimConfig};
-use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
-use tokio::sync::mpsc::UnboundedReceiver;
-
-const DEADLINE: Duration = Duration::from_secs(30);
-
-struct Wall {
-    state: AppState,
-    rx: UnboundedReceiver<Tagged>,
-    _fleet: Fleet,
-    _dir: tempfile::TempDir,
-}
-
-/// (cluster, namespace, name) of every pod.
-type Keys = BTreeSet<(String, String, String)>;
-
-impl Wall {
-    async fn start(sims: &SimFleet) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kubeconfig");
-        sims.write_kubeconfig(&path).unwrap();
-        let common = CommonArgs {
-            kubeconfig: Some(path),
-            all_contexts: true,
-            all_namespaces: true,
-            readonly: true,
-            ..CommonArgs::default()
-        };
-        let (targets, scope) = connect_clusters(&common).await.unwrap();
-        let caps = capabilities_of(&targets).await;
-        let headers = (targets.iter().zip(&caps))
-            .map(|(t, c)| HeaderInfo {
-                context: t.target.context.clone(),
-                server_version: c.git_version.clone(),
-                minor: c.minor,
-                readonly: true,
-                ..HeaderInfo::default()
-            })
-            .collect();
-        let state = AppState::with_clusters(headers, scope.clone());
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let opts = WatchOptions::from_options(&common, true);
-        let fleet = Fleet::start(targets, caps, &common, &scope, &tx, &opts);
-        Self {
-            state,
-            rx,
-            _fleet: fleet,
-            _dir: dir,
-        }
-    }
-
-    fn drain(&mut self) {
-        while let Ok((cluster, event)) = self.rx.try_recv() {
-            update(
-                &mut self.state,
-                Action::ClusterOf(cluster, event),
-                Utc::now(),
-            );
-        }
-    }
-
-    fn keys(&self) -> Keys {
-        (self.state.pods.values())
-            .map(|p| {
-                let cluster = self.state.cluster(p.cluster).header.context.clone();
-                (cluster, p.namespace.clone(), p.name.clone())
-            })
-            .collect()
-    }
-
-    /// Polls until `done` holds, failing with `what` after the deadline.
-    async fn until(&mut self, what: &str, mut done: impl FnMut(&Self) -> bool) {
-        let start = Instant::now();
-        loop {
-            self.drain();
-            if done(self) {
-                return;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "{what}: not after {DEADLINE:?}; connections {:?}",
-                (self.state.clusters.iter())
-                    .map(|c| (&c.header.context, &c.connection))
-                    .collect::<Vec<_>>()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
 
 /// What the servers themselves hold, read from each one's store.
 fn union(sims: &SimFleet) -> Keys {

@@ -1,6 +1,8 @@
 //! Helpers shared by integration tests.
 #![allow(dead_code)]
 
+pub mod fleet_wall;
+pub mod prometheus;
 pub mod screen;
 pub mod sim_cli;
 pub mod tmux;
