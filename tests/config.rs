@@ -289,3 +289,118 @@ fn a_broken_config_stops_with_exit_2_and_one_line_but_config_path_still_works() 
     let out = podsize(home.path(), &[], &["config", "path"]);
     assert!(out.status.success(), "{out:?}");
 }
+
+/// A kubeconfig in `dir` whose current context is `current` (no server is ever contacted).
+fn kubeconfig_with_current(dir: &Path, current: &str) -> PathBuf {
+    let path = dir.join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: {current}\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: {current}\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn recommend_prometheus(args: &[&str]) -> (Option<String>, Option<String>) {
+    let mut all = vec!["podsize", "recommend"];
+    all.extend_from_slice(args);
+    let cli = prepared(&all);
+    let Some(Command::Recommend(rec)) = cli.command else {
+        panic!("{:?}", cli.command)
+    };
+    (rec.usage.prometheus, rec.usage.prometheus_service)
+}
+
+// Issue #15 asks for each cluster with its own capabilities; a cluster's Prometheus is one:
+// `[prometheus.contexts]` names it per kubeconfig context, for one-cluster commands too.
+#[test]
+fn a_one_cluster_command_reads_the_prometheus_of_its_context() {
+    let config = fixture("contexts.toml");
+    let config = config.to_str().unwrap();
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        recommend_prometheus(&["--config", config, "--context", "prod-eu"]),
+        (some("https://prometheus.eu.example.com"), None)
+    );
+    assert_eq!(
+        recommend_prometheus(&["--config", config, "--context", "prod-us"]),
+        (None, some("monitoring/prometheus-k8s:9090"))
+    );
+    assert_eq!(
+        recommend_prometheus(&["--config", config, "--context", "staging"]),
+        (some("http://global-prometheus:9090"), None)
+    );
+    // Without --context, the kubeconfig's current context decides.
+    let dir = tempfile::tempdir().unwrap();
+    let edge = "arn:aws:eks:us-east-1:123:cluster/edge";
+    let kubeconfig = kubeconfig_with_current(dir.path(), edge);
+    let kubeconfig = kubeconfig.to_str().unwrap();
+    assert_eq!(
+        recommend_prometheus(&["--config", config, "--kubeconfig", kubeconfig]),
+        (some("http://edge-prom:9090"), None)
+    );
+    // A typed address outranks the file's entries.
+    assert_eq!(
+        recommend_prometheus(&[
+            "--config",
+            config,
+            "--context",
+            "prod-eu",
+            "--prometheus",
+            "http://typed:9090"
+        ]),
+        (some("http://typed:9090"), None)
+    );
+}
+
+#[test]
+fn config_show_lists_each_contexts_prometheus_with_its_line() {
+    let home = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("contexts.toml")).unwrap();
+    let path = write_config(home.path(), &text);
+    let out = podsize(home.path(), &[], &["config", "show"]);
+    assert!(out.status.success(), "{out:?}");
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let file = path.display();
+    assert_eq!(
+        show_line(&shown, "prometheus.contexts.prod-eu"),
+        (
+            "prometheus.contexts.prod-eu = \"https://prometheus.eu.example.com\"",
+            &*format!("file {file}:7")
+        )
+    );
+    assert_eq!(
+        show_line(
+            &shown,
+            "prometheus.contexts.\"arn:aws:eks:us-east-1:123:cluster/edge\""
+        ),
+        (
+            "prometheus.contexts.\"arn:aws:eks:us-east-1:123:cluster/edge\" = \"http://edge-prom:9090\"",
+            &*format!("file {file}:9")
+        )
+    );
+    // What `show` prints reads back as the same settings.
+    let pasted: String = shown
+        .lines()
+        .filter(|l| l.starts_with("prometheus.contexts."))
+        .map(|l| l.split(" # ").next().unwrap().trim_end().to_string() + "\n")
+        .collect();
+    let round = tempfile::tempdir().unwrap();
+    let again = write_config(round.path(), &pasted);
+    let reread = podsize::config::load(&podsize::config::ConfigPath {
+        path: Some(again),
+        source: Source::Flag("--config"),
+    })
+    .unwrap()
+    .unwrap();
+    let names: Vec<&str> = (reread.prometheus_contexts.iter())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "prod-eu",
+            "prod-us",
+            "arn:aws:eks:us-east-1:123:cluster/edge"
+        ]
+    );
+}

@@ -185,3 +185,20 @@ fn a_missing_default_file_is_fine_but_a_named_one_is_not() {
     let prefix = format!("config file \"{}\": cannot read: ", missing.display());
     assert!(message.starts_with(&prefix), "{message}");
 }
+
+#[test]
+fn a_context_prometheus_that_is_neither_url_nor_service_names_its_line() {
+    let (at, message) = error_for("bad_context_prometheus.toml", 3);
+    assert_eq!(
+        message,
+        format!(
+            "{at}: key \"prometheus.contexts.prod-us\": wants an http(s):// URL or NAMESPACE/NAME:PORT, not \"prometheus-us\""
+        )
+    );
+    let (at, message) = error_for("contexts_not_a_table.toml", 2);
+    assert!(
+        message.starts_with(&format!("{at}: key \"prometheus.contexts\"")),
+        "{message}"
+    );
+    assert!(message.contains("a table of context"), "{message}");
+}

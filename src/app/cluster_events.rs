@@ -143,8 +143,13 @@ pub(super) fn on_cluster(
             state.verdicts_changed();
         }
         ClusterEvent::LongUsage(Err(error)) => {
+            let whose = if state.several_clusters() {
+                format!(" of {}", state.cluster(cluster).header.context)
+            } else {
+                String::new()
+            };
             state.set_status(
-                format!("Prometheus: {error} (keeping the last figures)"),
+                format!("Prometheus{whose}: {error} (keeping the last figures)"),
                 true,
             );
         }

@@ -81,7 +81,14 @@ fn apply(cli: &mut Cli, eff: &Effective) {
         cli.common.initial_list = Some(list_name(eff.initial_list.value).to_string());
     }
     cli.common.prefs = eff.prefs();
-    let (url, service) = match &eff.prometheus.value {
+    // One-cluster commands read the Prometheus of their context when the file names one.
+    let prometheus = if eff.prometheus_contexts.is_empty() {
+        eff.prometheus.value.clone()
+    } else {
+        let context = super::contexts::one_context_name(&cli.common).unwrap_or_default();
+        cli.common.prefs.prometheus_for(&context, 1)
+    };
+    let (url, service) = match &prometheus {
         Some(PromAddress::Url(u)) => (Some(u.clone()), None),
         Some(PromAddress::Service(s)) => (None, Some(s.clone())),
         None => (None, None),

@@ -39,6 +39,19 @@ pub fn all_context_names(common: &CommonArgs) -> Result<Vec<String>, ConnectErro
     Ok(names)
 }
 
+/// The one context a one-cluster command talks to: the `--context` given, else the
+/// kubeconfig's current context (`None` when the kubeconfig cannot say).
+pub fn one_context_name(common: &CommonArgs) -> Option<String> {
+    if let Some(name) = common.context.first() {
+        return Some(name.clone());
+    }
+    let kubeconfig = match &common.kubeconfig {
+        Some(path) => kube::config::Kubeconfig::read_from(path).ok()?,
+        None => kube::config::Kubeconfig::read().ok()?,
+    };
+    kubeconfig.current_context
+}
+
 /// The contexts asked for: `None` means the one current context.
 pub fn wanted(common: &CommonArgs) -> Result<Option<Vec<String>>, ConnectError> {
     if common.all_contexts {

@@ -230,6 +230,9 @@ async fn event_loop(
     let opts = WatchOptions::new(&dash);
     let targets = std::mem::take(&mut dash.clusters);
     let mut fleet = Fleet::start(targets, caps, &dash.common, &state.scope, &tx, &opts);
+    if let Some(notice) = fleet.prometheus_notice(&opts) {
+        state.set_status(notice, false);
+    }
     let mut keys = EventStream::new();
     // Reverts due boosts of watched pods; a read-only dashboard shows boosts, never reverts.
     let mut reverter = (!dash.readonly).then(super::boost_dash::Reverter::default);
@@ -381,11 +384,15 @@ async fn event_loop(
                         }
                         Err(e) => Err(e),
                     };
+                    let switched = result.is_ok();
                     apply(
                         state,
                         Action::ContextSwitched { wanted, result },
                         &mut effects,
                     );
+                    if let Some(notice) = fleet.prometheus_notice(&opts).filter(|_| switched) {
+                        state.set_status(notice, false);
+                    }
                 }
             }
         }

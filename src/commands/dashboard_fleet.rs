@@ -39,9 +39,10 @@ pub struct WatchOptions {
     readonly: bool,
     initial: InitialList,
     metrics_poll: std::time::Duration,
-    /// Prometheus and the history window of the recommendations (one cluster only: the
-    /// config names one Prometheus, which serves one cluster's metrics).
-    pub prometheus: Option<(PromTarget, chrono::TimeDelta)>,
+    /// Where each context's recommendations read Prometheus (`Prefs::prometheus_for`).
+    prefs: crate::config::Prefs,
+    /// The history window of the recommendations.
+    window: Option<chrono::TimeDelta>,
 }
 
 impl WatchOptions {
@@ -52,15 +53,6 @@ impl WatchOptions {
     /// The options of a dashboard started with `common` (read-only as `readonly` says).
     pub fn from_options(common: &CommonArgs, readonly: bool) -> Self {
         let prefs = &common.prefs;
-        let prometheus = prefs.prometheus.as_ref().and_then(|address| {
-            let target = match address {
-                PromAddress::Url(url) => PromTarget::Url(url.clone()),
-                // Checked when the config was read; a bad one is skipped here.
-                PromAddress::Service(service) => PromTarget::parse_service(service).ok()?,
-            };
-            let window = chrono::TimeDelta::from_std(prefs.history).ok()?;
-            Some((target, window))
-        });
         Self {
             readonly,
             initial: common
@@ -69,8 +61,30 @@ impl WatchOptions {
                 .and_then(InitialList::parse)
                 .unwrap_or_default(),
             metrics_poll: prefs.metrics_poll,
-            prometheus,
+            prefs: prefs.clone(),
+            window: chrono::TimeDelta::from_std(prefs.history).ok(),
         }
+    }
+
+    /// The Prometheus context `context` reads, with `clusters` clusters on show.
+    fn prometheus_for(&self, context: &str, clusters: usize) -> Option<PromTarget> {
+        match self.prefs.prometheus_for(context, clusters)? {
+            PromAddress::Url(url) => Some(PromTarget::Url(url)),
+            // Checked when the config was read; a bad one is skipped here.
+            PromAddress::Service(service) => PromTarget::parse_service(&service).ok(),
+        }
+    }
+
+    /// A notice when a Prometheus URL is not read for some of these contexts.
+    pub fn prometheus_notice(&self, contexts: &[&str]) -> Option<String> {
+        let skipped = self.prefs.prometheus_skipped(contexts);
+        (!skipped.is_empty()).then(|| {
+            format!(
+                "Prometheus URL read for one cluster only: name each context under \
+                 [prometheus.contexts] (live samples for {})",
+                skipped.join(", ")
+            )
+        })
     }
 }
 
@@ -79,8 +93,9 @@ fn start_prometheus(
     scope: &Scope,
     tx: &UnboundedSender<ClusterEvent>,
     opts: &WatchOptions,
+    target: PromTarget,
 ) -> Option<JoinHandle<()>> {
-    let (target, window) = opts.prometheus.clone()?;
+    let window = opts.window?;
     match Prometheus::new(&target, &conn.client(), opts.readonly) {
         Ok(prom) => Some(tokio::spawn(crate::cluster::long_usage::poll_prometheus(
             prom,
@@ -98,14 +113,14 @@ fn start_prometheus(
 
 impl Watches {
     /// The tasks share `conn`: when the pod watch rebuilds the client, the others follow.
-    /// Prometheus is read only when `single` (one cluster on show).
+    /// Prometheus is read when `prometheus` names this cluster's.
     fn start(
         conn: &Connector,
         caps: &Capabilities,
         scope: &Scope,
         tx: &UnboundedSender<ClusterEvent>,
         opts: &WatchOptions,
-        single: bool,
+        prometheus: Option<PromTarget>,
     ) -> Self {
         let (readonly, initial, metrics_poll) = (opts.readonly, opts.initial, opts.metrics_poll);
         let access = (!readonly).then(|| {
@@ -131,9 +146,7 @@ impl Watches {
                 tx.clone(),
             )),
             access,
-            prometheus: single
-                .then(|| start_prometheus(conn, scope, tx, opts))
-                .flatten(),
+            prometheus: prometheus.and_then(|p| start_prometheus(conn, scope, tx, opts, p)),
         }
     }
 }
@@ -181,6 +194,8 @@ pub struct ClusterRuntime {
     pub caps: Capabilities,
     /// The command-line options with this cluster's context, for rebuilding its client.
     pub common: CommonArgs,
+    /// Its kubeconfig context (empty when the kubeconfig names none).
+    pub context: String,
     watches: Watches,
     /// Tags this cluster's events on their way to the app.
     forward: JoinHandle<()>,
@@ -236,7 +251,7 @@ impl Fleet {
         tx: &UnboundedSender<Tagged>,
         opts: &WatchOptions,
     ) -> Self {
-        let single = targets.len() == 1;
+        let count = targets.len();
         let clusters = targets
             .into_iter()
             .zip(caps)
@@ -252,11 +267,14 @@ impl Fleet {
                 };
                 let conn = Connector::from_kubeconfig(target.client, &common);
                 let (own_tx, forward) = tagging(id, tx);
-                let watches = Watches::start(&conn, &caps, scope, &own_tx, opts, single);
+                let context = target.target.context.clone();
+                let prometheus = opts.prometheus_for(&context, count);
+                let watches = Watches::start(&conn, &caps, scope, &own_tx, opts, prometheus);
                 ClusterRuntime {
                     conn,
                     caps,
                     common,
+                    context,
                     watches,
                     forward,
                     redetecting: false,
@@ -269,15 +287,28 @@ impl Fleet {
 
     /// Restarts every cluster's watches on another scope.
     pub fn rewatch(&mut self, scope: &Scope, tx: &UnboundedSender<Tagged>, opts: &WatchOptions) {
-        let single = self.clusters.len() == 1;
+        let count = self.clusters.len();
         for (i, cluster) in self.clusters.iter_mut().enumerate() {
             let id = ClusterId::try_from(i).unwrap_or(ClusterId::MAX);
             let (own_tx, forward) = tagging(id, tx);
             cluster.forward.abort();
             cluster.forward = forward;
-            cluster.watches =
-                Watches::start(&cluster.conn, &cluster.caps, scope, &own_tx, opts, single);
+            let prometheus = opts.prometheus_for(&cluster.context, count);
+            cluster.watches = Watches::start(
+                &cluster.conn,
+                &cluster.caps,
+                scope,
+                &own_tx,
+                opts,
+                prometheus,
+            );
         }
+    }
+
+    /// The notice of `WatchOptions::prometheus_notice` for these clusters.
+    pub fn prometheus_notice(&self, opts: &WatchOptions) -> Option<String> {
+        let contexts: Vec<&str> = self.clusters.iter().map(|c| c.context.as_str()).collect();
+        opts.prometheus_notice(&contexts)
     }
 
     pub fn get(&self, id: ClusterId) -> Option<&ClusterRuntime> {

@@ -72,7 +72,7 @@ fn duration_text(d: std::time::Duration) -> String {
 pub fn render_show(eff: &Effective) -> String {
     let quoted = |s: &str| format!("{s:?}");
     let auto = |what: &str| format!("(auto: {what})");
-    let rows: Vec<(&str, String, &Source)> = vec![
+    let fixed: Vec<(&str, String, &Source)> = vec![
         (
             "theme",
             eff.theme
@@ -132,6 +132,14 @@ pub fn render_show(eff: &Effective) -> String {
             &eff.history.source,
         ),
     ];
+    let mut rows: Vec<(String, String, &Source)> = (fixed.into_iter())
+        .map(|(key, value, source)| (key.to_string(), value, source))
+        .collect();
+    for (context, setting) in &eff.prometheus_contexts {
+        let key = format!("prometheus.contexts.{}", toml_key(context));
+        let text = prometheus_text(Some(&setting.value));
+        rows.push((key, text, &setting.source));
+    }
     let width = rows
         .iter()
         .map(|(k, v, _)| k.len() + v.len())
@@ -144,6 +152,17 @@ pub fn render_show(eff: &Effective) -> String {
             format!("{text:<width$} # {source}\n")
         })
         .collect()
+}
+
+/// A context name as a TOML key: bare when it can be, quoted otherwise (`"arn:aws:…"`).
+fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && (name.chars()).all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    }
 }
 
 /// `prometheus.url` or `prometheus.service`, whichever is in effect (url when neither).

@@ -21,6 +21,8 @@ pub struct FileConfig {
     pub page_interval: Option<Setting<Duration>>,
     pub rotate_namespaces: Option<Setting<bool>>,
     pub prometheus: Option<Setting<PromAddress>>,
+    /// `[prometheus.contexts]`, each entry with its own line.
+    pub prometheus_contexts: Vec<(String, Setting<PromAddress>)>,
     pub history: Option<Setting<Duration>>,
 }
 
@@ -173,6 +175,10 @@ pub fn parse_config(text: &str, path: &Path) -> Result<FileConfig, ConfigError> 
                     let key_name = key.get_ref().as_ref();
                     let entry = entry(&doc, key, value, Some(section));
                     let spec = schema::lookup(Some(section), key_name, &entry.at)?;
+                    if let (Key::PromContexts, DeValue::Table(contexts)) = (spec, value.get_ref()) {
+                        file.prometheus_contexts = prometheus_contexts(&doc, contexts)?;
+                        continue;
+                    }
                     schema::apply(&mut file, spec, &entry, path)?;
                 }
             }
@@ -194,6 +200,20 @@ pub fn parse_config(text: &str, path: &Path) -> Result<FileConfig, ConfigError> 
         }
     }
     Ok(file)
+}
+
+/// `[prometheus.contexts]`: context name = where that cluster's Prometheus is.
+fn prometheus_contexts(
+    doc: &Doc,
+    table: &DeTable,
+) -> Result<Vec<(String, Setting<PromAddress>)>, ConfigError> {
+    let mut out = Vec::new();
+    for (key, value) in in_file_order(table) {
+        let entry = entry(doc, key, value, Some("prometheus.contexts"));
+        let address = schema::prometheus_of_context(&entry)?;
+        out.push((key.get_ref().to_string(), entry.setting(address)));
+    }
+    Ok(out)
 }
 
 /// The table's entries as written (the map sorts them by name): the first error in the

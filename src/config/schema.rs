@@ -21,11 +21,14 @@ pub enum Key {
     RotateNamespaces,
     PromUrl,
     PromService,
+    /// `[prometheus.contexts]`: a Prometheus per kubeconfig context (read in `parse.rs`,
+    /// which needs each entry's own line).
+    PromContexts,
     History,
 }
 
 /// (section, key name, key); `None` is the top level.
-const KEYS: [(Option<&str>, &str, Key); 11] = [
+const KEYS: [(Option<&str>, &str, Key); 12] = [
     (None, "theme", Key::Theme),
     (None, "sort", Key::Sort),
     (None, "columns", Key::Columns),
@@ -37,6 +40,7 @@ const KEYS: [(Option<&str>, &str, Key); 11] = [
     (Some("prometheus"), "url", Key::PromUrl),
     (Some("prometheus"), "service", Key::PromService),
     (Some("prometheus"), "history", Key::History),
+    (Some("prometheus"), "contexts", Key::PromContexts),
 ];
 
 const SECTIONS: [&str; 3] = ["metrics", "wall", "prometheus"];
@@ -110,8 +114,28 @@ pub fn apply(
             let minute = Duration::from_secs(60);
             file.history = Some(entry.setting(entry.duration(minute)?));
         }
+        // Reached only when `contexts` is not a table (a table is read by the parser).
+        Key::PromContexts => {
+            return Err(entry.wrong_type("a table of context = URL or NAMESPACE/NAME:PORT"));
+        }
     }
     Ok(())
+}
+
+/// One `[prometheus.contexts]` value: an http(s) URL, or a service behind that context's API
+/// server.
+pub fn prometheus_of_context(entry: &Entry) -> Result<PromAddress, ConfigError> {
+    let text = entry.string()?;
+    if text.starts_with("http://") || text.starts_with("https://") || text.contains("://") {
+        check_url(text).map_err(|e| entry.bad(e))?;
+        return Ok(PromAddress::Url(text.to_owned()));
+    }
+    crate::cluster::prometheus::PromTarget::parse_service(text).map_err(|_| {
+        entry.bad(format!(
+            "wants an http(s):// URL or NAMESPACE/NAME:PORT, not {text:?}"
+        ))
+    })?;
+    Ok(PromAddress::Service(text.to_owned()))
 }
 
 /// A shipped theme name, or a theme file (relative to the config file's directory).

@@ -88,6 +88,8 @@ pub struct Effective {
     pub page_interval: Setting<Duration>,
     pub rotate_namespaces: Setting<bool>,
     pub prometheus: Setting<Option<PromAddress>>,
+    /// `[prometheus.contexts]` in the file's order.
+    pub prometheus_contexts: Vec<(String, Setting<PromAddress>)>,
     pub history: Setting<Duration>,
 }
 
@@ -103,6 +105,7 @@ impl Default for Effective {
             page_interval: Setting::default(Duration::from_secs(10)),
             rotate_namespaces: Setting::default(false),
             prometheus: Setting::default(None),
+            prometheus_contexts: Vec::new(),
             history: Setting::default(Duration::from_secs(14 * 86_400)),
         }
     }
@@ -115,8 +118,12 @@ pub struct Prefs {
     pub columns: Option<Vec<&'static str>>,
     pub stuck_after: Duration,
     pub metrics_poll: Duration,
-    /// Where the dashboard reads long-window usage for its recommendations.
+    /// Where long-window usage for the recommendations is read, unless a context has its own.
     pub prometheus: Option<PromAddress>,
+    /// `prometheus` came from the environment or a flag: typed for this shell or command.
+    pub prometheus_typed: bool,
+    /// A Prometheus per kubeconfig context (`[prometheus.contexts]`).
+    pub prometheus_contexts: Vec<(String, PromAddress)>,
     pub history: Duration,
 }
 
@@ -134,7 +141,98 @@ impl Effective {
             stuck_after: self.stuck_after.value,
             metrics_poll: self.metrics_poll.value,
             prometheus: self.prometheus.value.clone(),
+            prometheus_typed: matches!(self.prometheus.source, Source::Env(_) | Source::Flag(_)),
+            prometheus_contexts: (self.prometheus_contexts.iter())
+                .map(|(context, s)| (context.clone(), s.value.clone()))
+                .collect(),
             history: self.history.value,
         }
+    }
+}
+
+impl Prefs {
+    /// Where the recommendations of kubeconfig context `context` read long-window usage, with
+    /// `clusters` clusters on show. A service address is each cluster's own (reached through
+    /// its API server), so it serves any number of clusters; a URL names one Prometheus, of
+    /// one cluster, so with several it is read only for the contexts listed under
+    /// `[prometheus.contexts]`. A typed (env or flag) address outranks the file's per-context
+    /// entries; the file's default does not.
+    pub fn prometheus_for(&self, context: &str, clusters: usize) -> Option<PromAddress> {
+        let usable = |address: &PromAddress| match address {
+            PromAddress::Service(_) => true,
+            PromAddress::Url(_) => clusters <= 1,
+        };
+        let default = self.prometheus.as_ref().filter(|a| usable(a));
+        if self.prometheus_typed && default.is_some() {
+            return default.cloned();
+        }
+        (self.prometheus_contexts.iter())
+            .find(|(name, _)| name == context)
+            .map(|(_, address)| address)
+            .or(default)
+            .cloned()
+    }
+
+    /// The contexts a URL default is not read for because several clusters are on show and
+    /// `[prometheus.contexts]` does not name them, for a one-line notice.
+    pub fn prometheus_skipped<'a>(&self, contexts: &[&'a str]) -> Vec<&'a str> {
+        if !matches!(self.prometheus, Some(PromAddress::Url(_))) || contexts.len() <= 1 {
+            return Vec::new();
+        }
+        (contexts.iter().copied())
+            .filter(|c| self.prometheus_for(c, contexts.len()).is_none())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(u: &str) -> PromAddress {
+        PromAddress::Url(u.into())
+    }
+
+    fn service(s: &str) -> PromAddress {
+        PromAddress::Service(s.into())
+    }
+
+    fn prefs(default: Option<PromAddress>, typed: bool) -> Prefs {
+        Prefs {
+            prometheus: default,
+            prometheus_typed: typed,
+            prometheus_contexts: vec![("eu".into(), url("http://prom-eu:9090"))],
+            ..Prefs::default()
+        }
+    }
+
+    #[test]
+    fn a_url_serves_one_cluster_and_a_service_serves_each() {
+        let p = prefs(Some(url("http://prom:9090")), false);
+        assert_eq!(p.prometheus_for("us", 1), Some(url("http://prom:9090")));
+        assert_eq!(p.prometheus_for("us", 2), None);
+        assert_eq!(p.prometheus_skipped(&["eu", "us"]), ["us"]);
+        assert!(p.prometheus_skipped(&["us"]).is_empty());
+        let p = prefs(Some(service("monitoring/prom:9090")), false);
+        assert_eq!(
+            p.prometheus_for("us", 3),
+            Some(service("monitoring/prom:9090"))
+        );
+        assert!(p.prometheus_skipped(&["eu", "us"]).is_empty());
+    }
+
+    #[test]
+    fn a_context_of_its_own_outranks_the_files_default_but_not_a_typed_one() {
+        let p = prefs(Some(url("http://prom:9090")), false);
+        assert_eq!(p.prometheus_for("eu", 1), Some(url("http://prom-eu:9090")));
+        assert_eq!(p.prometheus_for("eu", 2), Some(url("http://prom-eu:9090")));
+        let p = prefs(Some(url("http://typed:9090")), true);
+        assert_eq!(p.prometheus_for("eu", 1), Some(url("http://typed:9090")));
+        // A typed URL still names one cluster's Prometheus: with several, entries decide.
+        assert_eq!(p.prometheus_for("eu", 2), Some(url("http://prom-eu:9090")));
+        assert_eq!(p.prometheus_for("us", 2), None);
+        let p = prefs(None, false);
+        assert_eq!(p.prometheus_for("eu", 2), Some(url("http://prom-eu:9090")));
+        assert_eq!(p.prometheus_for("us", 1), None);
     }
 }

@@ -53,9 +53,8 @@ pub fn negotiate(accept: &str, minor: u32) -> Option<Aggregated> {
         if !matches!(kind, "application/json" | "application/*" | "*/*") {
             continue;
         }
-        let Some(as_kind) = param("as") else {
-            return None;
-        };
+        // A plain JSON media type first: the legacy lists.
+        let as_kind = param("as")?;
         if as_kind != "APIGroupDiscoveryList" || param("g") != Some("apidiscovery.k8s.io") {
             continue;
         }
@@ -117,10 +116,13 @@ fn list(version: Aggregated, items: Vec<Value>) -> Value {
 
 /// `GET /api` as an APIGroupDiscoveryList: the core group, unnamed.
 pub fn core(version: Aggregated, minor: u32, resize_feature: bool) -> Value {
-    list(version, vec![json!({
-        "metadata": {"creationTimestamp": null},
-        "versions": [version_entry("", "v1", &discovery::core_v1(minor, resize_feature))]
-    })])
+    list(
+        version,
+        vec![json!({
+            "metadata": {"creationTimestamp": null},
+            "versions": [version_entry("", "v1", &discovery::core_v1(minor, resize_feature))]
+        })],
+    )
 }
 
 /// `GET /apis` as an APIGroupDiscoveryList.
