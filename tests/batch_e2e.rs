@@ -166,7 +166,10 @@ fn a_batch_changes_only_the_edited_field_of_each_marked_pod() {
         "the marked pod's own patch is previewed:\n{review}"
     );
     t.keys(&["Enter"]);
-    t.wait_for("accepted", |s| s.contains("accepted for 2 pods"));
+    // With a fast kubelet the "accepted" message may give way to "done" between two looks.
+    t.wait_for("accepted", |s| {
+        s.contains("accepted for 2 pods") || s.contains(": done after")
+    });
 
     let after = get_json(
         &kubectl,

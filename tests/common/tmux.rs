@@ -115,12 +115,11 @@ impl Tmux {
             let screen = self.screen();
             if pred(&screen) {
                 // A capture can land in the middle of a frame (the first lines new, the rest
-                // not yet written): look again a moment later so callers assert on a whole one.
-                std::thread::sleep(Duration::from_millis(80));
+                // not yet written): look again a moment later so callers assert on a whole
+                // one. What was shown only for a moment (a status message) is still returned.
+                std::thread::sleep(Duration::from_millis(60));
                 let settled = self.screen();
-                if pred(&settled) {
-                    return settled;
-                }
+                return if pred(&settled) { settled } else { screen };
             }
             assert!(
                 Instant::now() < deadline,
