@@ -90,12 +90,18 @@ pub(super) fn on_cluster(
             let edited = state.editor.as_ref().is_some_and(|e| {
                 e.cluster == cluster && e.namespace == row.namespace && e.pod == row.name
             });
+            let same_keys = (state.pods.get(&key))
+                .is_some_and(|old| super::search_index::same_search_keys(old, &row));
             state.pods.insert(key.clone(), row);
             // A new spec changes what the recommendation proposes.
             if state.rightsizing.contains_key(&key) || state.long_usage.contains_key(&key) {
                 super::rightsizing::refresh_pod(state, &key, now);
             }
-            state.pods_changed();
+            if same_keys {
+                state.pod_changed_in_place();
+            } else {
+                state.pods_changed();
+            }
             if edited {
                 // The pod under edit changed: plan against its new values.
                 state.replan_editor();

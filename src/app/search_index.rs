@@ -49,6 +49,15 @@ fn push_pod(buf: &mut Vec<u8>, pod: &PodRow, clusters: &[String]) {
     push_lower(buf, pod.node.as_deref().unwrap_or(""));
 }
 
+/// Whether two versions of one pod (same cluster, namespace and name) have the same search
+/// keys and rows: the same node and the same containers in the same order. Most watch events
+/// (resize progress, readiness, restarts) change neither.
+pub fn same_search_keys(old: &PodRow, new: &PodRow) -> bool {
+    old.node == new.node
+        && old.containers.len() == new.containers.len()
+        && (old.containers.iter().zip(&new.containers)).all(|(a, b)| a.name == b.name)
+}
+
 impl SearchIndex {
     /// Keys for rows per container (a pod row when it has none), or per pod when `per_pod`:
     /// the same rows `view::build_index` makes.

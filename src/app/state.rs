@@ -89,7 +89,10 @@ pub struct AppState {
     index_stale: bool,
     /// Pods changed since the index was built (a narrowing filter cannot reuse it then).
     rows_changed: bool,
-    /// The filter's search keys (issue #17), dropped when pods change.
+    /// A pod was added or removed, or one of its searched fields changed: the filter's search
+    /// keys (numbered by store slot) are out of date. A status-only update keeps them.
+    search_keys_stale: bool,
+    /// The filter's search keys (issue #17), dropped when pods are added, removed or moved.
     filter_cache: super::search_index::FilterCache,
     /// Filter, sort, rows-per-pod and namespace the index was built for.
     built_for: Option<(String, SortKey, bool, Option<String>)>,
@@ -153,6 +156,7 @@ impl AppState {
             index: Vec::new(),
             index_stale: true,
             rows_changed: true,
+            search_keys_stale: true,
             filter_cache: Default::default(),
             built_for: None,
             counts: BTreeMap::new(),
@@ -206,8 +210,9 @@ impl AppState {
                         && key.0.starts_with(text.as_str())
                 });
         let same_store = !self.rows_changed;
-        if self.rows_changed {
+        if self.search_keys_stale {
             self.filter_cache.invalidate();
+            self.search_keys_stale = false;
         }
         (self.filter_cache).set_clusters(self.clusters.iter().map(|c| c.header.context.clone()));
         if narrowing {
@@ -365,6 +370,13 @@ impl AppState {
 
     /// Pods were added, changed or removed: the index and the counts must be rebuilt.
     pub fn pods_changed(&mut self) {
+        self.search_keys_stale = true;
+        self.pod_changed_in_place();
+    }
+
+    /// A pod already shown changed, but not in anything the filter searches (name, node,
+    /// containers): its order and counts may move, its search keys stay.
+    pub fn pod_changed_in_place(&mut self) {
         self.rows_changed = true;
         self.invalidate_index();
     }
