@@ -13,7 +13,13 @@ pub struct Longest {
     pub pod: u16,
     pub container: u16,
     pub node: u16,
+    /// The resize cell's essentials on a boosted pod: the badge and the state label after it
+    /// (0 when no row shown is boosted), so neither is cut to make room for names.
+    pub boosted_resize: u16,
 }
+
+/// The widest boost badge (`⇡ boost until ready`; a countdown is never wider).
+const BADGE: u16 = 19;
 
 /// The container as the table names it: kind in brackets for init containers and sidecars.
 pub fn container_label(c: &ContainerRow) -> String {
@@ -56,6 +62,10 @@ pub fn measure(
         };
         longest.pod = longest.pod.max(pod_width);
         longest.node = longest.node.max(pod.node.as_deref().map_or(1, cells));
+        if pod.boost.is_some() {
+            let cell = BADGE + 1 + cells(pod.state.label());
+            longest.boosted_resize = longest.boosted_resize.max(cell);
+        }
         if let Some(c) = row.container.and_then(|i| pod.containers.get(i)) {
             longest.container = longest.container.max(cells(&container_label(c)));
         }

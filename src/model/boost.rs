@@ -196,6 +196,11 @@ impl BoostPlan {
             Until::Deadline(t) => format!("⇡ boost {}", short_left(t - now)),
         }
     }
+
+    /// The badge for a narrow cell: `⇡ until ready`, `⇡ 4m12s`, `⇡ due`.
+    pub fn short_badge(&self, now: DateTime<Utc>) -> String {
+        self.badge(now).replacen("⇡ boost ", "⇡ ", 1)
+    }
 }
 
 /// Time left as `1m05s` / `42s` / `2h10m`.

@@ -11,10 +11,16 @@ use ratatui::text::{Line, Span};
 
 /// The boost on `pod` for `container` (any container when `None`, e.g. a pod-total row).
 /// An annotation that cannot be read still shows, so nobody misses it.
-fn badge(pod: &PodRow, container: Option<&str>, now: DateTime<Utc>) -> Option<String> {
+/// `room` is the cell's width left for the badge: when the whole badge and a space would
+/// not leave room for the state label, the short form says the same in fewer cells.
+fn badge(pod: &PodRow, container: Option<&str>, now: DateTime<Utc>, room: u16) -> Option<String> {
     let text = pod.boost.as_deref()?;
     match BoostPlan::from_annotation(text) {
-        Ok(plan) if container.is_none_or(|c| c == plan.container) => Some(plan.badge(now)),
+        Ok(plan) if container.is_none_or(|c| c == plan.container) => {
+            let full = plan.badge(now);
+            let fits = u16::try_from(full.chars().count()).is_ok_and(|w| w <= room);
+            Some(if fits { full } else { plan.short_badge(now) })
+        }
         Ok(_) => None,
         Err(_) => Some("⇡ boost ?".into()),
     }
@@ -31,7 +37,8 @@ pub fn resize_cell<'a>(
 ) -> Line<'a> {
     let fit = super::table::fit;
     let style = state_style(state, theme);
-    match badge(pod, container, now) {
+    let label = u16::try_from(state.label().chars().count()).unwrap_or(width);
+    match badge(pod, container, now, width.saturating_sub(label + 1)) {
         Some(b) => {
             // The badge first: it says why the values are what they are; the state gets the rest.
             let rest = width.saturating_sub(u16::try_from(b.chars().count() + 1).unwrap_or(width));
@@ -110,6 +117,11 @@ mod tests {
         let ready = pod_with(Some(&plan(Until::Ready)));
         let total = resize_cell(&ready, None, &ResizeState::None, 60, now, &theme);
         assert!(text(&total).starts_with("⇡ boost until ready"));
+        // A narrow cell keeps the state label whole beside the short badge.
+        let narrow = resize_cell(&ready, None, &ResizeState::None, 18, now, &theme);
+        assert_eq!(text(&narrow), "⇡ until ready ✓ ok");
+        let narrow = resize_cell(&p, Some("c1"), &ResizeState::None, 16, now, &theme);
+        assert_eq!(text(&narrow), "⇡ 1m30s ✓ ok");
         let plain = resize_cell(
             &pod_with(None),
             Some("c1"),

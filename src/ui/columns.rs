@@ -168,13 +168,15 @@ fn longest_of(longest: &Longest, column: Column) -> u16 {
         Column::Pod => longest.pod,
         Column::Container => longest.container,
         Column::Node => longest.node,
+        Column::Resize => longest.boosted_resize,
         Column::Age => 5,
         _ => 0,
     }
 }
 
-/// Widened first, each up to its longest value: node names are short and read whole.
-const FIRST: [Column; 3] = [Column::Age, Column::Cluster, Column::Node];
+/// Widened first, each up to its longest value: node names are short and read whole, and a
+/// boost badge says why a pod's values are unusual.
+const FIRST: [Column; 4] = [Column::Age, Column::Cluster, Column::Node, Column::Resize];
 /// Then widened together a cell at a time, so no one name column takes all the room.
 const SHARED: [Column; 3] = [Column::Pod, Column::Container, Column::Namespace];
 
@@ -243,6 +245,7 @@ mod tests {
         pod: 63,
         container: 22,
         node: 13,
+        boosted_resize: 0,
     };
 
     fn at(cols: &[Column], widths: &[u16], c: Column) -> u16 {
@@ -277,6 +280,7 @@ mod tests {
             pod: 10,
             container: 3,
             node: 6,
+            boosted_resize: 0,
         };
         let widths = allocate_widths(&cols, 200, &short);
         assert_eq!(at(&cols, &widths, Column::Pod), 14);
@@ -372,5 +376,23 @@ mod tests {
         assert!(!fit_columns(250, Shown::default()).contains(&Column::Namespace));
         assert!(!fit_columns(250, BASIC).contains(&Column::Usage));
         assert!(!fit_columns(250, BASIC).contains(&Column::Recommendation));
+    }
+
+    /// With every column shown and spare room, a boosted pod's badge and state read whole
+    /// before long names take the room (the names keep their minimum).
+    #[test]
+    fn a_boost_badge_gets_its_room_before_the_names_grow() {
+        let cols = fit_columns(180, ALL);
+        assert!(cols.contains(&Column::Recommendation), "{cols:?}");
+        let plain = allocate_widths(&cols, 180, &LONG);
+        let boosted = Longest {
+            boosted_resize: 19 + 1 + 13,
+            ..LONG
+        };
+        let widths = allocate_widths(&cols, 180, &boosted);
+        assert!(at(&cols, &plain, Column::Resize) < 33, "{plain:?}");
+        assert!(at(&cols, &widths, Column::Resize) >= 33, "{widths:?}");
+        assert!(at(&cols, &widths, Column::Pod) >= Column::Pod.widths().0);
+        assert_eq!(widths.iter().map(|w| w + 1).sum::<u16>(), 180);
     }
 }
