@@ -1,0 +1,207 @@
+//! Acting on a desired change: admit it (Done after actuation), defer it while the node lacks
+//! room, refuse it as Infeasible, or fail it (a memory limit below usage, 1.34+), writing the
+//! pending state in the version's shape.
+
+use super::*;
+
+impl Kubelet {
+    pub(super) fn node_supports_resize(&self, node: &str) -> bool {
+        self.store.get::<Node>("", node).is_none_or(|n| {
+            n.obj
+                .metadata
+                .labels
+                .as_ref()
+                .is_none_or(|l| !l.contains_key(NO_RESIZE_LABEL))
+        })
+    }
+
+    pub(super) fn resize(&mut self, key: &Key, pod: &Pod) {
+        let Some(alloc) = self.allocs.get(key).cloned() else {
+            self.allocs.insert(
+                key.clone(),
+                alloc_from_status(pod, node_of(pod).unwrap_or_default()),
+            );
+            return self.schedule(key.clone(), Job::Process, Duration::ZERO);
+        };
+        let want = desired(pod);
+        if want == alloc.allocated {
+            // Nothing left to allocate (e.g. a pending resize was reverted): a real kubelet drops
+            // the pending state and reports the generation it synced (resize-api.md §2.2, §2.7).
+            self.deferred.remove(key);
+            return self.clear_pending(key);
+        }
+        let capacity = self
+            .store
+            .get::<Node>("", &alloc.node)
+            .map(|n| podutil::node_allocatable(&n.obj))
+            .unwrap_or(CpuMem {
+                cpu_millis: Some(i64::MAX / 4),
+                memory_bytes: Some(i64::MAX / 4),
+            });
+        let need = total_requests(&want);
+        let used = self.node_used(&alloc.node, key);
+        let pairs = [
+            ("cpu", need.cpu_millis, used.cpu_millis, capacity.cpu_millis),
+            (
+                "memory",
+                need.memory_bytes,
+                used.memory_bytes,
+                capacity.memory_bytes,
+            ),
+        ];
+        for (res, n, u, c) in pairs {
+            let (n, u, c) = (n.unwrap_or(0), u.unwrap_or(0), c.unwrap_or(i64::MAX));
+            if n > c {
+                self.deferred.remove(key);
+                let msg = format!(
+                    "Node didn't have enough capacity: {res}, requested: {n}, capacity: {c}"
+                );
+                return self.write_pending(key, "Infeasible", &msg);
+            }
+            if n + u > c {
+                self.deferred.insert(key.clone());
+                let msg = format!(
+                    "Node didn't have enough resource: {res}, requested: {n}, used: {u}, capacity: {c}"
+                );
+                return self.write_pending(key, "Deferred", &msg);
+            }
+        }
+        self.deferred.remove(key);
+        let shrank = need.cpu_millis < total_requests(&alloc.allocated).cpu_millis
+            || need.memory_bytes < total_requests(&alloc.allocated).memory_bytes;
+        let usage = memory_usage(pod);
+        let below_usage = want.iter().find_map(|(name, spec)| {
+            let new_limit = spec.limits.memory_bytes?;
+            let old_limit = alloc.actual.get(name).and_then(|a| a.limits.memory_bytes);
+            let used = usage.get(name).copied().unwrap_or(0);
+            (self.minor >= 34 && old_limit.is_none_or(|o| new_limit < o) && new_limit < used)
+                .then_some(new_limit)
+        });
+        if let Some(a) = self.allocs.get_mut(key) {
+            a.allocated = want.clone();
+            a.failed = below_usage.is_some();
+        }
+        let (minor, now, generation) = (self.minor, podutil::now(), pod.metadata.generation);
+        let publish = self.pod_level_status;
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let mut p = (**p).clone();
+            // Status writes go through pods/status as the kubelet: record it there.
+            set_managed(&mut p, status_entry("kubelet"));
+            let st = p.status.get_or_insert_with(Default::default);
+            if minor != 32 {
+                for cs in st
+                    .container_statuses
+                    .iter_mut()
+                    .flatten()
+                    .chain(st.init_container_statuses.iter_mut().flatten())
+                {
+                    if let Some(spec) = want.get(&cs.name) {
+                        cs.allocated_resources = podutil::requirements(spec).requests;
+                    }
+                }
+                pod_level::write_status(st, &want, false, publish);
+            }
+            if minor >= 33 {
+                let mut conds = st.conditions.take().unwrap_or_default();
+                conds.retain(|c| c.type_ != "PodResizePending" && c.type_ != "PodResizeInProgress");
+                let og = if minor >= 34 { generation } else { None };
+                match below_usage {
+                    Some(limit) => conds.push(condition(
+                        "PodResizeInProgress",
+                        Some("Error"),
+                        Some(format!("memory limit ({limit}) below current usage")),
+                        now.clone(),
+                        og,
+                    )),
+                    None => conds.push(condition(
+                        "PodResizeInProgress",
+                        None,
+                        None,
+                        now.clone(),
+                        og,
+                    )),
+                }
+                st.conditions = Some(conds);
+                if minor >= 34 {
+                    st.observed_generation = generation;
+                }
+            } else {
+                st.resize = Some("InProgress".into());
+            }
+            Ok(Some(p))
+        });
+        if below_usage.is_none() {
+            self.schedule(
+                key.clone(),
+                Job::Actuate,
+                (self.delay / 2).max(Duration::from_millis(1)),
+            );
+        }
+        if shrank {
+            self.wake_node(&alloc.node);
+        }
+    }
+
+    pub(super) fn clear_pending(&mut self, key: &Key) {
+        let minor = self.minor;
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            if !reports_stale_resize(p, minor) {
+                return Ok(None);
+            }
+            let generation = p.metadata.generation;
+            let mut p = (**p).clone();
+            let st = p.status.get_or_insert_with(Default::default);
+            if let Some(conds) = st.conditions.as_mut() {
+                conds.retain(|c| c.type_ != "PodResizePending");
+            }
+            if matches!(st.resize.as_deref(), Some("Deferred" | "Infeasible")) {
+                st.resize = None;
+            }
+            if minor >= 34 {
+                st.observed_generation = generation;
+            }
+            Ok(Some(p))
+        });
+    }
+
+    pub(super) fn write_pending(&mut self, key: &Key, reason: &str, message: &str) {
+        let (minor, now) = (self.minor, podutil::now());
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let generation = p.metadata.generation;
+            let mut p = (**p).clone();
+            // Status writes go through pods/status as the kubelet: record it there.
+            set_managed(&mut p, status_entry("kubelet"));
+            let st = p.status.get_or_insert_with(Default::default);
+            if minor >= 33 {
+                let mut conds = st.conditions.clone().unwrap_or_default();
+                let same = conds.iter().any(|c| {
+                    c.type_ == "PodResizePending"
+                        && c.reason.as_deref() == Some(reason)
+                        && c.message.as_deref() == Some(message)
+                        && (minor < 34 || c.observed_generation == generation)
+                });
+                if same {
+                    return Ok(None);
+                }
+                conds.retain(|c| c.type_ != "PodResizePending");
+                conds.push(condition(
+                    "PodResizePending",
+                    Some(reason),
+                    Some(message.to_string()),
+                    now.clone(),
+                    if minor >= 34 { generation } else { None },
+                ));
+                st.conditions = Some(conds);
+                if minor >= 34 {
+                    st.observed_generation = generation;
+                }
+            } else {
+                if st.resize.as_deref() == Some(reason) {
+                    return Ok(None);
+                }
+                st.resize = Some(reason.to_string());
+            }
+            Ok(Some(p))
+        });
+    }
+}
