@@ -16,10 +16,14 @@
 //! peak RSS (VmHWM), then CPU over an idle window. No timing is asserted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "scale_support/sim_process.rs"]
+mod sim_process;
+
+use sim_process::{Sim, SimShape, median, proc_kib, start_sim};
 
 const BIN: &str = env!("CARGO_BIN_EXE_podsize");
 /// The allowance: the fleet may cost at most this many times the single cluster.
@@ -30,62 +34,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-/// A `podsize sim` process (one cluster or a fleet) and the kubeconfig it wrote.
-struct Sim {
-    child: Child,
-    kubeconfig: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `clusters` simulated clusters of `pods` pods each (seeds 1 … clusters, so the
-/// fleet's clusters differ) and waits until the kubeconfig is written.
-fn start_sim(clusters: usize, pods: usize, dir: &Path) -> Sim {
-    let kubeconfig = dir.join(format!("sim-{clusters}x{pods}.kubeconfig"));
-    let kubeconfig = kubeconfig.to_str().unwrap().to_string();
-    let mut child = Command::new(BIN)
-        .args(["sim", "--clusters", &clusters.to_string()])
-        .args(["--pods", &pods.to_string()])
-        .args(["--nodes", &(pods / 100 + 4).to_string()])
-        .args(["--namespaces", "20", "--kubeconfig-out", &kubeconfig])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    // The sim prints this line once the file is complete (waiting for the file to exist
-    // could read it half written).
-    loop {
-        let line = lines.next().expect("sim output").unwrap();
-        if line.starts_with("kubeconfig written to") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    Sim { child, kubeconfig }
-}
-
-/// Reads a `/proc/PID/status` field in KiB.
-fn proc_kib(pid: &str, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 /// utime + stime of a process, in seconds (USER_HZ = 100, so 10 ms steps).
@@ -233,6 +181,14 @@ fn report(base: &[Load], fleet: &[Load]) {
     );
 }
 
+fn shape(clusters: usize, pods: usize) -> SimShape {
+    SimShape {
+        clusters,
+        pods,
+        realistic: false,
+    }
+}
+
 fn main() {
     let runs = env_or("PODSIZE_BENCH_RUNS", 5).max(1) as usize;
     let idle_secs = env_or("PODSIZE_BENCH_IDLE_SECS", 10);
@@ -255,8 +211,8 @@ fn main() {
     }
     let dir = tempfile::tempdir().unwrap();
     let per = total / clusters;
-    let single = start_sim(1, total, dir.path());
-    let fleet_sim = start_sim(clusters, per, dir.path());
+    let single = start_sim(shape(1, total), dir.path());
+    let fleet_sim = start_sim(shape(clusters, per), dir.path());
     println!("baseline: 1 cluster × {total} pods; fleet: {clusters} clusters × {per} pods");
     let (mut base, mut fleet) = (Vec::new(), Vec::new());
     // Alternating the setups spreads any change of load over both.

@@ -12,8 +12,12 @@
 //! Times are medians of several runs; ratios compare with curl (and kubectl) in the same run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "scale_support/sim_process.rs"]
+mod sim_process;
 #[path = "scale_support/strategies.rs"]
 mod strategies;
+
+use sim_process::{Sim, SimShape, median, proc_kib};
 
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -24,29 +28,10 @@ use podsize::model::{PodRow, SlimPod};
 use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_podsize");
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-struct Sim {
-    child: Child,
-    url: String,
-    kubeconfig: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn start_sim(pods: usize, dir: &std::path::Path) -> Sim {
     start_sim_with(pods, dir, false)
@@ -54,44 +39,12 @@ fn start_sim(pods: usize, dir: &std::path::Path) -> Sim {
 
 /// `realistic`: the sim takes a real server's time per object (`podsize sim --realistic`).
 fn start_sim_with(pods: usize, dir: &std::path::Path, realistic: bool) -> Sim {
-    let kubeconfig = dir
-        .join(format!("sim-{pods}.kubeconfig"))
-        .to_str()
-        .unwrap()
-        .to_string();
-    let mut child = Command::new(BIN)
-        .args([
-            "sim",
-            "--pods",
-            &pods.to_string(),
-            "--nodes",
-            &(pods / 100 + 4).to_string(),
-            "--namespaces",
-            "20",
-        ])
-        .args(["--kubeconfig-out", &kubeconfig])
-        .args(realistic.then_some("--realistic"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("sim output").unwrap();
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.trim().to_string();
-        }
+    let shape = SimShape {
+        clusters: 1,
+        pods,
+        realistic,
     };
-    // Wait for the kubeconfig to be written.
-    while !std::path::Path::new(&kubeconfig).exists() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::spawn(move || for _ in lines {});
-    Sim {
-        child,
-        url,
-        kubeconfig,
-    }
+    sim_process::start_sim(shape, dir)
 }
 
 /// Runs a command to completion; returns (seconds, peak RSS in KiB seen in /proc, success).
@@ -128,17 +81,6 @@ fn have(tool: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok()
-}
-
-/// Reads a `/proc/PID/status` field in KiB.
-fn proc_kib(pid: &str, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 /// Starts the real dashboard in tmux; returns (seconds to a full table from process start,
