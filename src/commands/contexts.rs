@@ -15,8 +15,8 @@ pub struct ClusterTarget {
     pub target: Target,
 }
 
-/// Every context of the kubeconfig the options name, in the file's order.
-pub fn all_context_names(common: &CommonArgs) -> Result<Vec<String>, ConnectError> {
+/// The kubeconfig the options name (`--kubeconfig`, else `KUBECONFIG` or ~/.kube/config).
+fn read_kubeconfig(common: &CommonArgs) -> Result<kube::config::Kubeconfig, ConnectError> {
     let read = match &common.kubeconfig {
         Some(path) => {
             kube::config::Kubeconfig::read_from(path).map_err(|e| (path.display().to_string(), e))
@@ -26,10 +26,15 @@ pub fn all_context_names(common: &CommonArgs) -> Result<Vec<String>, ConnectErro
             (path, e)
         }),
     };
-    let kubeconfig = read.map_err(|(path, e)| ConnectError::Kubeconfig {
+    read.map_err(|(path, e)| ConnectError::Kubeconfig {
         path,
         reason: crate::cluster::client::one_line(&e),
-    })?;
+    })
+}
+
+/// Every context of the kubeconfig the options name, in the file's order.
+pub fn all_context_names(common: &CommonArgs) -> Result<Vec<String>, ConnectError> {
+    let kubeconfig = read_kubeconfig(common)?;
     let names: Vec<String> = kubeconfig.contexts.into_iter().map(|c| c.name).collect();
     if names.is_empty() {
         return Err(ConnectError::Config(
@@ -45,11 +50,7 @@ pub fn one_context_name(common: &CommonArgs) -> Option<String> {
     if let Some(name) = common.context.first() {
         return Some(name.clone());
     }
-    let kubeconfig = match &common.kubeconfig {
-        Some(path) => kube::config::Kubeconfig::read_from(path).ok()?,
-        None => kube::config::Kubeconfig::read().ok()?,
-    };
-    kubeconfig.current_context
+    read_kubeconfig(common).ok()?.current_context
 }
 
 /// The contexts asked for: `None` means the one current context.

@@ -126,7 +126,8 @@ pub fn apply(
 /// server.
 pub fn prometheus_of_context(entry: &Entry) -> Result<PromAddress, ConfigError> {
     let text = entry.string()?;
-    if text.starts_with("http://") || text.starts_with("https://") || text.contains("://") {
+    // Anything with a scheme is meant as a URL (and must be http or https).
+    if text.contains("://") {
         check_url(text).map_err(|e| entry.bad(e))?;
         return Ok(PromAddress::Url(text.to_owned()));
     }
