@@ -11,6 +11,7 @@ use common::fleet_wall::{Keys, Wall};
 use podsize::model::events::Connection;
 use podsize::sim::fleet::SimFleet;
 use podsize::sim::{SimCluster, SimConfig};
+use std::time::Duration;
 
 /// What the servers themselves hold, read from each one's store.
 fn union(sims: &SimFleet) -> Keys {
@@ -29,6 +30,13 @@ fn union(sims: &SimFleet) -> Keys {
 
 fn live(w: &Wall, i: usize) -> bool {
     w.state.clusters[i].connection == Connection::Connected && w.state.clusters[i].synced
+}
+
+/// Watch requests `sim` answered with success.
+fn watches_accepted(sim: &SimCluster) -> usize {
+    (sim.request_log().iter())
+        .filter(|r| r.uri.contains("watch=true") && r.status == 200)
+        .count()
 }
 
 fn no_mutation(sim: &SimCluster, name: &str) {
@@ -88,6 +96,31 @@ async fn the_table_is_the_union_of_every_cluster_and_one_down_leaves_the_others_
         live(&wall, 0) && live(&wall, 2),
         "the other clusters stay live"
     );
+    // The other clusters re-opening their watches says nothing about sim-2: it stays stale
+    // (each cluster counts the watches its own server accepted).
+    for i in [0, 2] {
+        let (_, other) = &sims.clusters()[i];
+        let before = watches_accepted(other);
+        other.faults().drop_watches();
+        wall.until("the others re-open their watches", |_| {
+            watches_accepted(other) > before
+        })
+        .await;
+    }
+    // The reconnect probe looks every 500 ms: over three looks, sim-2 is never shown back.
+    let watching = std::time::Instant::now();
+    while watching.elapsed() < Duration::from_millis(1600) {
+        wall.drain();
+        assert!(
+            matches!(
+                wall.state.clusters[1].connection,
+                Connection::Reconnecting { .. }
+            ),
+            "sim-2 is still down: {:?}",
+            wall.state.clusters[1].connection
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let sim2_rows = wall.keys().iter().filter(|k| k.0 == "sim-2").count();
     assert_eq!(sim2_rows, want.iter().filter(|k| k.0 == "sim-2").count());
 

@@ -37,9 +37,11 @@ impl Table {
             kubeconfig: Some(kubeconfig.to_path_buf()),
             ..Default::default()
         };
-        let (config, _) = load_config(&common).await.unwrap();
+        let (config, target) = load_config(&common).await.unwrap();
         let client = build_client(config, false).unwrap();
-        let conn = Connector::from_kubeconfig(client, &common).with_policy(policy);
+        let conn = Connector::from_kubeconfig(client, &common)
+            .for_server(&target.server)
+            .with_policy(policy);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let task = tokio::spawn(watch_pods(conn, Scope::default(), InitialList::Paged, tx));
         Self {

@@ -66,7 +66,7 @@ pub fn build_client(config: Config, readonly: bool) -> Result<Client, ConnectErr
             server: server.clone(),
             reason: one_line(&e),
         })?;
-    let builder = builder.with_layer(&super::probe::WatchProbeLayer);
+    let builder = builder.with_layer(&super::probe::WatchProbeLayer::for_server(&server));
     Ok(if readonly {
         builder.with_layer(&ReadOnlyLayer).build()
     } else {

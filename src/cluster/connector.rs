@@ -17,6 +17,8 @@ pub struct Connector {
     current: Arc<watch::Sender<Client>>,
     rebuild: Option<Rebuild>,
     pub policy: RetryPolicy,
+    /// The server URL the clients talk to, when known: health checks count its watches.
+    pub server: Option<String>,
 }
 
 impl From<Client> for Connector {
@@ -32,6 +34,7 @@ impl Connector {
             current: Arc::new(watch::Sender::new(client)),
             rebuild,
             policy: RetryPolicy::default(),
+            server: None,
         }
     }
 
@@ -47,6 +50,13 @@ impl Connector {
             })
         });
         Self::new(client, Some(rebuild))
+    }
+
+    /// Names the server URL (as `build_client` saw it), so the watch tasks can tell when
+    /// that server accepts a watch again.
+    pub fn for_server(mut self, server: &str) -> Self {
+        self.server = Some(server.to_string());
+        self
     }
 
     pub fn with_policy(mut self, policy: RetryPolicy) -> Self {

@@ -13,19 +13,29 @@ pub struct Health {
     /// When the data was last known current: the first failure of this streak.
     since: Option<DateTime<Utc>>,
     tx: UnboundedSender<ClusterEvent>,
-    /// `probe::watches_opened()` at the last failure: a later watch accepted by the server
-    /// means the connection is back, even if no pod changes to say so.
+    /// `probe::watches_opened(server)` at the last failure: a later watch accepted by the
+    /// server means the connection is back, even if no pod changes to say so.
     opened_at_failure: u64,
+    /// The server URL the clients were built for; unknown for a fixed client, which then
+    /// shows the connection back at the next pod event.
+    server: Option<String>,
 }
 
 impl Health {
-    pub fn new(tx: UnboundedSender<ClusterEvent>) -> Self {
+    pub fn new(tx: UnboundedSender<ClusterEvent>, server: Option<String>) -> Self {
         Self {
             failures: 0,
             since: None,
             tx,
             opened_at_failure: 0,
+            server,
         }
+    }
+
+    fn watches_opened(&self) -> u64 {
+        self.server
+            .as_deref()
+            .map_or(0, super::probe::watches_opened)
     }
 
     pub fn ok(&mut self) {
@@ -40,14 +50,14 @@ impl Health {
 
     /// Called while reconnecting: marks the connection back once the server accepted a watch.
     pub fn check_reopened(&mut self) {
-        if self.failures > 0 && super::probe::watches_opened() > self.opened_at_failure {
+        if self.failures > 0 && self.watches_opened() > self.opened_at_failure {
             self.ok();
         }
     }
 
     pub fn failed(&mut self, err: &watcher::Error, failure: Failure, policy: &RetryPolicy) {
         self.failures += 1;
-        self.opened_at_failure = super::probe::watches_opened();
+        self.opened_at_failure = self.watches_opened();
         let since = *self.since.get_or_insert_with(Utc::now);
         tracing::warn!(attempt = self.failures, ?failure, error = %err, "watch failed");
         let _ = self

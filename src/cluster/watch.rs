@@ -78,7 +78,7 @@ pub async fn watch_pods(
 ) {
     let conn = conn.into();
     let mut mode = initial_list;
-    let mut health = Health::new(tx.clone());
+    let mut health = Health::new(tx.clone(), conn.server.clone());
     loop {
         let client = conn.client();
         let ended = if mode == InitialList::List {

@@ -265,7 +265,8 @@ impl Fleet {
                 } else {
                     for_context(common, &target.target.context)
                 };
-                let conn = Connector::from_kubeconfig(target.client, &common);
+                let conn = Connector::from_kubeconfig(target.client, &common)
+                    .for_server(&target.target.server);
                 let (own_tx, forward) = tagging(id, tx);
                 let context = target.target.context.clone();
                 let prometheus = opts.prometheus_for(&context, count);

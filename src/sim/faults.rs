@@ -27,6 +27,7 @@ struct ErrorFault {
 #[derive(Debug)]
 pub struct Faults {
     drop_tx: watch::Sender<u64>,
+    stopped: AtomicBool,
     expire_next_watch: AtomicBool,
     latency_ms: AtomicU64,
     errors: Mutex<ErrorFault>,
@@ -40,6 +41,7 @@ impl Default for Faults {
     fn default() -> Self {
         Self {
             drop_tx: watch::channel(0).0,
+            stopped: AtomicBool::new(false),
             expire_next_watch: AtomicBool::new(false),
             latency_ms: AtomicU64::new(0),
             errors: Mutex::new(ErrorFault::default()),
@@ -55,6 +57,21 @@ impl Faults {
     /// Closes every open watch connection now.
     pub fn drop_watches(&self) {
         self.drop_tx.send_modify(|n| *n += 1);
+    }
+
+    /// Marks the server stopped (every open watch is closed, and a watch whose handler was
+    /// already running ends at once) or serving again.
+    pub fn set_stopped(&self, stopped: bool) {
+        self.stopped.store(stopped, Ordering::SeqCst);
+        if stopped {
+            self.drop_watches();
+        }
+    }
+
+    /// Whether the server is stopped: a watch handler that started just before the stop
+    /// must not go on streaming on a connection that outlives it.
+    pub fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
     }
 
     /// A receiver that changes whenever watches must be dropped.

@@ -427,7 +427,7 @@ impl SimCluster {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(r) = running {
-            self.shared.faults.drop_watches();
+            self.shared.faults.set_stopped(true);
             let _ = r.shutdown.send(());
             let mut task = r.task;
             if tokio::time::timeout(Duration::from_secs(3), &mut task)
@@ -446,6 +446,7 @@ impl SimCluster {
         for _ in 0..50 {
             match listen(self.shared.clone(), self.addr, self.tls().as_ref()).await {
                 Ok(running) => {
+                    self.shared.faults.set_stopped(false);
                     *self.server.lock().unwrap_or_else(PoisonError::into_inner) = Some(running);
                     return Ok(());
                 }
@@ -551,7 +552,7 @@ impl Drop for SimCluster {
         for t in &self.tasks {
             t.abort();
         }
-        self.shared.faults.drop_watches();
+        self.shared.faults.set_stopped(true);
         if let Some(r) = self
             .server
             .lock()

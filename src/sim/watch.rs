@@ -123,6 +123,10 @@ async fn run<T: Stored>(
 ) {
     let mut drop_rx = faults.drop_signal();
     drop_rx.borrow_and_update();
+    // Checked after subscribing: a stop either is seen here or changes `drop_rx` later.
+    if faults.stopped() {
+        return;
+    }
     let initial = req.initial_events || req.rv.is_none_or(|rv| rv == 0);
     let sub = if req.force_expired {
         let compacted = store.compacted().max(1);
@@ -288,5 +292,59 @@ fn push(req: &WatchRequest, ev: &Event, last: &mut u64, chunk: &mut BytesMut) {
     *last = ev.rv;
     if req.matches(ev) {
         chunk.extend_from_slice(&ev.line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pods_from_now() -> WatchRequest {
+        WatchRequest {
+            kind: Kind::Pod,
+            namespace: None,
+            labels: Default::default(),
+            fields: Default::default(),
+            rv: None,
+            bookmarks: true,
+            initial_events: false,
+            timeout: Some(Duration::from_secs(30)),
+            bookmark_interval: Duration::from_millis(50),
+            force_expired: false,
+        }
+    }
+
+    /// Waits for the stream to end; the bytes it sent before.
+    async fn until_closed(mut rx: mpsc::Receiver<Bytes>) -> Result<usize, &'static str> {
+        let mut sent = 0;
+        loop {
+            match tokio::time::timeout(Duration::from_secs(2), rx.recv()).await {
+                Ok(Some(bytes)) => sent += bytes.len(),
+                Ok(None) => return Ok(sent),
+                Err(_) => return Err("the watch is still streaming"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_watch_whose_handler_runs_after_the_stop_ends_at_once() {
+        // The race a stop must win: the request was accepted before the listener closed and
+        // its handler subscribes only after the stop dropped the open watches.
+        let store = Arc::new(Store::new(100, 100));
+        let faults = Arc::new(Faults::default());
+        faults.set_stopped(true);
+        let rx = start::<Pod>(store.clone(), faults.clone(), pods_from_now());
+        assert_eq!(until_closed(rx).await, Ok(0));
+
+        // Serving again, a watch streams (bookmarks) until it is dropped.
+        faults.set_stopped(false);
+        let mut rx = start::<Pod>(store, faults.clone(), pods_from_now());
+        let first = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await;
+        assert!(
+            matches!(first, Ok(Some(_))),
+            "a bookmark arrives: {first:?}"
+        );
+        faults.set_stopped(true);
+        assert!(until_closed(rx).await.is_ok());
     }
 }
