@@ -17,7 +17,7 @@ pub struct Health {
     /// server means the connection is back, even if no pod changes to say so.
     opened_at_failure: u64,
     /// The server URL the clients were built for; unknown for a fixed client, which then
-    /// shows the connection back at the next pod event.
+    /// counts the watches of every server (a fixed client is used by one-cluster callers).
     server: Option<String>,
 }
 
@@ -33,9 +33,10 @@ impl Health {
     }
 
     fn watches_opened(&self) -> u64 {
-        self.server
-            .as_deref()
-            .map_or(0, super::probe::watches_opened)
+        self.server.as_deref().map_or_else(
+            super::probe::watches_opened_anywhere,
+            super::probe::watches_opened,
+        )
     }
 
     pub fn ok(&mut self) {

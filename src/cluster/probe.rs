@@ -29,6 +29,15 @@ pub fn watches_opened(server: &str) -> u64 {
     counter(server).load(Ordering::Relaxed)
 }
 
+/// Watches every server accepted so far: for a client whose server is not known, which
+/// only a one-cluster process uses.
+pub fn watches_opened_anywhere() -> u64 {
+    let all = WATCHES_OPENED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    all.values().map(|c| c.load(Ordering::Relaxed)).sum()
+}
+
 fn is_watch<B>(req: &Request<B>) -> bool {
     req.uri()
         .query()
