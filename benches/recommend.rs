@@ -9,7 +9,7 @@
 //! PODSIZE_BENCH_STEP_SECS (60; at most 150 so `rate(...[5m])` has two samples), RUNS (3).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podsize::sim::{SimCluster, SimConfig};
+use simcluster::{SimCluster, SimConfig};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -50,7 +50,7 @@ fn backfill(sim: &SimCluster, dir: &std::path::Path, hours: u64, step: u64) -> s
     let t = Instant::now();
     let mut out = std::io::BufWriter::new(std::fs::File::create(&history).unwrap());
     let end = chrono::Utc::now().timestamp() - step as i64;
-    podsize::sim::usage_history::write_openmetrics(
+    simcluster::usage_history::write_openmetrics(
         &sim.api().store,
         (hours * 3600) as i64,
         step as i64,

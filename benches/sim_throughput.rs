@@ -6,7 +6,7 @@
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
-use podsize::sim::{Identity, SimCluster, SimConfig};
+use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::{Duration, Instant};
 
 const PODS: usize = 50_000;

@@ -13,7 +13,7 @@ use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::watch::{InitialList, watch_nodes, watch_pods};
 use podsize::model::events::{ClusterEvent, Scope};
-use podsize::sim::{Identity, SimCluster, SimConfig};
+use simcluster::{Identity, SimCluster, SimConfig};
 use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

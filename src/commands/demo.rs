@@ -12,7 +12,7 @@ const DEMO_METRICS_POLL: std::time::Duration = std::time::Duration::from_secs(3)
 /// `podsize demo --clusters N`: N simulated clusters on one dashboard, each a minor version
 /// older than the one before (down to 1.33), as fleets are upgraded one cluster at a time.
 async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandError> {
-    let base = crate::sim::SimConfig {
+    let base = simcluster::SimConfig {
         pod_level_resize: true,
         ..super::sim::sim_config(
             &args.sim,
@@ -22,22 +22,22 @@ async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandEr
     };
     let mut sims = Vec::new();
     for i in 1..=usize::from(args.sim.clusters) {
-        let mut cfg = crate::sim::fleet::member_config(&base, i)
+        let mut cfg = simcluster::fleet::member_config(&base, i)
             .map_err(|e| CommandError::Sim(e.to_string()))?;
         let older = u32::try_from(i - 1).unwrap_or(0);
         cfg.minor = base.minor.saturating_sub(older).max(33.min(base.minor));
         sims.push((
-            crate::sim::fleet::cluster_name(i),
+            simcluster::fleet::cluster_name(i),
             super::sim::start_config(cfg).await?,
         ));
     }
     if let Some((_, first)) = sims.first() {
-        let _ = first.create_pod(crate::sim::startup::demo_pod());
-        crate::sim::priority_scene::add(first);
+        let _ = first.create_pod(simcluster::startup::demo_pod());
+        simcluster::priority_scene::add(first);
     }
-    let named: Vec<(&str, &crate::sim::SimCluster)> =
+    let named: Vec<(&str, &simcluster::SimCluster)> =
         sims.iter().map(|(n, s)| (n.as_str(), s)).collect();
-    let kubeconfig = crate::sim::fleet::merged_kubeconfig(&named);
+    let kubeconfig = simcluster::fleet::merged_kubeconfig(&named);
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     let written = serde_yaml::to_string(&kubeconfig)
         .map_err(std::io::Error::other)
@@ -58,7 +58,7 @@ async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandEr
     };
     let waiting = async {
         if let Some((_, first)) = sims.first() {
-            crate::sim::priority_scene::start_waiting_resize(first).await;
+            simcluster::priority_scene::start_waiting_resize(first).await;
         }
     };
     let (result, ()) = tokio::join!(dashboard, waiting);
@@ -75,7 +75,7 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     }
     // Plain HTTP in process: nothing leaves loopback and no certificate is needed.
     // The demo shows every feature: 1.35's alpha gate for pod-level resize is on.
-    let sim = super::sim::start_config(crate::sim::SimConfig {
+    let sim = super::sim::start_config(simcluster::SimConfig {
         pod_level_resize: true,
         ..super::sim::sim_config(
             &args.sim,
@@ -85,9 +85,9 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     })
     .await?;
     // A JVM-like pod still starting, to show a boost shortening start-up (`b` or podsize boost).
-    let _ = sim.create_pod(crate::sim::startup::demo_pod());
+    let _ = sim.create_pod(simcluster::startup::demo_pod());
     // A node where a Deferred resize waits for lower-priority pods to give way (make-room).
-    crate::sim::priority_scene::add(&sim);
+    simcluster::priority_scene::add(&sim);
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     sim.write_kubeconfig(&path)
@@ -118,7 +118,7 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     };
     let (result, ()) = tokio::join!(
         dashboard,
-        crate::sim::priority_scene::start_waiting_resize(&sim)
+        simcluster::priority_scene::start_waiting_resize(&sim)
     );
     let _ = std::fs::remove_file(&path);
     sim.stop().await;

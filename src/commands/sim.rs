@@ -2,8 +2,8 @@
 
 use super::CommandError;
 use crate::cli::{SimArgs, SimOptions};
-use crate::sim::fleet::SimFleet;
-use crate::sim::{SimCluster, SimConfig};
+use simcluster::fleet::SimFleet;
+use simcluster::{SimCluster, SimConfig};
 use std::net::SocketAddr;
 
 /// Turns the command-line options into a simulator configuration.
@@ -55,7 +55,7 @@ pub fn write_history(
     let mut out = std::io::BufWriter::new(file);
     let end = chrono::Utc::now().timestamp() - HISTORY_STEP_SECS;
     let window = i64::try_from(window.as_secs()).unwrap_or(i64::MAX / 2);
-    crate::sim::usage_history::write_openmetrics(
+    simcluster::usage_history::write_openmetrics(
         &sim.api().store,
         window,
         HISTORY_STEP_SECS,
@@ -94,7 +94,7 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
         );
     }
     if let Some(addr) = args.metrics_listen {
-        let bound = crate::sim::metrics_listen::serve(sim.api().store.clone(), addr)
+        let bound = simcluster::metrics_listen::serve(sim.api().store.clone(), addr)
             .await
             .map_err(|e| CommandError::Sim(format!("cannot listen on {addr} for metrics: {e}")))?;
         println!("metrics served at http://{bound}/metrics");

@@ -9,7 +9,7 @@ use podsize::cli::CommonArgs;
 use podsize::commands::contexts::connect_clusters;
 use podsize::commands::dashboard_fleet::{Fleet, Tagged, WatchOptions, capabilities_of};
 use podsize::config::Prefs;
-use podsize::sim::fleet::SimFleet;
+use simcluster::fleet::SimFleet;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedReceiver;

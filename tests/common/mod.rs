@@ -2,8 +2,10 @@
 #![allow(dead_code)]
 
 pub mod fleet_wall;
+pub mod make_room_scene;
 pub mod prometheus;
 pub mod screen;
+pub mod sim_http;
 pub mod sim_cli;
 pub mod tmux;
 

@@ -1,7 +1,7 @@
 //! A simulated cluster with a kubeconfig in a tempdir, and the built `podsize` (or kubectl) run
 //! against it over real HTTP: the set-up that the CLI tests used to repeat each on their own.
 
-use podsize::sim::{SimCluster, SimConfig};
+use simcluster::{SimCluster, SimConfig};
 use std::path::PathBuf;
 use std::process::Output;
 use tempfile::TempDir;

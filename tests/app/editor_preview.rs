@@ -1,0 +1,101 @@
+//! The resize editor shows what a relative input comes to while it is typed (`x2 → 200m`),
+//! and marks an invalid one with its reason right under the field, before any review step.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use podsize::app::state::HeaderInfo;
+use podsize::app::{Action, AppState, update};
+use podsize::model::edit::Preview;
+use podsize::model::events::{ClusterEvent, Scope};
+use podsize::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_764_310_000, 0).unwrap()
+}
+
+fn key(s: &mut AppState, code: KeyCode) {
+    update(
+        s,
+        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        now(),
+    );
+}
+
+fn typed(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+/// The editor on web-settled's first container, with a relative input in three fields and
+/// a milli-byte slip in the memory limit.
+fn editing() -> AppState {
+    let mut s = AppState::new(HeaderInfo::default(), Scope::default());
+    let rows = common::every_state_rows();
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::pods_reset(rows)),
+        now(),
+    );
+    s.refresh_index();
+    let i = s
+        .visible()
+        .iter()
+        .position(|r| r.pod.name == "web-settled")
+        .unwrap();
+    s.select(i);
+    key(&mut s, KeyCode::Char('e'));
+    typed(&mut s, "x2");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "+25%");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "-16Mi");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "-100m");
+    s
+}
+
+fn screen(s: &AppState) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| podsize::ui::draw(f, s, now(), &Theme::default()))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            let line: String = (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect();
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn each_relative_input_shows_what_it_resolves_to_while_editing() {
+    let s = editing();
+    let editor = s.editor.as_ref().unwrap();
+    assert_eq!(editor.stage, podsize::app::editor::Stage::Editing);
+    // Worked out from the container's desired values by the editor state, not by the view.
+    let resolved: Vec<&Preview> = editor.previews.iter().collect();
+    assert!(matches!(resolved[0], Preview::Resolved(_)), "{resolved:?}");
+    assert!(matches!(resolved[1], Preview::Resolved(_)), "{resolved:?}");
+    assert!(matches!(resolved[2], Preview::Resolved(_)), "{resolved:?}");
+    assert!(matches!(resolved[3], Preview::Invalid(_)), "{resolved:?}");
+    let text = screen(&s);
+    for p in &editor.previews[..3] {
+        assert!(
+            text.contains(&p.beside()),
+            "{} missing in\n{text}",
+            p.beside()
+        );
+    }
+    assert!(text.contains("did you mean -100Mi?"), "{text}");
+    insta::assert_snapshot!("editor_previews_relative_inputs", text);
+}

@@ -1,0 +1,21 @@
+//! The app state machine and its widgets without a terminal: keys, the editor, themes and
+//! screen snapshots.
+//! One test binary with a module per file, sharing tests/common.
+// Tests fail by panicking; their helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod app_loading;
+mod app_update;
+mod editor;
+mod editor_preview;
+mod editor_target;
+mod text_inputs;
+mod theme_errors;
+mod theme_load;
+mod theme_shipped;
+mod ui_layout;
+mod ui_snapshots;
+mod vpa_editor;

@@ -1,0 +1,27 @@
+//! The podsize binary run as a script would run it, against simulated clusters over real HTTP
+//! (kubectl as the independent client): every subcommand's output, exit codes and errors.
+//! One test binary with a module per file, sharing tests/common.
+// Tests fail by panicking; their helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod boost_cli;
+mod cli;
+mod cli_docs;
+mod cli_output;
+mod config;
+mod config_errors;
+mod demo_consistency;
+mod get_clusters;
+mod get_json;
+mod info;
+mod kubectl_plugin;
+mod make_room_cli;
+mod make_room_precondition;
+mod nodes_json;
+mod rbac_review;
+mod resize_cli;
+mod sim_fleet;
+mod vpa_recommend;

@@ -1,0 +1,39 @@
+//! What podsize's tests need of a simulated cluster besides its test kit: a kubeconfig once a
+//! pod runs, and the podsize binary run against it.
+#![allow(dead_code)]
+
+pub use simcluster::testkit::*;
+
+/// Writes `sim`'s kubeconfig into a fresh temp dir and waits until `pod` (in `default`) runs.
+/// The dir must outlive the kubeconfig's use.
+pub async fn kubeconfig_when_running(
+    sim: &simcluster::SimCluster,
+    pod: &str,
+) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&path).unwrap();
+    eventually("running", || {
+        let ok = sim.pod("default", pod).is_some_and(|p| running(&p));
+        async move { ok.then_some(()) }
+    })
+    .await;
+    let path = path.to_str().unwrap().to_string();
+    (dir, path)
+}
+
+/// Runs the podsize binary against `kubeconfig`: exit code, stdout, stderr.
+pub async fn run_podsize(kubeconfig: &str, args: &[&str]) -> (i32, String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_podsize"))
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
