@@ -13,12 +13,12 @@ use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::watch::{InitialList, watch_nodes, watch_pods};
 use podsize::model::events::{ClusterEvent, Scope};
-use simcluster::{Identity, SimCluster, SimConfig};
 use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::Duration;
 
 const FONT_DIR: &str = "/usr/share/fonts/truetype/dejavu";

@@ -101,7 +101,6 @@ fn bad_version_and_duration_are_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid duration"));
 }
 
-
 /// A kubeconfig for `server` with `token`, optionally trusting `ca_pem`.
 fn kubeconfig(dir: &std::path::Path, server: &str, token: &str, ca_pem: Option<&str>) -> String {
     let ca = match ca_pem {

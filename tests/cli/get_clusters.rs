@@ -2,9 +2,9 @@
 //! kubectl, reading each context on its own, is the independent client for what each holds.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use serde_json::Value;
 use simcluster::SimConfig;
 use simcluster::fleet::SimFleet;
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -5,8 +5,8 @@
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use podsize::model::quantity::Quantity;
-use simcluster::{SimCluster, SimConfig};
 use serde_json::Value;
+use simcluster::{SimCluster, SimConfig};
 use std::collections::BTreeMap;
 
 type Map = Option<BTreeMap<String, K8sQuantity>>;

@@ -12,8 +12,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::{Patch, PatchParams};
 use make_room_common::{Spec, fill, grow_until_deferred, pending_reason, resize};
-use simcluster::{Identity, SimCluster, SimConfig};
 use serde_json::{Value, json};
+use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::Duration;
 
 fn requests(sim: &SimCluster, pod: &str) -> Value {

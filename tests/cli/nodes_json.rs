@@ -11,8 +11,8 @@ use crate::common::sim_http as sim_common;
 use common::sim_cli::SimCli;
 use make_room_common::{NODE, Spec, fill, pending_reason, resize};
 use podsize::model::quantity::Quantity;
-use simcluster::{Identity, SimConfig};
 use serde_json::{Value, json};
+use simcluster::{Identity, SimConfig};
 use std::collections::BTreeMap;
 
 const KUBECTL: &str = "/usr/bin/kubectl";

@@ -11,9 +11,9 @@ use podsize::app::{Action, AppState, update};
 use podsize::cluster::access::resize_denial;
 use podsize::cluster::capabilities::Capabilities;
 use podsize::model::events::{ClusterEvent, Scope};
-use simcluster::{Identity, SimCluster, SimConfig};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use simcluster::{Identity, SimCluster, SimConfig};
 
 #[tokio::test]
 async fn the_server_says_the_viewer_may_not_resize_and_the_admin_may() {

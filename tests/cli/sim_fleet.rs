@@ -6,9 +6,9 @@
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams};
 use kube::config::KubeConfigOptions;
+use serde_json::Value;
 use simcluster::fleet::{SimFleet, merged_kubeconfig};
 use simcluster::{SimCluster, SimConfig};
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;

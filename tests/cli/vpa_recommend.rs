@@ -17,8 +17,8 @@ use crate::common::sim_http as sim_common;
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ApiResource, DynamicObject, ListParams};
-use simcluster::{Identity, SimCluster, SimConfig};
 use serde_json::Value;
+use simcluster::{Identity, SimCluster, SimConfig};
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -5,8 +5,8 @@
 
 use crate::common::sim_http as sim_common;
 
-use simcluster::{SimCluster, SimConfig};
 use serde_json::{Value, json};
+use simcluster::{SimCluster, SimConfig};
 use std::time::Duration;
 
 struct Setup {

@@ -9,8 +9,8 @@ use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::watch::{InitialList, watch_pods};
 use podsize::model::events::{ClusterEvent, Connection, Scope};
-use simcluster::{FaultCode, SimCluster, SimConfig};
 use rand::{Rng, SeedableRng};
+use simcluster::{FaultCode, SimCluster, SimConfig};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 

@@ -11,8 +11,8 @@ use podsize::model::qos::QosClass;
 use podsize::model::resources::{CpuMem, ResourceSpec};
 use podsize::model::tracking::{Stage, Tracker};
 use podsize::model::{PodRow, ResizeState};
-use simcluster::{Identity, SimCluster, SimConfig};
 use serde_json::{Value, json};
+use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::Duration;
 
 async fn sim(minor: u32) -> (SimCluster, kube::Client, Capabilities) {

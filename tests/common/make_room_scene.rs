@@ -51,8 +51,7 @@ pub async fn fill(sim: &SimCluster, pods: &[Spec<'_>]) {
     }
     for s in pods {
         super::sim_http::eventually("running", || async {
-            sim.pod("default", s.name)
-                .filter(super::sim_http::running)
+            sim.pod("default", s.name).filter(super::sim_http::running)
         })
         .await;
     }

@@ -5,8 +5,8 @@ pub mod fleet_wall;
 pub mod make_room_scene;
 pub mod prometheus;
 pub mod screen;
-pub mod sim_http;
 pub mod sim_cli;
+pub mod sim_http;
 pub mod tmux;
 
 use podsize::model::{PodRow, SlimPod};

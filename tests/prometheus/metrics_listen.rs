@@ -53,12 +53,10 @@ async fn sim_and_metrics() -> (SimCluster, std::net::SocketAddr) {
     })
     .await
     .unwrap();
-    let addr = simcluster::metrics_listen::serve(
-        sim.api().store.clone(),
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let addr =
+        simcluster::metrics_listen::serve(sim.api().store.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
     (sim, addr)
 }
 

@@ -9,8 +9,8 @@ use crate::common;
 
 use common::prometheus::{free_port, have, one_value, start_prometheus};
 
-use simcluster::{SimCluster, SimConfig};
 use serde_json::Value;
+use simcluster::{SimCluster, SimConfig};
 use std::process::Command;
 use std::time::Duration;
 

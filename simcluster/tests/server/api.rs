@@ -4,9 +4,9 @@
 
 use crate::sim_common;
 
-use simcluster::{FaultCode, SimCluster, SimConfig};
 use serde_json::{Value, json};
 use sim_common::*;
+use simcluster::{FaultCode, SimCluster, SimConfig};
 
 const RESIZE: &str = "/api/v1/namespaces/default/pods/resize-demo/resize";
 const SMP: Option<&str> = Some("application/strategic-merge-patch+json");

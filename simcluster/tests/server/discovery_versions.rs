@@ -9,9 +9,9 @@
 
 use crate::sim_common;
 
-use simcluster::{SimCluster, SimConfig};
 use sim_common::fidelity::parse;
 use sim_common::raw_headers;
+use simcluster::{SimCluster, SimConfig};
 
 const V2: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 const V2BETA1: &str = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";

@@ -5,10 +5,10 @@
 
 use crate::sim_common;
 
-use simcluster::{SimCluster, SimConfig};
 use serde_json::json;
 use sim_common::fidelity::*;
 use sim_common::*;
+use simcluster::{SimCluster, SimConfig};
 
 // Fact "Creation defaults": enableServiceLinks true, preemptionPolicy PreemptLowerPriority,
 // priority 0, securityContext {}, the two NoExecute tolerations for 300 s, and a container

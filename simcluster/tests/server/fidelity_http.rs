@@ -4,10 +4,10 @@
 
 use crate::sim_common;
 
-use simcluster::{SimCluster, SimConfig};
 use serde_json::{Value, json};
 use sim_common::fidelity::*;
 use sim_common::*;
+use simcluster::{SimCluster, SimConfig};
 use std::time::{Duration, Instant};
 
 // Fact "Lists": with a selector there is `continue` but no remainingItemCount; without one the

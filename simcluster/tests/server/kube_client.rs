@@ -8,9 +8,9 @@ use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::runtime::watcher;
-use simcluster::{Identity, SimCluster, SimConfig};
 use serde_json::{Value, json};
 use sim_common::*;
+use simcluster::{Identity, SimCluster, SimConfig};
 use std::collections::HashSet;
 use std::time::Duration;
 

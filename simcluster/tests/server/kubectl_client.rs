@@ -5,8 +5,8 @@
 
 use crate::sim_common;
 
-use simcluster::{SimCluster, SimConfig};
 use sim_common::*;
+use simcluster::{SimCluster, SimConfig};
 use std::process::Output;
 
 const KUBECTL: &str = "/usr/bin/kubectl";

@@ -5,10 +5,10 @@
 use crate::sim_common;
 
 use k8s_openapi::api::core::v1::Pod;
-use simcluster::kubelet::MEMORY_USAGE_ANNOTATION;
-use simcluster::{SimCluster, SimConfig};
 use serde_json::{Value, json};
 use sim_common::*;
+use simcluster::kubelet::MEMORY_USAGE_ANNOTATION;
+use simcluster::{SimCluster, SimConfig};
 
 const SMP: Option<&str> = Some("application/strategic-merge-patch+json");
 

@@ -11,9 +11,9 @@ use crate::sim_common;
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::ListParams;
+use sim_common::{ADMIN, next_line, watch_lines};
 use simcluster::pacing::ListPath;
 use simcluster::{Identity, SimCluster, SimConfig};
-use sim_common::{ADMIN, next_line, watch_lines};
 use std::time::{Duration, Instant};
 
 const PODS: usize = 1_200;

@@ -6,9 +6,9 @@
 use crate::sim_common;
 
 use k8s_openapi::api::core::v1::{Container, PodOS, ResourceRequirements};
-use simcluster::{SimCluster, SimConfig};
 use serde_json::{Value, json};
 use sim_common::*;
+use simcluster::{SimCluster, SimConfig};
 
 const SMP: Option<&str> = Some("application/strategic-merge-patch+json");
 const MERGE: Option<&str> = Some("application/merge-patch+json");

@@ -1,8 +1,8 @@
 //! Helpers of the fidelity tests: JSON GET/POST over raw HTTP and the demo pod cluster.
 
 use super::*;
-use simcluster::{SimCluster, SimConfig};
 use serde_json::Value;
+use simcluster::{SimCluster, SimConfig};
 
 pub const RESIZE: &str = "/api/v1/namespaces/default/pods/resize-demo/resize";
 pub const SMP: &str = "application/strategic-merge-patch+json";
