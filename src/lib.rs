@@ -1,5 +1,9 @@
 //! podsize: a terminal dashboard for Kubernetes in-place pod resize.
 
+// First, so that `outln!` and `out!` are in scope in every module below.
+#[macro_use]
+pub mod stdout;
+
 pub mod app;
 pub mod cli;
 pub mod cluster;

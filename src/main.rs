@@ -39,7 +39,7 @@ async fn dispatch(cli: Cli, config: Option<Effective>) -> Result<(), CommandErro
         Some(Command::Get(args)) => commands::get::run(common, args).await,
         Some(Command::Sim(args)) => commands::sim::run(args).await,
         Some(Command::Themes) => {
-            println!(
+            podsize::outln!(
                 "{}",
                 podsize::theme::render_theme_list(podsize::theme::no_color_requested())
             );

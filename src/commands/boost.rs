@@ -138,16 +138,18 @@ pub fn report(output: OutputFormat, p: &Planned, outcome: &str, extra: Value) {
         if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
             obj.extend(more);
         }
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         let message = extra
             .get("message")
             .and_then(Value::as_str)
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}/{} {}: boost {outcome}{message}",
-            p.row.namespace, p.row.name, b.container
+            p.row.namespace,
+            p.row.name,
+            b.container
         );
     }
 }

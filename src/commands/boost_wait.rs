@@ -195,9 +195,9 @@ fn print_outcome(output: OutputFormat, ns: &str, pod: &str, outcome: &RevertOutc
     };
     if output == OutputFormat::Json {
         let v = json!({ "namespace": ns, "pod": pod, "outcome": word, "message": message });
-        println!("{v}");
+        outln!("{v}");
     } else {
-        println!("{ns}/{pod}: {word}: {message}");
+        outln!("{ns}/{pod}: {word}: {message}");
     }
 }
 

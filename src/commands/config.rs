@@ -147,10 +147,8 @@ pub fn run(
         },
         ConfigCommand::Show => show(&path, effective),
     };
-    use std::io::Write;
-    std::io::stdout()
-        .write_all(out.as_bytes())
-        .map_err(|e| CommandError::Output(e.to_string()))
+    out!("{out}");
+    Ok(())
 }
 
 fn show(path: &ConfigPath, effective: Option<&Effective>) -> String {

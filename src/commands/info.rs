@@ -68,7 +68,7 @@ pub async fn run(common: &CommonArgs, args: &InfoArgs) -> Result<(), CommandErro
         )],
     };
     if !args.check {
-        print!("{}", render(&items));
+        out!("{}", render(&items));
     }
     if items.iter().any(|i| i.failed) {
         return Err(CommandError::CheckFailed);

@@ -113,11 +113,11 @@ async fn floors(
 fn print_result(args: &MakeRoomArgs, plan: Option<&Plan>, outcome: &str, message: Option<&str>) {
     if args.output == OutputFormat::Json {
         let v = plan_json(plan, outcome, message);
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         match message {
-            Some(m) => println!("{outcome}: {m}"),
-            None => println!("{outcome}"),
+            Some(m) => outln!("{outcome}: {m}"),
+            None => outln!("{outcome}"),
         }
     }
 }

@@ -163,7 +163,7 @@ pub async fn run(common: &CommonArgs, args: &NodesArgs) -> Result<(), CommandErr
         }
         _ => rooms_table(&rooms),
     };
-    println!("{}", text.trim_end());
+    outln!("{}", text.trim_end());
     Ok(())
 }
 

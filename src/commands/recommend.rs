@@ -423,14 +423,19 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
     if args.output == OutputFormat::Json {
         let text = serde_json::to_string_pretty(&Value::Array(objects))
             .map_err(|e| CommandError::Terminal(e.to_string()))?;
-        println!("{text}");
+        outln!("{text}");
     } else {
-        println!(
+        outln!(
             "{:<16} {:<40} {:<16} {:>15} {:>17} {:<36} REASON",
-            "NAMESPACE", "POD", "CONTAINER", "CPU REQ", "MEM REQ", "SOURCE"
+            "NAMESPACE",
+            "POD",
+            "CONTAINER",
+            "CPU REQ",
+            "MEM REQ",
+            "SOURCE"
         );
         for line in lines {
-            println!("{line}");
+            outln!("{line}");
         }
     }
     Ok(())

@@ -378,13 +378,13 @@ fn report(
             "namespace": plan.namespace, "pod": plan.pod, "container": plan.container,
             "outcome": outcome, "message": message, "generation": generation, "patch": plan.patch,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
     } else {
         let wide = args.output == OutputFormat::Wide;
-        println!(
+        outln!(
             "{}",
             super::resize_report::plan_report(plan, r.row, &r.via, outcome, message, wide)
         );

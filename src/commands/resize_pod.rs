@@ -92,13 +92,13 @@ fn report(
             "namespace": plan.namespace, "pod": plan.pod, "podLevel": true,
             "outcome": outcome, "message": message, "generation": generation, "patch": plan.patch,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
     } else {
         let tail = message.map(|m| format!(": {m}")).unwrap_or_default();
-        println!(
+        outln!(
             "{}/{} pod-level resources via {}: {outcome}{tail}",
             plan.namespace,
             plan.pod,

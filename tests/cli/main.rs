@@ -11,6 +11,7 @@ mod boost_cli;
 mod cli;
 mod cli_docs;
 mod cli_output;
+mod closed_pipe;
 mod config;
 mod config_errors;
 mod demo_consistency;
