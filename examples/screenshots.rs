@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::watch::{InitialList, watch_nodes, watch_pods};
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 use podsize::sim::{Identity, SimCluster, SimConfig};
 use podsize::theme::Theme;
 use ratatui::Terminal;
@@ -424,7 +424,7 @@ async fn main() {
         &mut fleet,
         Action::ClusterOf(
             2,
-            ClusterEvent::Connection(podsize::model::events::Connection::Reconnecting {
+            ClusterEvent::Connection(podsize::model::pods::events::Connection::Reconnecting {
                 attempt: 6,
                 error: "connect: connection refused".into(),
                 since: now - TimeDelta::seconds(80),

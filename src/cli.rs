@@ -404,7 +404,7 @@ pub struct MakeRoomArgs {
 }
 
 fn parse_duration_arg(text: &str) -> Result<Duration, String> {
-    crate::model::time::parse_duration(text)
+    crate::model::ground::time::parse_duration(text)
 }
 
 /// A bare number is seconds, as the help says; below a second the wall would flicker.

@@ -8,7 +8,7 @@
 mod common;
 
 use common::fleet_wall::{Keys, Wall};
-use podsize::model::events::Connection;
+use podsize::model::pods::events::Connection;
 use podsize::sim::fleet::SimFleet;
 use podsize::sim::{SimCluster, SimConfig};
 use std::time::Duration;

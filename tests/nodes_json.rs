@@ -10,7 +10,7 @@ mod sim_common;
 
 use common::sim_cli::SimCli;
 use make_room_common::{NODE, Spec, fill, pending_reason, resize};
-use podsize::model::quantity::Quantity;
+use podsize::model::ground::quantity::Quantity;
 use podsize::sim::{Identity, SimConfig};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

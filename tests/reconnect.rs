@@ -12,7 +12,7 @@ use podsize::cluster::client::{build_client, load_config};
 use podsize::cluster::connector::Connector;
 use podsize::cluster::retry::RetryPolicy;
 use podsize::cluster::watch::{InitialList, watch_pods};
-use podsize::model::events::{ClusterEvent, Connection, Scope};
+use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
 use podsize::sim::{ADMIN_TOKEN, SimCluster, SimConfig};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

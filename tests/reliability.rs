@@ -8,7 +8,7 @@ use chrono::Utc;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::watch::{InitialList, watch_pods};
-use podsize::model::events::{ClusterEvent, Connection, Scope};
+use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
 use podsize::sim::{FaultCode, SimCluster, SimConfig};
 use rand::{Rng, SeedableRng};
 use std::time::Duration;

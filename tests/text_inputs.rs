@@ -8,7 +8,7 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::{HeaderInfo, InputMode};
 use podsize::app::{Action, AppState, Effect, update};
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 
 fn state() -> AppState {
     let header = HeaderInfo {

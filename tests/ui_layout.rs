@@ -8,8 +8,8 @@ mod common;
 
 use common::screen::{admin_header, now, render, text};
 use podsize::app::{Action, AppState, update};
-use podsize::model::events::{ClusterEvent, PodUsage, Scope};
-use podsize::model::resources::CpuMem;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, PodUsage, Scope};
 use podsize::theme::Theme;
 
 /// Pod names as Deployments make them at the 63-character limit, nodes as cloud providers name
@@ -244,7 +244,7 @@ fn the_walls_cluster_lines_keep_freshness_and_every_count_in_80_columns() {
         let event = ClusterEvent::pods_reset(common::every_state_rows());
         update(&mut s, Action::ClusterOf(cluster, event), now());
     }
-    let lost = podsize::model::events::Connection::Reconnecting {
+    let lost = podsize::model::pods::events::Connection::Reconnecting {
         attempt: 3,
         error: "connection refused".into(),
         since: now() - chrono::TimeDelta::seconds(80),

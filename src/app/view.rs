@@ -1,10 +1,10 @@
 //! The visible order of rows: filter and sort as an index over the store, never a copy of rows.
 
 use crate::model::PodRow;
-use crate::model::rightsizing::Verdict;
+use crate::model::decide::rightsizing::Verdict;
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::model::row::PodKey;
+pub use crate::model::pods::row::PodKey;
 
 /// One line of the table: a pod, and a container index when rows are per container.
 #[derive(Clone, Debug)]

@@ -1,9 +1,9 @@
 //! Pod usage from metrics.k8s.io, polled when the server offers it. The only periodic
 //! request podsize makes, and only while metrics are served.
 
-use crate::model::events::{ClusterEvent, PodUsage, Scope};
-use crate::model::resources::CpuMem;
-use crate::model::slim::RawResources;
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::{ClusterEvent, PodUsage, Scope};
+use crate::model::pods::slim::RawResources;
 use kube::Client;
 use serde::Deserialize;
 use std::time::Duration;

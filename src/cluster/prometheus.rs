@@ -5,8 +5,8 @@
 //! service proxy with the kubeconfig's credentials (`--prometheus-service NS/NAME:PORT`), so no
 //! port-forward is needed. Both go through a kube client, so the read-only layer holds here too.
 
-use crate::model::events::Scope;
-use crate::model::recommend::{Source, Usage};
+use crate::model::decide::recommend::{Source, Usage};
+use crate::model::pods::events::Scope;
 use chrono::TimeDelta;
 use kube::Client;
 use serde::Deserialize;

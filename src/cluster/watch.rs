@@ -6,7 +6,7 @@ use super::health::Health;
 use super::retry::{Failure, classify};
 use super::wire::{WirePod, node_info};
 use crate::model::PodRow;
-use crate::model::events::{ClusterEvent, Scope};
+use crate::model::pods::events::{ClusterEvent, Scope};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Node;
 use kube::runtime::watcher::{self, Event};

@@ -4,7 +4,7 @@ use super::CommandError;
 use super::dashboard::{self, Dashboard};
 use crate::cli::{CommonArgs, DemoArgs};
 use crate::cluster::client::{build_client, load_config};
-use crate::model::events::Scope;
+use crate::model::pods::events::Scope;
 
 /// How often the demo reads the simulated metrics.
 const DEMO_METRICS_POLL: std::time::Duration = std::time::Duration::from_secs(3);

@@ -70,7 +70,7 @@ impl Entry<'_, '_> {
         let DeValue::String(text) = self.value else {
             return Err(self.wrong_type("a duration string such as \"30s\" or \"2m\""));
         };
-        let value = crate::model::time::parse_duration(text).map_err(|e| self.bad(e))?;
+        let value = crate::model::ground::time::parse_duration(text).map_err(|e| self.bad(e))?;
         if value < min {
             return Err(self.bad(format!("{text:?} is below the minimum of {min:?}")));
         }
