@@ -16,3 +16,6 @@ pub use pods::slim::SlimPod;
 // `src/sim/` still names `model::resources` while it moves into its own crate; this path keeps
 // it building until then (nothing in `model/` uses it).
 pub use ground::resources;
+
+#[cfg(test)]
+mod layering_tests;
