@@ -8,6 +8,7 @@ pub mod config;
 pub mod invocation;
 pub mod model;
 pub mod option_scope;
+pub mod settings;
 pub mod sim;
 pub mod theme;
 pub mod ui;

@@ -172,7 +172,7 @@ fn recommendations_show_with_markers_and_header_totals() {
 
 #[test]
 fn sorting_by_over_request_and_risk_puts_the_right_pod_first() {
-    use podsize::app::view::SortKey;
+    use podsize::settings::SortKey;
     let mut s = state(long_named_rows());
     let rows = long_named_rows();
     let (web, web_c) = (rows[2].name.clone(), rows[2].containers[0].name.clone());

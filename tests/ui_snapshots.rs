@@ -277,7 +277,7 @@ fn wall_state() -> AppState {
         false,
         false,
     ));
-    s.sort = podsize::app::view::SortKey::ResizeState;
+    s.sort = podsize::settings::SortKey::ResizeState;
     s.invalidate_index();
     s.refresh_index();
     s

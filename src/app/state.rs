@@ -2,10 +2,11 @@
 
 use super::editor::EditorState;
 use super::line_edit::LineEdit;
-use super::view::{Filter, PodKey, RowRef, SortKey};
+use super::view::{Filter, PodKey, RowRef};
 use crate::model::pods::events::{PodUsage, Scope};
 use crate::model::pods::tracking::Tracker;
 use crate::model::{ContainerRow, PodRow};
+use crate::settings::SortKey;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -108,7 +108,7 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     let prefs = &dash.common.prefs;
     if let Some(wall) = dash.wall.take() {
         state.wall = Some(wall);
-        state.sort = crate::app::view::SortKey::ResizeState;
+        state.sort = crate::settings::SortKey::ResizeState;
     }
     // The config file's choices, over the mode's defaults above.
     state.sort = prefs.sort.unwrap_or(state.sort);

@@ -4,7 +4,7 @@
 use crate::cli::{CommonArgs, OutputFormat, RecommendArgs, UsageArgs};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::owners::OwnerCache;
-use crate::cluster::prometheus::{ContainerKey, PromTarget, Prometheus};
+use crate::cluster::prometheus::{ContainerKey, Prometheus};
 use crate::cluster::wire::WirePod;
 use crate::commands::{CommandError, connect, scope_from};
 use crate::model::decide::recommend::{Recommendation, Source, Usage, first_by_source_order};
@@ -14,6 +14,7 @@ use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::events::Scope;
 use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::{ContainerKind, ContainerRow, PodRow};
+use crate::settings::PromTarget;
 use chrono::{DateTime, TimeDelta, Utc};
 use kube::{Api, Client};
 use serde_json::{Value, json};

@@ -13,10 +13,10 @@ use toml::de::{DeTable, DeValue};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileConfig {
     pub theme: Option<Setting<String>>,
-    pub sort: Option<Setting<crate::app::view::SortKey>>,
+    pub sort: Option<Setting<crate::settings::SortKey>>,
     pub columns: Option<Setting<Vec<&'static str>>>,
     pub stuck_after: Option<Setting<Duration>>,
-    pub initial_list: Option<Setting<crate::cluster::watch::InitialList>>,
+    pub initial_list: Option<Setting<crate::settings::InitialList>>,
     pub metrics_poll: Option<Setting<Duration>>,
     pub page_interval: Option<Setting<Duration>>,
     pub rotate_namespaces: Option<Setting<bool>>,
