@@ -5,7 +5,7 @@
 //!     cargo bench --bench usage_history
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podsize::model::usage_history::UsageHistory;
+use podsize::model::decide::usage_history::UsageHistory;
 use std::collections::HashMap;
 
 const PODS: usize = 10_000;

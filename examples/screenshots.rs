@@ -11,8 +11,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::cluster::watch::{InitialList, watch_nodes, watch_pods};
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::cluster::watch::{watch_nodes, watch_pods};
+use podsize::model::pods::events::{ClusterEvent, Scope};
+use podsize::settings::InitialList;
 use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -371,7 +372,7 @@ async fn main() {
         false,
         false,
     ));
-    wall.sort = podsize::app::view::SortKey::ResizeState;
+    wall.sort = podsize::settings::SortKey::ResizeState;
     wall.invalidate_index();
     wall.refresh_index();
     let contrast = Theme::builtin("high-contrast").unwrap();
@@ -424,7 +425,7 @@ async fn main() {
         &mut fleet,
         Action::ClusterOf(
             2,
-            ClusterEvent::Connection(podsize::model::events::Connection::Reconnecting {
+            ClusterEvent::Connection(podsize::model::pods::events::Connection::Reconnecting {
                 attempt: 6,
                 error: "connect: connection refused".into(),
                 since: now - TimeDelta::seconds(80),
@@ -437,7 +438,7 @@ async fn main() {
         false,
         false,
     ));
-    fleet.sort = podsize::app::view::SortKey::ResizeState;
+    fleet.sort = podsize::settings::SortKey::ResizeState;
     fleet.invalidate_index();
     fleet.refresh_index();
     write_png(

@@ -256,7 +256,7 @@ pub struct SimArgs {
 pub struct WatchArgs {
     /// Time between automatic page turns of a long table: seconds (10) or a duration (10s,
     /// 1m); at least 1s.
-    #[arg(long, default_value = "10s", value_parser = parse_page_interval)]
+    #[arg(long, default_value = "10s", value_parser = crate::settings::parse_page_interval)]
     pub page_interval: Duration,
     /// Cycle through all namespaces one at a time (implies -A).
     #[arg(long)]
@@ -404,22 +404,7 @@ pub struct MakeRoomArgs {
 }
 
 fn parse_duration_arg(text: &str) -> Result<Duration, String> {
-    crate::model::time::parse_duration(text)
-}
-
-/// A bare number is seconds, as the help says; below a second the wall would flicker.
-pub fn parse_page_interval(text: &str) -> Result<Duration, String> {
-    let interval = match text.trim().parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs.min(86_400.0)),
-        Ok(_) => return Err(format!("invalid page interval {text:?}")),
-        Err(_) => parse_duration_arg(text)?,
-    };
-    if interval < Duration::from_secs(1) {
-        return Err(format!(
-            "page interval {text:?} is below 1s: pages would turn faster than they can be read"
-        ));
-    }
-    Ok(interval)
+    crate::model::ground::time::parse_duration(text)
 }
 
 fn parse_minor(text: &str) -> Result<u32, String> {

@@ -12,5 +12,6 @@ pub mod config;
 pub mod invocation;
 pub mod model;
 pub mod option_scope;
+pub mod settings;
 pub mod theme;
 pub mod ui;

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let row = PodRow::from_slim(&pod);
     let _ = row.effective_requests();
     let pods = [((row.namespace.clone(), row.name.clone()), row)].into_iter().collect();
-    for sort in podsize::app::view::SortKey::ALL {
+    for sort in podsize::settings::SortKey::ALL {
         let _ = podsize::app::view::build_index(&pods, &Default::default(), sort, false, None);
     }
 });

@@ -3,8 +3,8 @@
 //! relative to each pod, and a pod the change cannot apply to is skipped with its reason.
 
 use super::editor::{FIELDS, PlanContext};
-use crate::model::edit::parse_field;
-use crate::model::plan::{Edits, Field, ResizePlan, plan_resize};
+use crate::model::rules::edit::parse_field;
+use crate::model::rules::plan::{Edits, Field, ResizePlan, plan_resize};
 
 /// A marked pod left out of the batch, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! of the pod before claiming the revert.
 
 use crate::model::PodRow;
-use crate::model::boost::{BoostPlan, Decision, revert_due};
-use crate::model::row::PodKey;
+use crate::model::decide::boost::{BoostPlan, Decision, revert_due};
+use crate::model::pods::row::PodKey;
 use chrono::{DateTime, Utc};
 
 /// Pods whose boost is due for a revert or a stand-down (a manual change, already back).
@@ -69,7 +69,7 @@ pub fn form_key(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::boost::Until;
+    use crate::model::decide::boost::Until;
 
     #[test]
     fn only_due_boosts_are_picked() {

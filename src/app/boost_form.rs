@@ -6,9 +6,9 @@
 use super::AppState;
 use super::keymap::{EDITOR, EditorCommand, lookup};
 use super::line_edit::LineEdit;
-use crate::model::boost::{BoostPlan, Until, boosted_spec};
-use crate::model::plan::{Edits, ResizePlan, plan_resize};
-use crate::model::{PodRow, plan::Accepted, plan::ResizeRejected};
+use crate::model::decide::boost::{BoostPlan, Until, boosted_spec};
+use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
+use crate::model::{PodRow, rules::plan::Accepted, rules::plan::ResizeRejected};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
@@ -23,7 +23,7 @@ pub enum Stage {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BoostForm {
-    pub cluster: crate::model::row::ClusterId,
+    pub cluster: crate::model::pods::row::ClusterId,
     pub namespace: String,
     pub pod: String,
     pub container: String,
@@ -41,7 +41,7 @@ fn until_of(text: &str, now: DateTime<Utc>) -> Result<Until, String> {
     if text.eq_ignore_ascii_case("ready") {
         return Ok(Until::Ready);
     }
-    let d = crate::model::time::parse_duration(text)?;
+    let d = crate::model::ground::time::parse_duration(text)?;
     let d = chrono::TimeDelta::from_std(d).map_err(|_| "too long".to_string())?;
     Ok(Until::Deadline(now + d))
 }
@@ -220,7 +220,7 @@ mod tests {
         let mut form = BoostForm::open(&pod, "c2");
         let ctx = super::super::editor::PlanContext {
             pod: &pod,
-            server: crate::model::plan::Server::with_minor(35),
+            server: crate::model::rules::plan::Server::with_minor(35),
             node: None,
             others_on_node: Default::default(),
         };

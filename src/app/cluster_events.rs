@@ -4,9 +4,9 @@
 use super::clusters::{adopt, adopt_all, replace_pods};
 use super::state::AppState;
 use super::update::start_rotation;
-use crate::model::events::{ClusterEvent, Connection};
-use crate::model::row::{ClusterId, PodKey};
-use crate::model::tracking::Stage;
+use crate::model::pods::events::{ClusterEvent, Connection};
+use crate::model::pods::row::{ClusterId, PodKey};
+use crate::model::pods::tracking::Stage;
 use chrono::{DateTime, Utc};
 
 /// Feeds a new version of a pod to the resizes followed from this session.
@@ -132,7 +132,7 @@ pub(super) fn on_cluster(
         }
         ClusterEvent::Usage(usage) => on_usage(state, cluster, usage, now),
         ClusterEvent::LongUsage(Ok(found)) => {
-            let found: crate::model::events::LongUsage = found
+            let found: crate::model::pods::events::LongUsage = found
                 .into_iter()
                 .map(|(k, v)| (PodKey::new(cluster, k.namespace, k.name), v))
                 .collect();
@@ -168,7 +168,7 @@ pub(super) fn on_cluster(
 fn on_usage(
     state: &mut AppState,
     cluster: ClusterId,
-    usage: Option<Vec<crate::model::events::PodUsage>>,
+    usage: Option<Vec<crate::model::pods::events::PodUsage>>,
     now: DateTime<Utc>,
 ) {
     if let Some(list) = &usage {
@@ -199,10 +199,10 @@ fn on_usage(
 fn record_usage(
     state: &mut AppState,
     cluster: ClusterId,
-    list: &[crate::model::events::PodUsage],
+    list: &[crate::model::pods::events::PodUsage],
     now: DateTime<Utc>,
 ) {
-    use crate::model::usage_history::UsageHistory;
+    use crate::model::decide::usage_history::UsageHistory;
     // Pods that went away take their history with them.
     let pods = &state.pods;
     state.usage_history.retain(|key, _| pods.contains_key(key));

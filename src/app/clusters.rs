@@ -6,8 +6,8 @@ use super::loading::Loading;
 use super::state::{AppState, HeaderInfo};
 use super::vpa::VpaIndex;
 use crate::model::PodRow;
-use crate::model::events::{Connection, NodeInfo};
-use crate::model::row::{ClusterId, PodKey};
+use crate::model::pods::events::{Connection, NodeInfo};
+use crate::model::pods::row::{ClusterId, PodKey};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -87,9 +87,9 @@ impl AppState {
     }
 
     /// What the server of cluster `id` allows, as the planner needs it.
-    pub fn server_of(&self, id: ClusterId) -> crate::model::plan::Server {
+    pub fn server_of(&self, id: ClusterId) -> crate::model::rules::plan::Server {
         let header = &self.cluster(id).header;
-        crate::model::plan::Server {
+        crate::model::rules::plan::Server {
             minor: header.minor.unwrap_or(35),
             resize_subresource: !header.resize_disabled,
             denied: header.rbac_denied.clone(),
@@ -162,7 +162,7 @@ mod tests {
     use super::*;
 
     fn row(cluster: ClusterId, ns: &str, name: &str) -> (PodKey, PodRow) {
-        let mut r = PodRow::from_slim(&crate::model::slim::SlimPod::default());
+        let mut r = PodRow::from_slim(&crate::model::pods::slim::SlimPod::default());
         r.namespace = ns.into();
         r.name = name.into();
         adopt(r, cluster)
@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn events_are_filed_under_their_cluster_and_the_filter_finds_a_cluster_by_name() {
         use crate::app::update::{Action, update};
-        use crate::model::events::{ClusterEvent, Scope};
+        use crate::model::pods::events::{ClusterEvent, Scope};
         let header = |name: &str| HeaderInfo {
             context: name.into(),
             ..HeaderInfo::default()

@@ -7,7 +7,7 @@ use super::keymap::{COMMAND_LINE, PromptCommand, lookup};
 use super::line_edit::LineEdit;
 use super::state::{AppState, InputMode};
 use super::update::{ContextSet, Effect};
-use super::view::SortKey;
+use crate::settings::SortKey;
 use crossterm::event::KeyEvent;
 
 pub fn edit_command(state: &mut AppState, key: KeyEvent, mut line: LineEdit) -> Vec<Effect> {

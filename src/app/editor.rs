@@ -5,11 +5,11 @@ use super::batch::{BatchPlan, apply_inputs, plan_batch, value_of};
 use super::keymap::{EDITOR, EditorCommand, lookup};
 use super::line_edit::LineEdit;
 use crate::model::PodRow;
-use crate::model::edit::{Kind, Preview, preview};
-use crate::model::events::NodeInfo;
-use crate::model::plan::{Edits, Field, ResizePlan, plan_resize};
-use crate::model::resources::{CpuMem, ResourceSpec};
-use crate::model::row::PodKey;
+use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::events::NodeInfo;
+use crate::model::pods::row::PodKey;
+use crate::model::rules::edit::{Kind, Preview, preview};
+use crate::model::rules::plan::{Edits, Field, ResizePlan, plan_resize};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub const FIELDS: [(Field, &str, Kind); 4] = [
@@ -30,7 +30,7 @@ pub enum Stage {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditorState {
-    pub cluster: crate::model::row::ClusterId,
+    pub cluster: crate::model::pods::row::ClusterId,
     pub namespace: String,
     pub pod: String,
     pub container: String,
@@ -75,8 +75,8 @@ pub enum EditorOutcome {
 fn text_of(value: Option<i64>, kind: Kind) -> String {
     match (value, kind) {
         (None, _) => String::new(),
-        (Some(v), Kind::Cpu) => crate::model::quantity::cpu_canonical(v),
-        (Some(v), Kind::Memory) => crate::model::quantity::memory_canonical(v),
+        (Some(v), Kind::Cpu) => crate::model::ground::quantity::cpu_canonical(v),
+        (Some(v), Kind::Memory) => crate::model::ground::quantity::memory_canonical(v),
     }
 }
 
@@ -94,7 +94,7 @@ fn previews(inputs: &[LineEdit; 4], touched: [bool; 4], base: &Edits) -> [Previe
 /// Context the plan needs from the rest of the app.
 pub struct PlanContext<'a> {
     pub pod: &'a PodRow,
-    pub server: crate::model::plan::Server,
+    pub server: crate::model::rules::plan::Server,
     pub node: Option<&'a NodeInfo>,
     pub others_on_node: CpuMem,
 }
@@ -106,7 +106,7 @@ impl EditorState {
         // Shown as the server wrote them (`512M` stays `512M`), so nothing looks changed that is not.
         let inputs = std::array::from_fn(|i| {
             LineEdit::new(
-                c.desired_text(crate::model::row::ResourceField::ALL[i])
+                c.desired_text(crate::model::pods::row::ResourceField::ALL[i])
                     .unwrap_or_else(|| text_of(value_of(&original, i), FIELDS[i].2)),
             )
         });

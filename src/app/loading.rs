@@ -3,8 +3,8 @@
 
 use super::state::AppState;
 use crate::model::PodRow;
-use crate::model::events::Connection;
-use crate::model::row::{ClusterId, PodKey};
+use crate::model::pods::events::Connection;
+use crate::model::pods::row::{ClusterId, PodKey};
 use std::collections::BTreeMap;
 
 /// A list in progress.
@@ -105,5 +105,5 @@ pub fn cluster_count_text(status: &super::clusters::ClusterStatus, pods: usize) 
 }
 
 fn thousands(n: usize) -> String {
-    crate::model::recommend::thousands(u64::try_from(n).unwrap_or(u64::MAX))
+    crate::model::decide::recommend::thousands(u64::try_from(n).unwrap_or(u64::MAX))
 }

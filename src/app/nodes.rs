@@ -3,16 +3,16 @@
 
 use super::keymap::{NODES, NodesCommand, lookup};
 use super::state::AppState;
-use crate::model::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
-use crate::model::resources::CpuMem;
-use crate::model::row::PodKey;
+use crate::model::decide::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::row::PodKey;
 use crossterm::event::KeyEvent;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodesView {
     /// The cluster whose nodes are shown: the selected pod's when the view opened.
-    pub cluster: crate::model::row::ClusterId,
+    pub cluster: crate::model::pods::row::ClusterId,
     pub sort: NodeSort,
     pub selected: usize,
     /// The rows on show, computed once per change of pods, nodes, usage or sort (not per frame:
@@ -119,8 +119,8 @@ mod tests {
     use super::*;
     use crate::app::state::HeaderInfo;
     use crate::app::update::{Action, update};
-    use crate::model::events::{ClusterEvent, Scope};
-    use crate::model::node_room::tests::{deferred, node, pod, row};
+    use crate::model::decide::node_room::tests::{deferred, node, pod, row};
+    use crate::model::pods::events::{ClusterEvent, Scope};
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(state: &mut AppState, code: KeyCode) {

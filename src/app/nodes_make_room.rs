@@ -5,15 +5,15 @@
 use super::keymap::{MAKE_ROOM, MakeRoomCommand, lookup};
 use super::state::AppState;
 use super::update::Effect;
-use crate::model::make_room::{
+use crate::model::decide::make_room::{
     ContainerKey, MARGIN_PERCENT, Outcome, Plan, RoomRequest, floor_of, make_room,
 };
-use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
-use crate::model::quantity::{cpu_canonical, memory_canonical};
-use crate::model::recommend::{Policy, recommend};
-use crate::model::resources::{CpuMem, ResourceSpec};
-use crate::model::row::PodKey;
-use crate::model::tracking::Tracker;
+use crate::model::decide::recommend::{Policy, recommend};
+use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
+use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::row::PodKey;
+use crate::model::pods::tracking::Tracker;
+use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::{PodRow, ResizeState};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -238,8 +238,8 @@ mod tests {
     use super::*;
     use crate::app::state::HeaderInfo;
     use crate::app::update::{Action, update};
-    use crate::model::events::{ClusterEvent, PodUsage, Scope};
-    use crate::model::node_room::tests::{deferred, node, pod, row};
+    use crate::model::decide::node_room::tests::{deferred, node, pod, row};
+    use crate::model::pods::events::{ClusterEvent, PodUsage, Scope};
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(c: char) -> Action {
@@ -262,7 +262,7 @@ mod tests {
 
     /// The scene on `cluster` of a state with `clusters` clusters, each holding the same pods
     /// and node names: the plan must count and send only the selected pod's cluster.
-    fn make_room_on(cluster: crate::model::row::ClusterId, clusters: usize) {
+    fn make_room_on(cluster: crate::model::pods::row::ClusterId, clusters: usize) {
         let now = Utc::now();
         let headers = vec![HeaderInfo::default(); clusters];
         let mut state = AppState::with_clusters(headers, Scope::default());
@@ -278,7 +278,7 @@ mod tests {
             )))
         };
         for c in 0..clusters {
-            let c = crate::model::row::ClusterId::try_from(c).unwrap_or_default();
+            let c = crate::model::pods::row::ClusterId::try_from(c).unwrap_or_default();
             let rows = vec![waiting(), row(low.clone())];
             let at = |event| Action::ClusterOf(c, event);
             update(&mut state, at(ClusterEvent::pods_reset(rows)), now);

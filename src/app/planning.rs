@@ -5,15 +5,15 @@
 use super::editor::PlanContext;
 use super::state::AppState;
 use super::view::PodKey;
-use crate::model::resources::CpuMem;
-use crate::model::tracking::Tracker;
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::tracking::Tracker;
 use crate::model::{ContainerKind, PodRow};
 use chrono::{DateTime, Utc};
 
 impl AppState {
     /// Sum of effective requests of the other pods on `pod`'s node (the node's used room).
     pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
-        crate::model::row::requests_of_neighbours(pod, self.pods_of(pod.cluster))
+        crate::model::pods::counted::requests_of_neighbours(pod, self.pods_of(pod.cluster))
     }
 
     pub fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
@@ -69,8 +69,8 @@ impl AppState {
     /// Follows a resize the server accepted for `plan`, counting restarts from now.
     pub fn track_accepted(
         &mut self,
-        plan: &crate::model::plan::ResizePlan,
-        accepted: &crate::model::plan::Accepted,
+        plan: &crate::model::rules::plan::ResizePlan,
+        accepted: &crate::model::rules::plan::Accepted,
         now: DateTime<Utc>,
     ) {
         let restarts = self

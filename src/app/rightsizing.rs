@@ -6,9 +6,9 @@ use super::batch::{BatchPlan, Skipped};
 use super::editor::EditorState;
 use super::state::AppState;
 use super::view::PodKey;
-use crate::model::plan::{Edits, plan_resize};
-use crate::model::recommend::{Usage, first_by_source_order};
-use crate::model::rightsizing::{Totals, Verdict, judge, recommend_container};
+use crate::model::decide::recommend::{Usage, first_by_source_order};
+use crate::model::decide::rightsizing::{Totals, Verdict, judge, recommend_container};
+use crate::model::rules::plan::{Edits, plan_resize};
 use chrono::{DateTime, Utc};
 
 /// Percentile of CPU usage behind the table's recommendations.

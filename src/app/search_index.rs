@@ -6,7 +6,8 @@
 use crate::model::PodRow;
 use std::collections::BTreeMap;
 
-use super::view::{Filter, PodKey, RowRef, SortKey, Verdicts, build_index_by};
+use super::view::{Filter, PodKey, RowRef, Verdicts, build_index_by};
+use crate::settings::SortKey;
 
 /// Separates fields and rows. A needle without it cannot match across two fields, so a hit
 /// in the buffer is a hit in one field of one row.

@@ -2,10 +2,11 @@
 
 use super::editor::EditorState;
 use super::line_edit::LineEdit;
-use super::view::{Filter, PodKey, RowRef, SortKey};
-use crate::model::events::{PodUsage, Scope};
-use crate::model::tracking::Tracker;
+use super::view::{Filter, PodKey, RowRef};
+use crate::model::pods::events::{PodUsage, Scope};
+use crate::model::pods::tracking::Tracker;
 use crate::model::{ContainerRow, PodRow};
+use crate::settings::SortKey;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,13 +48,14 @@ pub struct AppState {
     /// `None` when metrics.k8s.io is not served: the usage column is hidden.
     pub usage: Option<HashMap<PodKey, PodUsage>>,
     /// Every metrics reading since start, per pod and container, in bounded rings (issue #12).
-    pub usage_history: HashMap<PodKey, Vec<(String, crate::model::usage_history::UsageHistory)>>,
+    pub usage_history:
+        HashMap<PodKey, Vec<(String, crate::model::decide::usage_history::UsageHistory)>>,
     /// Usage over a long window (Prometheus), per pod and container; wins over live samples.
-    pub long_usage: HashMap<PodKey, Vec<(String, crate::model::recommend::Usage)>>,
+    pub long_usage: HashMap<PodKey, Vec<(String, crate::model::decide::recommend::Usage)>>,
     /// Each container's right-sizing verdict, recomputed when its usage or spec changes.
     pub rightsizing: super::view::Verdicts,
     /// What the rows on show over- and under-request, summed when the index is rebuilt.
-    pub rightsizing_totals: crate::model::rightsizing::Totals,
+    pub rightsizing_totals: crate::model::decide::rightsizing::Totals,
     /// Distinct pods among the rows on show.
     visible_pods: usize,
     /// Widest names among the rows on show, measured when the index is rebuilt.

@@ -7,9 +7,9 @@ use super::editor::Stage as EditorStage;
 use super::keymap::{WALL, WallCommand, lookup};
 use super::keys::on_key;
 use super::state::AppState;
-use crate::model::events::{ClusterEvent, Connection, Scope};
-use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
-use crate::model::tracking::STUCK_HINT;
+use crate::model::pods::events::{ClusterEvent, Connection, Scope};
+use crate::model::pods::tracking::STUCK_HINT;
+use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -19,7 +19,7 @@ pub enum Action {
     /// What the only (or first) cluster said; shorthand for `ClusterOf(0, _)`.
     Cluster(ClusterEvent),
     /// What cluster N (its place among the clusters on show) said.
-    ClusterOf(crate::model::row::ClusterId, ClusterEvent),
+    ClusterOf(crate::model::pods::row::ClusterId, ClusterEvent),
     /// The terminal now has this many table rows.
     Resize {
         table_rows: usize,
@@ -53,7 +53,7 @@ pub enum Effect {
     /// Dry run, then send each resize.
     SubmitResizes(Vec<ResizePlan>),
     /// Send a boost (dry run, plan annotation, resize) from the `b` form.
-    Boost(Box<(ResizePlan, crate::model::boost::BoostPlan)>),
+    Boost(Box<(ResizePlan, crate::model::decide::boost::BoostPlan)>),
     /// One batch: a dry run of every resize, then (all passing) each sent; answers come back
     /// as `Action::ResizeResults`.
     SubmitBatch(Vec<ResizePlan>),
@@ -228,7 +228,7 @@ pub(super) fn wall_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) 
 /// Every namespace with pods, once, over all clusters (each cluster's keys are sorted, the
 /// whole is not).
 fn namespaces(
-    pods: &std::collections::BTreeMap<crate::model::row::PodKey, crate::model::PodRow>,
+    pods: &std::collections::BTreeMap<crate::model::pods::row::PodKey, crate::model::PodRow>,
 ) -> Vec<&str> {
     let mut names: Vec<&str> = pods.keys().map(|k| k.namespace.as_str()).collect();
     names.sort_unstable();

@@ -2,8 +2,8 @@
 //! snapshots; matching is the model's pure rule over the pod's owner chain.
 
 use crate::model::PodRow;
-use crate::model::row::Owner;
-use crate::model::vpa::{Vpa, VpaSnapshot, manual_change_warning, owner_chain, vpa_for};
+use crate::model::decide::vpa::{Vpa, VpaSnapshot, manual_change_warning, owner_chain, vpa_for};
+use crate::model::pods::row::Owner;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -43,7 +43,7 @@ impl VpaIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::vpa::{TargetRef, VpaContainer};
+    use crate::model::decide::vpa::{TargetRef, VpaContainer};
 
     fn owner(kind: &str, name: &str) -> Owner {
         Owner {

@@ -116,7 +116,7 @@ mod tests {
     fn highlights_expire_and_are_pruned() {
         let t0 = DateTime::from_timestamp(1_000_000, 0).unwrap();
         let mut wall = Wall::new(TimeDelta::seconds(10), false, false);
-        let key = crate::model::row::PodKey::new(0, "ns", "p");
+        let key = crate::model::pods::row::PodKey::new(0, "ns", "p");
         wall.changed.insert(key.clone(), t0);
         assert!(wall.recently_changed(&key, t0 + TimeDelta::seconds(29)));
         assert!(!wall.recently_changed(&key, t0 + TimeDelta::seconds(31)));

@@ -3,7 +3,7 @@
 //! dashboard starts, not when a patch is refused.
 
 use super::capabilities::Capabilities;
-use crate::model::events::ClusterEvent;
+use crate::model::pods::events::ClusterEvent;
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };

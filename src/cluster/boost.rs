@@ -10,9 +10,9 @@ use super::boost_store;
 use super::capabilities::Capabilities;
 use super::resize::{Accepted, ResizeRejected, get_row, rejected_from_kube, send};
 use crate::model::PodRow;
-use crate::model::boost::{ANNOTATION, BoostPlan, Claim, Decision, Until, revert_due};
-use crate::model::plan::{Edits, ResizePlan, plan_resize};
-use crate::model::resources::CpuMem;
+use crate::model::decide::boost::{ANNOTATION, BoostPlan, Claim, Decision, Until, revert_due};
+use crate::model::ground::resources::CpuMem;
+use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use chrono::{DateTime, Utc};
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,

@@ -3,7 +3,7 @@
 //! `$XDG_STATE_HOME/podsize/boosts/` (default `~/.local/state/podsize/boosts/`). Only podsize
 //! processes of this user on this machine see it, which the commands say when they use it.
 
-use crate::model::boost::BoostPlan;
+use crate::model::decide::boost::BoostPlan;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -87,7 +87,7 @@ pub fn list(dir: &Path) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::boost::Until;
+    use crate::model::decide::boost::Until;
 
     fn plan() -> BoostPlan {
         BoostPlan {

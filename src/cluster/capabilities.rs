@@ -13,8 +13,8 @@ pub struct Capabilities {
 
 impl Capabilities {
     /// The server version and discovery, as a plan needs them (1.35 assumed when unknown).
-    pub fn server(&self) -> crate::model::plan::Server {
-        crate::model::plan::Server {
+    pub fn server(&self) -> crate::model::rules::plan::Server {
+        crate::model::rules::plan::Server {
             minor: self.minor.unwrap_or(35),
             resize_subresource: self.resize_subresource,
             denied: None,

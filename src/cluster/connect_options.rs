@@ -1,7 +1,7 @@
 //! What the cluster layer needs to reach a server, independent of how the user said it
 //! (command line, config file): the cluster layer must not know the CLI's types.
 
-use super::watch::InitialList;
+use crate::settings::InitialList;
 use std::path::PathBuf;
 
 /// How to build a client and read the pods; built by the commands from their arguments.

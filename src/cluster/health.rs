@@ -2,7 +2,7 @@
 //! failed, and since when the data has not been current (not reset by each retry).
 
 use super::retry::{Failure, RetryPolicy};
-use crate::model::events::{ClusterEvent, Connection};
+use crate::model::pods::events::{ClusterEvent, Connection};
 use chrono::{DateTime, Utc};
 use kube::runtime::watcher;
 use tokio::sync::mpsc::UnboundedSender;

@@ -5,7 +5,7 @@
 use super::items::ItemScanner;
 use super::wire::WirePod;
 use crate::model::PodRow;
-use crate::model::events::{ClusterEvent, Scope};
+use crate::model::pods::events::{ClusterEvent, Scope};
 use futures::AsyncBufReadExt;
 use kube::Client;
 use kube::api::ListParams;

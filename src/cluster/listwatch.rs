@@ -9,7 +9,7 @@ use super::retry::classify;
 use super::watch::{Ended, back_off};
 use super::wire::WirePod;
 use crate::model::PodRow;
-use crate::model::events::{ClusterEvent, Scope};
+use crate::model::pods::events::{ClusterEvent, Scope};
 use futures::StreamExt;
 use kube::api::{WatchEvent, WatchParams};
 use kube::runtime::watcher;

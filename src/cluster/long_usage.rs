@@ -3,7 +3,7 @@
 //! the app as plain figures. A failure is reported and the last figures stay.
 
 use super::prometheus::Prometheus;
-use crate::model::events::{ClusterEvent, LongUsage, Scope};
+use crate::model::pods::events::{ClusterEvent, LongUsage, Scope};
 use chrono::TimeDelta;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -14,12 +14,12 @@ pub const REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 pub fn by_pod(
     found: std::collections::HashMap<
         super::prometheus::ContainerKey,
-        crate::model::recommend::Usage,
+        crate::model::decide::recommend::Usage,
     >,
 ) -> LongUsage {
     let mut out = LongUsage::new();
     for ((namespace, pod, container), usage) in found {
-        out.entry(crate::model::row::PodKey::new(0, namespace, pod))
+        out.entry(crate::model::pods::row::PodKey::new(0, namespace, pod))
             .or_default()
             .push((container, usage));
     }

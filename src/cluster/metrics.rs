@@ -1,15 +1,14 @@
 //! Pod usage from metrics.k8s.io, polled when the server offers it. The only periodic
 //! request podsize makes, and only while metrics are served.
 
-use crate::model::events::{ClusterEvent, PodUsage, Scope};
-use crate::model::resources::CpuMem;
-use crate::model::slim::RawResources;
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::{ClusterEvent, PodUsage, Scope};
+use crate::model::pods::slim::RawResources;
+use crate::settings::METRICS_POLL_INTERVAL;
 use kube::Client;
 use serde::Deserialize;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
-
-pub const POLL_INTERVAL: Duration = Duration::from_secs(15);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -97,7 +96,7 @@ pub async fn poll_usage(
     scope: Scope,
     tx: UnboundedSender<ClusterEvent>,
 ) {
-    poll_usage_every(conn, scope, tx, POLL_INTERVAL).await;
+    poll_usage_every(conn, scope, tx, METRICS_POLL_INTERVAL).await;
 }
 
 /// [`poll_usage`] at a chosen interval (the config file's `metrics.poll_interval`).

@@ -3,8 +3,8 @@
 //! pods being shown. A namespace needing many is listed once; a few are read one by one.
 
 use crate::model::PodRow;
-use crate::model::row::{Owner, PodKey};
-use crate::model::vpa::{OwnerChain, owner_chain};
+use crate::model::decide::vpa::{OwnerChain, owner_chain};
+use crate::model::pods::row::{Owner, PodKey};
 use futures::{StreamExt, stream};
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;

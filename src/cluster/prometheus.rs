@@ -5,8 +5,9 @@
 //! service proxy with the kubeconfig's credentials (`--prometheus-service NS/NAME:PORT`), so no
 //! port-forward is needed. Both go through a kube client, so the read-only layer holds here too.
 
-use crate::model::events::Scope;
-use crate::model::recommend::{Source, Usage};
+use crate::model::decide::recommend::{Source, Usage};
+use crate::model::pods::events::Scope;
+use crate::settings::PromTarget;
 use chrono::TimeDelta;
 use kube::Client;
 use serde::Deserialize;
@@ -23,49 +24,6 @@ pub enum PromError {
     Unreachable { at: String, reason: String },
     #[error("Prometheus at {at} refused the query: {reason}")]
     Query { at: String, reason: String },
-}
-
-/// Where Prometheus is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PromTarget {
-    Url(String),
-    /// `NAMESPACE/NAME:PORT` behind the API server's service proxy.
-    Service {
-        namespace: String,
-        name: String,
-        port: String,
-    },
-}
-
-impl PromTarget {
-    /// Reads `NAMESPACE/NAME:PORT`.
-    pub fn parse_service(text: &str) -> Result<Self, String> {
-        let bad = || format!("--prometheus-service wants NAMESPACE/NAME:PORT, not {text:?}");
-        let (namespace, rest) = text.split_once('/').ok_or_else(bad)?;
-        let (name, port) = rest.split_once(':').ok_or_else(bad)?;
-        if [namespace, name, port]
-            .iter()
-            .any(|p| p.is_empty() || p.contains('/'))
-        {
-            return Err(bad());
-        }
-        Ok(Self::Service {
-            namespace: namespace.into(),
-            name: name.into(),
-            port: port.into(),
-        })
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Self::Url(url) => url.clone(),
-            Self::Service {
-                namespace,
-                name,
-                port,
-            } => format!("service {namespace}/{name}:{port}"),
-        }
-    }
 }
 
 /// A Prometheus to ask, with the HTTP client that reaches it.
@@ -296,26 +254,6 @@ fn ceil_i64(value: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn service_addresses() {
-        assert_eq!(
-            PromTarget::parse_service("monitoring/prometheus-k8s:9090"),
-            Ok(PromTarget::Service {
-                namespace: "monitoring".into(),
-                name: "prometheus-k8s".into(),
-                port: "9090".into()
-            })
-        );
-        for bad in [
-            "monitoring/prometheus",
-            "prometheus:9090",
-            "/p:1",
-            "a/b/c:1",
-        ] {
-            assert!(PromTarget::parse_service(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn queries_cover_the_scope_in_one_query_per_figure() {

@@ -3,9 +3,9 @@
 
 use super::capabilities::Capabilities;
 use super::client::one_line;
-use crate::model::plan::ResizePlan;
-pub use crate::model::plan::{Accepted, ResizeRejected};
-use crate::model::pod_plan::PodLevelPlan;
+use crate::model::rules::plan::ResizePlan;
+pub use crate::model::rules::plan::{Accepted, ResizeRejected};
+use crate::model::rules::pod_plan::PodLevelPlan;
 use crate::model::{PodRow, SlimPod};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Patch, PatchParams};

@@ -1,12 +1,12 @@
 //! VerticalPodAutoscalers (`autoscaling.k8s.io/v1`), read when discovery lists the group:
-//! each object is compacted on arrival into `model::vpa::Vpa` (target, mode, per-container
-//! target and bounds), never kept whole.
+//! each object is compacted on arrival into `model::pods::vpa_object::Vpa` (target, mode,
+//! per-container target and bounds), never kept whole.
 
-use crate::model::events::{ClusterEvent, Scope};
-use crate::model::resources::CpuMem;
-use crate::model::row::Owner;
-use crate::model::slim::RawResources;
-use crate::model::vpa::{DEFAULT_UPDATE_MODE, TargetRef, Vpa, VpaContainer, VpaSnapshot};
+use crate::model::decide::vpa::{DEFAULT_UPDATE_MODE, TargetRef, Vpa, VpaContainer, VpaSnapshot};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::{ClusterEvent, Scope};
+use crate::model::pods::row::Owner;
+use crate::model::pods::slim::RawResources;
 use futures::StreamExt;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::core::{NamespaceResourceScope, Resource};

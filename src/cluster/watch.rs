@@ -6,7 +6,8 @@ use super::health::Health;
 use super::retry::{Failure, classify};
 use super::wire::{WirePod, node_info};
 use crate::model::PodRow;
-use crate::model::events::{ClusterEvent, Scope};
+use crate::model::pods::events::{ClusterEvent, Scope};
+use crate::settings::InitialList;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Node;
 use kube::runtime::watcher::{self, Event};
@@ -17,32 +18,6 @@ fn pod_api(client: &Client, scope: &Scope) -> Api<WirePod> {
     match &scope.namespace {
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
-    }
-}
-
-/// How the initial state (and every re-list) is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum InitialList {
-    /// One LIST with gzip, decoded while it arrives, then WATCH: the fastest path on a real
-    /// server; falls back to pages when the server will not answer it.
-    #[default]
-    List,
-    /// Paged LIST then WATCH (every server).
-    Paged,
-    /// One WATCH with `sendInitialEvents`: objects are decoded while the rest still arrive
-    /// (WatchList is on by default from 1.34; 1.33 ships it off).
-    Streaming,
-}
-
-impl InitialList {
-    /// `--initial-list list|stream|pages`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "list" => Some(Self::List),
-            "stream" => Some(Self::Streaming),
-            "pages" => Some(Self::Paged),
-            _ => None,
-        }
     }
 }
 

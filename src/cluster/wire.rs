@@ -1,8 +1,8 @@
 //! Slim pod and node types that kube's `Api` and `watcher` can list and watch directly.
 
 use crate::model::SlimPod;
-use crate::model::events::NodeInfo;
-use crate::model::resources::CpuMem;
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::NodeInfo;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::core::{NamespaceResourceScope, Resource};
 use serde::Deserialize;

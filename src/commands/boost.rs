@@ -10,8 +10,8 @@ use crate::cluster::boost::{PlanStore, apply, choose_store, whoami};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::get_row;
 use crate::model::PodRow;
-use crate::model::boost::{BoostPlan, Until, boosted_spec, values_text};
-use crate::model::plan::{Edits, ResizePlan, plan_resize};
+use crate::model::decide::boost::{BoostPlan, Until, boosted_spec, values_text};
+use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use chrono::{DateTime, Utc};
 use kube::Client;
 use serde_json::{Value, json};
@@ -49,7 +49,7 @@ async fn plan(
         return Err(refused(format!(
             "pod {} already carries a boost ({}): let it end first",
             row.name,
-            crate::model::boost::ANNOTATION
+            crate::model::decide::boost::ANNOTATION
         )));
     }
     let now = Utc::now();

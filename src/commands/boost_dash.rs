@@ -4,9 +4,9 @@
 
 use crate::cluster::boost::{PlanStore, RevertOutcome, revert_if_due};
 use crate::cluster::capabilities::Capabilities;
-use crate::model::boost::{BoostPlan, Until};
-use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
-use crate::model::row::PodKey;
+use crate::model::decide::boost::{BoostPlan, Until};
+use crate::model::pods::row::PodKey;
+use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use kube::Client;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -50,7 +50,7 @@ fn status_of(key: &PodKey, outcome: RevertOutcome) -> Option<String> {
         RevertOutcome::Reverted(r) => Some(format!(
             "boost of {ns}/{pod} {} reverted to {}",
             r.boost.container,
-            crate::model::boost::values_text(&r.boost.original)
+            crate::model::decide::boost::values_text(&r.boost.original)
         )),
         RevertOutcome::StoodDown(why) => Some(format!("boost of {ns}/{pod}: {why}")),
         RevertOutcome::Refused(why) => Some(format!("boost of {ns}/{pod}: {why}")),

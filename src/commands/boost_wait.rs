@@ -11,9 +11,9 @@ use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::Accepted;
 use crate::cluster::wire::WirePod;
 use crate::model::PodRow;
-use crate::model::boost::{Decision, revert_due};
-use crate::model::events::Scope;
-use crate::model::tracking::{Stage, Tracker};
+use crate::model::decide::boost::{Decision, revert_due};
+use crate::model::pods::events::Scope;
+use crate::model::pods::tracking::{Stage, Tracker};
 use chrono::Utc;
 use futures::StreamExt;
 use kube::api::ListParams;
@@ -123,7 +123,7 @@ pub async fn follow_to_revert(
                         let (accepted, restarts_before) = (&r.accepted, r.restarts_before);
                         eprintln!(
                             "revert accepted: back to {}",
-                            crate::model::boost::values_text(&p.boost.original)
+                            crate::model::decide::boost::values_text(&p.boost.original)
                         );
                         let t = Tracker::new(
                             &accepted.row,

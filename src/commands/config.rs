@@ -120,8 +120,8 @@ fn fill_usage(
     usage.history = eff.history.value;
 }
 
-fn list_name(list: crate::cluster::watch::InitialList) -> &'static str {
-    use crate::cluster::watch::InitialList;
+fn list_name(list: crate::settings::InitialList) -> &'static str {
+    use crate::settings::InitialList;
     match list {
         InitialList::List => "list",
         InitialList::Streaming => "stream",

@@ -5,7 +5,7 @@
 use super::{CommandError, connect, scope_from};
 use crate::cli::CommonArgs;
 use crate::cluster::client::{ConnectError, Target, build_client, load_config};
-use crate::model::events::Scope;
+use crate::model::pods::events::Scope;
 use kube::Client;
 
 /// One cluster to show: its client and where it points.

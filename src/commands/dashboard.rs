@@ -15,8 +15,8 @@ use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::Target;
 use crate::cluster::namespaces::namespace_exists;
 use crate::cluster::resize::dry_run_then_send;
-use crate::model::events::{ClusterEvent, Connection, Scope};
-use crate::model::row::ClusterId;
+use crate::model::pods::events::{ClusterEvent, Connection, Scope};
+use crate::model::pods::row::ClusterId;
 use crate::theme::Theme;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -108,7 +108,7 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     let prefs = &dash.common.prefs;
     if let Some(wall) = dash.wall.take() {
         state.wall = Some(wall);
-        state.sort = crate::app::view::SortKey::ResizeState;
+        state.sort = crate::settings::SortKey::ResizeState;
     }
     // The config file's choices, over the mode's defaults above.
     state.sort = prefs.sort.unwrap_or(state.sort);

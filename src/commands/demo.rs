@@ -4,7 +4,7 @@ use super::CommandError;
 use super::dashboard::{self, Dashboard};
 use crate::cli::{CommonArgs, DemoArgs};
 use crate::cluster::client::{build_client, load_config};
-use crate::model::events::Scope;
+use crate::model::pods::events::Scope;
 
 /// How often the demo reads the simulated metrics.
 const DEMO_METRICS_POLL: std::time::Duration = std::time::Duration::from_secs(3);
@@ -49,7 +49,7 @@ async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandEr
     if common.namespace.is_none() {
         common.all_namespaces = true;
     }
-    if common.prefs.metrics_poll == crate::cluster::metrics::POLL_INTERVAL {
+    if common.prefs.metrics_poll == crate::settings::METRICS_POLL_INTERVAL {
         common.prefs.metrics_poll = DEMO_METRICS_POLL;
     }
     let dashboard = async {
@@ -96,7 +96,7 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     common.kubeconfig = Some(path.clone());
     // The simulated metrics are local and cheap: poll them often, so live-sample
     // recommendations show within half a minute (unless the config file chose an interval).
-    if common.prefs.metrics_poll == crate::cluster::metrics::POLL_INTERVAL {
+    if common.prefs.metrics_poll == crate::settings::METRICS_POLL_INTERVAL {
         common.prefs.metrics_poll = DEMO_METRICS_POLL;
     }
     let dashboard = async {

@@ -5,10 +5,10 @@ use crate::cluster::wire::WirePod;
 use crate::commands::CommandError;
 use crate::commands::contexts::connect_clusters;
 use crate::commands::get_clusters;
-use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
-use crate::model::resources::CpuMem;
-use crate::model::row::ResourceField;
-use crate::model::time::format_age;
+use crate::model::ground::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
+use crate::model::ground::resources::CpuMem;
+use crate::model::ground::time::format_age;
+use crate::model::pods::row::ResourceField;
 use crate::model::{ContainerKind, ContainerRow, PodRow};
 use chrono::{DateTime, Utc};
 use kube::Api;
@@ -188,7 +188,7 @@ fn container_fields(pod: &PodRow, c: &ContainerRow) -> Value {
         "message": c.state.message(),
         "podState": pod.state.name(),
         "restarts": c.restart_count,
-        "boost": crate::model::boost::json_of(pod, &c.name),
+        "boost": crate::model::decide::boost::json_of(pod, &c.name),
         "cpu": resource_json(
             c,
             |r| r.cpu_millis,

@@ -5,8 +5,8 @@ use super::CommandError;
 use super::contexts::ClusterTarget;
 use crate::cluster::wire::WirePod;
 use crate::model::PodRow;
-use crate::model::events::Scope;
-use crate::model::row::ClusterId;
+use crate::model::pods::events::Scope;
+use crate::model::pods::row::ClusterId;
 use futures::future::join_all;
 use kube::Api;
 

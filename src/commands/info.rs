@@ -7,8 +7,9 @@ use crate::cli::{CommonArgs, InfoArgs};
 use crate::cluster::access::resize_denial;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::one_line;
-use crate::cluster::prometheus::{PromTarget, Prometheus};
-use crate::cluster::watch::InitialList;
+use crate::cluster::prometheus::Prometheus;
+use crate::settings::InitialList;
+use crate::settings::PromTarget;
 use kube::Client;
 use std::time::{Duration, Instant};
 

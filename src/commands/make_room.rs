@@ -13,13 +13,13 @@ use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::{get_row, send};
 use crate::cluster::wire::{WirePod, node_info};
 use crate::model::ResizeState;
-use crate::model::events::{NodeInfo, Scope};
-use crate::model::make_room::{
+use crate::model::decide::make_room::{
     ContainerKey, Outcome, Plan, RoomRequest, Shrink, floor_of, make_room,
 };
-use crate::model::plan::{Accepted, ResizePlan, ResizeRejected};
-use crate::model::resources::{CpuMem, ResourceSpec};
-use crate::model::tracking::{Stage, Tracker};
+use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::events::{NodeInfo, Scope};
+use crate::model::pods::tracking::{Stage, Tracker};
+use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::{ContainerKind, PodRow};
 use k8s_openapi::api::core::v1::Node;
 use kube::api::ListParams;

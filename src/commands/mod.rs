@@ -24,8 +24,8 @@ pub mod watch;
 
 use crate::cli::CommonArgs;
 use crate::cluster::client::{ConnectError, ConnectOptions, Target, build_client, load_config};
-use crate::cluster::watch::InitialList;
-use crate::model::events::Scope;
+use crate::model::pods::events::Scope;
+use crate::settings::InitialList;
 use kube::Client;
 
 /// When the process started (touched first thing in `main`), for start-up timings in the log.

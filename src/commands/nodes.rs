@@ -4,11 +4,11 @@
 use super::{CommandError, connect};
 use crate::cli::{CommonArgs, NodesArgs, OutputFormat};
 use crate::cluster::wire::{WirePod, node_info};
-use crate::model::events::{NodeInfo, PodUsage, Scope};
-use crate::model::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
-use crate::model::quantity::{cpu_human, memory_human};
-use crate::model::resources::CpuMem;
-use crate::model::row::{PodKey, PodRow};
+use crate::model::decide::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
+use crate::model::ground::quantity::{cpu_human, memory_human};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::{NodeInfo, PodUsage, Scope};
+use crate::model::pods::row::{PodKey, PodRow};
 use k8s_openapi::api::core::v1::Node;
 use kube::api::ListParams;
 use kube::{Api, Client};

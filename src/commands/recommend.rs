@@ -4,16 +4,17 @@
 use crate::cli::{CommonArgs, OutputFormat, RecommendArgs, UsageArgs};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::owners::OwnerCache;
-use crate::cluster::prometheus::{ContainerKey, PromTarget, Prometheus};
+use crate::cluster::prometheus::{ContainerKey, Prometheus};
 use crate::cluster::wire::WirePod;
 use crate::commands::{CommandError, connect, scope_from};
-use crate::model::events::Scope;
-use crate::model::plan::{Edits, ResizePlan, plan_resize};
-use crate::model::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
-use crate::model::recommend::{Recommendation, Source, Usage, first_by_source_order};
-use crate::model::resources::{CpuMem, ResourceSpec};
-use crate::model::vpa::{VpaContainer, vpa_for};
+use crate::model::decide::recommend::{Recommendation, Source, Usage, first_by_source_order};
+use crate::model::decide::vpa::{VpaContainer, vpa_for};
+use crate::model::ground::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
+use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::events::Scope;
+use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::{ContainerKind, ContainerRow, PodRow};
+use crate::settings::PromTarget;
 use chrono::{DateTime, TimeDelta, Utc};
 use kube::{Api, Client};
 use serde_json::{Value, json};
@@ -196,7 +197,7 @@ pub fn advise(
     };
     // The same rule, policy and OOM floor as the dashboard's REC column.
     let minor = caps.minor.unwrap_or(35);
-    let rec = crate::model::rightsizing::recommend_container(c, usage, minor, percentile);
+    let rec = crate::model::decide::rightsizing::recommend_container(c, usage, minor, percentile);
     let plan = rec.changed.then(|| {
         plan_resize(
             pod,
@@ -241,7 +242,7 @@ fn vpa_json(v: &VpaShown) -> Value {
     json!({
         "name": v.name,
         "updateMode": v.update_mode,
-        "overwritesManualChanges": crate::model::vpa::overwrites_manual_change(&v.update_mode),
+        "overwritesManualChanges": crate::model::decide::vpa::overwrites_manual_change(&v.update_mode),
         "targetRef": {"kind": v.target_kind, "name": v.target_name},
         "target": cpu_mem_json(&v.figures.target),
         "lowerBound": cpu_mem_json(&v.figures.lower_bound),
@@ -303,8 +304,8 @@ fn describe_source(u: &Usage) -> String {
         Source::Vpa { name, update_mode } => format!("vpa {name} ({update_mode})"),
         Source::Prometheus { window } => format!(
             "prometheus {} · {} samples",
-            crate::model::time::format_age(*window),
-            crate::model::recommend::thousands(u.samples)
+            crate::model::ground::time::format_age(*window),
+            crate::model::decide::recommend::thousands(u.samples)
         ),
         Source::LiveSamples { since } => format!(
             "live since {} · {} sample{} (low confidence)",

@@ -7,11 +7,11 @@ use crate::cli::{CommonArgs, OutputFormat, ResizeArgs};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::{Accepted, dry_run_then_send, get_row, send};
 use crate::cluster::wire::{WirePod, node_info};
-use crate::model::edit::{Kind, parse_field};
-use crate::model::events::NodeInfo;
-use crate::model::plan::{Edits, Prediction, ResizePlan, plan_resize};
-use crate::model::resources::CpuMem;
-use crate::model::tracking::{STUCK_HINT, Stage, Tracker};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::NodeInfo;
+use crate::model::pods::tracking::{STUCK_HINT, Stage, Tracker};
+use crate::model::rules::edit::{Kind, parse_field};
+use crate::model::rules::plan::{Edits, Prediction, ResizePlan, plan_resize};
 use crate::model::{ContainerKind, PodRow};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Node;
@@ -61,7 +61,7 @@ async fn recommended_edits(
     container: &str,
     caps: &Capabilities,
 ) -> Result<Edits, CommandError> {
-    let scope = crate::model::events::Scope {
+    let scope = crate::model::pods::events::Scope {
         namespace: Some(row.namespace.clone()),
         label_selector: None,
     };
@@ -117,7 +117,7 @@ fn edits_from_args(
 /// The flags' values applied over `current`.
 pub(super) fn edits_over(
     args: &ResizeArgs,
-    current: &crate::model::resources::ResourceSpec,
+    current: &crate::model::ground::resources::ResourceSpec,
 ) -> Result<Edits, CommandError> {
     let mut edits = Edits::from_spec(current);
     let fields = [
@@ -173,7 +173,7 @@ pub(super) async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo
             .collect(),
         Err(_) => Vec::new(),
     };
-    let others = crate::model::row::requests_of_neighbours(row, &neighbours);
+    let others = crate::model::pods::counted::requests_of_neighbours(row, &neighbours);
     (Some(node_info(&node)), others)
 }
 
@@ -203,7 +203,7 @@ pub fn describe_plan(plan: &ResizePlan, row: &PodRow) -> Vec<String> {
     if let Some(owner) = row
         .owner
         .as_ref()
-        .filter(|o| crate::model::row::is_workload_owner(&o.kind))
+        .filter(|o| crate::model::pods::row::is_workload_owner(&o.kind))
     {
         lines.push(format!(
             "note: owned by {} {}: its template still holds the old values; the next rollout or an autoscaler can undo this",

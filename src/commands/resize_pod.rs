@@ -8,7 +8,7 @@ use crate::cli::{OutputFormat, ResizeArgs};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::send_pod_level;
 use crate::cluster::wire::WirePod;
-use crate::model::pod_plan::{PodLevelPlan, plan_pod_level};
+use crate::model::rules::pod_plan::{PodLevelPlan, plan_pod_level};
 use crate::model::{PodRow, ResizeState};
 use futures::StreamExt;
 use kube::runtime::watcher;

@@ -3,9 +3,9 @@
 
 use super::resize::describe_plan;
 use crate::model::PodRow;
-use crate::model::plan::ResizePlan;
-use crate::model::quantity::{cpu_canonical, memory_canonical};
-use crate::model::resources::ResourceSpec;
+use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
+use crate::model::ground::resources::ResourceSpec;
+use crate::model::rules::plan::ResizePlan;
 
 /// Where the patch goes: the resize subresource, or the pod itself on servers up to 1.31.
 pub fn endpoint(plan: &ResizePlan, subresource: bool) -> String {

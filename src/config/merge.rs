@@ -4,7 +4,7 @@
 use super::error::ConfigError;
 use super::parse::FileConfig;
 use super::values::{Effective, PromAddress, Setting, Source};
-use crate::cluster::watch::InitialList;
+use crate::settings::InitialList;
 use std::time::Duration;
 
 pub const ENV_THEME: &str = "PODSIZE_THEME";

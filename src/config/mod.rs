@@ -180,11 +180,14 @@ fn prometheus_text(address: Option<&PromAddress>) -> String {
     }
 }
 
-fn initial_list_name(list: crate::cluster::watch::InitialList) -> &'static str {
-    use crate::cluster::watch::InitialList;
+fn initial_list_name(list: crate::settings::InitialList) -> &'static str {
+    use crate::settings::InitialList;
     match list {
         InitialList::List => "list",
         InitialList::Streaming => "stream",
         InitialList::Paged => "pages",
     }
 }
+
+#[cfg(test)]
+mod imports_tests;

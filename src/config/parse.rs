@@ -13,10 +13,10 @@ use toml::de::{DeTable, DeValue};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileConfig {
     pub theme: Option<Setting<String>>,
-    pub sort: Option<Setting<crate::app::view::SortKey>>,
+    pub sort: Option<Setting<crate::settings::SortKey>>,
     pub columns: Option<Setting<Vec<&'static str>>>,
     pub stuck_after: Option<Setting<Duration>>,
-    pub initial_list: Option<Setting<crate::cluster::watch::InitialList>>,
+    pub initial_list: Option<Setting<crate::settings::InitialList>>,
     pub metrics_poll: Option<Setting<Duration>>,
     pub page_interval: Option<Setting<Duration>>,
     pub rotate_namespaces: Option<Setting<bool>>,
@@ -70,7 +70,7 @@ impl Entry<'_, '_> {
         let DeValue::String(text) = self.value else {
             return Err(self.wrong_type("a duration string such as \"30s\" or \"2m\""));
         };
-        let value = crate::model::time::parse_duration(text).map_err(|e| self.bad(e))?;
+        let value = crate::model::ground::time::parse_duration(text).map_err(|e| self.bad(e))?;
         if value < min {
             return Err(self.bad(format!("{text:?} is below the minimum of {min:?}")));
         }

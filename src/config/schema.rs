@@ -3,8 +3,8 @@
 use super::error::{ConfigError, Location};
 use super::parse::{Entry, FileConfig};
 use super::values::PromAddress;
-use crate::app::view::SortKey;
-use crate::cluster::watch::InitialList;
+use crate::settings::InitialList;
+use crate::settings::SortKey;
 use std::path::Path;
 use std::time::Duration;
 use toml::de::DeValue;
@@ -131,7 +131,7 @@ pub fn prometheus_of_context(entry: &Entry) -> Result<PromAddress, ConfigError> 
         check_url(text).map_err(|e| entry.bad(e))?;
         return Ok(PromAddress::Url(text.to_owned()));
     }
-    crate::cluster::prometheus::PromTarget::parse_service(text).map_err(|_| {
+    crate::settings::PromTarget::parse_service(text).map_err(|_| {
         entry.bad(format!(
             "wants an http(s):// URL or NAMESPACE/NAME:PORT, not {text:?}"
         ))
@@ -179,7 +179,7 @@ fn page_interval(entry: &Entry) -> Result<Duration, ConfigError> {
     let DeValue::String(text) = entry.value else {
         return Err(entry.wrong_type("a duration string such as \"10s\""));
     };
-    crate::cli::parse_page_interval(text).map_err(|e| entry.bad(e))
+    crate::settings::parse_page_interval(text).map_err(|e| entry.bad(e))
 }
 
 fn prometheus(key: Key, entry: &Entry) -> Result<PromAddress, ConfigError> {
@@ -188,7 +188,7 @@ fn prometheus(key: Key, entry: &Entry) -> Result<PromAddress, ConfigError> {
         check_url(text).map_err(|e| entry.bad(e))?;
         return Ok(PromAddress::Url(text.to_owned()));
     }
-    crate::cluster::prometheus::PromTarget::parse_service(text)
+    crate::settings::PromTarget::parse_service(text)
         .map_err(|_| entry.bad(format!("wants NAMESPACE/NAME:PORT, not {text:?}")))?;
     Ok(PromAddress::Service(text.to_owned()))
 }

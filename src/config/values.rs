@@ -1,8 +1,8 @@
 //! The settings podsize reads from its config file, each with where its value came from.
 
 use super::error::Location;
-use crate::app::view::SortKey;
-use crate::cluster::watch::InitialList;
+use crate::settings::InitialList;
+use crate::settings::SortKey;
 use std::time::Duration;
 
 /// Where an effective value came from, for `podsize config show`.
@@ -101,7 +101,7 @@ impl Default for Effective {
             columns: Setting::default(None),
             stuck_after: Setting::default(Duration::from_secs(120)),
             initial_list: Setting::default(InitialList::default()),
-            metrics_poll: Setting::default(crate::cluster::metrics::POLL_INTERVAL),
+            metrics_poll: Setting::default(crate::settings::METRICS_POLL_INTERVAL),
             page_interval: Setting::default(Duration::from_secs(10)),
             rotate_namespaces: Setting::default(false),
             prometheus: Setting::default(None),

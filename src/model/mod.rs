@@ -1,28 +1,17 @@
 //! Pure domain model: quantities, pod rows, resize state, QoS and validation rules. No I/O, no UI.
+//!
+//! Four layers, each importing only the ones before it: `ground` (quantities, resources, time)
+//! → `pods` (rows and their derived state) → `rules` (the apiserver's rules as podsize applies
+//! them) → `decide` (recommendations, make-room, node room, boosts).
 
-pub mod boost;
-mod derive;
-pub mod edit;
-pub mod events;
-pub mod make_room;
-pub mod node_room;
-pub mod plan;
-pub mod pod_level;
-pub mod pod_plan;
-pub mod qos;
-pub mod quantity;
-pub mod recommend;
-pub mod resize_state;
-pub mod resources;
-pub mod rightsizing;
-pub mod row;
-pub mod slim;
-pub mod time;
-pub mod tracking;
-pub mod usage_history;
-pub mod validation;
-pub mod vpa;
+pub mod decide;
+pub mod ground;
+pub mod pods;
+pub mod rules;
 
-pub use resize_state::ResizeState;
-pub use row::{ContainerKind, ContainerRow, PodRow};
-pub use slim::SlimPod;
+pub use pods::resize_state::ResizeState;
+pub use pods::row::{ContainerKind, ContainerRow, PodRow};
+pub use pods::slim::SlimPod;
+
+#[cfg(test)]
+mod layering_tests;

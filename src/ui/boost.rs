@@ -4,7 +4,7 @@
 use super::cells::{state_style, state_text};
 use crate::model::PodRow;
 use crate::model::ResizeState;
-use crate::model::boost::{BoostPlan, values_text};
+use crate::model::decide::boost::{BoostPlan, values_text};
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::text::{Line, Span};
@@ -60,8 +60,9 @@ pub fn details_line<'a>(pod: &PodRow, theme: &Theme) -> Option<Line<'a>> {
         Ok(plan) => format!(
             "⇡ boost {} on {} · original {} · boosted {} · by {}",
             match plan.until {
-                crate::model::boost::Until::Ready => "until ready".to_string(),
-                crate::model::boost::Until::Deadline(t) => format!("until {}", t.to_rfc3339()),
+                crate::model::decide::boost::Until::Ready => "until ready".to_string(),
+                crate::model::decide::boost::Until::Deadline(t) =>
+                    format!("until {}", t.to_rfc3339()),
             },
             plan.container,
             values_text(&plan.original),
@@ -76,7 +77,7 @@ pub fn details_line<'a>(pod: &PodRow, theme: &Theme) -> Option<Line<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::boost::Until;
+    use crate::model::decide::boost::Until;
 
     fn pod_with(plan: Option<&BoostPlan>) -> PodRow {
         let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");

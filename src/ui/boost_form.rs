@@ -3,8 +3,8 @@
 
 use crate::app::AppState;
 use crate::app::boost_form::{BoostForm, LABELS, Stage};
-use crate::model::boost::{Until, values_text};
-use crate::model::plan::Prediction;
+use crate::model::decide::boost::{Until, values_text};
+use crate::model::rules::plan::Prediction;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -2,8 +2,8 @@
 //! with values that differ from desired marked for highlighting.
 
 use crate::model::ContainerRow;
-use crate::model::quantity::{cpu_human, memory_human};
-use crate::model::resources::{CpuMem, ResourceSpec};
+use crate::model::ground::quantity::{cpu_human, memory_human};
+use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -124,7 +124,7 @@ pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
         restart_count: containers
             .iter()
             .fold(0, |sum, c| sum.saturating_add(c.restart_count)),
-        run_state: crate::model::row::RunState::Running,
+        run_state: crate::model::pods::row::RunState::Running,
         state: crate::model::ResizeState::None,
         problems: Vec::new(),
         server_texts: None,

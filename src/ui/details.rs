@@ -2,8 +2,8 @@
 
 use super::cells::{state_style, state_text};
 use crate::app::AppState;
-use crate::model::quantity::{cpu_canonical, memory_canonical};
-use crate::model::row::RestartPolicy;
+use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
+use crate::model::pods::row::RestartPolicy;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -133,7 +133,7 @@ fn recommendation_line<'a>(
     c: &crate::model::ContainerRow,
     theme: &Theme,
 ) -> Option<Line<'a>> {
-    use crate::model::rightsizing::Direction;
+    use crate::model::decide::rightsizing::Direction;
     let key = pod.pod_key();
     let verdict = crate::app::rightsizing::verdict(state, &key, &c.name)?;
     let rec = &verdict.recommendation;

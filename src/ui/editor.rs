@@ -3,11 +3,11 @@
 
 use crate::app::AppState;
 use crate::app::editor::{EditorState, FIELDS, Stage};
-use crate::model::edit::Kind;
-use crate::model::plan::{Field, Prediction, ResizePlan};
-use crate::model::quantity::{cpu_canonical, memory_canonical};
-use crate::model::resources::CpuMem;
-use crate::model::row::is_workload_owner;
+use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::row::is_workload_owner;
+use crate::model::rules::edit::Kind;
+use crate::model::rules::plan::{Field, Prediction, ResizePlan};
 use crate::model::{ContainerRow, PodRow};
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -141,7 +141,7 @@ fn outlook_lines<'a>(
         qos_style,
     )));
     if let Some(c) = pod.container(&plan.container) {
-        let policy = |p: crate::model::row::RestartPolicy| format!("{p:?}");
+        let policy = |p: crate::model::pods::row::RestartPolicy| format!("{p:?}");
         lines.push(Line::from(format!(
             "resizePolicy cpu {} · memory {}",
             policy(c.policy.cpu),
@@ -210,7 +210,7 @@ fn resources_of(plan: &ResizePlan) -> String {
 
 /// The prediction in a few words, for one line of a batch.
 fn prediction_word(plan: &ResizePlan) -> String {
-    use crate::model::plan::Prediction;
+    use crate::model::rules::plan::Prediction;
     let outlook = match &plan.prediction {
         Prediction::FitsNow => "fits now",
         Prediction::Deferred { .. } => "likely Deferred (not enough free room)",
@@ -276,7 +276,7 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(editor) = &state.editor else { return };
-    let Some(pod) = state.pods.get(&crate::model::row::PodKey::new(
+    let Some(pod) = state.pods.get(&crate::model::pods::row::PodKey::new(
         editor.cluster,
         &editor.namespace,
         &editor.pod,

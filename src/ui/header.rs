@@ -3,8 +3,8 @@
 use crate::app::AppState;
 use crate::app::clusters::ClusterStatus;
 use crate::app::state::InputMode;
-use crate::model::events::Connection;
-use crate::model::time::format_age;
+use crate::model::ground::time::format_age;
+use crate::model::pods::events::Connection;
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -67,12 +67,12 @@ fn counts_line(state: &AppState) -> String {
 
 /// "▼ over-requested 34.2 cpu · 120Gi  ▲ under-requested 0.5 cpu" over the rows on show;
 /// `None` until some container has a recommendation.
-pub fn totals_text(totals: &crate::model::rightsizing::Totals) -> Option<String> {
-    use crate::model::quantity::memory_human;
+pub fn totals_text(totals: &crate::model::decide::rightsizing::Totals) -> Option<String> {
+    use crate::model::ground::quantity::memory_human;
     if totals.judged == 0 {
         return None;
     }
-    let side = |label: &str, a: crate::model::rightsizing::Amount| {
+    let side = |label: &str, a: crate::model::decide::rightsizing::Amount| {
         // Millicores as cores with one decimal; only the resources that are off are named.
         let tenths = a.cpu_millis / 100;
         let mut parts = Vec::new();

@@ -2,9 +2,9 @@
 
 use crate::app::AppState;
 use crate::app::nodes_make_room::plan_lines;
-use crate::model::make_room::Outcome;
-use crate::model::node_room::NodeRoom;
-use crate::model::quantity::{cpu_human, memory_human};
+use crate::model::decide::make_room::Outcome;
+use crate::model::decide::node_room::NodeRoom;
+use crate::model::ground::quantity::{cpu_human, memory_human};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};

@@ -4,8 +4,8 @@ use super::cells::{Resource, limits_cell, pod_totals, requests_cell};
 use super::columns::{Column, Shown, fit_columns};
 use crate::app::AppState;
 use crate::app::name_widths::{MARK, container_label};
-use crate::model::recommend::thousands;
-use crate::model::time::format_age;
+use crate::model::decide::recommend::thousands;
+use crate::model::ground::time::format_age;
 use crate::model::{ContainerRow, PodRow};
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
@@ -63,7 +63,7 @@ fn recommendation_cell<'a>(
     container: Option<&ContainerRow>,
     theme: &Theme,
 ) -> Line<'a> {
-    use crate::model::rightsizing::{Direction, proposed_requests};
+    use crate::model::decide::rightsizing::{Direction, proposed_requests};
     let key = pod.pod_key();
     let verdicts: Vec<_> = state
         .rightsizing
@@ -78,20 +78,21 @@ fn recommendation_cell<'a>(
     }
     // A pod row sums its containers; its marker follows the sum's direction. A resource no
     // container requests stays `-`: the rule never adds a request.
-    let sum = |f: &dyn Fn(&crate::model::rightsizing::Verdict) -> (Option<i64>, Direction)| {
-        let mut total: Option<i64> = None;
-        let mut direction = Direction::Fits;
-        for v in &verdicts {
-            let (value, d) = f(v);
-            if let Some(value) = value {
-                total = Some(total.unwrap_or(0).saturating_add(value));
+    let sum =
+        |f: &dyn Fn(&crate::model::decide::rightsizing::Verdict) -> (Option<i64>, Direction)| {
+            let mut total: Option<i64> = None;
+            let mut direction = Direction::Fits;
+            for v in &verdicts {
+                let (value, d) = f(v);
+                if let Some(value) = value {
+                    total = Some(total.unwrap_or(0).saturating_add(value));
+                }
+                if d != Direction::Fits {
+                    direction = d;
+                }
             }
-            if d != Direction::Fits {
-                direction = d;
-            }
-        }
-        (total, direction)
-    };
+            (total, direction)
+        };
     let (cpu, cpu_dir) = sum(&|v| (proposed_requests(v).cpu_millis, v.cpu));
     let (mem, mem_dir) = sum(&|v| (proposed_requests(v).memory_bytes, v.memory));
     let (cpu_text, mem_text) = super::cells::usage_text(cpu, mem);

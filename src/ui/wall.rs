@@ -4,8 +4,8 @@
 use super::cells::state_style;
 use crate::app::AppState;
 use crate::model::ResizeState;
-use crate::model::events::Connection;
-use crate::model::time::format_age;
+use crate::model::ground::time::format_age;
+use crate::model::pods::events::Connection;
 use crate::theme::Theme;
 use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;

@@ -6,8 +6,8 @@ use super::cells::state_style;
 use crate::app::AppState;
 use crate::app::clusters::{ClusterCounts, ClusterStatus, counts};
 use crate::model::ResizeState;
-use crate::model::events::Connection;
-use crate::model::time::format_age;
+use crate::model::ground::time::format_age;
+use crate::model::pods::events::Connection;
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -70,7 +70,7 @@ fn line<'a>(
 ) -> Line<'a> {
     // Only the figure takes the state's colour, not the padding before it.
     let count = |n: usize, style: Style| {
-        let text = crate::model::recommend::thousands(n as u64);
+        let text = crate::model::decide::recommend::thousands(n as u64);
         let pad = " ".repeat(COUNT_WIDTH.saturating_sub(text.chars().count()));
         [
             Span::raw(pad),

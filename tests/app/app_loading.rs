@@ -9,7 +9,7 @@ use podsize::app::loading::pod_count_text;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::PodRow;
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

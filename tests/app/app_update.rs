@@ -7,9 +7,9 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::{HeaderInfo, InputMode};
 use podsize::app::update::ContextSet;
-use podsize::app::view::SortKey;
 use podsize::app::{Action, AppState, Effect, update};
-use podsize::model::events::{ClusterEvent, Connection, Scope};
+use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
+use podsize::settings::SortKey;
 
 fn state_with_rows() -> AppState {
     let mut s = AppState::new(HeaderInfo::default(), Scope::default());

@@ -8,10 +8,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::editor::Stage;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, Effect, update};
-use podsize::model::events::{ClusterEvent, NodeInfo, Scope};
-use podsize::model::plan::{Accepted, ResizeRejected};
-use podsize::model::resources::CpuMem;
-use podsize::model::tracking::Stage as TrackStage;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, NodeInfo, Scope};
+use podsize::model::pods::tracking::Stage as TrackStage;
+use podsize::model::rules::plan::{Accepted, ResizeRejected};
 
 fn state(readonly: bool) -> AppState {
     let header = HeaderInfo {
@@ -164,7 +164,7 @@ fn the_editor_predicts_from_node_room() {
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     assert_eq!(
         plan.prediction,
-        podsize::model::plan::Prediction::FitsNow,
+        podsize::model::rules::plan::Prediction::FitsNow,
         "3.1 cpu of 4 on an empty node"
     );
     key(&mut s, KeyCode::BackTab);
@@ -174,7 +174,7 @@ fn the_editor_predicts_from_node_room() {
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     assert!(matches!(
         plan.prediction,
-        podsize::model::plan::Prediction::Infeasible { .. }
+        podsize::model::rules::plan::Prediction::Infeasible { .. }
     ));
 }
 
@@ -292,7 +292,7 @@ fn marked_pods_get_the_same_relative_change() {
     assert_eq!(editor.container, "admin-ui");
     assert_eq!(
         editor.batch_targets,
-        vec![podsize::model::row::PodKey::new(0, "shop", "b")]
+        vec![podsize::model::pods::row::PodKey::new(0, "shop", "b")]
     );
     key(&mut s, KeyCode::Tab);
     typed(&mut s, "x2"); // cpu limit 2 → 4 in each marked pod
@@ -310,7 +310,7 @@ fn marked_pods_get_the_same_relative_change() {
     );
     // One accepted, one refused: the refusal is named, the form stays.
     let ok = Accepted {
-        row: s.pods[&podsize::model::row::PodKey::new(0, "shop", "a")].clone(),
+        row: s.pods[&podsize::model::pods::row::PodKey::new(0, "shop", "a")].clone(),
         generation: Some(3),
     };
     let refused = ResizeRejected {

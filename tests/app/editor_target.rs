@@ -8,7 +8,7 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -8,7 +8,7 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::{HeaderInfo, InputMode};
 use podsize::app::{Action, AppState, Effect, update};
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 
 fn state() -> AppState {
     let header = HeaderInfo {
@@ -89,7 +89,7 @@ fn the_command_line_edits_in_place() {
     };
     assert_eq!(line.text(), "sort state");
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.sort, podsize::app::view::SortKey::parse("state").unwrap());
+    assert_eq!(s.sort, podsize::settings::SortKey::parse("state").unwrap());
 }
 
 /// Opens the editor on catalog-deferred's istio-proxy (cpu 100m/500m, memory 128Mi/256Mi).

@@ -8,8 +8,8 @@ use crate::common;
 
 use common::screen::{admin_header, now, render, text};
 use podsize::app::{Action, AppState, update};
-use podsize::model::events::{ClusterEvent, PodUsage, Scope};
-use podsize::model::resources::CpuMem;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, PodUsage, Scope};
 use podsize::theme::Theme;
 
 /// Pod names as Deployments make them at the 63-character limit, nodes as cloud providers name
@@ -172,7 +172,7 @@ fn recommendations_show_with_markers_and_header_totals() {
 
 #[test]
 fn sorting_by_over_request_and_risk_puts_the_right_pod_first() {
-    use podsize::app::view::SortKey;
+    use podsize::settings::SortKey;
     let mut s = state(long_named_rows());
     let rows = long_named_rows();
     let (web, web_c) = (rows[2].name.clone(), rows[2].containers[0].name.clone());
@@ -244,7 +244,7 @@ fn the_walls_cluster_lines_keep_freshness_and_every_count_in_80_columns() {
         let event = ClusterEvent::pods_reset(common::every_state_rows());
         update(&mut s, Action::ClusterOf(cluster, event), now());
     }
-    let lost = podsize::model::events::Connection::Reconnecting {
+    let lost = podsize::model::pods::events::Connection::Reconnecting {
         attempt: 3,
         error: "connection refused".into(),
         since: now() - chrono::TimeDelta::seconds(80),

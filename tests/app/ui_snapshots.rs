@@ -7,7 +7,7 @@ use crate::common;
 use chrono::{DateTime, Utc};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -208,8 +208,8 @@ fn question_mark_shows_the_edit_and_mark_keys() {
 
 #[test]
 fn usage_column_appears_with_metrics() {
-    use podsize::model::events::PodUsage;
-    use podsize::model::resources::CpuMem;
+    use podsize::model::ground::resources::CpuMem;
+    use podsize::model::pods::events::PodUsage;
     let mut s = state();
     assert!(!text(&render(&s, 250, 70, &Theme::default())).contains("USAGE"));
     let usage = vec![
@@ -277,7 +277,7 @@ fn wall_state() -> AppState {
         false,
         false,
     ));
-    s.sort = podsize::app::view::SortKey::ResizeState;
+    s.sort = podsize::settings::SortKey::ResizeState;
     s.invalidate_index();
     s.refresh_index();
     s
@@ -300,7 +300,7 @@ fn wall_160x45() {
 fn wall_250x70_stale() {
     let mut s = wall_state();
     let since = now() - chrono::TimeDelta::seconds(95);
-    s.clusters[0].connection = podsize::model::events::Connection::Reconnecting {
+    s.clusters[0].connection = podsize::model::pods::events::Connection::Reconnecting {
         attempt: 4,
         error: "connection refused".into(),
         since,
@@ -321,7 +321,7 @@ fn wall_highlights_recent_changes_and_sorts_active_resizes_first() {
     let mut s = wall_state();
     let first = s.row(&s.visible()[0]).unwrap().1.unwrap().state.clone();
     assert_eq!(first.name(), "Error", "the worst state is first on a wall");
-    let key = podsize::model::row::PodKey::new(0, "shop", "web-settled");
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", "web-settled");
     s.wall.as_mut().unwrap().changed.insert(key, now());
     let buffer = render(&s, 250, 70, &theme);
     let lines = text(&buffer);
@@ -342,8 +342,8 @@ fn wall_highlights_recent_changes_and_sorts_active_resizes_first() {
 /// typed (the memory change restarts the container: one more warning line).
 fn editor_state() -> AppState {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use podsize::model::events::NodeInfo;
-    use podsize::model::resources::CpuMem;
+    use podsize::model::ground::resources::CpuMem;
+    use podsize::model::pods::events::NodeInfo;
     let mut s = state();
     let nodes = (1..=3)
         .map(|i| NodeInfo {

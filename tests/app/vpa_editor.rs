@@ -9,9 +9,9 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::model::events::{ClusterEvent, Scope};
-use podsize::model::row::Owner;
-use podsize::model::vpa::{TargetRef, Vpa, VpaSnapshot};
+use podsize::model::decide::vpa::{TargetRef, Vpa, VpaSnapshot};
+use podsize::model::pods::events::{ClusterEvent, Scope};
+use podsize::model::pods::row::Owner;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

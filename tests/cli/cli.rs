@@ -188,7 +188,7 @@ fn without_terminal(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn page_interval_takes_bare_seconds_and_refuses_below_one_second() {
-    use podsize::cli::parse_page_interval;
+    use podsize::settings::parse_page_interval;
     use std::time::Duration;
     assert_eq!(parse_page_interval("10"), Ok(Duration::from_secs(10)));
     assert_eq!(parse_page_interval("10s"), Ok(Duration::from_secs(10)));

@@ -6,7 +6,7 @@
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::Api;
 use kube::api::ListParams;
-use podsize::model::quantity::Quantity;
+use podsize::model::ground::quantity::Quantity;
 use simcluster::kubelet::NO_RESIZE_LABEL;
 use simcluster::{Identity, SimCluster, SimConfig};
 use std::collections::{BTreeSet, HashMap};

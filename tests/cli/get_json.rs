@@ -4,7 +4,7 @@
 
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
-use podsize::model::quantity::Quantity;
+use podsize::model::ground::quantity::Quantity;
 use serde_json::Value;
 use simcluster::{SimCluster, SimConfig};
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use crate::common::sim_http as sim_common;
 
 use common::sim_cli::SimCli;
 use make_room_common::{NODE, Spec, fill, pending_reason, resize};
-use podsize::model::quantity::Quantity;
+use podsize::model::ground::quantity::Quantity;
 use serde_json::{Value, json};
 use simcluster::{Identity, SimConfig};
 use std::collections::BTreeMap;

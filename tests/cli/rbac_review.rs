@@ -10,7 +10,7 @@ use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::access::resize_denial;
 use podsize::cluster::capabilities::Capabilities;
-use podsize::model::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::{ClusterEvent, Scope};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use simcluster::{Identity, SimCluster, SimConfig};

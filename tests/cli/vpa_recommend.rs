@@ -187,7 +187,7 @@ async fn podsize_watch_sees_every_vpa_and_discovery_lists_the_group() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let task = tokio::spawn(podsize::cluster::vpa::watch(
         client.clone(),
-        podsize::model::events::Scope::default(),
+        podsize::model::pods::events::Scope::default(),
         tx,
     ));
     let first = tokio::time::timeout(Duration::from_secs(20), rx.recv())

@@ -8,9 +8,10 @@ use chrono::Utc;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::connector::Connector;
-use podsize::cluster::watch::{InitialList, watch_pods};
+use podsize::cluster::watch::watch_pods;
 use podsize::model::PodRow;
-use podsize::model::events::Scope;
+use podsize::model::pods::events::Scope;
+use podsize::settings::InitialList;
 use simcluster::{ADMIN_TOKEN, Identity, SimCluster, SimConfig};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -30,7 +31,7 @@ async fn sim(pods: usize) -> SimCluster {
 
 struct Table {
     state: AppState,
-    rx: tokio::sync::mpsc::UnboundedReceiver<podsize::model::events::ClusterEvent>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<podsize::model::pods::events::ClusterEvent>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -185,7 +186,7 @@ async fn a_410_lists_again_the_same_way_and_the_table_follows_the_server() {
     t.until("the table without the deleted pod", |s| {
         s.synced()
             && s.clusters[0].loading.is_none()
-            && !s.pods.contains_key(&podsize::model::row::PodKey::new(
+            && !s.pods.contains_key(&podsize::model::pods::row::PodKey::new(
                 0,
                 ns.clone(),
                 name.clone(),

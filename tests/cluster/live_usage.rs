@@ -9,8 +9,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::model::events::{ClusterEvent, PodUsage, Scope};
-use podsize::model::resources::CpuMem;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, PodUsage, Scope};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -53,7 +53,8 @@ fn readings_accumulate_and_the_details_show_the_live_recommendation() {
         let at = t0() + TimeDelta::seconds(15 * i);
         update(&mut s, Action::Cluster(reading(100 + i, 100 << 20)), at);
     }
-    let key = podsize::model::row::PodKey::new(0, "bench-ads-prod", "admin-ui-n8rbtgpq4f-2gf7j");
+    let key =
+        podsize::model::pods::row::PodKey::new(0, "bench-ads-prod", "admin-ui-n8rbtgpq4f-2gf7j");
     let rings = &s.usage_history[&key];
     assert_eq!(rings[0].1.samples(), 30);
     s.refresh_index();

@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::fleet_wall::{Keys, Wall};
-use podsize::model::events::Connection;
+use podsize::model::pods::events::Connection;
 use simcluster::fleet::SimFleet;
 use simcluster::{SimCluster, SimConfig};
 use std::time::Duration;

@@ -6,10 +6,10 @@ use crate::common::sim_http as sim_common;
 
 use podsize::cluster::capabilities::Capabilities;
 use podsize::cluster::resize::{dry_run_then_send, get_row, send};
-use podsize::model::plan::{Edits, Prediction, ResizePlan, plan_resize};
-use podsize::model::qos::QosClass;
-use podsize::model::resources::{CpuMem, ResourceSpec};
-use podsize::model::tracking::{Stage, Tracker};
+use podsize::model::ground::resources::{CpuMem, ResourceSpec};
+use podsize::model::pods::qos::QosClass;
+use podsize::model::pods::tracking::{Stage, Tracker};
+use podsize::model::rules::plan::{Edits, Prediction, ResizePlan, plan_resize};
 use podsize::model::{PodRow, ResizeState};
 use serde_json::{Value, json};
 use simcluster::{Identity, SimCluster, SimConfig};

@@ -6,9 +6,9 @@ use crate::common::sim_http as sim_common;
 
 use podsize::cluster::capabilities::Capabilities;
 use podsize::cluster::resize::{get_row, send};
-use podsize::model::plan::{Edits, ResizePlan, plan_resize};
-use podsize::model::resources::CpuMem;
-use podsize::model::tracking::{Stage, Tracker};
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::tracking::{Stage, Tracker};
+use podsize::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use podsize::model::{PodRow, ResizeState};
 use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::Duration;

@@ -10,15 +10,16 @@ use kube::Api;
 use kube::api::{Patch, PatchParams};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
-use podsize::cluster::watch::{InitialList, watch_pods};
+use podsize::cluster::watch::watch_pods;
 use podsize::model::ResizeState;
-use podsize::model::events::Scope;
+use podsize::model::pods::events::Scope;
+use podsize::settings::InitialList;
 use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
 
 fn c1_state(state: &AppState) -> Option<(ResizeState, Option<i64>)> {
-    let pod = state.pods.get(&podsize::model::row::PodKey::new(
+    let pod = state.pods.get(&podsize::model::pods::row::PodKey::new(
         0,
         "default",
         "resize-demo",
@@ -98,7 +99,7 @@ async fn a_resize_moves_through_in_progress_to_done_in_the_table() {
     );
     let pod = state
         .pods
-        .get(&podsize::model::row::PodKey::new(
+        .get(&podsize::model::pods::row::PodKey::new(
             0,
             "default",
             "resize-demo",
@@ -151,16 +152,20 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
     sim.create_pod(sim_common::resize_demo()).unwrap();
     sim_common::eventually("table converges", || {
         let ok = apply_until(&mut state, &mut rx, 40)
-            && !state.pods.contains_key(&podsize::model::row::PodKey::new(
-                0,
-                victim_ns.clone(),
-                victim.clone(),
-            ))
-            && state.pods.contains_key(&podsize::model::row::PodKey::new(
-                0,
-                "default",
-                "resize-demo",
-            ));
+            && !state
+                .pods
+                .contains_key(&podsize::model::pods::row::PodKey::new(
+                    0,
+                    victim_ns.clone(),
+                    victim.clone(),
+                ))
+            && state
+                .pods
+                .contains_key(&podsize::model::pods::row::PodKey::new(
+                    0,
+                    "default",
+                    "resize-demo",
+                ));
         async move { ok.then_some(()) }
     })
     .await;
@@ -187,7 +192,7 @@ async fn the_table_equals_the_server_after_a_dropped_watch() {
 #[tokio::test]
 async fn usage_is_polled_when_metrics_are_served_and_absent_otherwise() {
     use podsize::cluster::metrics::poll_usage;
-    use podsize::model::events::ClusterEvent;
+    use podsize::model::pods::events::ClusterEvent;
     for metrics in [true, false] {
         let sim = SimCluster::start(SimConfig {
             pods: 5,

@@ -11,8 +11,8 @@ use podsize::app::editor::PlanContext;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, Effect, update};
 use podsize::model::PodRow;
-use podsize::model::events::{ClusterEvent, Scope};
-use podsize::model::resources::CpuMem;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, Scope};
 use serde_json::json;
 
 const MI: i64 = 1 << 20;
@@ -41,7 +41,7 @@ fn pod(name: &str, cpu: (i64, Option<i64>), memory: (i64, i64)) -> PodRow {
 fn context(pod: &PodRow) -> PlanContext<'_> {
     PlanContext {
         pod,
-        server: podsize::model::plan::Server::with_minor(35),
+        server: podsize::model::rules::plan::Server::with_minor(35),
         node: None,
         others_on_node: CpuMem::ZERO,
     }

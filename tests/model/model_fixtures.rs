@@ -2,7 +2,7 @@
 //! projected into rows, with the derived resize state asserted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podsize::model::row::{ContainerKind, RestartPolicy, RunState};
+use podsize::model::pods::row::{ContainerKind, RestartPolicy, RunState};
 use podsize::model::{PodRow, ResizeState, SlimPod};
 
 fn row(file: &str) -> PodRow {

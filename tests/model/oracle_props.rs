@@ -1,10 +1,10 @@
 //! The simulator's independent oracle (`simcluster::rules`) and podsize's own
-//! `model::validation::validate_resize` get the same random resize and must agree on the
+//! `model::rules::validation::validate_resize` get the same random resize and must agree on the
 //! verdict and, where both can know it, on the server's texts and cause order
 //! (resize-api.md §1.2–§1.4, §4; real-apiserver-facts.md "Error order", "Third round").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podsize::model::validation::{ContainerResources, ResizeRules, validate_resize};
+use podsize::model::rules::validation::{ContainerResources, ResizeRules, validate_resize};
 use proptest::prelude::*;
 use simcluster::rules::field::FieldError;
 use simcluster::rules::view::{ContainerView, PodView, Resources};

@@ -3,11 +3,11 @@
 
 use crate::common;
 
-use podsize::model::events::NodeInfo;
-use podsize::model::plan::{Edits, Field, Prediction, plan_resize};
-use podsize::model::qos::QosClass;
-use podsize::model::resources::CpuMem;
-use podsize::model::row::RestartPolicy;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::NodeInfo;
+use podsize::model::pods::qos::QosClass;
+use podsize::model::pods::row::RestartPolicy;
+use podsize::model::rules::plan::{Edits, Field, Prediction, plan_resize};
 use serde_json::json;
 
 fn edits_of(file: &str, container: &str) -> (podsize::model::PodRow, Edits) {

@@ -105,7 +105,7 @@ fn project(value: &Value) {
         let _ = podsize::app::view::build_index(
             &[(row.pod_key(), row)].into_iter().collect(),
             &Default::default(),
-            podsize::app::view::SortKey::CpuDesired,
+            podsize::settings::SortKey::CpuDesired,
             false,
             None,
             &Default::default(),

@@ -3,11 +3,11 @@
 //! reads them, and pods the server never resizes are refused before anything is sent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podsize::model::plan::{Edits, Server, plan_resize};
-use podsize::model::qos::QosClass;
-use podsize::model::resources::CpuMem;
-use podsize::model::row::ResourceField;
-use podsize::model::tracking::{Stage, Tracker};
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::qos::QosClass;
+use podsize::model::pods::row::ResourceField;
+use podsize::model::pods::tracking::{Stage, Tracker};
+use podsize::model::rules::plan::{Edits, Server, plan_resize};
 use podsize::model::{PodRow, ResizeState, SlimPod};
 use serde_json::{Value, json};
 
@@ -26,7 +26,7 @@ fn edits(pod: &PodRow, container: &str) -> Edits {
     Edits::from_spec(&pod.container(container).unwrap().desired)
 }
 
-fn messages(plan: &podsize::model::plan::ResizePlan) -> Vec<String> {
+fn messages(plan: &podsize::model::rules::plan::ResizePlan) -> Vec<String> {
     plan.errors.iter().map(|e| e.message.clone()).collect()
 }
 
@@ -334,7 +334,7 @@ fn desired_values_keep_the_servers_text() {
 fn above_allocatable_is_refused_at_admission_from_136() {
     let pod = row(&fixture("real-1.35-none.json"));
     let name = pod.containers[0].name.clone();
-    let node = podsize::model::events::NodeInfo {
+    let node = podsize::model::pods::events::NodeInfo {
         name: "n1".into(),
         allocatable: CpuMem {
             cpu_millis: Some(4_000),

@@ -11,7 +11,7 @@ use crate::common;
 use common::fleet_wall::Wall;
 use common::prometheus::{have, one_value, start_prometheus};
 use podsize::config::{Prefs, PromAddress};
-use podsize::model::recommend::Source;
+use podsize::model::decide::recommend::Source;
 use simcluster::SimConfig;
 use simcluster::fleet::SimFleet;
 use std::time::Duration;

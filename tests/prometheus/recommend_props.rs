@@ -3,10 +3,10 @@
 //! below its limit, and pass the same validation the editor runs before sending.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use podsize::model::plan::{Edits, plan_resize};
-use podsize::model::qos::qos_class;
-use podsize::model::recommend::{Policy, Source, Usage, recommend};
-use podsize::model::resources::CpuMem;
+use podsize::model::decide::recommend::{Policy, Source, Usage, recommend};
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::qos::qos_class;
+use podsize::model::rules::plan::{Edits, plan_resize};
 use podsize::model::{PodRow, SlimPod};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

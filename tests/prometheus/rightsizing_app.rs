@@ -10,9 +10,9 @@ use common::screen::{admin_header, now};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::{Action, AppState, Effect, update};
 use podsize::model::PodRow;
-use podsize::model::events::{ClusterEvent, NodeInfo, PodUsage, Scope};
-use podsize::model::recommend::Policy;
-use podsize::model::resources::CpuMem;
+use podsize::model::decide::recommend::Policy;
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, NodeInfo, PodUsage, Scope};
 
 fn pod(name: &str) -> PodRow {
     let mut row = common::fixture_row("real-1.35-none.json");
@@ -96,15 +96,15 @@ fn select(s: &mut AppState, name: &str) {
 }
 
 /// The recommendation the rule itself gives for `name`'s container.
-fn recommended(s: &AppState, name: &str) -> podsize::model::resources::ResourceSpec {
-    let key = podsize::model::row::PodKey::new(0, "shop", name);
+fn recommended(s: &AppState, name: &str) -> podsize::model::ground::resources::ResourceSpec {
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", name);
     let c = &s.pods[&key].containers[0];
     let usage = podsize::app::rightsizing::usage_for(s, &key, &c.name, now()).unwrap();
     let policy = Policy::for_server(35, false);
-    podsize::model::recommend::recommend(&c.desired, &usage, None, &policy).spec
+    podsize::model::decide::recommend::recommend(&c.desired, &usage, None, &policy).spec
 }
 
-fn sent(effects: Vec<Effect>) -> Vec<podsize::model::plan::ResizePlan> {
+fn sent(effects: Vec<Effect>) -> Vec<podsize::model::rules::plan::ResizePlan> {
     effects
         .into_iter()
         .find_map(|e| match e {
@@ -183,9 +183,9 @@ fn capital_r_is_refused_read_only() {
 
 #[test]
 fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
-    use podsize::model::recommend::{Source, Usage};
+    use podsize::model::decide::recommend::{Source, Usage};
     let mut s = state();
-    let key = podsize::model::row::PodKey::new(0, "shop", "idle-a");
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
     let window = TimeDelta::days(14);
     let long = Usage {
         source: Source::Prometheus { window },
@@ -209,7 +209,7 @@ fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
     assert_eq!(verdict.recommendation.source.name(), "prometheus");
     assert!(verdict.recommendation.reason().contains("4,032 samples"));
     // The other pods keep their live-sample verdicts.
-    let other = podsize::model::row::PodKey::new(0, "shop", "idle-b");
+    let other = podsize::model::pods::row::PodKey::new(0, "shop", "idle-b");
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
     assert_eq!(live.recommendation.source.name(), "live-samples");
     let failure = ClusterEvent::LongUsage(Err("connection refused".into()));
@@ -227,15 +227,15 @@ fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
 
 #[test]
 fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
-    use podsize::model::row::Owner;
-    use podsize::model::vpa::{TargetRef, Vpa, VpaContainer, VpaSnapshot};
+    use podsize::model::decide::vpa::{TargetRef, Vpa, VpaContainer, VpaSnapshot};
+    use podsize::model::pods::row::Owner;
     let mut s = state();
     let owner = |kind: &str, name: &str| Owner {
         kind: kind.into(),
         name: name.into(),
     };
     // idle-a belongs to ReplicaSet idle-7d9f of Deployment idle; the VPA targets the Deployment.
-    let key = podsize::model::row::PodKey::new(0, "shop", "idle-a");
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
     let mut pod = s.pods[&key].clone();
     pod.owner = Some(owner("ReplicaSet", "idle-7d9f"));
     update(
@@ -279,7 +279,7 @@ fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
     assert_eq!(verdict.recommendation.source.name(), "vpa");
     assert_eq!(verdict.recommendation.target, target);
     // idle-b has no owner the VPA covers: still its live samples.
-    let other = podsize::model::row::PodKey::new(0, "shop", "idle-b");
+    let other = podsize::model::pods::row::PodKey::new(0, "shop", "idle-b");
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
     assert_eq!(live.recommendation.source.name(), "live-samples");
 }

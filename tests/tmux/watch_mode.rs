@@ -221,7 +221,7 @@ async fn a_long_table_pages_through_every_pod_unattended() {
 fn wall_state(rotate: bool, per_ns: usize) -> podsize::app::AppState {
     use podsize::app::state::HeaderInfo;
     use podsize::app::{Action, AppState, update};
-    use podsize::model::events::{ClusterEvent, Scope};
+    use podsize::model::pods::events::{ClusterEvent, Scope};
     let template = common::every_state_rows().remove(0);
     let mut rows = Vec::new();
     for ns in ["a", "b", "c"] {

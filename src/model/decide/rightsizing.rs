@@ -1,0 +1,270 @@
+//! What a container's recommendation means for the table (issue #12): per resource whether it
+//! is over-requested (▼) or under-requested (▲), by how much, and how much at risk the
+//! container is. Pure; the TUI's column, sort keys and header totals all come from here, and the
+//! recommendation itself from `recommend`, the rule the CLI uses too.
+
+use crate::model::decide::recommend::{Policy, Recommendation, recommend};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::row::{ContainerRow, RestartPolicy};
+use crate::model::pods::usage::Usage;
+
+/// How a resource's request compares with its recommendation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Requests more than it uses: the recommendation is lower (▼).
+    Over,
+    /// Requests less than it uses: the recommendation is higher (▲).
+    Under,
+    /// Within the rule's deadband, or no figure for it.
+    Fits,
+}
+
+impl Direction {
+    pub fn marker(self) -> &'static str {
+        match self {
+            Self::Over => "▼",
+            Self::Under => "▲",
+            Self::Fits => " ",
+        }
+    }
+}
+
+/// Requested amounts above or below the recommendation (never negative).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Amount {
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+}
+
+impl Amount {
+    fn add(&mut self, other: Amount) {
+        self.cpu_millis = self.cpu_millis.saturating_add(other.cpu_millis);
+        self.memory_bytes = self.memory_bytes.saturating_add(other.memory_bytes);
+    }
+}
+
+/// One container's recommendation and what it says about the container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub recommendation: Recommendation,
+    pub cpu: Direction,
+    pub memory: Direction,
+    pub over: Amount,
+    pub under: Amount,
+    /// Per mille: the larger of memory peak / memory limit and CPU usage / CPU request, plus
+    /// 1,000 for a container last OOM-killed. Sorting on it puts the likeliest trouble first.
+    pub risk: i64,
+}
+
+/// 1 CPU weighs as much as 4 GiB when over-requests are ranked: about the price ratio of the
+/// two on general-purpose cloud machines.
+const MEMORY_BYTES_PER_CPU_MILLI: i64 = (4 << 30) / 1000;
+
+impl Verdict {
+    /// Over-request in CPU-millicore equivalents, for sorting by waste.
+    pub fn waste(&self) -> i64 {
+        self.over
+            .cpu_millis
+            .saturating_add(self.over.memory_bytes / MEMORY_BYTES_PER_CPU_MILLI)
+    }
+}
+
+/// The memory limit in force when the container was last OOM-killed, if it was.
+pub fn oom_limit(c: &ContainerRow) -> Option<i64> {
+    if !c.oom_killed {
+        return None;
+    }
+    c.actual
+        .and_then(|a| a.limits.memory_bytes)
+        .or(c.desired.limits.memory_bytes)
+}
+
+/// The documented rule for this container on a `1.minor` server at `percentile`.
+pub fn recommend_container(
+    c: &ContainerRow,
+    usage: &Usage,
+    minor: u32,
+    percentile: u8,
+) -> Recommendation {
+    let policy = Policy {
+        percentile,
+        ..Policy::for_server(minor, c.policy.memory == RestartPolicy::RestartContainer)
+    };
+    recommend(&c.desired, usage, oom_limit(c), &policy)
+}
+
+fn direction(current: Option<i64>, proposed: Option<i64>) -> (Direction, i64) {
+    match (current, proposed) {
+        (Some(now), Some(new)) if new < now => (Direction::Over, now - new),
+        (Some(now), Some(new)) if new > now => (Direction::Under, new - now),
+        (None, Some(new)) => (Direction::Under, new),
+        _ => (Direction::Fits, 0),
+    }
+}
+
+fn per_mille(used: Option<i64>, of: Option<i64>) -> i64 {
+    match (used, of) {
+        (Some(used), Some(of)) if of > 0 => used.saturating_mul(1000) / of,
+        _ => 0,
+    }
+}
+
+/// Judges `c` against `recommendation`, made from `usage`.
+pub fn judge(c: &ContainerRow, usage: &Usage, recommendation: Recommendation) -> Verdict {
+    let now = c.desired.effective_requests();
+    let new = recommendation.spec.effective_requests();
+    let (cpu, cpu_by) = direction(now.cpu_millis, new.cpu_millis);
+    let (memory, memory_by) = direction(now.memory_bytes, new.memory_bytes);
+    let pick = |want: Direction| Amount {
+        cpu_millis: if cpu == want { cpu_by } else { 0 },
+        memory_bytes: if memory == want { memory_by } else { 0 },
+    };
+    let (over, under) = (pick(Direction::Over), pick(Direction::Under));
+    let memory_limit = c.desired.limits.memory_bytes;
+    let risk = per_mille(usage.memory_peak, memory_limit)
+        .max(per_mille(usage.cpu_percentile, now.cpu_millis))
+        .saturating_add(if c.oom_killed { 1000 } else { 0 });
+    Verdict {
+        recommendation,
+        cpu,
+        memory,
+        over,
+        under,
+        risk,
+    }
+}
+
+/// What a set of containers over- and under-requests in total.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub over: Amount,
+    pub under: Amount,
+    /// Containers with a recommendation behind the totals.
+    pub judged: usize,
+}
+
+impl Totals {
+    pub fn add(&mut self, verdict: &Verdict) {
+        self.over.add(verdict.over);
+        self.under.add(verdict.under);
+        self.judged += 1;
+    }
+}
+
+/// The requests the recommendation proposes, for the table's REC cell.
+pub fn proposed_requests(verdict: &Verdict) -> CpuMem {
+    verdict.recommendation.spec.effective_requests()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ground::resources::ResourceSpec;
+    use crate::model::pods::resize_state::ResizeState;
+    use crate::model::pods::row::{ContainerKind, RunState};
+    use crate::model::pods::usage::Source;
+    use chrono::{TimeDelta, Utc};
+
+    fn container(cpu_req: i64, mem_req: i64, mem_limit: i64) -> ContainerRow {
+        ContainerRow {
+            name: "app".into(),
+            kind: ContainerKind::Regular,
+            desired: ResourceSpec {
+                requests: CpuMem {
+                    cpu_millis: Some(cpu_req),
+                    memory_bytes: Some(mem_req),
+                },
+                limits: CpuMem {
+                    cpu_millis: None,
+                    memory_bytes: Some(mem_limit),
+                },
+            },
+            allocated: None,
+            actual: None,
+            policy: Default::default(),
+            restart_count: 0,
+            run_state: RunState::Running,
+            state: ResizeState::None,
+            problems: Vec::new(),
+            server_texts: None,
+            oom_killed: false,
+        }
+    }
+
+    fn usage(cpu_p95: i64, mem_peak: i64) -> Usage {
+        Usage {
+            source: Source::LiveSamples { since: Utc::now() },
+            cpu_percentile: Some(cpu_p95),
+            cpu_p50: Some(cpu_p95 / 2),
+            cpu_peak: Some(cpu_p95),
+            memory_peak: Some(mem_peak),
+            samples: 40,
+            window: TimeDelta::minutes(10),
+            vpa_target: None,
+        }
+    }
+
+    const MI: i64 = 1 << 20;
+
+    fn verdict(c: &ContainerRow, u: &Usage) -> Verdict {
+        judge(c, u, recommend_container(c, u, 35, 95))
+    }
+
+    #[test]
+    fn an_idle_container_is_over_requested_by_the_difference() {
+        let c = container(1000, 1024 * MI, 2048 * MI);
+        let u = usage(100, 200 * MI);
+        let v = verdict(&c, &u);
+        assert_eq!((v.cpu, v.memory), (Direction::Over, Direction::Over));
+        assert_eq!(v.over.cpu_millis, 1000 - 100);
+        // 200 Mi + 15 % = 230 Mi.
+        assert_eq!(v.over.memory_bytes, 1024 * MI - 230 * MI);
+        assert_eq!(v.under, Amount::default());
+        assert!(v.waste() > 900);
+    }
+
+    #[test]
+    fn a_busy_container_is_under_requested_and_at_risk() {
+        let c = container(100, 100 * MI, 200 * MI);
+        let u = usage(300, 190 * MI);
+        let v = verdict(&c, &u);
+        assert_eq!(v.cpu, Direction::Under);
+        assert_eq!(v.under.cpu_millis, 200);
+        assert_eq!(v.over, Amount::default());
+        // CPU p95 at 300 % of its request outweighs memory at 95 % of its limit.
+        assert_eq!(v.risk, 3000);
+    }
+
+    #[test]
+    fn within_the_deadband_nothing_is_marked() {
+        let c = container(100, 100 * MI, 200 * MI);
+        let u = usage(98, 88 * MI);
+        let v = verdict(&c, &u);
+        assert_eq!((v.cpu, v.memory), (Direction::Fits, Direction::Fits));
+        assert_eq!(v.waste(), 0);
+    }
+
+    #[test]
+    fn an_oom_kill_adds_to_the_risk() {
+        let mut c = container(100, 100 * MI, 200 * MI);
+        let u = usage(50, 100 * MI);
+        let calm = verdict(&c, &u).risk;
+        c.oom_killed = true;
+        assert_eq!(verdict(&c, &u).risk, calm + 1000);
+    }
+
+    #[test]
+    fn totals_add_up_containers() {
+        let mut totals = Totals::default();
+        let a = verdict(
+            &container(1000, 1024 * MI, 2048 * MI),
+            &usage(100, 200 * MI),
+        );
+        let b = verdict(&container(100, 100 * MI, 200 * MI), &usage(300, 190 * MI));
+        totals.add(&a);
+        totals.add(&b);
+        assert_eq!(totals.judged, 2);
+        assert_eq!(totals.over.cpu_millis, 900);
+        assert_eq!(totals.under.cpu_millis, 200);
+    }
+}

@@ -1,0 +1,177 @@
+//! Live usage samples of one container, kept in bounded memory (issue #12): a fixed-size ring
+//! that halves its resolution when full, so memory does not grow with uptime and the oldest
+//! samples are merged, not dropped. Merging keeps the larger value of a pair — the figures err
+//! on the side of more, never less, than was used. Always reported with "since" and a count, so
+//! ten minutes is never taken for two weeks.
+
+use crate::model::pods::usage::{Source, Usage};
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// Slots per container; at a 15 s poll the ring holds 24 minutes before it first merges; 10,000 pods stay within 24 MiB.
+pub const SLOTS: usize = 96;
+
+/// One slot: the peak CPU (millicores) and memory (MiB, rounded up) of the samples it covers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Slot {
+    cpu_millis: u32,
+    memory_mib: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageHistory {
+    slots: Vec<Slot>,
+    /// Raw samples each slot covers (doubles on every merge).
+    per_slot: u32,
+    /// Raw samples in the newest slot; it takes more while below `per_slot`.
+    pending: u32,
+    samples: u64,
+    since: DateTime<Utc>,
+}
+
+fn to_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+impl UsageHistory {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            slots: Vec::with_capacity(SLOTS),
+            per_slot: 1,
+            pending: 0,
+            samples: 0,
+            since: now,
+        }
+    }
+
+    /// Adds one reading (millicores, bytes); values that cannot be negative are clamped.
+    pub fn push(&mut self, cpu_millis: i64, memory_bytes: i64) {
+        let slot = Slot {
+            cpu_millis: to_u32(cpu_millis),
+            memory_mib: to_u32(memory_bytes.saturating_add((1 << 20) - 1) >> 20),
+        };
+        self.samples += 1;
+        if self.pending < self.per_slot
+            && let Some(last) = self.slots.last_mut()
+        {
+            last.cpu_millis = last.cpu_millis.max(slot.cpu_millis);
+            last.memory_mib = last.memory_mib.max(slot.memory_mib);
+            self.pending += 1;
+            return;
+        }
+        if self.slots.len() == SLOTS {
+            // Every slot is full here, so pairs merge into full slots of twice the span.
+            self.halve();
+        }
+        self.slots.push(slot);
+        self.pending = 1;
+    }
+
+    /// Merges neighbouring slots pairwise: half the slots, twice the time each covers.
+    fn halve(&mut self) {
+        let merged: Vec<Slot> = self
+            .slots
+            .chunks(2)
+            .map(|pair| Slot {
+                cpu_millis: pair.iter().map(|s| s.cpu_millis).max().unwrap_or(0),
+                memory_mib: pair.iter().map(|s| s.memory_mib).max().unwrap_or(0),
+            })
+            .collect();
+        self.slots = merged;
+        self.per_slot = self.per_slot.saturating_mul(2);
+    }
+
+    /// When the first reading was taken.
+    pub fn since(&self) -> DateTime<Utc> {
+        self.since
+    }
+
+    pub fn samples(&self) -> u64 {
+        self.samples
+    }
+
+    /// CPU per slot, oldest first, for a sparkline.
+    pub fn cpu_series(&self) -> Vec<u64> {
+        self.slots.iter().map(|s| u64::from(s.cpu_millis)).collect()
+    }
+
+    /// The figures for the recommendation rule, labelled as live samples since `since`.
+    pub fn usage(&self, percentile: u8, now: DateTime<Utc>) -> Option<Usage> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut cpu: Vec<u32> = self.slots.iter().map(|s| s.cpu_millis).collect();
+        cpu.sort_unstable();
+        let rank = |p: usize| {
+            let index = (cpu.len() * p).div_ceil(100).saturating_sub(1);
+            i64::from(cpu[index.min(cpu.len() - 1)])
+        };
+        let memory = self.slots.iter().map(|s| s.memory_mib).max().unwrap_or(0);
+        Some(Usage {
+            source: Source::LiveSamples { since: self.since },
+            cpu_percentile: Some(rank(usize::from(percentile.clamp(1, 100)))),
+            cpu_p50: Some(rank(50)),
+            cpu_peak: cpu.last().map(|v| i64::from(*v)),
+            memory_peak: Some(i64::from(memory) << 20),
+            samples: self.samples,
+            window: (now - self.since).max(TimeDelta::zero()),
+            vpa_target: None,
+        })
+    }
+
+    /// Bytes this history holds on the heap, for the memory benchmark.
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_764_300_000, 0).unwrap_or_default()
+    }
+
+    #[test]
+    fn memory_stays_bounded_however_long_it_runs() {
+        let mut h = UsageHistory::new(t0());
+        for i in 0..100_000 {
+            h.push(i % 500, 64 << 20);
+        }
+        assert!(h.slots.len() <= SLOTS, "{}", h.slots.len());
+        assert!(h.heap_bytes() <= SLOTS * 8);
+        assert_eq!(h.samples(), 100_000);
+    }
+
+    #[test]
+    fn merging_keeps_the_peaks() {
+        let mut h = UsageHistory::new(t0());
+        for i in 0..10_000 {
+            let spike = if i == 1234 { 4_000 } else { 100 };
+            h.push(spike, if i == 77 { 900 << 20 } else { 100 << 20 });
+        }
+        let u = h
+            .usage(95, t0() + TimeDelta::hours(1))
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(u.cpu_peak, Some(4_000));
+        assert_eq!(u.memory_peak, Some(900 << 20));
+        assert_eq!(u.cpu_p50, Some(100));
+        assert_eq!(u.samples, 10_000);
+        assert_eq!(u.window, TimeDelta::hours(1));
+        assert!(u.source.low_confidence());
+    }
+
+    #[test]
+    fn percentiles_of_a_short_history() {
+        let mut h = UsageHistory::new(t0());
+        // Fewer readings than slots: nothing merged, exact ranks.
+        for v in 1..=50 {
+            h.push(v, 1);
+        }
+        let u = h.usage(95, t0()).unwrap_or_else(|| unreachable!());
+        assert_eq!(u.cpu_percentile, Some(48));
+        assert_eq!(u.cpu_p50, Some(25));
+        assert_eq!(u.memory_peak, Some(1 << 20), "rounded up to a whole MiB");
+        assert!(UsageHistory::new(t0()).usage(95, t0()).is_none());
+    }
+}

@@ -1,0 +1,105 @@
+//! What the scheduler counts for a pod on its node (resize-api.md §3.4 / KEP §Resource Quota):
+//! per container the largest of desired, allocated and actual requests while a resize is in
+//! progress, pod-level resources overriding the sum. One rule for the editor's prediction, the
+//! node view and make-room alike; it is pod state, so the decision layer reads it from here.
+
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow};
+
+impl PodRow {
+    /// Requests the scheduler counts for this pod on its node.
+    pub fn effective_requests(&self) -> CpuMem {
+        counted_requests(self)
+    }
+}
+
+fn max3(a: Option<i64>, b: Option<i64>, c: Option<i64>) -> i64 {
+    a.unwrap_or(0).max(b.unwrap_or(0)).max(c.unwrap_or(0))
+}
+
+/// What the scheduler counts for one container: the largest of desired (defaulted from the
+/// limit), allocated and actual requests, so room promised to a resize is never given away.
+pub fn counted_container(c: &ContainerRow) -> CpuMem {
+    let desired = c.desired.effective_requests();
+    let alloc = c.allocated.unwrap_or_default();
+    let actual = c.actual.map(|a| a.requests).unwrap_or_default();
+    CpuMem {
+        cpu_millis: Some(max3(
+            desired.cpu_millis,
+            alloc.cpu_millis,
+            actual.cpu_millis,
+        )),
+        memory_bytes: Some(max3(
+            desired.memory_bytes,
+            alloc.memory_bytes,
+            actual.memory_bytes,
+        )),
+    }
+}
+
+/// What the scheduler counts for a pod: regular and sidecar containers summed (a plain init
+/// container counts only when it alone is larger), pod-level resources overriding the sum.
+pub fn counted_requests(pod: &PodRow) -> CpuMem {
+    let running = pod
+        .containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Init)
+        .fold(CpuMem::ZERO, |sum, c| sum.plus(counted_container(c)));
+    let init = pod
+        .containers
+        .iter()
+        .filter(|c| c.kind == ContainerKind::Init)
+        .map(counted_container)
+        .fold(CpuMem::ZERO, |m, c| CpuMem {
+            cpu_millis: m.cpu_millis.max(c.cpu_millis),
+            memory_bytes: m.memory_bytes.max(c.memory_bytes),
+        });
+    let total = CpuMem {
+        cpu_millis: running.cpu_millis.max(init.cpu_millis),
+        memory_bytes: running.memory_bytes.max(init.memory_bytes),
+    };
+    pod_level_counted(pod).unwrap_or(total)
+}
+
+/// Pod-level resources decide the pod's requests when set (resize-api.md §1.3); the same
+/// largest-of-three rule applies to them, falling back to the containers' sum per resource.
+fn pod_level_counted(pod: &PodRow) -> Option<CpuMem> {
+    let want = pod.pod_resources?.effective_requests();
+    let level = pod.pod_level.as_deref();
+    let alloc = level.and_then(|l| l.allocated).unwrap_or_default();
+    let actual = level
+        .and_then(|l| l.actual)
+        .map(|a| a.requests)
+        .unwrap_or_default();
+    let pick = |w: Option<i64>, a: Option<i64>, b: Option<i64>| w.map(|w| max3(Some(w), a, b));
+    let sum = pod
+        .containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Init)
+        .fold(CpuMem::ZERO, |s, c| s.plus(counted_container(c)));
+    Some(CpuMem {
+        cpu_millis: pick(want.cpu_millis, alloc.cpu_millis, actual.cpu_millis).or(sum.cpu_millis),
+        memory_bytes: pick(want.memory_bytes, alloc.memory_bytes, actual.memory_bytes)
+            .or(sum.memory_bytes),
+    })
+}
+
+/// The pod still holds room on its node (finished pods do not).
+pub fn holds_room(pod: &PodRow) -> bool {
+    !matches!(pod.phase.as_str(), "Succeeded" | "Failed")
+}
+
+/// Effective requests of the pods other than `pod` on `pod`'s node that still hold room
+/// (finished pods do not): what the node has already given away.
+pub fn requests_of_neighbours<'a>(
+    pod: &PodRow,
+    pods: impl IntoIterator<Item = &'a PodRow>,
+) -> CpuMem {
+    let Some(node) = &pod.node else {
+        return CpuMem::ZERO;
+    };
+    pods.into_iter()
+        .filter(|p| p.cluster == pod.cluster && p.node.as_ref() == Some(node) && p.uid != pod.uid)
+        .filter(|p| holds_room(p))
+        .fold(CpuMem::ZERO, |sum, p| sum.plus(p.effective_requests()))
+}

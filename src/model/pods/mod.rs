@@ -1,0 +1,17 @@
+//! The pods layer: pods as podsize keeps them (the slim wire form, the projected rows) and the
+//! state derived from them — resize state, pod-level status, QoS class, what the scheduler
+//! counts, resize tracking — plus the plain data the cluster side sends with them (events,
+//! usage figures, VPA objects). Imports only `ground`.
+
+pub mod counted;
+mod derive;
+pub mod events;
+pub mod pod_level;
+mod projection;
+pub mod qos;
+pub mod resize_state;
+pub mod row;
+pub mod slim;
+pub mod tracking;
+pub mod usage;
+pub mod vpa_object;
