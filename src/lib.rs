@@ -15,3 +15,6 @@ pub mod option_scope;
 pub mod settings;
 pub mod theme;
 pub mod ui;
+
+#[cfg(test)]
+mod boundaries_tests;

@@ -188,6 +188,3 @@ fn initial_list_name(list: crate::settings::InitialList) -> &'static str {
         InitialList::Paged => "pages",
     }
 }
-
-#[cfg(test)]
-mod imports_tests;
