@@ -174,6 +174,17 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Output of the commands that print a report rather than the pod table: no `wide` form, so
+/// `-o wide` is refused rather than silently taken as the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// Text for a person.
+    #[default]
+    Table,
+    /// JSON for scripts (schema in README).
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// Output format.
@@ -289,8 +300,8 @@ pub struct RecommendArgs {
     #[command(flatten)]
     pub usage: UsageArgs,
     /// Output format (table or json).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -323,8 +334,9 @@ pub struct ResizeArgs {
     /// Validate on the server (dryRun=All) without changing anything.
     #[arg(long)]
     pub dry_run: bool,
-    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s).
-    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "60s", value_parser = parse_duration_arg)]
+    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s;
+    /// another as --wait=2m, so `--wait POD` still reads POD as the pod).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, require_equals = true, default_missing_value = "60s", value_parser = parse_duration_arg)]
     pub wait: Option<Duration>,
     /// Output format of the result.
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
@@ -363,15 +375,15 @@ pub struct BoostArgs {
     #[arg(long, conflicts_with_all = ["container", "cpu", "memory", "for_", "until_ready", "dry_run"])]
     pub revert_due: bool,
     /// Output format of the result (table or json).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct NodesArgs {
     /// Output format (table or json).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
     /// Nodes with the most room missed by Deferred resizes first (default: name order).
     #[arg(long)]
     pub sort_pending: bool,
@@ -399,8 +411,8 @@ pub struct MakeRoomArgs {
     #[command(flatten)]
     pub usage: UsageArgs,
     /// Output format (table or json).
-    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
+    pub output: ReportFormat,
 }
 
 fn parse_duration_arg(text: &str) -> Result<Duration, String> {

@@ -49,7 +49,15 @@ pub fn meaningless(subcommand: &str) -> Vec<&'static str> {
         "get" => vec!["theme"],
         // One cluster's pods or nodes: several contexts are refused by `check_one_cluster`.
         "recommend" | "nodes" | "info" => vec!["theme", "all_contexts"],
-        "resize" | "boost" | "make-room" => vec!["theme", "initial_list", "all_contexts"],
+        // One named pod: a selector or every namespace would pick nothing more.
+        "resize" => vec![
+            "theme",
+            "initial_list",
+            "all_contexts",
+            "all_namespaces",
+            "selector",
+        ],
+        "boost" | "make-room" => vec!["theme", "initial_list", "all_contexts"],
         _ => Vec::new(),
     }
 }

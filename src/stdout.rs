@@ -47,3 +47,18 @@ macro_rules! out {
         $crate::stdout::write_stdout(format_args!($($arg)*))
     };
 }
+
+/// Writes a line a long-running server announces (`podsize sim`'s address and kubeconfig):
+/// best effort, since the server goes on serving whether or not anybody reads its stdout.
+pub fn announce_line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
+}
+
+/// `println!` for a server's announcements: ignored once nobody reads them, never fatal.
+#[macro_export]
+macro_rules! announce {
+    ($($arg:tt)*) => {
+        $crate::stdout::announce_line(format_args!($($arg)*))
+    };
+}

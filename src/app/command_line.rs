@@ -128,6 +128,15 @@ pub fn on_namespace_checked(
     }
 }
 
+/// The error, naming the context it is about once: most errors already do.
+fn named_once(context: &str, error: &str) -> String {
+    if error.contains(context) {
+        error.to_string()
+    } else {
+        format!("context {context}: {error}")
+    }
+}
+
 /// The event loop built (or failed to build) a client for each context asked for; only a
 /// working set replaces the current clusters and their rows.
 pub fn on_context_switched(
@@ -170,13 +179,29 @@ pub fn on_context_switched(
                 .collect();
             state.set_status(
                 format!(
-                    "context {}: {e}; still on context{} {}",
-                    wanted.describe(),
+                    "{}; still on context{} {}",
+                    named_once(&wanted.describe(), &e),
                     if current.len() == 1 { "" } else { "s" },
                     current.join(", ")
                 ),
                 true,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_once;
+
+    /// `:ctx nosuch` said `context nosuch: context nosuch: kubeconfig: …` (issue #30 point 10).
+    #[test]
+    fn a_context_switch_error_names_the_context_once() {
+        let err = "no context \"nosuch\" in the kubeconfig; its contexts: a, b";
+        assert_eq!(named_once("nosuch", err), err);
+        assert_eq!(
+            named_once("b", "connection refused"),
+            "context b: connection refused"
+        );
     }
 }

@@ -11,6 +11,9 @@ pub enum ConnectError {
     Kubeconfig { path: String, reason: String },
     #[error("kubeconfig: {0}")]
     Config(String),
+    /// A context the kubeconfig does not have, with the ones it has (a typo is the usual cause).
+    #[error("no context {name:?} in the kubeconfig; its contexts: {}", list_or_none(.known))]
+    UnknownContext { name: String, known: Vec<String> },
     #[error("cannot build a client for {server}: {reason}")]
     Client { server: String, reason: String },
 }
@@ -31,13 +34,22 @@ pub async fn load_config(
     let kubeconfig = match &options.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).map_err(|e| ConnectError::Kubeconfig {
             path: path.display().to_string(),
-            reason: one_line(&e),
+            reason: kubeconfig_reason(&e),
         })?,
         None => Kubeconfig::read().map_err(|e| ConnectError::Kubeconfig {
             path: std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".into()),
-            reason: one_line(&e),
+            reason: kubeconfig_reason(&e),
         })?,
     };
+    if let Some(name) = &options.context {
+        let known: Vec<String> = kubeconfig.contexts.iter().map(|c| c.name.clone()).collect();
+        if !known.contains(name) {
+            return Err(ConnectError::UnknownContext {
+                name: name.clone(),
+                known,
+            });
+        }
+    }
     let context = options
         .context
         .clone()
@@ -56,6 +68,26 @@ pub async fn load_config(
         default_namespace: config.default_namespace.clone(),
     };
     Ok((config, target))
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Why a kubeconfig could not be read, without repeating its path (the message names it once):
+/// a missing file is the OS's words; a YAML error keeps its snippet on its own lines, where the
+/// caret under the column still points at the mistake.
+fn kubeconfig_reason(e: &kube::config::KubeconfigError) -> String {
+    use kube::config::KubeconfigError;
+    match e {
+        KubeconfigError::ReadConfig(io, _) => io.to_string(),
+        KubeconfigError::Parse(_) => e.to_string(),
+        _ => one_line(e),
+    }
 }
 
 /// Builds a client; with `readonly`, every non-GET request is refused inside the process.

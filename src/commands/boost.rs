@@ -5,7 +5,7 @@
 
 use super::resize::{describe_plan, node_room, pick_container, refused};
 use super::{CommandError, connect, scope_from};
-use crate::cli::{BoostArgs, CommonArgs, OutputFormat};
+use crate::cli::{BoostArgs, CommonArgs, ReportFormat};
 use crate::cluster::boost::{PlanStore, apply, choose_store, whoami};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::get_row;
@@ -126,9 +126,9 @@ fn show(p: &Planned) {
 }
 
 /// The JSON (or one line) printed on stdout at the end.
-pub fn report(output: OutputFormat, p: &Planned, outcome: &str, extra: Value) {
+pub fn report(output: ReportFormat, p: &Planned, outcome: &str, extra: Value) {
     let b = &p.boost;
-    if output == OutputFormat::Json {
+    if output == ReportFormat::Json {
         let mut v = json!({
             "namespace": p.row.namespace, "pod": p.row.name, "container": b.container,
             "outcome": outcome, "original": values_text(&b.original),

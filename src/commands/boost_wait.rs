@@ -4,7 +4,7 @@
 
 use super::CommandError;
 use super::boost::{Planned, report};
-use crate::cli::OutputFormat;
+use crate::cli::ReportFormat;
 use crate::cluster::boost::{PlanStore, RevertOutcome, revert_if_due};
 use crate::cluster::boost_store;
 use crate::cluster::capabilities::Capabilities;
@@ -32,7 +32,7 @@ enum Phase {
     Reverting(Tracker),
 }
 
-fn failed(output: OutputFormat, p: &Planned, message: String) -> Result<(), CommandError> {
+fn failed(output: ReportFormat, p: &Planned, message: String) -> Result<(), CommandError> {
     report(output, p, "Failed", json!({ "message": message }));
     Err(CommandError::Resize { code: 2, message })
 }
@@ -55,7 +55,7 @@ pub async fn follow_to_revert(
     caps: &Capabilities,
     p: &Planned,
     accepted: Accepted,
-    output: OutputFormat,
+    output: ReportFormat,
 ) -> Result<(), CommandError> {
     let key = (p.row.namespace.as_str(), p.row.name.as_str());
     let restarts = p
@@ -181,7 +181,7 @@ pub async fn follow_to_revert(
 }
 
 /// One line per boost looked at.
-fn print_outcome(output: OutputFormat, ns: &str, pod: &str, outcome: &RevertOutcome) {
+fn print_outcome(output: ReportFormat, ns: &str, pod: &str, outcome: &RevertOutcome) {
     let (word, message) = match outcome {
         RevertOutcome::NoBoost => return,
         RevertOutcome::Wait(m) => ("Waiting", m.clone()),
@@ -193,7 +193,7 @@ fn print_outcome(output: OutputFormat, ns: &str, pod: &str, outcome: &RevertOutc
             serde_json::to_string(&r.resize.patch).unwrap_or_default(),
         ),
     };
-    if output == OutputFormat::Json {
+    if output == ReportFormat::Json {
         let v = json!({ "namespace": ns, "pod": pod, "outcome": word, "message": message });
         outln!("{v}");
     } else {
@@ -206,7 +206,7 @@ pub async fn revert_due_in_scope(
     client: &Client,
     caps: &Capabilities,
     scope: &Scope,
-    output: OutputFormat,
+    output: ReportFormat,
 ) -> Result<(), CommandError> {
     let api: Api<WirePod> = match &scope.namespace {
         Some(ns) => Api::namespaced(client.clone(), ns),

@@ -85,7 +85,11 @@ pub async fn connect_each(
         let mut one = common.clone();
         one.context = vec![name.clone()];
         one.all_contexts = false;
-        let named = |e: ConnectError| CommandError::Api(format!("context {name}: {e}"));
+        // An unknown context names itself; any other failure is said of the context it hit.
+        let named = |e: ConnectError| match e {
+            ConnectError::UnknownContext { .. } => CommandError::Api(e.to_string()),
+            e => CommandError::Api(format!("context {name}: {e}")),
+        };
         let (config, target) = load_config(&one).await.map_err(named)?;
         let client = build_client(config, common.readonly).map_err(named)?;
         out.push(ClusterTarget { client, target });

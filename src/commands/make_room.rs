@@ -8,7 +8,7 @@
 use super::resize::{follow, pick_container, refused};
 use super::{CommandError, connect, scope_from};
 use crate::app::nodes_make_room::{plan_lines, requests_text};
-use crate::cli::{CommonArgs, MakeRoomArgs, OutputFormat};
+use crate::cli::{CommonArgs, MakeRoomArgs, ReportFormat};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::{get_row, send};
 use crate::cluster::wire::{WirePod, node_info};
@@ -111,7 +111,7 @@ async fn floors(
 }
 
 fn print_result(args: &MakeRoomArgs, plan: Option<&Plan>, outcome: &str, message: Option<&str>) {
-    if args.output == OutputFormat::Json {
+    if args.output == ReportFormat::Json {
         let v = plan_json(plan, outcome, message);
         outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {

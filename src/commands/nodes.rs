@@ -2,7 +2,7 @@
 //! waiting there. Always cluster-wide: every pod on a node takes room, whatever -n says.
 
 use super::{CommandError, connect};
-use crate::cli::{CommonArgs, NodesArgs, OutputFormat};
+use crate::cli::{CommonArgs, NodesArgs, ReportFormat};
 use crate::cluster::wire::{WirePod, node_info};
 use crate::model::decide::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
 use crate::model::ground::quantity::{cpu_human, memory_human};
@@ -157,7 +157,7 @@ pub async fn run(common: &CommonArgs, args: &NodesArgs) -> Result<(), CommandErr
         sort_rooms(&mut rooms, NodeSort::PendingDemand);
     }
     let text = match args.output {
-        OutputFormat::Json => {
+        ReportFormat::Json => {
             let list: Vec<Value> = rooms.iter().map(room_json).collect();
             serde_json::to_string_pretty(&json!({"nodes": list})).unwrap_or_default()
         }

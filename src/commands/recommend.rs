@@ -1,7 +1,7 @@
 //! `podsize recommend`: what each container should have, from its real usage, with the
 //! figures, their source and the patch that would be sent (issue #12).
 
-use crate::cli::{CommonArgs, OutputFormat, RecommendArgs, UsageArgs};
+use crate::cli::{CommonArgs, RecommendArgs, ReportFormat, UsageArgs};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::owners::OwnerCache;
 use crate::cluster::prometheus::{ContainerKey, Prometheus};
@@ -416,12 +416,12 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
             );
             advice.vpa = usage.vpa.get(&key).cloned();
             match args.output {
-                OutputFormat::Json => objects.push(advice_json(pod, c, &advice)),
+                ReportFormat::Json => objects.push(advice_json(pod, c, &advice)),
                 _ => lines.push(table_line(pod, c, &advice)),
             }
         }
     }
-    if args.output == OutputFormat::Json {
+    if args.output == ReportFormat::Json {
         let text = serde_json::to_string_pretty(&Value::Array(objects))
             .map_err(|e| CommandError::Terminal(e.to_string()))?;
         outln!("{text}");

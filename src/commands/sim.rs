@@ -71,7 +71,7 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
         return run_fleet(args).await;
     }
     let sim = start(&args.sim, args.listen, !args.plain_http).await?;
-    outln!(
+    announce!(
         "simulated cluster v1.{} listening on {}",
         args.sim.minor,
         sim.url()
@@ -79,15 +79,15 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
     if let Some(path) = &args.kubeconfig_out {
         sim.write_kubeconfig(path)
             .map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
-        outln!(
+        announce!(
             "kubeconfig written to {} (contexts sim-admin, sim-viewer)",
             path.display()
         );
-        outln!("try: kubectl --kubeconfig {} get pods -A", path.display());
+        announce!("try: kubectl --kubeconfig {} get pods -A", path.display());
     }
     if let (Some(window), Some(path)) = (args.usage_history, &args.openmetrics_out) {
         write_history(&sim, window, path)?;
-        outln!(
+        announce!(
             "usage history written to {}; backfill with: promtool tsdb create-blocks-from openmetrics {} DATA_DIR",
             path.display(),
             path.display()
@@ -97,9 +97,9 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
         let bound = simcluster::metrics_listen::serve(sim.api().store.clone(), addr)
             .await
             .map_err(|e| CommandError::Sim(format!("cannot listen on {addr} for metrics: {e}")))?;
-        outln!("metrics served at http://{bound}/metrics");
+        announce!("metrics served at http://{bound}/metrics");
     }
-    outln!("stop with Ctrl-C");
+    announce!("stop with Ctrl-C");
     super::terminal::stop_signal().await;
     sim.stop().await;
     Ok(())
@@ -124,7 +124,7 @@ async fn run_fleet(args: &SimArgs) -> Result<(), CommandError> {
         .await
         .map_err(|e| CommandError::Sim(format!("cannot start the simulated clusters: {e}")))?;
     for (name, sim) in fleet.clusters() {
-        outln!(
+        announce!(
             "simulated cluster {name} v1.{} listening on {}",
             sim.minor(),
             sim.url()
@@ -134,17 +134,17 @@ async fn run_fleet(args: &SimArgs) -> Result<(), CommandError> {
         fleet
             .write_kubeconfig(path)
             .map_err(|e| CommandError::Sim(format!("cannot write {}: {e}", path.display())))?;
-        outln!(
+        announce!(
             "kubeconfig written to {} (contexts {})",
             path.display(),
             fleet.names().join(", ")
         );
-        outln!(
+        announce!(
             "try: kubectl --kubeconfig {} --context sim-2 get pods -A",
             path.display()
         );
     }
-    outln!("stop with Ctrl-C");
+    announce!("stop with Ctrl-C");
     super::terminal::stop_signal().await;
     fleet.stop().await;
     Ok(())

@@ -70,12 +70,25 @@ fn missing_kubeconfig_is_one_line() {
 }
 
 #[test]
-fn garbage_kubeconfig_is_one_line() {
+fn garbage_kubeconfig_is_named_on_the_first_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("garbage");
     std::fs::write(&path, "clusters: [ {{{ not yaml\n\u{0}\u{1}").unwrap();
     let out = podsize(&["get", "--kubeconfig", path.to_str().unwrap()]);
-    assert_one_line_failure(&out, "kubeconfig");
+    // One line says what failed and where; a YAML snippet may follow on its own lines, with
+    // the caret under the column (issue #30 point 10: a snippet on one line was unreadable).
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("podsize: cannot read kubeconfig"),
+        "{err}"
+    );
+    assert!(first.contains("garbage"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("BACKTRACE"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod closed_pipe;
 mod config;
 mod config_errors;
 mod demo_consistency;
+mod errors_once;
 mod get_clusters;
 mod get_json;
 mod info;
