@@ -5,6 +5,7 @@ use super::cells::{state_style, state_text};
 use crate::model::PodRow;
 use crate::model::ResizeState;
 use crate::model::decide::boost::{BoostPlan, values_text};
+use crate::model::ground::time::format_age;
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::text::{Line, Span};
@@ -31,12 +32,21 @@ pub fn resize_cell<'a>(
     pod: &PodRow,
     container: Option<&str>,
     state: &ResizeState,
+    stuck: Option<chrono::TimeDelta>,
     width: u16,
     now: DateTime<Utc>,
     theme: &Theme,
 ) -> Line<'a> {
     let fit = super::table::fit;
-    let style = state_style(state, theme);
+    // A resize applying for longer than the threshold says so in its own cell (any resize, not
+    // only those this podsize sent): `⧗ stuck 16m in progress`.
+    let (text, style) = match stuck {
+        Some(age) => (
+            format!("⧗ stuck {} in progress", format_age(age)),
+            theme.resize_stuck,
+        ),
+        None => (state_text(state), state_style(state, theme)),
+    };
     let label = u16::try_from(state.label().chars().count()).unwrap_or(width);
     match badge(pod, container, now, width.saturating_sub(label + 1)) {
         Some(b) => {
@@ -45,10 +55,10 @@ pub fn resize_cell<'a>(
             Line::from(vec![
                 Span::styled(fit(&b, width), theme.resize_in_progress),
                 Span::raw(" "),
-                Span::styled(fit(&state_text(state), rest), style),
+                Span::styled(fit(&text, rest), style),
             ])
         }
-        None => Line::from(Span::styled(fit(&state_text(state), width), style)),
+        None => Line::from(Span::styled(fit(&text, width), style)),
     }
 }
 
@@ -111,22 +121,23 @@ mod tests {
         let p = pod_with(Some(&plan(Until::Deadline(
             now + chrono::TimeDelta::seconds(90),
         ))));
-        let cell = resize_cell(&p, Some("c1"), &ResizeState::None, 60, now, &theme);
+        let cell = resize_cell(&p, Some("c1"), &ResizeState::None, None, 60, now, &theme);
         assert!(text(&cell).starts_with("⇡ boost 1m30s "), "{}", text(&cell));
-        let other = resize_cell(&p, Some("c2"), &ResizeState::None, 60, now, &theme);
+        let other = resize_cell(&p, Some("c2"), &ResizeState::None, None, 60, now, &theme);
         assert!(!text(&other).contains("boost"));
         let ready = pod_with(Some(&plan(Until::Ready)));
-        let total = resize_cell(&ready, None, &ResizeState::None, 60, now, &theme);
+        let total = resize_cell(&ready, None, &ResizeState::None, None, 60, now, &theme);
         assert!(text(&total).starts_with("⇡ boost until ready"));
         // A narrow cell keeps the state label whole beside the short badge.
-        let narrow = resize_cell(&ready, None, &ResizeState::None, 18, now, &theme);
+        let narrow = resize_cell(&ready, None, &ResizeState::None, None, 18, now, &theme);
         assert_eq!(text(&narrow), "⇡ until ready ✓ ok");
-        let narrow = resize_cell(&p, Some("c1"), &ResizeState::None, 16, now, &theme);
+        let narrow = resize_cell(&p, Some("c1"), &ResizeState::None, None, 16, now, &theme);
         assert_eq!(text(&narrow), "⇡ 1m30s ✓ ok");
         let plain = resize_cell(
             &pod_with(None),
             Some("c1"),
             &ResizeState::None,
+            None,
             60,
             now,
             &theme,

@@ -6,6 +6,7 @@ use crate::app::AppState;
 use crate::app::name_widths::{MARK, container_label};
 use crate::model::decide::recommend::thousands;
 use crate::model::ground::time::format_age;
+use crate::model::pods::tracking::stuck_for;
 use crate::model::{ContainerRow, PodRow};
 use crate::theme::Theme;
 use chrono::{DateTime, Utc};
@@ -160,14 +161,15 @@ fn cell<'a>(
         Column::MemoryRequest => Cell::from(requests_cell(c, Resource::Memory, theme)),
         Column::MemoryLimit => Cell::from(limits_cell(c, Resource::Memory, theme)),
         Column::Resize => {
-            let state = if per_container.is_some() {
+            let resize = if per_container.is_some() {
                 &c.state
             } else {
                 &pod.state
             };
             let container = per_container.map(|_| c.name.as_str());
+            let stuck = stuck_for(pod, resize, now, state.stuck_after);
             Cell::from(super::boost::resize_cell(
-                pod, container, state, width, now, theme,
+                pod, container, resize, stuck, width, now, theme,
             ))
         }
         Column::Restarts => Cell::from(format!("{:>8}", c.restart_count)),

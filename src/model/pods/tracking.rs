@@ -49,6 +49,24 @@ impl Stage {
 pub const STUCK_HINT: &str = "possibly stuck: the container runtime may not support in-place resize \
 (e.g. containerd older than 1.6.9 never reports the new values), or the kubelet is lagging";
 
+/// How long `pod` has been applying a resize (`state` is InProgress) when that is longer than
+/// `threshold`: read from the `PodResizeInProgress` condition's lastTransitionTime, so any
+/// unfinished resize is seen, whoever sent it. Servers before 1.33 (`status.resize`) give no
+/// time, so there it is `None`.
+pub fn stuck_for(
+    pod: &PodRow,
+    state: &ResizeState,
+    now: DateTime<Utc>,
+    threshold: TimeDelta,
+) -> Option<TimeDelta> {
+    if *state != ResizeState::InProgress {
+        return None;
+    }
+    let since = pod.resize.in_progress.as_ref()?.since?;
+    let elapsed = now - since;
+    (elapsed > threshold).then_some(elapsed)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tracker {
     pub cluster: crate::model::pods::row::ClusterId,
