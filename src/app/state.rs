@@ -23,6 +23,24 @@ pub enum InputMode {
 pub struct StatusMessage {
     pub text: String,
     pub error: bool,
+    /// When it was first shown (stamped by `update`): it expires after a few seconds, so an
+    /// answer to the last action never lingers on an idle wall.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl StatusMessage {
+    /// An answer is read in a glance; an error needs longer to read and act on.
+    pub fn lifetime(&self) -> chrono::TimeDelta {
+        if self.error {
+            chrono::TimeDelta::seconds(15)
+        } else {
+            chrono::TimeDelta::seconds(5)
+        }
+    }
+
+    pub fn expired(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.since.is_some_and(|t| now - t >= self.lifetime())
+    }
 }
 
 /// Static facts for the header.
@@ -387,6 +405,7 @@ impl AppState {
         self.status = Some(StatusMessage {
             text: text.into(),
             error,
+            since: None,
         });
         self.dirty = true;
     }

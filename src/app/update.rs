@@ -78,6 +78,26 @@ impl ContextSet {
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let effects = dispatch(state, action, now);
+    stamp_or_expire_status(state, now);
+    effects
+}
+
+/// A message's clock starts when it is first shown; once its time is up it goes, and the
+/// counts it covered come back.
+fn stamp_or_expire_status(state: &mut AppState, now: DateTime<Utc>) {
+    let Some(status) = state.status.as_mut() else {
+        return;
+    };
+    if status.since.is_none() {
+        status.since = Some(now);
+    } else if status.expired(now) {
+        state.status = None;
+        state.dirty = true;
+    }
+}
+
+fn dispatch(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key, now),
         Action::Key(_) => Vec::new(),

@@ -196,24 +196,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                 theme.muted,
             ),
         ]),
-        InputMode::Normal => match &state.status {
-            Some(msg) => Line::from(Span::styled(
-                msg.text.clone(),
-                if msg.error {
-                    theme.status_error
-                } else {
-                    theme.status_ok
-                },
-            )),
-            None => {
-                let mut spans = vec![Span::styled(counts_line(state), theme.accent)];
-                if let Some(totals) = totals_text(&state.rightsizing_totals) {
-                    spans.push(Span::styled(format!("   {totals}"), theme.muted));
+        // The counts always show; a message (for a few seconds) comes after them.
+        InputMode::Normal => {
+            let mut spans = vec![Span::styled(counts_line(state), theme.accent)];
+            match &state.status {
+                Some(msg) => spans.push(Span::styled(
+                    format!("   {}", msg.text),
+                    if msg.error {
+                        theme.status_error
+                    } else {
+                        theme.status_ok
+                    },
+                )),
+                None => {
+                    if let Some(totals) = totals_text(&state.rightsizing_totals) {
+                        spans.push(Span::styled(format!("   {totals}"), theme.muted));
+                    }
+                    spans.push(Span::styled("   ? help", theme.muted));
                 }
-                spans.push(Span::styled("   ? help", theme.muted));
-                Line::from(spans)
             }
-        },
+            Line::from(spans)
+        }
     };
     let text = vec![Line::from(first).style(theme.header), second];
     frame.render_widget(Paragraph::new(text).style(theme.base), area);
