@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod container_counters;
 pub mod continue_token;
 pub mod control;
 pub mod diff;

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod seeded_status;
-use seeded_status::{seed_resize, start_status};
+use seeded_status::{seed_states, start_status};
 
 const APPS: &[&str] = &[
     "checkout",
@@ -341,9 +341,6 @@ fn make_pod(
     if let Some(st) = pod.status.as_mut() {
         super::kubelet_pod::write_status(st, &want, node_ok, api.pod_level_resize());
     }
-    if seeded != Seeded::Normal {
-        seed_resize(&mut pod, api.minor, seeded);
-    }
     pod
 }
 
@@ -366,6 +363,7 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         node_names.len()
     ];
     let mut keys = Vec::with_capacity(spec.pods);
+    let mut seeded_nodes = Vec::new();
     let mut pods = Vec::with_capacity(spec.pods);
     for i in 0..spec.pods {
         if node_names.is_empty() {
@@ -384,9 +382,18 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         } else {
             Seeded::Normal
         };
-        // A node without resize support never shows a resize state: seeded ones go elsewhere.
+        // A node without resize support never shows a resize state: seeded ones go elsewhere,
+        // each to its own node where there are enough (a Deferred resize's node must not also
+        // carry the Infeasible one's demand).
         if seeded != Seeded::Normal && Some(n) == no_support {
-            n = (n + 1) % node_names.len();
+            let len = node_names.len();
+            n = (1..len)
+                .map(|k| (n + k) % len)
+                .find(|c| Some(*c) != no_support && !seeded_nodes.contains(c))
+                .unwrap_or((n + 1) % len);
+        }
+        if seeded != Seeded::Normal {
+            seeded_nodes.push(n);
         }
         let ns = &namespaces[(i * 7 + i / 3) % namespaces.len()];
         let pod = make_pod(
@@ -398,22 +405,36 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
             Some(n) != no_support,
             seeded,
         );
-        let req = podutil::pod_requests(&pod);
-        per_node[n].cpu_millis = per_node[n]
-            .cpu_millis
-            .map(|v| v + req.cpu_millis.unwrap_or(0));
-        per_node[n].memory_bytes = per_node[n]
-            .memory_bytes
-            .map(|v| v + req.memory_bytes.unwrap_or(0));
-        pods.push(pod);
+        // What the kubelet holds for it, by its own count (a pod never started holds nothing).
+        if seeded != Seeded::NotStarted {
+            let req = super::kubelet::held_by(&pod);
+            per_node[n].cpu_millis = per_node[n]
+                .cpu_millis
+                .map(|v| v + req.cpu_millis.unwrap_or(0));
+            per_node[n].memory_bytes = per_node[n]
+                .memory_bytes
+                .map(|v| v + req.memory_bytes.unwrap_or(0));
+        }
+        pods.push((pod, n, seeded));
     }
+    let mut capacity: Vec<CpuMem> = per_node
+        .iter()
+        .map(|used| {
+            let cores = ((used.cpu_millis.unwrap_or(0) * 13 / 10) / 1000 + 1).max(16);
+            let gib = ((used.memory_bytes.unwrap_or(0) * 13 / 10) >> 30).max(64) + 1;
+            CpuMem {
+                cpu_millis: Some(cores * 1000),
+                memory_bytes: Some(gib << 30),
+            }
+        })
+        .collect();
+    seed_states(&mut pods, api.minor, &mut per_node, &mut capacity);
     for (i, name) in node_names.iter().enumerate() {
-        let used = per_node[i];
-        let cores = ((used.cpu_millis.unwrap_or(0) * 13 / 10) / 1000 + 1).max(16);
-        let gib = ((used.memory_bytes.unwrap_or(0) * 13 / 10) >> 30).max(64) + 1;
-        store.upsert(node(name, cores * 1000, gib << 30, Some(i) != no_support));
+        let cap = capacity[i];
+        let (cpu, mem) = (cap.cpu_millis.unwrap_or(0), cap.memory_bytes.unwrap_or(0));
+        store.upsert(node(name, cpu, mem, Some(i) != no_support));
     }
-    for mut pod in pods {
+    for (mut pod, _, _) in pods {
         // Names are random; on a clash add a suffix (as a second replica would get).
         for _ in 0..8 {
             let key = podutil::key(&pod);
@@ -454,6 +475,10 @@ pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
             let _ = api.delete_pod(&ns, &name);
             let mut fresh = make_pod(&mut rng, &api, n, &ns, &node, true, Seeded::Normal);
             fresh.status = None;
+            // A controller's new pod has no node: the scheduler places it where it fits.
+            if let Some(spec) = fresh.spec.as_mut() {
+                spec.node_name = None;
+            }
             api.prepare_new_pod(&mut fresh, "kube-controller-manager");
             if let Ok(created) = api.store.create(fresh) {
                 super::replicasets::adopt(&api.store, &created.obj);
