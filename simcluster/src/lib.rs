@@ -14,6 +14,7 @@ pub mod discovery_v2;
 pub mod encoding;
 pub mod faults;
 pub mod fleet;
+pub mod invariants;
 pub mod kstatus;
 pub mod kubelet;
 pub mod kubelet_pod;
