@@ -80,6 +80,13 @@ impl Kubelet {
         let (minor, now, generation) = (self.minor, podutil::now(), pod.metadata.generation);
         let publish = self.pod_level_status;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            // A failure already reported for this generation (a seeded one, or one seen again
+            // after a restart of the kubelet) is not written again.
+            if let Some(limit) = below_usage
+                && shows_error(p, &format!("memory limit ({limit}) below current usage"))
+            {
+                return Ok(None);
+            }
             let mut p = (**p).clone();
             // Status writes go through pods/status as the kubelet: record it there.
             set_managed(&mut p, status_entry("kubelet"));
@@ -200,4 +207,18 @@ impl Kubelet {
             Ok(Some(p))
         });
     }
+}
+
+/// The pod already shows this actuation error for its current generation, and nothing pending.
+fn shows_error(pod: &Pod, message: &str) -> bool {
+    let Some(conds) = pod.status.as_ref().and_then(|s| s.conditions.as_ref()) else {
+        return false;
+    };
+    let generation = pod.metadata.generation;
+    conds.iter().all(|c| c.type_ != "PodResizePending")
+        && conds.iter().any(|c| {
+            c.type_ == "PodResizeInProgress"
+                && c.message.as_deref() == Some(message)
+                && c.observed_generation.is_none_or(|g| Some(g) == generation)
+        })
 }

@@ -103,8 +103,9 @@ pub(super) fn seed_states(
     used: &mut [CpuMem],
     capacity: &mut [CpuMem],
 ) {
-    // Growth that fits goes first, so the Deferred pod's node is sized with it in place.
-    for want in [Seeded::InProgress, Seeded::Error, Seeded::Infeasible, Seeded::Deferred] {
+    // Growth that fits goes first, so the Deferred pod's node is sized with it in place; the
+    // Infeasible pod last, so the capacity its message names is its node's final one.
+    for want in [Seeded::InProgress, Seeded::Error, Seeded::Deferred, Seeded::Infeasible] {
         for (pod, n, state) in pods.iter_mut().filter(|(_, _, s)| *s == want) {
             let n = *n;
             let before = crate::kubelet::held_by(pod);
