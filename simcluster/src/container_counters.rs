@@ -22,7 +22,11 @@ impl Counters {
     /// OOM kills of a container so far.
     pub fn oom(&self, namespace: &str, pod: &str, container: &str) -> u64 {
         let map = self.oom.lock().unwrap_or_else(PoisonError::into_inner);
-        let key = (namespace.to_string(), pod.to_string(), container.to_string());
+        let key = (
+            namespace.to_string(),
+            pod.to_string(),
+            container.to_string(),
+        );
         map.get(&key).copied().unwrap_or(0)
     }
 }

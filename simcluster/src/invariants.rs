@@ -4,7 +4,6 @@
 //! the larger of allocated and actual requests (the scheduler's sum: sidecars added, a plain
 //! init container only when larger, pod-level requests instead where set); a pending resize's
 //! message must carry its node's own numbers.
-#![allow(clippy::unwrap_used)]
 
 use crate::podutil::{node_allocatable, spec_of};
 use crate::resources::CpuMem;
@@ -15,7 +14,14 @@ fn get(v: CpuMem, cpu: bool) -> i64 {
     if cpu { v.cpu_millis } else { v.memory_bytes }.unwrap_or(0)
 }
 
-fn requests(map: Option<&std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>) -> CpuMem {
+fn requests(
+    map: Option<
+        &std::collections::BTreeMap<
+            String,
+            k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+        >,
+    >,
+) -> CpuMem {
     spec_of(Some(&ResourceRequirements {
         requests: map.cloned(),
         ..Default::default()
@@ -53,7 +59,12 @@ pub fn pod_requests(p: &Pod, desired: bool) -> CpuMem {
     let st = p.status.as_ref();
     let statuses: HashMap<&str, _> = st
         .iter()
-        .flat_map(|s| s.container_statuses.iter().flatten().chain(s.init_container_statuses.iter().flatten()))
+        .flat_map(|s| {
+            s.container_statuses
+                .iter()
+                .flatten()
+                .chain(s.init_container_statuses.iter().flatten())
+        })
         .map(|c| (c.name.as_str(), c))
         .collect();
     let one = |c: &k8s_openapi::api::core::v1::Container| {
@@ -69,24 +80,39 @@ pub fn pod_requests(p: &Pod, desired: bool) -> CpuMem {
             None => want,
         }
     };
-    let mut running = spec.containers.iter().fold(CpuMem::ZERO, |t, c| sum(t, one(c)));
+    let mut running = spec
+        .containers
+        .iter()
+        .fold(CpuMem::ZERO, |t, c| sum(t, one(c)));
     let (mut sidecars, mut init) = (CpuMem::ZERO, CpuMem::ZERO);
     for c in spec.init_containers.iter().flatten() {
         if c.restart_policy.as_deref() == Some("Always") {
             sidecars = sum(sidecars, one(c));
             running = sum(running, one(c));
         } else {
-            init = max2(init, sum(sidecars, spec_of(c.resources.as_ref()).effective_requests()));
+            init = max2(
+                init,
+                sum(sidecars, spec_of(c.resources.as_ref()).effective_requests()),
+            );
         }
     }
     let mut total = max2(running, init);
     if let Some(level) = spec.resources.as_ref().and_then(|r| r.requests.as_ref()) {
         let mut own = requests(Some(level));
         if !desired {
-            own = max2(own, requests(st.and_then(|s| s.allocated_resources.as_ref())));
+            own = max2(
+                own,
+                requests(st.and_then(|s| s.allocated_resources.as_ref())),
+            );
         }
-        total.cpu_millis = own.cpu_millis.filter(|_| level.contains_key("cpu")).or(total.cpu_millis);
-        total.memory_bytes = own.memory_bytes.filter(|_| level.contains_key("memory")).or(total.memory_bytes);
+        total.cpu_millis = own
+            .cpu_millis
+            .filter(|_| level.contains_key("cpu"))
+            .or(total.cpu_millis);
+        total.memory_bytes = own
+            .memory_bytes
+            .filter(|_| level.contains_key("memory"))
+            .or(total.memory_bytes);
     }
     let overhead = requests(spec.overhead.as_ref());
     sum(total, overhead)
@@ -123,7 +149,12 @@ fn parse(message: &str) -> Option<(String, i64, Option<i64>, i64)> {
         let (k, v) = part.split_once(": ")?;
         nums.insert(k, v.trim().parse::<i64>().ok()?);
     }
-    Some((res, *nums.get("requested")?, nums.get("used").copied(), *nums.get("capacity")?))
+    Some((
+        res,
+        *nums.get("requested")?,
+        nums.get("used").copied(),
+        *nums.get("capacity")?,
+    ))
 }
 
 /// Nodes whose pods hold more than their allocatable: (node, what is held, allocatable).
@@ -163,7 +194,10 @@ pub fn pending(nodes: &[Node], pods: &[Pod]) -> Vec<Pending> {
             .and_then(|s| s.conditions.as_ref())
             .and_then(|c| c.iter().find(|c| c.type_ == "PodResizePending"));
         let (reason, message) = match (cond, st.and_then(|s| s.resize.as_deref())) {
-            (Some(c), _) => (c.reason.clone().unwrap_or_default(), c.message.clone().unwrap_or_default()),
+            (Some(c), _) => (
+                c.reason.clone().unwrap_or_default(),
+                c.message.clone().unwrap_or_default(),
+            ),
             (None, Some(r @ ("Deferred" | "Infeasible"))) => (r.to_string(), String::new()),
             _ => continue,
         };
@@ -172,14 +206,21 @@ pub fn pending(nodes: &[Node], pods: &[Pod]) -> Vec<Pending> {
         let cap = caps.get(node).copied().unwrap_or(CpuMem::ZERO);
         let others = pods
             .iter()
-            .filter(|o| started(o) && o.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
-            .filter(|o| o.metadata.name != p.metadata.name || o.metadata.namespace != p.metadata.namespace)
+            .filter(|o| {
+                started(o) && o.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node)
+            })
+            .filter(|o| {
+                o.metadata.name != p.metadata.name || o.metadata.namespace != p.metadata.namespace
+            })
             .fold(CpuMem::ZERO, |t, o| sum(t, pod_requests(o, false)));
         let need = pod_requests(p, true);
         let fits_now = get(need, true) + get(others, true) <= get(cap, true)
             && get(need, false) + get(others, false) <= get(cap, false);
         out.push(Pending {
-            key: (p.metadata.namespace.clone().unwrap_or_default(), p.metadata.name.clone().unwrap_or_default()),
+            key: (
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+            ),
             reason,
             message,
             numbers,

@@ -23,8 +23,8 @@ pub const NO_START_ANNOTATION: &str = "sim.podsize.dev/no-start";
 pub use super::kstatus::{MEMORY_USAGE_ANNOTATION, container_status, kq, pod_metrics, usage};
 use super::kstatus::{condition, memory_usage};
 use super::kubelet_pod::{self as pod_level, POD_KEY};
-pub use alloc::{desired_need, held_by};
 use alloc::{alloc_from_status, desired};
+pub use alloc::{desired_need, held_by};
 
 mod actuate;
 mod alloc;

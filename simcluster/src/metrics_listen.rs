@@ -139,8 +139,16 @@ impl Exporter {
                 );
                 // cAdvisor has CFS counters only for containers with a quota (a CPU limit).
                 if base.cpu_limit.is_some() {
-                    let _ = writeln!(periods, "container_cpu_cfs_periods_total{{{labels}}} {}", counter.periods);
-                    let _ = writeln!(throttled, "container_cpu_cfs_throttled_periods_total{{{labels}}} {}", counter.throttled);
+                    let _ = writeln!(
+                        periods,
+                        "container_cpu_cfs_periods_total{{{labels}}} {}",
+                        counter.periods
+                    );
+                    let _ = writeln!(
+                        throttled,
+                        "container_cpu_cfs_throttled_periods_total{{{labels}}} {}",
+                        counter.throttled
+                    );
                 }
                 let kills = self.store.counters.oom(ns, name, &c.name);
                 let _ = writeln!(oom, "container_oom_events_total{{{labels}}} {kills}");

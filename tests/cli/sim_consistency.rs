@@ -84,7 +84,10 @@ async fn check(client: &kube::Client, since: &mut HashMap<String, Instant>, now:
         .flat_map(|p| {
             // Pod names repeat across namespaces (StatefulSets): key by both.
             let name = format!("{:?}/{:?}", p.metadata.namespace, p.metadata.name);
-            let st = p.status.iter().flat_map(|s| s.container_statuses.iter().flatten());
+            let st = p
+                .status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten());
             st.filter_map(move |c| {
                 let l = c.resources.as_ref()?.limits.as_ref()?.get("memory")?;
                 Some(((name.clone(), c.name.clone()), bytes(&l.0)))
@@ -98,7 +101,10 @@ async fn check(client: &kube::Client, since: &mut HashMap<String, Instant>, now:
             let name = c["name"].as_str().unwrap().to_string();
             let used = bytes(c["usage"]["memory"].as_str().unwrap());
             if let Some(limit) = limits.get(&(pod.clone(), name.clone())) {
-                assert!(used <= *limit, "{pod}/{name} uses {used} above its limit {limit}");
+                assert!(
+                    used <= *limit,
+                    "{pod}/{name} uses {used} above its limit {limit}"
+                );
             }
         }
     }
@@ -193,7 +199,10 @@ async fn nodes_shows_no_stale_deferred_and_make_room_unblocks_the_seeded_one() {
         .flat_map(|r| r["pendingResizes"].as_array().unwrap().clone())
         .next()
         .unwrap_or_else(|| panic!("the seeded Deferred resize: {table}"));
-    let (ns, pod) = (waiting["namespace"].as_str().unwrap(), waiting["pod"].as_str().unwrap());
+    let (ns, pod) = (
+        waiting["namespace"].as_str().unwrap(),
+        waiting["pod"].as_str().unwrap(),
+    );
     let (ok, out, err) = podsize(&kc, &["make-room", pod, "-n", ns, "--yes", "-o", "json"]);
     assert!(ok, "{err}\n{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -31,7 +31,8 @@ impl Kubelet {
                 self.oom_backoff.insert(slot, now + backoff(restarts));
             }
         }
-        self.oom_backoff.retain(|(k, _), _| self.allocs.contains_key(k));
+        self.oom_backoff
+            .retain(|(k, _), _| self.allocs.contains_key(k));
     }
 
     /// Restarts `container` of the pod as OOM-killed; returns its new restart count.

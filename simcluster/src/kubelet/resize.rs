@@ -63,8 +63,7 @@ impl Kubelet {
         }
         self.deferred.remove(key);
         let before = crate::kubelet_room::counted(&alloc.allocated, &alloc.extra);
-        let shrank =
-            need.cpu_millis < before.cpu_millis || need.memory_bytes < before.memory_bytes;
+        let shrank = need.cpu_millis < before.cpu_millis || need.memory_bytes < before.memory_bytes;
         let usage = memory_usage(pod);
         let below_usage = want.iter().find_map(|(name, spec)| {
             let new_limit = spec.limits.memory_bytes?;

@@ -12,9 +12,10 @@ fn scheduled(pod: &Pod) -> CpuMem {
     let held = held_by(pod);
     let infeasible = pod.status.as_ref().is_some_and(|s| {
         s.resize.as_deref() == Some("Infeasible")
-            || s.conditions.iter().flatten().any(|c| {
-                c.type_ == "PodResizePending" && c.reason.as_deref() == Some("Infeasible")
-            })
+            || s.conditions
+                .iter()
+                .flatten()
+                .any(|c| c.type_ == "PodResizePending" && c.reason.as_deref() == Some("Infeasible"))
     });
     if infeasible {
         return held;
@@ -87,7 +88,13 @@ impl Kubelet {
             let mut p = (**p).clone();
             let st = p.status.get_or_insert_with(Default::default);
             st.phase = Some("Pending".into());
-            let mut c = condition("PodScheduled", Some("Unschedulable"), Some(message.clone()), podutil::now(), None);
+            let mut c = condition(
+                "PodScheduled",
+                Some("Unschedulable"),
+                Some(message.clone()),
+                podutil::now(),
+                None,
+            );
             c.status = "False".into();
             st.conditions = Some(vec![c]);
             Ok(Some(p))
@@ -96,7 +103,13 @@ impl Kubelet {
 
     /// The kubelet's admission of a pod bound to it (`canAdmitPod`): rejected as `OutOfcpu` /
     /// `OutOfmemory` when the pods already there leave too little room. Returns whether admitted.
-    fn admit(&mut self, key: &Key, node: &str, want: &Resources, extra: &crate::kubelet_room::Extra) -> bool {
+    fn admit(
+        &mut self,
+        key: &Key,
+        node: &str,
+        want: &Resources,
+        extra: &crate::kubelet_room::Extra,
+    ) -> bool {
         let need = counted(want, extra);
         let used = self.node_used(node, key);
         let cap = self.node_capacity(node);
@@ -108,7 +121,12 @@ impl Kubelet {
         let (res, n, u, c) = if over_cpu {
             ("cpu", need.cpu_millis, used.cpu_millis, cap.cpu_millis)
         } else {
-            ("memory", need.memory_bytes, used.memory_bytes, cap.memory_bytes)
+            (
+                "memory",
+                need.memory_bytes,
+                used.memory_bytes,
+                cap.memory_bytes,
+            )
         };
         let (n, u, c) = (n.unwrap_or(0), u.unwrap_or(0), c.unwrap_or(0));
         let message = format!(

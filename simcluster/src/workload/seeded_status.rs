@@ -105,7 +105,12 @@ pub(super) fn seed_states(
 ) {
     // Growth that fits goes first, so the Deferred pod's node is sized with it in place; the
     // Infeasible pod last, so the capacity its message names is its node's final one.
-    for want in [Seeded::InProgress, Seeded::Error, Seeded::Deferred, Seeded::Infeasible] {
+    for want in [
+        Seeded::InProgress,
+        Seeded::Error,
+        Seeded::Deferred,
+        Seeded::Infeasible,
+    ] {
         for (pod, n, state) in pods.iter_mut().filter(|(_, _, s)| *s == want) {
             let n = *n;
             let before = crate::kubelet::held_by(pod);
@@ -178,7 +183,12 @@ fn seed_status(pod: &mut Pod, minor: u32, state: Seeded, verdict: &Verdict) {
         }
     }
     let (ty, reason, message, legacy) = match verdict {
-        Verdict::Deferred(m) => ("PodResizePending", Some("Deferred"), Some(m.clone()), "Deferred"),
+        Verdict::Deferred(m) => (
+            "PodResizePending",
+            Some("Deferred"),
+            Some(m.clone()),
+            "Deferred",
+        ),
         Verdict::Infeasible(m) => (
             "PodResizePending",
             Some("Infeasible"),
@@ -195,9 +205,7 @@ fn seed_status(pod: &mut Pod, minor: u32, state: Seeded, verdict: &Verdict) {
     };
     let admitted = matches!(verdict, Verdict::Fits);
     if minor >= 33 {
-        if admitted
-            && let Some(cs) = st.container_statuses.as_mut().and_then(|v| v.first_mut())
-        {
+        if admitted && let Some(cs) = st.container_statuses.as_mut().and_then(|v| v.first_mut()) {
             cs.allocated_resources = requirements(&desired).requests;
         }
         st.conditions

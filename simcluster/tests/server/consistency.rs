@@ -25,7 +25,9 @@ async fn sim_200() -> SimCluster {
 
 fn cond(p: &Pod, ty: &str) -> Option<String> {
     let c = p.status.as_ref()?.conditions.as_ref()?;
-    c.iter().find(|c| c.type_ == ty).map(|c| c.reason.clone().unwrap_or_default())
+    c.iter()
+        .find(|c| c.type_ == ty)
+        .map(|c| c.reason.clone().unwrap_or_default())
 }
 
 /// §4.8: a Deferred resize "fits the node's capacity but not its current free space", an
@@ -41,7 +43,11 @@ async fn seeded_pending_states_carry_their_own_nodes_numbers() {
         let (res, requested, used, capacity) = p.numbers.clone().expect("kubelet message");
         let (need, others, cap) = p.node_numbers;
         assert_eq!(res, "cpu", "{p:?}");
-        assert_eq!((requested, capacity), (need, cap), "{p:?}: not its node's numbers");
+        assert_eq!(
+            (requested, capacity),
+            (need, cap),
+            "{p:?}: not its node's numbers"
+        );
         match p.reason.as_str() {
             "Deferred" => {
                 assert_eq!(used, Some(others), "{p:?}");
@@ -63,7 +69,13 @@ async fn the_seeded_deferred_resize_goes_through_once_room_frees() {
         .find(|p| p.reason == "Deferred")
         .expect("a seeded Deferred resize");
     let (ns, name) = waiting.key.clone();
-    let node = sim.pod(&ns, &name).unwrap().spec.unwrap().node_name.unwrap();
+    let node = sim
+        .pod(&ns, &name)
+        .unwrap()
+        .spec
+        .unwrap()
+        .node_name
+        .unwrap();
     let (need, others, cap) = waiting.node_numbers;
     // Remove other pods there, largest first, until the resize fits.
     let mut others_here: Vec<Pod> = sim
@@ -84,7 +96,13 @@ async fn the_seeded_deferred_resize_goes_through_once_room_frees() {
     }
     let done = eventually("the Deferred resize retried and done", || async {
         let p = sim.pod(&ns, &name)?;
-        let cs = p.status.as_ref()?.container_statuses.as_ref()?.first()?.clone();
+        let cs = p
+            .status
+            .as_ref()?
+            .container_statuses
+            .as_ref()?
+            .first()?
+            .clone();
         let want = p.spec.as_ref()?.containers[0].resources.clone()?.requests?;
         let have = cs.resources?.requests?;
         (cond(&p, "PodResizePending").is_none() && have.get("cpu") == want.get("cpu")).then_some(p)
@@ -99,14 +117,27 @@ async fn the_seeded_deferred_resize_goes_through_once_room_frees() {
 async fn deferred_resizes_are_retried_periodically() {
     let sim = SimCluster::start(SimConfig::empty()).await.unwrap();
     for (name, cpu) in [("big", "10"), ("small", "2")] {
-        let c = container("app", &[("cpu", cpu), ("memory", "256Mi")], &[("memory", "512Mi")], false);
+        let c = container(
+            "app",
+            &[("cpu", cpu), ("memory", "256Mi")],
+            &[("memory", "512Mi")],
+            false,
+        );
         sim.create_pod(pod(name, vec![c])).unwrap();
-        eventually("running", || async { sim.pod("default", name).filter(running) }).await;
+        eventually("running", || async {
+            sim.pod("default", name).filter(running)
+        })
+        .await;
     }
     let body = br#"{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"7"}}}]}}"#;
     let path = "/api/v1/namespaces/default/pods/small/resize";
     let smp = Some("application/strategic-merge-patch+json");
-    assert_eq!(raw(sim.addr(), "PATCH", path, Some(ADMIN), smp, body).await.0, 200);
+    assert_eq!(
+        raw(sim.addr(), "PATCH", path, Some(ADMIN), smp, body)
+            .await
+            .0,
+        200
+    );
     eventually("deferred", || async {
         let p = sim.pod("default", "small")?;
         (cond(&p, "PodResizePending").as_deref() == Some("Deferred")).then_some(())
@@ -119,7 +150,10 @@ async fn deferred_resizes_are_retried_periodically() {
         if cond(&p, "PodResizePending").is_none() {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(36), "not retried within 30 s");
+        assert!(
+            start.elapsed() < Duration::from_secs(36),
+            "not retried within 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }

@@ -17,17 +17,32 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 enum Step {
     /// A pod bound to the node up front (as a DaemonSet's), with an optional plain init container.
-    Bound { cpu: u32, init: Option<u32>, sidecar: Option<u32> },
+    Bound {
+        cpu: u32,
+        init: Option<u32>,
+        sidecar: Option<u32>,
+    },
     /// A pod left to the scheduler.
-    Unbound { cpu: u32 },
+    Unbound {
+        cpu: u32,
+    },
     /// A resize of pod `i` (mod the count) to `cpu`.
-    Resize { i: usize, cpu: u32 },
-    Delete { i: usize },
+    Resize {
+        i: usize,
+        cpu: u32,
+    },
+    Delete {
+        i: usize,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (1u32..30, proptest::option::of(1u32..40), proptest::option::of(1u32..10))
+        (
+            1u32..30,
+            proptest::option::of(1u32..40),
+            proptest::option::of(1u32..10)
+        )
             .prop_map(|(cpu, init, sidecar)| Step::Bound { cpu, init, sidecar }),
         (1u32..30).prop_map(|cpu| Step::Unbound { cpu }),
         (0usize..64, 1u32..60).prop_map(|(i, cpu)| Step::Resize { i, cpu }),
@@ -38,7 +53,12 @@ fn step() -> impl Strategy<Value = Step> {
 /// Cpu in tenths of a core, so a 4-cpu node fills up within a few pods.
 fn app(cpu: u32) -> Container {
     let q = format!("{}m", cpu * 100);
-    container("app", &[("cpu", &q), ("memory", "64Mi")], &[("memory", "256Mi")], false)
+    container(
+        "app",
+        &[("cpu", &q), ("memory", "64Mi")],
+        &[("memory", "256Mi")],
+        false,
+    )
 }
 
 async fn burst(steps: Vec<Step>) {
@@ -53,7 +73,10 @@ async fn burst(steps: Vec<Step>) {
     let mut names = Vec::new();
     let check = |sim: &SimCluster| {
         let over = over_admitted(&sim.nodes(), &sim.pods());
-        assert!(over.is_empty(), "allocated requests above allocatable: {over:?}");
+        assert!(
+            over.is_empty(),
+            "allocated requests above allocatable: {over:?}"
+        );
     };
     for (n, s) in steps.into_iter().enumerate() {
         let name = format!("p{n}");
@@ -89,7 +112,9 @@ async fn burst(steps: Vec<Step>) {
                     cpu * 100
                 );
                 let patch = Body::Patch(PatchKind::Strategic, body.as_bytes());
-                let _ = sim.api().write_pod("default", target, Target::Resize, patch, false, "t");
+                let _ = sim
+                    .api()
+                    .write_pod("default", target, Target::Resize, patch, false, "t");
             }
             Step::Delete { i } if !names.is_empty() => {
                 let target = names.remove(i % names.len());
@@ -118,7 +143,9 @@ proptest! {
 async fn metrics_text(addr: std::net::SocketAddr) -> String {
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).await.unwrap();
     out
@@ -136,59 +163,119 @@ fn metric(text: &str, name: &str, pod: &str) -> Option<f64> {
 /// Infeasible uses what it has, not the cores it asked for.
 #[tokio::test(flavor = "multi_thread")]
 async fn usage_is_bounded_by_what_the_container_has() {
-    let sim = SimCluster::start(SimConfig { metrics: true, ..SimConfig::empty() }).await.unwrap();
+    let sim = SimCluster::start(SimConfig {
+        metrics: true,
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
     let mut hog = pod(
         "hog",
-        vec![container("app", &[("cpu", "200m"), ("memory", "64Mi")], &[("cpu", "250m"), ("memory", "128Mi")], false)],
+        vec![container(
+            "app",
+            &[("cpu", "200m"), ("memory", "64Mi")],
+            &[("cpu", "250m"), ("memory", "128Mi")],
+            false,
+        )],
     );
     hog.metadata.annotations = Some(
         [
-            ("sim.podsize.dev/memory-usage".to_string(), "200Mi".to_string()),
+            (
+                "sim.podsize.dev/memory-usage".to_string(),
+                "200Mi".to_string(),
+            ),
             ("sim.podsize.dev/cpu-usage".to_string(), "900m".to_string()),
         ]
         .into(),
     );
     sim.create_pod(hog).unwrap();
-    let c = container("app", &[("cpu", "250m"), ("memory", "64Mi")], &[("memory", "128Mi")], false);
+    let c = container(
+        "app",
+        &[("cpu", "250m"), ("memory", "64Mi")],
+        &[("memory", "128Mi")],
+        false,
+    );
     sim.create_pod(pod("wants-more", vec![c])).unwrap();
     for name in ["hog", "wants-more"] {
-        eventually("running", || async { sim.pod("default", name).filter(running) }).await;
+        eventually("running", || async {
+            sim.pod("default", name).filter(running)
+        })
+        .await;
     }
     let body = br#"{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"40"}}}]}}"#;
     let patch = Body::Patch(PatchKind::Strategic, body);
-    sim.api().write_pod("default", "wants-more", Target::Resize, patch, false, "t").unwrap();
+    sim.api()
+        .write_pod("default", "wants-more", Target::Resize, patch, false, "t")
+        .unwrap();
     let killed: Pod = eventually("OOM kill", || async {
         let p = sim.pod("default", "hog")?;
-        let cs = p.status.as_ref()?.container_statuses.as_ref()?.first()?.clone();
+        let cs = p
+            .status
+            .as_ref()?
+            .container_statuses
+            .as_ref()?
+            .first()?
+            .clone();
         let reason = cs.last_state?.terminated?.reason?;
         (cs.restart_count >= 1 && reason == "OOMKilled").then_some(p)
     })
     .await;
     assert!(running(&killed));
-    let (_, v) = raw(sim.addr(), "GET", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods", Some(ADMIN), None, b"").await;
+    let (_, v) = raw(
+        sim.addr(),
+        "GET",
+        "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods",
+        Some(ADMIN),
+        None,
+        b"",
+    )
+    .await;
     let v: serde_json::Value = serde_json::from_str(&v).unwrap();
     let usage = |pod: &str, key: &str| {
-        let item = v["items"].as_array().unwrap().iter().find(|i| i["metadata"]["name"] == pod).unwrap();
+        let item = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["metadata"]["name"] == pod)
+            .unwrap();
         let q = item["containers"][0]["usage"][key].as_str().unwrap();
-        simcluster::rules::quantity::Quantity::parse(q).unwrap().nanos()
+        simcluster::rules::quantity::Quantity::parse(q)
+            .unwrap()
+            .nanos()
     };
-    assert!(usage("hog", "memory") <= (128i128 << 20) * 1_000_000_000, "memory above its limit");
+    assert!(
+        usage("hog", "memory") <= (128i128 << 20) * 1_000_000_000,
+        "memory above its limit"
+    );
     assert!(usage("hog", "cpu") <= 250_000_000, "cpu above its limit");
     // Infeasible: it still has 250m and cannot use 40 cores' worth.
     eventually("infeasible", || async {
         let p = sim.pod("default", "wants-more")?;
         let c = p.status?.conditions?;
-        c.iter().any(|c| c.reason.as_deref() == Some("Infeasible")).then_some(())
+        c.iter()
+            .any(|c| c.reason.as_deref() == Some("Infeasible"))
+            .then_some(())
     })
     .await;
-    assert!(usage("wants-more", "cpu") <= 250_000_000, "usage follows the desired request");
+    assert!(
+        usage("wants-more", "cpu") <= 250_000_000,
+        "usage follows the desired request"
+    );
     let listen = "127.0.0.1:0".parse().unwrap();
-    let addr = simcluster::metrics_listen::serve(sim.api().store.clone(), listen).await.unwrap();
+    let addr = simcluster::metrics_listen::serve(sim.api().store.clone(), listen)
+        .await
+        .unwrap();
     let first = metrics_text(addr).await;
-    assert!(metric(&first, "container_oom_events_total", "hog").unwrap_or(0.0) >= 1.0, "{first}");
+    assert!(
+        metric(&first, "container_oom_events_total", "hog").unwrap_or(0.0) >= 1.0,
+        "{first}"
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     let second = metrics_text(addr).await;
     let throttled = metric(&second, "container_cpu_cfs_throttled_periods_total", "hog");
-    assert!(throttled.unwrap_or(0.0) > 0.0, "no throttling counted: {second}");
+    assert!(
+        throttled.unwrap_or(0.0) > 0.0,
+        "no throttling counted: {second}"
+    );
     assert!(metric(&second, "container_cpu_cfs_periods_total", "hog").unwrap_or(0.0) > 0.0);
 }
