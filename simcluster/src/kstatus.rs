@@ -98,8 +98,50 @@ fn hash(text: &str) -> u64 {
     })
 }
 
-/// Simulated usage (cpu millis, memory bytes) of each running container of a pod.
-pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
+/// What each running container has now (resize-api.md §2.4): the runtime's applied values
+/// (`containerStatuses[].resources`), else the allocated requests with the spec's limits (a
+/// node that does not report resources never resizes), else the spec of a pod not started.
+pub fn applied(pod: &Pod) -> HashMap<String, ResourceSpec> {
+    let statuses: HashMap<&str, &k8s_openapi::api::core::v1::ContainerStatus> = pod
+        .status
+        .iter()
+        .flat_map(|s| {
+            s.container_statuses
+                .iter()
+                .flatten()
+                .chain(s.init_container_statuses.iter().flatten())
+        })
+        .map(|c| (c.name.as_str(), c))
+        .collect();
+    podutil::running_containers(pod)
+        .into_iter()
+        .map(|c| {
+            let spec = spec_of(c.resources.as_ref());
+            let st = statuses.get(c.name.as_str());
+            let have = match (
+                st.and_then(|s| s.resources.as_ref()),
+                st.and_then(|s| s.allocated_resources.as_ref()),
+            ) {
+                (Some(actual), _) => spec_of(Some(actual)),
+                (None, Some(alloc)) => ResourceSpec {
+                    requests: spec_of(Some(&k8s_openapi::api::core::v1::ResourceRequirements {
+                        requests: Some(alloc.clone()),
+                        ..Default::default()
+                    }))
+                    .requests,
+                    limits: spec.limits,
+                },
+                (None, None) => spec,
+            };
+            (c.name.clone(), have)
+        })
+        .collect()
+}
+
+/// What each running container would use with no limit in its way: (name, cpu millis, memory
+/// bytes, what it has). Follows the applied values, never the desired ones: a resize that is
+/// pending has not given the container anything yet.
+pub fn demand(pod: &Pod) -> Vec<(String, i64, i64, ResourceSpec)> {
     let override_mem = annotation(pod, MEMORY_USAGE_ANNOTATION)
         .and_then(|t| Quantity::parse(t.trim()).ok())
         .and_then(|q| i64::try_from(q.units_ceil()).ok());
@@ -108,13 +150,14 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
         .and_then(|q| i64::try_from(q.milli_ceil()).ok());
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let wobble = (podutil::now().0.as_second() / 15) as u64;
+    let mut have = applied(pod);
     podutil::running_containers(pod)
         .into_iter()
         .map(|c| {
-            let spec = spec_of(c.resources.as_ref()).effective_requests();
+            let own = have.remove(&c.name).unwrap_or_default();
+            let spec = own.effective_requests();
             let h = hash(&format!("{uid}/{}", c.name));
             let frac = 20 + (h % 70) as i64 + ((h ^ wobble.wrapping_mul(2_654_435_761)) % 7) as i64;
-            let own = spec_of(c.resources.as_ref());
             let starting =
                 super::startup::starting_cpu(pod, own.limits.cpu_millis, spec.cpu_millis);
             let cpu = starting.or(override_cpu).unwrap_or_else(|| {
@@ -127,7 +170,32 @@ pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
                         r * (40 + (h % 50) as i64) / 100
                     })
             });
-            (c.name.clone(), cpu, mem)
+            (c.name.clone(), cpu, mem, own)
+        })
+        .collect()
+}
+
+/// Simulated usage (cpu millis, memory bytes) of each running container of a pod, bounded by
+/// what the container has: CPU above its limit is throttled to the limit, and memory above its
+/// limit is an OOM kill (the kubelet restarts it, `kubelet/oom.rs`), never a reading.
+pub fn usage(pod: &Pod) -> Vec<(String, i64, i64)> {
+    demand(pod)
+        .into_iter()
+        .map(|(name, cpu, mem, have)| {
+            let cpu = have.limits.cpu_millis.map_or(cpu, |l| cpu.min(l));
+            let mem = have.limits.memory_bytes.map_or(mem, |l| mem.min(l));
+            (name, cpu, mem)
+        })
+        .collect()
+}
+
+/// Containers whose memory demand is above the limit they have: (name, demand, limit).
+pub fn over_memory_limit(pod: &Pod) -> Vec<(String, i64, i64)> {
+    demand(pod)
+        .into_iter()
+        .filter_map(|(name, _, mem, have)| {
+            let limit = have.limits.memory_bytes?;
+            (mem > limit).then_some((name, mem, limit))
         })
         .collect()
 }

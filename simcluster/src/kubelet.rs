@@ -23,10 +23,18 @@ pub const NO_START_ANNOTATION: &str = "sim.podsize.dev/no-start";
 pub use super::kstatus::{MEMORY_USAGE_ANNOTATION, container_status, kq, pod_metrics, usage};
 use super::kstatus::{condition, memory_usage};
 use super::kubelet_pod::{self as pod_level, POD_KEY};
+use alloc::{alloc_from_status, desired};
+pub use alloc::{desired_need, held_by};
 
 mod actuate;
+mod alloc;
+mod oom;
 mod resize;
 mod start;
+
+/// How often Deferred resizes are retried without a trigger (resize-api.md §4.8: "and
+/// periodically"), and unschedulable pods offered to the scheduler again.
+pub const RETRY_PERIOD: Duration = Duration::from_secs(30);
 
 type Key = (String, String);
 type Resources = BTreeMap<String, ResourceSpec>;
@@ -38,6 +46,8 @@ struct Alloc {
     actual: Resources,
     /// Resize attempt failed with an actuation error for this desired state.
     failed: bool,
+    /// Init-container term and overhead: counted with the containers (kubelet_room).
+    extra: crate::kubelet_room::Extra,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,21 +65,10 @@ pub struct Kubelet {
     queue: HashMap<Key, (Instant, Job)>,
     deferred: HashSet<Key>,
     sub: Option<super::store::Subscription>,
+    /// Earliest time each container may be OOM-killed again (CrashLoopBackOff).
+    oom_backoff: HashMap<(Key, String), Instant>,
     /// Pod-level status fields are published (1.36+, or 1.35 with the alpha gate).
     pod_level_status: bool,
-}
-
-/// Desired values per container, with the pod-level entry (`POD_KEY`) when set.
-fn desired(pod: &Pod) -> Resources {
-    let containers = podutil::running_containers(pod)
-        .into_iter()
-        .map(|c| (c.name.clone(), spec_of(c.resources.as_ref())))
-        .collect();
-    pod_level::with_pod_level(containers, pod)
-}
-
-fn total_requests(res: &Resources) -> CpuMem {
-    pod_level::total(res)
 }
 
 fn node_of(pod: &Pod) -> Option<String> {
@@ -95,60 +94,6 @@ fn annotation<'a>(pod: &'a Pod, key: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// Allocation as reported in a started pod's status (falls back to the spec).
-fn alloc_from_status(pod: &Pod, node: String) -> Alloc {
-    let spec = desired(pod);
-    let statuses: HashMap<&str, &ContainerStatus> = pod
-        .status
-        .iter()
-        .flat_map(|s| {
-            s.container_statuses
-                .iter()
-                .flatten()
-                .chain(s.init_container_statuses.iter().flatten())
-        })
-        .map(|c| (c.name.as_str(), c))
-        .collect();
-    let mut allocated = Resources::new();
-    let mut actual = Resources::new();
-    for (name, want) in &spec {
-        let st = statuses.get(name.as_str());
-        let act = st
-            .and_then(|s| s.resources.as_ref())
-            .map(|r| spec_of(Some(r)))
-            .unwrap_or(*want);
-        let alloc_req = st.and_then(|s| s.allocated_resources.as_ref()).map(|m| {
-            spec_of(Some(&k8s_openapi::api::core::v1::ResourceRequirements {
-                requests: Some(m.clone()),
-                ..Default::default()
-            }))
-            .requests
-        });
-        let is_pending = pod.status.as_ref().is_some_and(|s| s.resize.is_some());
-        let alloc = match alloc_req {
-            Some(req) => ResourceSpec {
-                requests: req,
-                limits: act.limits,
-            },
-            None if is_pending => act,
-            None => *want,
-        };
-        allocated.insert(name.clone(), alloc);
-        actual.insert(name.clone(), act);
-    }
-    if let Some(want) = spec.get(POD_KEY) {
-        let (alloc, act) = pod_level::from_status(pod, want);
-        allocated.insert(POD_KEY.to_string(), alloc);
-        actual.insert(POD_KEY.to_string(), act);
-    }
-    Alloc {
-        node,
-        allocated,
-        actual,
-        failed: false,
-    }
-}
-
 impl Kubelet {
     /// Kubelets over `store` for server `1.minor`, acting `delay` after each change.
     pub fn new(store: Arc<Store>, minor: u32, delay: Duration) -> Self {
@@ -160,6 +105,7 @@ impl Kubelet {
             queue: HashMap::new(),
             deferred: HashSet::new(),
             sub: None,
+            oom_backoff: HashMap::new(),
             pod_level_status: super::rules::resize::pod_level_gate(minor, false),
         }
         .subscribed()
@@ -183,15 +129,16 @@ impl Kubelet {
             return;
         };
         self.resync(false);
-        // Pods not yet bound or started get handled now.
+        // Every pod is looked at once: unbound and unstarted ones, and started ones whose
+        // desired values differ from what is allocated (a seeded Deferred resize is retried
+        // like any other).
         for pod in self.store.all::<Pod>(None) {
-            if node_of(&pod).is_none() || !started(&pod) {
-                self.observe(podutil::key(&pod), &pod);
-            }
+            self.observe(podutil::key(&pod), &pod);
         }
         let tick = (self.delay / 4).clamp(Duration::from_millis(2), Duration::from_millis(50));
         let mut ticker = tokio::time::interval(tick);
-        let mut retry = tokio::time::interval(Duration::from_secs(5).max(self.delay * 4));
+        let mut retry = tokio::time::interval_at(Instant::now() + RETRY_PERIOD, RETRY_PERIOD);
+        let mut oom = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
                 ev = sub.rx.recv() => match ev {
@@ -208,10 +155,8 @@ impl Kubelet {
                     Err(RecvError::Closed) => return,
                 },
                 _ = ticker.tick() => self.run_due(),
-                _ = retry.tick() => {
-                    let keys: Vec<Key> = self.deferred.iter().cloned().collect();
-                    for k in keys { self.schedule(k, Job::Process, Duration::ZERO); }
-                }
+                _ = retry.tick() => self.retry_all(),
+                _ = oom.tick() => self.kill_over_limit(),
             }
         }
     }
@@ -258,8 +203,23 @@ impl Kubelet {
         }
     }
 
+    /// The periodic retry: every Deferred resize, and every pod still waiting for a node.
+    fn retry_all(&mut self) {
+        let mut keys: Vec<Key> = self.deferred.iter().cloned().collect();
+        keys.extend(
+            self.store
+                .all::<Pod>(None)
+                .iter()
+                .filter(|p| node_of(p).is_none() && !terminal(p))
+                .map(|p| podutil::key(p)),
+        );
+        for k in keys {
+            self.schedule(k, Job::Process, Duration::ZERO);
+        }
+    }
+
     fn observe(&mut self, key: Key, pod: &Pod) {
-        if pod.metadata.deletion_timestamp.is_some() {
+        if pod.metadata.deletion_timestamp.is_some() || terminal(pod) {
             return;
         }
         let Some(node) = node_of(pod) else {
@@ -333,13 +293,21 @@ impl Kubelet {
         };
         for (k, a) in &self.allocs {
             if a.node == node && k != except {
-                let t = super::kubelet_room::held(&a.allocated, &a.actual);
+                let t = super::kubelet_room::held(&a.allocated, &a.actual, &a.extra);
                 used.cpu_millis = used.cpu_millis.map(|u| u + t.cpu_millis.unwrap_or(0));
                 used.memory_bytes = used.memory_bytes.map(|u| u + t.memory_bytes.unwrap_or(0));
             }
         }
         used
     }
+}
+
+/// A pod that ended (or that the kubelet rejected at admission) holds nothing and is not acted on.
+fn terminal(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Failed" | "Succeeded")
+    )
 }
 
 /// The pod still says a resize waits, or the kubelet has not reported the newest generation,

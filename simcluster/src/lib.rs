@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod container_counters;
 pub mod continue_token;
 pub mod control;
 pub mod diff;
@@ -13,6 +14,7 @@ pub mod discovery_v2;
 pub mod encoding;
 pub mod faults;
 pub mod fleet;
+pub mod invariants;
 pub mod kstatus;
 pub mod kubelet;
 pub mod kubelet_pod;

@@ -2,10 +2,13 @@
 //! Prometheus text format with cAdvisor's names and labels
 //! (`container_cpu_usage_seconds_total` counter, `container_memory_working_set_bytes` gauge,
 //! labels `namespace`, `pod`, `container`), so a real Prometheus can scrape the sim. The usage
-//! continues the curve `--usage-history` writes, so a backfill and live scrapes join up.
+//! continues the curve `--usage-history` writes, so a backfill and live scrapes join up. It
+//! follows what each container has (applied resources): CPU demand above the limit is
+//! throttled (`container_cpu_cfs_periods_total`, `container_cpu_cfs_throttled_periods_total`),
+//! and memory above the limit is an OOM kill (`container_oom_events_total`).
 
 use super::store::Store;
-use super::usage_history::{Baseline, Shape, hash, usage_at};
+use super::usage_history::{Baseline, CFS_PERIODS_PER_SEC, Shape, hash, throttle, usage_at};
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -26,6 +29,8 @@ const STEP: i64 = 15;
 struct Counter {
     at: i64,
     total: f64,
+    periods: f64,
+    throttled: f64,
 }
 
 /// Scrape state: the curve's origin and every container's running CPU counter.
@@ -78,6 +83,15 @@ impl Exporter {
         let mut mem = String::from(
             "# HELP container_memory_working_set_bytes Current working set in bytes.\n# TYPE container_memory_working_set_bytes gauge\n",
         );
+        let mut periods = String::from(
+            "# HELP container_cpu_cfs_periods_total Number of elapsed enforcement period intervals.\n# TYPE container_cpu_cfs_periods_total counter\n",
+        );
+        let mut throttled = String::from(
+            "# HELP container_cpu_cfs_throttled_periods_total Number of throttled period intervals.\n# TYPE container_cpu_cfs_throttled_periods_total counter\n",
+        );
+        let mut oom = String::from(
+            "# HELP container_oom_events_total Count of out of memory events observed for the container.\n# TYPE container_oom_events_total counter\n",
+        );
         for pod in self.store.all::<Pod>(None) {
             let (Some(ns), Some(name)) = (&pod.metadata.namespace, &pod.metadata.name) else {
                 continue;
@@ -86,15 +100,25 @@ impl Exporter {
                 let (shape, seed, base) = (
                     Shape::of(ns, name, &c.name),
                     hash(&[ns, name, &c.name]),
-                    Baseline::of(c),
+                    Baseline::applied(&pod, c),
                 );
                 let counter = counters
                     .entry((ns.clone(), name.clone(), c.name.clone()))
-                    .or_insert(Counter { at: t, total: 0.0 });
+                    .or_insert(Counter {
+                        at: t,
+                        total: 0.0,
+                        periods: 0.0,
+                        throttled: 0.0,
+                    });
                 while counter.at < t {
                     let dt = STEP.min(t - counter.at);
-                    let (used, _) = usage_at(shape, base, seed, counter.at, SPAN);
+                    let (demand, _) = usage_at(shape, base, seed, counter.at, SPAN);
+                    let (used, capped) = throttle(base, demand);
                     counter.total += used * dt as f64;
+                    counter.periods += CFS_PERIODS_PER_SEC * dt as f64;
+                    if capped {
+                        counter.throttled += CFS_PERIODS_PER_SEC * dt as f64;
+                    }
                     counter.at += dt;
                 }
                 let labels = format!(
@@ -113,9 +137,26 @@ impl Exporter {
                     mem,
                     "container_memory_working_set_bytes{{{labels}}} {working_set}"
                 );
+                // cAdvisor has CFS counters only for containers with a quota (a CPU limit).
+                if base.cpu_limit.is_some() {
+                    let _ = writeln!(
+                        periods,
+                        "container_cpu_cfs_periods_total{{{labels}}} {}",
+                        counter.periods
+                    );
+                    let _ = writeln!(
+                        throttled,
+                        "container_cpu_cfs_throttled_periods_total{{{labels}}} {}",
+                        counter.throttled
+                    );
+                }
+                let kills = self.store.counters.oom(ns, name, &c.name);
+                let _ = writeln!(oom, "container_oom_events_total{{{labels}}} {kills}");
             }
         }
-        cpu.push_str(&mem);
+        for part in [mem, periods, throttled, oom] {
+            cpu.push_str(&part);
+        }
         cpu
     }
 }

@@ -163,6 +163,8 @@ pub struct Store {
     inner: RwLock<Inner>,
     tx: broadcast::Sender<Arc<Event>>,
     history_cap: usize,
+    /// The simulated containers' event counters (OOM kills), read by the metrics served.
+    pub counters: crate::container_counters::Counters,
 }
 
 /// Watch subscription: events to replay, then the live channel.
@@ -198,6 +200,7 @@ impl Store {
             inner: RwLock::new(inner),
             tx,
             history_cap: history_cap.max(1),
+            counters: Default::default(),
         }
     }
 

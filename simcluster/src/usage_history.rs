@@ -2,6 +2,8 @@
 //! over-provisioned (request ≥ 4 × p95) — and its history written in the OpenMetrics text
 //! format with cAdvisor's metric and label names, for `promtool tsdb create-blocks-from
 //! openmetrics` (issue #12). Deterministic from the pod's name, so a test can recompute it.
+//! Usage follows what a running container has (its applied resources), never its desired
+//! values: CPU demand above the limit is throttled to it, and the CFS counters say so.
 
 use super::store::Store;
 use k8s_openapi::api::core::v1::{Container, Pod};
@@ -59,6 +61,22 @@ pub struct Baseline {
     pub cpu_cores: f64,
     pub memory_bytes: f64,
     pub memory_limit: Option<f64>,
+    /// CFS quota in cores, where the container has a CPU limit.
+    pub cpu_limit: Option<f64>,
+    /// Steady demand pinned by the pod's usage annotations (cores, bytes), as PodMetrics has it.
+    pub fixed_cpu: Option<f64>,
+    pub fixed_memory: Option<f64>,
+}
+
+/// CFS enforcement periods per second (the default 100 ms period).
+pub const CFS_PERIODS_PER_SEC: f64 = 10.0;
+
+/// CPU a container gets for `demand` cores under its limit, and whether it was throttled.
+pub fn throttle(base: Baseline, demand: f64) -> (f64, bool) {
+    match base.cpu_limit {
+        Some(limit) if demand > limit => (limit, true),
+        _ => (demand, false),
+    }
 }
 
 fn quantity(c: &Container, kind: &str, key: &str) -> Option<f64> {
@@ -83,6 +101,33 @@ impl Baseline {
                 .or_else(|| quantity(c, "limits", "memory"))
                 .unwrap_or(128.0 * 1024.0 * 1024.0),
             memory_limit: quantity(c, "limits", "memory"),
+            cpu_limit: quantity(c, "limits", "cpu"),
+            fixed_cpu: None,
+            fixed_memory: None,
+        }
+    }
+
+    /// From what the container of `pod` has now (resize-api.md §2.4): the applied values
+    /// where the kubelet reports them, the spec otherwise.
+    pub fn applied(pod: &Pod, c: &Container) -> Self {
+        let Some(have) = super::kstatus::applied(pod).remove(&c.name) else {
+            return Self::of(c);
+        };
+        let req = have.effective_requests();
+        let cores = |m: Option<i64>| m.map(|m| m as f64 / 1000.0);
+        let bytes = |b: Option<i64>| b.map(|b| b as f64);
+        let pinned = |key: &str| {
+            let text = pod.metadata.annotations.as_ref()?.get(key)?;
+            let q = super::rules::quantity::Quantity::parse(text.trim()).ok()?;
+            Some(q.nanos() as f64 / 1e9)
+        };
+        Self {
+            cpu_cores: cores(req.cpu_millis).unwrap_or(0.1),
+            memory_bytes: bytes(req.memory_bytes).unwrap_or(128.0 * 1024.0 * 1024.0),
+            memory_limit: bytes(have.limits.memory_bytes),
+            cpu_limit: cores(have.limits.cpu_millis),
+            fixed_cpu: pinned(super::kstatus::CPU_USAGE_ANNOTATION),
+            fixed_memory: pinned(super::kstatus::MEMORY_USAGE_ANNOTATION),
         }
     }
 }
@@ -107,11 +152,40 @@ pub fn usage_at(shape: Shape, base: Baseline, seed: u64, t: i64, span: i64) -> (
         }
         Shape::OverProvisioned => (0.08 + 0.04 * n, 0.15 + 0.02 * n),
     };
-    let mut mem_bytes = mem * base.memory_bytes;
+    let mut mem_bytes = base.fixed_memory.unwrap_or(mem * base.memory_bytes);
+    // Memory above the limit is an OOM kill, never a reading: the working set stays below it.
     if let Some(limit) = base.memory_limit {
         mem_bytes = mem_bytes.min(limit * 0.95);
     }
-    (cpu * base.cpu_cores, mem_bytes.floor())
+    let cpu = base.fixed_cpu.unwrap_or(cpu * base.cpu_cores);
+    (cpu, mem_bytes.floor())
+}
+
+type CfsSeries<'a> = Vec<(&'a String, Vec<(i64, f64, f64)>)>;
+
+fn write_cfs(out: &mut impl Write, series: &CfsSeries) -> std::io::Result<()> {
+    for (name, help, pick) in [
+        (
+            "container_cpu_cfs_periods",
+            "Number of elapsed enforcement period intervals",
+            false,
+        ),
+        (
+            "container_cpu_cfs_throttled_periods",
+            "Number of throttled period intervals",
+            true,
+        ),
+    ] {
+        writeln!(out, "# HELP {name} {help}")?;
+        writeln!(out, "# TYPE {name} counter")?;
+        for (labels, samples) in series {
+            for (t, periods, throttled) in samples {
+                let v = if pick { throttled } else { periods };
+                writeln!(out, "{name}_total{{{labels}}} {v} {t}")?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `window` of history ending at `end` (unix seconds), one sample every `step` seconds,
@@ -148,7 +222,7 @@ pub fn write_openmetrics(
                 c.name,
                 c.image.as_deref().unwrap_or("")
             );
-            series.push((labels, shape, seed, Baseline::of(c)));
+            series.push((labels, shape, seed, Baseline::applied(pod, c)));
         }
     }
     let start = end - window_secs;
@@ -157,19 +231,32 @@ pub fn write_openmetrics(
         "# HELP container_cpu_usage_seconds Cumulative cpu time consumed"
     )?;
     writeln!(out, "# TYPE container_cpu_usage_seconds counter")?;
+    let mut throttled_series = Vec::new();
     for (labels, shape, seed, base) in &series {
-        let mut total = 0.0;
+        let (mut total, mut periods, mut throttled) = (0.0, 0.0, 0.0);
         let mut t = start;
+        let mut cfs = Vec::new();
         while t <= end {
-            let (cpu, _) = usage_at(*shape, *base, *seed, t - start, window_secs);
+            let (demand, _) = usage_at(*shape, *base, *seed, t - start, window_secs);
+            let (cpu, capped) = throttle(*base, demand);
             total += cpu * step as f64;
+            periods += CFS_PERIODS_PER_SEC * step as f64;
+            if capped {
+                throttled += CFS_PERIODS_PER_SEC * step as f64;
+            }
+            cfs.push((t, periods, throttled));
             writeln!(
                 out,
                 "container_cpu_usage_seconds_total{{{labels}}} {total:.6} {t}"
             )?;
             t += step;
         }
+        // cAdvisor reports CFS counters only for containers with a quota (a CPU limit).
+        if base.cpu_limit.is_some() {
+            throttled_series.push((labels, cfs));
+        }
     }
+    write_cfs(out, &throttled_series)?;
     writeln!(
         out,
         "# HELP container_memory_working_set_bytes Current working set"
@@ -200,6 +287,9 @@ mod tests {
             cpu_cores: 1.0,
             memory_bytes: 1e9,
             memory_limit: None,
+            cpu_limit: None,
+            fixed_cpu: None,
+            fixed_memory: None,
         };
         let peak = (0..10_000)
             .map(|i| usage_at(Shape::OverProvisioned, base, 7, i * 60, 600_000).0)

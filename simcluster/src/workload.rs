@@ -21,8 +21,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod churn;
 mod seeded_status;
-use seeded_status::{seed_resize, start_status};
+pub use churn::churn;
+use seeded_status::{seed_states, start_status};
 
 const APPS: &[&str] = &[
     "checkout",
@@ -341,9 +343,6 @@ fn make_pod(
     if let Some(st) = pod.status.as_mut() {
         super::kubelet_pod::write_status(st, &want, node_ok, api.pod_level_resize());
     }
-    if seeded != Seeded::Normal {
-        seed_resize(&mut pod, api.minor, seeded);
-    }
     pod
 }
 
@@ -366,6 +365,7 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         node_names.len()
     ];
     let mut keys = Vec::with_capacity(spec.pods);
+    let mut seeded_nodes = Vec::new();
     let mut pods = Vec::with_capacity(spec.pods);
     for i in 0..spec.pods {
         if node_names.is_empty() {
@@ -384,9 +384,18 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         } else {
             Seeded::Normal
         };
-        // A node without resize support never shows a resize state: seeded ones go elsewhere.
+        // A node without resize support never shows a resize state: seeded ones go elsewhere,
+        // each to its own node where there are enough (a Deferred resize's node must not also
+        // carry the Infeasible one's demand).
         if seeded != Seeded::Normal && Some(n) == no_support {
-            n = (n + 1) % node_names.len();
+            let len = node_names.len();
+            n = (1..len)
+                .map(|k| (n + k) % len)
+                .find(|c| Some(*c) != no_support && !seeded_nodes.contains(c))
+                .unwrap_or((n + 1) % len);
+        }
+        if seeded != Seeded::Normal {
+            seeded_nodes.push(n);
         }
         let ns = &namespaces[(i * 7 + i / 3) % namespaces.len()];
         let pod = make_pod(
@@ -398,22 +407,36 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
             Some(n) != no_support,
             seeded,
         );
-        let req = podutil::pod_requests(&pod);
-        per_node[n].cpu_millis = per_node[n]
-            .cpu_millis
-            .map(|v| v + req.cpu_millis.unwrap_or(0));
-        per_node[n].memory_bytes = per_node[n]
-            .memory_bytes
-            .map(|v| v + req.memory_bytes.unwrap_or(0));
-        pods.push(pod);
+        // What the kubelet holds for it, by its own count (a pod never started holds nothing).
+        if seeded != Seeded::NotStarted {
+            let req = super::kubelet::held_by(&pod);
+            per_node[n].cpu_millis = per_node[n]
+                .cpu_millis
+                .map(|v| v + req.cpu_millis.unwrap_or(0));
+            per_node[n].memory_bytes = per_node[n]
+                .memory_bytes
+                .map(|v| v + req.memory_bytes.unwrap_or(0));
+        }
+        pods.push((pod, n, seeded));
     }
+    let mut capacity: Vec<CpuMem> = per_node
+        .iter()
+        .map(|used| {
+            let cores = ((used.cpu_millis.unwrap_or(0) * 13 / 10) / 1000 + 1).max(16);
+            let gib = ((used.memory_bytes.unwrap_or(0) * 13 / 10) >> 30).max(64) + 1;
+            CpuMem {
+                cpu_millis: Some(cores * 1000),
+                memory_bytes: Some(gib << 30),
+            }
+        })
+        .collect();
+    seed_states(&mut pods, api.minor, &mut per_node, &mut capacity);
     for (i, name) in node_names.iter().enumerate() {
-        let used = per_node[i];
-        let cores = ((used.cpu_millis.unwrap_or(0) * 13 / 10) / 1000 + 1).max(16);
-        let gib = ((used.memory_bytes.unwrap_or(0) * 13 / 10) >> 30).max(64) + 1;
-        store.upsert(node(name, cores * 1000, gib << 30, Some(i) != no_support));
+        let cap = capacity[i];
+        let (cpu, mem) = (cap.cpu_millis.unwrap_or(0), cap.memory_bytes.unwrap_or(0));
+        store.upsert(node(name, cpu, mem, Some(i) != no_support));
     }
-    for mut pod in pods {
+    for (mut pod, _, _) in pods {
         // Names are random; on a clash add a suffix (as a second replica would get).
         for _ in 0..8 {
             let key = podutil::key(&pod);
@@ -427,67 +450,4 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         }
     }
     keys
-}
-
-/// Churn: replaces pods and resizes running Burstable pods at roughly `per_second` actions/s.
-pub async fn churn(api: Arc<ApiServer>, seed: u64, per_second: f64) {
-    let mut rng = SmallRng::seed_from_u64(seed ^ 0xC0FFEE);
-    let period = Duration::from_secs_f64(1.0 / per_second.clamp(0.01, 10_000.0));
-    let mut ticker = tokio::time::interval(period);
-    let mut n = 0usize;
-    loop {
-        ticker.tick().await;
-        n += 1;
-        let pods = api.store.all::<Pod>(None);
-        if pods.is_empty() {
-            continue;
-        }
-        let pod = &pods[rng.random_range(0..pods.len())];
-        let (ns, name) = podutil::key(pod);
-        if n.is_multiple_of(5) {
-            // Replace a pod, as a rollout would.
-            let node = pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .unwrap_or_default();
-            let _ = api.delete_pod(&ns, &name);
-            let mut fresh = make_pod(&mut rng, &api, n, &ns, &node, true, Seeded::Normal);
-            fresh.status = None;
-            api.prepare_new_pod(&mut fresh, "kube-controller-manager");
-            if let Ok(created) = api.store.create(fresh) {
-                super::replicasets::adopt(&api.store, &created.obj);
-            }
-        } else if let Some(c) = pod.spec.as_ref().and_then(|s| s.containers.first()) {
-            // A vertical autoscaler nudging the cpu request within the limit.
-            let spec = podutil::spec_of(c.resources.as_ref());
-            let (Some(req), Some(lim)) = (spec.requests.cpu_millis, spec.limits.cpu_millis) else {
-                continue;
-            };
-            if req >= lim {
-                continue;
-            }
-            let step = (req / 4).max(10);
-            let new = if rng.random_bool(0.5) {
-                (req + step).min(lim)
-            } else {
-                (req - step).max(10)
-            };
-            let patch = json!({"spec": {"containers": [{"name": c.name, "resources": {"requests": {"cpu": Quantity::from_millis(new).to_string()}}}]}});
-            let body = serde_json::to_vec(&patch).unwrap_or_default();
-            let target = if api.minor >= 32 {
-                Target::Resize
-            } else {
-                Target::Pod
-            };
-            let _ = api.write_pod(
-                &ns,
-                &name,
-                target,
-                Body::Patch(PatchKind::Strategic, &body),
-                false,
-                "sim-autoscaler",
-            );
-        }
-    }
 }

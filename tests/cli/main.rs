@@ -25,5 +25,6 @@ mod make_room_precondition;
 mod nodes_json;
 mod rbac_review;
 mod resize_cli;
+mod sim_consistency;
 mod sim_fleet;
 mod vpa_recommend;

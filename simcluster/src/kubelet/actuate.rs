@@ -97,8 +97,8 @@ impl Kubelet {
             }
             Ok(Some(p))
         });
-        let freed = crate::kubelet_room::held(&alloc.actual, &BTreeMap::new());
-        let holds = total_requests(&alloc.allocated);
+        let freed = crate::kubelet_room::held(&alloc.actual, &BTreeMap::new(), &alloc.extra);
+        let holds = crate::kubelet_room::counted(&alloc.allocated, &alloc.extra);
         if let Some(a) = self.allocs.get_mut(key) {
             a.actual = alloc.allocated;
         }

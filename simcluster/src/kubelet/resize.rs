@@ -15,6 +15,21 @@ impl Kubelet {
         })
     }
 
+    /// The node's allocatable; a node the store does not know limits nothing.
+    pub(super) fn node_capacity(&self, node: &str) -> CpuMem {
+        let unlimited = CpuMem {
+            cpu_millis: Some(i64::MAX / 4),
+            memory_bytes: Some(i64::MAX / 4),
+        };
+        self.store.get::<Node>("", node).map_or(unlimited, |n| {
+            let a = podutil::node_allocatable(&n.obj);
+            CpuMem {
+                cpu_millis: a.cpu_millis.or(unlimited.cpu_millis),
+                memory_bytes: a.memory_bytes.or(unlimited.memory_bytes),
+            }
+        })
+    }
+
     pub(super) fn resize(&mut self, key: &Key, pod: &Pod) {
         let Some(alloc) = self.allocs.get(key).cloned() else {
             self.allocs.insert(
@@ -30,45 +45,25 @@ impl Kubelet {
             self.deferred.remove(key);
             return self.clear_pending(key);
         }
-        let capacity = self
-            .store
-            .get::<Node>("", &alloc.node)
-            .map(|n| podutil::node_allocatable(&n.obj))
-            .unwrap_or(CpuMem {
-                cpu_millis: Some(i64::MAX / 4),
-                memory_bytes: Some(i64::MAX / 4),
-            });
-        let need = total_requests(&want);
+        let capacity = self.node_capacity(&alloc.node);
+        // One verdict for every pending state, seeded or live: the node's own allocatable and
+        // what the other pods on it hold (kubelet_room).
+        let need = crate::kubelet_room::counted(&want, &alloc.extra);
         let used = self.node_used(&alloc.node, key);
-        let pairs = [
-            ("cpu", need.cpu_millis, used.cpu_millis, capacity.cpu_millis),
-            (
-                "memory",
-                need.memory_bytes,
-                used.memory_bytes,
-                capacity.memory_bytes,
-            ),
-        ];
-        for (res, n, u, c) in pairs {
-            let (n, u, c) = (n.unwrap_or(0), u.unwrap_or(0), c.unwrap_or(i64::MAX));
-            if n > c {
+        match crate::kubelet_room::verdict(need, used, capacity) {
+            crate::kubelet_room::Verdict::Fits => {}
+            crate::kubelet_room::Verdict::Infeasible(msg) => {
                 self.deferred.remove(key);
-                let msg = format!(
-                    "Node didn't have enough capacity: {res}, requested: {n}, capacity: {c}"
-                );
                 return self.write_pending(key, "Infeasible", &msg);
             }
-            if n + u > c {
+            crate::kubelet_room::Verdict::Deferred(msg) => {
                 self.deferred.insert(key.clone());
-                let msg = format!(
-                    "Node didn't have enough resource: {res}, requested: {n}, used: {u}, capacity: {c}"
-                );
                 return self.write_pending(key, "Deferred", &msg);
             }
         }
         self.deferred.remove(key);
-        let shrank = need.cpu_millis < total_requests(&alloc.allocated).cpu_millis
-            || need.memory_bytes < total_requests(&alloc.allocated).memory_bytes;
+        let before = crate::kubelet_room::counted(&alloc.allocated, &alloc.extra);
+        let shrank = need.cpu_millis < before.cpu_millis || need.memory_bytes < before.memory_bytes;
         let usage = memory_usage(pod);
         let below_usage = want.iter().find_map(|(name, spec)| {
             let new_limit = spec.limits.memory_bytes?;
@@ -84,6 +79,13 @@ impl Kubelet {
         let (minor, now, generation) = (self.minor, podutil::now(), pod.metadata.generation);
         let publish = self.pod_level_status;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            // A failure already reported for this generation (a seeded one, or one seen again
+            // after a restart of the kubelet) is not written again.
+            if let Some(limit) = below_usage
+                && shows_error(p, &format!("memory limit ({limit}) below current usage"))
+            {
+                return Ok(None);
+            }
             let mut p = (**p).clone();
             // Status writes go through pods/status as the kubelet: record it there.
             set_managed(&mut p, status_entry("kubelet"));
@@ -204,4 +206,18 @@ impl Kubelet {
             Ok(Some(p))
         });
     }
+}
+
+/// The pod already shows this actuation error for its current generation, and nothing pending.
+fn shows_error(pod: &Pod, message: &str) -> bool {
+    let Some(conds) = pod.status.as_ref().and_then(|s| s.conditions.as_ref()) else {
+        return false;
+    };
+    let generation = pod.metadata.generation;
+    conds.iter().all(|c| c.type_ != "PodResizePending")
+        && conds.iter().any(|c| {
+            c.type_ == "PodResizeInProgress"
+                && c.message.as_deref() == Some(message)
+                && c.observed_generation.is_none_or(|g| Some(g) == generation)
+        })
 }

@@ -1,24 +1,69 @@
-//! Binding pods without a node to the roomiest one, and starting bound pods: their
-//! allocated and actual resources and their first status.
+//! Binding pods without a node to the roomiest node they fit, as the scheduler counts room,
+//! and starting bound pods after the kubelet's own admission check (a pod that does not fit is
+//! rejected, never over-admitted): their allocated and actual resources and first status.
 
 use super::*;
+use crate::kubelet_room::{Verdict, counted, extra_of, verdict};
+
+/// What the scheduler counts for a pod already on a node: per container the largest of
+/// desired, allocated and actual requests, except that an Infeasible resize's desired values
+/// are not counted (real-apiserver-facts.md, fourth round: quota and scheduler alike).
+fn scheduled(pod: &Pod) -> CpuMem {
+    let held = held_by(pod);
+    let infeasible = pod.status.as_ref().is_some_and(|s| {
+        s.resize.as_deref() == Some("Infeasible")
+            || s.conditions
+                .iter()
+                .flatten()
+                .any(|c| c.type_ == "PodResizePending" && c.reason.as_deref() == Some("Infeasible"))
+    });
+    if infeasible {
+        return held;
+    }
+    let want = counted(&desired(pod), &extra_of(pod));
+    CpuMem {
+        cpu_millis: held.cpu_millis.max(want.cpu_millis),
+        memory_bytes: held.memory_bytes.max(want.memory_bytes),
+    }
+}
+
+fn plus(a: CpuMem, b: CpuMem) -> CpuMem {
+    CpuMem {
+        cpu_millis: Some(a.cpu_millis.unwrap_or(0) + b.cpu_millis.unwrap_or(0)),
+        memory_bytes: Some(a.memory_bytes.unwrap_or(0) + b.memory_bytes.unwrap_or(0)),
+    }
+}
 
 impl Kubelet {
     pub(super) fn bind(&mut self, key: &Key) {
+        let Some(pod) = self.store.get::<Pod>(&key.0, &key.1) else {
+            return;
+        };
+        let need = counted(&desired(&pod.obj), &extra_of(&pod.obj));
+        let mut used: HashMap<String, CpuMem> = HashMap::new();
+        for p in self.store.all::<Pod>(None) {
+            if let Some(n) = node_of(&p).filter(|_| !terminal(&p) && podutil::key(&p) != *key) {
+                let sum = used.entry(n).or_insert(CpuMem::ZERO);
+                *sum = plus(*sum, scheduled(&p));
+            }
+        }
         let nodes = self.store.all::<Node>(None);
         let best = nodes
             .iter()
-            .filter_map(|n| {
-                n.metadata
-                    .name
-                    .clone()
-                    .map(|name| (name, podutil::node_allocatable(n)))
+            .filter_map(|n| n.metadata.name.clone())
+            .filter_map(|name| {
+                let cap = self.node_capacity(&name);
+                let others = used.get(&name).copied().unwrap_or(CpuMem::ZERO);
+                let fits = verdict(need, others, cap) == Verdict::Fits;
+                fits.then(|| {
+                    let free = cap.cpu_millis.unwrap_or(0) - others.cpu_millis.unwrap_or(0);
+                    (name, free)
+                })
             })
-            .max_by_key(|(name, alloc)| {
-                alloc.cpu_millis.unwrap_or(0) - self.node_used(name, key).cpu_millis.unwrap_or(0)
-            });
+            .max_by_key(|(_, free)| *free);
         let Some((node, _)) = best else {
-            return;
+            // No node has room: the pod stays Pending and is offered again every retry period.
+            return self.mark_unschedulable(key, nodes.len());
         };
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
             let mut p = (**p).clone();
@@ -29,12 +74,87 @@ impl Kubelet {
         });
     }
 
+    fn mark_unschedulable(&mut self, key: &Key, nodes: usize) {
+        let message = format!("0/{nodes} nodes are available: {nodes} Insufficient resources.");
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let st = p.status.as_ref();
+            let already = st.and_then(|s| s.conditions.as_ref()).is_some_and(|c| {
+                c.iter()
+                    .any(|c| c.type_ == "PodScheduled" && c.message.as_deref() == Some(&message))
+            });
+            if already {
+                return Ok(None);
+            }
+            let mut p = (**p).clone();
+            let st = p.status.get_or_insert_with(Default::default);
+            st.phase = Some("Pending".into());
+            let mut c = condition(
+                "PodScheduled",
+                Some("Unschedulable"),
+                Some(message.clone()),
+                podutil::now(),
+                None,
+            );
+            c.status = "False".into();
+            st.conditions = Some(vec![c]);
+            Ok(Some(p))
+        });
+    }
+
+    /// The kubelet's admission of a pod bound to it (`canAdmitPod`): rejected as `OutOfcpu` /
+    /// `OutOfmemory` when the pods already there leave too little room. Returns whether admitted.
+    fn admit(
+        &mut self,
+        key: &Key,
+        node: &str,
+        want: &Resources,
+        extra: &crate::kubelet_room::Extra,
+    ) -> bool {
+        let need = counted(want, extra);
+        let used = self.node_used(node, key);
+        let cap = self.node_capacity(node);
+        if verdict(need, used, cap) == Verdict::Fits {
+            return true;
+        }
+        let over_cpu = need.cpu_millis.unwrap_or(0) + used.cpu_millis.unwrap_or(0)
+            > cap.cpu_millis.unwrap_or(i64::MAX);
+        let (res, n, u, c) = if over_cpu {
+            ("cpu", need.cpu_millis, used.cpu_millis, cap.cpu_millis)
+        } else {
+            (
+                "memory",
+                need.memory_bytes,
+                used.memory_bytes,
+                cap.memory_bytes,
+            )
+        };
+        let (n, u, c) = (n.unwrap_or(0), u.unwrap_or(0), c.unwrap_or(0));
+        let message = format!(
+            "Pod was rejected: Node didn't have enough resource: {res}, requested: {n}, used: {u}, capacity: {c}"
+        );
+        let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
+            let mut p = (**p).clone();
+            set_managed(&mut p, status_entry("kubelet"));
+            let st = p.status.get_or_insert_with(Default::default);
+            st.phase = Some("Failed".into());
+            st.reason = Some(format!("OutOf{res}"));
+            st.message = Some(message.clone());
+            st.start_time = Some(podutil::now());
+            Ok(Some(p))
+        });
+        false
+    }
+
     pub(super) fn start(&mut self, key: &Key, pod: &Pod) {
         let Some(node) = node_of(pod) else {
             return;
         };
-        let supports = self.node_supports_resize(&node);
         let want = desired(pod);
+        let extra = extra_of(pod);
+        if !self.admit(key, &node, &want, &extra) {
+            return;
+        }
+        let supports = self.node_supports_resize(&node);
         let (minor, now) = (self.minor, podutil::now());
         let publish = self.pod_level_status;
         let generation = pod.metadata.generation;
@@ -117,6 +237,7 @@ impl Kubelet {
                 allocated: want.clone(),
                 actual: want,
                 failed: false,
+                extra,
             },
         );
     }

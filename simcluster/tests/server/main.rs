@@ -8,6 +8,8 @@
 mod sim_common;
 
 mod api;
+mod consistency;
+mod consistency_usage;
 mod discovery_versions;
 mod fidelity;
 mod fidelity_http;
