@@ -13,6 +13,8 @@ pub mod discovery_v2;
 pub mod encoding;
 pub mod faults;
 pub mod fleet;
+pub mod hpa;
+pub mod kinds;
 pub mod kstatus;
 pub mod kubelet;
 pub mod kubelet_pod;
@@ -20,9 +22,13 @@ pub mod kubelet_room;
 pub mod list;
 pub mod metrics_listen;
 pub mod nodes;
+pub mod object_routes;
+pub mod object_serve;
+pub mod objects;
 pub mod openapi;
 pub mod pacing;
 pub mod patch;
+pub mod pdb;
 pub mod pods;
 pub mod podutil;
 pub mod priority;
@@ -268,6 +274,7 @@ impl SimCluster {
             },
         );
         replicasets::populate(&store);
+        nodes::stamp_versions(&store, cfg.minor);
         if cfg.vpa {
             vpa::populate(&store);
         }
@@ -535,6 +542,7 @@ impl SimCluster {
             memory_bytes,
             resize_support,
         ));
+        nodes::stamp_versions(&self.shared.api.store, self.shared.api.minor);
     }
 
     /// Every node.

@@ -12,6 +12,8 @@ pub enum Route<'a> {
     Api,
     Apis,
     CoreV1,
+    /// `/apis/GROUP` discovery (one APIGroup).
+    Group(&'a str),
     /// `/apis/GROUP/VERSION` discovery, as `GROUP/VERSION`.
     GroupVersion(&'a str),
     AccessReview,
@@ -42,6 +44,8 @@ pub enum Route<'a> {
         ns: Option<&'a str>,
         name: Option<&'a str>,
     },
+    /// A round-4 object (`object_routes.rs`).
+    Object(super::object_routes::ObjRoute<'a>),
     /// autoscaling.k8s.io/v1 VerticalPodAutoscalers.
     Vpas {
         ns: Option<&'a str>,
@@ -116,6 +120,7 @@ pub fn route(path: &str) -> Option<Route<'_>> {
             ns: Some(ns),
             name: Some(name),
         },
+        ["apis", group] => Route::Group(group),
         ["apis", _, _] => Route::GroupVersion(path.trim_matches('/').trim_start_matches("apis/")),
         ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
             ns: None,
