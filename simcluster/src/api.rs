@@ -183,17 +183,26 @@ impl ApiServer {
             pod.metadata.name = Some(format!("{prefix}{}", &make_uid(n, n)[..5]));
         }
         super::priority::admit(&mut pod)?;
+        // Mutating admission (LimitRanger's defaults) before the QoS class is worked out.
+        super::limitranger::mutate(&self.store, namespace, &mut pod, true);
         self.prepare_new_pod(&mut pod, manager);
         let name = pod.metadata.name.clone().unwrap_or_default();
+        // Validating admission: LimitRanger, then ResourceQuota (round4 README §1, §2).
+        super::limitranger::validate(&self.store, namespace, &pod)
+            .map_err(|e| ApiError::admission_forbidden("pods", &name, &e))?;
+        let charges = super::quota::check(&self.store, namespace, &name, None, &pod)?;
         if dry_run {
             return Ok(Entry {
                 json: serde_json::to_vec(&pod).unwrap_or_default().into(),
                 obj: Arc::new(pod),
             });
         }
-        self.store
+        let entry = self
+            .store
             .create(pod)
-            .map_err(|_| ApiError::already_exists("pods", &name))
+            .map_err(|_| ApiError::already_exists("pods", &name))?;
+        super::quota::charge(&self.store, namespace, charges);
+        Ok(entry)
     }
 
     /// Fills what the apiserver fills on create: uid, timestamps, generation, defaults, QoS.
@@ -331,6 +340,15 @@ impl ApiServer {
                 Ok(Some(new))
             });
             match stored {
+                Ok(Some(entry)) if target == Target::Resize => {
+                    // The quota plugin writes what it charged once the resize is stored.
+                    if let Ok(charges) =
+                        super::quota::check(&self.store, namespace, name, Some(&old), &entry.obj)
+                    {
+                        super::quota::charge(&self.store, namespace, charges);
+                    }
+                    return Ok(entry);
+                }
                 Ok(Some(entry)) => return Ok(entry),
                 Ok(None) => return Err(ApiError::not_found("pods", name)),
                 Err(_) => continue, // changed underneath: retry against the newer object
@@ -400,6 +418,12 @@ impl ApiServer {
                 {
                     st.observed_generation =
                         old.status.as_ref().and_then(|s| s.observed_generation);
+                }
+                // The QoS class is the server's; a status write without it keeps it (lr-03).
+                if let Some(st) = new.status.as_mut()
+                    && st.qos_class.is_none()
+                {
+                    st.qos_class = old.status.as_ref().and_then(|s| s.qos_class.clone());
                 }
                 set_managed(&mut new, status_entry(manager));
                 Ok(new)

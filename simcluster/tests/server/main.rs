@@ -17,3 +17,4 @@ mod kubectl_client;
 mod kubelet;
 mod pacing;
 mod resize_rules;
+mod round4_limitrange;
