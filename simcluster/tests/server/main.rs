@@ -18,3 +18,5 @@ mod kubelet;
 mod pacing;
 mod resize_rules;
 mod round4_limitrange;
+mod round4_objects;
+mod round4_quota;
