@@ -164,9 +164,11 @@ impl ApiServer {
         manager: &str,
     ) -> Result<Entry<Pod>, ApiError> {
         let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
-        patch::canonicalize_pod(&mut value).map_err(|(e, text)| {
+        // Decoding stops at the quantity's own error; the value is not appended (facts "Still
+        // answered differently": malformed quantity in a PUT).
+        patch::canonicalize_pod(&mut value).map_err(|(e, _)| {
             ApiError::bad_request(format!(
-                "Pod in version \"v1\" cannot be handled as a Pod: {e} ({text})"
+                "Pod in version \"v1\" cannot be handled as a Pod: {e}"
             ))
         })?;
         let mut pod: Pod = serde_json::from_value(value).map_err(bad_object)?;
@@ -381,7 +383,7 @@ impl ApiServer {
                 None,
             ),
         };
-        if let Err((e, text)) = patch::canonicalize_pod(&mut value) {
+        if let Err((e, _)) = patch::canonicalize_pod(&mut value) {
             return Err(match (body, patch_doc) {
                 (Body::Patch(..), Some(doc)) => ApiError::invalid_patch(&FieldError::invalid(
                     "patch",
@@ -389,7 +391,7 @@ impl ApiServer {
                     &e.to_string(),
                 )),
                 _ => ApiError::bad_request(format!(
-                    "Pod in version \"v1\" cannot be handled as a Pod: {e} ({text})"
+                    "Pod in version \"v1\" cannot be handled as a Pod: {e}"
                 )),
             });
         }

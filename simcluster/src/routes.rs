@@ -9,6 +9,8 @@ pub enum Route<'a> {
     OpenApiV2,
     OpenApiV3,
     OpenApiV3Core,
+    /// `/openapi/v3/apis/GROUP/VERSION`.
+    OpenApiV3Group(&'a str, &'a str),
     Api,
     Apis,
     CoreV1,
@@ -60,6 +62,7 @@ pub fn route(path: &str) -> Option<Route<'_>> {
         ["openapi", "v2"] => Route::OpenApiV2,
         ["openapi", "v3"] => Route::OpenApiV3,
         ["openapi", "v3", "api", "v1"] => Route::OpenApiV3Core,
+        ["openapi", "v3", "apis", g, v] => Route::OpenApiV3Group(g, v),
         ["api"] => Route::Api,
         ["apis"] => Route::Apis,
         ["api", "v1"] => Route::CoreV1,

@@ -268,7 +268,22 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
             }
             Ok(ok_value(&super::openapi::v2(&openapi_version(s))))
         }
-        Route::OpenApiV3 => get_only(r).map(|_| ok_value(&super::openapi::v3_index())),
+        Route::OpenApiV3 => {
+            get_only(r)?;
+            // The real server labels the index as text (facts "Still answered differently").
+            let mut resp = ok_value(&super::openapi::v3_index());
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            Ok(resp)
+        }
+        Route::OpenApiV3Group(g, v) => {
+            get_only(r)?;
+            super::openapi::v3_group(g, v, &openapi_version(s))
+                .map(|d| ok_value(&d))
+                .ok_or_else(ApiError::no_route)
+        }
         Route::OpenApiV3Core => {
             get_only(r).map(|_| ok_value(&super::openapi::v3_core(&openapi_version(s))))
         }

@@ -11,6 +11,7 @@ mod api;
 mod discovery_versions;
 mod fidelity;
 mod fidelity_http;
+mod fidelity_round3;
 mod http2;
 mod kube_client;
 mod kubectl_client;
