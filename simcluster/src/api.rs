@@ -187,8 +187,22 @@ impl ApiServer {
         super::priority::admit(&mut pod)?;
         // Mutating admission (LimitRanger's defaults) before the QoS class is worked out.
         super::limitranger::mutate(&self.store, namespace, &mut pod, true);
+        if let Some(spec) = pod.spec.as_mut() {
+            super::rules::create::default_pod_level(spec);
+        }
         self.prepare_new_pod(&mut pod, manager);
         let name = pod.metadata.name.clone().unwrap_or_default();
+        // Validation, before the validating admission plugins (round4 README §5).
+        let mut errors = super::rules::spec::pod_spec(&PodView::of(&pod));
+        errors.extend(
+            pod.spec
+                .as_ref()
+                .map(super::rules::create::validate)
+                .unwrap_or_default(),
+        );
+        if !errors.is_empty() {
+            return Err(ApiError::invalid("Pod", &name, &errors));
+        }
         // Validating admission: LimitRanger, then ResourceQuota (round4 README §1, §2).
         super::limitranger::validate(&self.store, namespace, &pod)
             .map_err(|e| ApiError::admission_forbidden("pods", &name, &e))?;

@@ -48,12 +48,18 @@ impl ApiServer {
         let ns = old.metadata.namespace.clone().unwrap_or_default();
         // LimitRanger's defaults come back for a removed limit before validation (lr-17, lr-10).
         super::super::limitranger::mutate(&self.store, &ns, &mut new, false);
-        let errors = resize::validate_resize_gated(
+        // The pod-level consistency errors come before the resize rules' (plr-08).
+        let mut errors = new
+            .spec
+            .as_ref()
+            .map(crate::rules::create::pod_resources)
+            .unwrap_or_default();
+        errors.extend(resize::validate_resize_gated(
             self.minor,
             self.pod_level_resize(),
             &PodView::of(old),
             &PodView::of(&new),
-        );
+        ));
         if !errors.is_empty() {
             return Err(ApiError::invalid("Pod", name, &errors));
         }

@@ -128,3 +128,31 @@ async fn apps_scale_subresources_name_autoscaling_v1() {
         );
     }
 }
+
+// Facts "Fourth round", pod-level resources and resizePolicy at create (round4 README §5):
+// the exact 422 texts and cause orders, and the defaults of limits-only pods.
+#[tokio::test]
+async fn pod_level_and_resize_policy_validation_at_create() {
+    use crate::sim_common::round4::*;
+    let sim = cluster().await;
+    replay(
+        &sim,
+        &[
+            "plr-01-create-pod-level-requests-above-limits",
+            "plr-02-create-pod-level-limits-only",
+            "plr-03-create-pod-level-limits-only-ctr-requests",
+            "plr-04-create-ctr-limit-above-pod-limit",
+            "plr-05-create-ctr-requests-sum-above-pod-requests",
+            "plr-06-create-pod-level-hugepages-storage",
+            "plr-07-resize-pod-level-resources",
+            "plr-08-resize-container-in-pod-level-pod",
+            "rp-01-create-restartpolicy-never-resizepolicy-restartcontainer",
+            "rp-02-create-restartpolicy-onfailure-resizepolicy-restartcontainer",
+            "rp-03-create-resizepolicy-storage",
+            "rp-04-create-resizepolicy-duplicate-cpu",
+            "rp-05-create-resizepolicy-bad-restartpolicy",
+            "rp-06-create-resizepolicy-storage-and-never",
+        ],
+    )
+    .await;
+}
