@@ -297,9 +297,22 @@ impl ApiServer {
                 .iter()
                 .flat_map(|s| s.containers.iter())
                 .map(|c| {
+                    // Each resource key is owned by the creator, as the real server records it
+                    // (lr-02), so a later apply can conflict with it (ssa-02).
+                    let keys = |m: Option<&BTreeMap<String, KQuantity>>| {
+                        let mut f = serde_json::Map::new();
+                        f.insert(".".into(), json!({}));
+                        for k in m.into_iter().flatten().map(|(k, _)| k) {
+                            f.insert(format!("f:{k}"), json!({}));
+                        }
+                        Value::Object(f)
+                    };
+                    let res = c.resources.as_ref();
                     (
                         format!("k:{{\"name\":\"{}\"}}", c.name),
-                        json!({".": {}, "f:image": {}, "f:name": {}, "f:resources": {".": {}, "f:limits": {}, "f:requests": {}}}),
+                        json!({".": {}, "f:image": {}, "f:name": {}, "f:resources": {".": {},
+                            "f:limits": keys(res.and_then(|r| r.limits.as_ref())),
+                            "f:requests": keys(res.and_then(|r| r.requests.as_ref()))}}),
                     )
                 })
                 .collect();

@@ -43,6 +43,7 @@ pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod server;
+pub mod ssa;
 pub mod startup;
 pub mod status;
 pub mod store;

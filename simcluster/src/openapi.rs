@@ -9,8 +9,11 @@ use serde_json::{Value, json};
 /// A stable stand-in for the content hash real servers put in `serverRelativeURL`.
 const HASH: &str = "5B9A0C1D2E3F40516273849ABCDEF0123456789ABCDEF0123456789ABCDEF01";
 
+/// `(plural, Kind)` of the namespaced kinds a group-version document describes.
+type Kinds = &'static [(&'static str, &'static str)];
+
 /// Group versions with a document of their own, and the namespaced kinds each describes.
-const GROUPS: &[(&str, &str, &[(&str, &str)])] = &[
+const GROUPS: &[(&str, &str, Kinds)] = &[
     (
         "apps",
         "v1",

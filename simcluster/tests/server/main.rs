@@ -21,3 +21,4 @@ mod resize_rules;
 mod round4_limitrange;
 mod round4_objects;
 mod round4_quota;
+mod round4_ssa;
