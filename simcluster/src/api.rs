@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod pod_create;
 mod pod_writes;
 
 /// Which part of a pod a write addresses.
@@ -153,72 +154,6 @@ impl ApiServer {
     /// Generation is tracked on pods from 1.33.
     pub fn tracks_generation(&self) -> bool {
         self.minor >= 33
-    }
-
-    /// Creates a pod in `namespace` from JSON (apiserver defaulting applied).
-    pub fn create_pod_json(
-        &self,
-        namespace: &str,
-        body: &[u8],
-        dry_run: bool,
-        manager: &str,
-    ) -> Result<Entry<Pod>, ApiError> {
-        let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
-        // Decoding stops at the quantity's own error; the value is not appended (facts "Still
-        // answered differently": malformed quantity in a PUT).
-        patch::canonicalize_pod(&mut value).map_err(|(e, _)| {
-            ApiError::bad_request(format!(
-                "Pod in version \"v1\" cannot be handled as a Pod: {e}"
-            ))
-        })?;
-        let mut pod: Pod = serde_json::from_value(value).map_err(bad_object)?;
-        pod.metadata.namespace = Some(namespace.to_string());
-        if pod.metadata.name.as_deref().unwrap_or("").is_empty() {
-            let Some(prefix) = pod.metadata.generate_name.clone() else {
-                return Err(ApiError::invalid(
-                    "Pod",
-                    "",
-                    &[FieldError::required("metadata.name")],
-                ));
-            };
-            let n = self.uid.fetch_add(1, Ordering::Relaxed);
-            pod.metadata.name = Some(format!("{prefix}{}", &make_uid(n, n)[..5]));
-        }
-        super::priority::admit(&mut pod)?;
-        // Mutating admission (LimitRanger's defaults) before the QoS class is worked out.
-        super::limitranger::mutate(&self.store, namespace, &mut pod, true);
-        if let Some(spec) = pod.spec.as_mut() {
-            super::rules::create::default_pod_level(spec);
-        }
-        self.prepare_new_pod(&mut pod, manager);
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        // Validation, before the validating admission plugins (round4 README §5).
-        let mut errors = super::rules::spec::pod_spec(&PodView::of(&pod));
-        errors.extend(
-            pod.spec
-                .as_ref()
-                .map(super::rules::create::validate)
-                .unwrap_or_default(),
-        );
-        if !errors.is_empty() {
-            return Err(ApiError::invalid("Pod", &name, &errors));
-        }
-        // Validating admission: LimitRanger, then ResourceQuota (round4 README §1, §2).
-        super::limitranger::validate(&self.store, namespace, &pod)
-            .map_err(|e| ApiError::admission_forbidden("pods", &name, &e))?;
-        let charges = super::quota::check(&self.store, namespace, &name, None, &pod)?;
-        if dry_run {
-            return Ok(Entry {
-                json: serde_json::to_vec(&pod).unwrap_or_default().into(),
-                obj: Arc::new(pod),
-            });
-        }
-        let entry = self
-            .store
-            .create(pod)
-            .map_err(|_| ApiError::already_exists("pods", &name))?;
-        super::quota::charge(&self.store, namespace, charges);
-        Ok(entry)
     }
 
     /// Fills what the apiserver fills on create: uid, timestamps, generation, defaults, QoS.
