@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod pod_create;
 mod pod_writes;
 
 /// Which part of a pod a write addresses.
@@ -155,47 +156,6 @@ impl ApiServer {
         self.minor >= 33
     }
 
-    /// Creates a pod in `namespace` from JSON (apiserver defaulting applied).
-    pub fn create_pod_json(
-        &self,
-        namespace: &str,
-        body: &[u8],
-        dry_run: bool,
-        manager: &str,
-    ) -> Result<Entry<Pod>, ApiError> {
-        let mut value: Value = serde_json::from_slice(body).map_err(bad_object)?;
-        patch::canonicalize_pod(&mut value).map_err(|(e, text)| {
-            ApiError::bad_request(format!(
-                "Pod in version \"v1\" cannot be handled as a Pod: {e} ({text})"
-            ))
-        })?;
-        let mut pod: Pod = serde_json::from_value(value).map_err(bad_object)?;
-        pod.metadata.namespace = Some(namespace.to_string());
-        if pod.metadata.name.as_deref().unwrap_or("").is_empty() {
-            let Some(prefix) = pod.metadata.generate_name.clone() else {
-                return Err(ApiError::invalid(
-                    "Pod",
-                    "",
-                    &[FieldError::required("metadata.name")],
-                ));
-            };
-            let n = self.uid.fetch_add(1, Ordering::Relaxed);
-            pod.metadata.name = Some(format!("{prefix}{}", &make_uid(n, n)[..5]));
-        }
-        super::priority::admit(&mut pod)?;
-        self.prepare_new_pod(&mut pod, manager);
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        if dry_run {
-            return Ok(Entry {
-                json: serde_json::to_vec(&pod).unwrap_or_default().into(),
-                obj: Arc::new(pod),
-            });
-        }
-        self.store
-            .create(pod)
-            .map_err(|_| ApiError::already_exists("pods", &name))
-    }
-
     /// Fills what the apiserver fills on create: uid, timestamps, generation, defaults, QoS.
     pub fn prepare_new_pod(&self, pod: &mut Pod, manager: &str) {
         let n = self.uid.fetch_add(1, Ordering::Relaxed);
@@ -272,9 +232,22 @@ impl ApiServer {
                 .iter()
                 .flat_map(|s| s.containers.iter())
                 .map(|c| {
+                    // Each resource key is owned by the creator, as the real server records it
+                    // (lr-02), so a later apply can conflict with it (ssa-02).
+                    let keys = |m: Option<&BTreeMap<String, KQuantity>>| {
+                        let mut f = serde_json::Map::new();
+                        f.insert(".".into(), json!({}));
+                        for k in m.into_iter().flatten().map(|(k, _)| k) {
+                            f.insert(format!("f:{k}"), json!({}));
+                        }
+                        Value::Object(f)
+                    };
+                    let res = c.resources.as_ref();
                     (
                         format!("k:{{\"name\":\"{}\"}}", c.name),
-                        json!({".": {}, "f:image": {}, "f:name": {}, "f:resources": {".": {}, "f:limits": {}, "f:requests": {}}}),
+                        json!({".": {}, "f:image": {}, "f:name": {}, "f:resources": {".": {},
+                            "f:limits": keys(res.and_then(|r| r.limits.as_ref())),
+                            "f:requests": keys(res.and_then(|r| r.requests.as_ref()))}}),
                     )
                 })
                 .collect();
@@ -331,6 +304,15 @@ impl ApiServer {
                 Ok(Some(new))
             });
             match stored {
+                Ok(Some(entry)) if target == Target::Resize => {
+                    // The quota plugin writes what it charged once the resize is stored.
+                    if let Ok(charges) =
+                        super::quota::check(&self.store, namespace, name, Some(&old), &entry.obj)
+                    {
+                        super::quota::charge(&self.store, namespace, charges);
+                    }
+                    return Ok(entry);
+                }
                 Ok(Some(entry)) => return Ok(entry),
                 Ok(None) => return Err(ApiError::not_found("pods", name)),
                 Err(_) => continue, // changed underneath: retry against the newer object
@@ -363,7 +345,7 @@ impl ApiServer {
                 None,
             ),
         };
-        if let Err((e, text)) = patch::canonicalize_pod(&mut value) {
+        if let Err((e, _)) = patch::canonicalize_pod(&mut value) {
             return Err(match (body, patch_doc) {
                 (Body::Patch(..), Some(doc)) => ApiError::invalid_patch(&FieldError::invalid(
                     "patch",
@@ -371,7 +353,7 @@ impl ApiServer {
                     &e.to_string(),
                 )),
                 _ => ApiError::bad_request(format!(
-                    "Pod in version \"v1\" cannot be handled as a Pod: {e} ({text})"
+                    "Pod in version \"v1\" cannot be handled as a Pod: {e}"
                 )),
             });
         }
@@ -400,6 +382,12 @@ impl ApiServer {
                 {
                     st.observed_generation =
                         old.status.as_ref().and_then(|s| s.observed_generation);
+                }
+                // The QoS class is the server's; a status write without it keeps it (lr-03).
+                if let Some(st) = new.status.as_mut()
+                    && st.qos_class.is_none()
+                {
+                    st.qos_class = old.status.as_ref().and_then(|s| s.qos_class.clone());
                 }
                 set_managed(&mut new, status_entry(manager));
                 Ok(new)

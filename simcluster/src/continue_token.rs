@@ -48,9 +48,14 @@ pub fn encode(rv: u64, last: &(String, String)) -> String {
 
 /// The resourceVersion and last key of a token; 400 BadRequest when it is not one.
 pub fn decode(token: &str) -> Result<(u64, (String, String)), ApiError> {
-    let bad = |why: &str| ApiError::bad_request(format!("continue key is not valid: {why}"));
-    let bytes = decode64(token).ok_or_else(|| bad("illegal base64 data"))?;
-    let v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(&e.to_string()))?;
+    // The etcd3 store's words (`invalid continue token: %v`) around DecodeContinue's.
+    let bad = |why: &str| {
+        ApiError::bad_request(format!(
+            "invalid continue token: continue key is not valid: {why}"
+        ))
+    };
+    let bytes = decode64(token).ok_or_else(|| bad(&base64_error(token)))?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(&go_json_error(&bytes, &e)))?;
     if v["v"] != "meta.k8s.io/v1" {
         return Err(bad("server does not recognize this encoded version"));
     }
@@ -65,6 +70,51 @@ pub fn decode(token: &str) -> Result<(u64, (String, String)), ApiError> {
     Ok((rv, (ns.to_string(), name.to_string())))
 }
 
+/// Go's `base64.CorruptInputError` text: the offset of the first byte not in the alphabet.
+fn base64_error(token: &str) -> String {
+    let at = token
+        .trim_end_matches('=')
+        .bytes()
+        .position(|c| !ALPHABET.contains(&c))
+        .unwrap_or(token.len());
+    format!("illegal base64 data at input byte {at}")
+}
+
+/// Go's `quoteChar`: a byte as `%q` prints it, in single quotes.
+fn quote_char(c: u8) -> String {
+    let inner = match c {
+        b'\'' => return "'\\''".into(),
+        b'"' => return "'\"'".into(),
+        b'\x07' => "\\a".into(),
+        b'\x08' => "\\b".into(),
+        b'\x0c' => "\\f".into(),
+        b'\n' => "\\n".into(),
+        b'\r' => "\\r".into(),
+        b'\t' => "\\t".into(),
+        b'\x0b' => "\\v".into(),
+        b'\\' => "\\\\".into(),
+        0..0x20 | 0x7f => format!("\\x{c:02x}"),
+        0x80..=0xa0 | 0xad => format!("\\u{:04x}", u32::from(c)),
+        _ => char::from(c).to_string(),
+    };
+    format!("'{inner}'")
+}
+
+/// encoding/json's error for a document that does not parse, for the cases a garbage token
+/// gives (a bad first byte, nothing at all); serde's own text otherwise.
+fn go_json_error(bytes: &[u8], e: &serde_json::Error) -> String {
+    match bytes.iter().find(|c| !c.is_ascii_whitespace()) {
+        None => "unexpected end of JSON input".into(),
+        Some(&c) if !b"{[\"-0123456789tfn".contains(&c) => {
+            format!(
+                "invalid character {} looking for beginning of value",
+                quote_char(c)
+            )
+        }
+        Some(_) => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,7 +125,12 @@ mod tests {
         let token = encode(272, &key);
         assert!(!token.contains('=') && !token.contains('+') && !token.contains('/'));
         assert_eq!(decode(&token).ok(), Some((272, key)));
-        assert!(decode("not-a-token").is_err());
+        // Facts "Still answered differently after the third round": the real server's text.
+        let e = decode("not-a-token").unwrap_err();
+        assert_eq!(
+            e.body["message"],
+            "invalid continue token: continue key is not valid: invalid character '\\u009e' looking for beginning of value"
+        );
         assert!(decode("%%%").is_err());
         assert_eq!(decode64(&encode64(b"ab")), Some(b"ab".to_vec()));
     }

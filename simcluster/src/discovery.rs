@@ -33,33 +33,52 @@ pub struct Optional {
     pub vpa: bool,
 }
 
-/// Groups `/apis` lists besides the core group, in the real server's order: built-in groups,
-/// then CRD groups (priority 1000), then aggregated APIs such as metrics.k8s.io (priority 100).
-fn group_names(opt: Optional) -> Vec<(&'static str, &'static str)> {
-    let mut groups = vec![
-        ("apps", "v1"),
-        ("authorization.k8s.io", "v1"),
-        ("scheduling.k8s.io", "v1"),
+/// Groups `/apis` lists besides the core group, in the real server's order (hpa-08): built-in
+/// groups, then CRD groups (priority 1000), then aggregated APIs such as metrics.k8s.io
+/// (priority 100). Each group's versions come preferred first (autoscaling: v2, v1).
+fn group_names(opt: Optional) -> Vec<(&'static str, &'static [&'static str])> {
+    let mut groups: Vec<(&'static str, &'static [&'static str])> = vec![
+        ("apps", &["v1"]),
+        ("authorization.k8s.io", &["v1"]),
+        ("autoscaling", &["v2", "v1"]),
+        ("policy", &["v1"]),
+        ("scheduling.k8s.io", &["v1"]),
     ];
     if opt.vpa {
-        groups.push(("autoscaling.k8s.io", "v1"));
+        groups.push(("autoscaling.k8s.io", &["v1"]));
     }
     if opt.metrics {
-        groups.push(("metrics.k8s.io", "v1beta1"));
+        groups.push(("metrics.k8s.io", &["v1beta1"]));
     }
     groups
+}
+
+fn api_group(name: &str, versions: &[&str]) -> Value {
+    let gvs: Vec<Value> = versions
+        .iter()
+        .map(|v| json!({"groupVersion": format!("{name}/{v}"), "version": v}))
+        .collect();
+    json!({"name": name, "versions": gvs, "preferredVersion": gvs.first()})
 }
 
 /// `GET /apis`.
 pub fn api_groups(opt: Optional) -> Value {
     let groups: Vec<Value> = group_names(opt)
         .into_iter()
-        .map(|(name, version)| {
-            let gv = json!({"groupVersion": format!("{name}/{version}"), "version": version});
-            json!({"name": name, "versions": [gv.clone()], "preferredVersion": gv})
-        })
+        .map(|(name, versions)| api_group(name, versions))
         .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// `GET /apis/GROUP` (hpa-11): one APIGroup.
+pub fn group(name: &str, opt: Optional) -> Option<Value> {
+    let (name, versions) = group_names(opt).into_iter().find(|(g, _)| *g == name)?;
+    let mut v = api_group(name, versions);
+    if let Some(map) = v.as_object_mut() {
+        map.insert("kind".into(), json!("APIGroup"));
+        map.insert("apiVersion".into(), json!("v1"));
+    }
+    Some(v)
 }
 
 /// `GET /apis/GROUP/VERSION` for the groups `/apis` lists.
@@ -67,6 +86,8 @@ pub fn group_version(gv: &str, opt: Optional) -> Option<Value> {
     let resources = match gv {
         "apps/v1" => apps_v1(),
         "authorization.k8s.io/v1" => authorization_v1(),
+        "autoscaling/v2" | "autoscaling/v1" => autoscaling(),
+        "policy/v1" => policy_v1(),
         "scheduling.k8s.io/v1" => super::priority::discovery(),
         "autoscaling.k8s.io/v1" if opt.vpa => super::vpa::discovery_resources(),
         "metrics.k8s.io/v1beta1" if opt.metrics => return Some(metrics_v1beta1()),
@@ -77,12 +98,74 @@ pub fn group_version(gv: &str, opt: Optional) -> Option<Value> {
     )
 }
 
-/// Every group version the server serves with its APIResourceList, for aggregated discovery.
-pub fn all_group_versions(opt: Optional) -> Vec<(&'static str, &'static str, Value)> {
+/// Every group with each version it serves and that version's APIResourceList, for
+/// aggregated discovery.
+pub fn all_group_versions(opt: Optional) -> Vec<(&'static str, Vec<(&'static str, Value)>)> {
     group_names(opt)
         .into_iter()
-        .filter_map(|(g, v)| Some((g, v, group_version(&format!("{g}/{v}"), opt)?)))
+        .map(|(g, versions)| {
+            let lists = versions
+                .iter()
+                .filter_map(|v| Some((*v, group_version(&format!("{g}/{v}"), opt)?)))
+                .collect();
+            (g, lists)
+        })
         .collect()
+}
+
+/// autoscaling v2 and v1 (hpa-10): the same resource in both.
+fn autoscaling() -> Vec<Value> {
+    let mut hpa = res(
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        true,
+        "HorizontalPodAutoscaler",
+        CRUD,
+        &["hpa"],
+    );
+    if let Some(map) = hpa.as_object_mut() {
+        map.insert("categories".into(), json!(["all"]));
+    }
+    let status = res(
+        "horizontalpodautoscalers/status",
+        "",
+        true,
+        "HorizontalPodAutoscaler",
+        &["get", "patch", "update"],
+        &[],
+    );
+    vec![hpa, status]
+}
+
+fn policy_v1() -> Vec<Value> {
+    vec![
+        res(
+            "poddisruptionbudgets",
+            "poddisruptionbudget",
+            true,
+            "PodDisruptionBudget",
+            CRUD,
+            &["pdb"],
+        ),
+        res(
+            "poddisruptionbudgets/status",
+            "",
+            true,
+            "PodDisruptionBudget",
+            &["get", "patch", "update"],
+            &[],
+        ),
+    ]
+}
+
+/// A subresource whose kind lives in another group version (`deployments/scale` is an
+/// autoscaling/v1 Scale, `pods/eviction` a policy/v1 Eviction), as the legacy list marks it.
+fn foreign(mut v: Value, group: &str, version: &str) -> Value {
+    if let Some(map) = v.as_object_mut() {
+        map.insert("group".into(), json!(group));
+        map.insert("version".into(), json!(version));
+    }
+    v
 }
 
 const CRUD: &[&str] = &[
@@ -117,7 +200,8 @@ fn apps_v1() -> Vec<Value> {
         }
         list.push(main);
         if plural != "controllerrevisions" && plural != "daemonsets" {
-            list.push(res(&format!("{plural}/scale"), "", true, "Scale", SUB, &[]));
+            let scale = res(&format!("{plural}/scale"), "", true, "Scale", SUB, &[]);
+            list.push(foreign(scale, "autoscaling", "v1"));
         }
         if plural != "controllerrevisions" {
             list.push(res(&format!("{plural}/status"), "", true, kind, SUB, &[]));
@@ -197,6 +281,14 @@ pub fn core_v1(minor: u32, resize_feature: bool) -> Value {
         res("configmaps", "configmap", true, "ConfigMap", ALL, &["cm"]),
         res("events", "event", true, "Event", ALL, &["ev"]),
         res(
+            "limitranges",
+            "limitrange",
+            true,
+            "LimitRange",
+            ALL,
+            &["limits"],
+        ),
+        res(
             "namespaces",
             "namespace",
             false,
@@ -220,6 +312,11 @@ pub fn core_v1(minor: u32, resize_feature: bool) -> Value {
         ),
         res("pods/binding", "", true, "Binding", &["create"], &[]),
         res("pods/ephemeralcontainers", "", true, "Pod", SUB, &[]),
+        foreign(
+            res("pods/eviction", "", true, "Eviction", &["create"], &[]),
+            "policy",
+            "v1",
+        ),
         res(
             "pods/exec",
             "",
@@ -242,6 +339,22 @@ pub fn core_v1(minor: u32, resize_feature: bool) -> Value {
         list.push(res("pods/resize", "", true, "Pod", SUB, &[]));
     }
     list.push(res("pods/status", "", true, "Pod", SUB, &[]));
+    list.push(res(
+        "resourcequotas",
+        "resourcequota",
+        true,
+        "ResourceQuota",
+        ALL,
+        &["quota"],
+    ));
+    list.push(res(
+        "resourcequotas/status",
+        "",
+        true,
+        "ResourceQuota",
+        SUB,
+        &[],
+    ));
     list.push(res("secrets", "secret", true, "Secret", ALL, &[]));
     list.push(res(
         "serviceaccounts",

@@ -70,10 +70,15 @@ pub fn negotiate(accept: &str, minor: u32) -> Option<Aggregated> {
     None
 }
 
-/// One version of a group: top-level resources with their subresources folded in.
-fn version_entry(group: &str, version: &str, list: &Value) -> Value {
+/// One version of a group: top-level resources with their subresources folded in. A
+/// `responseKind` names a group and version only when the kind lives elsewhere (a Scale is
+/// autoscaling/v1); otherwise both are empty (hpa-09, facts "Still answered differently").
+fn version_entry(version: &str, list: &Value) -> Value {
     let items = list["resources"].as_array().cloned().unwrap_or_default();
-    let kind_of = |kind: &Value| json!({"group": group, "version": version, "kind": kind});
+    let kind_of = |r: &Value| {
+        let text = |key: &str| r[key].as_str().unwrap_or("").to_string();
+        json!({"group": text("group"), "version": text("version"), "kind": r["kind"]})
+    };
     let mut out: Vec<Value> = Vec::new();
     for r in items
         .iter()
@@ -84,7 +89,7 @@ fn version_entry(group: &str, version: &str, list: &Value) -> Value {
             .iter()
             .filter_map(|s| {
                 let sub = s["name"].as_str()?.strip_prefix(name)?.strip_prefix('/')?;
-                Some(json!({"subresource": sub, "responseKind": kind_of(&s["kind"]), "verbs": s["verbs"]}))
+                Some(json!({"subresource": sub, "responseKind": kind_of(s), "verbs": s["verbs"]}))
             })
             .collect();
         let scope = if r["namespaced"].as_bool().unwrap_or(false) {
@@ -92,7 +97,7 @@ fn version_entry(group: &str, version: &str, list: &Value) -> Value {
         } else {
             "Cluster"
         };
-        let mut entry = json!({"resource": name, "responseKind": kind_of(&r["kind"]), "scope": scope,
+        let mut entry = json!({"resource": name, "responseKind": kind_of(r), "scope": scope,
             "singularResource": r["singularName"], "verbs": r["verbs"]});
         if let Some(map) = entry.as_object_mut() {
             for key in ["shortNames", "categories"] {
@@ -120,7 +125,7 @@ pub fn core(version: Aggregated, minor: u32, resize_feature: bool) -> Value {
         version,
         vec![json!({
             "metadata": {"creationTimestamp": null},
-            "versions": [version_entry("", "v1", &discovery::core_v1(minor, resize_feature))]
+            "versions": [version_entry("v1", &discovery::core_v1(minor, resize_feature))]
         })],
     )
 }
@@ -129,10 +134,14 @@ pub fn core(version: Aggregated, minor: u32, resize_feature: bool) -> Value {
 pub fn groups(version: Aggregated, opt: discovery::Optional) -> Value {
     let items = discovery::all_group_versions(opt)
         .into_iter()
-        .map(|(group, version, resources)| {
+        .map(|(group, lists)| {
+            let versions: Vec<Value> = lists
+                .iter()
+                .map(|(version, resources)| version_entry(version, resources))
+                .collect();
             json!({
                 "metadata": {"name": group, "creationTimestamp": null},
-                "versions": [version_entry(group, version, &resources)]
+                "versions": versions
             })
         })
         .collect();

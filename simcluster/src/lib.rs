@@ -14,22 +14,30 @@ pub mod discovery_v2;
 pub mod encoding;
 pub mod faults;
 pub mod fleet;
+pub mod hpa;
 pub mod invariants;
+pub mod kinds;
 pub mod kstatus;
 pub mod kubelet;
 pub mod kubelet_pod;
 pub mod kubelet_room;
+pub mod limitranger;
 pub mod list;
 pub mod metrics_listen;
 pub mod nodes;
+pub mod object_routes;
+pub mod object_serve;
+pub mod objects;
 pub mod openapi;
 pub mod pacing;
 pub mod patch;
+pub mod pdb;
 pub mod pods;
 pub mod podutil;
 pub mod priority;
 pub mod priority_scene;
 pub mod proto;
+pub mod quota;
 pub mod rbac;
 pub mod replicasets;
 pub mod resources;
@@ -37,6 +45,7 @@ pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod server;
+pub mod ssa;
 pub mod startup;
 pub mod status;
 pub mod store;
@@ -270,6 +279,7 @@ impl SimCluster {
             },
         );
         replicasets::populate(&store);
+        nodes::stamp_versions(&store, cfg.minor);
         if cfg.vpa {
             vpa::populate(&store);
         }
@@ -537,6 +547,7 @@ impl SimCluster {
             memory_bytes,
             resize_support,
         ));
+        nodes::stamp_versions(&self.shared.api.store, self.shared.api.minor);
     }
 
     /// Every node.

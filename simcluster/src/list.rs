@@ -33,6 +33,11 @@ fn list_kind(kind: Kind) -> &'static str {
         Kind::Namespace => "NamespaceList",
         Kind::ReplicaSet => "ReplicaSetList",
         Kind::Vpa => "VerticalPodAutoscalerList",
+        Kind::LimitRange => "LimitRangeList",
+        Kind::ResourceQuota => "ResourceQuotaList",
+        Kind::Hpa => "HorizontalPodAutoscalerList",
+        Kind::Deployment => "DeploymentList",
+        Kind::Pdb => "PodDisruptionBudgetList",
     }
 }
 
@@ -183,7 +188,7 @@ pub fn table<T: Stored>(
                 .collect(),
         ),
         Kind::ReplicaSet | Kind::Vpa => super::replicasets::table_parts(T::KIND, items),
-        _ => (
+        Kind::Node => (
             tables::node_columns(),
             items
                 .iter()
@@ -191,6 +196,7 @@ pub fn table<T: Stored>(
                 .map(|n| tables::node_row(&n))
                 .collect(),
         ),
+        _ => super::objects::name_age_table(items),
     };
     let mut meta = json!({"resourceVersion": rv.to_string()});
     if let (Some(next), Some(m)) = (next, meta.as_object_mut()) {

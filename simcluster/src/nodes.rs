@@ -66,17 +66,41 @@ pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool
             daemon_endpoints: Some(NodeDaemonEndpoints {
                 kubelet_endpoint: Some(DaemonEndpoint { port: 10250 }),
             }),
+            // Every field a real kubelet reports (node-01); `stamp_versions` sets the
+            // kubelet version of the cluster's minor.
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
+                boot_id: format!("b00710d0-{:04x}", name.len()),
                 container_runtime_version: "containerd://2.1.0".into(),
                 kubelet_version: "v1.35.0".into(),
+                kube_proxy_version: String::new(),
+                machine_id: format!("{:012x}", cpu_millis),
                 operating_system: "linux".into(),
                 os_image: "Ubuntu 24.04 LTS".into(),
                 kernel_version: "6.8.0".into(),
+                system_uuid: format!("0a1b2c3d-{:04x}", name.len()),
                 ..Default::default()
             }),
             ..Default::default()
         }),
+    }
+}
+
+/// Sets each node's `nodeInfo.kubeletVersion` to the cluster's version (`v1.MINOR.0`), as the
+/// kubelets of a cluster at that version report it. A test models an old runtime by writing
+/// `nodes/status` afterwards (node-02), which nothing checks.
+pub fn stamp_versions(store: &crate::store::Store, minor: u32) {
+    let version = format!("v1.{minor}.0");
+    for n in store.all::<Node>(None) {
+        let current = n.status.as_ref().and_then(|s| s.node_info.as_ref());
+        if current.is_none_or(|i| i.kubelet_version == version) {
+            continue;
+        }
+        let mut node = (*n).clone();
+        if let Some(info) = node.status.as_mut().and_then(|s| s.node_info.as_mut()) {
+            info.kubelet_version = version.clone();
+        }
+        store.upsert(node);
     }
 }
 

@@ -9,10 +9,72 @@ use serde_json::{Value, json};
 /// A stable stand-in for the content hash real servers put in `serverRelativeURL`.
 const HASH: &str = "5B9A0C1D2E3F40516273849ABCDEF0123456789ABCDEF0123456789ABCDEF01";
 
-/// `GET /openapi/v3`: the index of group-version documents.
+/// `(plural, Kind)` of the namespaced kinds a group-version document describes.
+type Kinds = &'static [(&'static str, &'static str)];
+
+/// Group versions with a document of their own, and the namespaced kinds each describes.
+const GROUPS: &[(&str, &str, Kinds)] = &[
+    (
+        "apps",
+        "v1",
+        &[("deployments", "Deployment"), ("replicasets", "ReplicaSet")],
+    ),
+    ("authorization.k8s.io", "v1", &[]),
+    (
+        "autoscaling",
+        "v1",
+        &[("horizontalpodautoscalers", "HorizontalPodAutoscaler")],
+    ),
+    (
+        "autoscaling",
+        "v2",
+        &[("horizontalpodautoscalers", "HorizontalPodAutoscaler")],
+    ),
+    (
+        "policy",
+        "v1",
+        &[("poddisruptionbudgets", "PodDisruptionBudget")],
+    ),
+    ("scheduling.k8s.io", "v1", &[]),
+];
+
+/// `GET /openapi/v3`: the index of group-version documents (facts "Still answered
+/// differently": `paths` has `apis/apps/v1` and `apis/authorization.k8s.io/v1`).
 pub fn v3_index() -> Value {
     let entry = |p: &str| json!({"serverRelativeURL": format!("/openapi/v3/{p}?hash={HASH}")});
-    json!({"paths": {"api": entry("api"), "api/v1": entry("api/v1"), "apis": entry("apis"), "version": entry("version")}})
+    let mut paths = serde_json::Map::new();
+    for p in ["api", "api/v1", "apis", "version"] {
+        paths.insert(p.into(), entry(p));
+    }
+    for (g, v, _) in GROUPS {
+        let p = format!("apis/{g}/{v}");
+        paths.insert(p.clone(), entry(&p));
+    }
+    json!({"paths": paths})
+}
+
+/// `GET /openapi/v3/apis/GROUP/VERSION`: for each kind a PATCH operation tagged with its GVK
+/// that takes `fieldValidation`, which is what kubectl looks for before leaving validation to
+/// the server; no schemas.
+pub fn v3_group(group: &str, version: &str, server: &str) -> Option<Value> {
+    let (_, _, kinds) = GROUPS
+        .iter()
+        .find(|(g, v, _)| *g == group && *v == version)?;
+    let mut paths = serde_json::Map::new();
+    for (plural, kind) in kinds.iter() {
+        let gvk = json!({"group": group, "kind": kind, "version": version});
+        let patch = json!({"operationId": format!("patch{kind}"), "parameters": write_params(),
+            "x-kubernetes-action": "patch", "x-kubernetes-group-version-kind": gvk,
+            "responses": {"200": {"description": "OK"}}});
+        paths.insert(
+            format!("/apis/{group}/{version}/namespaces/{{namespace}}/{plural}/{{name}}"),
+            json!({"patch": patch, "parameters": path_params(true)}),
+        );
+    }
+    Some(
+        json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": server},
+        "paths": paths, "components": {"schemas": {}}}),
+    )
 }
 
 fn query(name: &str, description: &str) -> Value {

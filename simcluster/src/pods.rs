@@ -68,6 +68,12 @@ pub fn pod_item(
             }
             entry
         }
+        Method::PATCH
+            if target == Target::Resize
+                && r.content_type.starts_with("application/apply-patch+yaml") =>
+        {
+            super::ssa::apply(s, r, ns, name)?
+        }
         Method::PATCH => {
             // The real server checks the media type before anything else.
             let kind = PatchKind::from_content_type(&r.content_type)

@@ -9,9 +9,13 @@ pub enum Route<'a> {
     OpenApiV2,
     OpenApiV3,
     OpenApiV3Core,
+    /// `/openapi/v3/apis/GROUP/VERSION`.
+    OpenApiV3Group(&'a str, &'a str),
     Api,
     Apis,
     CoreV1,
+    /// `/apis/GROUP` discovery (one APIGroup).
+    Group(&'a str),
     /// `/apis/GROUP/VERSION` discovery, as `GROUP/VERSION`.
     GroupVersion(&'a str),
     AccessReview,
@@ -42,6 +46,8 @@ pub enum Route<'a> {
         ns: Option<&'a str>,
         name: Option<&'a str>,
     },
+    /// A round-4 object (`object_routes.rs`).
+    Object(super::object_routes::ObjRoute<'a>),
     /// autoscaling.k8s.io/v1 VerticalPodAutoscalers.
     Vpas {
         ns: Option<&'a str>,
@@ -56,6 +62,7 @@ pub fn route(path: &str) -> Option<Route<'_>> {
         ["openapi", "v2"] => Route::OpenApiV2,
         ["openapi", "v3"] => Route::OpenApiV3,
         ["openapi", "v3", "api", "v1"] => Route::OpenApiV3Core,
+        ["openapi", "v3", "apis", g, v] => Route::OpenApiV3Group(g, v),
         ["api"] => Route::Api,
         ["apis"] => Route::Apis,
         ["api", "v1"] => Route::CoreV1,
@@ -116,6 +123,7 @@ pub fn route(path: &str) -> Option<Route<'_>> {
             ns: Some(ns),
             name: Some(name),
         },
+        ["apis", group] => Route::Group(group),
         ["apis", _, _] => Route::GroupVersion(path.trim_matches('/').trim_start_matches("apis/")),
         ["apis", "metrics.k8s.io", "v1beta1", "pods"] => Route::PodMetrics {
             ns: None,

@@ -198,7 +198,9 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
     if rbac::allowed_by(user, &attrs).is_none() {
         return error_response(&rbac::forbidden(user, &attrs));
     }
-    let Some(rt) = route(&path) else {
+    // The round-4 objects (LimitRange, quota, HPA, apps writes, PDB, node status) first.
+    let object = super::object_routes::route(&path);
+    let Some(rt) = object.map(Route::Object).or_else(|| route(&path)) else {
         return error_response(&ApiError::no_route());
     };
     // A pod list (not a watch stream) is gzipped when asked, and paced by the fault.
@@ -266,7 +268,22 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
             }
             Ok(ok_value(&super::openapi::v2(&openapi_version(s))))
         }
-        Route::OpenApiV3 => get_only(r).map(|_| ok_value(&super::openapi::v3_index())),
+        Route::OpenApiV3 => {
+            get_only(r)?;
+            // The real server labels the index as text (facts "Still answered differently").
+            let mut resp = ok_value(&super::openapi::v3_index());
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            Ok(resp)
+        }
+        Route::OpenApiV3Group(g, v) => {
+            get_only(r)?;
+            super::openapi::v3_group(g, v, &openapi_version(s))
+                .map(|d| ok_value(&d))
+                .ok_or_else(ApiError::no_route)
+        }
         Route::OpenApiV3Core => {
             get_only(r).map(|_| ok_value(&super::openapi::v3_core(&openapi_version(s))))
         }
@@ -286,6 +303,12 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
         }),
         Route::CoreV1 => {
             get_only(r).map(|_| ok_value(&discovery::core_v1(s.api.minor, s.api.resize_feature)))
+        }
+        Route::Group(g) => {
+            get_only(r)?;
+            discovery::group(g, s.optional())
+                .map(|v| ok_value(&v))
+                .ok_or_else(ApiError::no_route)
         }
         Route::GroupVersion(gv) => {
             get_only(r)?;
@@ -350,6 +373,7 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
         }
         Route::ReplicaSets { .. } | Route::Vpas { .. } => Err(ApiError::no_route()),
         Route::Pod { ns, name, target } => pods::pod_item(s, r, ns, name, target),
+        Route::Object(o) => super::object_serve::serve(s, r, o),
         Route::PriorityClasses { name } => {
             get_only(r)?;
             super::priority::get(name).map(|v| ok_value(&v))

@@ -39,6 +39,30 @@ impl ApiError {
         )
     }
 
+    /// 404 for an object of a named API group: `deployments.apps "NAME" not found`.
+    pub fn not_found_in(group: &str, resource: &str, name: &str) -> Self {
+        if group.is_empty() {
+            return Self::not_found(resource, name);
+        }
+        Self::new(
+            404,
+            "NotFound",
+            format!("{resource}.{group} {name:?} not found"),
+            Some(json!({"name": name, "group": group, "kind": resource})),
+        )
+    }
+
+    /// 403 from an admission plugin as `admission.NewForbidden` words it: the plural resource
+    /// and the name in `details`, no causes (round4 README: every admission refusal).
+    pub fn admission_forbidden(resource: &str, name: &str, detail: &str) -> Self {
+        Self::new(
+            403,
+            "Forbidden",
+            format!("{resource} {name:?} is forbidden: {detail}"),
+            Some(json!({"name": name, "kind": resource})),
+        )
+    }
+
     /// 404 for a path the server does not serve.
     pub fn no_route() -> Self {
         Self::new(

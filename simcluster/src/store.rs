@@ -1,10 +1,12 @@
 //! In-memory object store: pods, nodes and namespaces with a global resourceVersion, cached
 //! JSON per object, watch fan-out and a bounded history ring for watch resumption.
 
+use super::hpa::HorizontalPodAutoscaler;
 use super::vpa::VerticalPodAutoscaler;
 use bytes::Bytes;
-use k8s_openapi::api::apps::v1::ReplicaSet;
-use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{LimitRange, Namespace, Node, Pod, ResourceQuota};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::Resource;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -24,6 +26,16 @@ pub enum Kind {
     ReplicaSet,
     /// autoscaling.k8s.io/v1 VerticalPodAutoscaler (a CRD on a real cluster)
     Vpa,
+    /// core/v1 LimitRange
+    LimitRange,
+    /// core/v1 ResourceQuota
+    ResourceQuota,
+    /// autoscaling/v2 HorizontalPodAutoscaler
+    Hpa,
+    /// apps/v1 Deployment
+    Deployment,
+    /// policy/v1 PodDisruptionBudget
+    Pdb,
 }
 
 /// Watch event type.
@@ -131,6 +143,11 @@ stored!(Node, Node, nodes, |_| None, |_| None);
 stored!(Namespace, Namespace, namespaces, |_| None, |_| None);
 stored!(ReplicaSet, ReplicaSet, replicasets, |_| None, |_| None);
 stored!(VerticalPodAutoscaler, Vpa, vpas, |_| None, |_| None);
+stored!(LimitRange, LimitRange, limitranges, |_| None, |_| None);
+stored!(ResourceQuota, ResourceQuota, quotas, |_| None, |_| None);
+stored!(HorizontalPodAutoscaler, Hpa, hpas, |_| None, |_| None);
+stored!(Deployment, Deployment, deployments, |_| None, |_| None);
+stored!(PodDisruptionBudget, Pdb, pdbs, |_| None, |_| None);
 
 /// Everything behind the store's lock.
 #[derive(Default)]
@@ -141,6 +158,11 @@ pub struct Inner {
     namespaces: Table<Namespace>,
     replicasets: Table<ReplicaSet>,
     vpas: Table<VerticalPodAutoscaler>,
+    limitranges: Table<LimitRange>,
+    quotas: Table<ResourceQuota>,
+    hpas: Table<HorizontalPodAutoscaler>,
+    deployments: Table<Deployment>,
+    pdbs: Table<PodDisruptionBudget>,
     history: VecDeque<Arc<Event>>,
     /// Highest resourceVersion whose event is no longer in the history.
     compacted: u64,

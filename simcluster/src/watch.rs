@@ -43,14 +43,21 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Namespace => "Namespace",
         Kind::ReplicaSet => "ReplicaSet",
         Kind::Vpa => "VerticalPodAutoscaler",
+        Kind::LimitRange => "LimitRange",
+        Kind::ResourceQuota => "ResourceQuota",
+        Kind::Hpa => "HorizontalPodAutoscaler",
+        Kind::Deployment => "Deployment",
+        Kind::Pdb => "PodDisruptionBudget",
     }
 }
 
 /// The apiVersion objects of a collection carry.
 pub fn api_version(kind: Kind) -> &'static str {
     match kind {
-        Kind::ReplicaSet => "apps/v1",
+        Kind::ReplicaSet | Kind::Deployment => "apps/v1",
         Kind::Vpa => "autoscaling.k8s.io/v1",
+        Kind::Hpa => "autoscaling/v2",
+        Kind::Pdb => "policy/v1",
         _ => "v1",
     }
 }

@@ -45,15 +45,28 @@ impl ApiServer {
         if self.pod_level_resize() {
             new_spec.resources = req_spec.resources.clone();
         }
-        let errors = resize::validate_resize_gated(
+        let ns = old.metadata.namespace.clone().unwrap_or_default();
+        // LimitRanger's defaults come back for a removed limit before validation (lr-17, lr-10).
+        super::super::limitranger::mutate(&self.store, &ns, &mut new, false);
+        // The pod-level consistency errors come before the resize rules' (plr-08).
+        let mut errors = new
+            .spec
+            .as_ref()
+            .map(crate::rules::create::pod_resources)
+            .unwrap_or_default();
+        errors.extend(resize::validate_resize_gated(
             self.minor,
             self.pod_level_resize(),
             &PodView::of(old),
             &PodView::of(&new),
-        );
+        ));
         if !errors.is_empty() {
             return Err(ApiError::invalid("Pod", name, &errors));
         }
+        // Validating admission runs on every resize, a no-op included (quota-20).
+        super::super::limitranger::validate(&self.store, &ns, &new)
+            .map_err(|e| ApiError::admission_forbidden("pods", name, &e))?;
+        super::super::quota::check(&self.store, &ns, name, Some(old), &new)?;
         let changed = old.spec != new.spec;
         if changed && self.minor >= 36 {
             self.admit(&new, name)?;

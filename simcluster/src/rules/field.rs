@@ -11,6 +11,10 @@ pub enum Kind {
     Forbidden,
     /// `Required value`
     Required,
+    /// `Unsupported value: "<value>": supported values: "a", "b"`
+    NotSupported(String, Vec<String>),
+    /// `Duplicate value: "<value>"`
+    Duplicate(String),
 }
 
 /// One validation error.
@@ -52,12 +56,35 @@ impl FieldError {
         }
     }
 
+    /// `Unsupported value` error (`field.NotSupported`).
+    pub fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
+        Self {
+            field: field.into(),
+            kind: Kind::NotSupported(
+                value.into(),
+                supported.iter().map(|s| s.to_string()).collect(),
+            ),
+            detail: String::new(),
+        }
+    }
+
+    /// `Duplicate value` error.
+    pub fn duplicate(field: impl Into<String>, value: &str) -> Self {
+        Self {
+            field: field.into(),
+            kind: Kind::Duplicate(value.into()),
+            detail: String::new(),
+        }
+    }
+
     /// `StatusCause.reason`.
     pub fn reason(&self) -> &'static str {
         match self.kind {
             Kind::Invalid(_) => "FieldValueInvalid",
             Kind::Forbidden => "FieldValueForbidden",
             Kind::Required => "FieldValueRequired",
+            Kind::NotSupported(..) => "FieldValueNotSupported",
+            Kind::Duplicate(_) => "FieldValueDuplicate",
         }
     }
 
@@ -66,7 +93,17 @@ impl FieldError {
         match &self.kind {
             Kind::Invalid(v) => format!("Invalid value: {}: {}", go_quote(v), self.detail),
             Kind::Forbidden => format!("Forbidden: {}", self.detail),
-            Kind::Required => "Required value".into(),
+            Kind::Required if self.detail.is_empty() => "Required value".into(),
+            Kind::Required => format!("Required value: {}", self.detail),
+            Kind::NotSupported(v, supported) => {
+                let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
+                format!(
+                    "Unsupported value: {}: supported values: {}",
+                    go_quote(v),
+                    list.join(", ")
+                )
+            }
+            Kind::Duplicate(v) => format!("Duplicate value: {}", go_quote(v)),
         }
     }
 }

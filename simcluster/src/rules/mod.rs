@@ -3,6 +3,7 @@
 //! under test), so tests that use the simulator check podsize against an independent oracle.
 
 pub mod admission;
+pub mod create;
 pub mod field;
 pub mod qos;
 pub mod quantity;

@@ -363,6 +363,16 @@ impl Quantity {
         )
     }
 
+    /// A computed quantity (a sum or difference) in `format`, printed canonically as
+    /// apimachinery prints the result of `Add`/`Sub`.
+    pub fn with_nanos(nanos: i128, format: Format) -> Self {
+        Self {
+            nanos,
+            format,
+            sent: None,
+        }
+    }
+
     /// Builds a decimal quantity from millis (how the simulator writes cpu it computed).
     pub fn from_millis(millis: i64) -> Self {
         Self {

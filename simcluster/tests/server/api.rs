@@ -88,12 +88,15 @@ async fn discovery_and_version() {
         .iter()
         .map(|g| g["name"].as_str().unwrap())
         .collect();
-    // Aggregated APIs such as metrics.k8s.io come after the built-in groups.
+    // Aggregated APIs such as metrics.k8s.io come after the built-in groups, which keep the
+    // real server's relative order (round4 hpa-08).
     assert_eq!(
         names,
         [
             "apps",
             "authorization.k8s.io",
+            "autoscaling",
+            "policy",
             "scheduling.k8s.io",
             "metrics.k8s.io"
         ]

@@ -254,9 +254,11 @@ async fn discovery_lists_apps_and_authorization_in_both_forms() {
         .iter()
         .find(|r| r["resource"] == "replicasets")
         .unwrap();
+    // The real server leaves group and version empty for a kind of the group's own version
+    // (facts "Still answered differently ... after the third round"; round4 hpa-09).
     assert_eq!(
         rs["responseKind"],
-        json!({"group": "apps", "version": "v1", "kind": "ReplicaSet"})
+        json!({"group": "", "version": "", "kind": "ReplicaSet"})
     );
     let (_, _, body) = raw_headers(
         sim.addr(),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fidelity;
+pub mod round4;
 
 pub use simcluster::testkit::*;
 
