@@ -334,9 +334,8 @@ pub struct ResizeArgs {
     /// Validate on the server (dryRun=All) without changing anything.
     #[arg(long)]
     pub dry_run: bool,
-    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s;
-    /// another as --wait=2m, so `--wait POD` still reads POD as the pod).
-    #[arg(long, value_name = "DURATION", num_args = 0..=1, require_equals = true, default_missing_value = "60s", value_parser = parse_duration_arg)]
+    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "60s", value_parser = parse_duration_arg)]
     pub wait: Option<Duration>,
     /// Output format of the result.
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]

@@ -80,24 +80,3 @@ fn report_commands_refuse_a_wide_output_they_do_not_have() {
     let out = podsize(&["--kubeconfig", "x.kc", "get", "-o", "wide"]);
     assert!(!stderr(&out).contains("invalid value"));
 }
-
-/// `--wait POD` used to take POD as the duration and exit 2, the code of an Infeasible resize.
-#[test]
-fn wait_before_the_pod_name_takes_the_name_as_the_pod() {
-    let out = podsize(&[
-        "--kubeconfig",
-        "x.kc",
-        "resize",
-        "--wait",
-        "web-1",
-        "--cpu-request",
-        "1",
-    ]);
-    let err = stderr(&out);
-    assert_ne!(out.status.code(), Some(2), "{err}");
-    assert!(!err.contains("invalid duration"), "{err}");
-    assert!(
-        err.contains("x.kc"),
-        "it got as far as reading the kubeconfig: {err}"
-    );
-}
