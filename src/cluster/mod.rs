@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod boost;
+pub mod boost_revert;
 pub mod boost_store;
 pub mod capabilities;
 pub mod client;

@@ -100,8 +100,10 @@ impl Reverter {
             boost.started_by = crate::cluster::boost::whoami();
             // The deadline counts from sending, not from when the form was filled in.
             let (planned_at, now) = (boost.started_at, chrono::Utc::now());
-            if let Until::Deadline(t) = boost.until {
-                boost.until = Until::Deadline(now + (t - planned_at));
+            match boost.until {
+                Until::Deadline(t) => boost.until = Until::Deadline(now + (t - planned_at)),
+                Until::ReadyBy(t) => boost.until = Until::ReadyBy(now + (t - planned_at)),
+                Until::Ready => {}
             }
             boost.started_at = now;
             let ns = resize.namespace.clone();
