@@ -25,3 +25,4 @@ pub mod retry;
 pub mod vpa;
 pub mod watch;
 pub mod wire;
+pub mod workload_selector;
