@@ -1,5 +1,5 @@
-//! `podsize boost`'s revert end to end: it never overwrites a change made while it is on its
-//! way (the simulated cluster's latency fault opens that window), `--wait` ends only when the
+//! `podsize boost`'s revert end to end: it never overwrites a change made between its claim
+//! and its revert (the simulated cluster's latency fault opens that window), `--wait` ends only when the
 //! kubelet has applied the original values (read with kubectl as the command exits) and
 //! reports a revert that ends in Error with exit 2; containers that restart on resize are
 //! refused unless allowed; `--until-ready --max` reverts a pod that never turns Ready.
@@ -70,16 +70,23 @@ async fn a_kubectl_change_landing_after_the_claim_is_kept() {
         async move { boosted.then_some(()) }
     })
     .await;
-    // From here every answer takes a second: the revert's requests after the claim are slow,
-    // and a person's single request lands while they are on their way.
+    // From here every answer takes a second, so the revert's requests are slow and a
+    // person's change can land while they are on their way.
     s.sim.faults().set_latency(Duration::from_secs(1));
-    sim_common::eventually("the claim", || {
-        let claimed = annotation(&s, "resize-demo").is_some_and(|a| a.contains("claimedBy"));
-        async move { claimed.then_some(()) }
+    s.sim.clear_request_log();
+    // The revert starts with a read of the pod, then claims it (one latency later). kubectl
+    // started as that read is answered lands two latencies later (`replace --raw` is a GET of
+    // /version and one PUT): after the claim, before the revert that follows it.
+    let pod_path = "/api/v1/namespaces/default/pods/resize-demo";
+    sim_common::eventually("the revert's first read", || {
+        let read = s
+            .sim
+            .request_log()
+            .iter()
+            .any(|r| r.method == "GET" && r.uri == pod_path);
+        async move { read.then_some(()) }
     })
     .await;
-    // `kubectl replace --raw` is one PUT (no discovery, no GET first), so it lands about one
-    // latency after the claim: after podsize read the pod, before its revert is processed.
     let mut pod = s.sim.pod("default", "resize-demo").unwrap();
     pod.metadata.resource_version = None;
     for c in pod.spec.as_mut().unwrap().containers.iter_mut() {
@@ -101,6 +108,10 @@ async fn a_kubectl_change_landing_after_the_claim_is_kept() {
         )
         .await;
     assert_eq!(manual.code, 0, "{}", manual.err);
+    assert!(
+        annotation(&s, "resize-demo").is_some_and(|a| a.contains("claimedBy")),
+        "the change landed after the claim"
+    );
     let out = child.wait_with_output().await.unwrap();
     s.sim.faults().set_latency(Duration::ZERO);
     let (stdout, stderr) = (
