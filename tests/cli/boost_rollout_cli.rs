@@ -147,12 +147,14 @@ async fn a_rollout_s_pods_are_boosted_as_they_start_and_reverted_at_ready_or_the
         ],
     )
     .await;
+    // The plan is written first, then the resize: boosted once both are on the pod.
     let boosted = wait_until("the boost", Duration::from_secs(5), || {
-        annotation(&s, "orders-7f9c-a").is_some() && annotation(&s, "orders-7f9c-stuck").is_some()
+        ["orders-7f9c-a", "orders-7f9c-stuck"].iter().all(|pod| {
+            annotation(&s, pod).is_some() && desired(&s, pod, "app")[0] == "1" // x4 of 250m
+        })
     })
     .await;
     assert!(boosted - created < Duration::from_secs(5));
-    assert_eq!(desired(&s, "orders-7f9c-a", "app")[0], "1", "x4 of 250m");
     let boosted_ready = wait_until("Ready", Duration::from_secs(20), || {
         ready(&s, "orders-7f9c-a")
     })
