@@ -342,11 +342,11 @@ pub struct ResizeArgs {
     pub output: OutputFormat,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 #[command(group = clap::ArgGroup::new("until").args(["for_", "until_ready"]))]
 pub struct BoostArgs {
-    /// Pod name (not needed with --revert-due).
-    #[arg(required_unless_present = "revert_due")]
+    /// Pod name (not needed with --revert-due or --watch).
+    #[arg(required_unless_present_any = ["revert_due", "watch"])]
     pub pod: Option<String>,
     /// Container to boost (default: the only container).
     #[arg(short = 'c', long)]
@@ -364,14 +364,26 @@ pub struct BoostArgs {
     /// Revert when the pod's Ready condition turns True.
     #[arg(long)]
     pub until_ready: bool,
-    /// Stay until the revert is done (exit 0), or fail with the reason.
+    /// With --until-ready: revert after this long even if the pod never turns Ready.
+    #[arg(long, value_name = "DURATION", requires = "until_ready", value_parser = parse_duration_arg)]
+    pub max: Option<Duration>,
+    /// Boost a container whose resizePolicy is RestartContainer (it restarts on the boost and
+    /// again on the revert).
     #[arg(long)]
-    pub wait: bool,
+    pub allow_restart: bool,
+    /// Stay until the revert is applied (exit 0); exit 2 when the boost or the revert ends
+    /// Infeasible or Error, 3 when either takes longer than DURATION to apply (default 60s).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "60s", value_parser = parse_duration_arg)]
+    pub wait: Option<Duration>,
+    /// Start-up boosts for a rollout: with -l (and -n or -A), run until stopped and boost each
+    /// matching pod that starts (not yet Ready), then revert it at Ready or at --max.
+    #[arg(long, requires = "until_ready", conflicts_with_all = ["pod", "wait", "for_", "dry_run"])]
+    pub watch: bool,
     /// Validate the boost on the server (dryRun=All) without changing anything.
     #[arg(long)]
     pub dry_run: bool,
     /// Revert every boost in scope (-n/-A) whose time is up or whose pod is Ready, then exit.
-    #[arg(long, conflicts_with_all = ["container", "cpu", "memory", "for_", "until_ready", "dry_run"])]
+    #[arg(long, conflicts_with_all = ["container", "cpu", "memory", "for_", "until_ready", "dry_run", "watch"])]
     pub revert_due: bool,
     /// Output format of the result (table or json).
     #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]

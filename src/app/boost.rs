@@ -35,6 +35,23 @@ pub fn open_form(state: &mut super::AppState, now: DateTime<Utc>) {
     state.dirty = true;
 }
 
+/// `B`: start-up boosts for the selected pod's workload (not in read-only mode); the
+/// dashboard finds the workload's selector and starts or stops the watch.
+pub fn startup_boosts(state: &mut super::AppState) -> Vec<super::Effect> {
+    if state.readonly() {
+        state.set_status("read-only mode: boosting is disabled", true);
+        return Vec::new();
+    }
+    let Some(key) = state.selected_pod().map(PodRow::pod_key) else {
+        return Vec::new();
+    };
+    state.set_status(
+        format!("start-up boosts: finding the workload of {}", key.name),
+        false,
+    );
+    vec![super::Effect::StartupBoosts(key)]
+}
+
 /// A key while the boost form is open: it takes every key.
 pub fn form_key(
     state: &mut super::AppState,

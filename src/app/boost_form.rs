@@ -35,15 +35,27 @@ pub struct BoostForm {
     pub error: Option<String>,
 }
 
-/// `ready` or a duration from now.
+/// `ready`, `ready 10m` (Ready or ten minutes, whichever comes first, as `--until-ready
+/// --max 10m`; `ready max 10m` reads the same) or a duration from now.
 fn until_of(text: &str, now: DateTime<Utc>) -> Result<Until, String> {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("ready") {
-        return Ok(Until::Ready);
+    let after = |text: &str| -> Result<DateTime<Utc>, String> {
+        let d = crate::model::ground::time::parse_duration(text)?;
+        let d = chrono::TimeDelta::from_std(d).map_err(|_| "too long".to_string())?;
+        Ok(now + d)
+    };
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    if !first.eq_ignore_ascii_case("ready") {
+        return after(text.trim()).map(Until::Deadline);
     }
-    let d = crate::model::ground::time::parse_duration(text)?;
-    let d = chrono::TimeDelta::from_std(d).map_err(|_| "too long".to_string())?;
-    Ok(Until::Deadline(now + d))
+    match (words.next(), words.next(), words.next()) {
+        (None, _, _) => Ok(Until::Ready),
+        (Some(max), Some(bound), None) if max.eq_ignore_ascii_case("max") => {
+            after(bound).map(Until::ReadyBy)
+        }
+        (Some(bound), None, _) => after(bound).map(Until::ReadyBy),
+        _ => Err("until: ready, ready 10m, or a duration such as 5m".into()),
+    }
 }
 
 fn optional(edit: &LineEdit) -> Option<&str> {
@@ -51,9 +63,10 @@ fn optional(edit: &LineEdit) -> Option<&str> {
 }
 
 impl BoostForm {
-    /// A form on `container` of `pod`: twice the CPU, until Ready (or 5 minutes when it is).
+    /// A form on `container` of `pod`: twice the CPU, until Ready but ten minutes at most (a
+    /// pod that never turns Ready does not stay boosted), or 5 minutes when it is Ready.
     pub fn open(pod: &PodRow, container: &str) -> Self {
-        let until = if pod.ready { "5m" } else { "ready" };
+        let until = if pod.ready { "5m" } else { "ready 10m" };
         Self {
             cluster: pod.cluster,
             namespace: pod.namespace.clone(),
@@ -83,7 +96,7 @@ impl BoostForm {
             if pod.boost.is_some() {
                 return Err("this pod already carries a boost".into());
             }
-            if until == Until::Ready && pod.ready {
+            if until.waits_for_ready() && pod.ready {
                 return Err("the pod is already Ready".into());
             }
             let boosted = boosted_spec(
@@ -108,12 +121,15 @@ impl BoostForm {
             ctx.node,
             ctx.others_on_node,
         );
-        self.error = (resize.qos_before != resize.qos_after).then(|| {
-            format!(
-                "the QoS class would change ({} → {})",
-                resize.qos_before, resize.qos_after
-            )
-        });
+        self.error = (resize.qos_before != resize.qos_after)
+            .then(|| {
+                format!(
+                    "the QoS class would change ({} → {})",
+                    resize.qos_before, resize.qos_after
+                )
+            })
+            // The form has no way to allow a restart: `podsize boost --allow-restart` does.
+            .or_else(|| crate::model::decide::boost::restart_refusal(&resize, false));
         self.boost = Some(BoostPlan {
             container: self.container.clone(),
             uid: pod.uid.clone(),
@@ -207,6 +223,18 @@ mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyModifiers};
 
+    #[test]
+    fn until_reads_ready_a_bound_or_a_duration() {
+        let now = DateTime::from_timestamp(0, 0).unwrap_or_default();
+        let m10 = now + chrono::TimeDelta::minutes(10);
+        assert_eq!(until_of("ready", now), Ok(Until::Ready));
+        assert_eq!(until_of("Ready 10m", now), Ok(Until::ReadyBy(m10)));
+        assert_eq!(until_of(" ready max 10m ", now), Ok(Until::ReadyBy(m10)));
+        assert_eq!(until_of("10m", now), Ok(Until::Deadline(m10)));
+        assert!(until_of("ready soon", now).is_err());
+        assert!(until_of("ready max 1m 2m", now).is_err());
+    }
+
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
@@ -232,7 +260,11 @@ mod tests {
             form.error,
             form.resize.as_ref().map(|r| &r.errors)
         );
-        assert_eq!(form.boost.as_ref().map(|b| &b.until), Some(&Until::Ready));
+        assert_eq!(
+            form.boost.as_ref().map(|b| &b.until),
+            Some(&Until::ReadyBy(now + chrono::TimeDelta::minutes(10))),
+            "until Ready, ten minutes at most"
+        );
         assert!(matches!(
             on_key(&mut form, key(KeyCode::Enter)),
             Outcome::Stay

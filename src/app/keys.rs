@@ -51,6 +51,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
         InputMode::Normal => {
             match command_for(key) {
                 Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
+                Some(Command::StartupBoosts) => return super::boost::startup_boosts(state),
                 Some(command) => run(state, command),
                 None => {}
             }
@@ -147,8 +148,8 @@ fn run(state: &mut AppState, command: Command) {
         Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
         Command::Boost => super::boost::open_form(state, chrono::Utc::now()),
         Command::Nodes => super::nodes::open(state),
-        // Needs the clock: handled in `on_key`.
-        Command::MakeRoom => {}
+        // Need the clock or give effects: handled in `on_key`.
+        Command::MakeRoom | Command::StartupBoosts => {}
         Command::ToggleMark => {
             if let Some(key) = state.selected_pod().map(crate::model::PodRow::pod_key) {
                 if !state.marked.remove(&key) {

@@ -54,6 +54,8 @@ pub enum Effect {
     SubmitResizes(Vec<ResizePlan>),
     /// Send a boost (dry run, plan annotation, resize) from the `b` form.
     Boost(Box<(ResizePlan, crate::model::decide::boost::BoostPlan)>),
+    /// Start (or, when running, stop) start-up boosts for the workload of this pod.
+    StartupBoosts(crate::model::pods::row::PodKey),
     /// One batch: a dry run of every resize, then (all passing) each sent; answers come back
     /// as `Action::ResizeResults`.
     SubmitBatch(Vec<ResizePlan>),

@@ -2,18 +2,14 @@
 //! written on the pod as the `podsize.dev/boost` annotation (a JSON merge patch of
 //! `metadata.annotations`), or in a state file when the identity may not patch pods.
 //!
-//! A revert is sent once even with several podsize processes: each first claims it with a
-//! merge patch of the annotation that carries the `metadata.resourceVersion` it read; the
-//! server answers 409 Conflict to every process but the first, and those stand down.
+//! Reverts live in `boost_revert` (re-exported here).
 
 use super::boost_store;
 use super::capabilities::Capabilities;
-use super::resize::{Accepted, ResizeRejected, get_row, rejected_from_kube, send};
+use super::resize::{Accepted, ResizeRejected, rejected_from_kube, send};
 use crate::model::PodRow;
-use crate::model::decide::boost::{ANNOTATION, BoostPlan, Claim, Decision, Until, revert_due};
-use crate::model::ground::resources::CpuMem;
-use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
-use chrono::{DateTime, Utc};
+use crate::model::decide::boost::{ANNOTATION, BoostPlan};
+use crate::model::rules::plan::ResizePlan;
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
@@ -182,151 +178,4 @@ pub async fn apply(
     }
 }
 
-/// How one look at a boost ended.
-#[derive(Debug)]
-pub enum RevertOutcome {
-    /// The pod carries no boost.
-    NoBoost,
-    Wait(String),
-    /// Not reverted (a manual change won, already back, container gone): the plan was removed.
-    StoodDown(String),
-    /// Another podsize claimed the revert first.
-    Lost(String),
-    /// The revert could not be sent; the plan stays so a later look can retry.
-    Refused(String),
-    Reverted(Box<Reverted>),
-}
-
-/// A revert the server accepted.
-#[derive(Debug)]
-pub struct Reverted {
-    pub accepted: Accepted,
-    pub resize: ResizePlan,
-    pub boost: BoostPlan,
-    pub restarts_before: i32,
-}
-
-/// Reads the pod fresh and reverts its boost if due (`force`: now, whatever the condition,
-/// e.g. because the boost itself ended Infeasible). Never reverts values changed by hand.
-///
-/// A 409 on the claim may come from any write to the pod (the kubelet's status updates
-/// too), so the pod is read again: if another podsize claimed the revert, that read says so
-/// and this one waits; if not, it claims again.
-pub async fn revert_if_due(
-    client: &Client,
-    caps: &Capabilities,
-    store: &PlanStore,
-    key: (&str, &str),
-    now: DateTime<Utc>,
-    force: bool,
-) -> RevertOutcome {
-    let mut last = RevertOutcome::Lost("the pod kept changing".into());
-    for _ in 0..3 {
-        match revert_once(client, caps, store, key, now, force).await {
-            RevertOutcome::Lost(why) => last = RevertOutcome::Lost(why),
-            other => return other,
-        }
-    }
-    last
-}
-
-async fn revert_once(
-    client: &Client,
-    caps: &Capabilities,
-    store: &PlanStore,
-    (namespace, name): (&str, &str),
-    now: DateTime<Utc>,
-    force: bool,
-) -> RevertOutcome {
-    let row = match get_row(client, namespace, name).await {
-        Ok(row) => row,
-        Err(e) => return RevertOutcome::Refused(e.message),
-    };
-    let mut plan = match load(store, &row) {
-        None => return RevertOutcome::NoBoost,
-        Some(Err(e)) => return RevertOutcome::Refused(format!("{namespace}/{name}: {e}")),
-        Some(Ok(plan)) => plan,
-    };
-    let mut judged = plan.clone();
-    if force {
-        judged.until = Until::Deadline(now);
-        judged.claim = None;
-    }
-    let original = match revert_due(&judged, &row, now) {
-        Decision::Wait(why) => return RevertOutcome::Wait(why),
-        Decision::StandDown(why) => {
-            if let Err(e) = remove(client, store, &row).await {
-                return RevertOutcome::Refused(format!("{why}; removing the plan failed: {e}"));
-            }
-            return RevertOutcome::StoodDown(why);
-        }
-        Decision::Revert(original) => original,
-    };
-    let resize = plan_resize(
-        &row,
-        &plan.container,
-        Edits::from_spec(&original),
-        caps.server(),
-        None,
-        CpuMem::ZERO,
-    );
-    if let Some(e) = resize.errors.first() {
-        return RevertOutcome::Refused(format!("revert not sent: {}", e.message));
-    }
-    if let Err(lost) = claim(client, store, &row, &mut plan, now).await {
-        return lost;
-    }
-    let restarts_before = row
-        .container(&plan.container)
-        .map_or(0, |c| c.restart_count);
-    let sent = match send(client, caps, &resize, true).await {
-        Ok(_) => send(client, caps, &resize, false).await,
-        Err(e) => Err(e),
-    };
-    let accepted = match sent {
-        Ok(a) => a,
-        Err(e) => return RevertOutcome::Refused(format!("revert refused: {}", e.message)),
-    };
-    if let Err(e) = remove(client, store, &row).await {
-        tracing::warn!("reverted, but removing the boost plan failed: {e}");
-    }
-    RevertOutcome::Reverted(Box::new(Reverted {
-        accepted,
-        resize,
-        boost: plan,
-        restarts_before,
-    }))
-}
-
-/// Claims the revert for this process; `Err` with the outcome when another one was first.
-async fn claim(
-    client: &Client,
-    store: &PlanStore,
-    row: &PodRow,
-    plan: &mut BoostPlan,
-    now: DateTime<Utc>,
-) -> Result<(), RevertOutcome> {
-    plan.claim = Some(Claim {
-        by: whoami(),
-        at: now,
-    });
-    match store {
-        PlanStore::File(dir) if !boost_store::claim(dir, &row.namespace, &row.name) => Err(
-            RevertOutcome::Lost("another podsize on this machine claimed the revert".into()),
-        ),
-        PlanStore::File(_) => Ok(()),
-        PlanStore::Annotation => {
-            match save(client, store, row, plan, row.resource_version.as_deref()).await {
-                Ok(()) => Ok(()),
-                Err(e) if e.code == Some(409) => Err(RevertOutcome::Lost(format!(
-                    "another podsize changed the pod first ({}): standing down",
-                    e.message
-                ))),
-                Err(e) => Err(RevertOutcome::Refused(format!(
-                    "claiming the revert failed: {}",
-                    e.message
-                ))),
-            }
-        }
-    }
-}
+pub use super::boost_revert::{RevertOutcome, Reverted, revert_if_due};

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod boost;
+pub mod boost_revert;
 pub mod boost_store;
 pub mod capabilities;
 pub mod client;
@@ -24,3 +25,4 @@ pub mod retry;
 pub mod vpa;
 pub mod watch;
 pub mod wire;
+pub mod workload_selector;

@@ -1,7 +1,8 @@
 //! `podsize boost`: raises one container's CPU or memory in place and leaves a plan on the pod
 //! saying how and when to put the exact old values back. `--wait` stays and does the revert;
 //! without it any podsize that is not read-only (the dashboard, `boost --revert-due`) does.
-//! Exit codes as `podsize resize`: 0 done, 1 refused, 2 Infeasible/Error.
+//! Exit codes as `podsize resize`: 0 done, 1 refused, 2 Infeasible/Error, 3 timed out.
+//! `-l SEL --until-ready --watch` boosts the pods of a rollout as they start (`boost_rollout`).
 
 use super::resize::{describe_plan, node_room, pick_container, refused};
 use super::{CommandError, connect, scope_from};
@@ -10,7 +11,7 @@ use crate::cluster::boost::{PlanStore, apply, choose_store, whoami};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::get_row;
 use crate::model::PodRow;
-use crate::model::decide::boost::{BoostPlan, Until, boosted_spec, values_text};
+use crate::model::decide::boost::{BoostPlan, Until, boosted_spec, restart_refusal, values_text};
 use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use chrono::{DateTime, Utc};
 use kube::Client;
@@ -25,26 +26,40 @@ pub struct Planned {
 }
 
 fn until_of(args: &BoostArgs, now: DateTime<Utc>) -> Result<Until, CommandError> {
-    match (args.for_, args.until_ready) {
-        (Some(d), false) => {
-            let d = chrono::TimeDelta::from_std(d).map_err(|_| refused("--for is too long"))?;
-            Ok(Until::Deadline(now + d))
-        }
-        (None, true) => Ok(Until::Ready),
+    let after = |d: std::time::Duration, flag: &str| {
+        chrono::TimeDelta::from_std(d)
+            .map(|d| now + d)
+            .map_err(|_| refused(format!("{flag} is too long")))
+    };
+    match (args.for_, args.until_ready, args.max) {
+        (Some(d), false, _) => Ok(Until::Deadline(after(d, "--for")?)),
+        (None, true, None) => Ok(Until::Ready),
+        (None, true, Some(max)) => Ok(Until::ReadyBy(after(max, "--max")?)),
         _ => Err(refused(
-            "say when the boost ends: --for DURATION or --until-ready",
+            "say when the boost ends: --for DURATION or --until-ready [--max DURATION]",
         )),
     }
 }
 
 /// Works the boost out and checks it with the editor's validation; nothing is sent.
-async fn plan(
+pub async fn plan(
     client: &Client,
     caps: &Capabilities,
     row: PodRow,
     args: &BoostArgs,
 ) -> Result<Planned, CommandError> {
     let container = pick_container(&row, args.container.as_deref())?;
+    plan_container(client, caps, row, container, args).await
+}
+
+/// `plan` for a container already chosen (a rollout's `-c` or only container).
+pub async fn plan_container(
+    client: &Client,
+    caps: &Capabilities,
+    row: PodRow,
+    container: String,
+    args: &BoostArgs,
+) -> Result<Planned, CommandError> {
     if row.boost.is_some() {
         return Err(refused(format!(
             "pod {} already carries a boost ({}): let it end first",
@@ -54,7 +69,7 @@ async fn plan(
     }
     let now = Utc::now();
     let until = until_of(args, now)?;
-    if until == Until::Ready && row.ready {
+    if until.waits_for_ready() && row.ready {
         return Err(refused(format!(
             "pod {} is already Ready: --until-ready would revert at once",
             row.name
@@ -77,6 +92,9 @@ async fn plan(
     );
     if let Some(first) = resize.errors.first() {
         return Err(refused(format!("not sent: {}", first.message)));
+    }
+    if let Some(why) = restart_refusal(&resize, args.allow_restart) {
+        return Err(refused(format!("not sent: {why}")));
     }
     if resize.qos_before != resize.qos_after {
         return Err(refused(format!(
@@ -112,15 +130,14 @@ fn show(p: &Planned) {
     );
     eprintln!("  from {}", values_text(&b.original));
     eprintln!("  to   {}", values_text(&b.boosted));
-    eprintln!(
-        "  until {}",
-        match b.until {
-            Until::Ready => "the pod is Ready".to_string(),
-            Until::Deadline(t) => t.to_rfc3339(),
-        }
-    );
+    eprintln!("  until {}", b.until.describe());
     for line in describe_plan(&p.resize, &p.row) {
         eprintln!("  {line}");
+    }
+    if p.resize.restarts {
+        eprintln!(
+            "  the container will restart twice: on the boost and again on the revert (--allow-restart)"
+        );
     }
     eprintln!("  plan kept {}", p.store.describe());
 }
@@ -166,7 +183,10 @@ pub async fn run(common: &CommonArgs, args: &BoostArgs) -> Result<(), CommandErr
         .await
         .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
     if args.revert_due {
-        return super::boost_wait::revert_due_in_scope(&client, &caps, &scope, args.output).await;
+        return super::boost_due::revert_due_in_scope(&client, &caps, &scope, args.output).await;
+    }
+    if args.watch {
+        return super::boost_rollout::run(&client, &caps, &scope, args).await;
     }
     let namespace = scope.namespace.unwrap_or_else(|| "default".into());
     if let Ok(Some(denied)) =
@@ -198,9 +218,10 @@ pub async fn run(common: &CommonArgs, args: &BoostArgs) -> Result<(), CommandErr
     .await
     .map_err(|e| refused(format!("boost refused: {}", e.message)))?;
     eprintln!("boost accepted; the plan is {}", planned.store.describe());
-    if !args.wait {
+    let Some(timeout) = args.wait else {
         report(args.output, &planned, "Boosted", json!({}));
         return Ok(());
-    }
-    super::boost_wait::follow_to_revert(&client, &caps, &planned, accepted, args.output).await
+    };
+    super::boost_wait::follow_to_revert(&client, &caps, &planned, accepted, args.output, timeout)
+        .await
 }

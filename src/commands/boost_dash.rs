@@ -1,10 +1,14 @@
 //! The dashboard's side of timed boosts: on each clock tick, reverts the due boosts of the
 //! watched pods through the same claim-then-revert path as `podsize boost` (one at a time per
-//! pod). A read-only dashboard never builds one of these.
+//! pod), sends the `b` form's boosts, and runs the start-up boosts `B` starts for a workload
+//! (`boost_rollout::watch_rollout`). A read-only dashboard never builds one of these.
 
+use super::boost_rollout::{Sink, watch_rollout};
+use crate::cli::{BoostArgs, ReportFormat};
 use crate::cluster::boost::{PlanStore, RevertOutcome, revert_if_due};
 use crate::cluster::capabilities::Capabilities;
 use crate::model::decide::boost::{BoostPlan, Until};
+use crate::model::pods::row::ClusterId;
 use crate::model::pods::row::PodKey;
 use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use kube::Client;
@@ -20,6 +24,24 @@ pub enum Msg {
     Reverted(PodKey, Option<String>),
     /// A boost from the `b` form was answered.
     Boosted(Box<(ResizePlan, Result<Accepted, ResizeRejected>)>),
+    /// A line to show (start-up boosts report each pod).
+    Status(String),
+    /// `B`: the selected pod's workload was looked up: (what it is, its selector).
+    Workload(Box<WorkloadFound>),
+}
+
+pub struct WorkloadFound {
+    key: PodKey,
+    client: Client,
+    caps: Capabilities,
+    result: Result<(String, String), String>,
+}
+
+/// Start-up boosts running for one workload: a stop signal and the task, which reverts what
+/// it still has boosted once stopped.
+struct StartupWatch {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 pub struct Reverter {
@@ -27,6 +49,8 @@ pub struct Reverter {
     /// When each pod's boost was last tried: a refused revert is retried every 30 s, not
     /// every tick.
     tried: HashMap<PodKey, Instant>,
+    /// Start-up boosts by (cluster, namespace, selector).
+    startup: HashMap<(ClusterId, String, String), StartupWatch>,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
 }
@@ -37,9 +61,30 @@ impl Default for Reverter {
         Self {
             in_flight: HashSet::new(),
             tried: HashMap::new(),
+            startup: HashMap::new(),
             tx,
             rx,
         }
+    }
+}
+
+/// What `B` starts: x2 CPU until Ready, ten minutes at most, as
+/// `podsize boost -l SEL --cpu x2 --until-ready --max 10m --watch`.
+fn startup_args() -> BoostArgs {
+    BoostArgs {
+        pod: None,
+        container: None,
+        cpu: Some("x2".into()),
+        memory: None,
+        for_: None,
+        until_ready: true,
+        max: Some(Duration::from_secs(600)),
+        allow_restart: false,
+        wait: None,
+        dry_run: false,
+        revert_due: false,
+        output: ReportFormat::Table,
+        watch: true,
     }
 }
 
@@ -100,8 +145,10 @@ impl Reverter {
             boost.started_by = crate::cluster::boost::whoami();
             // The deadline counts from sending, not from when the form was filled in.
             let (planned_at, now) = (boost.started_at, chrono::Utc::now());
-            if let Until::Deadline(t) = boost.until {
-                boost.until = Until::Deadline(now + (t - planned_at));
+            match boost.until {
+                Until::Deadline(t) => boost.until = Until::Deadline(now + (t - planned_at)),
+                Until::ReadyBy(t) => boost.until = Until::ReadyBy(now + (t - planned_at)),
+                Until::Ready => {}
             }
             boost.started_at = now;
             let ns = resize.namespace.clone();
@@ -118,13 +165,89 @@ impl Reverter {
         });
     }
 
+    /// `B`: looks up the selected pod's workload; `finished` then starts or stops its
+    /// start-up boosts.
+    pub fn startup_boosts(&self, key: PodKey, client: &Client, caps: &Capabilities) {
+        let (client, caps, tx) = (client.clone(), caps.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let result = crate::cluster::workload_selector::workload_selector(
+                &client,
+                &key.namespace,
+                &key.name,
+            )
+            .await;
+            let found = WorkloadFound {
+                key,
+                client,
+                caps,
+                result,
+            };
+            let _ = tx.send(Msg::Workload(Box::new(found)));
+        });
+    }
+
+    /// Starts the start-up boosts of a workload, or stops them when they run; what to say.
+    fn toggle_startup(&mut self, found: WorkloadFound) -> String {
+        let (what, selector) = match found.result {
+            Ok(found) => found,
+            Err(e) => return format!("start-up boosts: {e}"),
+        };
+        let ns = found.key.namespace.clone();
+        let id = (found.key.cluster, ns.clone(), selector.clone());
+        if let Some(running) = self.startup.remove(&id) {
+            // The task reverts what it still has boosted, then ends.
+            let _ = running.stop.send(());
+            return format!("start-up boosts for {what} stopped; reverting what is still boosted");
+        }
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let tx = self.tx.clone();
+        let (client, caps) = (found.client, found.caps);
+        let scope = crate::model::pods::events::Scope {
+            namespace: Some(ns),
+            label_selector: Some(selector.clone()),
+        };
+        let task = tokio::spawn(async move {
+            let (lines, mut rx) = unbounded_channel::<String>();
+            let forward = tokio::spawn(async move {
+                while let Some(line) = rx.recv().await {
+                    let _ = tx.send(Msg::Status(line));
+                }
+            });
+            let args = startup_args();
+            let stop = async move {
+                let _ = stopped.await;
+            };
+            let sink = Sink::Status(lines);
+            watch_rollout(&client, &caps, &scope, &args, sink, stop).await;
+            forward.abort();
+        });
+        self.startup.insert(id, StartupWatch { stop, task });
+        format!(
+            "start-up boosts for {what} (-l {selector}): each new pod x2 CPU until Ready, 10m at most; B again stops"
+        )
+    }
+
+    /// Stops every start-up boost watch and waits (a few seconds at most) until each has
+    /// reverted what it still had boosted: quitting the dashboard leaves no boost behind.
+    pub async fn shutdown(&mut self) {
+        let watches: Vec<StartupWatch> = self.startup.drain().map(|(_, w)| w).collect();
+        for w in watches {
+            let _ = w.stop.send(());
+            let _ = tokio::time::timeout(Duration::from_secs(10), w.task).await;
+        }
+    }
+
     /// The next finished task.
     pub async fn finished(&mut self) -> Option<Msg> {
         let msg = self.rx.recv().await?;
-        if let Msg::Reverted(key, _) = &msg {
-            self.in_flight.remove(key);
+        match msg {
+            Msg::Reverted(ref key, _) => {
+                self.in_flight.remove(key);
+                Some(msg)
+            }
+            Msg::Workload(found) => Some(Msg::Status(self.toggle_startup(*found))),
+            other => Some(other),
         }
-        Some(msg)
     }
 }
 
@@ -132,7 +255,8 @@ impl Reverter {
 pub fn show(state: &mut crate::app::AppState, msg: Msg) {
     match msg {
         Msg::Reverted(_, Some(text)) => state.set_status(text, false),
-        Msg::Reverted(_, None) => {}
+        Msg::Reverted(_, None) | Msg::Workload(_) => {}
+        Msg::Status(text) => state.set_status(text, false),
         Msg::Boosted(answer) => {
             let (plan, result) = *answer;
             crate::app::boost_form::on_result(state, &plan, result, chrono::Utc::now());

@@ -1,25 +1,27 @@
-//! The staying half of `podsize boost`: `--wait` follows the boost to its end, reverts it when
-//! due (through the same claim as every other podsize) and follows the revert; `--revert-due`
-//! reverts every due boost in scope once and exits.
+//! The staying half of `podsize boost`: `--wait` follows the boost, reverts it when due
+//! (through the same claim as every other podsize) and follows the revert until the kubelet
+//! has applied the original values — exit 0 then, 2 when the revert ends Infeasible or Error,
+//! 3 when it takes longer than the `--wait` duration.
+//!
+//! Everything it learns comes from one watch of the pod: whether another podsize (a
+//! dashboard) claimed or made the revert, and how far the revert got. It wakes at the
+//! deadline itself so that it is among the first to claim a due revert.
 
 use super::CommandError;
 use super::boost::{Planned, report};
 use crate::cli::ReportFormat;
-use crate::cluster::boost::{PlanStore, RevertOutcome, revert_if_due};
-use crate::cluster::boost_store;
+use crate::cluster::boost::{RevertOutcome, load, revert_if_due};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::Accepted;
 use crate::cluster::wire::WirePod;
 use crate::model::PodRow;
-use crate::model::decide::boost::{Decision, revert_due};
-use crate::model::pods::events::Scope;
+use crate::model::decide::boost::{BoostPlan, Decision, changed_by_hand, revert_due, values_text};
 use crate::model::pods::tracking::{Stage, Tracker};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use kube::api::ListParams;
 use kube::runtime::watcher;
 use kube::{Api, Client};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Where a followed boost is.
@@ -28,13 +30,26 @@ enum Phase {
     Boosting(Tracker),
     /// Boosted; waiting for the condition.
     Boosted,
-    /// The revert was sent; following it.
-    Reverting(Tracker),
+    /// The revert was accepted (by this process, or another one when `by` says so).
+    Reverting {
+        tracker: Tracker,
+        by: Option<String>,
+    },
+}
+
+/// Ends the command with `code` (2 failed, 3 timed out), after the report.
+fn ended(p: &Planned, output: ReportFormat, outcome: &str, code: u8, extra: Value) -> CommandError {
+    let message = extra
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    report(output, p, outcome, extra);
+    CommandError::Resize { code, message }
 }
 
 fn failed(output: ReportFormat, p: &Planned, message: String) -> Result<(), CommandError> {
-    report(output, p, "Failed", json!({ "message": message }));
-    Err(CommandError::Resize { code: 2, message })
+    Err(ended(p, output, "Failed", 2, json!({ "message": message })))
 }
 
 fn restart_note(t: &Tracker, what: &str) -> Option<String> {
@@ -48,14 +63,64 @@ fn restart_note(t: &Tracker, what: &str) -> Option<String> {
     })
 }
 
-/// Follows the pod until the boost is reverted (exit 0), stood down (exit 0, with the note)
-/// or something failed (exit 2).
+/// The revert's state for `-o json`: its stage, the server's message, the values it restores.
+fn revert_state(t: &Tracker, p: &Planned, now: DateTime<Utc>) -> Value {
+    let (stage, message) = match &t.stage {
+        Stage::Submitted => ("Submitted", None),
+        Stage::Observed => ("Observed", None),
+        Stage::InProgress => ("InProgress", None),
+        Stage::Deferred(m) => ("Deferred", Some(m.clone())),
+        Stage::Infeasible(m) => ("Infeasible", Some(m.clone())),
+        Stage::Error(m) => ("Error", Some(m.clone())),
+        Stage::Done => ("Done", None),
+        Stage::Gone => ("Gone", None),
+    };
+    json!({
+        "stage": stage, "message": message, "values": values_text(&p.boost.original),
+        "seconds": (now - t.started).num_milliseconds() as f64 / 1000.0,
+    })
+}
+
+/// The plan as the pod carries it now (with any claim), `None` once it is gone.
+fn current_plan(p: &Planned, latest: &PodRow) -> Option<BoostPlan> {
+    match load(&p.store, latest) {
+        Some(Ok(plan)) => Some(plan),
+        // An unreadable plan is judged as the one this process wrote.
+        Some(Err(_)) => Some(p.boost.clone()),
+        None => None,
+    }
+}
+
+/// What to do when the plan disappeared from the pod while this process was waiting:
+/// another podsize reverted the boost (follow its revert), or stood down.
+fn plan_gone(p: &Planned, latest: &PodRow, now: DateTime<Utc>) -> Result<Phase, String> {
+    if let Some(why) = changed_by_hand(&p.boost, latest) {
+        return Err(why);
+    }
+    let c = latest.container(&p.boost.container);
+    if c.is_none_or(|c| c.desired != p.boost.original) {
+        return Err(
+            "the plan was removed by someone else; the container keeps the boosted values".into(),
+        );
+    }
+    let restarts = c.map_or(0, |c| c.restart_count);
+    let tracker = Tracker::new(latest, &p.boost.container, latest.generation, restarts, now);
+    eprintln!("another podsize reverted the boost; following its revert");
+    Ok(Phase::Reverting {
+        tracker,
+        by: Some("reverted by another podsize".into()),
+    })
+}
+
+/// Follows the pod until the revert is applied (exit 0), stood down (exit 0, with the note)
+/// or something failed (exit 2) or took longer than `timeout` (exit 3).
 pub async fn follow_to_revert(
     client: &Client,
     caps: &Capabilities,
     p: &Planned,
     accepted: Accepted,
     output: ReportFormat,
+    timeout: Duration,
 ) -> Result<(), CommandError> {
     let key = (p.row.namespace.as_str(), p.row.name.as_str());
     let restarts = p
@@ -76,7 +141,21 @@ pub async fn follow_to_revert(
     let cfg = watcher::Config::default().fields(&format!("metadata.name={}", key.1));
     let stream = watcher::watcher(api, cfg);
     futures::pin_mut!(stream);
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    // Claims time out and conditions change without an event for this pod: look again now
+    // and then, and exactly at the deadline.
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let deadline = p.boost.until.bound().map(|t| {
+        let left = (t - Utc::now()).to_std().unwrap_or_default();
+        tokio::time::Instant::now() + left
+    });
+    let at_deadline = async move {
+        match deadline {
+            Some(t) => tokio::time::sleep_until(t).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(at_deadline);
+    let mut deadline_seen = false;
     loop {
         tokio::select! {
             ev = stream.next() => match ev {
@@ -89,6 +168,7 @@ pub async fn follow_to_revert(
                 _ => {}
             },
             _ = tick.tick() => {}
+            _ = &mut at_deadline, if !deadline_seen => deadline_seen = true,
         }
         let now = Utc::now();
         match &mut phase {
@@ -115,143 +195,88 @@ pub async fn follow_to_revert(
                 }
             }
             Phase::Boosted => {
-                if let Decision::Wait(_) = revert_due(&p.boost, &latest, now) {
+                let Some(plan) = current_plan(p, &latest) else {
+                    phase = match plan_gone(p, &latest, now) {
+                        Ok(next) => next,
+                        Err(why) => return stood_down(output, p, why, &notes),
+                    };
+                    continue;
+                };
+                // Not due, or another podsize holds the claim: the watch will say more.
+                if let Decision::Wait(_) = revert_due(&plan, &latest, now) {
                     continue;
                 }
                 match revert_if_due(client, caps, &p.store, key, now, false).await {
                     RevertOutcome::Reverted(r) => {
-                        let (accepted, restarts_before) = (&r.accepted, r.restarts_before);
                         eprintln!(
                             "revert accepted: back to {}",
-                            crate::model::decide::boost::values_text(&p.boost.original)
+                            values_text(&p.boost.original)
                         );
-                        let t = Tracker::new(
-                            &accepted.row,
+                        let tracker = Tracker::new(
+                            &r.accepted.row,
                             &p.boost.container,
-                            accepted.generation,
-                            restarts_before,
+                            r.accepted.generation,
+                            r.restarts_before,
                             now,
                         );
-                        phase = Phase::Reverting(t);
+                        phase = Phase::Reverting { tracker, by: None };
                     }
-                    RevertOutcome::StoodDown(why) => {
-                        eprintln!("{why}");
-                        report(
-                            output,
-                            p,
-                            "StoodDown",
-                            json!({ "message": why, "notes": notes }),
-                        );
-                        return Ok(());
-                    }
-                    RevertOutcome::NoBoost => {
-                        let message = "reverted by another podsize".to_string();
-                        report(
-                            output,
-                            p,
-                            "Reverted",
-                            json!({ "message": message, "notes": notes }),
-                        );
-                        return Ok(());
-                    }
+                    RevertOutcome::StoodDown(why) => return stood_down(output, p, why, &notes),
                     RevertOutcome::Refused(why) => return failed(output, p, why),
-                    RevertOutcome::Wait(_) | RevertOutcome::Lost(_) => {}
+                    // Another podsize reverted it between the watch event and the read.
+                    RevertOutcome::NoBoost | RevertOutcome::Wait(_) | RevertOutcome::Lost(_) => {}
                 }
             }
-            Phase::Reverting(t) => {
-                t.observe(&latest, now);
+            Phase::Reverting { tracker: t, by } => {
+                // The watch may still deliver versions from before the revert: only one
+                // that asks for the original values says how the revert goes.
+                let asks_original = latest
+                    .container(&p.boost.container)
+                    .is_some_and(|c| c.desired == p.boost.original);
+                if asks_original && t.observe(&latest, now) {
+                    eprintln!("revert: {}", t.summary(now));
+                }
+                let state = revert_state(t, p, now);
                 if t.stage == Stage::Done {
                     notes.extend(restart_note(t, "revert"));
                     let restarted = !notes.is_empty();
-                    report(
-                        output,
-                        p,
-                        "Reverted",
-                        json!({ "restarted": restarted, "notes": notes }),
-                    );
+                    let extra = json!({
+                        "message": by, "restarted": restarted, "notes": notes, "revert": state,
+                    });
+                    report(output, p, "Reverted", extra);
                     return Ok(());
                 }
                 if t.stage.is_final() {
-                    let why = format!("the revert ended {}", t.stage.describe());
-                    return failed(output, p, why);
+                    let message = format!("the revert ended {}", t.stage.describe());
+                    let extra = json!({ "message": message, "notes": notes, "revert": state });
+                    return Err(ended(p, output, "Failed", 2, extra));
+                }
+                if (now - t.started).to_std().unwrap_or_default() > timeout {
+                    let message = format!(
+                        "timed out after {}s: the revert is {}",
+                        timeout.as_secs(),
+                        t.stage.describe()
+                    );
+                    let extra = json!({ "message": message, "notes": notes, "revert": state });
+                    return Err(ended(p, output, "Timeout", 3, extra));
                 }
             }
         }
     }
 }
 
-/// One line per boost looked at.
-fn print_outcome(output: ReportFormat, ns: &str, pod: &str, outcome: &RevertOutcome) {
-    let (word, message) = match outcome {
-        RevertOutcome::NoBoost => return,
-        RevertOutcome::Wait(m) => ("Waiting", m.clone()),
-        RevertOutcome::StoodDown(m) => ("StoodDown", m.clone()),
-        RevertOutcome::Lost(m) => ("Lost", m.clone()),
-        RevertOutcome::Refused(m) => ("Refused", m.clone()),
-        RevertOutcome::Reverted(r) => (
-            "Reverted",
-            serde_json::to_string(&r.resize.patch).unwrap_or_default(),
-        ),
-    };
-    if output == ReportFormat::Json {
-        let v = json!({ "namespace": ns, "pod": pod, "outcome": word, "message": message });
-        outln!("{v}");
-    } else {
-        outln!("{ns}/{pod}: {word}: {message}");
-    }
-}
-
-/// `podsize boost --revert-due`: every boosted pod in scope, annotation or state file.
-pub async fn revert_due_in_scope(
-    client: &Client,
-    caps: &Capabilities,
-    scope: &Scope,
+fn stood_down(
     output: ReportFormat,
+    p: &Planned,
+    why: String,
+    notes: &[String],
 ) -> Result<(), CommandError> {
-    let api: Api<WirePod> = match &scope.namespace {
-        Some(ns) => Api::namespaced(client.clone(), ns),
-        None => Api::all(client.clone()),
-    };
-    let mut params = ListParams::default();
-    if let Some(sel) = &scope.label_selector {
-        params = params.labels(sel);
-    }
-    let list = api
-        .list(&params)
-        .await
-        .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
-    let mut targets: Vec<(String, String, PlanStore)> = list
-        .items
-        .iter()
-        .filter(|w| w.pod.metadata.annotations.boost.is_some())
-        .map(|w| {
-            let m = &w.pod.metadata;
-            (m.namespace.clone(), m.name.clone(), PlanStore::Annotation)
-        })
-        .collect();
-    if let Some(dir) = boost_store::state_dir() {
-        let in_scope = |ns: &str| scope.namespace.as_deref().is_none_or(|want| want == ns);
-        for (ns, pod) in boost_store::list(&dir)
-            .into_iter()
-            .filter(|(ns, _)| in_scope(ns))
-        {
-            targets.push((ns, pod, PlanStore::File(dir.clone())));
-        }
-    }
-    let mut refused = Vec::new();
-    for (ns, pod, store) in targets {
-        let outcome = revert_if_due(client, caps, &store, (&ns, &pod), Utc::now(), false).await;
-        print_outcome(output, &ns, &pod, &outcome);
-        if let RevertOutcome::Refused(m) = outcome {
-            refused.push(format!("{ns}/{pod}: {m}"));
-        }
-    }
-    if refused.is_empty() {
-        Ok(())
-    } else {
-        Err(CommandError::Resize {
-            code: 2,
-            message: refused.join("; "),
-        })
-    }
+    eprintln!("{why}");
+    report(
+        output,
+        p,
+        "StoodDown",
+        json!({ "message": why, "notes": notes }),
+    );
+    Ok(())
 }

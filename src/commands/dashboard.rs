@@ -346,6 +346,12 @@ async fn event_loop(
                         r.boost(*plans, &runtime.conn.client(), &runtime.caps);
                     }
                 }
+                Effect::StartupBoosts(key) => {
+                    let runtime = fleet.get(key.cluster);
+                    if let (Some(r), Some(runtime)) = (reverter.as_ref(), runtime) {
+                        r.startup_boosts(key, &runtime.conn.client(), &runtime.caps);
+                    }
+                }
                 Effect::SubmitBatch(plans) => {
                     // A make-room batch frees one node: every plan is in the same cluster.
                     let runtime = plans.first().and_then(|p| fleet.get(p.cluster));
@@ -401,5 +407,8 @@ async fn event_loop(
         }
     }
     drop(fleet);
+    if let Some(r) = reverter.as_mut() {
+        r.shutdown().await;
+    }
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 pub mod boost;
 pub mod boost_dash;
+pub mod boost_due;
+pub mod boost_rollout;
 pub mod boost_wait;
 pub mod config;
 pub mod contexts;

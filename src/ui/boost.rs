@@ -73,6 +73,8 @@ pub fn details_line<'a>(pod: &PodRow, theme: &Theme) -> Option<Line<'a>> {
                 crate::model::decide::boost::Until::Ready => "until ready".to_string(),
                 crate::model::decide::boost::Until::Deadline(t) =>
                     format!("until {}", t.to_rfc3339()),
+                crate::model::decide::boost::Until::ReadyBy(t) =>
+                    format!("until ready, at the latest {}", t.to_rfc3339()),
             },
             plan.container,
             values_text(&plan.original),

@@ -39,6 +39,10 @@ fn plan_lines<'a>(form: &BoostForm, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::from(match b.until {
             Until::Ready => "back to the original values when the pod is Ready".to_string(),
             Until::Deadline(t) => format!("back to the original values at {}", t.to_rfc3339()),
+            Until::ReadyBy(t) => format!(
+                "back to the original values when the pod is Ready, at the latest {}",
+                t.to_rfc3339()
+            ),
         }));
     }
     if let Some(r) = &form.resize {

@@ -12,14 +12,21 @@ use k8s_openapi::api::core::v1::Pod;
 use simcluster::SimConfig;
 use std::time::Duration;
 
-const BOOST: &str = "podsize.dev/boost";
+pub(crate) const BOOST: &str = "podsize.dev/boost";
 
 /// The cluster, its kubeconfig and the runs' own XDG_STATE_HOME.
-type Setup = SimCli;
+pub(crate) type Setup = SimCli;
 
-async fn setup(pod: Pod) -> Setup {
+pub(crate) async fn setup(pod: Pod) -> Setup {
+    setup_with(Duration::from_millis(50), pod).await
+}
+
+/// `setup` with a kubelet that takes `kubelet_delay` to act on each resize. Served over TLS:
+/// kubectl sends its token only there, and the tests use kubectl as the person.
+pub(crate) async fn setup_with(kubelet_delay: Duration, pod: Pod) -> Setup {
     let s = SimCli::start(SimConfig {
-        kubelet_delay: Duration::from_millis(50),
+        kubelet_delay,
+        tls: true,
         ..SimConfig::empty()
     })
     .await;
@@ -36,17 +43,17 @@ async fn setup(pod: Pod) -> Setup {
     s
 }
 
-fn command(s: &Setup, args: &[&str]) -> tokio::process::Command {
+pub(crate) fn command(s: &Setup, args: &[&str]) -> tokio::process::Command {
     s.command(args)
 }
 
-async fn podsize(s: &Setup, args: &[&str]) -> (i32, String, String) {
+pub(crate) async fn podsize(s: &Setup, args: &[&str]) -> (i32, String, String) {
     let run = s.run(args).await;
     (run.code, run.out, run.err)
 }
 
 /// (cpu request, cpu limit, memory request, memory limit) of a container's spec.
-fn desired(s: &Setup, pod: &str, container: &str) -> [String; 4] {
+pub(crate) fn desired(s: &Setup, pod: &str, container: &str) -> [String; 4] {
     let p = s.sim.pod("default", pod).unwrap();
     let c = p
         .spec
@@ -75,14 +82,14 @@ fn desired(s: &Setup, pod: &str, container: &str) -> [String; 4] {
     ]
 }
 
-fn annotation(s: &Setup, pod: &str) -> Option<String> {
+pub(crate) fn annotation(s: &Setup, pod: &str) -> Option<String> {
     s.sim
         .pod("default", pod)
         .and_then(|p| p.metadata.annotations)
         .and_then(|a| a.get(BOOST).cloned())
 }
 
-fn ready(s: &Setup, pod: &str) -> bool {
+pub(crate) fn ready(s: &Setup, pod: &str) -> bool {
     s.sim
         .pod("default", pod)
         .and_then(|p| p.status)
@@ -91,7 +98,7 @@ fn ready(s: &Setup, pod: &str) -> bool {
 }
 
 /// Resize PATCHes that changed something (dry runs excluded).
-fn resize_patches(s: &Setup, pod: &str) -> usize {
+pub(crate) fn resize_patches(s: &Setup, pod: &str) -> usize {
     let path = format!("/pods/{pod}/resize");
     s.sim
         .request_log()
@@ -100,7 +107,7 @@ fn resize_patches(s: &Setup, pod: &str) -> usize {
         .count()
 }
 
-fn json(out: &str) -> serde_json::Value {
+pub(crate) fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
@@ -149,7 +156,7 @@ async fn for_5s_reverts_to_the_exact_original_values() {
 }
 
 /// A JVM-like pod: 2 CPU-seconds of start-up work, 500m limit (4 s unboosted).
-fn jvm() -> Pod {
+pub(crate) fn jvm() -> Pod {
     let mut p = sim_common::pod(
         "jvm-orders",
         vec![sim_common::container(
@@ -419,6 +426,7 @@ async fn a_restart_container_boost_reports_the_restart() {
             "x2",
             "--for",
             "1s",
+            "--allow-restart",
             "--wait",
             "-o",
             "json",
@@ -427,7 +435,7 @@ async fn a_restart_container_boost_reports_the_restart() {
     .await;
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("the container will restart"),
+        err.contains("the container will restart twice"),
         "predicted: {err}"
     );
     let v = json(&out);

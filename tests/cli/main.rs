@@ -8,6 +8,8 @@
 mod common;
 
 mod boost_cli;
+mod boost_revert_cli;
+mod boost_rollout_cli;
 mod cli;
 mod cli_docs;
 mod cli_output;

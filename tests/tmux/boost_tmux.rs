@@ -136,3 +136,51 @@ fn demo_boosts_a_starting_jvm_with_b_and_reverts_it_when_ready() {
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
+
+/// A `boost --wait` beside a running (writable) dashboard: whichever claims the due revert
+/// first does it, the other learns of it from its watch, and the command ends within 5 s of
+/// its deadline with the original values applied.
+#[tokio::test(flavor = "multi_thread")]
+async fn boost_wait_beside_a_dashboard_ends_within_5s_of_its_deadline() {
+    let sim = SimCluster::start(SimConfig {
+        kubelet_delay: Duration::from_millis(50),
+        ..SimConfig::empty()
+    })
+    .await
+    .unwrap();
+    sim.create_pod(sim_common::resize_demo()).unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_when_running(&sim, "resize-demo").await;
+    let bin = env!("CARGO_BIN_EXE_podsize");
+    let dash = format!("{bin} --kubeconfig {kubeconfig} -n default; sleep 30");
+    let Some(t) = Tmux::start(&dash) else { return };
+    t.wait_for("the dashboard's rows", |s| s.contains("resize-demo"));
+    let args = [
+        "boost",
+        "resize-demo",
+        "-c",
+        "c2",
+        "--cpu",
+        "x2",
+        "--for",
+        "4s",
+        "--wait",
+        "-o",
+        "json",
+    ];
+    let (code, out, err) = sim_common::run_podsize(&kubeconfig, &args).await;
+    let ended = chrono::Utc::now();
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["outcome"], "Reverted", "{out}");
+    let plan: serde_json::Value = serde_json::from_str(v["annotation"].as_str().unwrap()).unwrap();
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(plan["deadline"].as_str().unwrap()).unwrap();
+    let late = ended.signed_duration_since(deadline);
+    assert!(
+        late < chrono::TimeDelta::seconds(5),
+        "ended {late} after its deadline: {err}"
+    );
+    assert_eq!(c2_cpu_request(&sim), "100m");
+    assert!(!boosted(&sim));
+    t.keys(&["q"]);
+}

@@ -37,6 +37,7 @@ pub enum Command {
     Edit,
     RightsizeMarked,
     Boost,
+    StartupBoosts,
     ToggleMark,
     Nodes,
     MakeRoom,
@@ -74,6 +75,11 @@ pub const BINDINGS: &[Binding<Command>] = &[
         &[c('b')],
         Command::Boost,
         "boost the selected container for a while (reverts by itself)",
+    ),
+    bind(
+        &[c('B')],
+        Command::StartupBoosts,
+        "start-up boosts for the selected pod's workload: each new pod x2 CPU until Ready, 10m at most (B again stops)",
     ),
     bind(
         &[c(' ')],

@@ -7,7 +7,7 @@ use crate::model::ground::quantity::{Quantity, cpu_canonical, memory_canonical};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::ground::time::parse_k8s_time;
 use crate::model::pods::row::PodRow;
-use crate::model::rules::edit::{Kind, parse_field};
+use crate::model::rules::edit::Kind;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,33 @@ pub enum Until {
     Deadline(DateTime<Utc>),
     /// The pod's Ready condition turns True.
     Ready,
+    /// The pod turns Ready or this time passes, whichever comes first: a pod that never
+    /// turns Ready does not stay boosted.
+    ReadyBy(DateTime<Utc>),
+}
+
+impl Until {
+    /// Whether the boost ends when the pod turns Ready (so a Ready pod cannot be boosted).
+    pub fn waits_for_ready(&self) -> bool {
+        matches!(self, Self::Ready | Self::ReadyBy(_))
+    }
+
+    /// The latest time the boost may last, if bounded.
+    pub fn bound(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Deadline(t) | Self::ReadyBy(t) => Some(*t),
+            Self::Ready => None,
+        }
+    }
+
+    /// `the pod is Ready`, `2026-…`, `the pod is Ready, at the latest 2026-…`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Ready => "the pod is Ready".into(),
+            Self::Deadline(t) => time_text(*t),
+            Self::ReadyBy(t) => format!("the pod is Ready, at the latest {}", time_text(*t)),
+        }
+    }
 }
 
 /// A process that has claimed the revert (so others stand down).
@@ -51,6 +78,10 @@ pub struct BoostPlan {
     pub started_by: String,
     pub claim: Option<Claim>,
 }
+
+#[path = "boost_values.rs"]
+mod values;
+pub use values::{boosted_spec, restart_refusal, values_text};
 
 /// The annotation's JSON form: quantities and times as the API writes them, so a human
 /// reading `kubectl get pod -o yaml` understands it.
@@ -134,6 +165,7 @@ impl BoostPlan {
         let (deadline, until_ready) = match self.until {
             Until::Deadline(t) => (Some(time_text(t)), false),
             Until::Ready => (None, true),
+            Until::ReadyBy(t) => (Some(time_text(t)), true),
         };
         let wire = Wire {
             version: FORMAT_VERSION,
@@ -161,13 +193,13 @@ impl BoostPlan {
                 wire.version
             ));
         }
+        // Both set: Ready or the deadline, whichever comes first (`--until-ready --max`).
         let until = match (&wire.deadline, wire.until_ready) {
             (Some(d), false) => Until::Deadline(read_time("deadline", d)?),
+            (Some(d), true) => Until::ReadyBy(read_time("deadline", d)?),
             (None, true) => Until::Ready,
-            _ => {
-                return Err(format!(
-                    "{ANNOTATION} needs exactly one of deadline, untilReady"
-                ));
+            (None, false) => {
+                return Err(format!("{ANNOTATION} needs a deadline, untilReady or both"));
             }
         };
         let claim = match (&wire.claimed_by, &wire.claimed_at) {
@@ -193,7 +225,8 @@ impl BoostPlan {
     pub fn badge(&self, now: DateTime<Utc>) -> String {
         match self.until {
             Until::Ready => "⇡ boost until ready".into(),
-            Until::Deadline(t) if t <= now => "⇡ boost due".into(),
+            Until::Deadline(t) | Until::ReadyBy(t) if t <= now => "⇡ boost due".into(),
+            Until::ReadyBy(_) => "⇡ boost until ready".into(),
             Until::Deadline(t) => format!("⇡ boost {}", short_left(t - now)),
         }
     }
@@ -225,6 +258,22 @@ pub enum Decision {
     StandDown(String),
 }
 
+/// Why a revert must not be sent, when the container's desired values are no longer the
+/// boosted ones (nor the originals): someone changed them during the boost, and that change
+/// wins. Judged again on the read made after the claim, whose resourceVersion the revert
+/// then carries.
+pub fn changed_by_hand(plan: &BoostPlan, pod: &PodRow) -> Option<String> {
+    let c = pod.container(&plan.container)?;
+    (c.desired != plan.boosted && c.desired != plan.original).then(|| {
+        format!(
+            "not reverted: {} was changed by hand during the boost (now {}, boosted {}); the manual change wins",
+            plan.container,
+            values_text(&c.desired),
+            values_text(&plan.boosted)
+        )
+    })
+}
+
 /// Whether the boost on `pod` is due for a revert at `now`. Reverts only while the container's
 /// desired values are still the boosted ones: a manual change made in between wins.
 pub fn revert_due(plan: &BoostPlan, pod: &PodRow, now: DateTime<Utc>) -> Decision {
@@ -234,110 +283,36 @@ pub fn revert_due(plan: &BoostPlan, pod: &PodRow, now: DateTime<Utc>) -> Decisio
     let Some(c) = pod.container(&plan.container) else {
         return Decision::StandDown(format!("container {:?} is gone", plan.container));
     };
+    let fresh_claim = plan
+        .claim
+        .as_ref()
+        .filter(|claim| now - claim.at < CLAIM_TIMEOUT);
     if c.desired == plan.original {
+        // The claimer has sent the revert and is about to remove the plan: its revert, its
+        // plan to remove.
+        if let Some(claim) = fresh_claim {
+            return Decision::Wait(format!("{} is reverting it", claim.by));
+        }
         if now - plan.started_at < APPLY_GRACE && plan.claim.is_none() {
             return Decision::Wait("the boost has not landed yet".into());
         }
         return Decision::StandDown("already back at the original values".into());
     }
-    if c.desired != plan.boosted {
-        return Decision::StandDown(format!(
-            "not reverted: {} was changed by hand during the boost (now {}, boosted {}); the manual change wins",
-            plan.container,
-            values_text(&c.desired),
-            values_text(&plan.boosted)
-        ));
+    if let Some(why) = changed_by_hand(plan, pod) {
+        return Decision::StandDown(why);
     }
-    if let Some(claim) = &plan.claim
-        && now - claim.at < CLAIM_TIMEOUT
-    {
+    if let Some(claim) = fresh_claim {
         return Decision::Wait(format!("{} is reverting it", claim.by));
     }
     match plan.until {
         Until::Deadline(t) if now < t => Decision::Wait(format!("{} left", short_left(t - now))),
         Until::Ready if !pod.ready => Decision::Wait("waiting for the pod to be Ready".into()),
+        Until::ReadyBy(t) if !pod.ready && now < t => Decision::Wait(format!(
+            "waiting for the pod to be Ready ({} at most)",
+            short_left(t - now)
+        )),
         _ => Decision::Revert(plan.original),
     }
-}
-
-/// `cpu 500m/1 memory 256Mi/512Mi` (request/limit).
-pub fn values_text(s: &ResourceSpec) -> String {
-    let cpu = |v: Option<i64>| v.map_or_else(|| "-".into(), cpu_canonical);
-    let mem = |v: Option<i64>| v.map_or_else(|| "-".into(), memory_canonical);
-    format!(
-        "cpu {}/{} memory {}/{}",
-        cpu(s.requests.cpu_millis),
-        cpu(s.limits.cpu_millis),
-        mem(s.requests.memory_bytes),
-        mem(s.limits.memory_bytes)
-    )
-}
-
-/// Raises one resource's request to `input` (`Q`, `+N%`, `xN`, read relative to the current
-/// request) and scales its limit, when set, by the same ratio: a Guaranteed container stays
-/// Guaranteed, a Burstable one keeps its headroom, and the request never exceeds the limit.
-fn raise(
-    request: Option<i64>,
-    limit: Option<i64>,
-    input: &str,
-    kind: Kind,
-    flag: &str,
-) -> Result<(Option<i64>, Option<i64>), String> {
-    let Some(current) = request.or(limit) else {
-        return Err(format!(
-            "{flag}: the container has no request; a boost would change its QoS class"
-        ));
-    };
-    let new = parse_field(input, Some(current), kind)
-        .map_err(|e| format!("{flag}: {e}"))?
-        .ok_or_else(|| format!("{flag}: a boost needs a value"))?;
-    if new <= current {
-        return Err(format!(
-            "{flag}: {input:?} does not raise the request; use podsize resize to lower it"
-        ));
-    }
-    let limit = match limit {
-        Some(l) if current > 0 => {
-            let scaled = i128::from(l) * i128::from(new);
-            let ceil = (scaled + i128::from(current) - 1) / i128::from(current);
-            Some(i64::try_from(ceil).map_err(|_| format!("{flag}: {input:?} is too large"))?)
-        }
-        other => other,
-    };
-    Ok((Some(new), limit))
-}
-
-/// The boosted values of a container whose desired values are `current`.
-pub fn boosted_spec(
-    current: &ResourceSpec,
-    cpu: Option<&str>,
-    memory: Option<&str>,
-) -> Result<ResourceSpec, String> {
-    if cpu.is_none() && memory.is_none() {
-        return Err("say what to raise: --cpu and/or --memory".into());
-    }
-    let mut out = *current;
-    if let Some(input) = cpu {
-        let (r, l) = raise(
-            current.requests.cpu_millis,
-            current.limits.cpu_millis,
-            input,
-            Kind::Cpu,
-            "--cpu",
-        )?;
-        (out.requests.cpu_millis, out.limits.cpu_millis) = (r, l);
-    }
-    if let Some(input) = memory {
-        let (r, l) = raise(
-            current.requests.memory_bytes,
-            current.limits.memory_bytes,
-            input,
-            Kind::Memory,
-            "--memory",
-        )?;
-        (out.requests.memory_bytes, out.limits.memory_bytes) = (r, l);
-    }
-    Ok(out)
 }
 
 /// The boost of one container for `get -o json`: `null`, the plan, or `{"error": ...}` for an

@@ -263,3 +263,81 @@ fn badges_say_time_left_or_until_ready() {
         "⇡ boost until ready"
     );
 }
+
+#[test]
+fn until_ready_with_a_bound_reverts_at_ready_or_at_the_bound() {
+    let pod = demo();
+    let plan = plan_for(&pod, Until::ReadyBy(t(600)));
+    let text = plan.to_annotation();
+    assert!(
+        text.contains("\"untilReady\":true") && text.contains("\"deadline\""),
+        "both written: {text}"
+    );
+    assert_eq!(BoostPlan::from_annotation(&text), Ok(plan.clone()));
+    let mut boosted = with_c2(pod, plan.boosted);
+    boosted.ready = false;
+    assert!(matches!(
+        revert_due(&plan, &boosted, t(599)),
+        Decision::Wait(_)
+    ));
+    assert_eq!(
+        revert_due(&plan, &boosted, t(600)),
+        Decision::Revert(plan.original),
+        "a pod that never turns Ready is reverted at the bound"
+    );
+    boosted.ready = true;
+    assert_eq!(
+        revert_due(&plan, &boosted, t(70)),
+        Decision::Revert(plan.original),
+        "Ready first"
+    );
+    assert!(plan.until.waits_for_ready());
+    assert_eq!(plan.until.bound(), Some(t(600)));
+    let none = text.replace("\"untilReady\":true", "\"untilReady\":false");
+    let none = none.replace(&format!(",\"deadline\":\"{}\"", time_text(t(600))), "");
+    assert!(BoostPlan::from_annotation(&none).is_err(), "{none}");
+}
+
+#[test]
+fn a_container_that_restarts_on_resize_is_refused_unless_allowed() {
+    let pod = demo();
+    let plan = plan_for(&pod, Until::Deadline(t(10)));
+    let mut r = plan_resize(
+        &pod,
+        "c2",
+        Edits::from_spec(&plan.boosted),
+        35,
+        None,
+        CpuMem::ZERO,
+    );
+    r.restarts = false;
+    assert_eq!(restart_refusal(&r, false), None);
+    r.restarts = true;
+    let why = restart_refusal(&r, false).unwrap();
+    assert!(
+        why.contains("RestartContainer")
+            && why.contains("twice")
+            && why.contains("--allow-restart"),
+        "{why}"
+    );
+    assert_eq!(restart_refusal(&r, true), None);
+}
+
+#[test]
+fn a_revert_sent_by_the_claimer_is_left_to_it() {
+    let pod = demo();
+    let mut plan = plan_for(&pod, Until::Deadline(t(10)));
+    plan.claim = Some(Claim {
+        by: "dashboard".into(),
+        at: t(10),
+    });
+    // The claimer's revert landed; its removal of the plan has not yet.
+    assert!(
+        matches!(revert_due(&plan, &pod, t(11)), Decision::Wait(w) if w.contains("dashboard")),
+        "not a stand-down of someone else's revert"
+    );
+    assert!(matches!(
+        revert_due(&plan, &pod, t(100)),
+        Decision::StandDown(_)
+    ));
+}

@@ -4,6 +4,7 @@
 //! `rules`).
 
 pub mod boost;
+pub mod boost_rollout;
 pub mod make_room;
 pub mod node_room;
 pub mod recommend;

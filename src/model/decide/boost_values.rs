@@ -1,0 +1,100 @@
+//! The values of a boost: what the container is raised to, how it reads in a plan, and
+//! whether a boost may be sent at all (a restart on resize is not something to do twice
+//! behind a person's back).
+
+use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
+use crate::model::ground::resources::ResourceSpec;
+use crate::model::rules::edit::{Kind, parse_field};
+use crate::model::rules::plan::ResizePlan;
+
+/// `cpu 500m/1 memory 256Mi/512Mi` (request/limit).
+pub fn values_text(s: &ResourceSpec) -> String {
+    let cpu = |v: Option<i64>| v.map_or_else(|| "-".into(), cpu_canonical);
+    let mem = |v: Option<i64>| v.map_or_else(|| "-".into(), memory_canonical);
+    format!(
+        "cpu {}/{} memory {}/{}",
+        cpu(s.requests.cpu_millis),
+        cpu(s.limits.cpu_millis),
+        mem(s.requests.memory_bytes),
+        mem(s.limits.memory_bytes)
+    )
+}
+
+/// Raises one resource's request to `input` (`Q`, `+N%`, `xN`, read relative to the current
+/// request) and scales its limit, when set, by the same ratio: a Guaranteed container stays
+/// Guaranteed, a Burstable one keeps its headroom, and the request never exceeds the limit.
+fn raise(
+    request: Option<i64>,
+    limit: Option<i64>,
+    input: &str,
+    kind: Kind,
+    flag: &str,
+) -> Result<(Option<i64>, Option<i64>), String> {
+    let Some(current) = request.or(limit) else {
+        return Err(format!(
+            "{flag}: the container has no request; a boost would change its QoS class"
+        ));
+    };
+    let new = parse_field(input, Some(current), kind)
+        .map_err(|e| format!("{flag}: {e}"))?
+        .ok_or_else(|| format!("{flag}: a boost needs a value"))?;
+    if new <= current {
+        return Err(format!(
+            "{flag}: {input:?} does not raise the request; use podsize resize to lower it"
+        ));
+    }
+    let limit = match limit {
+        Some(l) if current > 0 => {
+            let scaled = i128::from(l) * i128::from(new);
+            let ceil = (scaled + i128::from(current) - 1) / i128::from(current);
+            Some(i64::try_from(ceil).map_err(|_| format!("{flag}: {input:?} is too large"))?)
+        }
+        other => other,
+    };
+    Ok((Some(new), limit))
+}
+
+/// The boosted values of a container whose desired values are `current`.
+pub fn boosted_spec(
+    current: &ResourceSpec,
+    cpu: Option<&str>,
+    memory: Option<&str>,
+) -> Result<ResourceSpec, String> {
+    if cpu.is_none() && memory.is_none() {
+        return Err("say what to raise: --cpu and/or --memory".into());
+    }
+    let mut out = *current;
+    if let Some(input) = cpu {
+        let (r, l) = raise(
+            current.requests.cpu_millis,
+            current.limits.cpu_millis,
+            input,
+            Kind::Cpu,
+            "--cpu",
+        )?;
+        (out.requests.cpu_millis, out.limits.cpu_millis) = (r, l);
+    }
+    if let Some(input) = memory {
+        let (r, l) = raise(
+            current.requests.memory_bytes,
+            current.limits.memory_bytes,
+            input,
+            Kind::Memory,
+            "--memory",
+        )?;
+        (out.requests.memory_bytes, out.limits.memory_bytes) = (r, l);
+    }
+    Ok(out)
+}
+
+/// Why a boost of a container that restarts on resize (`resizePolicy` RestartContainer) is not
+/// sent: the boost and its revert would each restart it, in the middle of its start-up. Only
+/// an explicit `allow` (the `--allow-restart` flag) lets it through.
+pub fn restart_refusal(resize: &ResizePlan, allow: bool) -> Option<String> {
+    (resize.restarts && !allow).then(|| {
+        format!(
+            "container {} restarts on a resize (resizePolicy RestartContainer): the boost and its revert would restart it twice; podsize boost --allow-restart boosts it anyway",
+            resize.container
+        )
+    })
+}
