@@ -27,6 +27,7 @@ use alloc::{alloc_from_status, desired};
 pub use alloc::{desired_need, held_by};
 
 mod actuate;
+mod affinity;
 mod alloc;
 mod oom;
 mod resize;
@@ -240,6 +241,10 @@ impl Kubelet {
             .or_insert_with(|| alloc_from_status(pod, node));
         if desired(pod) != alloc.allocated || reports_stale_resize(pod, self.minor) {
             self.schedule(key, Job::Process, self.delay);
+        } else if alloc.actual != alloc.allocated && applying(pod) {
+            // Admitted but not yet applied (a resize in progress when this kubelet started):
+            // a real kubelet goes on applying it (resize-api.md §4.8), it never stays half done.
+            self.schedule(key, Job::Actuate, self.delay);
         }
     }
 
@@ -312,6 +317,20 @@ fn terminal(pod: &Pod) -> bool {
 
 /// The pod still says a resize waits, or the kubelet has not reported the newest generation,
 /// though nothing differs from what is allocated.
+/// The pod says a resize is being applied and has not failed: `PodResizeInProgress` without
+/// reason `Error` (1.33+), or `status.resize: InProgress` (up to 1.32).
+fn applying(pod: &Pod) -> bool {
+    let Some(st) = pod.status.as_ref() else {
+        return false;
+    };
+    let condition = st.conditions.iter().flatten().any(|c| {
+        c.type_ == "PodResizeInProgress"
+            && c.status == "True"
+            && c.reason.as_deref() != Some("Error")
+    });
+    condition || st.resize.as_deref() == Some("InProgress")
+}
+
 fn reports_stale_resize(pod: &Pod, minor: u32) -> bool {
     let Some(st) = pod.status.as_ref() else {
         return false;

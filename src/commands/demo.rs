@@ -32,7 +32,7 @@ async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandEr
         ));
     }
     if let Some((_, first)) = sims.first() {
-        let _ = first.create_pod(simcluster::startup::demo_pod());
+        simcluster::startup::add_demo(first);
         simcluster::priority_scene::add(first);
     }
     let named: Vec<(&str, &simcluster::SimCluster)> =
@@ -85,7 +85,7 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     })
     .await?;
     // A JVM-like pod still starting, to show a boost shortening start-up (`b` or podsize boost).
-    let _ = sim.create_pod(simcluster::startup::demo_pod());
+    simcluster::startup::add_demo(&sim);
     // A node where a Deferred resize waits for lower-priority pods to give way (make-room).
     simcluster::priority_scene::add(&sim);
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.

@@ -50,6 +50,7 @@ impl Kubelet {
         let nodes = self.store.all::<Node>(None);
         let best = nodes
             .iter()
+            .filter(|n| super::affinity::allows(&pod.obj, n))
             .filter_map(|n| n.metadata.name.clone())
             .filter_map(|name| {
                 let cap = self.node_capacity(&name);
