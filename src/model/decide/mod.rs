@@ -4,6 +4,7 @@
 //! `rules`).
 
 pub mod boost;
+pub mod lent;
 pub mod make_room;
 pub mod node_room;
 pub mod recommend;
