@@ -217,7 +217,7 @@ fn guaranteed_and_restarting_victims_only_when_asked_and_keep_their_class() {
         ..RoomOptions::default()
     };
     match plan_with(&pods, &f, guaranteed) {
-        Outcome::NoPlan(why) => assert!(why.contains("no headroom"), "{why}"),
+        Outcome::NoPlan(why) => assert!(why.contains("--allow-restart"), "{why}"),
         Outcome::Plan(p) => panic!("restarting container taken unasked: {p:?}"),
     }
     let both = RoomOptions {

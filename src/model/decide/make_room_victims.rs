@@ -23,6 +23,8 @@ pub(crate) struct Offer<'a> {
     /// What its pod-level requests can give (pods with pod-level resources).
     pub pod_level: Option<CpuMem>,
     pub total: CpuMem,
+    /// Some headroom was left out because taking it would restart a container.
+    pub restart_blocked: bool,
 }
 
 /// How much a request may give: down to the floor (rounded up to the step), if positive.
@@ -53,7 +55,7 @@ fn gives_nothing(h: CpuMem) -> bool {
 }
 
 /// Why a pod is never a victim, whatever it could give.
-fn protected_reason(r: &RoomRequest, pod: &PodRow, mine: i32) -> Option<String> {
+fn protected_reason(r: &RoomRequest, pod: &PodRow) -> Option<String> {
     let prio = pod.priority.unwrap_or(0);
     if pod.owner.as_ref().is_some_and(|o| o.kind == "DaemonSet") {
         return Some("DaemonSet pod: the node's own agent".into());
@@ -64,9 +66,14 @@ fn protected_reason(r: &RoomRequest, pod: &PodRow, mine: i32) -> Option<String> 
     if pod.make_room_never {
         return Some("annotated podsize.dev/make-room: never".into());
     }
-    if let Some(why) = r.protected.get(&(pod.namespace.clone(), pod.name.clone())) {
-        return Some(why.clone());
-    }
+    r.protected
+        .get(&(pod.namespace.clone(), pod.name.clone()))
+        .cloned()
+}
+
+/// Why a pod with room to give is not a victim unless the user asks (or ever, if higher).
+fn unasked_reason(r: &RoomRequest, pod: &PodRow, mine: i32) -> Option<String> {
+    let prio = pod.priority.unwrap_or(0);
     if prio > mine {
         return Some(format!("higher priority {prio}"));
     }
@@ -84,23 +91,33 @@ fn protected_reason(r: &RoomRequest, pod: &PodRow, mine: i32) -> Option<String> 
 }
 
 /// What one container can give, leaving out resources whose change would restart it.
-fn container_headroom(r: &RoomRequest, c: &ContainerRow, floor: CpuMem, missing: CpuMem) -> CpuMem {
+fn container_headroom(
+    r: &RoomRequest,
+    c: &ContainerRow,
+    floor: CpuMem,
+    missing: CpuMem,
+) -> (CpuMem, bool) {
     let req = c.desired.effective_requests();
     let allowed =
         |p: RestartPolicy| r.options.allow_restart || p != RestartPolicy::RestartContainer;
+    let open = wanted(
+        CpuMem {
+            cpu_millis: Some(headroom(req.cpu_millis, floor.cpu_millis, CPU_STEP)),
+            memory_bytes: Some(headroom(req.memory_bytes, floor.memory_bytes, MEMORY_STEP)),
+        },
+        missing,
+    );
     let h = CpuMem {
-        cpu_millis: Some(if allowed(c.policy.cpu) {
-            headroom(req.cpu_millis, floor.cpu_millis, CPU_STEP)
-        } else {
-            0
-        }),
-        memory_bytes: Some(if allowed(c.policy.memory) {
-            headroom(req.memory_bytes, floor.memory_bytes, MEMORY_STEP)
-        } else {
-            0
-        }),
+        cpu_millis: open
+            .cpu_millis
+            .filter(|_| allowed(c.policy.cpu))
+            .or(Some(0)),
+        memory_bytes: open
+            .memory_bytes
+            .filter(|_| allowed(c.policy.memory))
+            .or(Some(0)),
     };
-    wanted(h, missing)
+    (h, h != open)
 }
 
 fn floor_key(pod: &PodRow, c: &ContainerRow) -> super::ContainerKey {
@@ -143,6 +160,7 @@ fn pod_level_offer<'a>(
         parts: Vec::new(),
         pod_level: Some(h),
         total: h,
+        restart_blocked: false,
     })
 }
 
@@ -153,6 +171,7 @@ fn container_offer<'a>(
 ) -> Result<Offer<'a>, String> {
     let mut parts = Vec::new();
     let mut known = false;
+    let mut restart_blocked = false;
     for c in pod
         .containers
         .iter()
@@ -162,7 +181,8 @@ fn container_offer<'a>(
             continue;
         };
         known = true;
-        let h = container_headroom(r, c, *floor, missing);
+        let (h, blocked) = container_headroom(r, c, *floor, missing);
+        restart_blocked |= blocked;
         if !gives_nothing(h) {
             parts.push((c, h));
         }
@@ -177,6 +197,7 @@ fn container_offer<'a>(
         parts,
         pod_level: None,
         total,
+        restart_blocked,
     })
 }
 
@@ -194,7 +215,7 @@ pub(super) fn offers<'a>(
     let mut left_out = Vec::new();
     for pod in r.pods.iter().filter(|p| is_neighbour(p, r.waiting)) {
         let name = format!("{}/{}", pod.namespace, pod.name);
-        if let Some(why) = protected_reason(r, pod, mine) {
+        if let Some(why) = protected_reason(r, pod) {
             left_out.push((name, why));
             continue;
         }
@@ -203,8 +224,15 @@ pub(super) fn offers<'a>(
             None => container_offer(r, pod, missing),
         };
         let checked = offer.and_then(|o| {
-            if gives_nothing(o.total) {
-                return Err("no headroom over its floor".into());
+            // A pod with room it may not give says why; one without room says that instead.
+            let unasked = unasked_reason(r, pod, mine);
+            match (gives_nothing(o.total), o.restart_blocked, unasked) {
+                (true, false, _) => return Err("no headroom over its floor".into()),
+                (_, _, Some(why)) => return Err(why),
+                (true, true, None) => {
+                    return Err("its containers restart on resize (--allow-restart)".into());
+                }
+                (false, _, None) => {}
             }
             // The whole offer must pass validation, or a partial one might not either.
             build(r, &o, o.total).map(|_| o)
