@@ -174,7 +174,7 @@ fn kept_values(s: &Shrink) -> String {
 pub enum GiveBackOutcome {
     /// The pod carries no lent record.
     NothingLent,
-    Restored(PodRow),
+    Restored(Box<PodRow>),
     /// Changed since the room was lent: its values stay, its record is gone.
     LeftAsSet(String),
     /// The node lacks the room to give back now; the record stays for later.
@@ -258,7 +258,7 @@ pub async fn give_back_one(
         match send_patch(client, caps, key, &patch, false).await {
             Ok(accepted) => {
                 let _ = write_lent(client, key, None, None).await;
-                return GiveBackOutcome::Restored(accepted.row);
+                return GiveBackOutcome::Restored(Box::new(accepted.row));
             }
             Err(e) if e.code == Some(409) => last = e.message,
             Err(e) => return GiveBackOutcome::Failed(e.message),

@@ -37,15 +37,15 @@ fn a_pod_with_two_giving_containers_gets_one_patch_with_its_resource_version() {
     let mut two = pod("two", "n", (1200, 256), (1200, 256), (1200, 256));
     let q = json!({"cpu": "1200m", "memory": "256Mi"});
     let lim = json!({"cpu": "2", "memory": "1Gi"});
-    two["spec"]["containers"]
-        .as_array_mut()
-        .map(|c| c.push(json!({"name": "d", "resources": {"requests": q, "limits": lim}})));
-    two["status"]["containerStatuses"].as_array_mut().map(|c| {
+    if let Some(c) = two["spec"]["containers"].as_array_mut() {
+        c.push(json!({"name": "d", "resources": {"requests": q, "limits": lim}}));
+    }
+    if let Some(c) = two["status"]["containerStatuses"].as_array_mut() {
         c.push(
             json!({"name": "d", "state": {"running": {}}, "allocatedResources": q,
                       "resources": {"requests": q, "limits": lim}}),
-        )
-    });
+        );
+    }
     two["spec"]["priority"] = json!(-1);
     let mut f = floors(&[("two", 100, 64)]);
     f.insert(
