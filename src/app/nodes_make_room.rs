@@ -201,6 +201,20 @@ pub fn open(state: &mut AppState, now: DateTime<Utc>) {
     show(state, outcome, None);
 }
 
+/// `m` on the review of an edit predicted Deferred: the plan for the pod as the edit would
+/// leave it; the edit is sent once the room is made.
+pub fn open_for_edit(state: &mut AppState, edit: ResizePlan, now: DateTime<Utc>) {
+    let key = PodKey::new(edit.cluster, &edit.namespace, &edit.pod);
+    let Some(mut pod) = state.pods.get(&key).cloned() else {
+        return;
+    };
+    if let Some(c) = pod.containers.iter_mut().find(|c| c.name == edit.container) {
+        c.desired = edit.new_spec;
+    }
+    let outcome = plan_for(state, &pod, &edit.container, now);
+    show(state, outcome, Some(edit));
+}
+
 pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let Some(overlay) = state.make_room.as_mut() else {
         return Vec::new();

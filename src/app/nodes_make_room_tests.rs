@@ -116,3 +116,64 @@ fn m_on_a_deferred_container_previews_then_sends_one_batch() {
 fn make_room_in_the_second_of_two_clusters_counts_and_sends_only_there() {
     make_room_on(1, 2);
 }
+
+#[test]
+fn m_on_the_review_of_an_edit_predicted_deferred_plans_for_the_edit() {
+    let now = Utc::now();
+    let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+    state.make_room_gate = crate::model::decide::make_room::HistoryGate {
+        min_window: chrono::TimeDelta::zero(),
+        min_samples: 1,
+    };
+    let mut low = pod("low", "n", (2000, 256), (2000, 256), (2000, 256));
+    low["spec"]["priority"] = serde_json::json!(-10);
+    let w = row(deferred(pod(
+        "w",
+        "n",
+        (3000, 256),
+        (1000, 256),
+        (1000, 256),
+    )));
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::pods_reset(vec![w, row(low)])),
+        now,
+    );
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::NodesReset(vec![node("n", 4000, 8192)])),
+        now,
+    );
+    let readings = vec![usage("low", 100), usage("w", 900)];
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::Usage(Some(readings))),
+        now,
+    );
+    state.refresh_index();
+    update(&mut state, key('j'), now);
+    state.refresh_index();
+    update(&mut state, key('e'), now);
+    assert!(state.editor.is_some(), "the editor opens");
+    for c in "2.5".chars() {
+        update(&mut state, key(c), now);
+    }
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    update(&mut state, Action::Key(enter), now);
+    let stage = state.editor.as_ref().map(|e| e.stage.clone());
+    assert_eq!(stage, Some(crate::app::editor::Stage::Confirm));
+    let plan = state.editor.as_ref().and_then(|e| e.plan.clone());
+    update(&mut state, key('m'), now);
+    let overlay = state.make_room.clone().unwrap_or_else(|| {
+        panic!(
+            "no overlay: {:?} {plan:?}",
+            state.editor.as_ref().map(|e| &e.stage)
+        )
+    });
+    let Outcome::Plan(plan) = overlay.outcome else {
+        panic!("{:?}", overlay.outcome)
+    };
+    // The plan is for the edit (2.5 cpu next to low's 2), not the 3 cpu the pod waits for.
+    assert_eq!(plan.missing.cpu_millis, Some(500));
+    assert!(overlay.then.is_some());
+}

@@ -49,9 +49,15 @@ fn the_annotation_reads_back_what_was_written() {
 fn only_a_victim_still_holding_the_lent_values_is_given_back() {
     let mut victim = row(pod("v", "n", (400, 256), (400, 256), (400, 256)));
     victim.containers[0].desired = spec(400);
-    assert_eq!(give_back(&record(), &victim), GiveBack::Restore(record().values));
+    assert_eq!(
+        give_back(&record(), &victim),
+        GiveBack::Restore(record().values)
+    );
     victim.containers[0].desired = spec(700);
-    assert!(matches!(give_back(&record(), &victim), GiveBack::Changed(_)));
+    assert!(matches!(
+        give_back(&record(), &victim),
+        GiveBack::Changed(_)
+    ));
     assert_eq!(
         restore_needs(&record().values).cpu_millis,
         Some(800),

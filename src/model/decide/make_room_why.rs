@@ -39,7 +39,7 @@ pub(super) fn why_not(
             .all(|(_, w)| w.starts_with("no usage figures"));
         if !left_out.is_empty() && unknown {
             return format!(
-                "no usage figures yet for the lower-priority pods on node {}: without them nothing is shrunk ({short})",
+                "no usage figures yet (or too little history) for the lower-priority pods on node {}: without them nothing is shrunk ({short})",
                 r.node.name
             );
         }
