@@ -2,12 +2,31 @@
 //! pods together ask for more than it has: only growth is predicted Deferred.
 
 use super::*;
-use crate::model::decide::node_room::tests::{node, pod, row};
+use crate::model::pods::slim::SlimPod;
+
+/// A running pod holding 1 cpu (desired = allocated = actual).
+fn holding_one_cpu() -> PodRow {
+    let q = serde_json::json!({"cpu": "1", "memory": "256Mi"});
+    let pod = serde_json::json!({
+        "metadata": {"name": "p", "namespace": "ns"},
+        "spec": {"nodeName": "n", "containers": [{"name": "c", "resources": {"requests": q}}]},
+        "status": {"phase": "Running", "qosClass": "Burstable", "containerStatuses": [
+            {"name": "c", "state": {"running": {}}, "allocatedResources": q,
+             "resources": {"requests": q}}]},
+    });
+    PodRow::from_slim(&serde_json::from_value::<SlimPod>(pod).unwrap_or_default())
+}
 
 #[test]
 fn a_decrease_on_an_over_committed_node_is_predicted_admitted_growth_deferred() {
-    let p = row(pod("p", "n", (1000, 256), (1000, 256), (1000, 256)));
-    let n = node("n", 4000, 8192);
+    let p = holding_one_cpu();
+    let n = NodeInfo {
+        name: "n".into(),
+        allocatable: CpuMem {
+            cpu_millis: Some(4000),
+            memory_bytes: Some(8 << 30),
+        },
+    };
     // The others already count 3500m: 500m free for a pod holding 1000m.
     let others = CpuMem {
         cpu_millis: Some(3500),
