@@ -402,8 +402,9 @@ pub struct NodesArgs {
 
 #[derive(Debug, Args)]
 pub struct MakeRoomArgs {
-    /// The pod whose resize is Deferred.
-    pub pod: String,
+    /// The pod whose resize is Deferred; with --give-back a victim, or the pod it lent to.
+    #[arg(required_unless_present = "give_back")]
+    pub pod: Option<String>,
     /// Its container (default: the only container).
     #[arg(short = 'c', long)]
     pub container: Option<String>,
@@ -416,6 +417,25 @@ pub struct MakeRoomArgs {
     /// Margin over each container's observed peak and over the missing room, in percent.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..=100))]
     pub margin: i64,
+    /// Pods of the waiting pod's own priority may give room too (never higher ones).
+    #[arg(long)]
+    pub allow_equal_priority: bool,
+    /// Shrink at most this many pods.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_pods: u16,
+    /// Guaranteed pods may give room (their limits are lowered with their requests).
+    #[arg(long)]
+    pub allow_guaranteed: bool,
+    /// Containers whose resizePolicy restarts them may give room.
+    #[arg(long)]
+    pub allow_restart: bool,
+    /// Least usage history a victim needs before it is shrunk (e.g. 24h, 7d; 0s: any).
+    #[arg(long, default_value = "24h", value_parser = parse_duration_arg)]
+    pub min_history: Duration,
+    /// Give lent room back: to the victims of POD (or POD itself), or with -A to every
+    /// victim in the cluster; only values nobody changed since, only as the node has room.
+    #[arg(long, conflicts_with_all = ["container", "dry_run", "allow_equal_priority", "allow_guaranteed", "allow_restart"])]
+    pub give_back: bool,
     /// How long to follow the shrinks and then the waiting resize.
     #[arg(long, default_value = "120s", value_parser = parse_duration_arg)]
     pub timeout: Duration,

@@ -35,6 +35,8 @@ pub struct Faults {
     refuse_unpaged_lists: AtomicBool,
     list_pace_ms: AtomicU64,
     realistic: AtomicBool,
+    /// Real (not dry-run) resize writes still to pass before one is refused; 0: off.
+    refuse_resize_in: AtomicU32,
 }
 
 impl Default for Faults {
@@ -49,6 +51,7 @@ impl Default for Faults {
             refuse_unpaged_lists: AtomicBool::new(false),
             list_pace_ms: AtomicU64::new(0),
             realistic: AtomicBool::new(false),
+            refuse_resize_in: AtomicU32::new(0),
         }
     }
 }
@@ -152,12 +155,31 @@ impl Faults {
         (ms > 0).then(|| Duration::from_millis(ms))
     }
 
+    /// Refuses the `nth` real (not dry-run) write to a `pods/NAME/resize` from now on with 409
+    /// Conflict, as a server does when someone changed the pod between a client's dry run and
+    /// its write: the way to test what a client does when the 2nd of 3 writes fails.
+    pub fn refuse_resize_write(&self, nth: u32) {
+        self.refuse_resize_in.store(nth, Ordering::SeqCst);
+    }
+
+    /// Counts one real resize write; `true` when it is the one to refuse.
+    pub fn take_resize_refusal(&self) -> bool {
+        let step = self
+            .refuse_resize_in
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if step == Ok(1) {
+            self.injected.fetch_add(1, Ordering::SeqCst);
+        }
+        step == Ok(1)
+    }
+
     /// Clears every fault.
     pub fn clear(&self) {
         self.set_latency(Duration::ZERO);
         self.refuse_unpaged_lists(false);
         self.pace_lists(Duration::ZERO);
         self.expire_next_watch.store(false, Ordering::SeqCst);
+        self.refuse_resize_in.store(0, Ordering::SeqCst);
         *self.errors.lock().unwrap_or_else(PoisonError::into_inner) = ErrorFault::default();
     }
 

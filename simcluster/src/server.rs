@@ -194,6 +194,13 @@ async fn dispatch(s: &Arc<Shared>, req: Request, user: Result<User, ApiError>) -
         Err(e) => return error_response(&e),
     };
     let query = parse_query(&req);
+    let real_resize = req.method() == Method::PATCH
+        && path.ends_with("/resize")
+        && query.get("dryRun").is_none_or(|v| v != "All");
+    if real_resize && s.faults.take_resize_refusal() {
+        let name = path.rsplit('/').nth(1).unwrap_or_default();
+        return error_response(&ApiError::conflict("pods", name));
+    }
     let attrs = auth::attributes(req.method(), &path, list::is_watch(&query));
     if rbac::allowed_by(user, &attrs).is_none() {
         return error_response(&rbac::forbidden(user, &attrs));

@@ -9,7 +9,7 @@ use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::events::NodeInfo;
 use crate::model::pods::row::PodKey;
 use crate::model::rules::edit::{Kind, Preview, preview};
-use crate::model::rules::plan::{Edits, Field, ResizePlan, plan_resize};
+use crate::model::rules::plan::{Edits, Field, Prediction, ResizePlan, plan_resize};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub const FIELDS: [(Field, &str, Kind); 4] = [
@@ -70,6 +70,8 @@ pub enum EditorOutcome {
     Submit(Vec<ResizePlan>),
     /// `r`: the app looks up the container's recommendation and calls `fill`.
     WantsRecommendation,
+    /// `m` on the review of a change predicted Deferred: make room for this plan first.
+    MakeRoom(Box<ResizePlan>),
 }
 
 fn text_of(value: Option<i64>, kind: Kind) -> String {
@@ -227,6 +229,18 @@ impl EditorState {
                     EditorOutcome::Stay
                 }
             }
+            (Stage::Confirm, Some(EditorCommand::MakeRoom)) => match &self.plan {
+                Some(plan)
+                    if self.sendable()
+                        && matches!(plan.prediction, Prediction::Deferred { .. }) =>
+                {
+                    EditorOutcome::MakeRoom(Box::new(plan.clone()))
+                }
+                _ => {
+                    self.stage = Stage::Editing;
+                    EditorOutcome::Stay
+                }
+            },
             (Stage::Confirm, _) => {
                 self.stage = Stage::Editing;
                 EditorOutcome::Stay

@@ -80,6 +80,11 @@ fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             super::rightsizing::fill_editor(state);
             Vec::new()
         }
+        EditorOutcome::MakeRoom(plan) => {
+            state.editor = None;
+            super::nodes_make_room::open_for_edit(state, *plan, chrono::Utc::now());
+            Vec::new()
+        }
     }
 }
 

@@ -1,19 +1,21 @@
-//! `m` on a Deferred container: the make-room plan as an overlay. Enter sends it as one batch
-//! (the event loop dry-runs every shrink before sending any); the shrinks and then the waiting
-//! resize are followed by trackers like any resize sent from the dashboard.
+//! `m` on a Deferred container (or on an edit the editor predicts Deferred): the make-room plan
+//! as an overlay. Enter sends it all or nothing (the event loop dry-runs every shrink before
+//! sending any, and puts back what was sent if one is refused), then the edit it made room
+//! for; the shrinks and then the waiting resize are followed by trackers.
 
 use super::keymap::{MAKE_ROOM, MakeRoomCommand, lookup};
 use super::state::AppState;
-use super::update::Effect;
+use super::update::{Effect, MakeRoomBatch, MakeRoomSent};
 use crate::model::decide::make_room::{
-    ContainerKey, MARGIN_PERCENT, Outcome, Plan, RoomRequest, floor_of, make_room,
+    ContainerKey, MARGIN_PERCENT, Outcome, Plan, RoomOptions, RoomRequest, enough_history,
+    floor_of, make_room,
 };
 use crate::model::decide::recommend::{Policy, recommend};
 use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::row::PodKey;
 use crate::model::pods::tracking::Tracker;
-use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
+use crate::model::rules::plan::ResizePlan;
 use crate::model::{PodRow, ResizeState};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -22,6 +24,8 @@ use std::collections::HashMap;
 #[derive(Clone, Debug, PartialEq)]
 pub struct MakeRoomOverlay {
     pub outcome: Outcome,
+    /// The edit to send once the room is made (`m` from the editor).
+    pub then: Option<ResizePlan>,
     /// Sent and waiting for the server's answers.
     pub sent: bool,
     /// What happened, once the answers are in: text and whether it is an error.
@@ -64,42 +68,67 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
         amounts(plan.target)
     )];
     for s in &plan.shrinks {
-        let restarts = if s.restarts {
-            "  [restarts the container: resizePolicy RestartContainer]"
-        } else {
-            ""
-        };
         lines.push(format!(
-            "  shrink {}/{} {} (priority {}): requests {} → {}, frees {}{restarts}",
+            "  shrink {}/{} (priority {}), one patch, frees {}:",
             s.namespace,
             s.pod,
-            s.container,
             s.priority,
-            requests_text(&s.before),
-            requests_text(&s.after),
-            amounts(s.freed),
+            amounts(s.freed)
         ));
+        for c in &s.containers {
+            let restarts = if c.restarts {
+                "  [restarts the container: resizePolicy RestartContainer]"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "    {} requests {} → {}{restarts}",
+                c.container,
+                requests_text(&c.before),
+                requests_text(&c.after),
+            ));
+        }
+        if let Some((before, after)) = &s.pod_level {
+            lines.push(format!(
+                "    pod-level requests {} → {}",
+                requests_text(before),
+                requests_text(after)
+            ));
+        }
     }
     lines.push(format!(
-        "frees {} in all, {} pod(s)",
+        "frees {} in all, {} pod(s); each keeps its original values in {} to be given back",
         amounts(plan.freed),
-        plan.pod_count()
+        plan.pod_count(),
+        crate::model::decide::lent::ANNOTATION
     ));
+    if let Some((pod, why)) = plan.left_out.first() {
+        let more = plan.left_out.len() - 1;
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        lines.push(format!("left out: {pod}: {why}{more}"));
+    }
     lines
 }
 
-/// Floors from the session's live usage history, through the recommendation rule.
+/// Floors from the session's live usage history, through the recommendation rule; none for a
+/// container whose history is too thin to shrink on.
 fn floors(state: &AppState, pods: &[PodRow], now: DateTime<Utc>) -> HashMap<ContainerKey, CpuMem> {
     let mut out = HashMap::new();
     for pod in pods {
-        let key = pod.pod_key();
-        let Some(rings) = state.usage_history.get(&key) else {
+        let Some(rings) = state.usage_history.get(&pod.pod_key()) else {
             continue;
         };
         for (name, ring) in rings {
             let (Some(c), Some(usage)) = (pod.container(name), ring.usage(95, now)) else {
                 continue;
             };
+            if enough_history(&usage, state.make_room_gate).is_err() {
+                continue;
+            }
             let rec = recommend(&c.desired, &usage, None, &Policy::default());
             let k = (pod.namespace.clone(), pod.name.clone(), name.clone());
             out.insert(k, floor_of(Some(&rec), Some(&usage), MARGIN_PERCENT));
@@ -108,15 +137,13 @@ fn floors(state: &AppState, pods: &[PodRow], now: DateTime<Utc>) -> HashMap<Cont
     out
 }
 
-fn plan_for(state: &AppState, pod: &PodRow, container: &str, now: DateTime<Utc>) -> Outcome {
-    if !matches!(pod.state, ResizeState::Deferred(_)) {
-        return Outcome::NoPlan(format!(
-            "nothing waits: the resize of {}/{} is not Deferred (state: {})",
-            pod.namespace,
-            pod.name,
-            pod.state.name()
-        ));
-    }
+/// The plan for `pod` as it stands (its desired values are those the resize waits for).
+pub(super) fn plan_for(
+    state: &AppState,
+    pod: &PodRow,
+    container: &str,
+    now: DateTime<Utc>,
+) -> Outcome {
     let nodes = &state.cluster(pod.cluster).nodes;
     let Some(node) = pod.node.as_ref().and_then(|n| nodes.get(n)) else {
         return Outcome::NoPlan(format!("the node of {} is not known", pod.name));
@@ -133,9 +160,22 @@ fn plan_for(state: &AppState, pod: &PodRow, container: &str, now: DateTime<Utc>)
         container,
         pods: &here,
         floors: &floors,
+        protected: &HashMap::new(),
         server: state.server_of(pod.cluster),
         margin_percent: MARGIN_PERCENT,
+        options: RoomOptions::default(),
     })
+}
+
+/// Shows `outcome` in the overlay; `then` is sent after the plan.
+pub(super) fn show(state: &mut AppState, outcome: Outcome, then: Option<ResizePlan>) {
+    state.make_room = Some(MakeRoomOverlay {
+        outcome,
+        then,
+        sent: false,
+        result: None,
+    });
+    state.dirty = true;
 }
 
 /// Opens the overlay for the selected container.
@@ -147,13 +187,32 @@ pub fn open(state: &mut AppState, now: DateTime<Utc>) {
     let Some((pod, container)) = state.edit_target() else {
         return;
     };
-    let outcome = plan_for(state, &pod.clone(), &container, now);
-    state.make_room = Some(MakeRoomOverlay {
-        outcome,
-        sent: false,
-        result: None,
-    });
-    state.dirty = true;
+    let pod = pod.clone();
+    let outcome = if matches!(pod.state, ResizeState::Deferred(_)) {
+        plan_for(state, &pod, &container, now)
+    } else {
+        Outcome::NoPlan(format!(
+            "nothing waits: the resize of {}/{} is not Deferred (state: {})",
+            pod.namespace,
+            pod.name,
+            pod.state.name()
+        ))
+    };
+    show(state, outcome, None);
+}
+
+/// `m` on the review of an edit predicted Deferred: the plan for the pod as the edit would
+/// leave it; the edit is sent once the room is made.
+pub fn open_for_edit(state: &mut AppState, edit: ResizePlan, now: DateTime<Utc>) {
+    let key = PodKey::new(edit.cluster, &edit.namespace, &edit.pod);
+    let Some(mut pod) = state.pods.get(&key).cloned() else {
+        return;
+    };
+    if let Some(c) = pod.containers.iter_mut().find(|c| c.name == edit.container) {
+        c.desired = edit.new_spec;
+    }
+    let outcome = plan_for(state, &pod, &edit.container, now);
+    show(state, outcome, Some(edit));
 }
 
 pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
@@ -164,8 +223,11 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     match (lookup(MAKE_ROOM, key), &overlay.outcome) {
         (Some(MakeRoomCommand::Send), Outcome::Plan(plan)) if !overlay.sent => {
             overlay.sent = true;
-            let plans: Vec<ResizePlan> = plan.shrinks.iter().map(|s| s.plan.clone()).collect();
-            vec![Effect::SubmitBatch(plans)]
+            let batch = MakeRoomBatch {
+                plan: plan.clone(),
+                then: overlay.then.clone(),
+            };
+            vec![Effect::MakeRoom(Box::new(batch))]
         }
         (Some(MakeRoomCommand::Close), _) => {
             state.make_room = None;
@@ -190,152 +252,73 @@ fn track(
     state.follow(t);
 }
 
-/// The server's answers to a make-room batch.
-pub fn on_results(
-    state: &mut AppState,
-    results: Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>,
-    now: DateTime<Utc>,
-) {
+/// What sending the plan (and the edit after it) did.
+pub fn on_sent(state: &mut AppState, sent: MakeRoomSent, now: DateTime<Utc>) {
     let Some(mut overlay) = state.make_room.take() else {
         return;
     };
-    let mut refused = Vec::new();
-    for (plan, result) in &results {
-        match result {
-            Ok(a) => {
-                // The server's answer comes from the cluster layer, which does not know its cluster.
-                let mut row = a.row.clone();
-                row.cluster = plan.cluster;
-                track(state, &row, &plan.container, a.generation, now);
-            }
-            Err(e) => refused.push(format!("{}: {}", plan.pod, e.message)),
-        }
-    }
-    let text = if refused.is_empty() {
-        if let Outcome::Plan(p) = &overlay.outcome {
-            let waiting = state
-                .pods
-                .get(&PodKey::new(p.cluster, &p.namespace, &p.pod))
-                .cloned();
-            if let Some(row) = waiting {
-                track(state, &row, &p.container, row.generation, now);
-            }
-        }
-        format!(
-            "{} shrink(s) sent; following the waiting resize until it is done",
-            results.len()
-        )
-    } else {
-        format!("not all sent: {}", refused.join("; "))
+    let Outcome::Plan(plan) = overlay.outcome.clone() else {
+        state.make_room = Some(overlay);
+        return;
     };
-    state.set_status(text.clone(), !refused.is_empty());
-    overlay.result = Some((text, !refused.is_empty()));
+    let (text, error) = match &sent.report {
+        Err(why) => (why.clone(), true),
+        Ok(report) if !report.complete() => (format!("not sent: {}", report.describe()), true),
+        Ok(report) => {
+            for (i, accepted) in &report.sent {
+                // The server's answer comes from the cluster layer, which does not know its cluster.
+                let mut row = accepted.row.clone();
+                row.cluster = plan.cluster;
+                let first = plan.shrinks[*i].containers.first();
+                let container = first.map_or(plan.container.clone(), |c| c.container.clone());
+                track(state, &row, &container, accepted.generation, now);
+            }
+            follow_waiting(state, &plan, &sent, now)
+        }
+    };
+    state.set_status(text.clone(), error);
+    overlay.result = Some((text, error));
     state.make_room = Some(overlay);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::state::HeaderInfo;
-    use crate::app::update::{Action, update};
-    use crate::model::decide::node_room::tests::{deferred, node, pod, row};
-    use crate::model::pods::events::{ClusterEvent, PodUsage, Scope};
-    use crossterm::event::{KeyCode, KeyModifiers};
-
-    fn key(c: char) -> Action {
-        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-    }
-
-    fn usage(name: &str, cpu: i64) -> PodUsage {
-        PodUsage {
-            namespace: "ns".into(),
-            name: name.into(),
-            containers: vec![(
-                "c".into(),
-                CpuMem {
-                    cpu_millis: Some(cpu),
-                    memory_bytes: Some(1 << 20),
-                },
-            )],
+/// Follows the waiting resize (or the edit sent after the room was made).
+fn follow_waiting(
+    state: &mut AppState,
+    plan: &Plan,
+    sent: &MakeRoomSent,
+    now: DateTime<Utc>,
+) -> (String, bool) {
+    let count = plan.shrinks.len();
+    match &sent.then {
+        Some((_, Err(e))) => (
+            format!(
+                "{count} shrink(s) sent, but the edit was refused: {}",
+                e.message
+            ),
+            true,
+        ),
+        Some((edit, Ok(accepted))) => {
+            let mut row = accepted.row.clone();
+            row.cluster = plan.cluster;
+            track(state, &row, &edit.container, accepted.generation, now);
+            (
+                format!("{count} shrink(s) sent, then the edit; following it until it is done"),
+                false,
+            )
         }
-    }
-
-    /// The scene on `cluster` of a state with `clusters` clusters, each holding the same pods
-    /// and node names: the plan must count and send only the selected pod's cluster.
-    fn make_room_on(cluster: crate::model::pods::row::ClusterId, clusters: usize) {
-        let now = Utc::now();
-        let headers = vec![HeaderInfo::default(); clusters];
-        let mut state = AppState::with_clusters(headers, Scope::default());
-        let mut low = pod("low", "n", (2000, 256), (2000, 256), (2000, 256));
-        low["spec"]["priority"] = serde_json::json!(-10);
-        let waiting = || {
-            row(deferred(pod(
-                "w",
-                "n",
-                (3000, 256),
-                (1000, 256),
-                (1000, 256),
-            )))
-        };
-        for c in 0..clusters {
-            let c = crate::model::pods::row::ClusterId::try_from(c).unwrap_or_default();
-            let rows = vec![waiting(), row(low.clone())];
-            let at = |event| Action::ClusterOf(c, event);
-            update(&mut state, at(ClusterEvent::pods_reset(rows)), now);
-            let nodes = vec![node("n", 4000, 8192)];
-            update(&mut state, at(ClusterEvent::NodesReset(nodes)), now);
-            let readings = vec![usage("low", 100), usage("w", 900)];
-            update(&mut state, at(ClusterEvent::Usage(Some(readings))), now);
+        None => {
+            let key = PodKey::new(plan.cluster, &plan.namespace, &plan.pod);
+            if let Some(row) = state.pods.get(&key).cloned() {
+                track(state, &row, &plan.container, row.generation, now);
+            }
+            (
+                format!("{count} shrink(s) sent; following the waiting resize until it is done"),
+                false,
+            )
         }
-        state.refresh_index();
-        // Rows sort by name within the namespace, cluster by cluster: low, w, low, w …
-        for _ in 0..usize::from(cluster) * 2 {
-            update(&mut state, key('j'), now);
-        }
-        state.refresh_index();
-        let target = state
-            .edit_target()
-            .map(|(p, _)| (p.cluster, p.name.clone()));
-        assert_eq!(target, Some((cluster, "low".to_string())));
-        update(&mut state, key('j'), now);
-        update(&mut state, key('m'), now);
-        let Some(Outcome::Plan(plan)) = state.make_room.as_ref().map(|o| o.outcome.clone()) else {
-            panic!("no plan: {:?}", state.make_room);
-        };
-        assert_eq!(plan.cluster, cluster);
-        assert_eq!(
-            plan.shrinks.len(),
-            1,
-            "only its own cluster's pods give room"
-        );
-        assert_eq!(plan.shrinks[0].pod, "low");
-        let effects = update(&mut state, key('y'), now);
-        let sent = match effects.as_slice() {
-            [Effect::SubmitBatch(p)] if p.len() == 1 => p.clone(),
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(sent[0].cluster, cluster, "sent to the pod's own cluster");
-        // A second confirmation sends nothing more.
-        assert!(update(&mut state, key('y'), now).is_empty());
-        // The server's answer (its row as the cluster layer decodes it, cluster 0) is followed
-        // as a pod of the plan's cluster.
-        let answer = Accepted {
-            row: row(low.clone()),
-            generation: Some(2),
-        };
-        let results = vec![(sent[0].clone(), Ok(answer))];
-        update(&mut state, Action::ResizeResults(results), now);
-        assert!(!state.trackers.is_empty());
-        assert!(state.trackers.iter().all(|t| t.cluster == cluster));
-    }
-
-    #[test]
-    fn m_on_a_deferred_container_previews_then_sends_one_batch() {
-        make_room_on(0, 1);
-    }
-
-    #[test]
-    fn make_room_in_the_second_of_two_clusters_counts_and_sends_only_there() {
-        make_room_on(1, 2);
     }
 }
+
+#[cfg(test)]
+#[path = "nodes_make_room_tests.rs"]
+mod tests;

@@ -98,6 +98,8 @@ pub struct AppState {
     pub nodes_view: Option<super::nodes::NodesView>,
     /// The make-room overlay (`m`), when open; it takes every key first.
     pub make_room: Option<super::nodes_make_room::MakeRoomOverlay>,
+    /// The usage history a make-room victim needs before it is shrunk.
+    pub make_room_gate: crate::model::decide::make_room::HistoryGate,
     /// Resizes sent from this session, followed to their end.
     pub trackers: Vec<Tracker>,
     /// A resize in progress longer than this is flagged as possibly stuck.
@@ -166,6 +168,7 @@ impl AppState {
             status: None,
             nodes_view: None,
             make_room: None,
+            make_room_gate: crate::model::decide::make_room::HistoryGate::DEFAULT,
             editor: None,
             boost_form: None,
             wall: None,

@@ -26,6 +26,8 @@ pub enum Action {
     },
     /// The server's answers to submitted resizes, one per plan, in order.
     ResizeResults(Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>),
+    /// What sending a make-room plan did (and the answer to the edit sent after it).
+    MakeRoomSent(Box<MakeRoomSent>),
     /// The one-second clock: checks for stuck resizes.
     Tick,
     /// The answer to `Effect::CheckNamespace`.
@@ -56,9 +58,24 @@ pub enum Effect {
     Boost(Box<(ResizePlan, crate::model::decide::boost::BoostPlan)>),
     /// Start (or, when running, stop) start-up boosts for the workload of this pod.
     StartupBoosts(crate::model::pods::row::PodKey),
-    /// One batch: a dry run of every resize, then (all passing) each sent; answers come back
-    /// as `Action::ResizeResults`.
-    SubmitBatch(Vec<ResizePlan>),
+    /// A make-room plan, sent all or nothing (a refusal puts back what was sent), then the
+    /// edit it made room for, if any; the answer comes back as `Action::MakeRoomSent`.
+    MakeRoom(Box<MakeRoomBatch>),
+}
+
+/// A make-room plan to send, and the edit to send once the room is made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MakeRoomBatch {
+    pub plan: crate::model::decide::make_room::Plan,
+    pub then: Option<ResizePlan>,
+}
+
+/// The answer to `Effect::MakeRoom`.
+#[derive(Clone, Debug)]
+pub struct MakeRoomSent {
+    /// `Err`: the dry run refused and nothing was sent.
+    pub report: Result<crate::model::decide::make_room::Report, String>,
+    pub then: Option<(ResizePlan, Result<Accepted, ResizeRejected>)>,
 }
 
 /// The clusters `:ctx` asks for.
@@ -120,6 +137,10 @@ fn dispatch(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Eff
             on_resize_results(state, results, now);
             Vec::new()
         }
+        Action::MakeRoomSent(sent) => {
+            super::nodes_make_room::on_sent(state, *sent, now);
+            Vec::new()
+        }
         Action::NamespaceChecked { namespace, exists } => {
             on_namespace_checked(state, namespace, exists)
         }
@@ -141,9 +162,6 @@ fn on_resize_results(
     results: Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>,
     now: DateTime<Utc>,
 ) {
-    if state.editor.is_none() && state.make_room.is_some() {
-        return super::nodes_make_room::on_results(state, results, now);
-    }
     let Some(mut editor) = state.editor.take() else {
         return;
     };

@@ -14,6 +14,8 @@ pub mod items;
 pub mod list;
 pub mod listwatch;
 pub mod long_usage;
+pub mod make_room;
+pub mod make_room_owners;
 pub mod metrics;
 pub mod namespaces;
 pub mod owners;

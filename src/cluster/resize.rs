@@ -68,7 +68,7 @@ pub async fn send_pod_level(
     .await
 }
 
-async fn send_patch(
+pub(crate) async fn send_patch(
     client: &Client,
     caps: &Capabilities,
     (namespace, name): (&str, &str),

@@ -35,6 +35,8 @@ pub struct Dashboard {
     pub common: CommonArgs,
     /// Wall-display mode (`podsize watch`).
     pub wall: Option<crate::app::wall::Wall>,
+    /// The history make-room victims need (`None`: the careful default).
+    pub make_room_gate: Option<crate::model::decide::make_room::HistoryGate>,
 }
 
 impl Dashboard {
@@ -83,6 +85,7 @@ impl Dashboard {
             readonly: common.readonly,
             common: common.clone(),
             wall,
+            make_room_gate: None,
         }
     }
 }
@@ -114,6 +117,9 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     state.sort = prefs.sort.unwrap_or(state.sort);
     state.stuck_after = chrono::TimeDelta::from_std(prefs.stuck_after).unwrap_or(state.stuck_after);
     state.columns = prefs.columns.clone();
+    if let Some(gate) = dash.make_room_gate {
+        state.make_room_gate = gate;
+    }
     if let Some(warning) = &dash.theme_warning {
         state.set_status(warning.clone(), true);
     }
@@ -226,6 +232,7 @@ async fn event_loop(
 ) -> Result<(), CommandError> {
     let (tx, mut rx) = unbounded_channel::<Tagged>();
     let (results_tx, mut results) = unbounded_channel();
+    let (make_room_tx, mut make_room_sent) = unbounded_channel();
     let (caps_tx, mut caps_rx) = unbounded_channel::<(ClusterId, Capabilities)>();
     let opts = WatchOptions::new(&dash);
     let targets = std::mem::take(&mut dash.clusters);
@@ -302,6 +309,7 @@ async fn event_loop(
                 }
             }
             Some(answers) = results.recv() => apply(state, Action::ResizeResults(answers), &mut effects),
+            Some(sent) = make_room_sent.recv() => apply(state, Action::MakeRoomSent(Box::new(sent)), &mut effects),
             // The header shows data age: refresh it once a second, and look for stuck resizes.
             _ = clock.tick() => {
                 apply(state, Action::Tick, &mut effects);
@@ -352,16 +360,14 @@ async fn event_loop(
                         r.startup_boosts(key, &runtime.conn.client(), &runtime.caps);
                     }
                 }
-                Effect::SubmitBatch(plans) => {
-                    // A make-room batch frees one node: every plan is in the same cluster.
-                    let runtime = plans.first().and_then(|p| fleet.get(p.cluster));
-                    if let Some(runtime) = runtime {
+                Effect::MakeRoom(batch) => {
+                    // A make-room batch frees one node: every pod is in the plan's cluster.
+                    if let Some(runtime) = fleet.get(batch.plan.cluster) {
                         let (client, caps) = (runtime.conn.client(), runtime.caps.clone());
-                        let tx = results_tx.clone();
+                        let tx = make_room_tx.clone();
                         tokio::spawn(async move {
-                            let answers =
-                                super::make_room::send_batch_plans(&client, &caps, plans).await;
-                            let _ = tx.send(answers);
+                            let sent = super::make_room::send_batch(&client, &caps, *batch).await;
+                            let _ = tx.send(sent);
                         });
                     }
                 }

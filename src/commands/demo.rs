@@ -6,6 +6,14 @@ use crate::cli::{CommonArgs, DemoArgs};
 use crate::cluster::client::{build_client, load_config};
 use crate::model::pods::events::Scope;
 
+/// The demo's usage is simulated and flat: a few readings are as good as a day's, so
+/// make-room can be shown within seconds.
+const DEMO_MAKE_ROOM_GATE: crate::model::decide::make_room::HistoryGate =
+    crate::model::decide::make_room::HistoryGate {
+        min_window: chrono::TimeDelta::seconds(5),
+        min_samples: 3,
+    };
+
 /// How often the demo reads the simulated metrics.
 const DEMO_METRICS_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -54,7 +62,9 @@ async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandEr
     }
     let dashboard = async {
         let (clusters, scope) = super::contexts::connect_clusters(&common).await?;
-        dashboard::run(Dashboard::fleet(clusters, scope, &common, None, None)).await
+        let mut dash = Dashboard::fleet(clusters, scope, &common, None, None);
+        dash.make_room_gate = Some(DEMO_MAKE_ROOM_GATE);
+        dashboard::run(dash).await
     };
     let waiting = async {
         if let Some((_, first)) = sims.first() {
@@ -106,15 +116,9 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
             namespace: common.namespace.clone(),
             label_selector: common.selector.clone(),
         };
-        dashboard::run(Dashboard::new(
-            client,
-            target.context,
-            scope,
-            &common,
-            None,
-            None,
-        ))
-        .await
+        let mut dash = Dashboard::new(client, target.context, scope, &common, None, None);
+        dash.make_room_gate = Some(DEMO_MAKE_ROOM_GATE);
+        dashboard::run(dash).await
     };
     let (result, ()) = tokio::join!(
         dashboard,

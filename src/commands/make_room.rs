@@ -1,8 +1,7 @@
-//! `podsize make-room POD -c CONTAINER`: plans shrinks of lower- (then equal-) priority pods on
-//! the node of a Deferred resize, shows the plan, and once confirmed sends it as one batch
-//! (server dry run of every shrink first), follows each shrink and then the waiting resize to
-//! their end. Each patch carries the resourceVersion the plan was made from, so a pod changed in
-//! between is refused with 409 instead of being overwritten.
+//! `podsize make-room POD -c CONTAINER`: plans shrinks of lower-priority pods on the node of a
+//! Deferred resize, shows the plan, and once confirmed sends it all or nothing (server dry run
+//! of every shrink first; a refusal puts back what was sent), follows each shrink and then the
+//! waiting resize to their end. `--give-back` gives lent room back.
 //! Exit codes: 0 done (or dry run accepted), 1 no plan or refused, 2 failed, 3 timed out.
 
 use super::resize::{follow, pick_container, refused};
@@ -10,20 +9,16 @@ use super::{CommandError, connect, scope_from};
 use crate::app::nodes_make_room::{plan_lines, requests_text};
 use crate::cli::{CommonArgs, MakeRoomArgs, ReportFormat};
 use crate::cluster::capabilities::Capabilities;
-use crate::cluster::resize::{get_row, send};
-use crate::cluster::wire::{WirePod, node_info};
+use crate::cluster::resize::get_row;
 use crate::model::ResizeState;
 use crate::model::decide::make_room::{
-    ContainerKey, Outcome, Plan, RoomRequest, Shrink, floor_of, make_room,
+    ContainerKey, HistoryGate, Outcome, Plan, Report, RoomOptions, RoomRequest, Shrink,
+    enough_history, floor_of, make_room,
 };
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
-use crate::model::pods::events::{NodeInfo, Scope};
+use crate::model::pods::events::Scope;
 use crate::model::pods::tracking::{Stage, Tracker};
-use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use crate::model::{ContainerKind, PodRow};
-use k8s_openapi::api::core::v1::Node;
-use kube::api::ListParams;
-use kube::{Api, Client};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -34,9 +29,21 @@ fn amounts_json(v: CpuMem) -> Value {
 
 fn shrink_json(s: &Shrink) -> Value {
     let req = |spec: &ResourceSpec| amounts_json(spec.effective_requests());
-    json!({"namespace": s.namespace, "pod": s.pod, "container": s.container, "priority": s.priority,
-           "before": req(&s.before), "after": req(&s.after), "freed": amounts_json(s.freed),
-           "restarts": s.restarts, "resourceVersion": s.resource_version, "patch": s.plan.patch})
+    let containers: Vec<Value> = s
+        .containers
+        .iter()
+        .map(|c| {
+            json!({"container": c.container, "before": req(&c.before), "after": req(&c.after),
+                        "freed": amounts_json(c.freed), "restarts": c.restarts})
+        })
+        .collect();
+    let pod_level = s
+        .pod_level
+        .as_ref()
+        .map(|(b, a)| json!({"before": req(b), "after": req(a)}));
+    json!({"namespace": s.namespace, "pod": s.pod, "priority": s.priority,
+           "containers": containers, "podLevel": pod_level, "freed": amounts_json(s.freed),
+           "restarts": s.restarts, "resourceVersion": s.resource_version, "patch": s.patch})
 }
 
 /// The JSON document `-o json` prints at the end.
@@ -44,39 +51,20 @@ pub fn plan_json(plan: Option<&Plan>, outcome: &str, message: Option<&str>) -> V
     let Some(p) = plan else {
         return json!({"plan": null, "outcome": outcome, "message": message});
     };
+    let left_out: Vec<Value> = p
+        .left_out
+        .iter()
+        .map(|(pod, why)| json!({"pod": pod, "reason": why}))
+        .collect();
     json!({"plan": {"node": p.node, "namespace": p.namespace, "pod": p.pod, "container": p.container,
             "missing": amounts_json(p.missing), "target": amounts_json(p.target),
-            "freed": amounts_json(p.freed), "shrinks": p.shrinks.iter().map(shrink_json).collect::<Vec<_>>()},
+            "freed": amounts_json(p.freed), "shrinks": p.shrinks.iter().map(shrink_json).collect::<Vec<_>>(),
+            "leftOut": left_out},
            "outcome": outcome, "message": message})
 }
 
-/// The node of `row` and the pods bound to it.
-async fn node_and_pods(
-    client: &Client,
-    row: &PodRow,
-) -> Result<(NodeInfo, Vec<PodRow>), CommandError> {
-    let Some(node_name) = row.node.as_deref() else {
-        return Err(refused(format!("pod {} is not bound to a node", row.name)));
-    };
-    let api_err = |e: kube::Error| CommandError::Api(crate::cluster::client::one_line(&e));
-    let node = Api::<Node>::all(client.clone())
-        .get(node_name)
-        .await
-        .map_err(api_err)?;
-    let params = ListParams::default().fields(&format!("spec.nodeName={node_name}"));
-    let pods = Api::<WirePod>::all(client.clone())
-        .list(&params)
-        .await
-        .map_err(api_err)?;
-    let rows = pods
-        .items
-        .iter()
-        .map(|p| PodRow::from_slim(&p.pod))
-        .collect();
-    Ok((node_info(&node), rows))
-}
-
-/// Each container's floor: its recommendation, else its observed peak plus the margin.
+/// Each container's floor: its recommendation, else its observed peak plus the margin; none
+/// for a container whose history is too thin to shrink on (it is then left out).
 async fn floors(
     client: &Client,
     common: &CommonArgs,
@@ -89,6 +77,11 @@ async fn floors(
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
+    let gate = HistoryGate {
+        min_window: chrono::TimeDelta::from_std(args.min_history)
+            .unwrap_or(HistoryGate::DEFAULT.min_window),
+        min_samples: if args.min_history.is_zero() { 0 } else { 2 },
+    };
     let mut out = HashMap::new();
     for pod in pods {
         for c in pod
@@ -100,6 +93,15 @@ async fn floors(
             let Some(u) = usage.by_container.get(&key) else {
                 continue;
             };
+            if let Err(why) = enough_history(u, gate) {
+                tracing::debug!(
+                    "{}/{} {}: not shrunk: {why}",
+                    pod.namespace,
+                    pod.name,
+                    c.name
+                );
+                continue;
+            }
             let advice = super::recommend::advise(pod, c, Some(u), caps, args.usage.percentile);
             out.insert(
                 key,
@@ -110,9 +112,25 @@ async fn floors(
     Ok(out)
 }
 
+use kube::Client;
+
 fn print_result(args: &MakeRoomArgs, plan: Option<&Plan>, outcome: &str, message: Option<&str>) {
+    print_report(args, plan, outcome, message, None);
+}
+
+fn print_report(
+    args: &MakeRoomArgs,
+    plan: Option<&Plan>,
+    outcome: &str,
+    message: Option<&str>,
+    report: Option<&Report>,
+) {
     if args.output == ReportFormat::Json {
-        let v = plan_json(plan, outcome, message);
+        let mut v = plan_json(plan, outcome, message);
+        if let Some(r) = report {
+            v["putBack"] = json!(r.put_back);
+            v["kept"] = json!(r.kept);
+        }
         outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         match message {
@@ -138,96 +156,6 @@ fn confirmed(args: &MakeRoomArgs) -> Result<bool, CommandError> {
         .read_line(&mut answer)
         .map_err(|e| CommandError::Terminal(e.to_string()))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
-}
-
-fn rejected_message(s: &Shrink, code: Option<u16>, message: &str) -> String {
-    if code == Some(409) {
-        format!(
-            "{}/{} changed since the plan was made (409 Conflict): nothing of it was overwritten; run make-room again ({message})",
-            s.namespace, s.pod
-        )
-    } else {
-        format!("{}/{} {}: {message}", s.namespace, s.pod, s.container)
-    }
-}
-
-/// Server dry run of every shrink, then the real ones; stops at the first refusal.
-async fn send_batch(
-    client: &Client,
-    caps: &Capabilities,
-    plan: &Plan,
-    dry_only: bool,
-) -> Result<Vec<Tracker>, String> {
-    for s in &plan.shrinks {
-        send(client, caps, &s.plan, true).await.map_err(|e| {
-            format!(
-                "dry run refused, nothing sent: {}",
-                rejected_message(s, e.code, &e.message)
-            )
-        })?;
-    }
-    let mut trackers = Vec::new();
-    if dry_only {
-        return Ok(trackers);
-    }
-    for (i, s) in plan.shrinks.iter().enumerate() {
-        let accepted = send(client, caps, &s.plan, false).await.map_err(|e| {
-            format!(
-                "stopped after {i} of {} shrinks: {}",
-                plan.shrinks.len(),
-                rejected_message(s, e.code, &e.message)
-            )
-        })?;
-        eprintln!(
-            "sent: {}/{} {} requests → {}",
-            s.namespace,
-            s.pod,
-            s.container,
-            requests_text(&s.after)
-        );
-        let restarts = accepted
-            .row
-            .container(&s.container)
-            .map_or(0, |c| c.restart_count);
-        trackers.push(Tracker::new(
-            &accepted.row,
-            &s.container,
-            accepted.generation,
-            restarts,
-            chrono::Utc::now(),
-        ));
-    }
-    Ok(trackers)
-}
-
-/// The dashboard's make-room batch: every dry run first; only when all pass is each sent.
-pub async fn send_batch_plans(
-    client: &Client,
-    caps: &Capabilities,
-    plans: Vec<ResizePlan>,
-) -> Vec<(ResizePlan, Result<Accepted, ResizeRejected>)> {
-    for (i, plan) in plans.iter().enumerate() {
-        if let Err(e) = send(client, caps, plan, true).await {
-            let why = format!("dry run refused, nothing sent: {}", e.message);
-            let failed = ResizeRejected { message: why, ..e };
-            return plans
-                .into_iter()
-                .enumerate()
-                .filter(|(j, _)| *j == i)
-                .map(|(_, p)| (p, Err(failed.clone())))
-                .collect();
-        }
-    }
-    let mut out = Vec::with_capacity(plans.len());
-    for plan in plans {
-        let answer = send(client, caps, &plan, false).await;
-        let stop = answer.is_err();
-        out.push((plan, answer));
-        if stop {
-            break;
-        }
-    }
-    out
 }
 
 /// Follows a tracker to its end: `Ok` when done, `Err((exit code, message))` otherwise.
@@ -294,9 +222,9 @@ async fn work_out(
     common: &CommonArgs,
     args: &MakeRoomArgs,
     caps: &Capabilities,
-    namespace: &str,
+    (namespace, pod): (&str, &str),
 ) -> Result<Outcome, CommandError> {
-    let row = get_row(client, namespace, &args.pod)
+    let row = get_row(client, namespace, pod)
         .await
         .map_err(|e| refused(e.message))?;
     let container = pick_container(&row, args.container.as_deref())?;
@@ -308,17 +236,88 @@ async fn work_out(
             row.state.name()
         )));
     }
-    let (node, pods) = node_and_pods(client, &row).await?;
+    let (node, pods) = give_back::node_and_pods(client, &row).await?;
     let floors = floors(client, common, args, caps, &pods).await?;
+    let protected = crate::cluster::make_room_owners::protected_by_owner(client, &pods).await;
     Ok(make_room(&RoomRequest {
         node: &node,
         waiting: &row,
         container: &container,
         pods: &pods,
         floors: &floors,
+        protected: &protected,
         server: caps.server(),
         margin_percent: args.margin,
+        options: RoomOptions {
+            allow_equal_priority: args.allow_equal_priority,
+            max_pods: usize::from(args.max_pods),
+            allow_guaranteed: args.allow_guaranteed,
+            allow_restart: args.allow_restart,
+        },
     }))
+}
+
+/// Sends the plan all or nothing and follows every shrink, then the waiting resize.
+async fn send_and_follow(
+    client: &Client,
+    caps: &Capabilities,
+    args: &MakeRoomArgs,
+    plan: &Plan,
+) -> Result<(), CommandError> {
+    let by = crate::cluster::boost::whoami();
+    let report = crate::cluster::make_room::apply(client, caps, plan, &by)
+        .await
+        .map_err(|m| fail(args, plan, "Refused", (1, m)))?;
+    if !report.complete() {
+        let message = report.describe();
+        print_report(args, Some(plan), "Refused", Some(&message), Some(&report));
+        let code = if report.kept.is_empty() { 1 } else { 2 };
+        return Err(CommandError::Resize { code, message });
+    }
+    for (i, accepted) in &report.sent {
+        let s = &plan.shrinks[*i];
+        eprintln!("sent: {}/{} {}", s.namespace, s.pod, shrink_summary(s));
+        // One patch changes the pod's generation once: following its first container follows it.
+        let container = s
+            .containers
+            .first()
+            .map_or(plan.container.as_str(), |c| c.container.as_str());
+        let restarts = accepted
+            .row
+            .container(container)
+            .map_or(0, |c| c.restart_count);
+        let t = Tracker::new(
+            &accepted.row,
+            container,
+            accepted.generation,
+            restarts,
+            chrono::Utc::now(),
+        );
+        follow_to_end(client, t, args.timeout)
+            .await
+            .map_err(|e| fail(args, plan, "Failed", e))?;
+    }
+    eprintln!(
+        "room freed; following {}/{} until its resize is done",
+        plan.namespace, plan.pod
+    );
+    follow_waiting(client, plan, args.timeout)
+        .await
+        .map_err(|e| fail(args, plan, "Failed", e))?;
+    print_report(args, Some(plan), "Done", None, Some(&report));
+    Ok(())
+}
+
+fn shrink_summary(s: &Shrink) -> String {
+    let mut parts: Vec<String> = s
+        .containers
+        .iter()
+        .map(|c| format!("{} requests → {}", c.container, requests_text(&c.after)))
+        .collect();
+    if let Some((_, after)) = &s.pod_level {
+        parts.push(format!("pod-level requests → {}", requests_text(after)));
+    }
+    parts.join(", ")
 }
 
 pub async fn run(common: &CommonArgs, args: &MakeRoomArgs) -> Result<(), CommandError> {
@@ -328,13 +327,16 @@ pub async fn run(common: &CommonArgs, args: &MakeRoomArgs) -> Result<(), Command
         ));
     }
     let (client, target) = connect(common).await?;
-    let namespace = scope_from(common, &target)
-        .namespace
-        .unwrap_or_else(|| "default".into());
+    let scope = scope_from(common, &target);
     let caps = Capabilities::detect(&client)
         .await
         .map_err(|e| CommandError::Api(crate::cluster::client::one_line(&e)))?;
-    let plan = match work_out(&client, common, args, &caps, &namespace).await? {
+    if args.give_back {
+        return give_back::run(&client, &caps, common, args, &scope).await;
+    }
+    let namespace = scope.namespace.unwrap_or_else(|| "default".into());
+    let pod = args.pod.as_deref().unwrap_or_default();
+    let plan = match work_out(&client, common, args, &caps, (&namespace, pod)).await? {
         Outcome::Plan(p) => p,
         Outcome::NoPlan(why) => {
             print_result(args, None, "NoPlan", Some(&why));
@@ -345,7 +347,7 @@ pub async fn run(common: &CommonArgs, args: &MakeRoomArgs) -> Result<(), Command
         eprintln!("{line}");
     }
     if args.dry_run {
-        send_batch(&client, &caps, &plan, true)
+        crate::cluster::make_room::dry_run(&client, &caps, &plan)
             .await
             .map_err(|m| fail(args, &plan, "Refused", (1, m)))?;
         print_result(args, Some(&plan), "DryRunAccepted", None);
@@ -354,21 +356,27 @@ pub async fn run(common: &CommonArgs, args: &MakeRoomArgs) -> Result<(), Command
     if !confirmed(args)? {
         return Err(refused("not sent: not confirmed"));
     }
-    let trackers = send_batch(&client, &caps, &plan, false)
-        .await
-        .map_err(|m| fail(args, &plan, "Refused", (1, m)))?;
-    for t in trackers {
-        follow_to_end(&client, t, args.timeout)
-            .await
-            .map_err(|e| fail(args, &plan, "Failed", e))?;
-    }
-    eprintln!(
-        "room freed; following {}/{} until its resize is done",
-        plan.namespace, plan.pod
-    );
-    follow_waiting(&client, &plan, args.timeout)
-        .await
-        .map_err(|e| fail(args, &plan, "Failed", e))?;
-    print_result(args, Some(&plan), "Done", None);
-    Ok(())
+    send_and_follow(&client, &caps, args, &plan).await
+}
+
+#[path = "make_room_give_back.rs"]
+mod give_back;
+
+/// The dashboard's make-room batch: the plan all or nothing, then the edit it made room for.
+pub async fn send_batch(
+    client: &Client,
+    caps: &Capabilities,
+    batch: crate::app::update::MakeRoomBatch,
+) -> crate::app::update::MakeRoomSent {
+    let by = crate::cluster::boost::whoami();
+    let report = crate::cluster::make_room::apply(client, caps, &batch.plan, &by).await;
+    let room_made = report.as_ref().is_ok_and(Report::complete);
+    let then = match batch.then {
+        Some(edit) if room_made => {
+            let answer = crate::cluster::resize::dry_run_then_send(client, caps, &edit).await;
+            Some((edit, answer))
+        }
+        _ => None,
+    };
+    crate::app::update::MakeRoomSent { report, then }
 }

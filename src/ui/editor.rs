@@ -161,7 +161,10 @@ fn outlook_lines<'a>(
             Span::styled("prediction: fits the node now".to_string(), theme.status_ok)
         }
         Prediction::Deferred { free } => Span::styled(
-            format!("prediction: will be Deferred ({})", room_text(*free)),
+            format!(
+                "prediction: will be Deferred ({}); m on the review: make room for it",
+                room_text(*free)
+            ),
             theme.resize_deferred,
         ),
         Prediction::Infeasible { allocatable } => Span::styled(

@@ -22,6 +22,7 @@ mod get_clusters;
 mod get_json;
 mod info;
 mod kubectl_plugin;
+mod make_room_atomic;
 mod make_room_cli;
 mod make_room_precondition;
 mod nodes_json;

@@ -53,6 +53,8 @@ async fn dry_run_changes_nothing_and_a_changed_pod_is_not_overwritten() {
     let before = requests(sim, "batch");
     let args = [
         "make-room",
+        "--min-history",
+        "0s",
         "web",
         "-n",
         "default",

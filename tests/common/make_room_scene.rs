@@ -89,3 +89,56 @@ pub async fn grow_until_deferred(sim: &SimCluster, client: &kube::Client, pod: &
     })
     .await;
 }
+
+/// Like `pod`, with two containers `<name>-a` and `<name>-b` asking `s.cpu` each.
+pub fn two_container_pod(s: &Spec) -> Pod {
+    let mut p = pod(s);
+    if let Some(spec) = p.spec.as_mut() {
+        let mut b = spec.containers[0].clone();
+        spec.containers[0].name = format!("{}-a", s.name);
+        b.name = format!("{}-b", s.name);
+        spec.containers.push(b);
+    }
+    p
+}
+
+/// Adds the node and pods already built, and waits until they all run.
+pub async fn fill_pods(sim: &SimCluster, pods: Vec<Pod>) {
+    sim.add_node(NODE, 4000, 8 << 30, true);
+    let names: Vec<String> = pods
+        .iter()
+        .map(|p| p.metadata.name.clone().unwrap_or_default())
+        .collect();
+    for p in pods {
+        sim.create_pod(p).unwrap();
+    }
+    for name in &names {
+        super::sim_http::eventually("running", || async {
+            sim.pod("default", name).filter(super::sim_http::running)
+        })
+        .await;
+    }
+}
+
+/// The requests of every container of `pod`, by name (cpu text as the server keeps it).
+pub fn cpu_requests(sim: &SimCluster, pod: &str) -> Vec<(String, String)> {
+    let p = sim.pod("default", pod).unwrap();
+    p.spec
+        .unwrap()
+        .containers
+        .iter()
+        .map(|c| {
+            let req = c.resources.as_ref().unwrap().requests.as_ref().unwrap();
+            (c.name.clone(), req["cpu"].0.clone())
+        })
+        .collect()
+}
+
+/// The pod's `podsize.dev/lent` annotation, if any.
+pub fn lent(sim: &SimCluster, pod: &str) -> Option<String> {
+    sim.pod("default", pod)?
+        .metadata
+        .annotations?
+        .get("podsize.dev/lent")
+        .cloned()
+}

@@ -228,6 +228,8 @@ pub enum EditorCommand {
     PreviousField,
     ResetField,
     FillRecommended,
+    /// On the review of an edit predicted Deferred: plan make-room for it.
+    MakeRoom,
 }
 
 pub const EDITOR: &[Binding<EditorCommand>] = &[
@@ -260,6 +262,11 @@ pub const EDITOR: &[Binding<EditorCommand>] = &[
         &[k(KeyCode::Esc)],
         EditorCommand::Close,
         "close without sending",
+    ),
+    bind(
+        &[c('m')],
+        EditorCommand::MakeRoom,
+        "on the review of a change predicted Deferred: make room for it on the node (while typing, m is millicores)",
     ),
 ];
 

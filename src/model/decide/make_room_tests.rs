@@ -10,7 +10,7 @@ fn with_priority(mut v: Value, priority: i32) -> Value {
 }
 
 /// A settled pod: desired = allocated = actual.
-fn settled(name: &str, cpu: i64, mib: i64, priority: i32) -> PodRow {
+pub(super) fn settled(name: &str, cpu: i64, mib: i64, priority: i32) -> PodRow {
     row(with_priority(
         pod(name, "n", (cpu, mib), (cpu, mib), (cpu, mib)),
         priority,
@@ -18,7 +18,7 @@ fn settled(name: &str, cpu: i64, mib: i64, priority: i32) -> PodRow {
 }
 
 /// Waits on node n (4000m, 8Gi) for 3000m while holding 1000m.
-fn waiting() -> PodRow {
+pub(super) fn waiting() -> PodRow {
     row(deferred(pod(
         "w",
         "n",
@@ -28,7 +28,7 @@ fn waiting() -> PodRow {
     )))
 }
 
-fn floors(list: &[(&str, i64, i64)]) -> HashMap<ContainerKey, CpuMem> {
+pub(super) fn floors(list: &[(&str, i64, i64)]) -> HashMap<ContainerKey, CpuMem> {
     list.iter()
         .map(|(pod, cpu, mib)| {
             (
@@ -43,6 +43,14 @@ fn floors(list: &[(&str, i64, i64)]) -> HashMap<ContainerKey, CpuMem> {
 }
 
 fn plan_for(pods: &[PodRow], floors: &HashMap<ContainerKey, CpuMem>) -> Outcome {
+    plan_with(pods, floors, RoomOptions::default())
+}
+
+pub(super) fn plan_with(
+    pods: &[PodRow],
+    floors: &HashMap<ContainerKey, CpuMem>,
+    options: RoomOptions,
+) -> Outcome {
     let w = pods
         .iter()
         .find(|p| p.name == "w")
@@ -55,12 +63,14 @@ fn plan_for(pods: &[PodRow], floors: &HashMap<ContainerKey, CpuMem>) -> Outcome 
         container: "c",
         pods,
         floors,
+        protected: &HashMap::new(),
         server: Server::with_minor(35),
         margin_percent: MARGIN_PERCENT,
+        options,
     })
 }
 
-fn expect_plan(o: Outcome) -> Plan {
+pub(super) fn expect_plan(o: Outcome) -> Plan {
     match o {
         Outcome::Plan(p) => p,
         Outcome::NoPlan(why) => panic!("no plan: {why}"),
@@ -83,17 +93,18 @@ fn lower_priority_first_frees_the_missing_room_plus_margin() {
     assert!(plan.freed.cpu_millis >= plan.target.cpu_millis);
     assert_eq!(plan.shrinks.len(), 1, "{:?}", plan.shrinks);
     let s = &plan.shrinks[0];
+    let c = &s.containers[0];
     assert_eq!(
-        (s.pod.as_str(), s.after.requests.cpu_millis),
+        (s.pod.as_str(), c.after.requests.cpu_millis),
         ("low", Some(100))
     );
     // Limits and memory stay: only what is missing is taken.
-    assert_eq!(s.after.limits, s.before.limits);
+    assert_eq!(c.after.limits, c.before.limits);
     assert_eq!(
-        s.after.requests.memory_bytes,
-        s.before.requests.memory_bytes
+        c.after.requests.memory_bytes,
+        c.before.requests.memory_bytes
     );
-    assert_eq!(s.plan.patch["metadata"]["resourceVersion"], "7");
+    assert_eq!(s.patch["metadata"]["resourceVersion"], "7");
 }
 
 #[test]
@@ -105,7 +116,16 @@ fn equal_priority_is_used_only_after_lower_and_never_higher() {
         settled("high", 100, 512, 1000),
     ];
     let f = floors(&[("low", 400, 64), ("same", 100, 64), ("high", 10, 64)]);
-    let plan = expect_plan(plan_for(&pods, &f));
+    // Without asking, an equal-priority pod is never a victim.
+    match plan_for(&pods, &f) {
+        Outcome::NoPlan(why) => assert!(why.contains("--allow-equal-priority"), "{why}"),
+        Outcome::Plan(p) => panic!("equal priority taken unasked: {p:?}"),
+    }
+    let equal = RoomOptions {
+        allow_equal_priority: true,
+        ..RoomOptions::default()
+    };
+    let plan = expect_plan(plan_with(&pods, &f, equal));
     let touched: Vec<&str> = plan.shrinks.iter().map(|s| s.pod.as_str()).collect();
     assert_eq!(touched, ["low", "same"]);
     assert_eq!(plan.missing.cpu_millis, Some(1500));
@@ -113,7 +133,7 @@ fn equal_priority_is_used_only_after_lower_and_never_higher() {
     assert!(
         plan.shrinks
             .iter()
-            .all(|s| s.after.requests.cpu_millis >= Some(100))
+            .all(|s| s.containers[0].after.requests.cpu_millis >= Some(100))
     );
 }
 
@@ -166,11 +186,14 @@ fn fewest_pods_most_headroom_first() {
     assert_eq!(plan.pod_count(), 1);
     assert_eq!(plan.shrinks[0].pod, "big");
     // Just enough: 1400 - 1100 (target) = 300, not down to the floor.
-    assert_eq!(plan.shrinks[0].after.requests.cpu_millis, Some(300));
+    assert_eq!(
+        plan.shrinks[0].containers[0].after.requests.cpu_millis,
+        Some(300)
+    );
 }
 
-#[test]
-fn restart_policy_is_flagged_and_guaranteed_pods_keep_their_class() {
+/// A Guaranteed pod at priority -5 whose container restarts on a CPU resize.
+fn guaranteed_restarting() -> PodRow {
     let mut g = pod("g", "n", (1800, 512), (1800, 512), (1800, 512));
     let q = json!({"cpu": "1800m", "memory": "512Mi"});
     g["spec"]["containers"][0]["resources"] = json!({"requests": q, "limits": q});
@@ -178,16 +201,34 @@ fn restart_policy_is_flagged_and_guaranteed_pods_keep_their_class() {
         json!([{"resourceName": "cpu", "restartPolicy": "RestartContainer"}]);
     g["status"]["qosClass"] = json!("Guaranteed");
     g["spec"]["priority"] = json!(-5);
-    let pods = vec![waiting(), row(g)];
+    row(g)
+}
+
+#[test]
+fn guaranteed_and_restarting_victims_only_when_asked_and_keep_their_class() {
+    let pods = vec![waiting(), guaranteed_restarting()];
     let f = floors(&[("g", 100, 64)]);
-    let plan = expect_plan(plan_for(&pods, &f));
+    match plan_for(&pods, &f) {
+        Outcome::NoPlan(why) => assert!(why.contains("--allow-guaranteed"), "{why}"),
+        Outcome::Plan(p) => panic!("Guaranteed pod taken unasked: {p:?}"),
+    }
+    let guaranteed = RoomOptions {
+        allow_guaranteed: true,
+        ..RoomOptions::default()
+    };
+    match plan_with(&pods, &f, guaranteed) {
+        Outcome::NoPlan(why) => assert!(why.contains("--allow-restart"), "{why}"),
+        Outcome::Plan(p) => panic!("restarting container taken unasked: {p:?}"),
+    }
+    let both = RoomOptions {
+        allow_restart: true,
+        ..guaranteed
+    };
+    let plan = expect_plan(plan_with(&pods, &f, both));
     let s = &plan.shrinks[0];
     assert!(s.restarts);
-    assert_eq!(s.after.limits.cpu_millis, s.after.requests.cpu_millis);
-    assert_eq!(
-        s.plan.qos_after,
-        crate::model::pods::qos::QosClass::Guaranteed
-    );
+    let c = &s.containers[0];
+    assert_eq!(c.after.limits.cpu_millis, c.after.requests.cpu_millis);
 }
 
 #[test]

@@ -1,56 +1,72 @@
 //! Why make-room found no plan, in words the user can act on.
 
-use super::{Giver, RoomRequest, gib_or_cores, is_candidate, ranked};
+use super::victims::{Offer, select};
+use super::{RoomRequest, amounts_text, covered};
 use crate::model::ground::resources::CpuMem;
-use crate::model::pods::row::PodRow;
+
+/// The reasons pods were left out, at most a few, as one clause.
+fn left_out_text(left_out: &[(String, String)]) -> String {
+    const SHOWN: usize = 4;
+    let mut parts: Vec<String> = left_out
+        .iter()
+        .take(SHOWN)
+        .map(|(pod, why)| format!("{pod}: {why}"))
+        .collect();
+    if left_out.len() > SHOWN {
+        parts.push(format!("{} more", left_out.len() - SHOWN));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; left out: {}", parts.join("; "))
+    }
+}
 
 pub(super) fn why_not(
     r: &RoomRequest,
-    waiting: &PodRow,
     missing: CpuMem,
-    givers: &[Giver],
+    offers: &[Offer],
+    left_out: &[(String, String)],
 ) -> String {
-    let mine = waiting.priority.unwrap_or(0);
-    let others: Vec<&PodRow> = r.pods.iter().filter(|p| is_candidate(p, waiting)).collect();
-    let higher = ranked(
-        others
+    let short = format!("missing {}", amounts_text(missing));
+    let higher = left_out
+        .iter()
+        .any(|(_, w)| w.starts_with("higher priority"));
+    let reasons = left_out_text(left_out);
+    if offers.is_empty() {
+        let unknown = left_out
             .iter()
-            .copied()
-            .filter(|p| p.priority.unwrap_or(0) > mine),
-        r,
-        missing,
-    );
-    let can = givers.iter().fold(CpuMem::ZERO, |s, g| s.plus(g.total));
-    let short = format!("missing {}", gib_or_cores(missing));
-    if givers.is_empty() && !higher.is_empty() {
-        return format!("only higher-priority pods have headroom ({short})");
-    }
-    let known = |p: &&PodRow| {
-        p.containers.iter().any(|c| {
-            r.floors
-                .contains_key(&(p.namespace.clone(), p.name.clone(), c.name.clone()))
-        })
-    };
-    let eligible = |p: &&PodRow| p.priority.unwrap_or(0) <= mine;
-    if givers.is_empty() && !others.iter().copied().filter(eligible).any(|p| known(&p)) {
+            .all(|(_, w)| w.starts_with("no usage figures"));
+        if !left_out.is_empty() && unknown {
+            return format!(
+                "no usage figures yet (or too little history) for the lower-priority pods on node {}: without them nothing is shrunk ({short})",
+                r.node.name
+            );
+        }
+        if higher
+            && left_out
+                .iter()
+                .all(|(_, w)| w.starts_with("higher priority") || w.starts_with("no headroom"))
+        {
+            return format!("only higher-priority pods have headroom ({short}){reasons}");
+        }
         return format!(
-            "no usage figures yet for the lower- or equal-priority pods on node {}: without them nothing is shrunk ({short})",
+            "no pod on node {} may give room ({short}){reasons}",
             r.node.name
         );
     }
-    if givers.is_empty() {
+    let all: Vec<usize> = (0..offers.len()).collect();
+    let can = all
+        .iter()
+        .fold(CpuMem::ZERO, |s, i| s.plus(offers[*i].total));
+    if covered(missing.minus(can)) && select(offers, missing, usize::MAX).is_some() {
         return format!(
-            "no pod of lower or equal priority on node {} has headroom over its usage ({short})",
-            r.node.name
+            "freeing it takes more than {} pod(s) (--max-pods) ({short}){reasons}",
+            r.options.max_pods
         );
     }
     format!(
-        "pods of lower or equal priority can free only {} ({short}){}",
-        gib_or_cores(can),
-        if higher.is_empty() {
-            ""
-        } else {
-            "; the rest is held by higher-priority pods"
-        }
+        "the pods that may give room can free only {} ({short}){reasons}",
+        amounts_text(can)
     )
 }

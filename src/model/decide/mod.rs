@@ -5,6 +5,7 @@
 
 pub mod boost;
 pub mod boost_rollout;
+pub mod lent;
 pub mod make_room;
 pub mod node_room;
 pub mod recommend;

@@ -290,6 +290,8 @@ impl PodRow {
                 .iter()
                 .any(|c| c.type_ == "Ready" && c.status == "True"),
             boost: pod.metadata.annotations.boost.clone(),
+            make_room_never: pod.metadata.annotations.make_room_never,
+            lent: pod.metadata.annotations.lent.clone(),
         };
         row.pod_level = read_pod_level(pod, row.pod_resources.is_some());
         derive_states(&mut row);

@@ -202,6 +202,11 @@ pub struct PodRow {
     pub ready: bool,
     /// The raw `podsize.dev/boost` annotation (see `model::boost`), when present.
     pub boost: Option<String>,
+    /// `podsize.dev/make-room: never` is set on the pod (its owner's template is checked by
+    /// the caller of make-room, which can read owners).
+    pub make_room_never: bool,
+    /// The raw `podsize.dev/lent` annotation (see `decide::lent`), when present.
+    pub lent: Option<String>,
 }
 
 impl PodRow {

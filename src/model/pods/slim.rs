@@ -66,6 +66,13 @@ pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 /// carries it.
 pub const BOOST_ANNOTATION: &str = "podsize.dev/boost";
 
+/// An owner's word on make-room: `never` keeps the pod out of every plan.
+pub const MAKE_ROOM_ANNOTATION: &str = "podsize.dev/make-room";
+
+/// The room a make-room shrink lent (JSON, see `decide::lent`): the victim's original values
+/// and the pod it made room for, so any podsize can give the room back.
+pub const LENT_ANNOTATION: &str = "podsize.dev/lent";
+
 /// Only the annotations podsize acts on; every other key is skipped without being kept.
 #[derive(Clone, Debug, Default)]
 pub struct SlimAnnotations {
@@ -73,6 +80,11 @@ pub struct SlimAnnotations {
     pub mirror: bool,
     /// The raw text of `podsize.dev/boost` (a timed boost's plan), parsed by `model::boost`.
     pub boost: Option<String>,
+    /// `podsize.dev/make-room: never`: the owner asked that make-room never shrink this pod.
+    pub make_room_never: bool,
+    /// The raw text of `podsize.dev/lent` (room lent to a waiting resize), parsed by
+    /// `decide::lent`.
+    pub lent: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for SlimAnnotations {
@@ -89,13 +101,23 @@ impl<'de> Deserialize<'de> for SlimAnnotations {
             ) -> Result<Self::Value, A::Error> {
                 let mut out = SlimAnnotations::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == BOOST_ANNOTATION {
+                    if key == BOOST_ANNOTATION || key == LENT_ANNOTATION {
                         // A non-string value is kept as its JSON text: parsing reports it.
                         let value = map.next_value::<serde_json::Value>()?;
-                        out.boost = Some(match value {
+                        let text = match value {
                             serde_json::Value::String(s) => s,
                             other => other.to_string(),
-                        });
+                        };
+                        if key == BOOST_ANNOTATION {
+                            out.boost = Some(text);
+                        } else {
+                            out.lent = Some(text);
+                        }
+                        continue;
+                    }
+                    if key == MAKE_ROOM_ANNOTATION {
+                        let value = map.next_value::<serde_json::Value>()?;
+                        out.make_room_never |= value.as_str().map(str::trim) == Some("never");
                         continue;
                     }
                     map.next_value::<serde::de::IgnoredAny>()?;

@@ -60,3 +60,41 @@ pub fn container_patch(
 pub fn pod_level_patch(new: &ResourceSpec, old: &ResourceSpec) -> Value {
     json!({ "spec": { "resources": resources_patch(new, old) } })
 }
+
+/// One container's change inside a pod-wide patch.
+pub struct ContainerChange<'a> {
+    pub kind: ContainerKind,
+    pub name: &'a str,
+    pub new: &'a ResourceSpec,
+    pub old: &'a ResourceSpec,
+}
+
+/// One patch for several containers (and the pod-level resources) of one pod, carrying
+/// `resource_version` as a precondition. A pod gets one write, not one per container: every
+/// write moves the resourceVersion, so a second patch carrying the same precondition would be
+/// refused by the change the first one made.
+pub fn pod_patch(
+    containers: &[ContainerChange],
+    pod_level: Option<(&ResourceSpec, &ResourceSpec)>,
+    resource_version: Option<&str>,
+) -> Value {
+    let mut spec = Map::new();
+    for (list, regular) in [("containers", true), ("initContainers", false)] {
+        let entries: Vec<Value> = containers
+            .iter()
+            .filter(|c| (c.kind == ContainerKind::Regular) == regular)
+            .map(|c| json!({ "name": c.name, "resources": resources_patch(c.new, c.old) }))
+            .collect();
+        if !entries.is_empty() {
+            spec.insert(list.into(), Value::Array(entries));
+        }
+    }
+    if let Some((new, old)) = pod_level {
+        spec.insert("resources".into(), Value::Object(resources_patch(new, old)));
+    }
+    let mut patch = json!({ "spec": spec });
+    if let Some(rv) = resource_version {
+        patch["metadata"] = json!({ "resourceVersion": rv });
+    }
+    patch
+}

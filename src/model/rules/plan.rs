@@ -200,11 +200,29 @@ fn predict(
     let Some(node) = node else {
         return Prediction::Unknown;
     };
-    predict_requests(
-        pod_requests_with(pod, container, new_requests),
-        node,
-        others,
-    )
+    let mine = pod_requests_with(pod, container, new_requests);
+    // The kubelet admits a resize that asks for no more than the pod holds, whatever the
+    // node's room (an over-committed node included): only growth can be Deferred.
+    if !grows(mine, allocated_requests(pod)) {
+        return Prediction::FitsNow;
+    }
+    predict_requests(mine, node, others)
+}
+
+/// What the kubelet has admitted for the pod: each container's allocated requests (its
+/// desired ones where nothing is reported).
+fn allocated_requests(pod: &PodRow) -> CpuMem {
+    pod.containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Init)
+        .fold(CpuMem::ZERO, |sum, c| {
+            sum.plus(c.allocated.unwrap_or(c.desired.effective_requests()))
+        })
+}
+
+fn grows(new: CpuMem, held: CpuMem) -> bool {
+    let more = |n: Option<i64>, h: Option<i64>| n.unwrap_or(0) > h.unwrap_or(0);
+    more(new.cpu_millis, held.cpu_millis) || more(new.memory_bytes, held.memory_bytes)
 }
 
 /// What the kubelet will do with a pod whose requests become `mine`.
@@ -345,3 +363,7 @@ pub struct Accepted {
     /// `metadata.generation` after the change: the kubelet has seen it once observedGeneration reaches it.
     pub generation: Option<i64>,
 }
+
+#[cfg(test)]
+#[path = "plan_prediction_tests.rs"]
+mod prediction_tests;
