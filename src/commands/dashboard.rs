@@ -114,6 +114,7 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     state.sort = prefs.sort.unwrap_or(state.sort);
     state.stuck_after = chrono::TimeDelta::from_std(prefs.stuck_after).unwrap_or(state.stuck_after);
     state.columns = prefs.columns.clone();
+    state.rightsizing_policy = super::recommend_usage::policy_of(prefs);
     if let Some(warning) = &dash.theme_warning {
         state.set_status(warning.clone(), true);
     }

@@ -4,9 +4,12 @@
 //! `rules`).
 
 pub mod boost;
+pub mod evidence;
 pub mod make_room;
 pub mod node_room;
 pub mod recommend;
+mod recommend_resource;
 pub mod rightsizing;
 pub mod usage_history;
 pub mod vpa;
+pub mod workload;
