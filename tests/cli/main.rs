@@ -24,5 +24,6 @@ mod make_room_precondition;
 mod nodes_json;
 mod rbac_review;
 mod resize_cli;
+mod rightsizing_evidence;
 mod sim_fleet;
 mod vpa_recommend;
