@@ -127,8 +127,13 @@ pub fn queries(scope: &Scope, window: TimeDelta, percentile: u8) -> Queries {
         cpu_peak: format!("{by} (max_over_time(rate({cpu}[5m])[{w}:5m]))"),
         memory_peak: format!("{by} (max_over_time({memory}[{w}]))"),
         samples: format!("{by} (count_over_time({memory}[{w}]))"),
-        first_sample: format!("{by} (min_over_time(timestamp({memory})[{w}:5m]))"),
-        last_sample: format!("{by} (max_over_time(timestamp({memory})[{w}:5m]))"),
+        // An hourly subquery: the covered window is only weighed against a day or more, and
+        // a 5-minute one would cost as much as the CPU percentile again.
+        first_sample: format!("{by} (min_over_time(timestamp({memory})[{w}:1h]))"),
+        // A running container's last sample is exact; a gone pod's comes from the subquery.
+        last_sample: format!(
+            "{by} (timestamp({memory})) or {by} (max_over_time(timestamp({memory})[{w}:1h]))"
+        ),
         cfs_periods: format!(
             "{by} (increase({}[{w}]))",
             selector("container_cpu_cfs_periods_total", scope)

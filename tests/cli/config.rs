@@ -118,7 +118,10 @@ fn file_values_reach_the_commands_unless_a_flag_was_typed() {
     assert_eq!(cli.common.prefs.metrics_poll, Duration::from_secs(30));
     assert_eq!(cli.common.prefs.columns.as_ref().map(Vec::len), Some(6));
     // What a right-sizing decrease needs, for every command and the dashboard alike.
-    assert_eq!(cli.common.prefs.min_history, Duration::from_secs(3 * 86_400));
+    assert_eq!(
+        cli.common.prefs.min_history,
+        Duration::from_secs(3 * 86_400)
+    );
     let policy = podsize::commands::recommend::policy_of(&cli.common.prefs);
     assert_eq!(policy.gate.min_history, chrono::TimeDelta::days(3));
 

@@ -59,15 +59,14 @@ fn max_each(a: CpuMem, b: CpuMem) -> CpuMem {
 /// The sources of one container combined, in the documented order: a VPA's target is what is
 /// proposed when one covers the container, but the measured figures (Prometheus, else live
 /// samples) stay beside it as the evidence and the floor; what the container uses now (live)
-/// raises the peaks, whatever the source said.
+/// is kept as `current`, a floor whatever the source said. The peaks stay the source's own,
+/// so its figures can be checked against it.
 pub fn combine_sources(
     vpa: Option<Usage>,
     prometheus: Option<Usage>,
     live: Option<Usage>,
 ) -> Option<Usage> {
-    let now = live
-        .as_ref()
-        .map(|l| (l.current, l.cpu_peak, l.memory_peak));
+    let now = live.as_ref().map(|l| l.current);
     let measured = prometheus.or(live);
     let mut out = match (vpa, measured) {
         (Some(v), Some(m)) => Usage {
@@ -77,10 +76,8 @@ pub fn combine_sources(
         },
         (v, m) => v.or(m)?,
     };
-    if let Some((current, cpu_peak, memory_peak)) = now {
+    if let Some(current) = now {
         out.current = max_each(out.current, current);
-        out.cpu_peak = max_opt(out.cpu_peak, cpu_peak);
-        out.memory_peak = max_opt(out.memory_peak, memory_peak);
     }
     Some(out)
 }

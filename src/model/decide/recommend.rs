@@ -300,6 +300,9 @@ fn memory_resource<'a>(
             )),
         );
         hold = Some(words);
+    } else if kills > 0 {
+        // Killed without a limit (the node ran out): still no memory decrease.
+        hold = Some(format!("OOM-killed {kills}× in the window"));
     }
     Resource {
         label: "memory",
