@@ -14,7 +14,6 @@ use common::prometheus::{have, one_value, start_prometheus};
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 use simcluster::{SimCluster, SimConfig};
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Duration;
 
@@ -151,16 +150,26 @@ async fn a_deployment_with_two_replicasets_gets_one_answer_from_all_its_pods() {
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     sim.write_kubeconfig(&kubeconfig).unwrap();
-    let pods = sim.api().store.all::<Pod>(None);
-    // The Deployment with the most replicas (its ReplicaSet `<deployment>-<hash>`).
-    let mut by_rs: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
-    for p in &pods {
-        if let Some(rs) = owner_rs(p) {
-            by_rs.entry(rs).or_default().push(p);
-        }
-    }
-    let (rs, replicas) = by_rs.iter().max_by_key(|(_, v)| v.len()).unwrap();
-    assert!(replicas.len() >= 2, "a Deployment with replicas: {by_rs:?}");
+    // The sim runs one replica per Deployment: a second one of the first ReplicaSet is added
+    // to its store, as the ReplicaSet controller would after a scale-up.
+    let store = &sim.api().store;
+    let first = store
+        .all::<Pod>(None)
+        .into_iter()
+        .find(|p| owner_rs(p).is_some())
+        .unwrap();
+    let rs = owner_rs(&first).unwrap();
+    let mut twin = (*first).clone();
+    twin.metadata.name = Some(format!("{rs}-m4k9t"));
+    twin.metadata.uid = Some("5b3c1f0e-0000-4000-8000-000000000001".into());
+    store.upsert(twin);
+    let pods = store.all::<Pod>(None);
+    let replicas: Vec<&Pod> = pods
+        .iter()
+        .map(|p| &**p)
+        .filter(|p| owner_rs(p).as_deref() == Some(&rs))
+        .collect();
+    assert_eq!(replicas.len(), 2);
     let deployment = rs.rsplit_once('-').unwrap().0.to_string();
     let ns = replicas[0].metadata.namespace.clone().unwrap();
     let container = replicas[0].spec.as_ref().unwrap().containers[0]
