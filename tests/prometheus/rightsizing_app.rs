@@ -321,3 +321,48 @@ fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
     assert_eq!(live.recommendation.source.name(), "live-samples");
 }
+
+#[test]
+fn readings_while_boosted_or_before_ready_leave_the_recommendation_as_it_was() {
+    // Issue #26: after a boost to 2 CPU until Ready, the details pane recommended 4 CPUs for a
+    // container using 195m. Readings taken while the boost annotation is on do not count.
+    let mut s = state();
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
+    let before = podsize::app::rightsizing::verdict(&s, &key, "admin-ui")
+        .unwrap()
+        .recommendation
+        .clone();
+    for (boost, ready) in [(Some("{}".to_string()), true), (None, false)] {
+        let mut pod = s.pods[&key].clone();
+        pod.boost = boost;
+        pod.ready = ready;
+        update(
+            &mut s,
+            Action::Cluster(ClusterEvent::PodApplied(Box::new(pod))),
+            now(),
+        );
+        let spike = PodUsage {
+            namespace: "shop".into(),
+            name: "idle-a".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(4000),
+                    memory_bytes: Some(900 << 20),
+                },
+            )],
+        };
+        for minute in 8..20 {
+            let at = now() + TimeDelta::minutes(minute);
+            update(
+                &mut s,
+                Action::Cluster(ClusterEvent::Usage(Some(vec![spike.clone()]))),
+                at,
+            );
+        }
+    }
+    let ring = &s.usage_history[&key][0].1;
+    assert_eq!(ring.samples(), 8, "only the readings before the boost");
+    let after = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
+    assert_eq!(after.recommendation.spec, before.spec);
+}

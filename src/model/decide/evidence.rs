@@ -5,6 +5,7 @@
 
 use crate::model::ground::resources::CpuMem;
 use crate::model::ground::time::format_age;
+use crate::model::pods::row::PodRow;
 use crate::model::pods::usage::Usage;
 use chrono::TimeDelta;
 
@@ -115,6 +116,14 @@ pub fn aggregate<'a>(pods: impl IntoIterator<Item = &'a Usage>) -> Option<Usage>
         None => out.window,
     };
     Some(out)
+}
+
+/// Whether a reading of `pod` may count for right-sizing: not while a boost holds it above its
+/// own values (`podsize.dev/boost`), nor before it is Ready — a start-up spike or a boosted
+/// JVM's warm-up says nothing about what it needs afterwards, and a p95 taken from it once
+/// recommended 4 CPUs for a container using 195m.
+pub fn counts_for_rightsizing(pod: &PodRow) -> bool {
+    pod.ready && pod.boost.is_none()
 }
 
 #[cfg(test)]
