@@ -217,6 +217,21 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
     batch
 }
 
+/// Why the first container of `pods` whose figures ask for less proposes nothing: its decrease
+/// was held back (short history, throttling, an OOM kill).
+fn held_reason(state: &AppState, pods: &[PodKey]) -> Option<String> {
+    pods.iter().find_map(|key| {
+        let (name, v) = state
+            .rightsizing
+            .get(key)?
+            .iter()
+            .find(|(_, v)| v.recommendation.held)?;
+        let rec = &v.recommendation;
+        let why = rec.short_history.clone().unwrap_or_else(|| rec.reason());
+        Some(format!("{}/{name}: {why}", key.name))
+    })
+}
+
 /// `R`: one plan that right-sizes every marked pod's containers (or the selected pod's) to
 /// their own recommendations, opened in the editor for review.
 pub fn open_rightsizing(state: &mut AppState) {
@@ -239,10 +254,11 @@ pub fn open_rightsizing(state: &mut AppState) {
         )
     });
     let Some((first_pod, first_container)) = first else {
-        let why = planned.skipped.first().map_or_else(
-            || "no recommendation proposes a change for these pods".to_string(),
-            |s| format!("{}: {}", s.pod, s.reason),
-        );
+        let why = match planned.skipped.first() {
+            Some(s) => format!("{}: {}", s.pod, s.reason),
+            None => held_reason(state, &pods)
+                .unwrap_or_else(|| "no recommendation proposes a change for these pods".into()),
+        };
         state.set_status(format!("nothing to right-size: {why}"), false);
         return;
     };

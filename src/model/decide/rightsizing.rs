@@ -107,10 +107,31 @@ fn per_mille(used: Option<i64>, of: Option<i64>) -> i64 {
     }
 }
 
+/// What the figures ask for a resource whose decrease was held back (short history, throttling,
+/// an OOM kill): the table still marks it ▼ and counts it, though no change is proposed.
+fn held_figure(now: Option<i64>, new: Option<i64>, target: Option<i64>) -> Option<i64> {
+    let deadband = Policy::default().deadband_percent;
+    match (now, new, target) {
+        (Some(n), Some(p), Some(t))
+            if p == n && i128::from(t) * 100 < i128::from(n) * i128::from(100 - deadband) =>
+        {
+            Some(t)
+        }
+        _ => new,
+    }
+}
+
 /// Judges `c` against `recommendation`, made from `usage`.
 pub fn judge(c: &ContainerRow, usage: &Usage, recommendation: Recommendation) -> Verdict {
     let now = c.desired.effective_requests();
-    let new = recommendation.spec.effective_requests();
+    let mut new = recommendation.spec.effective_requests();
+    if recommendation.held {
+        let t = recommendation.target;
+        new = CpuMem {
+            cpu_millis: held_figure(now.cpu_millis, new.cpu_millis, t.cpu_millis),
+            memory_bytes: held_figure(now.memory_bytes, new.memory_bytes, t.memory_bytes),
+        };
+    }
     let (cpu, cpu_by) = direction(now.cpu_millis, new.cpu_millis);
     let (memory, memory_by) = direction(now.memory_bytes, new.memory_bytes);
     let pick = |want: Direction| Amount {
