@@ -196,6 +196,29 @@ pub fn demo_pod() -> Pod {
     pod
 }
 
+/// Required node affinity: not on a node labelled as lacking in-place resize.
+fn away_from_nodes_without_resize() -> k8s_openapi::api::core::v1::Affinity {
+    use k8s_openapi::api::core::v1::{
+        Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
+    };
+    Affinity {
+        node_affinity: Some(NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: vec![NodeSelectorTerm {
+                    match_expressions: Some(vec![NodeSelectorRequirement {
+                        key: super::kubelet::NO_RESIZE_LABEL.into(),
+                        operator: "DoesNotExist".into(),
+                        values: None,
+                    }]),
+                    ..Default::default()
+                }],
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,28 +247,5 @@ mod tests {
         assert_eq!(starting_cpu(&p, Some(1000), Some(500)), None);
         set_ready(&mut p, false);
         assert!(starting(&p));
-    }
-}
-
-/// Required node affinity: not on a node labelled as lacking in-place resize.
-fn away_from_nodes_without_resize() -> k8s_openapi::api::core::v1::Affinity {
-    use k8s_openapi::api::core::v1::{
-        Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
-    };
-    Affinity {
-        node_affinity: Some(NodeAffinity {
-            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
-                node_selector_terms: vec![NodeSelectorTerm {
-                    match_expressions: Some(vec![NodeSelectorRequirement {
-                        key: super::kubelet::NO_RESIZE_LABEL.into(),
-                        operator: "DoesNotExist".into(),
-                        values: None,
-                    }]),
-                    ..Default::default()
-                }],
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
     }
 }

@@ -208,6 +208,14 @@ fn record_usage(
     state.usage_history.retain(|key, _| pods.contains_key(key));
     state.rightsizing.retain(|key, _| pods.contains_key(key));
     for pod in list {
+        let key = PodKey::new(cluster, &pod.namespace, &pod.name);
+        let counts = state
+            .pods
+            .get(&key)
+            .is_some_and(crate::model::decide::evidence::counts_for_rightsizing);
+        if !counts {
+            continue;
+        }
         let rings = state
             .usage_history
             .entry(PodKey::new(cluster, &pod.namespace, &pod.name))

@@ -10,7 +10,7 @@ use crate::model::decide::make_room::{
     ContainerKey, MARGIN_PERCENT, Outcome, Plan, RoomOptions, RoomRequest, enough_history,
     floor_of, make_room,
 };
-use crate::model::decide::recommend::{Policy, recommend};
+use crate::model::decide::rightsizing::recommend_container;
 use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::row::PodKey;
@@ -114,23 +114,23 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
     lines
 }
 
-/// Floors from the session's live usage history, through the recommendation rule; none for a
-/// container whose history is too thin to shrink on.
+/// Floors from the same sources and rule as the REC column (VPA, Prometheus, live samples),
+/// so a make-room shrink never goes below what right-sizing would propose.
+/// A container whose history is too thin to shrink on gets no floor (never shrunk).
 fn floors(state: &AppState, pods: &[PodRow], now: DateTime<Utc>) -> HashMap<ContainerKey, CpuMem> {
     let mut out = HashMap::new();
+    let minor = |p: &PodRow| state.cluster(p.cluster).header.minor.unwrap_or(35);
     for pod in pods {
-        let Some(rings) = state.usage_history.get(&pod.pod_key()) else {
-            continue;
-        };
-        for (name, ring) in rings {
-            let (Some(c), Some(usage)) = (pod.container(name), ring.usage(95, now)) else {
+        let key = pod.pod_key();
+        for c in &pod.containers {
+            let Some(usage) = super::rightsizing::usage_with(state, &key, &c.name, now, 1) else {
                 continue;
             };
             if enough_history(&usage, state.make_room_gate).is_err() {
                 continue;
             }
-            let rec = recommend(&c.desired, &usage, None, &Policy::default());
-            let k = (pod.namespace.clone(), pod.name.clone(), name.clone());
+            let rec = recommend_container(c, &usage, minor(pod), &state.rightsizing_policy);
+            let k = (pod.namespace.clone(), pod.name.clone(), c.name.clone());
             out.insert(k, floor_of(Some(&rec), Some(&usage), MARGIN_PERCENT));
         }
     }

@@ -6,7 +6,7 @@ use super::batch::{BatchPlan, Skipped};
 use super::editor::EditorState;
 use super::state::AppState;
 use super::view::PodKey;
-use crate::model::decide::recommend::{Usage, first_by_source_order};
+use crate::model::decide::recommend::{Usage, combine_sources};
 use crate::model::decide::rightsizing::{Totals, Verdict, judge, recommend_container};
 use crate::model::rules::plan::{Edits, plan_resize};
 use chrono::{DateTime, Utc};
@@ -14,8 +14,9 @@ use chrono::{DateTime, Utc};
 /// Percentile of CPU usage behind the table's recommendations.
 pub const PERCENTILE: u8 = 95;
 
-/// Live samples below this count propose nothing: a minute of readings says too little even for
-/// a low-confidence recommendation.
+/// Live samples below this count propose nothing on their own: a minute of readings says too
+/// little even for a raise. (They still serve as the floor beside a longer source, and a
+/// decrease needs `rightsizing.min_history` whatever the source.)
 pub const MIN_LIVE_SAMPLES: u64 = 6;
 
 /// The usage the recommendation for `container` of `key` rests on, in the documented source
@@ -25,6 +26,18 @@ pub fn usage_for(
     key: &PodKey,
     container: &str,
     now: DateTime<Utc>,
+) -> Option<Usage> {
+    usage_with(state, key, container, now, MIN_LIVE_SAMPLES)
+}
+
+/// `usage_for` with live samples counted from `min_live` readings: make-room's floors take any
+/// reading, since a floor from one reading is still a floor, and no floor means no shrink.
+pub fn usage_with(
+    state: &AppState,
+    key: &PodKey,
+    container: &str,
+    now: DateTime<Utc>,
+    min_live: u64,
 ) -> Option<Usage> {
     let vpa = state
         .pods
@@ -36,19 +49,17 @@ pub fn usage_for(
         .get(key)
         .and_then(|list| list.iter().find(|(name, _)| name == container))
         .map(|(_, usage)| usage.clone());
-    let live = || {
-        let rings = state.usage_history.get(key)?;
-        let (_, ring) = rings
-            .iter()
-            .find(|(name, _)| name == container)
-            .filter(|(_, ring)| ring.samples() >= MIN_LIVE_SAMPLES)?;
-        // Live samples are labelled by since when they run, not by a window.
-        ring.usage(PERCENTILE, now)
-    };
-    match (vpa, long) {
-        (None, None) => live(),
-        (vpa, long) => first_by_source_order(vpa, long, None),
+    let ring = state
+        .usage_history
+        .get(key)
+        .and_then(|rings| rings.iter().find(|(name, _)| name == container))
+        .map(|(_, ring)| ring);
+    // Live samples are labelled by since when they run, not by a window.
+    let live = ring.and_then(|r| r.usage(PERCENTILE, now));
+    if vpa.is_none() && long.is_none() && ring.is_none_or(|r| r.samples() < min_live) {
+        return None;
     }
+    combine_sources(vpa, long, live)
 }
 
 /// Recomputes every pod's verdicts (a new VPA list can touch any pod).
@@ -72,7 +83,7 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) {
         .iter()
         .filter_map(|c| {
             let usage = usage_for(state, key, &c.name, now)?;
-            let rec = recommend_container(c, &usage, minor, PERCENTILE);
+            let rec = recommend_container(c, &usage, minor, &state.rightsizing_policy);
             Some((c.name.clone(), judge(c, &usage, rec)))
         })
         .collect();
@@ -206,6 +217,21 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
     batch
 }
 
+/// Why the first container of `pods` whose figures ask for less proposes nothing: its decrease
+/// was held back (short history, throttling, an OOM kill).
+fn held_reason(state: &AppState, pods: &[PodKey]) -> Option<String> {
+    pods.iter().find_map(|key| {
+        let (name, v) = state
+            .rightsizing
+            .get(key)?
+            .iter()
+            .find(|(_, v)| v.recommendation.held)?;
+        let rec = &v.recommendation;
+        let why = rec.short_history.clone().unwrap_or_else(|| rec.reason());
+        Some(format!("{}/{name}: {why}", key.name))
+    })
+}
+
 /// `R`: one plan that right-sizes every marked pod's containers (or the selected pod's) to
 /// their own recommendations, opened in the editor for review.
 pub fn open_rightsizing(state: &mut AppState) {
@@ -228,10 +254,11 @@ pub fn open_rightsizing(state: &mut AppState) {
         )
     });
     let Some((first_pod, first_container)) = first else {
-        let why = planned.skipped.first().map_or_else(
-            || "no recommendation proposes a change for these pods".to_string(),
-            |s| format!("{}: {}", s.pod, s.reason),
-        );
+        let why = match planned.skipped.first() {
+            Some(s) => format!("{}: {}", s.pod, s.reason),
+            None => held_reason(state, &pods)
+                .unwrap_or_else(|| "no recommendation proposes a change for these pods".into()),
+        };
         state.set_status(format!("nothing to right-size: {why}"), false);
         return;
     };

@@ -74,6 +74,8 @@ pub struct AppState {
     pub rightsizing: super::view::Verdicts,
     /// What the rows on show over- and under-request, summed when the index is rebuilt.
     pub rightsizing_totals: crate::model::decide::rightsizing::Totals,
+    /// The right-sizing rule's knobs (`[rightsizing] min_history` from the settings).
+    pub rightsizing_policy: crate::model::decide::recommend::Policy,
     /// Distinct pods among the rows on show.
     visible_pods: usize,
     /// Widest names among the rows on show, measured when the index is rebuilt.
@@ -156,6 +158,7 @@ impl AppState {
             long_usage: HashMap::new(),
             rightsizing: HashMap::new(),
             rightsizing_totals: Default::default(),
+            rightsizing_policy: Default::default(),
             longest: Default::default(),
             visible_pods: 0,
             scope,

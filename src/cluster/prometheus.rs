@@ -86,7 +86,12 @@ pub fn prom_duration(window: TimeDelta) -> String {
 /// The series selector for the scope's containers (the pause container `POD` and the pod-level
 /// cgroup series without a container label are left out).
 fn selector(metric: &str, scope: &Scope) -> String {
-    let mut labels = String::from(r#"container!="",container!="POD""#);
+    selector_with(metric, "", scope)
+}
+
+/// `selector` with more label matchers (`extra` ends with a comma when not empty).
+fn selector_with(metric: &str, extra: &str, scope: &Scope) -> String {
+    let mut labels = format!(r#"{extra}container!="",container!="POD""#);
     if let Some(ns) = &scope.namespace {
         labels.push_str(&format!(r#",namespace="{}""#, ns.replace('"', "")));
     }
@@ -99,6 +104,16 @@ pub struct Queries {
     pub cpu_peak: String,
     pub memory_peak: String,
     pub samples: String,
+    /// First and last sample (unix seconds): the window the figures really cover.
+    pub first_sample: String,
+    pub last_sample: String,
+    /// CFS periods and throttled periods over the window (cAdvisor).
+    pub cfs_periods: String,
+    pub cfs_throttled: String,
+    /// OOM kills over the window: cAdvisor's counter, and kube-state-metrics' last
+    /// termination reason (either may be missing; the larger count is taken).
+    pub oom_events: String,
+    pub oom_terminated: String,
 }
 
 pub fn queries(scope: &Scope, window: TimeDelta, percentile: u8) -> Queries {
@@ -112,6 +127,33 @@ pub fn queries(scope: &Scope, window: TimeDelta, percentile: u8) -> Queries {
         cpu_peak: format!("{by} (max_over_time(rate({cpu}[5m])[{w}:5m]))"),
         memory_peak: format!("{by} (max_over_time({memory}[{w}]))"),
         samples: format!("{by} (count_over_time({memory}[{w}]))"),
+        // An hourly subquery: the covered window is only weighed against a day or more, and
+        // a 5-minute one would cost as much as the CPU percentile again.
+        first_sample: format!("{by} (min_over_time(timestamp({memory})[{w}:1h]))"),
+        // A running container's last sample is exact; a gone pod's comes from the subquery.
+        last_sample: format!(
+            "{by} (timestamp({memory})) or {by} (max_over_time(timestamp({memory})[{w}:1h]))"
+        ),
+        cfs_periods: format!(
+            "{by} (increase({}[{w}]))",
+            selector("container_cpu_cfs_periods_total", scope)
+        ),
+        cfs_throttled: format!(
+            "{by} (increase({}[{w}]))",
+            selector("container_cpu_cfs_throttled_periods_total", scope)
+        ),
+        oom_events: format!(
+            "{by} (increase({}[{w}]))",
+            selector("container_oom_events_total", scope)
+        ),
+        oom_terminated: format!(
+            "{by} (max_over_time({}[{w}]))",
+            selector_with(
+                "kube_pod_container_status_last_terminated_reason",
+                r#"reason="OOMKilled","#,
+                scope
+            )
+        ),
     }
 }
 
@@ -199,22 +241,24 @@ impl Prometheus {
         percentile: u8,
     ) -> Result<HashMap<ContainerKey, Usage>, PromError> {
         let q = queries(scope, window, percentile);
-        let (cpu_p, cpu_peak, memory, samples) = futures::try_join!(
+        let (cpu_p, cpu_peak, memory, samples, first, last) = futures::try_join!(
             self.query(&q.cpu_percentile),
             self.query(&q.cpu_peak),
             self.query(&q.memory_peak),
             self.query(&q.samples),
+            self.query(&q.first_sample),
+            self.query(&q.last_sample),
+        )?;
+        let (periods, throttled, oom_events, oom_terminated) = futures::try_join!(
+            self.query(&q.cfs_periods),
+            self.query(&q.cfs_throttled),
+            self.query(&q.oom_events),
+            self.query(&q.oom_terminated),
         )?;
         let mut out: HashMap<ContainerKey, Usage> = HashMap::new();
         let blank = || Usage {
-            source: Source::Prometheus { window },
-            cpu_percentile: None,
-            cpu_p50: None,
-            cpu_peak: None,
-            memory_peak: None,
-            samples: 0,
-            window,
-            vpa_target: None,
+            pods: 1,
+            ..Usage::new(Source::Prometheus { window })
         };
         let mut fill = |series: Vec<(HashMap<String, String>, f64)>, set: fn(&mut Usage, f64)| {
             for (labels, value) in series {
@@ -229,6 +273,39 @@ impl Prometheus {
         fill(samples, |u, v| {
             u.samples = ceil_i64(v).max(0).unsigned_abs()
         });
+        let at = |v: f64| chrono::DateTime::from_timestamp(ceil_i64(v), 0);
+        let mut firsts: HashMap<ContainerKey, f64> = HashMap::new();
+        for (labels, value) in first {
+            if let Some(key) = key_of(&labels) {
+                firsts.insert(key, value);
+            }
+        }
+        for (labels, value) in last {
+            let Some(key) = key_of(&labels) else { continue };
+            let (Some(u), Some(first)) = (out.get_mut(&key), firsts.get(&key)) else {
+                continue;
+            };
+            if let (Some(first), Some(last)) = (at(*first), at(value)) {
+                u.span = Some((first, last.max(first)));
+                u.window = last.max(first) - first;
+            }
+        }
+        // Counters only add to containers that have usage figures: a series of its own
+        // would be a container with nothing to size from.
+        let mut add = |series: Vec<(HashMap<String, String>, f64)>, set: fn(&mut Usage, u64)| {
+            for (labels, value) in series {
+                if let Some(u) = key_of(&labels).and_then(|k| out.get_mut(&k)) {
+                    set(u, ceil_i64(value).unsigned_abs());
+                }
+            }
+        };
+        add(periods, |u, v| u.cfs_periods = v);
+        add(throttled, |u, v| u.cfs_throttled = v);
+        let kills = |u: &mut Usage, v: u64| {
+            u.oom_kills = u.oom_kills.max(u32::try_from(v).unwrap_or(u32::MAX))
+        };
+        add(oom_events, kills);
+        add(oom_terminated, kills);
         Ok(out)
     }
 }

@@ -120,6 +120,7 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     if let Some(gate) = dash.make_room_gate {
         state.make_room_gate = gate;
     }
+    state.rightsizing_policy = super::recommend_usage::policy_of(prefs);
     if let Some(warning) = &dash.theme_warning {
         state.set_status(warning.clone(), true);
     }

@@ -72,8 +72,13 @@ async fn floors(
     caps: &Capabilities,
     pods: &[PodRow],
 ) -> Result<HashMap<ContainerKey, CpuMem>, CommandError> {
+    // The same sources, workloads and VPA targets as `podsize recommend`.
     let usage =
-        super::recommend::gather_usage(client, common, &args.usage, &Scope::default()).await?;
+        super::recommend::usage_of(client, common, &args.usage, &Scope::default(), pods).await?;
+    let policy = crate::model::decide::recommend::Policy {
+        percentile: args.usage.percentile,
+        ..super::recommend::policy_of(&common.prefs)
+    };
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
@@ -102,7 +107,7 @@ async fn floors(
                 );
                 continue;
             }
-            let advice = super::recommend::advise(pod, c, Some(u), caps, args.usage.percentile);
+            let advice = super::recommend::advise(pod, c, Some(u), caps, &policy);
             out.insert(
                 key,
                 floor_of(advice.recommendation.as_ref(), Some(u), args.margin),

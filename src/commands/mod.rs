@@ -17,6 +17,7 @@ pub mod info;
 pub mod make_room;
 pub mod nodes;
 pub mod recommend;
+pub mod recommend_usage;
 pub mod resize;
 pub mod resize_pod;
 pub mod resize_report;

@@ -1,173 +1,24 @@
 //! `podsize recommend`: what each container should have, from its real usage, with the
 //! figures, their source and the patch that would be sent (issue #12).
 
-use crate::cli::{CommonArgs, RecommendArgs, ReportFormat, UsageArgs};
+use crate::cli::{CommonArgs, RecommendArgs, ReportFormat};
 use crate::cluster::capabilities::Capabilities;
-use crate::cluster::owners::OwnerCache;
-use crate::cluster::prometheus::{ContainerKey, Prometheus};
 use crate::cluster::wire::WirePod;
 use crate::commands::{CommandError, connect, scope_from};
-use crate::model::decide::recommend::{Recommendation, Source, Usage, first_by_source_order};
-use crate::model::decide::vpa::{VpaContainer, vpa_for};
+use crate::model::decide::recommend::{Policy, Recommendation, Source, Usage};
+use crate::model::decide::vpa::VpaContainer;
+use crate::model::decide::workload::Workload;
 use crate::model::ground::quantity::{cpu_canonical, cpu_human, memory_canonical, memory_human};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
-use crate::model::pods::events::Scope;
 use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::{ContainerKind, ContainerRow, PodRow};
-use crate::settings::PromTarget;
-use chrono::{DateTime, TimeDelta, Utc};
-use kube::{Api, Client};
+use kube::Api;
 use serde_json::{Value, json};
-use std::collections::HashMap;
 
-/// Usage per container, from the best source the cluster has, and what went wrong on the way.
-pub struct UsageTable {
-    pub by_container: HashMap<ContainerKey, Usage>,
-    /// The VPA recommendation (target and bounds) behind a container's usage, when a VPA won.
-    pub vpa: HashMap<ContainerKey, VpaShown>,
-    /// A source that was asked and failed (shown, never fatal).
-    pub warnings: Vec<String>,
-}
-
-/// One reading of metrics.k8s.io: the live-sample source, labelled with its age and count.
-async fn live_usage(
-    client: &Client,
-    scope: &Scope,
-    now: DateTime<Utc>,
-) -> Option<HashMap<ContainerKey, Usage>> {
-    let pods = crate::cluster::metrics::fetch(client, scope).await.ok()?;
-    let mut out = HashMap::new();
-    for pod in pods {
-        for (container, used) in pod.containers {
-            let usage = Usage {
-                source: Source::LiveSamples { since: now },
-                cpu_percentile: used.cpu_millis,
-                cpu_p50: used.cpu_millis,
-                cpu_peak: used.cpu_millis,
-                memory_peak: used.memory_bytes,
-                samples: 1,
-                window: TimeDelta::zero(),
-                vpa_target: None,
-            };
-            out.insert((pod.namespace.clone(), pod.name.clone(), container), usage);
-        }
-    }
-    Some(out)
-}
-
-/// Asks Prometheus when one is named, and metrics.k8s.io for what it does not cover.
-pub async fn gather_usage(
-    client: &Client,
-    common: &CommonArgs,
-    usage: &UsageArgs,
-    scope: &Scope,
-) -> Result<UsageTable, CommandError> {
-    let window = TimeDelta::from_std(usage.history).unwrap_or(TimeDelta::days(14));
-    let target = match (&usage.prometheus, &usage.prometheus_service) {
-        (Some(url), _) => Some(PromTarget::Url(url.clone())),
-        (None, Some(service)) => {
-            Some(PromTarget::parse_service(service).map_err(CommandError::Refused)?)
-        }
-        (None, None) => None,
-    };
-    let mut table = UsageTable {
-        by_container: HashMap::new(),
-        vpa: HashMap::new(),
-        warnings: Vec::new(),
-    };
-    if let Some(target) = target {
-        let prom = Prometheus::new(&target, client, common.readonly)
-            .map_err(|e| CommandError::Refused(e.to_string()))?;
-        match prom.container_usage(scope, window, usage.percentile).await {
-            Ok(found) => table.by_container = found,
-            Err(e) => table.warnings.push(e.to_string()),
-        }
-    }
-    if let Some(live) = live_usage(client, scope, Utc::now()).await {
-        for (key, u) in live {
-            table.by_container.entry(key).or_insert(u);
-        }
-    } else if table.by_container.is_empty() {
-        table.warnings.push(
-            "no usage source: metrics.k8s.io is not served and no Prometheus was named".into(),
-        );
-    }
-    Ok(table)
-}
-
-/// A VPA's figures for one container, shown beside the recommendation.
-#[derive(Clone, Debug)]
-pub struct VpaShown {
-    pub name: String,
-    pub update_mode: String,
-    pub target_kind: String,
-    pub target_name: String,
-    pub figures: VpaContainer,
-}
-
-/// Puts VPA targets first in the source order for the containers of `rows` a VPA covers
-/// (matched through `spec.targetRef` and the pods' owner chains). Skipped without a word when
-/// the cluster has no VPA CRD; a failure to read VPAs or owners is a warning, never fatal.
-pub async fn add_vpa_usage(
-    client: &Client,
-    scope: &Scope,
-    rows: &[PodRow],
-    table: &mut UsageTable,
-) {
-    match crate::cluster::vpa::served(client).await {
-        Ok(true) => {}
-        Ok(false) => return,
-        Err(e) => {
-            table
-                .warnings
-                .push(format!("cannot ask discovery for VPAs: {e}"));
-            return;
-        }
-    }
-    let vpas = match crate::cluster::vpa::list(client, scope).await {
-        Ok(v) => v,
-        Err(e) => {
-            table.warnings.push(format!(
-                "cannot list VPAs: {}",
-                crate::cluster::client::one_line(&e)
-            ));
-            return;
-        }
-    };
-    if vpas.is_empty() {
-        return;
-    }
-    let mut owners = OwnerCache::default();
-    if let Err(e) = owners.fill(client, rows).await {
-        table.warnings.push(e);
-    }
-    for pod in rows {
-        let chain = owners.chain(pod);
-        let Some(vpa) = vpa_for(&pod.namespace, &chain, &vpas) else {
-            continue;
-        };
-        for c in sized_containers(pod) {
-            let key = (pod.namespace.clone(), pod.name.clone(), c.name.clone());
-            let (Some(usage), Some(figures)) = (vpa.usage(&c.name), vpa.container(&c.name)) else {
-                continue;
-            };
-            let other = table.by_container.remove(&key);
-            if let Some(best) = first_by_source_order(Some(usage), other, None) {
-                table.by_container.insert(key.clone(), best);
-            }
-            table.vpa.insert(
-                key,
-                VpaShown {
-                    name: vpa.name.clone(),
-                    update_mode: vpa.update_mode.clone(),
-                    target_kind: vpa.target.kind.clone(),
-                    target_name: vpa.target.name.clone(),
-                    figures: figures.clone(),
-                },
-            );
-        }
-    }
-}
+// The usage gathering lives beside this file; `resize` and `make-room` reach it through here.
+pub use super::recommend_usage::{
+    UsageTable, VpaShown, add_vpa_usage, gather_usage, policy_of, usage_of,
+};
 
 /// One container's recommendation, checked by the editor's own validation.
 pub struct ContainerAdvice {
@@ -177,6 +28,28 @@ pub struct ContainerAdvice {
     pub plan: Option<ResizePlan>,
     /// The VPA's own figures when a VPA was the source.
     pub vpa: Option<VpaShown>,
+    /// The workload whose pods the figures rest on.
+    pub workload: Option<Workload>,
+}
+
+impl ContainerAdvice {
+    /// The validation errors of the plan that would be sent.
+    pub fn errors(&self) -> Vec<String> {
+        self.plan
+            .iter()
+            .flat_map(|p| p.errors.iter().map(|e| e.message.clone()))
+            .collect()
+    }
+
+    /// A patch is offered: nothing refused it, and it is not a decrease held back for want of
+    /// evidence with nothing else to change.
+    pub fn applicable(&self) -> bool {
+        let held_only = self
+            .recommendation
+            .as_ref()
+            .is_some_and(|r| r.held && !r.changed);
+        self.errors().is_empty() && !held_only
+    }
 }
 
 /// Recommends for `container` of `pod`; the plan is validated as the editor would.
@@ -185,7 +58,7 @@ pub fn advise(
     c: &ContainerRow,
     usage: Option<&Usage>,
     caps: &Capabilities,
-    percentile: u8,
+    policy: &Policy,
 ) -> ContainerAdvice {
     let Some(usage) = usage else {
         return ContainerAdvice {
@@ -193,11 +66,12 @@ pub fn advise(
             recommendation: None,
             plan: None,
             vpa: None,
+            workload: None,
         };
     };
     // The same rule, policy and OOM floor as the dashboard's REC column.
     let minor = caps.minor.unwrap_or(35);
-    let rec = crate::model::decide::rightsizing::recommend_container(c, usage, minor, percentile);
+    let rec = crate::model::decide::rightsizing::recommend_container(c, usage, minor, policy);
     let plan = rec.changed.then(|| {
         plan_resize(
             pod,
@@ -213,6 +87,7 @@ pub fn advise(
         recommendation: Some(rec),
         plan,
         vpa: None,
+        workload: None,
     }
 }
 
@@ -257,32 +132,60 @@ fn source_json(u: &Usage) -> Value {
         "lowConfidence": u.source.low_confidence(),
         "windowSeconds": u.window.num_seconds(),
         "samples": u.samples,
+        "pods": u.pods,
     });
     match &u.source {
         Source::Vpa { name, update_mode } => {
             out["vpa"] = json!({"name": name, "updateMode": update_mode});
         }
         Source::LiveSamples { since } => out["since"] = json!(since.to_rfc3339()),
-        Source::Prometheus { .. } => {}
+        Source::Prometheus { window } => out["askedWindowSeconds"] = json!(window.num_seconds()),
     }
     out
 }
 
+/// The history a recommendation rests on and what a decrease needs.
+fn history_json(u: &Usage, policy: &Policy) -> Value {
+    let gate = policy.gate.allows_shrink(u);
+    json!({
+        "coveredSeconds": u.window.num_seconds(),
+        "samples": u.samples,
+        "neededSeconds": policy.gate.min_history.num_seconds(),
+        "neededSamples": policy.gate.min_samples,
+        "enoughToShrink": gate.is_ok(),
+        "reason": gate.err(),
+    })
+}
+
 /// One JSON object per container; field names are documented in the README.
-pub fn advice_json(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> Value {
+pub fn advice_json(
+    pod: &PodRow,
+    c: &ContainerRow,
+    advice: &ContainerAdvice,
+    policy: &Policy,
+) -> Value {
     let usage = advice.usage.as_ref().map_or(Value::Null, |u| {
         json!({
             "cpuPercentileMillicores": u.cpu_percentile,
             "cpuPeakMillicores": u.cpu_peak,
             "memoryPeakBytes": u.memory_peak,
+            "cpuCurrentMillicores": u.current.cpu_millis,
+            "memoryCurrentBytes": u.current.memory_bytes,
+            "cfsPeriods": u.cfs_periods,
+            "cfsThrottledPeriods": u.cfs_throttled,
+            "oomKills": u.oom_kills,
         })
     });
-    let errors: Vec<String> = advice
-        .plan
-        .iter()
-        .flat_map(|p| p.errors.iter().map(|e| e.message.clone()))
-        .collect();
+    let errors = advice.errors();
+    let workload = advice
+        .workload
+        .as_ref()
+        .map_or(Value::Null, |w| json!({"kind": w.kind, "name": w.name}));
     json!({
+        "workload": workload,
+        "pods": advice.usage.as_ref().map(|u| u.pods),
+        "history": advice.usage.as_ref().map_or(Value::Null, |u| history_json(u, policy)),
+        "held": advice.recommendation.as_ref().is_some_and(|r| r.held),
         "namespace": pod.namespace,
         "pod": pod.name,
         "container": c.name,
@@ -293,7 +196,7 @@ pub fn advice_json(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> 
         "recommendation": advice.recommendation.as_ref().map_or(Value::Null, |r| spec_json(&r.spec)),
         "changed": advice.recommendation.as_ref().is_some_and(|r| r.changed),
         "reason": advice.recommendation.as_ref().map_or_else(|| "no usage figures for this container".to_string(), Recommendation::reason),
-        "applicable": errors.is_empty(),
+        "applicable": advice.applicable(),
         "errors": errors,
         "patch": advice.plan.as_ref().filter(|p| p.is_sendable()).map_or(Value::Null, |p| p.patch.clone()),
     })
@@ -302,9 +205,9 @@ pub fn advice_json(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> 
 fn describe_source(u: &Usage) -> String {
     match &u.source {
         Source::Vpa { name, update_mode } => format!("vpa {name} ({update_mode})"),
-        Source::Prometheus { window } => format!(
+        Source::Prometheus { .. } => format!(
             "prometheus {} · {} samples",
-            crate::model::ground::time::format_age(*window),
+            crate::model::ground::time::format_age(u.window),
             crate::model::decide::recommend::thousands(u.samples)
         ),
         Source::LiveSamples { since } => format!(
@@ -397,8 +300,11 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
                 crate::cluster::client::one_line(&e)
             ))
         })?;
-    let mut usage = gather_usage(&client, common, &args.usage, &scope).await?;
-    add_vpa_usage(&client, &scope, &rows, &mut usage).await;
+    let usage = usage_of(&client, common, &args.usage, &scope, &rows).await?;
+    let policy = Policy {
+        percentile: args.usage.percentile,
+        ..policy_of(&common.prefs)
+    };
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
@@ -407,16 +313,11 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
     for pod in &rows {
         for c in sized_containers(pod) {
             let key = (pod.namespace.clone(), pod.name.clone(), c.name.clone());
-            let mut advice = advise(
-                pod,
-                c,
-                usage.by_container.get(&key),
-                &caps,
-                args.usage.percentile,
-            );
+            let mut advice = advise(pod, c, usage.by_container.get(&key), &caps, &policy);
             advice.vpa = usage.vpa.get(&key).cloned();
+            advice.workload = usage.workload.get(&key).cloned();
             match args.output {
-                ReportFormat::Json => objects.push(advice_json(pod, c, &advice)),
+                ReportFormat::Json => objects.push(advice_json(pod, c, &advice, &policy)),
                 _ => lines.push(table_line(pod, c, &advice)),
             }
         }

@@ -65,9 +65,20 @@ async fn recommended_edits(
         namespace: Some(row.namespace.clone()),
         label_selector: None,
     };
-    let mut usage = super::recommend::gather_usage(client, common, &args.usage, &scope).await?;
-    // The same source order as `podsize recommend`: a VPA target first.
-    super::recommend::add_vpa_usage(client, &scope, std::slice::from_ref(row), &mut usage).await;
+    // The same sources, workload and rule as `podsize recommend`: its siblings (and earlier
+    // ReplicaSets' pods) are found by name in the namespace's figures.
+    let usage = super::recommend::usage_of(
+        client,
+        common,
+        &args.usage,
+        &scope,
+        std::slice::from_ref(row),
+    )
+    .await?;
+    let policy = crate::model::decide::recommend::Policy {
+        percentile: args.usage.percentile,
+        ..super::recommend::policy_of(&common.prefs)
+    };
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
@@ -79,13 +90,7 @@ async fn recommended_edits(
     let c = row
         .container(container)
         .ok_or_else(|| refused(format!("pod {} has no container {container:?}", row.name)))?;
-    let advice = super::recommend::advise(
-        row,
-        c,
-        usage.by_container.get(&key),
-        caps,
-        args.usage.percentile,
-    );
+    let advice = super::recommend::advise(row, c, usage.by_container.get(&key), caps, &policy);
     let Some(rec) = advice.recommendation else {
         return Err(refused(format!(
             "no usage figures for {}/{} {container}: nothing to recommend",
@@ -94,10 +99,13 @@ async fn recommended_edits(
     };
     eprintln!("recommendation: {}", rec.reason());
     if !rec.changed {
-        return Err(refused(format!(
-            "not sent: the recommendation equals the current values ({})",
-            rec.reason()
-        )));
+        // A held decrease says so first: the figures asked for less, the evidence did not.
+        let what = if rec.held {
+            "a decrease is held back"
+        } else {
+            "the recommendation equals the current values"
+        };
+        return Err(refused(format!("not sent: {what} ({})", rec.reason())));
     }
     Ok(Edits::from_spec(&rec.spec))
 }

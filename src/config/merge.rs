@@ -64,6 +64,7 @@ fn apply_file(eff: &mut Effective, file: FileConfig) {
     take(&mut eff.page_interval, file.page_interval);
     take(&mut eff.rotate_namespaces, file.rotate_namespaces);
     take(&mut eff.history, file.history);
+    take(&mut eff.min_history, file.min_history);
     eff.prometheus_contexts = file.prometheus_contexts;
 }
 

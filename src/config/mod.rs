@@ -131,6 +131,11 @@ pub fn render_show(eff: &Effective) -> String {
             quoted(&duration_text(eff.history.value)),
             &eff.history.source,
         ),
+        (
+            "rightsizing.min_history",
+            quoted(&duration_text(eff.min_history.value)),
+            &eff.min_history.source,
+        ),
     ];
     let mut rows: Vec<(String, String, &Source)> = (fixed.into_iter())
         .map(|(key, value, source)| (key.to_string(), value, source))

@@ -24,6 +24,7 @@ pub struct FileConfig {
     /// `[prometheus.contexts]`, each entry with its own line.
     pub prometheus_contexts: Vec<(String, Setting<PromAddress>)>,
     pub history: Option<Setting<Duration>>,
+    pub min_history: Option<Setting<Duration>>,
 }
 
 /// One key's value with what error messages need: its name and place.

@@ -25,10 +25,12 @@ pub enum Key {
     /// which needs each entry's own line).
     PromContexts,
     History,
+    /// `[rightsizing] min_history`: what a decrease needs (issue #26).
+    MinHistory,
 }
 
 /// (section, key name, key); `None` is the top level.
-const KEYS: [(Option<&str>, &str, Key); 12] = [
+const KEYS: [(Option<&str>, &str, Key); 13] = [
     (None, "theme", Key::Theme),
     (None, "sort", Key::Sort),
     (None, "columns", Key::Columns),
@@ -41,9 +43,10 @@ const KEYS: [(Option<&str>, &str, Key); 12] = [
     (Some("prometheus"), "service", Key::PromService),
     (Some("prometheus"), "history", Key::History),
     (Some("prometheus"), "contexts", Key::PromContexts),
+    (Some("rightsizing"), "min_history", Key::MinHistory),
 ];
 
-const SECTIONS: [&str; 3] = ["metrics", "wall", "prometheus"];
+const SECTIONS: [&str; 4] = ["metrics", "wall", "prometheus", "rightsizing"];
 
 /// The section's canonical name, when `name` is one.
 pub fn section(name: &str) -> Option<&'static str> {
@@ -113,6 +116,10 @@ pub fn apply(
         Key::History => {
             let minute = Duration::from_secs(60);
             file.history = Some(entry.setting(entry.duration(minute)?));
+        }
+        Key::MinHistory => {
+            let minute = Duration::from_secs(60);
+            file.min_history = Some(entry.setting(entry.duration(minute)?));
         }
         // Reached only when `contexts` is not a table (a table is read by the parser).
         Key::PromContexts => {

@@ -91,6 +91,7 @@ pub struct Effective {
     /// `[prometheus.contexts]` in the file's order.
     pub prometheus_contexts: Vec<(String, Setting<PromAddress>)>,
     pub history: Setting<Duration>,
+    pub min_history: Setting<Duration>,
 }
 
 impl Default for Effective {
@@ -107,6 +108,7 @@ impl Default for Effective {
             prometheus: Setting::default(None),
             prometheus_contexts: Vec::new(),
             history: Setting::default(Duration::from_secs(14 * 86_400)),
+            min_history: Setting::default(crate::settings::MIN_HISTORY),
         }
     }
 }
@@ -125,6 +127,8 @@ pub struct Prefs {
     /// A Prometheus per kubeconfig context (`[prometheus.contexts]`).
     pub prometheus_contexts: Vec<(String, PromAddress)>,
     pub history: Duration,
+    /// What a decrease needs covered (`[rightsizing] min_history`).
+    pub min_history: Duration,
 }
 
 impl Default for Prefs {
@@ -146,6 +150,7 @@ impl Effective {
                 .map(|(context, s)| (context.clone(), s.value.clone()))
                 .collect(),
             history: self.history.value,
+            min_history: self.min_history.value,
         }
     }
 }

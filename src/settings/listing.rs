@@ -46,3 +46,7 @@ pub fn parse_page_interval(text: &str) -> Result<Duration, String> {
     }
     Ok(interval)
 }
+
+/// What a right-sizing decrease needs covered by default (`[rightsizing] min_history`): a
+/// day holds a daily cycle's peak, which minutes of readings never do.
+pub const MIN_HISTORY: Duration = Duration::from_secs(24 * 3_600);

@@ -7,6 +7,6 @@ mod listing;
 mod prom_target;
 mod sort_key;
 
-pub use listing::{InitialList, METRICS_POLL_INTERVAL, parse_page_interval};
+pub use listing::{InitialList, METRICS_POLL_INTERVAL, MIN_HISTORY, parse_page_interval};
 pub use prom_target::PromTarget;
 pub use sort_key::SortKey;

@@ -117,6 +117,13 @@ fn file_values_reach_the_commands_unless_a_flag_was_typed() {
     assert_eq!(cli.common.prefs.stuck_after, Duration::from_secs(300));
     assert_eq!(cli.common.prefs.metrics_poll, Duration::from_secs(30));
     assert_eq!(cli.common.prefs.columns.as_ref().map(Vec::len), Some(6));
+    // What a right-sizing decrease needs, for every command and the dashboard alike.
+    assert_eq!(
+        cli.common.prefs.min_history,
+        Duration::from_secs(3 * 86_400)
+    );
+    let policy = podsize::commands::recommend::policy_of(&cli.common.prefs);
+    assert_eq!(policy.gate.min_history, chrono::TimeDelta::days(3));
 
     // A typed flag wins, even one equal to the built-in default; -n outranks the file's rotation.
     let cli = prepared(&[
@@ -243,6 +250,10 @@ fn config_show_says_where_each_value_came_from() {
     assert_eq!(
         show_line(&text, "stuck_after"),
         ("stuck_after = \"2m\"", "default")
+    );
+    assert_eq!(
+        show_line(&text, "rightsizing.min_history"),
+        ("rightsizing.min_history = \"1d\"", "default")
     );
     assert!(
         text.starts_with(&format!("# config file {file} (default location)\n")),

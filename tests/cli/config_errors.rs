@@ -76,7 +76,9 @@ fn unknown_section_lists_the_sections() {
     let (at, message) = error_for("unknown_section.toml", 2);
     assert_eq!(
         message,
-        format!("{at}: unknown section [walls] (expected [metrics], [wall], [prometheus])")
+        format!(
+            "{at}: unknown section [walls] (expected [metrics], [wall], [prometheus], [rightsizing])"
+        )
     );
 }
 

@@ -28,6 +28,7 @@ mod make_room_precondition;
 mod nodes_json;
 mod rbac_review;
 mod resize_cli;
+mod rightsizing_evidence;
 mod sim_consistency;
 mod sim_fleet;
 mod vpa_recommend;

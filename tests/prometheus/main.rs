@@ -12,3 +12,4 @@ mod prometheus_clusters;
 mod recommend_prometheus;
 mod recommend_props;
 mod rightsizing_app;
+mod workload_history;

@@ -1,6 +1,8 @@
-//! No recommendation ever breaks a resize rule (issue #12): over generated pods and usage, the
-//! recommended values keep the QoS class, add or remove no limit, keep every request at or
-//! below its limit, and pass the same validation the editor runs before sending.
+//! No recommendation ever breaks a resize rule (issues #12, #26): over generated pods of every
+//! QoS class (zero requests included) and usage from every source, the recommended values keep
+//! the QoS class, add or remove no limit, keep every request at or below its limit, never go
+//! below what the container uses, shrink nothing without the history the gate asks, and pass
+//! the same validation the editor runs before sending.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use podsize::model::decide::recommend::{Policy, Source, Usage, recommend};
@@ -23,6 +25,8 @@ fn resource(unit: i64) -> impl Strategy<Value = Pair> {
         (1i64..4000).prop_map(move |r| (Some(r * unit), None)),
         (1i64..4000, 2i64..5).prop_map(move |(r, k)| (Some(r * unit), Some(r * k * unit))),
         (1i64..4000).prop_map(move |r| (Some(r * unit), Some(r * unit))),
+        // An explicit zero request (a BestEffort-like container that writes `0`).
+        Just((Some(0), None)),
     ]
 }
 
@@ -72,18 +76,36 @@ fn pod(containers: &[(Pair, Pair)]) -> PodRow {
     row
 }
 
-fn usage(cpu: i64, mem: i64) -> Usage {
-    Usage {
-        source: Source::Prometheus {
+/// Figures from one of the three sources, with `hours` of history and what it uses now.
+fn usage(cpu: i64, mem: i64, source: u8, hours: i64, now: (i64, i64)) -> Usage {
+    let source = match source {
+        0 => Source::Prometheus {
             window: chrono::TimeDelta::days(14),
         },
+        1 => Source::Vpa {
+            name: "v".into(),
+            update_mode: "Off".into(),
+        },
+        _ => Source::LiveSamples {
+            since: chrono::DateTime::UNIX_EPOCH,
+        },
+    };
+    Usage {
         cpu_percentile: Some(cpu),
-        cpu_p50: None,
-        cpu_peak: None,
-        memory_peak: Some(mem),
-        samples: 100,
-        window: chrono::TimeDelta::days(14),
-        vpa_target: None,
+        cpu_peak: Some(cpu.max(now.0)),
+        memory_peak: Some(mem.max(now.1)),
+        samples: 12 * u64::try_from(hours).unwrap(),
+        window: chrono::TimeDelta::hours(hours),
+        // A VPA's target here is the figures themselves, so it may be far below use.
+        vpa_target: matches!(source, Source::Vpa { .. }).then_some(CpuMem {
+            cpu_millis: Some(cpu),
+            memory_bytes: Some(mem),
+        }),
+        current: CpuMem {
+            cpu_millis: Some(now.0),
+            memory_bytes: Some(now.1),
+        },
+        ..Usage::new(source)
     }
 }
 
@@ -97,17 +119,40 @@ proptest! {
         mem_use in 0i64..(16 << 30),
         oom in prop::option::of(1i64..(8 << 30)),
         minor in 33u32..38,
+        source in 0u8..3,
+        hours in 0i64..72,
+        now_cpu in 0i64..20_000,
+        now_mem in 0i64..(16 << 30),
     ) {
         let row = pod(&containers);
         let target = &row.containers[which % row.containers.len()];
         let policy = Policy::for_server(minor, false);
-        let rec = recommend(&target.desired, &usage(cpu_use, mem_use), oom, &policy);
+        let u = usage(cpu_use, mem_use, source, hours, (now_cpu, now_mem));
+        let rec = recommend(&target.desired, &u, oom, &policy);
         let before = &target.desired;
+        let eff = before.effective_requests();
+        let new_eff = rec.spec.effective_requests();
+        // Never below what it uses now, whatever the source (a request it has, above zero).
+        for (was, now, new) in [(eff.cpu_millis, now_cpu, new_eff.cpu_millis), (eff.memory_bytes, now_mem, new_eff.memory_bytes)] {
+            if was.is_some_and(|w| w > 0) {
+                prop_assert!(new >= Some(now), "request {new:?} below use {now}: {before:?} → {:?}", rec.spec);
+            }
+        }
+        // No decrease of any request from less than a day of history.
+        if hours < 24 && oom.is_none() {
+            for (was, new) in [(eff.cpu_millis, new_eff.cpu_millis), (eff.memory_bytes, new_eff.memory_bytes)] {
+                prop_assert!(new >= was, "shrunk from {hours}h: {before:?} → {:?}", rec.spec);
+            }
+        }
+        // A zero request stays zero: giving one would change the class.
+        for (was, new) in [(eff.cpu_millis, new_eff.cpu_millis), (eff.memory_bytes, new_eff.memory_bytes)] {
+            if was == Some(0) {
+                prop_assert_eq!(new, Some(0));
+            }
+        }
         // No limit added or removed, no request removed.
         prop_assert_eq!(before.limits.cpu_millis.is_some(), rec.spec.limits.cpu_millis.is_some());
         prop_assert_eq!(before.limits.memory_bytes.is_some(), rec.spec.limits.memory_bytes.is_some());
-        let eff = before.effective_requests();
-        let new_eff = rec.spec.effective_requests();
         prop_assert_eq!(eff.cpu_millis.is_some(), new_eff.cpu_millis.is_some());
         prop_assert_eq!(eff.memory_bytes.is_some(), new_eff.memory_bytes.is_some());
         // Requests at or below limits.

@@ -10,6 +10,7 @@ use common::screen::{admin_header, now};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::{Action, AppState, Effect, update};
 use podsize::model::PodRow;
+use podsize::model::decide::evidence::Gate;
 use podsize::model::decide::recommend::Policy;
 use podsize::model::ground::resources::CpuMem;
 use podsize::model::pods::events::{ClusterEvent, NodeInfo, PodUsage, Scope};
@@ -23,7 +24,19 @@ fn pod(name: &str) -> PodRow {
 }
 
 /// Three pods; `idle-*` use a fraction of what they request, `fit` uses about what it asks.
+/// Eight minutes of readings are far from the day a decrease needs, so these tests of how `r`
+/// and `R` apply a recommendation lower the gate; `the_default_gate_holds_…` keeps it.
 fn state() -> AppState {
+    let mut s = thin_state();
+    s.rightsizing_policy.gate = Gate {
+        min_history: TimeDelta::minutes(5),
+        min_samples: 5,
+    };
+    podsize::app::rightsizing::refresh_all(&mut s, now() + TimeDelta::minutes(7));
+    s
+}
+
+fn thin_state() -> AppState {
     let mut s = AppState::new(admin_header(), Scope::default());
     let rows = vec![pod("idle-a"), pod("idle-b"), pod("fit")];
     update(
@@ -63,7 +76,7 @@ fn state() -> AppState {
         let list = vec![
             reading("idle-a", 40, 64 << 20),
             reading("idle-b", 90, 100 << 20),
-            reading("fit", cpu, memory * 85 / 100),
+            reading("fit", cpu * 85 / 100, memory * 85 / 100),
         ];
         let at = now() + TimeDelta::minutes(minute);
         update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(list))), at);
@@ -99,8 +112,9 @@ fn select(s: &mut AppState, name: &str) {
 fn recommended(s: &AppState, name: &str) -> podsize::model::ground::resources::ResourceSpec {
     let key = podsize::model::pods::row::PodKey::new(0, "shop", name);
     let c = &s.pods[&key].containers[0];
-    let usage = podsize::app::rightsizing::usage_for(s, &key, &c.name, now()).unwrap();
-    let policy = Policy::for_server(35, false);
+    let at = now() + TimeDelta::minutes(7);
+    let usage = podsize::app::rightsizing::usage_for(s, &key, &c.name, at).unwrap();
+    let policy = Policy::on_server(s.rightsizing_policy, 35, false);
     podsize::model::decide::recommend::recommend(&c.desired, &usage, None, &policy).spec
 }
 
@@ -173,6 +187,31 @@ fn capital_r_right_sizes_each_marked_pod_to_its_own_recommendation() {
 }
 
 #[test]
+fn the_default_gate_holds_a_shrink_from_minutes_of_readings() {
+    // Issue #26: R set `profile` to 15m/26Mi from a minute and a half of readings.
+    let mut s = thin_state();
+    for name in ["idle-a", "idle-b"] {
+        select(&mut s, name);
+        key(&mut s, ' ');
+    }
+    key(&mut s, 'R');
+    assert!(s.editor.is_none(), "nothing to send");
+    let status = s.status.clone().unwrap().text;
+    assert!(status.starts_with("nothing to right-size"), "{status}");
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
+    let verdict = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
+    assert!(verdict.recommendation.held);
+    assert!(
+        verdict
+            .recommendation
+            .reason()
+            .contains("not enough history to shrink (covers 7m of 24h"),
+        "{}",
+        verdict.recommendation.reason()
+    );
+}
+
+#[test]
 fn capital_r_is_refused_read_only() {
     let mut s = state();
     s.clusters[0].header.readonly = true;
@@ -188,14 +227,13 @@ fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
     let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
     let window = TimeDelta::days(14);
     let long = Usage {
-        source: Source::Prometheus { window },
         cpu_percentile: Some(300),
         cpu_p50: Some(200),
         cpu_peak: Some(400),
         memory_peak: Some(200 << 20),
         samples: 4032,
         window,
-        vpa_target: None,
+        ..Usage::new(Source::Prometheus { window })
     };
     let found = [(key.clone(), vec![("admin-ui".to_string(), long)])]
         .into_iter()
@@ -282,4 +320,49 @@ fn a_vpa_target_wins_in_the_table_and_follows_the_owner_chain() {
     let other = podsize::model::pods::row::PodKey::new(0, "shop", "idle-b");
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
     assert_eq!(live.recommendation.source.name(), "live-samples");
+}
+
+#[test]
+fn readings_while_boosted_or_before_ready_leave_the_recommendation_as_it_was() {
+    // Issue #26: after a boost to 2 CPU until Ready, the details pane recommended 4 CPUs for a
+    // container using 195m. Readings taken while the boost annotation is on do not count.
+    let mut s = state();
+    let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
+    let before = podsize::app::rightsizing::verdict(&s, &key, "admin-ui")
+        .unwrap()
+        .recommendation
+        .clone();
+    for (boost, ready) in [(Some("{}".to_string()), true), (None, false)] {
+        let mut pod = s.pods[&key].clone();
+        pod.boost = boost;
+        pod.ready = ready;
+        update(
+            &mut s,
+            Action::Cluster(ClusterEvent::PodApplied(Box::new(pod))),
+            now(),
+        );
+        let spike = PodUsage {
+            namespace: "shop".into(),
+            name: "idle-a".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(4000),
+                    memory_bytes: Some(900 << 20),
+                },
+            )],
+        };
+        for minute in 8..20 {
+            let at = now() + TimeDelta::minutes(minute);
+            update(
+                &mut s,
+                Action::Cluster(ClusterEvent::Usage(Some(vec![spike.clone()]))),
+                at,
+            );
+        }
+    }
+    let ring = &s.usage_history[&key][0].1;
+    assert_eq!(ring.samples(), 8, "only the readings before the boost");
+    let after = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
+    assert_eq!(after.recommendation.spec, before.spec);
 }

@@ -101,11 +101,13 @@ mod tests {
         let avoid = pod_avoiding("old");
         assert!(allows(&avoid, &node(&[("zone", "a")])));
         assert!(!allows(&avoid, &node(&[("old", "true")])));
-        let mut pick = Pod::default();
-        pick.spec = Some(PodSpec {
-            node_selector: Some(BTreeMap::from([("zone".into(), "b".into())])),
+        let pick = Pod {
+            spec: Some(PodSpec {
+                node_selector: Some(BTreeMap::from([("zone".into(), "b".into())])),
+                ..Default::default()
+            }),
             ..Default::default()
-        });
+        };
         assert!(!allows(&pick, &node(&[("zone", "a")])));
         assert!(allows(&pick, &node(&[("zone", "b")])));
         assert!(allows(&Pod::default(), &node(&[])));

@@ -263,7 +263,9 @@ fn floor_prefers_the_recommendation_then_peak_plus_margin() {
         memory_peak: Some(200 << 20),
         samples: 3,
         window: chrono::TimeDelta::zero(),
-        vpa_target: None,
+        ..crate::model::pods::usage::Usage::new(crate::model::pods::usage::Source::LiveSamples {
+            since: chrono::Utc::now(),
+        })
     };
     let f = floor_of(None, Some(&usage), 10);
     assert_eq!((f.cpu_millis, f.memory_bytes), (Some(110), Some(220 << 20)));

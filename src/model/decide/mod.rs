@@ -5,10 +5,13 @@
 
 pub mod boost;
 pub mod boost_rollout;
+pub mod evidence;
 pub mod lent;
 pub mod make_room;
 pub mod node_room;
 pub mod recommend;
+mod recommend_resource;
 pub mod rightsizing;
 pub mod usage_history;
 pub mod vpa;
+pub mod workload;

@@ -19,7 +19,9 @@ pub(crate) fn pod(
         "metadata": {"name": name, "namespace": "ns", "uid": name, "resourceVersion": "7", "generation": 1},
         "spec": {"nodeName": node, "priority": 0, "containers": [{"name": "c",
             "resources": {"requests": q(desired), "limits": q((desired.0 * 2, desired.1 * 2))}}]},
+        // Ready: right-sizing counts only a Ready pod's readings (issue #26).
         "status": {"phase": "Running", "qosClass": "Burstable", "observedGeneration": 1,
+            "conditions": [{"type": "Ready", "status": "True"}],
             "containerStatuses": [{"name": "c", "state": {"running": {}},
                 "allocatedResources": q(alloc),
                 "resources": {"requests": q(actual), "limits": q((desired.0 * 2, desired.1 * 2))}}]},
@@ -29,7 +31,8 @@ pub(crate) fn pod(
 pub(crate) fn deferred(mut v: Value) -> Value {
     v["metadata"]["generation"] = json!(2);
     v["status"]["observedGeneration"] = json!(2);
-    v["status"]["conditions"] = json!([{"type": "PodResizePending", "status": "True", "reason": "Deferred",
+    v["status"]["conditions"] = json!([{"type": "Ready", "status": "True"},
+        {"type": "PodResizePending", "status": "True", "reason": "Deferred",
         "observedGeneration": 2,
         "message": "Node didn't have enough resource: cpu, requested: 3000, used: 2000, capacity: 4000"}]);
     v

@@ -1,43 +1,56 @@
-//! What a container should have, from its real usage: one documented rule used by the TUI and
-//! the CLI alike (issue #12). Pure; the figures come from `cluster/` sources with their
-//! provenance, and the result is always a valid in-place resize of the container.
+//! What a container should have, from its real usage: one documented rule used by the
+//! dashboard, `recommend`, `resize --recommended`, `R` and make-room's floors (issues #12, #26).
+//! Pure; the figures come from `cluster/` sources with their provenance (combined by
+//! `evidence`), and the result is always a valid in-place resize of the container.
 //!
 //! The rule:
-//! - CPU request = the chosen percentile (default p95) of CPU usage; memory request = peak
-//!   working set × (1 + buffer, default 15 %). A VPA target, where one exists, wins over both.
-//! - A container last killed for memory (OOMKilled) gets at least its limit at the time plus
-//!   the buffer.
+//! - CPU request = the chosen percentile (default p95) + the CPU margin (15 %); memory request =
+//!   peak working set + the memory margin (15 %). A VPA target is proposed instead where one
+//!   covers the container — unless it is below what the container uses.
+//! - Never below use: no request below the current use plus the margin (memory: nor below the
+//!   observed peak plus the margin); no limit below the peak plus the margin. A VPA target
+//!   below that is shown beside the figures and not applied.
+//! - A container whose request equals its limit is sized from its peak plus the margin: it can
+//!   never use more than its limit, so a percentile would throttle it by design.
+//! - Evidence before a shrink: a decrease needs `Gate` (24 h covered, 100 samples); a container
+//!   throttled in more than 10 % of its CFS periods gets no CPU decrease and a limit raised by
+//!   the margin; one OOM-killed in the window gets no memory decrease and a limit of at least
+//!   max(× 1.2, + 100Mi) of the limit it was killed at (the VPA recommender's bump).
 //! - Rounded up to 5 m and 1 Mi, never below 10 m and 16 Mi; nothing is proposed for a resource
 //!   within ±10 % of its current request.
-//! - Never adds or removes a request or limit and keeps the QoS class: a resource whose request
-//!   equals its limit keeps them equal; a limit above its request stays above it, raised (keeping
-//!   the old limit/request ratio) only when the new request would reach it.
+//! - Never adds or removes a request or limit, and a zero request stays zero, so the QoS class
+//!   is kept: request = limit stays equal; a limit above its request stays strictly above it.
 
+use crate::model::decide::evidence::Gate;
+// The one-resource shaping lives beside this file.
+use crate::model::decide::recommend_resource::{Resource, one_resource, plus_percent};
 use crate::model::ground::quantity::{cpu_human, memory_human};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 // The usage figures are plain data the cluster side sends; they live with the pods.
+pub use crate::model::decide::evidence::combine_sources;
 pub use crate::model::pods::usage::{Source, Usage};
 use chrono::TimeDelta;
 
-/// The documented source order: a VPA target, then Prometheus, then live samples. Returns
-/// the first source that has figures for the container.
-pub fn first_by_source_order(
-    vpa: Option<Usage>,
-    prometheus: Option<Usage>,
-    live: Option<Usage>,
-) -> Option<Usage> {
-    vpa.or(prometheus).or(live)
-}
+/// The VPA recommender's OOM bump: the next memory is at least the limit at the kill × 1.2
+/// and at least 100 Mi more — for a small container ×1.2 alone would only creep up.
+pub const OOM_BUMP_PERCENT: i64 = 20;
+pub const OOM_MIN_BUMP_BYTES: i64 = 100 << 20;
 
 /// The knobs of the rule; `Default` is the documented rule.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Policy {
     /// Percentile of CPU usage used for the request (label only: the source computes it).
     pub percentile: u8,
-    /// Memory request = peak × (1 + memory_buffer).
-    pub memory_buffer_percent: i64,
+    /// CPU request = percentile × (1 + cpu_margin).
+    pub cpu_margin_percent: i64,
+    /// Memory request = peak × (1 + memory_margin).
+    pub memory_margin_percent: i64,
     /// Changes within this many percent of the current request are not proposed.
     pub deadband_percent: i64,
+    /// A container throttled in more of its CFS periods than this (per mille) is short of CPU.
+    pub throttled_per_mille: i64,
+    /// What a decrease needs (`rightsizing.min_history`).
+    pub gate: Gate,
     pub cpu_step_millis: i64,
     pub memory_step_bytes: i64,
     pub cpu_min_millis: i64,
@@ -51,9 +64,14 @@ impl Policy {
     /// The documented rule, adjusted to what a `1.minor` server accepts for a container whose
     /// memory policy is (or is not) RestartContainer.
     pub fn for_server(minor: u32, memory_restarts: bool) -> Self {
+        Self::default().on_server(minor, memory_restarts)
+    }
+
+    /// This policy on a `1.minor` server (see `for_server`).
+    pub fn on_server(self, minor: u32, memory_restarts: bool) -> Self {
         Self {
             memory_limit_fixed_below: minor == 33 && !memory_restarts,
-            ..Self::default()
+            ..self
         }
     }
 }
@@ -62,8 +80,11 @@ impl Default for Policy {
     fn default() -> Self {
         Self {
             percentile: 95,
-            memory_buffer_percent: 15,
+            cpu_margin_percent: 15,
+            memory_margin_percent: 15,
             deadband_percent: 10,
+            throttled_per_mille: 100,
+            gate: Gate::default(),
             cpu_step_millis: 5,
             memory_step_bytes: 1 << 20,
             cpu_min_millis: 10,
@@ -78,13 +99,20 @@ impl Default for Policy {
 pub struct Recommendation {
     /// The full desired spec after the change (unchanged resources keep their values).
     pub spec: ResourceSpec,
-    /// The requests the rule wants, before the deadband (`None`: no figure for it).
+    /// The requests the rule wants, floors included, before the deadband and the gate
+    /// (`None`: no figure for it).
     pub target: CpuMem,
-    /// One line per resource that changes or why it does not.
+    /// One line per resource that changes or why it does not, then any note (a VPA target
+    /// below use).
     pub reasons: Vec<String>,
     pub source: Source,
     pub samples: u64,
+    /// The time the figures cover, first to last sample.
     pub window: TimeDelta,
+    /// Why the history is too short to shrink, when it is (shown even when nothing shrinks).
+    pub short_history: Option<String>,
+    /// A decrease the figures ask for was held back (short history, throttling, OOM kills).
+    pub held: bool,
     /// Anything changes at all.
     pub changed: bool,
 }
@@ -95,228 +123,258 @@ impl Recommendation {
     }
 }
 
-fn round_up(value: i64, step: i64) -> i64 {
-    if step <= 1 {
-        return value;
-    }
-    value.saturating_add(step - 1) / step * step
-}
-
-/// `value × (100 + percent) / 100`, rounded up, saturating.
-fn plus_percent(value: i64, percent: i64) -> i64 {
-    let scaled = i128::from(value) * i128::from(100 + percent);
-    i64::try_from((scaled + 99) / 100).unwrap_or(i64::MAX)
-}
-
-fn within_deadband(current: i64, target: i64, percent: i64) -> bool {
-    let diff = (i128::from(target) - i128::from(current)).abs();
-    diff * 100 <= i128::from(current) * i128::from(percent)
-}
-
-/// One resource's new request and limit, keeping its shape (see the module comment).
-fn reshape(
-    request: i64,
-    old_request: i64,
-    old_limit: Option<i64>,
-    step: i64,
-) -> (i64, Option<i64>) {
-    match old_limit {
-        None => (request, None),
-        Some(limit) if limit <= old_request => (request, Some(request)),
-        Some(limit) if request < limit => (request, Some(limit)),
-        Some(limit) => {
-            // Keep the old limit/request ratio, and the limit strictly above the request.
-            let ratio_limit =
-                i128::from(request) * i128::from(limit) / i128::from(old_request.max(1));
-            let raised = round_up(i64::try_from(ratio_limit).unwrap_or(i64::MAX), step);
-            (
-                request,
-                Some(raised.max(request.saturating_add(step.max(1)))),
-            )
-        }
-    }
-}
-
-struct Resource<'a> {
-    label: &'a str,
-    current_request: Option<i64>,
-    current_limit: Option<i64>,
-    target: Option<i64>,
-    step: i64,
-    min: i64,
-    show: fn(i64) -> String,
-    /// The limit may not go down (see `Policy::memory_limit_fixed_below`).
-    limit_fixed_below: bool,
-}
-
-/// Works out the new request and limit of one resource and says why.
-fn one_resource(r: &Resource, policy: &Policy, why: &str) -> (Option<i64>, Option<i64>, String) {
-    let keep = (r.current_request, r.current_limit);
-    // The request the server holds: a missing one is defaulted from the limit.
-    let Some(current) = r.current_request.or(r.current_limit) else {
-        let text = format!(
-            "{}: no request to adjust (adding one could change the QoS class)",
-            r.label
-        );
-        return (keep.0, keep.1, text);
-    };
-    let Some(target) = r.target else {
-        return (keep.0, keep.1, format!("{}: no usage figures", r.label));
-    };
-    let wanted = round_up(target.max(r.min), r.step);
-    if current > 0 && within_deadband(current, wanted, policy.deadband_percent) {
-        let text = format!(
-            "{}: {why} → {}, within {}% of the request {}: unchanged",
-            r.label,
-            (r.show)(wanted),
-            policy.deadband_percent,
-            (r.show)(current)
-        );
-        return (keep.0, keep.1, text);
-    }
-    let (request, limit) = reshape(wanted, current, r.current_limit, r.step);
-    if r.limit_fixed_below
-        && let (Some(new), Some(old)) = (limit, r.current_limit)
-        && new < old
-    {
-        let text = format!(
-            "{}: {why} → {}, but this server does not lower a memory limit unless resizePolicy is RestartContainer: unchanged",
-            r.label,
-            (r.show)(request)
-        );
-        return (keep.0, keep.1, text);
-    }
-    let mut text = format!(
-        "{}: {why}; request {} → {}",
-        r.label,
-        (r.show)(current),
-        (r.show)(request)
-    );
-    if limit != r.current_limit
-        && let Some(l) = limit
-    {
-        text.push_str(&format!(", limit → {}", (r.show)(l)));
-    }
-    // A request that was only defaulted from the limit is written out as it is now.
-    (Some(request), limit, text)
-}
-
 fn window_text(w: TimeDelta) -> String {
     crate::model::ground::time::format_age(w)
 }
 
+/// `over 3d of 4,032 samples` / `since 10:42 of 6 samples`: the covered window, not the one
+/// asked for.
+fn over_text(usage: &Usage) -> String {
+    let samples = match usage.samples {
+        0 => String::new(),
+        1 => " of 1 sample".to_string(),
+        n => format!(" of {} samples", thousands(n)),
+    };
+    let pods = if usage.pods > 1 {
+        format!(" from {} pods", usage.pods)
+    } else {
+        String::new()
+    };
+    match &usage.source {
+        Source::LiveSamples { since } => format!("since {}{samples}{pods}", since.format("%H:%M")),
+        _ => format!("over {}{samples}{pods}", window_text(usage.window)),
+    }
+}
+
+fn positive(v: Option<i64>) -> Option<i64> {
+    v.filter(|v| *v > 0)
+}
+
+/// The higher of two floors, with its words.
+fn higher(a: Option<(i64, String)>, b: Option<(i64, String)>) -> Option<(i64, String)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The CPU side of the rule.
+fn cpu_resource<'a>(
+    current: &ResourceSpec,
+    usage: &Usage,
+    policy: &Policy,
+    short: Option<&String>,
+    notes: &mut Vec<String>,
+) -> Resource<'a> {
+    let m = policy.cpu_margin_percent;
+    let over = over_text(usage);
+    let vpa = usage.vpa_target.and_then(|t| t.cpu_millis);
+    let wanted = match (vpa, usage.cpu_percentile) {
+        (Some(t), _) => Some((t, format!("VPA target {}", cpu_human(t)))),
+        (None, Some(p)) => Some((
+            plus_percent(p, m),
+            format!("p{} {over} = {} + {m}%", policy.percentile, cpu_human(p)),
+        )),
+        (None, None) => None,
+    };
+    let now = positive(usage.current.cpu_millis);
+    let floor = now.map(|u| {
+        (
+            plus_percent(u, m),
+            format!("current use {} + {m}%", cpu_human(u)),
+        )
+    });
+    if let (Some(t), Some(u)) = (vpa, now)
+        && plus_percent(u, m) > t
+    {
+        notes.push(format!(
+            "VPA target {} is below the current use {}",
+            cpu_human(t),
+            cpu_human(u)
+        ));
+    }
+    let peak = positive(usage.cpu_peak.max(now));
+    let mut limit_floor =
+        peak.map(|p| (plus_percent(p, m), format!("peak {} + {m}%", cpu_human(p))));
+    let throttled = usage
+        .throttled_per_mille()
+        .filter(|t| *t > policy.throttled_per_mille);
+    let mut hold = short.cloned();
+    if let Some(t) = throttled {
+        let words = format!("throttled in {}.{}% of its CFS periods", t / 10, t % 10);
+        if let Some(limit) = current.limits.cpu_millis {
+            limit_floor = higher(
+                limit_floor,
+                Some((plus_percent(limit, m), format!("{words}: limit + {m}%"))),
+            );
+        }
+        hold = Some(words);
+    }
+    Resource {
+        label: "cpu",
+        current_request: current.requests.cpu_millis,
+        current_limit: current.limits.cpu_millis,
+        wanted,
+        // A VPA's target is already its own high percentile with a margin.
+        high: (vpa.is_none())
+            .then(|| {
+                usage
+                    .cpu_peak
+                    .or(usage.cpu_percentile)
+                    .map(|p| plus_percent(p, m))
+            })
+            .flatten(),
+        floor,
+        limit_floor,
+        hold,
+        step: policy.cpu_step_millis,
+        min: policy.cpu_min_millis,
+        deadband_percent: policy.deadband_percent,
+        show: cpu_human,
+        limit_fixed_below: false,
+    }
+}
+
+/// The memory side of the rule; `oom_limit` is the limit of a kill the row itself shows.
+fn memory_resource<'a>(
+    current: &ResourceSpec,
+    usage: &Usage,
+    oom_limit: Option<i64>,
+    policy: &Policy,
+    short: Option<&String>,
+    notes: &mut Vec<String>,
+) -> Resource<'a> {
+    let m = policy.memory_margin_percent;
+    let over = over_text(usage);
+    let kills = usage.oom_kills.max(u32::from(oom_limit.is_some()));
+    let killed_at = usage
+        .oom_limit
+        .max(oom_limit)
+        .or(current.limits.memory_bytes)
+        .filter(|_| kills > 0);
+    // The container used its whole limit when it was killed: that is its observed peak.
+    let peak = positive(
+        usage
+            .memory_peak
+            .max(killed_at)
+            .max(usage.current.memory_bytes),
+    );
+    let vpa = usage.vpa_target.and_then(|t| t.memory_bytes);
+    let wanted = match (vpa, usage.memory_peak) {
+        (Some(t), _) => Some((t, format!("VPA target {}", memory_human(t)))),
+        (None, Some(p)) => Some((
+            plus_percent(p, m),
+            format!("peak {over} = {} + {m}%", memory_human(p)),
+        )),
+        (None, None) => None,
+    };
+    let floor = peak.map(|p| {
+        (
+            plus_percent(p, m),
+            format!("observed peak {} + {m}%", memory_human(p)),
+        )
+    });
+    if let (Some(t), Some(p)) = (vpa, peak)
+        && plus_percent(p, m) > t
+    {
+        notes.push(format!(
+            "VPA target {} is below the observed peak {}",
+            memory_human(t),
+            memory_human(p)
+        ));
+    }
+    let mut limit_floor = floor.clone();
+    let mut hold = short.cloned();
+    if let Some(limit) = killed_at {
+        let bump =
+            plus_percent(limit, OOM_BUMP_PERCENT).max(limit.saturating_add(OOM_MIN_BUMP_BYTES));
+        let words = format!(
+            "OOM-killed {kills}× at limit {} in the window",
+            memory_human(limit)
+        );
+        limit_floor = higher(
+            limit_floor,
+            Some((
+                bump,
+                format!("{words}: limit at least {}", memory_human(bump)),
+            )),
+        );
+        hold = Some(words);
+    } else if kills > 0 {
+        // Killed without a limit (the node ran out): still no memory decrease.
+        hold = Some(format!("OOM-killed {kills}× in the window"));
+    }
+    Resource {
+        label: "memory",
+        current_request: current.requests.memory_bytes,
+        current_limit: current.limits.memory_bytes,
+        wanted,
+        high: (vpa.is_none())
+            .then(|| usage.memory_peak.map(|p| plus_percent(p, m)))
+            .flatten(),
+        floor,
+        limit_floor,
+        hold,
+        step: policy.memory_step_bytes,
+        min: policy.memory_min_bytes,
+        deadband_percent: policy.deadband_percent,
+        show: memory_human,
+        limit_fixed_below: policy.memory_limit_fixed_below,
+    }
+}
+
 /// Recommends new values for a container whose desired resources are `current`, from `usage`.
-/// `oom_limit` is the memory limit in force when the container was last OOM-killed.
+/// `oom_limit` is the memory limit in force when the container was last OOM-killed, as its
+/// own status shows it (a source's count of kills in the window comes with `usage`).
 pub fn recommend(
     current: &ResourceSpec,
     usage: &Usage,
     oom_limit: Option<i64>,
     policy: &Policy,
 ) -> Recommendation {
-    let samples = match usage.samples {
-        0 => String::new(),
-        1 => " of 1 sample".to_string(),
-        n => format!(" of {} samples", thousands(n)),
-    };
-    // Live samples say since when, so ten minutes is never read as two weeks.
-    let over = match &usage.source {
-        Source::LiveSamples { since } => format!("since {}{samples}", since.format("%H:%M")),
-        _ => format!("over {}{samples}", window_text(usage.window)),
-    };
-    let (cpu_target, cpu_why) = match (
-        usage.vpa_target.and_then(|t| t.cpu_millis),
-        usage.cpu_percentile,
-    ) {
-        (Some(t), _) => (Some(t), format!("VPA target {}", cpu_human(t))),
-        (None, Some(p)) => (
-            Some(p),
-            format!("p{} {over} = {}", policy.percentile, cpu_human(p)),
-        ),
-        (None, None) => (None, String::new()),
-    };
-    let mut memory_target = match (
-        usage.vpa_target.and_then(|t| t.memory_bytes),
-        usage.memory_peak,
-    ) {
-        (Some(t), _) => Some((t, format!("VPA target {}", memory_human(t)))),
-        (None, Some(peak)) => Some((
-            plus_percent(peak, policy.memory_buffer_percent),
-            format!(
-                "peak {over} = {} + {}%",
-                memory_human(peak),
-                policy.memory_buffer_percent
-            ),
-        )),
-        (None, None) => None,
-    };
-    if let Some(limit) = oom_limit {
-        let floor = plus_percent(limit, policy.memory_buffer_percent);
-        if memory_target.as_ref().is_none_or(|(t, _)| *t < floor) {
-            memory_target = Some((
-                floor,
-                format!(
-                    "OOM-killed at its limit {} → at least {} (+{}%)",
-                    memory_human(limit),
-                    memory_human(floor),
-                    policy.memory_buffer_percent
-                ),
-            ));
-        }
-    }
-    let (memory_target, memory_why) = match memory_target {
-        Some((t, why)) => (Some(t), why),
-        None => (None, String::new()),
-    };
-    let cpu = one_resource(
-        &Resource {
-            label: "cpu",
-            current_request: current.requests.cpu_millis,
-            current_limit: current.limits.cpu_millis,
-            target: cpu_target,
-            step: policy.cpu_step_millis,
-            min: policy.cpu_min_millis,
-            show: cpu_human,
-            limit_fixed_below: false,
-        },
+    let short = policy.gate.allows_shrink(usage).err();
+    let mut notes = Vec::new();
+    let cpu = one_resource(&cpu_resource(
+        current,
+        usage,
         policy,
-        &cpu_why,
-    );
-    let memory = one_resource(
-        &Resource {
-            label: "memory",
-            current_request: current.requests.memory_bytes,
-            current_limit: current.limits.memory_bytes,
-            target: memory_target,
-            step: policy.memory_step_bytes,
-            min: policy.memory_min_bytes,
-            show: memory_human,
-            limit_fixed_below: policy.memory_limit_fixed_below,
-        },
+        short.as_ref(),
+        &mut notes,
+    ));
+    let memory = one_resource(&memory_resource(
+        current,
+        usage,
+        oom_limit,
         policy,
-        &memory_why,
-    );
+        short.as_ref(),
+        &mut notes,
+    ));
     let spec = ResourceSpec {
         requests: CpuMem {
-            cpu_millis: cpu.0,
-            memory_bytes: memory.0,
+            cpu_millis: cpu.request,
+            memory_bytes: memory.request,
         },
         limits: CpuMem {
-            cpu_millis: cpu.1,
-            memory_bytes: memory.1,
+            cpu_millis: cpu.limit,
+            memory_bytes: memory.limit,
         },
     };
     let changed =
         spec.effective_requests() != current.effective_requests() || spec.limits != current.limits;
+    let mut reasons = vec![cpu.text, memory.text];
+    reasons.extend(notes);
     Recommendation {
         spec,
         target: CpuMem {
-            cpu_millis: cpu_target,
-            memory_bytes: memory_target,
+            cpu_millis: cpu.wanted,
+            memory_bytes: memory.wanted,
         },
-        reasons: vec![cpu.2, memory.2],
+        reasons,
         source: usage.source.clone(),
         samples: usage.samples,
         window: usage.window,
+        short_history: short,
+        held: cpu.held || memory.held,
         changed,
     }
 }

@@ -4,6 +4,7 @@
 //! on the side of more, never less, than was used. Always reported with "since" and a count, so
 //! ten minutes is never taken for two weeks.
 
+use crate::model::ground::resources::CpuMem;
 use crate::model::pods::usage::{Source, Usage};
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -26,6 +27,8 @@ pub struct UsageHistory {
     pending: u32,
     samples: u64,
     since: DateTime<Utc>,
+    /// The newest reading: what the container uses now, a floor for any recommendation.
+    last: Slot,
 }
 
 fn to_u32(v: i64) -> u32 {
@@ -40,6 +43,7 @@ impl UsageHistory {
             pending: 0,
             samples: 0,
             since: now,
+            last: Slot::default(),
         }
     }
 
@@ -50,6 +54,7 @@ impl UsageHistory {
             memory_mib: to_u32(memory_bytes.saturating_add((1 << 20) - 1) >> 20),
         };
         self.samples += 1;
+        self.last = slot;
         if self.pending < self.per_slot
             && let Some(last) = self.slots.last_mut()
         {
@@ -107,14 +112,19 @@ impl UsageHistory {
         };
         let memory = self.slots.iter().map(|s| s.memory_mib).max().unwrap_or(0);
         Some(Usage {
-            source: Source::LiveSamples { since: self.since },
             cpu_percentile: Some(rank(usize::from(percentile.clamp(1, 100)))),
             cpu_p50: Some(rank(50)),
             cpu_peak: cpu.last().map(|v| i64::from(*v)),
             memory_peak: Some(i64::from(memory) << 20),
             samples: self.samples,
             window: (now - self.since).max(TimeDelta::zero()),
-            vpa_target: None,
+            span: Some((self.since, now.max(self.since))),
+            current: CpuMem {
+                cpu_millis: Some(i64::from(self.last.cpu_millis)),
+                memory_bytes: Some(i64::from(self.last.memory_mib) << 20),
+            },
+            pods: 1,
+            ..Usage::new(Source::LiveSamples { since: self.since })
         })
     }
 

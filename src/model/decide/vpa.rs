@@ -7,7 +7,6 @@ use crate::model::pods::row::Owner;
 use crate::model::pods::usage::{Source, Usage};
 // The VPA objects are plain data the cluster side sends; they live with the pods.
 pub use crate::model::pods::vpa_object::{TargetRef, Vpa, VpaContainer, VpaSnapshot};
-use chrono::TimeDelta;
 
 /// The update mode a VPA without `spec.updatePolicy.updateMode` runs in.
 pub const DEFAULT_UPDATE_MODE: &str = "Auto";
@@ -106,17 +105,11 @@ impl Vpa {
             return None;
         }
         Some(Usage {
-            source: Source::Vpa {
+            vpa_target: Some(c.target),
+            ..Usage::new(Source::Vpa {
                 name: self.name.clone(),
                 update_mode: self.update_mode.clone(),
-            },
-            cpu_percentile: None,
-            cpu_p50: None,
-            cpu_peak: None,
-            memory_peak: None,
-            samples: 0,
-            window: TimeDelta::zero(),
-            vpa_target: Some(c.target),
+            })
         })
     }
 }
