@@ -302,6 +302,9 @@ pub struct RecommendArgs {
     /// Output format (table or json).
     #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
     pub output: ReportFormat,
+    /// Recommend for resources an HPA scales on too (a smaller request makes it scale out).
+    #[arg(long)]
+    pub with_hpa: bool,
 }
 
 #[derive(Debug, Args)]

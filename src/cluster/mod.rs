@@ -16,6 +16,7 @@ pub mod long_usage;
 pub mod metrics;
 pub mod namespaces;
 pub mod owners;
+pub mod policy;
 pub mod probe;
 pub mod prometheus;
 pub mod readonly;

@@ -402,6 +402,8 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
+    let preflight =
+        super::recommend_preflight::PreflightContext::read(&client, &rows, args.with_hpa).await;
     let mut lines = Vec::new();
     let mut objects = Vec::new();
     for pod in &rows {
@@ -415,8 +417,13 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
                 args.usage.percentile,
             );
             advice.vpa = usage.vpa.get(&key).cloned();
+            let hpa = preflight.check(pod, c, &mut advice);
             match args.output {
-                ReportFormat::Json => objects.push(advice_json(pod, c, &advice)),
+                ReportFormat::Json => {
+                    let mut object = advice_json(pod, c, &advice);
+                    object["hpa"] = hpa;
+                    objects.push(object);
+                }
                 _ => lines.push(table_line(pod, c, &advice)),
             }
         }

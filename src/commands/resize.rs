@@ -276,6 +276,8 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
     } else {
         edits_from_args(args, &row, &container)?
     };
+    let preflight = super::resize_preflight::read(&client, &row).await;
+    let edits = super::resize_preflight::defaulted(&preflight, &row, edits);
     let (node, others) = node_room(&client, &row).await;
     let plan = plan_resize(
         &row,
@@ -299,6 +301,7 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         };
         return Err(refused(format!("not sent: {}{more}", first.message)));
     }
+    super::resize_preflight::check(&preflight, &row, &container, &plan.new_spec)?;
     for line in describe_plan(&plan, &row) {
         eprintln!("{line}");
     }
