@@ -7,8 +7,6 @@ pub mod boost;
 pub mod make_room;
 pub mod node_room;
 pub mod preflight;
-mod preflight_hpa;
-mod preflight_quota;
 pub mod recommend;
 pub mod rightsizing;
 pub mod usage_history;

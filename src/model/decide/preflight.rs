@@ -10,8 +10,14 @@ use crate::model::pods::cluster_policy::{ClusterPolicy, LimitRangeInfo, LimitRan
 use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow, ResourceField};
 use std::collections::BTreeMap;
 
-pub use super::preflight_hpa::{HpaEffect, hpa_effects, runtime_warning};
-pub use super::preflight_quota::quota_refusal;
+pub use hpa::{HpaEffect, hpa_effects, runtime_warning};
+pub use quota::quota_refusal;
+
+// Parts of the preflight in their own files; children, so they may use what is here.
+#[path = "preflight_hpa.rs"]
+mod hpa;
+#[path = "preflight_quota.rs"]
+mod quota;
 
 /// Resource name → value, as admission plugins add and compare them.
 pub type Amounts = BTreeMap<String, Quantity>;

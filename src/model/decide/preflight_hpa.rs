@@ -3,7 +3,7 @@
 //! utilisation and the HPA scales out: issue 27, "HPA"), and a node runtime that never
 //! reports resized values (containerd before 1.6.9, the seed's known issue).
 
-use super::preflight::Change;
+use super::Change;
 use crate::model::pods::cluster_policy::{ClusterPolicy, HpaInfo};
 use crate::model::pods::row::{ContainerKind, PodRow};
 

@@ -4,7 +4,7 @@
 //! usage, where a container's usage is the largest of desired, allocated and actual (only
 //! allocated and actual while the pod's pending resize is Infeasible).
 
-use super::preflight::{Amounts, PodContainer, add, max_into};
+use super::{Amounts, PodContainer, add, max_into};
 use crate::model::ground::quantity::Quantity;
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::cluster_policy::QuotaInfo;
@@ -155,7 +155,7 @@ pub fn quota_refusal<'a>(
     if counted.is_empty() {
         return None;
     }
-    let before = super::preflight::containers_after(row, "", &ResourceSpec::default());
+    let before = super::containers_after(row, "", &ResourceSpec::default());
     let old = usage(row, &before);
     let mut delta = usage(row, pod);
     for (k, q) in delta.iter_mut() {
