@@ -24,6 +24,7 @@ mod make_room_cli;
 mod make_room_precondition;
 mod nodes_json;
 mod rbac_review;
+mod recommend_hpa;
 mod resize_cli;
 mod resize_preflight;
 mod sim_consistency;

@@ -60,8 +60,7 @@ async fn policies(cli: &SimCli) {
         json!({"hard": {"requests.cpu": "1"}, "used": {"requests.cpu": "700m"}}),
     )
     .unwrap();
-    let bytes = serde_json::to_vec(&q).unwrap();
-    quotas.replace_status("q", &pp, bytes).await.unwrap();
+    quotas.replace_status("q", &pp, &q).await.unwrap();
 }
 
 /// Runs `podsize resize resize-demo -c c1 ARGS` and kubectl's patch of the same values;
@@ -81,6 +80,8 @@ async fn both(cli: &SimCli, args: &[&str], patch: serde_json::Value) -> (String,
         .collect();
     assert!(patches.is_empty(), "podsize sent {patches:?}");
     let body = patch.to_string();
+    // Strategic merge, as podsize sends: a JSON merge patch would replace the whole
+    // containers list (and be refused as removing c2), on the real server as in the sim.
     let kubectl = cli
         .kubectl(
             KUBECTL,
@@ -91,7 +92,7 @@ async fn both(cli: &SimCli, args: &[&str], patch: serde_json::Value) -> (String,
                 "--subresource",
                 "resize",
                 "--type",
-                "merge",
+                "strategic",
                 "-p",
                 &body,
             ],
