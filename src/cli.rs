@@ -332,6 +332,9 @@ pub struct ResizeArgs {
     /// Apply the container's right-sizing recommendation (see `podsize recommend`).
     #[arg(long, conflicts_with_all = ["cpu_request", "cpu_limit", "memory_request", "memory_limit"])]
     pub recommended: bool,
+    /// With --recommended: apply it although an HPA scales the workload on that resource.
+    #[arg(long, requires = "recommended")]
+    pub with_hpa: bool,
     #[command(flatten)]
     pub usage: UsageArgs,
     /// Validate on the server (dryRun=All) without changing anything.

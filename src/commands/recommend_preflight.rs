@@ -56,7 +56,9 @@ impl PreflightContext {
         else {
             return json!([]);
         };
-        // The HPA averages over time; the median is the closest figure the usage has.
+        // Only when the HPA reports no figure of its own: the HPA averages over time, and the
+        // median is the closest figure the usage has. It is this container's use, so in a pod
+        // of several containers the utilisation shown is a lower bound.
         let usage = advice.usage.as_ref().map(|u| CpuMem {
             cpu_millis: u.cpu_p50.or(u.cpu_percentile),
             memory_bytes: u.memory_peak,

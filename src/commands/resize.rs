@@ -301,7 +301,8 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         };
         return Err(refused(format!("not sent: {}{more}", first.message)));
     }
-    super::resize_preflight::check(&preflight, &row, &container, &plan.new_spec)?;
+    let skip_hpa = args.recommended && !args.with_hpa;
+    super::resize_preflight::check(&preflight, &row, &container, &plan.new_spec, skip_hpa)?;
     for line in describe_plan(&plan, &row) {
         eprintln!("{line}");
     }

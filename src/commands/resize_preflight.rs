@@ -85,11 +85,14 @@ pub fn defaulted(inputs: &Inputs, row: &PodRow, edits: Edits) -> Edits {
 }
 
 /// Runs the preflight; a refusal becomes the command's error, warnings go to stderr.
+/// `skip_hpa`: a recommendation is not applied where an HPA would scale out in answer
+/// (the same rule as `recommend`'s `applicable`), a hand-made value only warned about.
 pub fn check(
     inputs: &Inputs,
     row: &PodRow,
     container: &str,
     new_spec: &crate::model::ground::resources::ResourceSpec,
+    skip_hpa: bool,
 ) -> Result<Preflight, CommandError> {
     let change = Change {
         row,
@@ -104,6 +107,12 @@ pub fn check(
     let found = preflight(&inputs.policy, change, workload);
     if let Some(text) = &found.refusal {
         return Err(refused(format!("not sent: {text}")));
+    }
+    if let (true, Some(effect)) = (skip_hpa, found.hpa.first()) {
+        return Err(refused(format!(
+            "not sent: {} (--with-hpa to apply anyway)",
+            effect.describe()
+        )));
     }
     for line in &found.warnings {
         eprintln!("{line}");

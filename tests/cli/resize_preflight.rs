@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::sim_cli::SimCli;
-use k8s_openapi::api::core::v1::{LimitRange, ResourceQuota};
+use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use kube::Api;
-use kube::api::PostParams;
+use kube::api::{Patch, PatchParams, PostParams};
 use serde_json::json;
 use simcluster::{Identity, SimConfig};
 use std::time::Duration;
@@ -146,4 +146,48 @@ async fn limit_range_and_quota_refusals_are_the_servers_and_nothing_is_sent() {
         .run(&["resize", "resize-demo", "-c", "c1", "--cpu-request", "300m"])
         .await;
     assert_eq!(ok.code, 0, "{}", ok.err);
+}
+
+// The old-runtime node (issue 27, "Runtime"): nodeInfo written through nodes/status, as the
+// fourth round did on the real server (node-02); the plan warns before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_old_containerd_is_warned_about_before_sending() {
+    let cli = cluster().await;
+    let node = cli
+        .sim
+        .pod("default", "resize-demo")
+        .unwrap()
+        .spec
+        .unwrap()
+        .node_name
+        .unwrap();
+    let client = cli.sim.client(Identity::Admin).await.unwrap();
+    let patch = json!({"status": {"nodeInfo": {"containerRuntimeVersion": "containerd://1.6.8"}}});
+    Api::<Node>::all(client)
+        .patch_status(&node, &PatchParams::default(), &Patch::Merge(&patch))
+        .await
+        .unwrap();
+    let run = cli
+        .run(&[
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "300m",
+            "--dry-run",
+        ])
+        .await;
+    assert_eq!(run.code, 0, "{}", run.err);
+    let warning = format!("warning: node {node} runs containerd://1.6.8");
+    let at = run
+        .err
+        .find(&warning)
+        .unwrap_or_else(|| panic!("{}", run.err));
+    // Printed with the plan, before the patch line and the server's dry run.
+    let patch_line = run
+        .err
+        .find("patch default/resize-demo")
+        .unwrap_or(usize::MAX);
+    assert!(at < patch_line, "{}", run.err);
 }

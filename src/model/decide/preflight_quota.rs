@@ -155,6 +155,7 @@ pub fn quota_refusal<'a>(
     if counted.is_empty() {
         return None;
     }
+    // No container is named "": every container keeps its stored values.
     let before = super::containers_after(row, "", &ResourceSpec::default());
     let old = usage(row, &before);
     let mut delta = usage(row, pod);
