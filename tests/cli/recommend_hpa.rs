@@ -148,6 +148,34 @@ async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
     assert_eq!(effect["replicasBefore"], 2, "{got}");
     assert_eq!(effect["replicasAfter"], replicas, "{got}");
 
+    // `resize --recommended` follows the same rule: nothing sent, the HPA named.
+    sim.clear_request_log();
+    let resize = ["resize", name, "-n", ns, "-c", container, "--recommended"];
+    let (code, _, err) = sim_common::run_podsize(kubeconfig, &resize).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not sent: HPA cpu-hpa"), "{err}");
+    let sent: Vec<_> = sim
+        .request_log()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
+    let mut anyway = resize.to_vec();
+    anyway.extend(["--with-hpa", "--dry-run"]);
+    sim.clear_request_log();
+    // The server may still refuse it (a pod with pod-level resources, issue 27's item 6, not
+    // judged here); what counts is that the warning came and the dry run went out.
+    let (_, _, err) = sim_common::run_podsize(kubeconfig, &anyway).await;
+    assert!(err.contains("warning: HPA cpu-hpa"), "{err}");
+    let sent = sim
+        .request_log()
+        .into_iter()
+        .filter(|r| r.method == "PATCH");
+    assert!(
+        sent.into_iter().any(|r| r.uri.contains("dryRun=All")),
+        "{err}"
+    );
+
     let with = find(&recommend(kubeconfig, &["--with-hpa"]).await);
     assert_eq!(with["applicable"], true, "{with}");
     assert_eq!(with["hpa"][0]["replicasAfter"], replicas, "{with}");
