@@ -305,6 +305,9 @@ pub struct RecommendArgs {
     /// Recommend for resources an HPA scales on too (a smaller request makes it scale out).
     #[arg(long)]
     pub with_hpa: bool,
+    /// Send each patch as a server dry run: the server's answer decides `applicable`.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Args)]

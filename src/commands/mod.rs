@@ -16,6 +16,7 @@ pub mod make_room;
 pub mod nodes;
 pub mod recommend;
 mod recommend_preflight;
+mod recommend_verify;
 pub mod resize;
 pub mod resize_pod;
 mod resize_preflight;

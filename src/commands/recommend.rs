@@ -418,6 +418,9 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
             );
             advice.vpa = usage.vpa.get(&key).cloned();
             let hpa = preflight.check(pod, c, &mut advice);
+            if args.verify {
+                super::recommend_verify::verify(&client, &caps, &mut advice).await;
+            }
             match args.output {
                 ReportFormat::Json => {
                     let mut object = advice_json(pod, c, &advice);

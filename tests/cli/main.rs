@@ -25,6 +25,7 @@ mod make_room_precondition;
 mod nodes_json;
 mod rbac_review;
 mod recommend_hpa;
+mod recommend_verify;
 mod resize_cli;
 mod resize_preflight;
 mod sim_consistency;
