@@ -302,6 +302,12 @@ pub struct RecommendArgs {
     /// Output format (table or json).
     #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Table)]
     pub output: ReportFormat,
+    /// Recommend for resources an HPA scales on too (a smaller request makes it scale out).
+    #[arg(long)]
+    pub with_hpa: bool,
+    /// Send each patch as a server dry run: the server's answer decides `applicable`.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +335,9 @@ pub struct ResizeArgs {
     /// Apply the container's right-sizing recommendation (see `podsize recommend`).
     #[arg(long, conflicts_with_all = ["cpu_request", "cpu_limit", "memory_request", "memory_limit"])]
     pub recommended: bool,
+    /// With --recommended: apply it although an HPA scales the workload on that resource.
+    #[arg(long, requires = "recommended")]
+    pub with_hpa: bool,
     #[command(flatten)]
     pub usage: UsageArgs,
     /// Validate on the server (dryRun=All) without changing anything.

@@ -19,6 +19,7 @@ pub mod make_room_owners;
 pub mod metrics;
 pub mod namespaces;
 pub mod owners;
+pub mod policy;
 pub mod probe;
 pub mod prometheus;
 pub mod readonly;

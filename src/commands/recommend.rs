@@ -308,6 +308,8 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
+    let preflight =
+        super::recommend_preflight::PreflightContext::read(&client, &rows, args.with_hpa).await;
     let mut lines = Vec::new();
     let mut objects = Vec::new();
     for pod in &rows {
@@ -316,8 +318,16 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
             let mut advice = advise(pod, c, usage.by_container.get(&key), &caps, &policy);
             advice.vpa = usage.vpa.get(&key).cloned();
             advice.workload = usage.workload.get(&key).cloned();
+            let hpa = preflight.check(pod, c, &mut advice);
+            if args.verify {
+                super::recommend_verify::verify(&client, &caps, &mut advice).await;
+            }
             match args.output {
-                ReportFormat::Json => objects.push(advice_json(pod, c, &advice, &policy)),
+                ReportFormat::Json => {
+                    let mut object = advice_json(pod, c, &advice, &policy);
+                    object["hpa"] = hpa;
+                    objects.push(object);
+                }
                 _ => lines.push(table_line(pod, c, &advice)),
             }
         }

@@ -284,6 +284,8 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
     } else {
         edits_from_args(args, &row, &container)?
     };
+    let preflight = super::resize_preflight::read(&client, &row).await;
+    let edits = super::resize_preflight::defaulted(&preflight, &row, edits);
     let (node, others) = node_room(&client, &row).await;
     let plan = plan_resize(
         &row,
@@ -307,6 +309,8 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         };
         return Err(refused(format!("not sent: {}{more}", first.message)));
     }
+    let skip_hpa = args.recommended && !args.with_hpa;
+    super::resize_preflight::check(&preflight, &row, &container, &plan.new_spec, skip_hpa)?;
     for line in describe_plan(&plan, &row) {
         eprintln!("{line}");
     }

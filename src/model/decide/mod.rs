@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod lent;
 pub mod make_room;
 pub mod node_room;
+pub mod preflight;
 pub mod recommend;
 mod recommend_resource;
 pub mod rightsizing;

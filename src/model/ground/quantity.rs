@@ -220,6 +220,12 @@ impl Quantity {
         }
     }
 
+    /// A value in a given suffix family: sums keep the family of their first term, as
+    /// apimachinery's `Quantity.Add` does, so a computed total prints as the server prints it.
+    pub fn with_nanos(nanos: i128, format: Format) -> Self {
+        Self { nanos, format }
+    }
+
     pub fn nanos(&self) -> i128 {
         self.nanos
     }

@@ -1,0 +1,102 @@
+//! The preflight on `podsize recommend`'s records (issue 27): a recommendation the
+//! namespace's LimitRanges or quotas would refuse is not `applicable`, with the server's own
+//! text in `errors`; one for a workload under an HPA scaling on that resource's utilisation
+//! is not applicable either (the HPA named, with the replicas it would move to) unless
+//! `--with-hpa` is given, since a smaller request makes the HPA scale out.
+
+use super::recommend::ContainerAdvice;
+use crate::cluster::owners::OwnerCache;
+use crate::cluster::policy::read_policy;
+use crate::model::decide::preflight::{Change, preflight};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::cluster_policy::ClusterPolicy;
+use crate::model::rules::plan::{Field, PlanError};
+use crate::model::{ContainerRow, PodRow};
+use kube::Client;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The policies of every namespace shown, and the pods' workload owners.
+pub struct PreflightContext {
+    policies: BTreeMap<String, ClusterPolicy>,
+    owners: OwnerCache,
+    with_hpa: bool,
+}
+
+impl PreflightContext {
+    /// Reads each namespace's policy once (nodes are not read: a runtime warning does not
+    /// change whether a patch applies).
+    pub async fn read(client: &Client, rows: &[PodRow], with_hpa: bool) -> Self {
+        let namespaces: BTreeSet<&str> = rows.iter().map(|r| r.namespace.as_str()).collect();
+        let mut policies = BTreeMap::new();
+        for ns in namespaces {
+            let policy = read_policy(client, ns, None).await;
+            for line in &policy.unreadable {
+                eprintln!("podsize: not checked: {line}");
+            }
+            policies.insert(ns.to_string(), policy);
+        }
+        let mut owners = OwnerCache::default();
+        if policies.values().any(|p| !p.hpas.is_empty())
+            && let Err(e) = owners.fill(client, rows).await
+        {
+            eprintln!("podsize: {e}");
+        }
+        Self {
+            policies,
+            owners,
+            with_hpa,
+        }
+    }
+
+    /// Runs the preflight on the advice's plan, adding its refusals to the plan's errors;
+    /// returns the HPA findings as JSON (`[]` when none).
+    pub fn check(&self, pod: &PodRow, c: &ContainerRow, advice: &mut ContainerAdvice) -> Value {
+        let (Some(plan), Some(policy)) = (advice.plan.as_mut(), self.policies.get(&pod.namespace))
+        else {
+            return json!([]);
+        };
+        // Only when the HPA reports no figure of its own: the HPA averages over time, and the
+        // median is the closest figure the usage has. It is this container's use, so in a pod
+        // of several containers the utilisation shown is a lower bound.
+        let usage = advice.usage.as_ref().map(|u| CpuMem {
+            cpu_millis: u.cpu_p50.or(u.cpu_percentile),
+            memory_bytes: u.memory_peak,
+        });
+        let chain = self.owners.chain(pod);
+        let workload = chain.last().map(|o| (o.kind.as_str(), o.name.as_str()));
+        let change = Change {
+            row: pod,
+            container: &c.name,
+            new_spec: &plan.new_spec,
+            usage,
+        };
+        let found = preflight(policy, change, workload);
+        if let Some(text) = found.refusal {
+            plan.errors.push(PlanError {
+                field: Field::Whole,
+                message: text,
+            });
+        }
+        if !self.with_hpa {
+            for effect in &found.hpa {
+                plan.errors.push(PlanError {
+                    field: Field::Whole,
+                    message: format!("{} (--with-hpa to apply anyway)", effect.describe()),
+                });
+            }
+        }
+        let effects: Vec<Value> = found
+            .hpa
+            .iter()
+            .map(|e| {
+                json!({
+                    "name": e.hpa, "resource": e.resource, "targetUtilization": e.target_utilization,
+                    "utilizationBefore": e.before, "utilizationAfter": e.after,
+                    "replicasBefore": e.replicas_before, "replicasAfter": e.replicas_after,
+                })
+            })
+            .collect();
+        Value::Array(effects)
+    }
+}

@@ -1,0 +1,83 @@
+//! What else in a cluster decides whether a resize lands and stays (design §8 "Preflight"):
+//! LimitRanges, ResourceQuotas with their status, HPAs and the nodes' runtimes. Plain data,
+//! filled by the cluster side and read by the pure preflight; quantities are kept as the
+//! server's text so the preflight can print them exactly as the server's refusals do.
+
+use std::collections::BTreeMap;
+
+/// Resource name → quantity text, as in a LimitRange or a quota.
+pub type ResourceTexts = BTreeMap<String, String>;
+
+/// One `spec.limits[]` item of a LimitRange.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LimitRangeItem {
+    /// `Container` or `Pod` (other types do not concern a resize).
+    pub kind: String,
+    pub min: ResourceTexts,
+    pub max: ResourceTexts,
+    pub default: ResourceTexts,
+    pub default_request: ResourceTexts,
+    pub max_limit_request_ratio: ResourceTexts,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LimitRangeInfo {
+    pub namespace: String,
+    pub name: String,
+    pub items: Vec<LimitRangeItem>,
+}
+
+/// A ResourceQuota as admission reads it: only its status counts (round4 §2).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuotaInfo {
+    pub namespace: String,
+    pub name: String,
+    /// `status.hard`; `None` when the quota has no status yet (then it is ignored).
+    pub hard: Option<ResourceTexts>,
+    /// `status.used`; `None` (or a missing key) refuses every pod write.
+    pub used: Option<ResourceTexts>,
+}
+
+/// One `Resource` metric of an HPA scaling on utilisation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HpaMetric {
+    /// `cpu` or `memory`.
+    pub resource: String,
+    pub target_utilization: i32,
+    /// From `status.currentMetrics`, when the controller has reported it.
+    pub current_utilization: Option<i32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HpaInfo {
+    pub namespace: String,
+    pub name: String,
+    /// `spec.scaleTargetRef`.
+    pub target_kind: String,
+    pub target_name: String,
+    pub min_replicas: i32,
+    pub max_replicas: i32,
+    pub current_replicas: i32,
+    pub metrics: Vec<HpaMetric>,
+}
+
+/// `status.nodeInfo` of a node, the part that says how it resizes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeRuntime {
+    pub node: String,
+    /// e.g. `containerd://1.6.8`.
+    pub container_runtime_version: String,
+    pub kubelet_version: String,
+}
+
+/// Everything the preflight reads of one cluster.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterPolicy {
+    pub limit_ranges: Vec<LimitRangeInfo>,
+    pub quotas: Vec<QuotaInfo>,
+    pub hpas: Vec<HpaInfo>,
+    pub runtimes: Vec<NodeRuntime>,
+    /// What could not be read and why (usually RBAC): the plan says so instead of staying
+    /// silent, since an unread LimitRange can still refuse the resize.
+    pub unreadable: Vec<String>,
+}
