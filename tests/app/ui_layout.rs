@@ -157,8 +157,9 @@ fn recommendations_show_with_markers_and_header_totals() {
     let wide = screen(&s, 200);
     assert!(wide.contains("REC"), "{wide}");
     let web_line = wide.lines().find(|l| l.contains("web-7c9f-x2")).unwrap();
-    // 50m p95 and a 100Mi peak + 15 %: ▼ on both.
-    assert!(web_line.contains("▼  50m│▼ 115Mi"), "{web_line}");
+    // Over-requested on both (a 50m p95, a 100Mi peak): ▼ on both, held at today's values
+    // until the history is long enough to shrink on (issue #26).
+    assert_eq!(web_line.matches('▼').count(), 2, "{web_line}");
     let busy_line = wide
         .lines()
         .find(|l| l.contains(&busy_c) && l.contains("catalog"))

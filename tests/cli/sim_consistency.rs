@@ -203,7 +203,20 @@ async fn nodes_shows_no_stale_deferred_and_make_room_unblocks_the_seeded_one() {
         waiting["namespace"].as_str().unwrap(),
         waiting["pod"].as_str().unwrap(),
     );
-    let (ok, out, err) = podsize(&kc, &["make-room", pod, "-n", ns, "--yes", "-o", "json"]);
+    let (ok, out, err) = podsize(
+        &kc,
+        &[
+            "make-room",
+            pod,
+            "-n",
+            ns,
+            "--yes",
+            "--min-history",
+            "0s",
+            "-o",
+            "json",
+        ],
+    );
     assert!(ok, "{err}\n{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["outcome"], "Done", "{out}\n{err}");

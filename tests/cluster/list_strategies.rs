@@ -121,8 +121,10 @@ async fn every_strategy_gives_the_servers_table() {
         assert_eq!(table_keys(&t), server_keys(&sim), "{how:?}");
         tables.push(t.rows());
     }
-    assert_eq!(tables[0], tables[1], "list and stream");
-    assert_eq!(tables[0], tables[2], "list and pages");
+    // The simulated kubelet keeps living between the loads (OOM kills, throttling): a pod
+    // seen at the same resourceVersion must give the same row whatever the strategy.
+    same_versions_same_rows(&tables[0], &tables[1], "list and stream");
+    same_versions_same_rows(&tables[0], &tables[2], "list and pages");
     assert_eq!(
         unpaged_lists(&sim),
         1,
@@ -210,4 +212,23 @@ async fn the_sim_answers_a_pod_list_with_gzip_when_asked() {
     let head = String::from_utf8_lossy(&answer[..answer.len().min(400)]).to_lowercase();
     assert!(head.starts_with("http/1.1 200"), "{head}");
     assert!(head.contains("content-encoding: gzip"), "{head}");
+}
+
+fn same_versions_same_rows(a: &[PodRow], b: &[PodRow], what: &str) {
+    let by_key: std::collections::HashMap<_, _> = b.iter().map(|r| (r.pod_key(), r)).collect();
+    let mut compared = 0;
+    for row in a {
+        let Some(other) = by_key.get(&row.pod_key()) else {
+            panic!("{what}: {} missing", row.name);
+        };
+        if row.resource_version == other.resource_version {
+            assert_eq!(row, *other, "{what}");
+            compared += 1;
+        }
+    }
+    assert!(
+        compared * 10 >= a.len() * 9,
+        "{what}: only {compared} of {} comparable",
+        a.len()
+    );
 }
