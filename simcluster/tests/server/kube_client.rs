@@ -307,9 +307,28 @@ async fn list_then_watch_from_list_rv_replays_nothing_old() {
         vec![container("app", &[("cpu", "100m")], &[], false)],
     ))
     .unwrap();
-    let events: Vec<_> = stream.take(1).try_collect().await.unwrap();
-    match &events[0] {
-        kube::api::WatchEvent::Added(p) => assert_eq!(p.metadata.name.as_deref(), Some("fresh")),
-        other => panic!("unexpected {other:?}"),
+    // The kubelet lives on (a resize in progress at start finishes, an OOM kill restarts a
+    // container), so other pods may change too: every event must be newer than the list, and
+    // the fresh pod must come.
+    let listed: u64 = rv.parse().unwrap();
+    let events: Vec<_> = stream.take(20).try_collect().await.unwrap();
+    let mut fresh = false;
+    for event in &events {
+        let p = match event {
+            kube::api::WatchEvent::Added(p) | kube::api::WatchEvent::Modified(p) => p,
+            kube::api::WatchEvent::Bookmark(_) => continue,
+            other => panic!("unexpected {other:?}"),
+        };
+        let at: u64 = p
+            .metadata
+            .resource_version
+            .as_deref()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(at > listed, "replayed an old change: {at} <= {listed}");
+        fresh |= matches!(event, kube::api::WatchEvent::Added(_))
+            && p.metadata.name.as_deref() == Some("fresh");
     }
+    assert!(fresh, "the fresh pod was not seen: {events:?}");
 }
