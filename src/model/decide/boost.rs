@@ -119,8 +119,16 @@ struct WireValues {
     memory_limit: Option<String>,
 }
 
+/// Whole seconds, rounded up: a deadline written a fraction early would revert before the
+/// time asked for (`--max 3s` reverted after 2.2 s).
 fn time_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    let nanos = t.timestamp_subsec_nanos();
+    let up = if nanos == 0 {
+        t
+    } else {
+        t + TimeDelta::nanoseconds(i64::from(1_000_000_000 - nanos))
+    };
+    up.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 fn read_time(what: &str, text: &str) -> Result<DateTime<Utc>, String> {

@@ -341,3 +341,15 @@ fn a_revert_sent_by_the_claimer_is_left_to_it() {
         Decision::StandDown(_)
     ));
 }
+
+#[test]
+fn a_deadline_is_never_written_earlier_than_asked() {
+    let t = DateTime::parse_from_rfc3339("2026-12-07T02:00:00.830Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default();
+    assert_eq!(super::time_text(t), "2026-12-07T02:00:01Z");
+    let whole = DateTime::parse_from_rfc3339("2026-12-07T02:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default();
+    assert_eq!(super::time_text(whole), "2026-12-07T02:00:00Z");
+}
