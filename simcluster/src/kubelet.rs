@@ -68,6 +68,8 @@ pub struct Kubelet {
     sub: Option<super::store::Subscription>,
     /// Earliest time each container may be OOM-killed again (CrashLoopBackOff).
     oom_backoff: HashMap<(Key, String), Instant>,
+    /// Where the next OOM check resumes in a large cluster (`None`: from the first pod).
+    oom_cursor: Option<Key>,
     /// Pod-level status fields are published (1.36+, or 1.35 with the alpha gate).
     pod_level_status: bool,
 }
@@ -107,6 +109,7 @@ impl Kubelet {
             deferred: HashSet::new(),
             sub: None,
             oom_backoff: HashMap::new(),
+            oom_cursor: None,
             pod_level_status: super::rules::resize::pod_level_gate(minor, false),
         }
         .subscribed()

@@ -15,6 +15,7 @@ pub mod encoding;
 pub mod faults;
 pub mod fleet;
 pub mod hpa;
+pub mod internal_spec;
 pub mod invariants;
 pub mod kinds;
 pub mod kstatus;

@@ -437,16 +437,18 @@ pub fn populate(store: &Store, api: &ApiServer, spec: &WorkloadSpec) -> Vec<(Str
         store.upsert(node(name, cpu, mem, Some(i) != no_support));
     }
     for (mut pod, _, _) in pods {
-        // Names are random; on a clash add a suffix (as a second replica would get).
+        // Names are random; on a clash add a suffix (as a second replica would get). The pod
+        // is moved into the store, not copied: at 150,000 pods a copy each is gigabytes.
+        let mut key = podutil::key(&pod);
         for _ in 0..8 {
-            let key = podutil::key(&pod);
-            match store.create(pod.clone()) {
-                Ok(_) => {
-                    keys.push(key);
-                    break;
-                }
-                Err(_) => pod.metadata.name = Some(format!("{}-{}", key.1, suffix(&mut rng, 5))),
+            if store.get::<Pod>(&key.0, &key.1).is_none() {
+                break;
             }
+            pod.metadata.name = Some(format!("{}-{}", key.1, suffix(&mut rng, 5)));
+            key = podutil::key(&pod);
+        }
+        if store.create(pod).is_ok() {
+            keys.push(key);
         }
     }
     keys

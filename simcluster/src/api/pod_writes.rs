@@ -146,10 +146,13 @@ impl ApiServer {
             probe.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
         }
         if !same_shape || probe != *old_spec {
+            // The real server diffs the old spec against the new one with the mutable fields
+            // put back (its "munged" spec), so an image change alone shows no line.
+            let shown = if same_shape { &probe } else { req_spec };
             let detail = format!(
                 "{}\n{}",
                 FORBIDDEN_UPDATE,
-                crate::diff::spec_diff(old_spec, req_spec)
+                crate::diff::spec_diff(old_spec, shown)
             );
             return Err(ApiError::invalid(
                 "Pod",

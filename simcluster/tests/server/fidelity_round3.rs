@@ -156,3 +156,39 @@ async fn pod_level_and_resize_policy_validation_at_create() {
     )
     .await;
 }
+
+// Facts "Still answered differently": a resource change through a plain pod patch (1.32+) is
+// refused with a diff of the internal (capitalised, `Requests`) form, hunk `@@ -17,7 +17,7 @@`.
+// The pod is fixtures/real-1.35/pod-resize-demo.json's spec; the patch lowers c1's cpu request
+// from 800m to 700m; the whole answer must be errors/resources-via-pod-patch.json.
+#[tokio::test]
+async fn pod_patch_diff_is_the_internal_form() {
+    let (Some(pod), Some(want)) = (
+        fixture("pod-resize-demo.json"),
+        fixture("errors/resources-via-pod-patch.json"),
+    ) else {
+        eprintln!("skipped: the real server's fixtures are not beside the checkout");
+        return;
+    };
+    let sim = simcluster::SimCluster::start(simcluster::SimConfig::empty())
+        .await
+        .unwrap();
+    let spec = parse(&pod)["spec"].clone();
+    let body = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "resize-demo", "namespace": "default"}, "spec": spec});
+    let (code, v) = post(&sim, "/api/v1/namespaces/default/pods", ADMIN, &body).await;
+    assert_eq!(code, 201, "{v}");
+    let (code, body) = raw(
+        sim.addr(),
+        "PATCH",
+        "/api/v1/namespaces/default/pods/resize-demo",
+        Some(ADMIN),
+        Some(SMP),
+        br#"{"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"700m"}}}]}}"#,
+    )
+    .await;
+    let (got, want) = (parse(&body), parse(&want));
+    assert_eq!(code, 422, "{got}");
+    assert_eq!(got["message"], want["message"], "\n{}", got["message"]);
+    assert_eq!(got, want);
+}
