@@ -304,12 +304,15 @@ fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
     }
 }
 
+/// Says once per tracked resize that it looks stuck (the table's cell keeps saying so).
 fn flag_stuck(state: &mut AppState, now: DateTime<Utc>) {
-    let stuck = state
-        .trackers
-        .iter()
-        .find(|t| t.is_stuck(now, state.stuck_after))
-        .map(|t| t.summary(now));
+    let threshold = state.stuck_after;
+    let stuck = (state.trackers.iter_mut())
+        .find(|t| !t.stuck_said && t.is_stuck(now, threshold))
+        .map(|t| {
+            t.stuck_said = true;
+            t.summary(now)
+        });
     if let Some(summary) = stuck {
         state.set_status(format!("{summary} — {STUCK_HINT}"), true);
     }

@@ -55,3 +55,27 @@ fn a_resize_in_progress_longer_than_stuck_after_is_flagged_whoever_sent_it() {
     );
     assert!(!patient.contains("stuck"), "{patient}");
 }
+
+/// The stuck message is said once per tracked resize: re-set on every tick it never expired.
+#[test]
+fn the_stuck_message_is_said_once_and_expires() {
+    use podsize::model::pods::tracking::Tracker;
+    let t0 = in_progress_since();
+    let mut s = AppState::new(screen::admin_header(), Scope::default());
+    let row = common::fixture_row("real-1.35-inprogress.json");
+    let container = row.containers[0].name.clone();
+    s.trackers.push(Tracker::new(&row, &container, None, 0, t0));
+    update(&mut s, Action::Cluster(ClusterEvent::pods_reset([row])), t0);
+    let at = |seconds: i64| t0 + TimeDelta::minutes(3) + TimeDelta::seconds(seconds);
+    update(&mut s, Action::Tick, at(0));
+    let said = s
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("possibly stuck"), "{said:?}");
+    for second in 1..=30 {
+        update(&mut s, Action::Tick, at(second));
+    }
+    assert!(s.status.is_none(), "still shown: {:?}", s.status);
+}

@@ -83,6 +83,8 @@ pub struct Tracker {
     pub restarted: bool,
     /// The pending condition the pod carried when the request was accepted.
     pub pending_before: Option<PendingResize>,
+    /// Its looking stuck was said once already: a message re-set every tick never expires.
+    pub stuck_said: bool,
 }
 
 impl Tracker {
@@ -106,6 +108,7 @@ impl Tracker {
             stage_since: now,
             restarted: false,
             pending_before: row.resize.pending.clone(),
+            stuck_said: false,
         };
         tracker.observe(row, now);
         tracker
