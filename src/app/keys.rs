@@ -88,12 +88,31 @@ fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// The pod the editor opens on: the cursor's when it is marked or nothing is; else the first
+/// marked pod (the batch is the marked pods, never an unmarked one under the cursor), on the
+/// cursor's container where that pod has one.
+fn edit_lead(state: &AppState) -> Option<(&crate::model::PodRow, String)> {
+    let (pod, container) = state.edit_target()?;
+    if state.marked.is_empty() || state.marked.contains(&pod.pod_key()) {
+        return Some((pod, container));
+    }
+    let lead = state.marked.iter().find_map(|key| state.pods.get(key))?;
+    let name = match lead.container(&container) {
+        Some(_) => container,
+        None => (lead.containers.iter())
+            .find(|c| c.kind == crate::model::ContainerKind::Regular)?
+            .name
+            .clone(),
+    };
+    Some((lead, name))
+}
+
 fn open_editor(state: &mut AppState) {
     if state.readonly() {
         state.set_status("read-only mode: editing is disabled", true);
         return;
     }
-    let Some((pod, container)) = state.edit_target() else {
+    let Some((pod, container)) = edit_lead(state) else {
         return;
     };
     let own = pod.pod_key();

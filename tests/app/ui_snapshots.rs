@@ -365,14 +365,12 @@ fn editor_state() -> AppState {
         .position(|r| r.pod.name == "catalog-deferred")
         .unwrap();
     s.select(i + 1);
-    // A marked pod adds the batch preview; a long refusal from the server wraps.
-    let marked = s
-        .pods
-        .keys()
-        .find(|k| k.name == "api-submitted")
-        .cloned()
-        .unwrap();
-    s.marked.insert(marked);
+    // Another marked pod adds the batch preview (the batch is the marked pods, the cursor's
+    // among them); a long refusal from the server wraps.
+    for name in ["api-submitted", "catalog-deferred"] {
+        let marked = s.pods.keys().find(|k| k.name == name).cloned().unwrap();
+        s.marked.insert(marked);
+    }
     let keys = [
         KeyCode::Char('e'),
         KeyCode::Char('x'),

@@ -64,7 +64,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
     bind(
         &[c('e'), k(KeyCode::Enter)],
         Command::Edit,
-        "edit the selected container's resources (marked pods too)",
+        "edit the selected container's resources (with marks: the marked pods)",
     ),
     bind(
         &[c('R')],
@@ -84,7 +84,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
     bind(
         &[c(' ')],
         Command::ToggleMark,
-        "mark / unmark the pod for a batch edit",
+        "mark / unmark the pod for a batch edit, then move down",
     ),
     bind(
         &[c('/')],
