@@ -39,9 +39,8 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
         }
         InputMode::Command(text) => edit_command(state, key, text),
         InputMode::Normal if state.show_help => {
-            // Help is a popup: it takes every key, and any key closes it.
-            state.show_help = false;
-            state.dirty = true;
+            // Help is a popup: it takes every key; its scroll keys scroll it, any other closes it.
+            super::help_view::on_key(state, key);
             Vec::new()
         }
         InputMode::Normal if state.nodes_view.is_some() => {
@@ -53,7 +52,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
                 Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
                 Some(Command::StartupBoosts) => return super::boost::startup_boosts(state),
                 Some(command) => run(state, command),
-                None => {}
+                None => unbound_key(state, key),
             }
             Vec::new()
         }
@@ -130,6 +129,26 @@ fn open_editor(state: &mut AppState) {
     state.replan_editor();
 }
 
+/// A key the table does not bind says so rather than doing nothing: `r`, the key a person
+/// tries for a resize, names the keys that resize.
+fn unbound_key(state: &mut AppState, key: KeyEvent) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let KeyCode::Char(ch) = key.code else { return };
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return;
+    }
+    let text = match ch {
+        'r' => "r is no key here: e edits the selected container's resources, R right-sizes to \
+                the recommendations (? lists every key)"
+            .to_string(),
+        _ => format!("{ch} is no key here: ? lists every key"),
+    };
+    state.set_status(text, false);
+}
+
 fn run(state: &mut AppState, command: Command) {
     state.refresh_index();
     let last = state.visible().len().saturating_sub(1);
@@ -161,10 +180,7 @@ fn run(state: &mut AppState, command: Command) {
             state.show_details = !state.show_details;
             state.dirty = true;
         }
-        Command::Help => {
-            state.show_help = true;
-            state.dirty = true;
-        }
+        Command::Help => super::help_view::open(state),
         Command::Edit => open_editor(state),
         Command::RightsizeMarked if state.readonly() => {
             state.set_status("read-only mode: editing is disabled", true);

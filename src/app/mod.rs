@@ -7,6 +7,7 @@ pub mod cluster_events;
 pub mod clusters;
 pub mod command_line;
 pub mod editor;
+pub mod help_view;
 pub mod keymap;
 pub mod keys;
 pub mod line_edit;

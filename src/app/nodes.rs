@@ -107,7 +107,7 @@ pub fn on_key(state: &mut AppState, key: KeyEvent) {
             return;
         }
         Some(NodesCommand::Back) => return,
-        Some(NodesCommand::Help) => state.show_help = true,
+        Some(NodesCommand::Help) => super::help_view::open(state),
         Some(NodesCommand::Quit) => state.quit = true,
         None => {}
     }

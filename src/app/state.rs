@@ -86,6 +86,8 @@ pub struct AppState {
     pub per_pod: bool,
     pub show_details: bool,
     pub show_help: bool,
+    /// The first help line on show: help scrolls where the screen is too short for it.
+    pub help_scroll: usize,
     pub input: InputMode,
     pub status: Option<StatusMessage>,
     /// The resize editor popup, when open; it takes every key first.
@@ -167,6 +169,7 @@ impl AppState {
             per_pod: false,
             show_details: false,
             show_help: false,
+            help_scroll: 0,
             input: InputMode::Normal,
             status: None,
             nodes_view: None,

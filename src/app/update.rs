@@ -248,7 +248,11 @@ pub(super) fn wall_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) 
     if no_input {
         return;
     }
+    if state.show_help {
+        return super::help_view::on_key(state, key);
+    }
     match lookup(WALL, key) {
+        Some(WallCommand::Help) => super::help_view::open(state),
         Some(WallCommand::Quit) => state.quit = true,
         Some(WallCommand::RefuseEdit) => {
             state.set_status("read-only wall display: editing is disabled", true);

@@ -61,8 +61,14 @@ pub fn side_by_side<'a>(
     Line::from(spans)
 }
 
-/// `spec│alloc│actual` requests of a container.
-pub fn requests_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) -> Line<'a> {
+/// `spec│alloc│actual` requests of a container, or fewer of them on a narrow screen.
+pub fn requests_cell<'a>(
+    c: &ContainerRow,
+    resource: Resource,
+    figures: super::columns::Figures,
+    theme: &Theme,
+) -> Line<'a> {
+    use super::columns::Figures;
     let width = match resource {
         Resource::Cpu => 5,
         Resource::Memory => 6,
@@ -70,7 +76,12 @@ pub fn requests_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) ->
     let desired = pick(c.desired.effective_requests(), resource);
     let allocated = c.allocated.map(|a| pick(a, resource));
     let actual = c.actual.map(|a| pick(a.requests, resource));
-    side_by_side(desired, &[allocated, actual], resource, width, theme)
+    let others = match figures {
+        Figures::Full => &[allocated, actual][..],
+        Figures::SpecActual => &[actual][..],
+        Figures::Spec => &[][..],
+    };
+    side_by_side(desired, others, resource, width, theme)
 }
 
 /// `spec│actual` limits of a container.
@@ -130,6 +141,21 @@ pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
         server_texts: None,
         oom_killed: false,
     }
+}
+
+/// The figures of a pod's own row (`p`): its pod-level `spec.resources` where it has them
+/// (those bound the pod as a whole: the scheduler and the kubelet count them, not the
+/// containers' sum), with the pod-level allocated and actual; else the containers' sums.
+pub fn pod_figures(pod: &crate::model::PodRow) -> ContainerRow {
+    let mut row = pod_totals(&pod.containers);
+    if let Some(spec) = pod.pod_resources {
+        let level = pod.pod_level.as_deref();
+        row.name = "pod-level".into();
+        row.desired = spec;
+        row.allocated = level.and_then(|l| l.allocated);
+        row.actual = level.and_then(|l| l.actual);
+    }
+    row
 }
 
 /// Style of a resize state.

@@ -61,6 +61,16 @@ impl Column {
         }
     }
 
+    /// The title lines with the request figures in `figures` form.
+    pub fn title_in(self, figures: Figures) -> (&'static str, &'static str) {
+        match (self, figures) {
+            (Self::CpuRequest, Figures::Spec) => ("CPU", "spec"),
+            (Self::MemoryRequest, Figures::Spec) => ("MEM", "spec"),
+            (Self::CpuRequest | Self::MemoryRequest, _) => (self.title().0, figures.subtitle()),
+            _ => self.title(),
+        }
+    }
+
     /// (minimum, preferred) width in cells.
     pub fn widths(self) -> (u16, u16) {
         match self {
@@ -82,20 +92,58 @@ impl Column {
     }
 }
 
-/// Columns in the order they are given up when space runs out (first dropped first).
-const DROP_ORDER: [Column; 11] = [
-    Column::Node,
-    Column::Usage,
-    Column::Restarts,
-    Column::Age,
-    Column::Recommendation,
-    Column::CpuLimit,
-    Column::MemoryLimit,
-    Column::Namespace,
-    Column::Container,
+/// How many values each request column shows, from all three down to the spec alone: the
+/// figures give way before any column that says which row it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Figures {
+    /// `spec│alloc│actual`.
+    #[default]
+    Full,
+    /// `spec│actual`: what is asked for and what runs.
+    SpecActual,
+    /// The spec alone; the RESIZE column says whether it is applied yet.
+    Spec,
+}
+
+impl Figures {
+    /// The second title line of a request column in this form.
+    pub fn subtitle(self) -> &'static str {
+        match self {
+            Self::Full => "spec│alloc│actual",
+            Self::SpecActual => "spec│actual",
+            Self::Spec => "spec",
+        }
+    }
+}
+
+/// One step towards a narrower table.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Drop(Column),
+    Narrow(Figures),
+}
+
+/// What gives way when space runs out, first to last: figures before anything that says
+/// which row it is (namespace with `-A`, pod, container, cluster with several) or its resize
+/// state; the requests narrow before they go.
+const STEPS: [Step; 15] = [
+    Step::Drop(Column::Usage),
+    Step::Drop(Column::Restarts),
+    Step::Drop(Column::Age),
+    Step::Drop(Column::MemoryLimit),
+    Step::Drop(Column::CpuLimit),
+    Step::Drop(Column::Node),
+    Step::Drop(Column::Recommendation),
+    Step::Narrow(Figures::SpecActual),
+    Step::Narrow(Figures::Spec),
+    Step::Drop(Column::MemoryRequest),
+    Step::Drop(Column::CpuRequest),
+    // Only a screen too narrow for any figure gets here.
+    Step::Drop(Column::Namespace),
+    Step::Drop(Column::Container),
     // Which cluster a row is in outlives its namespace: the same name may be in two.
-    Column::Cluster,
-    Column::Resize,
+    Step::Drop(Column::Cluster),
+    Step::Drop(Column::Resize),
 ];
 
 /// Display order of all columns.
@@ -131,8 +179,31 @@ pub struct Shown<'a> {
     pub recommendation: bool,
 }
 
+/// The columns that fit and the form of their figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fitted {
+    pub columns: Vec<Column>,
+    pub figures: Figures,
+}
+
+/// A node column is shown with its names whole, up to this many cells (a cloud provider's
+/// 43-character name reads by its first 24); a `sim-1…` says nothing.
+const NODE_WHOLE: u16 = 24;
+
+/// The fewest cells `column` takes with its figures in `figures` form.
+pub fn min_width(column: Column, figures: Figures, longest: &Longest) -> u16 {
+    match (column, figures) {
+        (Column::CpuRequest, Figures::SpecActual) => 11,
+        (Column::CpuRequest, Figures::Spec) => 5,
+        (Column::MemoryRequest, Figures::SpecActual) => 13,
+        (Column::MemoryRequest, Figures::Spec) => 6,
+        (Column::Node, _) => longest.node.clamp(column.widths().0, NODE_WHOLE),
+        _ => column.widths().0,
+    }
+}
+
 /// Picks the columns that fit in `width` at their minimum sizes (one space between columns).
-pub fn fit_columns(width: u16, shown: Shown) -> Vec<Column> {
+pub fn fit_columns(width: u16, shown: Shown, longest: &Longest) -> Fitted {
     let mut cols: Vec<Column> = ORDER
         .into_iter()
         .filter(|c| shown.only.is_none_or(|only| only.contains(&c.key())))
@@ -141,29 +212,37 @@ pub fn fit_columns(width: u16, shown: Shown) -> Vec<Column> {
         .filter(|c| shown.usage || *c != Column::Usage)
         .filter(|c| shown.recommendation || *c != Column::Recommendation)
         .collect();
-    let needed = |cols: &[Column]| -> u32 {
+    let mut figures = Figures::Full;
+    let needed = |cols: &[Column], figures: Figures| -> u32 {
         cols.iter()
-            .map(|c| u32::from(c.widths().0) + 1)
+            .map(|c| u32::from(min_width(*c, figures, longest)) + 1)
             .sum::<u32>()
     };
     // Usage is only worth showing when the rest is not squeezed for it.
-    if shown.usage && needed(&cols) + 30 > u32::from(width) {
+    if shown.usage && needed(&cols, figures) + 30 > u32::from(width) {
         cols.retain(|c| *c != Column::Usage);
     }
-    for drop in DROP_ORDER {
-        if needed(&cols) <= u32::from(width) {
+    for step in STEPS {
+        if needed(&cols, figures) <= u32::from(width) {
             break;
         }
-        cols.retain(|c| *c != drop);
+        match step {
+            Step::Drop(drop) => cols.retain(|c| *c != drop),
+            Step::Narrow(form) => figures = form,
+        }
     }
-    cols
+    Fitted {
+        columns: cols,
+        figures,
+    }
 }
 
 pub use crate::app::name_widths::Longest;
 
 fn longest_of(longest: &Longest, column: Column) -> u16 {
     match column {
-        Column::Cluster => longest.cluster,
+        // Room for a stale cluster's `✗ ` too.
+        Column::Cluster => longest.cluster.saturating_add(2),
         Column::Namespace => longest.namespace,
         Column::Pod => longest.pod,
         Column::Container => longest.container,
@@ -183,8 +262,12 @@ const SHARED: [Column; 3] = [Column::Pod, Column::Container, Column::Namespace];
 /// Widths for `cols` in `width` cells: every column gets its minimum, then the spare room
 /// widens the name columns up to their longest value (`FIRST` in turn, then `SHARED` evenly);
 /// what is left goes to the resize text (the kubelet's message).
-pub fn allocate_widths(cols: &[Column], width: u16, longest: &Longest) -> Vec<u16> {
-    let mut widths: Vec<u16> = cols.iter().map(|c| c.widths().0).collect();
+pub fn allocate_widths(fitted: &Fitted, width: u16, longest: &Longest) -> Vec<u16> {
+    let cols = &fitted.columns;
+    let mut widths: Vec<u16> = cols
+        .iter()
+        .map(|c| min_width(*c, fitted.figures, longest))
+        .collect();
     let used: u16 = widths.iter().map(|w| w + 1).sum();
     let mut spare = width.saturating_sub(used);
     let index = |column: Column| cols.iter().position(|c| *c == column);
@@ -222,177 +305,5 @@ pub fn allocate_widths(cols: &[Column], width: u16, longest: &Longest) -> Vec<u1
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const ALL: Shown = Shown {
-        only: None,
-        cluster: false,
-        namespace: true,
-        usage: true,
-        recommendation: true,
-    };
-    const BASIC: Shown = Shown {
-        only: None,
-        cluster: false,
-        namespace: true,
-        usage: false,
-        recommendation: false,
-    };
-    const LONG: Longest = Longest {
-        cluster: 0,
-        namespace: 24,
-        pod: 63,
-        container: 22,
-        node: 13,
-        boosted_resize: 0,
-    };
-
-    fn at(cols: &[Column], widths: &[u16], c: Column) -> u16 {
-        widths[cols.iter().position(|x| *x == c).unwrap()]
-    }
-
-    #[test]
-    fn every_column_key_is_a_config_column_name() {
-        let keys: Vec<&str> = ORDER.iter().map(|c| c.key()).collect();
-        assert_eq!(keys, crate::config::COLUMN_NAMES);
-    }
-
-    #[test]
-    fn spare_room_goes_to_names_up_to_their_longest_then_to_resize() {
-        let cols = fit_columns(200, BASIC);
-        let widths = allocate_widths(&cols, 200, &LONG);
-        assert_eq!(widths.iter().map(|w| w + 1).sum::<u16>(), 200);
-        assert_eq!(at(&cols, &widths, Column::Node), 13);
-        assert_eq!(at(&cols, &widths, Column::Container), 22);
-        assert_eq!(at(&cols, &widths, Column::Namespace), 24);
-        // 63-character pod names take what is left: the resize text keeps its minimum.
-        assert_eq!(at(&cols, &widths, Column::Pod), 42);
-        assert_eq!(at(&cols, &widths, Column::Resize), 14);
-        let wider = fit_columns(260, BASIC);
-        let widths = allocate_widths(&wider, 260, &LONG);
-        assert_eq!(at(&wider, &widths, Column::Pod), 63);
-        assert!(at(&wider, &widths, Column::Resize) > 14);
-        // Short names leave the room to the resize message.
-        let short = Longest {
-            cluster: 0,
-            namespace: 4,
-            pod: 10,
-            container: 3,
-            node: 6,
-            boosted_resize: 0,
-        };
-        let widths = allocate_widths(&cols, 200, &short);
-        assert_eq!(at(&cols, &widths, Column::Pod), 14);
-        assert!(at(&cols, &widths, Column::Resize) > 60);
-    }
-
-    #[test]
-    fn node_names_are_whole_before_pod_names_grow() {
-        let cols = fit_columns(160, BASIC);
-        assert!(cols.contains(&Column::Node));
-        let widths = allocate_widths(&cols, 160, &LONG);
-        assert_eq!(at(&cols, &widths, Column::Node), 13);
-        assert!(widths.iter().map(|w| w + 1).sum::<u16>() <= 160);
-    }
-
-    #[test]
-    fn wide_screens_show_everything() {
-        let cols = fit_columns(250, ALL);
-        assert_eq!(cols.len(), 13, "every column but the cluster's");
-        assert_eq!(cols[0], Column::Namespace);
-    }
-
-    #[test]
-    fn eighty_columns_keep_the_resize_essentials() {
-        let cols = fit_columns(80, ALL);
-        for must in [
-            Column::Pod,
-            Column::CpuRequest,
-            Column::MemoryRequest,
-            Column::Resize,
-        ] {
-            assert!(cols.contains(&must), "{must:?} missing at 80: {cols:?}");
-        }
-        assert!(!cols.contains(&Column::Node));
-        let used: u16 = cols.iter().map(|c| c.widths().0 + 1).sum();
-        assert!(used <= 80);
-        let widths = allocate_widths(&cols, 80, &LONG);
-        assert!(widths.iter().map(|w| w + 1).sum::<u16>() <= 80);
-    }
-
-    #[test]
-    fn columns_are_dropped_in_order() {
-        let mut previous = fit_columns(300, ALL).len();
-        for width in (20..300).rev() {
-            let now = fit_columns(width, ALL).len();
-            assert!(now <= previous, "narrower never shows more columns");
-            previous = now;
-        }
-        assert!(fit_columns(1, ALL).contains(&Column::Pod));
-    }
-
-    #[test]
-    fn the_config_file_hides_columns_before_they_are_fitted() {
-        let only = ["pod", "cpu-request", "resize", "node"];
-        let shown = Shown {
-            only: Some(&only),
-            ..ALL
-        };
-        let cols = fit_columns(80, shown);
-        assert_eq!(
-            cols,
-            [
-                Column::Pod,
-                Column::CpuRequest,
-                Column::Resize,
-                Column::Node
-            ]
-        );
-    }
-
-    #[test]
-    fn the_cluster_column_shows_first_with_several_clusters_and_reads_whole() {
-        let several = Shown {
-            cluster: true,
-            ..ALL
-        };
-        let cols = fit_columns(200, several);
-        assert_eq!(cols[0], Column::Cluster);
-        let longest = Longest {
-            cluster: 14,
-            ..LONG
-        };
-        let widths = allocate_widths(&cols, 200, &longest);
-        assert_eq!(at(&cols, &widths, Column::Cluster), 14);
-        // At 80 columns the namespace goes before the cluster does.
-        let narrow = fit_columns(80, several);
-        assert!(narrow.contains(&Column::Cluster) && !narrow.contains(&Column::Namespace));
-        assert!(!fit_columns(200, ALL).contains(&Column::Cluster));
-    }
-
-    #[test]
-    fn optional_columns_hidden_when_empty() {
-        assert!(!fit_columns(250, Shown::default()).contains(&Column::Namespace));
-        assert!(!fit_columns(250, BASIC).contains(&Column::Usage));
-        assert!(!fit_columns(250, BASIC).contains(&Column::Recommendation));
-    }
-
-    /// With every column shown and spare room, a boosted pod's badge and state read whole
-    /// before long names take the room (the names keep their minimum).
-    #[test]
-    fn a_boost_badge_gets_its_room_before_the_names_grow() {
-        let cols = fit_columns(180, ALL);
-        assert!(cols.contains(&Column::Recommendation), "{cols:?}");
-        let plain = allocate_widths(&cols, 180, &LONG);
-        let boosted = Longest {
-            boosted_resize: 19 + 1 + 13,
-            ..LONG
-        };
-        let widths = allocate_widths(&cols, 180, &boosted);
-        assert!(at(&cols, &plain, Column::Resize) < 33, "{plain:?}");
-        assert!(at(&cols, &widths, Column::Resize) >= 33, "{widths:?}");
-        assert!(at(&cols, &widths, Column::Pod) >= Column::Pod.widths().0);
-        assert_eq!(widths.iter().map(|w| w + 1).sum::<u16>(), 180);
-    }
-}
+#[path = "columns_tests.rs"]
+mod tests;

@@ -192,7 +192,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             Span::styled(":", theme.accent),
             Span::styled(with_cursor(line), theme.input),
             Span::styled(
-                "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY",
+                "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q",
                 theme.muted,
             ),
         ]),

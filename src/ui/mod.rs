@@ -7,7 +7,8 @@ pub mod columns;
 mod details;
 mod editor;
 mod header;
-mod help;
+pub mod help;
+mod key_hints;
 mod nodes;
 mod popup;
 pub mod table;
@@ -20,10 +21,11 @@ use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
-/// Rows of table content for a terminal of `height` lines (header, pane and borders removed).
+/// Rows of table content for a terminal of `height` lines (header, pane, borders and the
+/// key-hint footer removed).
 pub fn table_rows(height: u16, show_details: bool) -> usize {
     let details = if show_details { height / 3 } else { 0 };
-    usize::from(height.saturating_sub(2 + details + 3))
+    usize::from(height.saturating_sub(2 + details + 3 + 1))
 }
 
 /// Draws the whole screen.
@@ -38,12 +40,14 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
     } else {
         0
     };
-    let [head, body, details] = Layout::vertical([
+    let [head, body, details, hints] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(details_height),
+        Constraint::Length(1),
     ])
     .areas(area);
+    key_hints::render(frame, hints, state, theme);
     header::render(frame, head, state, now, theme);
     if state.nodes_view.is_some() {
         nodes::render(frame, body, state, theme);
@@ -63,6 +67,6 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
         nodes::render_make_room(frame, area, state, theme);
     }
     if state.show_help {
-        help::render(frame, area, theme);
+        help::render(frame, area, state, theme);
     }
 }

@@ -1,11 +1,12 @@
 //! The pod table. Only the rows on screen are built.
 
-use super::cells::{Resource, limits_cell, pod_totals, requests_cell};
-use super::columns::{Column, Shown, fit_columns};
+use super::cells::{Resource, limits_cell, pod_figures, requests_cell};
+use super::columns::{Column, Figures, Shown, fit_columns};
 use crate::app::AppState;
 use crate::app::name_widths::{MARK, container_label};
 use crate::model::decide::recommend::thousands;
 use crate::model::ground::time::format_age;
+use crate::model::pods::events::Connection;
 use crate::model::pods::tracking::stuck_for;
 use crate::model::{ContainerRow, PodRow};
 use crate::theme::Theme;
@@ -14,6 +15,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+
+/// Before a stale cluster's name on each of its rows.
+pub const STALE_MARK: &str = "✗ ";
 
 /// First visible row: the app's scroll position, moved only if the selection would be off a
 /// screen of `visible_rows` or rows would be left empty below the last one (the app's page
@@ -26,9 +30,9 @@ pub fn scroll_offset(scroll: usize, selected: usize, visible_rows: usize, rows: 
         .max((selected + 1).saturating_sub(visible_rows))
 }
 
-fn header_row(cols: &[Column], theme: &Theme) -> Row<'static> {
+fn header_row(cols: &[Column], figures: Figures, theme: &Theme) -> Row<'static> {
     Row::new(cols.iter().map(|c| {
-        let (top, bottom) = c.title();
+        let (top, bottom) = c.title_in(figures);
         Cell::from(Text::from(vec![Line::from(top), Line::from(bottom)]))
     }))
     .height(2)
@@ -136,18 +140,23 @@ fn cell<'a>(
     pod: &'a PodRow,
     c: &ContainerRow,
     per_container: Option<&ContainerRow>,
+    figures: Figures,
     now: DateTime<Utc>,
     theme: &Theme,
 ) -> Cell<'a> {
     match col {
         Column::Cluster => {
             let cluster = state.cluster(pod.cluster);
-            let style = if cluster.live() {
-                theme.muted
-            } else {
-                theme.stale_warning
+            // Stale rows say so in text too: without colour a red background is nothing.
+            let (text, style) = match cluster.connection {
+                Connection::Reconnecting { .. } => (
+                    format!("{STALE_MARK}{}", cluster.header.context),
+                    theme.stale_warning,
+                ),
+                _ if cluster.live() => (cluster.header.context.clone(), theme.muted),
+                _ => (cluster.header.context.clone(), theme.stale_warning),
             };
-            Cell::from(Span::styled(fit(&cluster.header.context, width), style))
+            Cell::from(Span::styled(fit(&text, width), style))
         }
         Column::Namespace => Cell::from(fit(&pod.namespace, width)),
         Column::Pod if state.marked.contains(&pod.pod_key()) => Cell::from(Span::styled(
@@ -156,9 +165,9 @@ fn cell<'a>(
         )),
         Column::Pod => Cell::from(fit(&pod.name, width)),
         Column::Container => Cell::from(fit(&container_label(c), width)),
-        Column::CpuRequest => Cell::from(requests_cell(c, Resource::Cpu, theme)),
+        Column::CpuRequest => Cell::from(requests_cell(c, Resource::Cpu, figures, theme)),
         Column::CpuLimit => Cell::from(limits_cell(c, Resource::Cpu, theme)),
-        Column::MemoryRequest => Cell::from(requests_cell(c, Resource::Memory, theme)),
+        Column::MemoryRequest => Cell::from(requests_cell(c, Resource::Memory, figures, theme)),
         Column::MemoryLimit => Cell::from(limits_cell(c, Resource::Memory, theme)),
         Column::Resize => {
             let resize = if per_container.is_some() {
@@ -208,8 +217,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         usage: state.usage.is_some(),
         recommendation: !state.rightsizing.is_empty(),
     };
-    let cols = fit_columns(area.width, shown);
-    let widths = super::columns::allocate_widths(&cols, area.width, &state.longest);
+    let fitted = fit_columns(area.width, shown, &state.longest);
+    let widths = super::columns::allocate_widths(&fitted, area.width, &state.longest);
+    let (cols, figures) = (&fitted.columns, fitted.figures);
     let visible_rows = usize::from(area.height.saturating_sub(3));
     // A wall display pages by itself and has no cursor.
     let offset = match &state.wall {
@@ -232,14 +242,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             let c = match container {
                 Some(c) => c,
                 None => {
-                    totals = pod_totals(&pod.containers);
+                    totals = pod_figures(pod);
                     &totals
                 }
             };
             let row = Row::new(
                 cols.iter()
                     .zip(&widths)
-                    .map(|(col, w)| cell(*col, *w, state, pod, c, container, now, theme)),
+                    .map(|(col, w)| cell(*col, *w, state, pod, c, container, figures, now, theme)),
             );
             let key = pod.pod_key();
             match &state.wall {
@@ -259,7 +269,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         }
     );
     let table = Table::new(rows, constraints)
-        .header(header_row(&cols, theme))
+        .header(header_row(cols, figures, theme))
         .row_highlight_style(theme.selected)
         .style(theme.base)
         .block(

@@ -87,7 +87,7 @@ fn counters(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 /// The stale-data banner text, when a watch is disconnected: with several clusters, which
-/// ones (their lines above say why); the others' rows stay live.
+/// ones (their lines above say why) and whether any other is live.
 pub fn stale_text(state: &AppState, now: DateTime<Utc>) -> Option<String> {
     if let [one] = state.clusters.as_slice() {
         return match &one.connection {
@@ -96,8 +96,9 @@ pub fn stale_text(state: &AppState, now: DateTime<Utc>) -> Option<String> {
                 error,
                 since,
             } => Some(format!(
-                " ⚠ DATA STALE FOR {} — reconnecting (attempt {attempt}): {error} ",
-                format_age(now - *since)
+                " ⚠ DATA STALE FOR {} — reconnecting (attempt {attempt}): {} ",
+                format_age(now - *since),
+                super::wall_clusters::readable_reason(error)
             )),
             _ => None,
         };
@@ -112,12 +113,13 @@ pub fn stale_text(state: &AppState, now: DateTime<Utc>) -> Option<String> {
             _ => None,
         })
         .collect();
-    (!stale.is_empty()).then(|| {
-        format!(
-            " ⚠ DATA STALE: {} — its rows are as last seen; the other clusters are live ",
-            stale.join(", ")
-        )
-    })
+    // Said of the clusters as they are: none may be live.
+    let rest = match stale.len() {
+        0 => return None,
+        n if n == state.clusters.len() => "no cluster is live",
+        _ => "rows as last seen; the other clusters are live",
+    };
+    Some(format!(" ⚠ DATA STALE: {} — {rest} ", stale.join(", ")))
 }
 
 fn footer(frame: &mut Frame, area: Rect, state: &AppState, rows: usize, theme: &Theme) {
@@ -188,4 +190,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
         usize::from(body.height.saturating_sub(3)),
         theme,
     );
+    // Over everything, the footer too.
+    if state.show_help {
+        super::help::render(frame, area, state, theme);
+    }
 }

@@ -16,12 +16,43 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Lines the panel takes: a title line and one per cluster; none with one cluster.
+/// Lines the panel takes: a title line, one per cluster and one under each stale cluster for
+/// why (whole: the counts leave no room for it on the cluster's line); none with one cluster.
 pub fn height(state: &AppState) -> u16 {
     if state.several_clusters() {
-        u16::try_from(state.clusters.len() + 1).unwrap_or(u16::MAX)
+        let stale = (state.clusters.iter())
+            .filter(|c| matches!(c.connection, Connection::Reconnecting { .. }))
+            .count();
+        u16::try_from(state.clusters.len() + 1 + stale).unwrap_or(u16::MAX)
     } else {
         0
+    }
+}
+
+/// Wrappers of a failed watch's error that say nothing of its cause: a person reads the cause.
+const WRAPPERS: [&str; 6] = [
+    "failed to perform initial object list",
+    "error starting watch",
+    "ServiceError",
+    "client error (Connect)",
+    "client error (SendRequest)",
+    "HyperError",
+];
+
+/// A failed watch's error as a person reads it: the kube client's wrappers dropped
+/// (`failed to perform initial object list: ServiceError: client error (Connect): tcp connect
+/// error: Connection refused (os error 111)` → `tcp connect error: Connection refused (os
+/// error 111)`), the cause kept whole.
+pub fn readable_reason(error: &str) -> String {
+    let kept: Vec<&str> = error
+        .split(": ")
+        .map(str::trim)
+        .filter(|part| !part.is_empty() && !WRAPPERS.iter().any(|w| part.starts_with(w)))
+        .collect();
+    if kept.is_empty() {
+        error.trim().to_string()
+    } else {
+        kept.join(": ")
     }
 }
 
@@ -35,7 +66,7 @@ pub fn freshness(cluster: &ClusterStatus, now: DateTime<Utc>) -> (String, Option
             since,
         } => (
             format!("✗ STALE {}", format_age(now - *since)),
-            Some(format!("reconnecting (attempt {attempt}): {error}")),
+            Some(format!("attempt {attempt}: {}", readable_reason(error))),
         ),
         _ if cluster.loading.is_some() => ("◌ listing".into(), None),
         Connection::Connecting => ("◌ connecting".into(), None),
@@ -103,10 +134,12 @@ fn line<'a>(
         figures.errors,
         style(ResizeState::Error(String::new())),
     ));
-    if let Some(reason) = reason {
-        spans.push(Span::styled(format!(" {reason}"), theme.stale_warning));
-    }
     Line::from(spans)
+}
+
+/// The line under a stale cluster's: why, whole.
+fn reason_line<'a>(reason: String, theme: &Theme) -> Line<'a> {
+    Line::from(Span::styled(format!("   ↳ {reason}"), theme.stale_warning))
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
@@ -137,14 +170,38 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     );
     let mut lines = vec![Line::from(Span::styled(title, theme.muted))];
     for (cluster, figures) in state.clusters.iter().zip(counts(state)) {
+        let fresh = freshness(cluster, now);
+        let reason = fresh.1.clone();
         lines.push(line(
             &cluster.header.context,
             &cluster.header.server_version,
             &figures,
-            freshness(cluster, now),
+            fresh,
             &widths,
             theme,
         ));
+        lines.extend(reason.map(|r| reason_line(r, theme)));
     }
     frame.render_widget(Paragraph::new(lines).style(theme.base), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_reason;
+
+    #[test]
+    fn the_reason_reads_as_its_cause() {
+        let kube = "failed to perform initial object list: ServiceError: client error (Connect): \
+                    tcp connect error: Connection refused (os error 111)";
+        assert_eq!(
+            readable_reason(kube),
+            "tcp connect error: Connection refused (os error 111)"
+        );
+        assert_eq!(readable_reason("connection refused"), "connection refused");
+        assert_eq!(readable_reason("ServiceError: "), "ServiceError:");
+        assert_eq!(
+            readable_reason("not authorized: Unauthorized (401)"),
+            "not authorized: Unauthorized (401)"
+        );
+    }
 }

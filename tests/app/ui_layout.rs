@@ -1,7 +1,7 @@
 //! The table's column layout with long real-world names (issue #18): a cut value always ends in
 //! `…`, spare width goes to the name columns up to their longest value (node names first), and
-//! the REC column with the header's right-sizing totals (issue #12). Snapshots at 80, 120, 160
-//! and 200 columns.
+//! the REC column with the header's right-sizing totals (issue #12). Snapshots at 60, 80, 120,
+//! 160 and 200 columns; every row says which row it is at each (issue #30).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -76,7 +76,7 @@ fn assert_cut_with_ellipsis(screen: &str, name: &str) {
 #[test]
 fn long_names_at_80_120_160_and_200_columns() {
     let s = state(long_named_rows());
-    for width in [80u16, 120, 160, 200] {
+    for width in [60u16, 80, 120, 160, 200] {
         let screen = screen(&s, width);
         for line in screen.lines() {
             assert!(line.chars().count() <= usize::from(width), "{line}");
@@ -278,4 +278,57 @@ fn the_walls_cluster_lines_keep_freshness_and_every_count_in_80_columns() {
     // The five counts follow the freshness: the last is the errors count.
     let last = line("sim-1").split_whitespace().last().unwrap().to_string();
     assert!(last.parse::<usize>().is_ok(), "{screen}");
+}
+
+/// Issue #30: at any width from 60 columns every row shows its cluster (with several), its
+/// namespace (with `-A`), pod, container and resize state; the figures give way first.
+#[test]
+fn every_row_says_which_row_it_is_at_60_80_120_and_160_columns() {
+    let clusters = ["sim-1", "prod-eu-west-1"];
+    let headers = clusters
+        .iter()
+        .map(|n| podsize::app::state::HeaderInfo {
+            context: (*n).into(),
+            ..admin_header()
+        })
+        .collect();
+    let mut s = AppState::with_clusters(headers, Scope::default());
+    for cluster in 0..2 {
+        let event = ClusterEvent::pods_reset(long_named_rows());
+        update(&mut s, Action::ClusterOf(cluster, event), now());
+    }
+    s.refresh_index();
+    let pods = ["catalog-sear", "payments-set", "web-7c9f-x2"];
+    let containers = ["admin-", "istio-", "migrat", "log-sh"];
+    let states = ["↻ in progress", "‖ deferred", "✓ ok"];
+    for width in [60u16, 80, 120, 160] {
+        let screen = text(&render(&s, width, 24, &Theme::default()));
+        let titles = screen.lines().nth(3).unwrap();
+        for title in ["CLUSTER", "NAMESPACE", "POD", "CONTAINER", "RESIZE"] {
+            assert!(titles.contains(title), "{width}: {title} in\n{screen}");
+        }
+        // Body rows start with their cluster; the key hints below start with a space.
+        let rows: Vec<&str> = (screen.lines().skip(5))
+            .filter(|l| !l.is_empty() && !l.starts_with(' '))
+            .collect();
+        assert_eq!(rows.len(), 14, "{width}:\n{screen}");
+        for row in rows {
+            let words: Vec<&str> = row.split_whitespace().collect();
+            let cluster_shown = clusters.iter().any(|c| words[0].starts_with(&c[..5]));
+            assert!(cluster_shown, "{width}: cluster in {row:?}");
+            assert!(
+                words[1].starts_with("payments"),
+                "{width}: namespace in {row:?}"
+            );
+            let pod_shown = pods.iter().any(|p| words[2].starts_with(&p[..8]));
+            assert!(pod_shown, "{width}: pod in {row:?}");
+            let container_shown = containers.iter().any(|c| words[3].starts_with(&c[..5]));
+            assert!(container_shown, "{width}: container in {row:?}");
+            assert!(
+                states.iter().any(|st| row.contains(st)),
+                "{width}: state in {row:?}"
+            );
+        }
+        insta::assert_snapshot!(format!("identity_{width}"), screen);
+    }
 }

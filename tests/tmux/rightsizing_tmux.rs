@@ -13,7 +13,8 @@ fn body(screen: &str) -> Vec<&str> {
     screen
         .lines()
         .skip(5)
-        .take_while(|l| !l.trim().is_empty())
+        // Up to the key-hint line at the foot.
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with(" e edit"))
         .collect()
 }
 

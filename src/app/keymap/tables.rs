@@ -94,7 +94,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
     bind(
         &[c(':')],
         Command::StartCommand,
-        "command: ns NAME | ns all | ctx NAME [NAME…] | ctx all | sort KEY | q",
+        "command: ns NAME | ns all | ctx NAME [NAME…] | ctx all | sort KEY | nodes | q",
     ),
     bind(
         &[c('s')],
@@ -276,6 +276,7 @@ pub enum WallCommand {
     NextPage,
     PreviousPage,
     RefuseEdit,
+    Help,
     Quit,
 }
 
@@ -295,6 +296,7 @@ pub const WALL: &[Binding<WallCommand>] = &[
         WallCommand::RefuseEdit,
         "says why editing is disabled",
     ),
+    bind(&[c('?')], WallCommand::Help, "this help"),
     bind(&[c('q')], WallCommand::Quit, "quit"),
 ];
 
