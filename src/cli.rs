@@ -145,9 +145,22 @@ pub enum ConfigCommand {
 
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
-    /// The shell to complete in.
+    /// The shell to complete in; `kubectl`: the `kubectl_complete-podsize` script that
+    /// completes `kubectl podsize` (kubectl 1.26+ runs it from PATH).
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: CompletionShell,
+}
+
+/// Where completion is wanted: bash, zsh and fish complete context, namespace and pod names
+/// too (asked of `podsize __complete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+    Kubectl,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,15 @@ fn has_terminal() -> bool {
 
 fn main() -> ExitCode {
     std::sync::LazyLock::force(&commands::PROCESS_START);
+    // A shell asking for completions: answered before the parser, which would refuse the
+    // half-typed words.
+    let args: Vec<String> = (std::env::args_os().skip(1))
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if args.first().map(String::as_str) == Some("__complete") {
+        commands::complete::run(&args[1..]);
+        return ExitCode::SUCCESS;
+    }
     let (mut cli, matches) = podsize::invocation::parse_with_matches();
     if let Err(e) = cli.check() {
         eprintln!("podsize: {e}");

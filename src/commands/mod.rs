@@ -5,6 +5,7 @@ pub mod boost_dash;
 pub mod boost_due;
 pub mod boost_rollout;
 pub mod boost_wait;
+pub mod complete;
 pub mod config;
 pub mod contexts;
 pub mod dashboard;

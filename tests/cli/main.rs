@@ -14,6 +14,7 @@ mod cli;
 mod cli_docs;
 mod cli_output;
 mod closed_pipe;
+mod completion_names;
 mod config;
 mod config_errors;
 mod demo_consistency;
