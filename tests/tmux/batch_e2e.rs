@@ -1,5 +1,5 @@
 //! End-to-end batch resize: `podsize sim` in the background, the dashboard in tmux, kubectl as
-//! the judge. Mark one pod, edit another's CPU limit with `x2`, send: the marked pod must get
+//! the judge. Mark two pods, edit one's CPU limit with `x2`, send: the other marked pod must get
 //! its own CPU limit doubled and keep every other value.
 //! Skipped (with a printed reason) when tmux or kubectl is not installed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -141,7 +141,13 @@ fn a_batch_changes_only_the_edited_field_of_each_marked_pod() {
         s.contains("● live") && s.contains(name(&marked))
     });
 
-    for (pod, key) in [(name(&marked), "Space"), (name(&edited), "e")] {
+    // The batch is the marked pods: both are marked, then `e` (at the top of the edited pod's
+    // rows, since Space moves down) opens the editor on the edited one.
+    let keys: [(&str, &[&str]); 2] = [
+        (name(&marked), &["Space"]),
+        (name(&edited), &["Space", "g", "e"]),
+    ];
+    for (pod, keys) in keys {
         // Esc in the table clears a filter (and only the filter while one is set).
         if t.screen().contains("filter: ") {
             t.keys(&["Escape"]);
@@ -151,7 +157,7 @@ fn a_batch_changes_only_the_edited_field_of_each_marked_pod() {
         t.literal(pod);
         t.keys(&["Enter"]);
         t.wait_for("filtered", |s| s.contains(&format!("filter: {pod}")));
-        t.keys(&[key]);
+        t.keys(keys);
     }
     t.wait_for("editor", |s| {
         s.contains(&format!("resize {namespace}/{}", name(&edited)))
