@@ -140,11 +140,10 @@ fn unbound_key(state: &mut AppState, key: KeyEvent) {
     {
         return;
     }
+    // Short: the counts come first on the status line, and this must fit beside them.
     let text = match ch {
-        'r' => "r is no key here: e edits the selected container's resources, R right-sizes to \
-                the recommendations (? lists every key)"
-            .to_string(),
-        _ => format!("{ch} is no key here: ? lists every key"),
+        'r' => "no r key: e edits, R right-sizes, ? lists every key".to_string(),
+        _ => format!("no {ch} key: ? lists every key"),
     };
     state.set_status(text, false);
 }

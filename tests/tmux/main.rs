@@ -11,6 +11,7 @@ mod batch_e2e;
 mod boost_tmux;
 mod config_tmux;
 mod dashboard_clusters_tmux;
+mod first_minute_tmux;
 mod log_secrets;
 mod make_room_tmux;
 mod rightsizing_tmux;
