@@ -10,14 +10,24 @@ use std::io::Write;
 /// Bash: names from `podsize __complete` where it has any, else clap's completion.
 const BASH_NAMES: &str = r#"
 # Context, namespace and pod names, subcommands and options from `podsize __complete`; what it
-# leaves to the shell (files) from the completion above.
+# leaves to the shell (files) from the completion above. With bash-completion loaded, words are
+# not split at `:` or `=` (EKS contexts are ARNs).
 _podsize_names() {
-    local IFS=$'\n' out directive
-    out=$(podsize __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    local IFS=$'\n' out directive cur words cword
+    if declare -F _get_comp_words_by_ref >/dev/null; then
+        _get_comp_words_by_ref -n =: cur words cword
+    else
+        words=("${COMP_WORDS[@]}") cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]}
+    fi
+    out=$(podsize __complete "${words[@]:1:cword}" 2>/dev/null)
     directive=${out##*:}
     COMPREPLY=($(printf '%s\n' "$out" | sed '$d'))
     if [ ${#COMPREPLY[@]} -eq 0 ] && [ "$directive" != 4 ]; then
         _podsize "$@"
+        return
+    fi
+    if declare -F __ltrim_colon_completions >/dev/null; then
+        __ltrim_colon_completions "$cur"
     fi
 }
 complete -F _podsize_names -o bashdefault -o default podsize
