@@ -240,3 +240,14 @@ fn node_names_are_whole_or_the_column_goes() {
         }
     }
 }
+
+/// At 120 columns the right-sizing column and short node names outlast the limits: REC is what
+/// a person came for, and a node column that fits reads whole (issue #30 lost both at 120).
+#[test]
+fn at_120_columns_rec_and_node_outlast_the_limits() {
+    let cols = fit(120, ALL);
+    assert!(cols.contains(&Column::Recommendation), "{cols:?}");
+    assert!(cols.contains(&Column::Node), "{cols:?}");
+    assert!(!cols.contains(&Column::CpuLimit), "{cols:?}");
+    assert_eq!(cols.figures, Figures::Full);
+}
