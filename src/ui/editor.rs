@@ -311,6 +311,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             )));
         }
     }
+    // The preflight's findings (old runtime, HPA, what could not be checked), before sending.
+    for line in &editor.preflight {
+        lines.push(Line::from(Span::styled(line.clone(), theme.stale_warning)));
+    }
     lines.extend(batch_lines(editor, theme));
     if let Some(server) = &editor.server_error {
         lines.push(Line::from(Span::styled(
