@@ -1,6 +1,6 @@
-//! The preflight on the dashboard's paths (issue 27): every plan the editor, a batch or `R`
-//! would send is checked against its cluster's policy snapshot (LimitRanges, quotas, HPAs,
-//! node runtimes) before it can be sent. A refusal is the server's own text, added to the
+//! The preflight on the dashboard's paths (issue 27): every plan the editor, a batch, `R` or
+//! a boost (`b`) would send is checked against its cluster's policy snapshot (LimitRanges,
+//! quotas, HPAs, node runtimes) before it can be sent. A refusal is the server's own text, added to the
 //! plan's errors so nothing is sent; warnings and HPA effects are shown in the plan.
 
 use super::state::AppState;
@@ -100,4 +100,13 @@ pub fn annotate(state: &AppState, editor: &mut super::editor::EditorState) {
         );
     }
     editor.preflight = notes;
+}
+
+/// The boost form's plan, checked (`b`): a boost the LimitRange or quota would refuse is not
+/// sent, and an HPA's answer to the raised request is shown.
+pub fn check_boost(state: &AppState, form: &mut super::boost_form::BoostForm) {
+    form.preflight = match form.resize.as_mut() {
+        Some(plan) => check(state, plan),
+        None => Vec::new(),
+    };
 }

@@ -293,3 +293,44 @@ async fn the_editor_shows_the_hpa_effect_of_a_hand_made_request() {
         editor.preflight
     );
 }
+
+#[tokio::test]
+async fn an_increase_past_the_quota_is_refused_in_the_editor_and_in_a_boost() {
+    let (_sim, mut s) = scene().await;
+    let refusal = r#"pods "etl-runner-0" is forbidden: exceeded quota: compute, requested: requests.cpu=300m, used: requests.cpu=1800m, limited: requests.cpu=2"#;
+    select(&mut s, "etl-runner-0");
+    press(&mut s, KeyCode::Char('e'));
+    type_text(&mut s, "1200m");
+    let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
+    assert_eq!(
+        plan.errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>(),
+        vec![refusal]
+    );
+    let mut effects = press(&mut s, KeyCode::Enter);
+    effects.extend(press(&mut s, KeyCode::Enter));
+    assert!(!sends(&effects), "{effects:?}");
+    press(&mut s, KeyCode::Esc);
+    assert!(s.editor.is_none());
+    // The same increase as a boost: the form shows the refusal and does not send.
+    press(&mut s, KeyCode::Char('b'));
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    update(&mut s, Action::Key(ctrl_u), now());
+    type_text(&mut s, "1200m");
+    let form = s.boost_form.as_ref().expect("the boost form");
+    let errors: Vec<&str> = form
+        .resize
+        .iter()
+        .flat_map(|r| r.errors.iter().map(|e| e.message.as_str()))
+        .collect();
+    assert_eq!(errors, vec![refusal], "{form:?}");
+    assert!(!form.sendable());
+    let mut effects = press(&mut s, KeyCode::Enter);
+    effects.extend(press(&mut s, KeyCode::Enter));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Boost(_))),
+        "{effects:?}"
+    );
+}
