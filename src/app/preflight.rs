@@ -1,7 +1,8 @@
-//! The preflight on the dashboard's paths (issue 27): every plan the editor, a batch, `R` or
-//! a boost (`b`) would send is checked against its cluster's policy snapshot (LimitRanges,
-//! quotas, HPAs, node runtimes) before it can be sent. A refusal is the server's own text, added to the
-//! plan's errors so nothing is sent; warnings and HPA effects are shown in the plan.
+//! The preflight on the dashboard's paths (issue 27): every plan the editor, a batch, `R`, a
+//! boost (`b`) or make-room (`m`) would send is checked against its cluster's policy snapshot
+//! (LimitRanges, quotas, HPAs, node runtimes) before it can be sent. A refusal is the server's
+//! own text, added to the plan's errors so nothing is sent (make-room leaves such a victim
+//! out, saying why); warnings and HPA effects are shown in the plan.
 
 use super::state::AppState;
 use super::view::PodKey;
@@ -109,4 +110,32 @@ pub fn check_boost(state: &AppState, form: &mut super::boost_form::BoostForm) {
         Some(plan) => check(state, plan),
         None => Vec::new(),
     };
+}
+
+/// Make-room's victims whose shrink the server would refuse, keyed as make-room's
+/// `protected` map is, with the reason. Each container is checked as its own change.
+pub fn shrink_refusals(
+    state: &AppState,
+    plan: &crate::model::decide::make_room::Plan,
+) -> Vec<((String, String), String)> {
+    let policy = &state.cluster(plan.cluster).policy.policy;
+    plan.shrinks
+        .iter()
+        .filter_map(|s| {
+            let pod = state
+                .pods
+                .get(&PodKey::new(plan.cluster, &s.namespace, &s.pod))?;
+            let text = s.containers.iter().find_map(|c| {
+                let change = Change {
+                    row: pod,
+                    container: &c.container,
+                    new_spec: &c.after,
+                    usage: None,
+                };
+                preflight(policy, change, None).refusal
+            })?;
+            let why = format!("the server would refuse its shrink: {text}");
+            Some(((s.namespace.clone(), s.pod.clone()), why))
+        })
+        .collect()
 }
