@@ -102,13 +102,16 @@ async fn follow<K, T>(
                 Ok(Event::Delete(o)) => {
                     slot(&mut seen).remove(&key(&o));
                 }
-                Err(e) => {
+                // Only a failed list leaves the kind unread; a watch that breaks after one is
+                // re-listed by the watcher while the last list's objects still hold.
+                Err(e @ watcher::Error::InitialListFailed(_)) => {
                     let text = format!("{what}: {}", error_text(&e));
                     if seen.unreadable.get(&what) == Some(&text) {
                         continue;
                     }
                     seen.unreadable.insert(what.clone(), text);
                 }
+                Err(_) => continue,
             }
         }
         if changed.send(()).is_err() {

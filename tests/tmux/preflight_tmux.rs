@@ -51,7 +51,13 @@ fn the_editor_warns_before_sending_on_the_old_containerd_node() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("the review", |s| s.contains(r#""cpu":"600m""#));
     assert!(prose(&screen).contains(warning), "{screen}");
-    t.keys(&["Escape", "Escape"]);
+    // One key at a time: an Escape followed at once by another key reads as Alt-key.
+    t.keys(&["Escape"]);
+    t.wait_for("back to editing", |s| {
+        !s.contains("patch (strategic merge)")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the editor closed", |s| !s.contains("CPU request"));
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
