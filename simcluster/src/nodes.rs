@@ -88,7 +88,8 @@ pub fn node(name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool
 
 /// Sets each node's `nodeInfo.kubeletVersion` to the cluster's version (`v1.MINOR.0`), as the
 /// kubelets of a cluster at that version report it. A test models an old runtime by writing
-/// `nodes/status` afterwards (node-02), which nothing checks.
+/// `nodes/status` afterwards (node-02), which the server does not check; the kubelet then
+/// stops reporting resized values there (`reports_resized_values`).
 pub fn stamp_versions(store: &crate::store::Store, minor: u32) {
     let version = format!("v1.{minor}.0");
     for n in store.all::<Node>(None) {
