@@ -35,6 +35,7 @@ pub mod patch;
 pub mod pdb;
 pub mod pods;
 pub mod podutil;
+pub mod policy_scene;
 pub mod priority;
 pub mod priority_scene;
 pub mod proto;

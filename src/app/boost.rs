@@ -31,6 +31,7 @@ pub fn open_form(state: &mut super::AppState, now: DateTime<Utc>) {
     };
     let mut form = super::boost_form::BoostForm::open(pod, &container);
     form.replan(&state.plan_context(pod), now);
+    super::preflight::check_boost(state, &mut form);
     state.boost_form = Some(form);
     state.dirty = true;
 }
@@ -77,6 +78,7 @@ pub fn form_key(
             {
                 form.replan(&state.plan_context(pod), now);
             }
+            super::preflight::check_boost(state, &mut form);
             state.boost_form = Some(form);
             Vec::new()
         }

@@ -33,6 +33,9 @@ pub struct BoostForm {
     pub resize: Option<ResizePlan>,
     pub boost: Option<BoostPlan>,
     pub error: Option<String>,
+    /// The preflight's findings for the boost (old runtime, HPA, what was not checked);
+    /// its refusals are in the resize plan's errors.
+    pub preflight: Vec<String>,
 }
 
 /// `ready`, `ready 10m` (Ready or ten minutes, whichever comes first, as `--until-ready
@@ -82,6 +85,7 @@ impl BoostForm {
             resize: None,
             boost: None,
             error: None,
+            preflight: Vec::new(),
         }
     }
 

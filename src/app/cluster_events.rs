@@ -53,6 +53,13 @@ pub(super) fn on_cluster(
             state.dirty = true;
             return;
         }
+        ClusterEvent::Policy(snap) => {
+            status.policy = *snap;
+            // The open plan's preflight findings follow the cluster's policy.
+            state.replan_editor();
+            state.dirty = true;
+            return;
+        }
         other => other,
     };
     if let ClusterEvent::ResizePermission { denied } = event {
@@ -159,7 +166,8 @@ pub(super) fn on_cluster(
                 true,
             );
         }
-        ClusterEvent::ResizePermission { .. } | ClusterEvent::Vpas(_) => {}
+        ClusterEvent::ResizePermission { .. } | ClusterEvent::Vpas(_) | ClusterEvent::Policy(_) => {
+        }
     }
 }
 

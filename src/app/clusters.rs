@@ -24,6 +24,8 @@ pub struct ClusterStatus {
     pub nodes: BTreeMap<String, NodeInfo>,
     /// VPAs in scope and the ReplicaSet owners needed to match them to pods.
     pub vpas: VpaIndex,
+    /// LimitRanges, quotas, HPAs and node runtimes, for the preflight (issue 27).
+    pub policy: crate::model::pods::cluster_policy::PolicySnapshot,
     /// metrics.k8s.io answered its last poll.
     pub metrics: bool,
 }
@@ -38,6 +40,7 @@ impl ClusterStatus {
             last_data: None,
             nodes: BTreeMap::new(),
             vpas: VpaIndex::default(),
+            policy: Default::default(),
             metrics: false,
         }
     }

@@ -59,6 +59,9 @@ pub struct EditorState {
     pub rightsize: Option<Vec<(PodKey, String)>>,
     /// The recommendation the fields were filled with (`r`), with its reason.
     pub recommendation_note: Option<String>,
+    /// The preflight's findings for the plan and batch (warnings, HPA effects), shown in the
+    /// plan before sending; its refusals are in the plans' errors.
+    pub preflight: Vec<String>,
 }
 
 /// What the editor asks of the app after a key.
@@ -131,6 +134,7 @@ impl EditorState {
             batch: BatchPlan::default(),
             rightsize: None,
             recommendation_note: None,
+            preflight: Vec::new(),
         })
     }
 

@@ -16,6 +16,7 @@ pub mod name_widths;
 pub mod nodes;
 pub mod nodes_make_room;
 pub mod planning;
+pub mod preflight;
 pub mod rightsizing;
 pub mod search_index;
 pub mod state;

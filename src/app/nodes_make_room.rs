@@ -154,17 +154,30 @@ pub(super) fn plan_for(
         .cloned()
         .collect();
     let floors = floors(state, &here, now);
-    make_room(&RoomRequest {
-        node,
-        waiting: pod,
-        container,
-        pods: &here,
-        floors: &floors,
-        protected: &HashMap::new(),
-        server: state.server_of(pod.cluster),
-        margin_percent: MARGIN_PERCENT,
-        options: RoomOptions::default(),
-    })
+    // A victim whose shrink the preflight refuses (a LimitRange min or ratio, a quota without
+    // `used`) is left out with the server's text, and the plan made again without it.
+    let mut protected = HashMap::new();
+    loop {
+        let outcome = make_room(&RoomRequest {
+            node,
+            waiting: pod,
+            container,
+            pods: &here,
+            floors: &floors,
+            protected: &protected,
+            server: state.server_of(pod.cluster),
+            margin_percent: MARGIN_PERCENT,
+            options: RoomOptions::default(),
+        });
+        let Outcome::Plan(plan) = &outcome else {
+            return outcome;
+        };
+        let refused = super::preflight::shrink_refusals(state, plan);
+        if refused.is_empty() || refused.iter().any(|(k, _)| protected.contains_key(k)) {
+            return outcome;
+        }
+        protected.extend(refused);
+    }
 }
 
 /// Shows `outcome` in the overlay; `then` is sent after the plan.

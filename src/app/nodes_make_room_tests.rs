@@ -177,3 +177,79 @@ fn m_on_the_review_of_an_edit_predicted_deferred_plans_for_the_edit() {
     assert_eq!(plan.missing.cpu_millis, Some(500));
     assert!(overlay.then.is_some());
 }
+
+#[test]
+fn a_victim_whose_shrink_a_limit_range_refuses_is_left_out_with_the_servers_text() {
+    use crate::model::pods::cluster_policy::{
+        ClusterPolicy, LimitRangeInfo, LimitRangeItem, PolicySnapshot,
+    };
+    let now = Utc::now();
+    let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+    state.make_room_gate = crate::model::decide::make_room::HistoryGate {
+        min_window: chrono::TimeDelta::zero(),
+        min_samples: 1,
+    };
+    // low: 2 cpu requested, a 4-cpu limit; its shrink keeps the limit, so a cpu limit of at
+    // most 4× the request refuses it.
+    let mut low = pod("low", "n", (2000, 256), (2000, 256), (2000, 256));
+    low["spec"]["priority"] = serde_json::json!(-10);
+    let w = row(deferred(pod(
+        "w",
+        "n",
+        (3000, 256),
+        (1000, 256),
+        (1000, 256),
+    )));
+    let rows = vec![w, row(low)];
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::pods_reset(rows)),
+        now,
+    );
+    let nodes = vec![node("n", 4000, 8192)];
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::NodesReset(nodes)),
+        now,
+    );
+    let readings = vec![usage("low", 100), usage("w", 900)];
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::Usage(Some(readings))),
+        now,
+    );
+    let ratio = LimitRangeItem {
+        kind: "Container".into(),
+        max_limit_request_ratio: [("cpu".to_string(), "4".to_string())].into(),
+        ..Default::default()
+    };
+    let policy = ClusterPolicy {
+        limit_ranges: vec![LimitRangeInfo {
+            namespace: "ns".into(),
+            name: "ratio".into(),
+            items: vec![ratio],
+        }],
+        ..Default::default()
+    };
+    let snapshot = PolicySnapshot {
+        policy,
+        rs_owners: Vec::new(),
+    };
+    update(
+        &mut state,
+        Action::Cluster(ClusterEvent::Policy(Box::new(snapshot))),
+        now,
+    );
+    state.refresh_index();
+    update(&mut state, key('j'), now);
+    update(&mut state, key('m'), now);
+    let outcome = state.make_room.as_ref().map(|o| o.outcome.clone());
+    let text = match outcome {
+        Some(Outcome::NoPlan(text)) => text,
+        other => panic!("low is the only victim and is refused: {other:?}"),
+    };
+    assert!(
+        text.contains(r#"low: the server would refuse its shrink: pods "low" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is"#),
+        "{text}"
+    );
+}

@@ -51,6 +51,7 @@ impl AppState {
                 .collect();
             editor.replan_batch(&contexts);
         }
+        super::preflight::annotate(self, &mut editor);
         self.editor = Some(editor);
         self.dirty = true;
     }

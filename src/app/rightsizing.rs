@@ -201,10 +201,16 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
                 );
                 // A container this cluster cannot resize (e.g. its node has no in-place
                 // support) is left out with the reason rather than blocking the others.
-                match plan.errors.first() {
-                    Some(error) if !plan.is_sendable() => {
+                // A resource an HPA scales on is left to it (issue 27): a changed request
+                // moves the utilisation the HPA answers with replicas.
+                let hpa = super::preflight::of(state, &plan).and_then(|f| f.hpa.first().cloned());
+                match (plan.errors.first(), hpa) {
+                    (Some(error), _) if !plan.is_sendable() => {
                         batch.skipped.push(skip(error.message.clone()))
                     }
+                    (_, Some(effect)) => batch
+                        .skipped
+                        .push(skip(format!("left to the HPA: {}", effect.describe()))),
                     _ => batch.plans.push(plan),
                 }
             }

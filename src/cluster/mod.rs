@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod namespaces;
 pub mod owners;
 pub mod policy;
+pub mod policy_watch;
 pub mod probe;
 pub mod prometheus;
 pub mod readonly;

@@ -22,7 +22,7 @@ fn texts(list: Option<&BTreeMap<String, Quantity>>) -> ResourceTexts {
         .collect()
 }
 
-fn limit_range(lr: &LimitRange, ns: &str) -> LimitRangeInfo {
+pub(crate) fn limit_range(lr: &LimitRange, ns: &str) -> LimitRangeInfo {
     let items = lr.spec.iter().flat_map(|s| s.limits.iter());
     LimitRangeInfo {
         namespace: ns.to_string(),
@@ -40,7 +40,7 @@ fn limit_range(lr: &LimitRange, ns: &str) -> LimitRangeInfo {
     }
 }
 
-fn quota(q: &ResourceQuota, ns: &str) -> QuotaInfo {
+pub(crate) fn quota(q: &ResourceQuota, ns: &str) -> QuotaInfo {
     let status = q.status.as_ref();
     QuotaInfo {
         namespace: ns.to_string(),
@@ -50,7 +50,7 @@ fn quota(q: &ResourceQuota, ns: &str) -> QuotaInfo {
     }
 }
 
-fn hpa(h: &HorizontalPodAutoscaler, ns: &str) -> Option<HpaInfo> {
+pub(crate) fn hpa(h: &HorizontalPodAutoscaler, ns: &str) -> Option<HpaInfo> {
     let spec = &h.spec;
     let status = h.status.as_ref();
     let current: BTreeMap<String, i32> = status

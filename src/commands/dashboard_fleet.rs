@@ -29,6 +29,8 @@ struct Watches {
     usage: JoinHandle<()>,
     /// VPAs, when the cluster has the CRD (for the editor's warning).
     vpa: JoinHandle<()>,
+    /// LimitRanges, quotas, HPAs and node runtimes, for the preflight of every change.
+    policy: JoinHandle<()>,
     /// The one-shot access review of resizes in the scope (not in read-only mode, which sends
     /// no POST at all).
     access: Option<JoinHandle<()>>,
@@ -147,6 +149,11 @@ impl Watches {
                 scope.clone(),
                 tx.clone(),
             )),
+            policy: tokio::spawn(crate::cluster::policy_watch::feed_app(
+                conn.client(),
+                scope.clone(),
+                tx.clone(),
+            )),
             access,
             prometheus: prometheus.and_then(|p| start_prometheus(conn, scope, tx, opts, p)),
         }
@@ -159,6 +166,7 @@ impl Drop for Watches {
         self.nodes.abort();
         self.usage.abort();
         self.vpa.abort();
+        self.policy.abort();
         if let Some(prometheus) = &self.prometheus {
             prometheus.abort();
         }

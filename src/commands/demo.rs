@@ -42,6 +42,7 @@ async fn run_fleet(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandEr
     if let Some((_, first)) = sims.first() {
         simcluster::startup::add_demo(first);
         simcluster::priority_scene::add(first);
+        simcluster::policy_scene::add(first);
     }
     let named: Vec<(&str, &simcluster::SimCluster)> =
         sims.iter().map(|(n, s)| (n.as_str(), s)).collect();
@@ -98,6 +99,9 @@ pub async fn run(common: &CommonArgs, args: &DemoArgs) -> Result<(), CommandErro
     simcluster::startup::add_demo(&sim);
     // A node where a Deferred resize waits for lower-priority pods to give way (make-room).
     simcluster::priority_scene::add(&sim);
+    // What else decides whether a resize lands: an old containerd, a LimitRange, a quota
+    // near its limit, an HPA (the dashboard's preflight shows each before sending).
+    simcluster::policy_scene::add(&sim);
     // A real kubeconfig file, so `:ctx sim-viewer` works as on a real cluster.
     let path = std::env::temp_dir().join(format!("podsize-demo-{}.kubeconfig", std::process::id()));
     sim.write_kubeconfig(&path)

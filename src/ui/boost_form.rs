@@ -72,6 +72,9 @@ fn plan_lines<'a>(form: &BoostForm, theme: &Theme) -> Vec<Line<'a>> {
     if let Some(e) = &form.error {
         lines.push(Line::from(Span::styled(e.clone(), theme.status_error)));
     }
+    for line in &form.preflight {
+        lines.push(Line::from(Span::styled(line.clone(), theme.stale_warning)));
+    }
     lines
 }
 

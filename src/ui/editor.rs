@@ -301,6 +301,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     {
         lines.push(Line::from(Span::styled(warning, theme.stale_warning)));
     }
+    // The preflight's findings (old runtime, HPA, what could not be checked), near the top:
+    // a small terminal cuts the body short from the bottom.
+    for line in &editor.preflight {
+        lines.push(Line::from(Span::styled(line.clone(), theme.stale_warning)));
+    }
     lines.push(Line::from(""));
     if let Some(plan) = plan {
         lines.extend(outlook_lines(plan, pod, state, theme));

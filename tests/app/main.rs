@@ -15,6 +15,7 @@ mod editor_target;
 mod help_popup;
 mod marks;
 mod pod_row;
+mod preflight_dashboard;
 mod status_messages;
 mod stuck_flag;
 mod text_inputs;

@@ -156,6 +156,7 @@ async fn demo_and_a_2000_pod_sim_stay_consistent_through_a_minute_of_churn() {
     .unwrap();
     let _ = demo.create_pod(simcluster::startup::demo_pod());
     simcluster::priority_scene::add(&demo);
+    simcluster::policy_scene::add(&demo);
     simcluster::priority_scene::start_waiting_resize(&demo).await;
     let demo_client = demo.client(simcluster::Identity::Admin).await.unwrap();
     let dir = tempfile::tempdir().unwrap();

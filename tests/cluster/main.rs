@@ -13,6 +13,7 @@ mod live_usage;
 mod multi_cluster;
 mod paging;
 mod pod_level;
+mod policy_watch;
 mod reconnect;
 mod reliability;
 mod resize_flow;

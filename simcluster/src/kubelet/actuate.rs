@@ -9,6 +9,9 @@ impl Kubelet {
             return;
         };
         let supports = self.node_supports_resize(&alloc.node);
+        // An old containerd applies the values but never reports them: the pod's resources
+        // stay as they were and the resize stays InProgress (seed blog, known issues).
+        let reports = self.node_reports_resize(&alloc.node);
         let (minor, now) = (self.minor, podutil::now());
         let publish = self.pod_level_status;
         let _ = self.store.update::<Pod, ()>(&key.0, &key.1, |p| {
@@ -80,19 +83,20 @@ impl Kubelet {
                         ..Default::default()
                     });
                 }
-                if supports {
+                if supports && reports {
                     cs.resources = Some(podutil::requirements(new));
                 }
             }
-            pod_level::write_status(st, &alloc.allocated, supports, publish);
-            if minor >= 33 {
+            pod_level::write_status(st, &alloc.allocated, supports && reports, publish);
+            // Without a report nothing marks the end: the InProgress state stays.
+            if reports && minor >= 33 {
                 if let Some(conds) = st.conditions.as_mut() {
                     conds.retain(|c| c.type_ != "PodResizeInProgress");
                 }
                 if minor >= 34 {
                     st.observed_generation = generation;
                 }
-            } else {
+            } else if reports {
                 st.resize = None;
             }
             Ok(Some(p))

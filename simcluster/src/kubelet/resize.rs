@@ -15,6 +15,13 @@ impl Kubelet {
         })
     }
 
+    /// The node's runtime reports resized values (`nodes::reports_resized_values`).
+    pub(super) fn node_reports_resize(&self, node: &str) -> bool {
+        self.store
+            .get::<Node>("", node)
+            .is_none_or(|n| crate::nodes::reports_resized_values(&n.obj))
+    }
+
     /// The node's allocatable; a node the store does not know limits nothing.
     pub(super) fn node_capacity(&self, node: &str) -> CpuMem {
         let unlimited = CpuMem {

@@ -19,6 +19,7 @@ mod kube_client;
 mod kubectl_client;
 mod kubelet;
 mod pacing;
+mod policy_scene;
 mod resize_rules;
 mod round4_limitrange;
 mod round4_objects;

@@ -81,3 +81,13 @@ pub struct ClusterPolicy {
     /// silent, since an unread LimitRange can still refuse the resize.
     pub unreadable: Vec<String>,
 }
+
+/// One cluster's policy as the dashboard keeps it (sent by the cluster side after each
+/// change): the preflight's inputs, plus the ReplicaSet owners of the namespaces that have
+/// HPAs, so a pod's workload (the Deployment above its ReplicaSet) can be matched to an HPA.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicySnapshot {
+    pub policy: ClusterPolicy,
+    /// (namespace, ReplicaSet, its controller).
+    pub rs_owners: Vec<(String, String, crate::model::pods::row::Owner)>,
+}

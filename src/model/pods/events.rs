@@ -72,6 +72,8 @@ pub enum ClusterEvent {
     },
     /// The VPAs in scope and their namespaces' ReplicaSet owners (sent when they change).
     Vpas(Box<crate::model::pods::vpa_object::VpaSnapshot>),
+    /// LimitRanges, quotas, HPAs and node runtimes for the preflight (sent when they change).
+    Policy(Box<crate::model::pods::cluster_policy::PolicySnapshot>),
 }
 
 /// Usage figures per pod, by container name.
