@@ -26,6 +26,8 @@ pub struct ClusterStatus {
     pub vpas: VpaIndex,
     /// metrics.k8s.io answered its last poll.
     pub metrics: bool,
+    /// Every pod's share of its node, when the table is scoped (node room counts them all).
+    pub room: crate::model::pods::room_pods::RoomPods,
 }
 
 impl ClusterStatus {
@@ -39,6 +41,7 @@ impl ClusterStatus {
             nodes: BTreeMap::new(),
             vpas: VpaIndex::default(),
             metrics: false,
+            room: Default::default(),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod nodes;
 pub mod nodes_make_room;
 pub mod planning;
 pub mod rightsizing;
+pub mod room;
 pub mod search_index;
 pub mod state;
 pub mod update;

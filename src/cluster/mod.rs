@@ -25,6 +25,7 @@ pub mod prometheus;
 pub mod readonly;
 pub mod resize;
 pub mod retry;
+pub mod room_watch;
 pub mod vpa;
 pub mod watch;
 pub mod wire;

@@ -11,6 +11,7 @@ mod boost_sim;
 mod list_strategies;
 mod live_usage;
 mod multi_cluster;
+mod node_room_scope;
 mod paging;
 mod pod_level;
 mod reconnect;
