@@ -9,6 +9,7 @@ pub mod capabilities;
 pub mod client;
 pub mod connect_options;
 pub mod connector;
+pub mod cpu_manager;
 pub mod health;
 pub mod items;
 pub mod list;

@@ -16,6 +16,7 @@ mod cli_output;
 mod closed_pipe;
 mod config;
 mod config_errors;
+mod cpu_manager_cli;
 mod demo_consistency;
 mod errors_once;
 mod get_clusters;
