@@ -138,7 +138,9 @@ impl PreflightContext {
             usage,
         };
         let found = preflight(policy, change, workload);
-        if let Some(text) = found.refusal {
+        // Any patch of a pod-level pod, container-level included, on 1.35 with the gate off.
+        let gate = crate::model::decide::preflight::pod_level_gate_refusal(pod, self.server.minor);
+        if let Some(text) = gate.or(found.refusal) {
             plan.errors.push(PlanError {
                 field: Field::Whole,
                 message: text,

@@ -14,6 +14,7 @@ mod multi_cluster;
 mod node_room_scope;
 mod paging;
 mod pod_level;
+mod pod_level_recommend;
 mod reconnect;
 mod reliability;
 mod resize_flow;

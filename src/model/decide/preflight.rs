@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 pub use cpu::{cpu_manager_refusal, learnt_from_infeasible, to_whole_cpus, whole_cpus_only};
 pub use hpa::{HpaEffect, hpa_effects, runtime_warning};
+pub use pod_level::pod_level_gate_refusal;
 pub use quota::quota_refusal;
 
 // Parts of the preflight in their own files; children, so they may use what is here.
@@ -19,6 +20,8 @@ pub use quota::quota_refusal;
 pub mod cpu;
 #[path = "preflight_hpa.rs"]
 mod hpa;
+#[path = "preflight_pod_level.rs"]
+pub mod pod_level;
 #[path = "preflight_quota.rs"]
 mod quota;
 
