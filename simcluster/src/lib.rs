@@ -8,6 +8,7 @@ pub mod auth;
 pub mod container_counters;
 pub mod continue_token;
 pub mod control;
+pub mod cpu_manager;
 pub mod diff;
 pub mod discovery;
 pub mod discovery_v2;
@@ -549,6 +550,17 @@ impl SimCluster {
             memory_bytes,
             resize_support,
         ));
+        nodes::stamp_versions(&self.shared.api.store, self.shared.api.minor);
+    }
+
+    /// Adds a node whose kubelet runs the static CPU manager policy (`cpu_manager`).
+    pub fn add_static_cpu_node(&self, name: &str, cpu_millis: i64, memory_bytes: i64) {
+        let mut node = workload::node(name, cpu_millis, memory_bytes, true);
+        node.metadata.labels.get_or_insert_default().insert(
+            cpu_manager::STATIC_CPU_MANAGER_LABEL.to_string(),
+            "true".to_string(),
+        );
+        self.shared.api.store.upsert(node);
         nodes::stamp_versions(&self.shared.api.store, self.shared.api.minor);
     }
 

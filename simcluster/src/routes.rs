@@ -30,6 +30,11 @@ pub enum Route<'a> {
     Nodes {
         name: Option<&'a str>,
     },
+    /// `/api/v1/nodes/NAME/proxy/PATH`: the node's kubelet through the apiserver.
+    NodeProxy {
+        name: &'a str,
+        path: String,
+    },
     Pods {
         ns: Option<&'a str>,
     },
@@ -156,6 +161,10 @@ pub fn route(path: &str) -> Option<Route<'_>> {
         ["api", "v1", "namespaces", name] => Route::Namespaces { name: Some(name) },
         ["api", "v1", "nodes"] => Route::Nodes { name: None },
         ["api", "v1", "nodes", name] => Route::Nodes { name: Some(name) },
+        ["api", "v1", "nodes", name, "proxy", rest @ ..] => Route::NodeProxy {
+            name,
+            path: rest.join("/"),
+        },
         ["api", "v1", "pods"] => Route::Pods { ns: None },
         ["api", "v1", "namespaces", ns, "pods"] => Route::Pods { ns: Some(ns) },
         ["api", "v1", "namespaces", ns, "pods", name] => Route::Pod {

@@ -349,6 +349,19 @@ async fn serve(s: &Arc<Shared>, rt: Route<'_>, r: &Req) -> Result<Response, ApiE
             get_one::<Node>(s, "", n, "nodes")
         }
         Route::Nodes { name: None } => collection::<Node>(s, method, None, q, accept),
+        Route::NodeProxy { name, path } => {
+            get_only(r)?;
+            let node = s
+                .api
+                .store
+                .get::<Node>("", name)
+                .ok_or_else(|| ApiError::not_found("nodes", name))?;
+            // Only the kubelet's configz is simulated; other kubelet paths are not found.
+            if path != "configz" {
+                return Err(ApiError::no_route());
+            }
+            Ok(ok_value(&super::cpu_manager::configz(&node.obj)))
+        }
         Route::Pods { ns } if *method == Method::POST => {
             let ns = ns.ok_or_else(|| ApiError::method_not_allowed("POST"))?;
             if s.api.store.get::<Namespace>("", ns).is_none() {

@@ -62,6 +62,13 @@ pub(super) fn on_cluster(
         }
         other => other,
     };
+    let event = match super::room::on_room_event(state, cluster, event) {
+        Some(other) => other,
+        None => return,
+    };
+    let Some(status) = state.cluster_mut(cluster) else {
+        return;
+    };
     if let ClusterEvent::ResizePermission { denied } = event {
         // Not data about pods: the data's age stays as it is.
         if status.header.rbac_denied != denied {
@@ -166,8 +173,13 @@ pub(super) fn on_cluster(
                 true,
             );
         }
-        ClusterEvent::ResizePermission { .. } | ClusterEvent::Vpas(_) | ClusterEvent::Policy(_) => {
-        }
+        ClusterEvent::ResizePermission { .. }
+        | ClusterEvent::Vpas(_)
+        | ClusterEvent::Policy(_)
+        | ClusterEvent::RoomReset(_)
+        | ClusterEvent::RoomApplied(_)
+        | ClusterEvent::RoomDeleted { .. }
+        | ClusterEvent::RoomRefused(_) => {}
     }
 }
 

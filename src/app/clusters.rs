@@ -28,6 +28,8 @@ pub struct ClusterStatus {
     pub policy: crate::model::pods::cluster_policy::PolicySnapshot,
     /// metrics.k8s.io answered its last poll.
     pub metrics: bool,
+    /// Every pod's share of its node, when the table is scoped (node room counts them all).
+    pub room: crate::model::pods::room_pods::RoomPods,
 }
 
 impl ClusterStatus {
@@ -42,6 +44,7 @@ impl ClusterStatus {
             vpas: VpaIndex::default(),
             policy: Default::default(),
             metrics: false,
+            room: Default::default(),
         }
     }
 

@@ -58,12 +58,22 @@ pub fn usage_by_pod(state: &AppState) -> HashMap<PodKey, CpuMem> {
         .collect()
 }
 
-/// The node rows in the view's order. Computed from the watched pods: with a namespace scope,
-/// pods of other namespaces are not counted (the header says which scope is shown).
+/// The node rows in the view's order. Requested and free room count every pod of the cluster
+/// when the table is scoped (a cluster-wide list kept for room); usage and Deferred resizes
+/// come from the watched pods.
 pub fn rooms(state: &AppState, view: &NodesView) -> Vec<NodeRoom> {
     let cluster = state.cluster(view.cluster);
     let nodes: Vec<_> = cluster.nodes.values().cloned().collect();
     let mut rooms = node_rooms(&nodes, state.pods_of(view.cluster), &usage_by_pod(state));
+    if cluster.room.is_every_pod() {
+        rooms = rooms
+            .into_iter()
+            .map(|r| {
+                let (requested, pods) = cluster.room.on_node(&r.name);
+                r.with_every_pod(requested, pods)
+            })
+            .collect();
+    }
     let sort = view.sort;
     sort_rooms(&mut rooms, sort);
     rooms

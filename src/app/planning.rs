@@ -5,17 +5,11 @@
 use super::editor::PlanContext;
 use super::state::AppState;
 use super::view::PodKey;
-use crate::model::ground::resources::CpuMem;
 use crate::model::pods::tracking::Tracker;
 use crate::model::{ContainerKind, PodRow};
 use chrono::{DateTime, Utc};
 
 impl AppState {
-    /// Sum of effective requests of the other pods on `pod`'s node (the node's used room).
-    pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
-        crate::model::pods::counted::requests_of_neighbours(pod, self.pods_of(pod.cluster))
-    }
-
     pub fn plan_context<'a>(&'a self, pod: &'a PodRow) -> PlanContext<'a> {
         PlanContext {
             pod,

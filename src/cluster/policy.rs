@@ -121,6 +121,9 @@ pub async fn read_policy(client: &Client, ns: &str, node: Option<&str>) -> Clust
             .push(unreadable("horizontalpodautoscalers", ns, &e)),
     }
     if let Some(node) = node {
+        policy
+            .cpu_managers
+            .extend(super::cpu_manager::read_cpu_manager(client, node).await);
         match Api::<Node>::all(client.clone()).get(node).await {
             Ok(n) => policy.runtimes.extend(node_runtime(&n)),
             Err(e) => policy.unreadable.push(format!(

@@ -36,6 +36,8 @@ struct Watches {
     access: Option<JoinHandle<()>>,
     /// Long-window usage from Prometheus, when the config names one.
     prometheus: Option<JoinHandle<()>>,
+    /// Every pod of the cluster for node room, when the table is scoped (its rows miss pods).
+    room: Option<JoinHandle<()>>,
 }
 
 /// What the watch tasks are started with, besides the client and the scope.
@@ -156,6 +158,12 @@ impl Watches {
             )),
             access,
             prometheus: prometheus.and_then(|p| start_prometheus(conn, scope, tx, opts, p)),
+            room: (scope.namespace.is_some() || scope.label_selector.is_some()).then(|| {
+                tokio::spawn(crate::cluster::room_watch::watch_room(
+                    conn.clone(),
+                    tx.clone(),
+                ))
+            }),
         }
     }
 }
@@ -172,6 +180,9 @@ impl Drop for Watches {
         }
         if let Some(access) = &self.access {
             access.abort();
+        }
+        if let Some(room) = &self.room {
+            room.abort();
         }
     }
 }

@@ -309,7 +309,9 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
         eprintln!("podsize: {warning}");
     }
     let preflight =
-        super::recommend_preflight::PreflightContext::read(&client, &rows, args.with_hpa).await;
+        super::recommend_preflight::PreflightContext::read(&client, &rows, args.with_hpa)
+            .await
+            .with_server(caps.server());
     let mut lines = Vec::new();
     let mut objects = Vec::new();
     for pod in &rows {

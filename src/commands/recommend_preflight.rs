@@ -7,7 +7,7 @@
 use super::recommend::ContainerAdvice;
 use crate::cluster::owners::OwnerCache;
 use crate::cluster::policy::read_policy;
-use crate::model::decide::preflight::{Change, preflight};
+use crate::model::decide::preflight::{Change, preflight, to_whole_cpus, whole_cpus_only};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::cluster_policy::ClusterPolicy;
 use crate::model::rules::plan::{Field, PlanError};
@@ -21,6 +21,19 @@ pub struct PreflightContext {
     policies: BTreeMap<String, ClusterPolicy>,
     owners: OwnerCache,
     with_hpa: bool,
+    /// To plan again a recommendation rounded to whole CPUs.
+    server: crate::model::rules::plan::Server,
+}
+
+/// A Guaranteed pod with a whole-CPU container: the only kind a static CPU manager pins.
+fn may_be_pinned(pod: &PodRow) -> bool {
+    pod.qos == Some(crate::model::pods::qos::QosClass::Guaranteed)
+        && pod.containers.iter().any(|c| {
+            c.desired
+                .effective_requests()
+                .cpu_millis
+                .is_some_and(|m| m > 0 && m % 1000 == 0)
+        })
 }
 
 impl PreflightContext {
@@ -36,6 +49,19 @@ impl PreflightContext {
             }
             policies.insert(ns.to_string(), policy);
         }
+        // The CPU manager of the nodes that hold a pod it may pin (configz, else learnt).
+        let nodes: BTreeSet<&str> = rows
+            .iter()
+            .filter(|p| may_be_pinned(p))
+            .filter_map(|p| p.node.as_deref())
+            .collect();
+        let mut managers = Vec::new();
+        for node in nodes {
+            managers.extend(crate::cluster::cpu_manager::read_cpu_manager(client, node).await);
+        }
+        for policy in policies.values_mut() {
+            policy.cpu_managers.clone_from(&managers);
+        }
         let mut owners = OwnerCache::default();
         if policies.values().any(|p| !p.hpas.is_empty())
             && let Err(e) = owners.fill(client, rows).await
@@ -46,12 +72,52 @@ impl PreflightContext {
             policies,
             owners,
             with_hpa,
+            server: crate::model::rules::plan::Server::with_minor(35),
         }
+    }
+
+    /// The server the plans are for (a rounded recommendation is planned again for it).
+    pub fn with_server(mut self, server: crate::model::rules::plan::Server) -> Self {
+        self.server = server;
+        self
+    }
+
+    /// Under the static CPU manager a Guaranteed container with whole CPUs is offered whole
+    /// CPUs only: a fractional recommendation is rounded up, planned again, and says why.
+    fn round_to_whole_cpus(&self, pod: &PodRow, c: &ContainerRow, advice: &mut ContainerAdvice) {
+        let (Some(plan), Some(policy)) = (advice.plan.as_ref(), self.policies.get(&pod.namespace))
+        else {
+            return;
+        };
+        let Some(why) = whole_cpus_only(policy, pod, &c.name) else {
+            return;
+        };
+        let spec = to_whole_cpus(&plan.new_spec);
+        if spec == plan.new_spec {
+            return;
+        }
+        let edits = crate::model::rules::plan::Edits::from_spec(&spec);
+        let plan = crate::model::rules::plan::plan_resize(
+            pod,
+            &c.name,
+            edits,
+            self.server.clone(),
+            None,
+            CpuMem::default(),
+        );
+        if let Some(rec) = advice.recommendation.as_mut() {
+            rec.spec = spec;
+            rec.changed = plan.changed;
+            rec.reasons
+                .push(format!("cpu rounded up to whole CPUs: {why}"));
+        }
+        advice.plan = plan.changed.then_some(plan);
     }
 
     /// Runs the preflight on the advice's plan, adding its refusals to the plan's errors;
     /// returns the HPA findings as JSON (`[]` when none).
     pub fn check(&self, pod: &PodRow, c: &ContainerRow, advice: &mut ContainerAdvice) -> Value {
+        self.round_to_whole_cpus(pod, c, advice);
         let (Some(plan), Some(policy)) = (advice.plan.as_mut(), self.policies.get(&pod.namespace))
         else {
             return json!([]);
@@ -72,7 +138,9 @@ impl PreflightContext {
             usage,
         };
         let found = preflight(policy, change, workload);
-        if let Some(text) = found.refusal {
+        // Any patch of a pod-level pod, container-level included, on 1.35 with the gate off.
+        let gate = crate::model::decide::preflight::pod_level_gate_refusal(pod, self.server.minor);
+        if let Some(text) = gate.or(found.refusal) {
             plan.errors.push(PlanError {
                 field: Field::Whole,
                 message: text,

@@ -190,6 +190,9 @@ fn outlook_lines<'a>(
         ));
     }
     lines.push(Line::from(line));
+    if let Some(caveat) = state.room_caveat(pod.cluster) {
+        lines.push(Line::from(Span::styled(caveat, theme.resize_deferred)));
+    }
     if let Some(owner) = pod.owner.as_ref().filter(|o| is_workload_owner(&o.kind)) {
         lines.push(Line::from(Span::styled(
             format!("note: {} {} still holds the old values in its template; a rollout or autoscaler can undo this", owner.kind, owner.name),

@@ -16,6 +16,7 @@ mod help_popup;
 mod marks;
 mod pod_row;
 mod preflight_dashboard;
+mod room_scope;
 mod status_messages;
 mod stuck_flag;
 mod text_inputs;

@@ -17,6 +17,7 @@ mod closed_pipe;
 mod completion_names;
 mod config;
 mod config_errors;
+mod cpu_manager_cli;
 mod demo_consistency;
 mod errors_once;
 mod get_clusters;

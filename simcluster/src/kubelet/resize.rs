@@ -52,6 +52,15 @@ impl Kubelet {
             self.deferred.remove(key);
             return self.clear_pending(key);
         }
+        let qos = pod.status.as_ref().and_then(|s| s.qos_class.as_deref());
+        let pinned = self
+            .store
+            .get::<Node>("", &alloc.node)
+            .is_some_and(|n| crate::cpu_manager::is_static(&n.obj));
+        if pinned && crate::cpu_manager::refuses(qos, &alloc.allocated, &want) {
+            self.deferred.remove(key);
+            return self.write_pending(key, "Infeasible", crate::cpu_manager::STATIC_INFEASIBLE);
+        }
         let capacity = self.node_capacity(&alloc.node);
         // One verdict for every pending state, seeded or live: the node's own allocatable and
         // what the other pods on it hold (kubelet_room).

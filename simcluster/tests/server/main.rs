@@ -10,6 +10,7 @@ mod sim_common;
 mod api;
 mod consistency;
 mod consistency_usage;
+mod cpu_manager;
 mod discovery_versions;
 mod fidelity;
 mod fidelity_http;

@@ -127,12 +127,31 @@ fn never_more_than_max_pods() {
     assert_eq!(expect_plan(plan_with(&pods, &f, four)).pod_count(), 4);
 }
 
-/// A pod at priority -1 whose pod-level requests (1800m) hold the room.
+/// A pod at priority -1 whose pod-level requests (1800m) hold the room, its pod-level status
+/// published as a kubelet with the 1.35 gate on does (§2.6).
 fn pod_level_victim() -> PodRow {
     let mut v = pod("lvl", "n", (300, 256), (300, 256), (300, 256));
     v["spec"]["priority"] = json!(-1);
     v["spec"]["resources"] = json!({"requests": {"cpu": "1800m", "memory": "512Mi"}, "limits": {"cpu": "3", "memory": "1Gi"}});
+    v["status"]["allocatedResources"] = json!({"cpu": "1800m", "memory": "512Mi"});
     row(v)
+}
+
+#[test]
+fn a_pod_level_victim_on_1_35_with_the_gate_off_gives_nothing_not_its_containers() {
+    let mut w = super::tests::waiting();
+    w.containers[0].desired.requests.cpu_millis = Some(3000);
+    let mut victim = pod_level_victim();
+    // No pod-level status: the gate is off, and the server refuses any resize of this pod.
+    victim.pod_level = None;
+    let pods = vec![w, victim];
+    // A floor far below the containers' requests: shrinking them would look like room.
+    let f = floors(&[("lvl", 50, 64)]);
+    let why = no_plan(plan_with(&pods, &f, RoomOptions::default()));
+    assert!(
+        why.contains("ns/lvl: its pod-level resources cannot shrink: Pod \"lvl\" is invalid: []: Forbidden: resize of pods with pod-level resources is forbidden when InPlacePodLevelResourcesVerticalScalingEnabled feature gate is disabled"),
+        "{why}"
+    );
 }
 
 #[test]

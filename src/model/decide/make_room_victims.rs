@@ -131,6 +131,13 @@ fn pod_level_offer<'a>(
     pod: &'a PodRow,
     missing: CpuMem,
 ) -> Result<Offer<'a>, String> {
+    // Its containers are never offered: the pod-level request is what the node counts, so
+    // shrinking them frees nothing. Where the pod level cannot be resized, the pod gives none.
+    if let Some(refusal) =
+        crate::model::decide::preflight::pod_level_gate_refusal(pod, r.server.minor)
+    {
+        return Err(format!("its pod-level resources cannot shrink: {refusal}"));
+    }
     let level = pod.pod_resources.unwrap_or_default().effective_requests();
     let mut floor = CpuMem::ZERO;
     for c in pod

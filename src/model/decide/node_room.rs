@@ -56,6 +56,15 @@ pub struct NodeRoom {
 }
 
 impl NodeRoom {
+    /// The same node counted from every pod on it (`requested` over `pods`), when the rows it
+    /// was computed from are only some of them (a scoped table). Pending demand stays.
+    pub fn with_every_pod(mut self, requested: CpuMem, pods: usize) -> Self {
+        self.requested = requested;
+        self.free = self.allocatable.minus(requested);
+        self.pods = pods;
+        self
+    }
+
     /// The summed missing room of every Deferred resize here.
     pub fn pending_missing(&self) -> CpuMem {
         self.pending

@@ -10,12 +10,18 @@ use crate::model::pods::cluster_policy::{ClusterPolicy, LimitRangeInfo, LimitRan
 use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow, ResourceField};
 use std::collections::BTreeMap;
 
+pub use cpu::{cpu_manager_refusal, learnt_from_infeasible, to_whole_cpus, whole_cpus_only};
 pub use hpa::{HpaEffect, hpa_effects, runtime_warning};
+pub use pod_level::pod_level_gate_refusal;
 pub use quota::quota_refusal;
 
 // Parts of the preflight in their own files; children, so they may use what is here.
+#[path = "preflight_cpu.rs"]
+pub mod cpu;
 #[path = "preflight_hpa.rs"]
 mod hpa;
+#[path = "preflight_pod_level.rs"]
+pub mod pod_level;
 #[path = "preflight_quota.rs"]
 mod quota;
 
@@ -45,7 +51,8 @@ pub struct Change<'a> {
 /// What the preflight found.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Preflight {
-    /// The server's answer word for word (`pods "p1" is forbidden: …`): do not send.
+    /// Do not send: the server's answer word for word (`pods "p1" is forbidden: …`), or why
+    /// the kubelet would refuse it (a fraction of a CPU under the static CPU manager).
     pub refusal: Option<String>,
     /// Shown in the plan before sending (a default put back, an old runtime, unread policy).
     pub warnings: Vec<String>,
@@ -76,7 +83,8 @@ pub fn preflight(
             let quotas = policy.quotas.iter().filter(|q| q.namespace == ns);
             quota_refusal(quotas, change.row, &pod)
         })
-        .map(forbidden);
+        .map(forbidden)
+        .or_else(|| cpu_manager_refusal(policy, change.row, change.container, &effective));
     warnings.extend(
         policy
             .unreadable

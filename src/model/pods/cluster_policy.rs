@@ -70,6 +70,16 @@ pub struct NodeRuntime {
     pub kubelet_version: String,
 }
 
+/// How a node's kubelet runs the CPU manager, and how podsize knows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeCpuManager {
+    pub node: String,
+    /// `cpuManagerPolicy: static`: Guaranteed containers with whole CPUs get exclusive CPUs.
+    pub static_policy: bool,
+    /// Where this was learnt: `configz`, or the pod whose resize the kubelet refused.
+    pub source: String,
+}
+
 /// Everything the preflight reads of one cluster.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterPolicy {
@@ -77,6 +87,8 @@ pub struct ClusterPolicy {
     pub quotas: Vec<QuotaInfo>,
     pub hpas: Vec<HpaInfo>,
     pub runtimes: Vec<NodeRuntime>,
+    /// The CPU manager policy of the nodes read (configz, else an earlier Infeasible answer).
+    pub cpu_managers: Vec<NodeCpuManager>,
     /// What could not be read and why (usually RBAC): the plan says so instead of staying
     /// silent, since an unread LimitRange can still refuse the resize.
     pub unreadable: Vec<String>,

@@ -1,6 +1,7 @@
 //! What the cluster side tells the app: plain data, so the app stays free of I/O.
 
 use crate::model::ground::resources::CpuMem;
+use crate::model::pods::room_pods::RoomPod;
 use crate::model::pods::row::{PodKey, PodRow};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -74,6 +75,16 @@ pub enum ClusterEvent {
     Vpas(Box<crate::model::pods::vpa_object::VpaSnapshot>),
     /// LimitRanges, quotas, HPAs and node runtimes for the preflight (sent when they change).
     Policy(Box<crate::model::pods::cluster_policy::PolicySnapshot>),
+    /// Every pod of the cluster as node room counts it (a full list), sent only when the
+    /// table is scoped: the table's rows then miss the other namespaces' pods.
+    RoomReset(Vec<RoomPod>),
+    RoomApplied(RoomPod),
+    RoomDeleted {
+        namespace: String,
+        name: String,
+    },
+    /// The cluster-wide pod list for node room was refused: why (usually RBAC).
+    RoomRefused(String),
 }
 
 /// Usage figures per pod, by container name.

@@ -11,6 +11,7 @@ pub mod pod_level;
 mod projection;
 pub mod qos;
 pub mod resize_state;
+pub mod room_pods;
 pub mod row;
 pub mod slim;
 pub mod tracking;
