@@ -4,6 +4,7 @@
 use crate::model::ContainerRow;
 use crate::model::ground::quantity::{cpu_human, memory_human};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::row::ResourceField;
 use crate::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -32,9 +33,10 @@ fn text(value: Option<i64>, resource: Resource) -> String {
 /// Usage as the table and the details pane both show it (`12m`, `68Mi`): one formatter, so
 /// the two never disagree on units.
 pub fn usage_text(cpu_millis: Option<i64>, memory_bytes: Option<i64>) -> (String, String) {
+    use crate::model::ground::figures::{cpu_figure, memory_figure};
     (
-        text(cpu_millis, Resource::Cpu),
-        text(memory_bytes, Resource::Memory),
+        cpu_millis.map_or_else(|| "-".into(), cpu_figure),
+        memory_bytes.map_or_else(|| "-".into(), memory_figure),
     )
 }
 
@@ -70,7 +72,49 @@ pub fn requests_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) ->
     let desired = pick(c.desired.effective_requests(), resource);
     let allocated = c.allocated.map(|a| pick(a, resource));
     let actual = c.actual.map(|a| pick(a.requests, resource));
-    side_by_side(desired, &[allocated, actual], resource, width, theme)
+    let (field, fallback) = match resource {
+        Resource::Cpu => (ResourceField::CpuRequest, ResourceField::CpuLimit),
+        Resource::Memory => (ResourceField::MemoryRequest, ResourceField::MemoryLimit),
+    };
+    // A missing request is the limit's value, and so is its text.
+    let from = if field.of(&c.desired).is_some() {
+        field
+    } else {
+        fallback
+    };
+    let server = server_text(c, from);
+    with_server_text(
+        side_by_side(desired, &[allocated, actual], resource, width, theme),
+        server,
+        width,
+    )
+}
+
+/// The server's own text of a desired value where podsize's figure would misstate it: `100u`
+/// is not `1m`, `512M` is not `489Mi`.
+fn server_text(c: &ContainerRow, field: ResourceField) -> Option<String> {
+    let texts = c.server_texts.as_deref()?;
+    match field {
+        ResourceField::CpuRequest => texts.cpu_request.clone(),
+        ResourceField::CpuLimit => texts.cpu_limit.clone(),
+        ResourceField::MemoryRequest => texts.memory_request.clone(),
+        ResourceField::MemoryLimit => texts.memory_limit.clone(),
+    }
+}
+
+/// Puts `server` in place of the desired figure (the cell's first span) when it fits, and of
+/// the allocated and actual figures that equal it, so equal values read the same.
+fn with_server_text<'a>(mut line: Line<'a>, server: Option<String>, width: usize) -> Line<'a> {
+    let Some(text) = server.filter(|t| t.chars().count() <= width) else {
+        return line;
+    };
+    let Some(figure) = line.spans.first().map(|s| s.content.to_string()) else {
+        return line;
+    };
+    for span in line.spans.iter_mut().filter(|s| s.content == figure) {
+        span.content = format!("{text:>width$}").into();
+    }
+    line
 }
 
 /// `spec│actual` limits of a container.
@@ -81,7 +125,15 @@ pub fn limits_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) -> L
     };
     let desired = pick(c.desired.limits, resource);
     let actual = c.actual.map(|a: ResourceSpec| pick(a.limits, resource));
-    side_by_side(desired, &[actual], resource, width, theme)
+    let field = match resource {
+        Resource::Cpu => ResourceField::CpuLimit,
+        Resource::Memory => ResourceField::MemoryLimit,
+    };
+    with_server_text(
+        side_by_side(desired, &[actual], resource, width, theme),
+        server_text(c, field),
+        width,
+    )
 }
 
 /// A sum of limits: unbounded (`None`) as soon as one container has no limit, since that
