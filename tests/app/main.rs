@@ -10,6 +10,7 @@ mod common;
 mod app_loading;
 mod app_update;
 mod editor;
+mod editor_input;
 mod editor_preview;
 mod editor_target;
 mod status_messages;

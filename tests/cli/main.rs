@@ -26,6 +26,7 @@ mod make_room_atomic;
 mod make_room_cli;
 mod make_room_precondition;
 mod nodes_json;
+mod quantity_forms;
 mod rbac_review;
 mod recommend_hpa;
 mod recommend_verify;

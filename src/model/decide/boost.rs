@@ -81,7 +81,7 @@ pub struct BoostPlan {
 
 #[path = "boost_values.rs"]
 mod values;
-pub use values::{boosted_spec, restart_refusal, values_text};
+pub use values::{boosted_spec, exact_text, restart_refusal, values_text};
 
 /// The annotation's JSON form: quantities and times as the API writes them, so a human
 /// reading `kubectl get pod -o yaml` understands it.
