@@ -36,3 +36,4 @@ mod rightsizing_evidence;
 mod sim_consistency;
 mod sim_fleet;
 mod vpa_recommend;
+mod words_cli;
