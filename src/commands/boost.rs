@@ -119,10 +119,16 @@ pub async fn plan_container(
             resize.qos_before, resize.qos_after
         )));
     }
+    let original_exact = row
+        .container(&container)
+        .map(Edits::from_container)
+        .unwrap_or_default()
+        .exact;
     let boost = BoostPlan {
         container,
         uid: row.uid.clone(),
         original,
+        original_exact,
         boosted,
         until,
         started_at: now,

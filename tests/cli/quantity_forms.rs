@@ -110,3 +110,34 @@ async fn a_boost_keeps_the_typed_form() {
     assert_eq!(requests["memory"], "800M", "{out}");
     assert_eq!(stored(&cluster, "requests", "memory"), "800M");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_boost_is_reverted_to_the_values_in_the_form_the_server_held() {
+    let (cluster, _dir, kubeconfig) = cluster().await;
+    let (code, out, err) = sim::run_podsize(
+        &kubeconfig,
+        &[
+            "boost",
+            "odd-forms",
+            "--memory",
+            "800M",
+            "--for",
+            "2s",
+            "--wait",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let annotation = v["annotation"].as_str().unwrap_or_default();
+    assert!(
+        annotation.contains(r#""original":{"cpuRequest":"100u","cpuLimit":"1","memoryRequest":"512M","memoryLimit":"1G"}"#),
+        "{annotation}"
+    );
+    // Put back as it was: 512M and 1G, not 500000Ki and 1000000000; 100u never touched.
+    assert_eq!(stored(&cluster, "requests", "memory"), "512M");
+    assert_eq!(stored(&cluster, "limits", "memory"), "1G");
+    assert_eq!(stored(&cluster, "requests", "cpu"), "100u");
+}
