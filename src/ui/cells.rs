@@ -72,34 +72,17 @@ pub fn requests_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) ->
     let desired = pick(c.desired.effective_requests(), resource);
     let allocated = c.allocated.map(|a| pick(a, resource));
     let actual = c.actual.map(|a| pick(a.requests, resource));
-    let (field, fallback) = match resource {
-        Resource::Cpu => (ResourceField::CpuRequest, ResourceField::CpuLimit),
-        Resource::Memory => (ResourceField::MemoryRequest, ResourceField::MemoryLimit),
+    // The server's own text where podsize's figure would misstate it: `100u` is not `1m`.
+    let field = match resource {
+        Resource::Cpu => ResourceField::CpuRequest,
+        Resource::Memory => ResourceField::MemoryRequest,
     };
-    // A missing request is the limit's value, and so is its text.
-    let from = if field.of(&c.desired).is_some() {
-        field
-    } else {
-        fallback
-    };
-    let server = server_text(c, from);
+    let server = c.server_text(field).map(str::to_string);
     with_server_text(
         side_by_side(desired, &[allocated, actual], resource, width, theme),
         server,
         width,
     )
-}
-
-/// The server's own text of a desired value where podsize's figure would misstate it: `100u`
-/// is not `1m`, `512M` is not `489Mi`.
-fn server_text(c: &ContainerRow, field: ResourceField) -> Option<String> {
-    let texts = c.server_texts.as_deref()?;
-    match field {
-        ResourceField::CpuRequest => texts.cpu_request.clone(),
-        ResourceField::CpuLimit => texts.cpu_limit.clone(),
-        ResourceField::MemoryRequest => texts.memory_request.clone(),
-        ResourceField::MemoryLimit => texts.memory_limit.clone(),
-    }
 }
 
 /// Puts `server` in place of the desired figure (the cell's first span) when it fits, and of
@@ -131,7 +114,7 @@ pub fn limits_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) -> L
     };
     with_server_text(
         side_by_side(desired, &[actual], resource, width, theme),
-        server_text(c, field),
+        c.server_text(field).map(str::to_string),
         width,
     )
 }

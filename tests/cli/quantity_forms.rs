@@ -141,3 +141,17 @@ async fn a_boost_is_reverted_to_the_values_in_the_form_the_server_held() {
     assert_eq!(stored(&cluster, "limits", "memory"), "1G");
     assert_eq!(stored(&cluster, "requests", "cpu"), "100u");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_shows_the_values_as_kubectl_does() {
+    let (_cluster, _dir, kubeconfig) = cluster().await;
+    let (code, out, err) = sim::run_podsize(&kubeconfig, &["get"]).await;
+    assert_eq!(code, 0, "{err}");
+    let row = out
+        .lines()
+        .find(|l| l.contains("odd-forms"))
+        .unwrap_or_default();
+    assert!(row.contains("100u/100u/100u"), "{out}");
+    assert!(row.contains("512M/512M/512M"), "{out}");
+    assert!(row.contains("1G/1G"), "{out}");
+}
