@@ -13,6 +13,7 @@ mod editor;
 mod editor_input;
 mod editor_preview;
 mod editor_target;
+mod filter_backspace;
 mod status_messages;
 mod stuck_flag;
 mod text_inputs;
