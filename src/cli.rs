@@ -356,7 +356,8 @@ pub struct ResizeArgs {
     /// Validate on the server (dryRun=All) without changing anything.
     #[arg(long)]
     pub dry_run: bool,
-    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s).
+    /// Follow the resize to its end; fail on Infeasible, Error or timeout (default 60s). A
+    /// word after --wait that is not a duration is the pod: `--wait POD` waits 60s for POD.
     #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "60s", value_parser = parse_duration_arg)]
     pub wait: Option<Duration>,
     /// Output format of the result.

@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use clap::{CommandFactory, FromArgMatches};
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
 /// The file name kubectl looks for on PATH.
@@ -36,7 +36,7 @@ pub fn parse() -> Cli {
 /// and which only hold their default.
 pub fn parse_with_matches() -> (Cli, clap::ArgMatches) {
     let plugin = std::env::args_os().next().is_some_and(|a| is_plugin(&a));
-    let matches = command(plugin).get_matches();
+    let matches = command(plugin).get_matches_from(wait_takes_no_pod(std::env::args_os()));
     if let Err(e) = crate::option_scope::check_matches(&matches) {
         eprintln!("podsize: {e}");
         std::process::exit(2);
@@ -44,6 +44,26 @@ pub fn parse_with_matches() -> (Cli, clap::ArgMatches) {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     (cli, matches)
 }
+
+/// `--wait` takes an optional duration as its next word (`--wait 10s`, how scripts and the
+/// README write it). A next word that is not a duration is the pod, not a bad duration:
+/// `resize --wait POD` waits the default time for POD instead of failing as a usage error
+/// with exit code 2, which is also the code of an Infeasible resize.
+pub fn wait_takes_no_pod(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    for i in 0..args.len().saturating_sub(1) {
+        let next = args[i + 1].to_string_lossy();
+        let is_value =
+            next.starts_with('-') || crate::model::ground::time::parse_duration(&next).is_ok();
+        if args[i] == "--wait" && !is_value {
+            args[i] = OsString::from(format!("--wait={DEFAULT_WAIT}"));
+        }
+    }
+    args
+}
+
+/// How long `--wait` follows a resize or boost when no duration is given.
+pub const DEFAULT_WAIT: &str = "60s";
 
 #[cfg(test)]
 mod tests {

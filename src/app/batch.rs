@@ -3,7 +3,7 @@
 //! relative to each pod, and a pod the change cannot apply to is skipped with its reason.
 
 use super::editor::{FIELDS, PlanContext};
-use crate::model::rules::edit::parse_field;
+use crate::model::rules::edit::parse_exact;
 use crate::model::rules::plan::{Edits, Field, ResizePlan, plan_resize};
 
 /// A marked pod left out of the batch, and why.
@@ -19,15 +19,6 @@ pub struct Skipped {
 pub struct BatchPlan {
     pub plans: Vec<ResizePlan>,
     pub skipped: Vec<Skipped>,
-}
-
-fn value_mut(edits: &mut Edits, i: usize) -> &mut Option<i64> {
-    match i {
-        0 => &mut edits.cpu_request,
-        1 => &mut edits.cpu_limit,
-        2 => &mut edits.memory_request,
-        _ => &mut edits.memory_limit,
-    }
 }
 
 /// The field's value in `edits`, by index of `FIELDS`.
@@ -50,8 +41,8 @@ pub fn apply_inputs<T: AsRef<str>>(
     let mut edits = base;
     let mut errors: [Option<String>; 4] = Default::default();
     for (i, (_, _, kind)) in FIELDS.iter().enumerate().filter(|(i, _)| touched[*i]) {
-        match parse_field(inputs[i].as_ref(), value_of(&base, i), *kind) {
-            Ok(value) => *value_mut(&mut edits, i) = value,
+        match parse_exact(inputs[i].as_ref(), base.exact_value(i), *kind) {
+            Ok(value) => edits.set_exact(i, value),
             Err(e) => errors[i] = Some(e),
         }
     }
@@ -80,7 +71,7 @@ fn plan_one<T: AsRef<str>>(
     let Some(c) = ctx.pod.container(container) else {
         return Err(skip(ctx, format!("no container named {container:?}")));
     };
-    let edits = apply_inputs(inputs, touched, Edits::from_spec(&c.desired)).map_err(|errors| {
+    let edits = apply_inputs(inputs, touched, Edits::from_container(c)).map_err(|errors| {
         let first = errors.into_iter().flatten().next().unwrap_or_default();
         skip(ctx, first)
     })?;

@@ -104,6 +104,7 @@ mod tests {
             container: pod.containers[0].name.clone(),
             uid: pod.uid.clone(),
             original,
+            original_exact: Default::default(),
             boosted,
             until: Until::Deadline(now),
             started_at: now - chrono::TimeDelta::seconds(30),

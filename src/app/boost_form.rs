@@ -138,6 +138,11 @@ impl BoostForm {
             container: self.container.clone(),
             uid: pod.uid.clone(),
             original,
+            original_exact: pod
+                .container(&self.container)
+                .map(Edits::from_container)
+                .unwrap_or_default()
+                .exact,
             boosted,
             until,
             started_at: now,

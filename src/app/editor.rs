@@ -8,7 +8,7 @@ use crate::model::PodRow;
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::events::NodeInfo;
 use crate::model::pods::row::PodKey;
-use crate::model::rules::edit::{Kind, Preview, preview};
+use crate::model::rules::edit::{Kind, Preview, preview_exact};
 use crate::model::rules::plan::{Edits, Field, Prediction, ResizePlan, plan_resize};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -49,6 +49,9 @@ pub struct EditorState {
     pub plan: Option<ResizePlan>,
     /// The server's refusal of the last attempt, verbatim.
     pub server_error: Option<String>,
+    /// Why the last Enter sent nothing (an invalid field, a refusal, nothing changed); cleared
+    /// by the next edit.
+    pub not_sent: Option<String>,
     /// Fields the user typed into (or cleared) since opening; only these go to marked pods.
     pub touched: [bool; 4],
     /// The other marked pods: the touched fields apply to each pod's own values.
@@ -89,7 +92,7 @@ fn text_of(value: Option<i64>, kind: Kind) -> String {
 fn previews(inputs: &[LineEdit; 4], touched: [bool; 4], base: &Edits) -> [Preview; 4] {
     std::array::from_fn(|i| {
         if touched[i] {
-            preview(inputs[i].text(), value_of(base, i), FIELDS[i].2)
+            preview_exact(inputs[i].text(), base.exact_value(i), FIELDS[i].2)
         } else {
             Preview::AsTyped
         }
@@ -107,7 +110,7 @@ pub struct PlanContext<'a> {
 impl EditorState {
     pub fn open(pod: &PodRow, container: &str) -> Option<Self> {
         let c = pod.container(container)?;
-        let original = Edits::from_spec(&c.desired);
+        let original = Edits::from_container(c);
         // Shown as the server wrote them (`512M` stays `512M`), so nothing looks changed that is not.
         let inputs = std::array::from_fn(|i| {
             LineEdit::new(
@@ -129,6 +132,7 @@ impl EditorState {
             previews: Default::default(),
             plan: None,
             server_error: None,
+            not_sent: None,
             touched: [false; 4],
             batch_targets: Vec::new(),
             batch: BatchPlan::default(),
@@ -144,7 +148,7 @@ impl EditorState {
         let base = ctx
             .pod
             .container(&self.container)
-            .map_or(self.original, |c| Edits::from_spec(&c.desired));
+            .map_or(self.original, Edits::from_container);
         self.previews = previews(&self.inputs, self.touched, &base);
         match apply_inputs(&self.inputs, self.touched, base) {
             Ok(edits) => {
@@ -201,6 +205,7 @@ impl EditorState {
         }
         self.overwrite = false;
         if field.text() != before.text() {
+            self.not_sent = None;
             self.touched[self.focus] = true;
             self.server_error = None;
         }
@@ -218,6 +223,31 @@ impl EditorState {
         self.overwrite = true;
         self.server_error = None;
         self.recommendation_note = Some(note);
+    }
+
+    /// Why Enter sends nothing: the first field that is not a value, else the first refusal
+    /// (of this pod, then of the batch), named by field.
+    fn why_not_sendable(&self) -> String {
+        let labelled = |i: usize, why: &str| format!("not sent: {}: {why}", FIELDS[i].1.trim());
+        if let Some((i, why)) = self
+            .input_errors
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| e.as_deref().map(|e| (i, e)))
+        {
+            return labelled(i, why);
+        }
+        let plans = self.plan.iter().chain(self.batch.plans.iter());
+        for plan in plans {
+            if let Some(e) = plan.errors.first() {
+                return match FIELDS.iter().position(|f| f.0 == e.field) {
+                    Some(i) => labelled(i, &e.message),
+                    None if plan.pod == self.pod => format!("not sent: {}", e.message),
+                    None => format!("not sent: {}/{}: {}", plan.namespace, plan.pod, e.message),
+                };
+            }
+        }
+        "not sent: nothing to change".into()
     }
 
     /// Handles one key. The caller replans afterwards when inputs changed.
@@ -256,6 +286,9 @@ impl EditorState {
             (Stage::Editing, Some(EditorCommand::Submit)) => {
                 if self.sendable() {
                     self.stage = Stage::Confirm;
+                    self.not_sent = None;
+                } else {
+                    self.not_sent = Some(self.why_not_sendable());
                 }
                 EditorOutcome::Stay
             }
@@ -271,8 +304,9 @@ impl EditorState {
             }
             // `~` puts the field back to its desired value.
             (Stage::Editing, Some(EditorCommand::ResetField)) => {
-                let value = value_of(&self.original, self.focus);
-                self.inputs[self.focus] = LineEdit::new(text_of(value, FIELDS[self.focus].2));
+                let value = self.original.exact_value(self.focus);
+                self.inputs[self.focus] =
+                    LineEdit::new(value.map_or_else(String::new, |q| q.canonical()));
                 self.overwrite = true;
                 self.touched[self.focus] = false;
                 self.server_error = None;

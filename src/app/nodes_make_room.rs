@@ -11,6 +11,7 @@ use crate::model::decide::make_room::{
     floor_of, make_room,
 };
 use crate::model::decide::rightsizing::recommend_container;
+use crate::model::ground::figures::{cpu_figure, memory_figure};
 use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::row::PodKey;
@@ -35,10 +36,10 @@ pub struct MakeRoomOverlay {
 fn amounts(v: CpuMem) -> String {
     let mut parts = Vec::new();
     if let Some(c) = v.cpu_millis.filter(|c| *c != 0) {
-        parts.push(format!("cpu {}", cpu_canonical(c)));
+        parts.push(format!("cpu {}", cpu_figure(c)));
     }
     if let Some(m) = v.memory_bytes.filter(|m| *m != 0) {
-        parts.push(format!("memory {}", memory_canonical(m)));
+        parts.push(format!("memory {}", memory_figure(m)));
     }
     if parts.is_empty() {
         "nothing".into()
@@ -97,9 +98,9 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
         }
     }
     lines.push(format!(
-        "frees {} in all, {} pod(s); each keeps its original values in {} to be given back",
+        "frees {} in all, {}; each keeps its original values in {} to be given back",
         amounts(plan.freed),
-        plan.pod_count(),
+        crate::model::ground::figures::counted(plan.pod_count(), "pod", "pods"),
         crate::model::decide::lent::ANNOTATION
     ));
     if let Some((pod, why)) = plan.left_out.first() {
@@ -301,13 +302,10 @@ fn follow_waiting(
     sent: &MakeRoomSent,
     now: DateTime<Utc>,
 ) -> (String, bool) {
-    let count = plan.shrinks.len();
+    let count = crate::model::ground::figures::counted(plan.shrinks.len(), "shrink", "shrinks");
     match &sent.then {
         Some((_, Err(e))) => (
-            format!(
-                "{count} shrink(s) sent, but the edit was refused: {}",
-                e.message
-            ),
+            format!("{count} sent, but the edit was refused: {}", e.message),
             true,
         ),
         Some((edit, Ok(accepted))) => {
@@ -315,7 +313,7 @@ fn follow_waiting(
             row.cluster = plan.cluster;
             track(state, &row, &edit.container, accepted.generation, now);
             (
-                format!("{count} shrink(s) sent, then the edit; following it until it is done"),
+                format!("{count} sent, then the edit; following it until it is done"),
                 false,
             )
         }
@@ -325,7 +323,7 @@ fn follow_waiting(
                 track(state, &row, &plan.container, row.generation, now);
             }
             (
-                format!("{count} shrink(s) sent; following the waiting resize until it is done"),
+                format!("{count} sent; following the waiting resize until it is done"),
                 false,
             )
         }

@@ -170,6 +170,10 @@ pub struct FilterCache {
     index: Option<SearchIndex>,
     /// The clusters' context names, searched with several clusters on show.
     clusters: Vec<String>,
+    /// What each narrowing took out of the index, newest last: the filter text before it and
+    /// the rows removed with their places. A Backspace puts them back by moving them, where a
+    /// rebuild would clone every row's names again (issue #30 point 14).
+    narrowed: Vec<(String, Vec<(usize, RowRef)>)>,
 }
 
 /// `!text` negates; an empty text (alone or after `!`) keeps every row.
@@ -184,6 +188,7 @@ impl FilterCache {
     /// The pods changed: slots and keys are out of date.
     pub fn invalidate(&mut self) {
         self.index = None;
+        self.narrowed.clear();
     }
 
     /// The clusters on show; the keys are rebuilt when they change.
@@ -191,6 +196,7 @@ impl FilterCache {
         if !names.clone().eq(self.clusters.iter().cloned()) {
             self.clusters = names.collect();
             self.index = None;
+            self.narrowed.clear();
         }
     }
 
@@ -218,6 +224,7 @@ impl FilterCache {
         only_namespace: Option<&str>,
         verdicts: &Verdicts,
     ) -> Vec<RowRef> {
+        self.narrowed.clear();
         let (negate, text) = split(filter);
         if text.is_empty() {
             return build_index_by(pods, sort, per_pod, only_namespace, verdicts, |_, _, _| {
@@ -242,23 +249,59 @@ impl FilterCache {
 
     /// Removes from `index` (built from the same, unchanged pods) the rows `filter` does not
     /// match, keeping their order: a longer filter only ever removes rows.
+    /// `before` is the filter text `index` was made for; what is removed is kept so that
+    /// [`FilterCache::widen`] can put it back.
     pub fn narrow(
         &mut self,
         pods: &BTreeMap<PodKey, PodRow>,
         filter: &Filter,
         per_pod: bool,
         index: &mut Vec<RowRef>,
+        before: &str,
     ) {
         let (negate, text) = split(filter);
-        if text.is_empty() {
+        if text.is_empty() || before == filter.text {
             return;
         }
         let search = self.get(pods, per_pod);
         let needle = Needle::new(text);
-        index.retain(|r| {
+        let mut removed = Vec::new();
+        let mut kept = Vec::with_capacity(index.len());
+        for (place, r) in std::mem::take(index).into_iter().enumerate() {
             let row = search.row_of(r.slot, r.container);
-            row.is_some_and(|i| search.row_matches(&needle, i) != negate)
-        });
+            if row.is_some_and(|i| search.row_matches(&needle, i) != negate) {
+                kept.push(r);
+            } else {
+                removed.push((place, r));
+            }
+        }
+        *index = kept;
+        self.narrowed.push((before.to_string(), removed));
+    }
+
+    /// Backspace: puts back the rows the narrowings since `filter` took out, in their places,
+    /// when `index` came from narrowing `filter` with the same pods. `false` (nothing done)
+    /// when there is no such record: the caller rebuilds.
+    pub fn widen(&mut self, filter: &Filter, index: &mut Vec<RowRef>) -> bool {
+        let Some(depth) = self.narrowed.iter().rposition(|(t, _)| *t == filter.text) else {
+            return false;
+        };
+        for (_, removed) in self.narrowed.drain(depth..).rev() {
+            let mut merged = Vec::with_capacity(index.len() + removed.len());
+            let mut kept = std::mem::take(index).into_iter();
+            for (place, r) in removed {
+                while merged.len() < place {
+                    match kept.next() {
+                        Some(k) => merged.push(k),
+                        None => break,
+                    }
+                }
+                merged.push(r);
+            }
+            merged.extend(kept);
+            *index = merged;
+        }
+        true
     }
 }
 

@@ -163,22 +163,60 @@ fn narrowing_key_by_key_matches_a_fresh_build() {
                 &Verdicts::new(),
             );
             let mut typed = String::new();
-            for c in text.chars() {
-                typed.push(c);
-                let filter = Filter {
-                    text: typed.clone(),
-                };
-                cache.narrow(&pods, &filter, per_pod, &mut index);
-                let want = build_index(
+            let want = |filter: &Filter| {
+                build_index(
                     &pods,
-                    &filter,
+                    filter,
                     SortKey::Name,
                     per_pod,
                     None,
                     &Verdicts::new(),
-                );
-                assert_eq!(index, want, "{typed:?} per_pod={per_pod}");
+                )
+            };
+            for c in text.chars() {
+                let before = typed.clone();
+                typed.push(c);
+                let filter = Filter {
+                    text: typed.clone(),
+                };
+                cache.narrow(&pods, &filter, per_pod, &mut index, &before);
+                assert_eq!(index, want(&filter), "{typed:?} per_pod={per_pod}");
+            }
+            // Backspace puts back what each key took out, in order, down to no filter.
+            while typed.pop().is_some() {
+                let filter = Filter {
+                    text: typed.clone(),
+                };
+                assert!(cache.widen(&filter, &mut index), "{typed:?}");
+                assert_eq!(index, want(&filter), "back to {typed:?} per_pod={per_pod}");
             }
         }
     }
+}
+
+/// Two Backspaces between redraws put back both keys' rows; a text never typed, or a
+/// rebuild since, has nothing to put back and leaves the rebuild to the caller.
+#[test]
+fn widening_skips_back_several_keys_and_only_over_what_was_narrowed() {
+    use crate::app::view::build_index;
+    let pods = rows(200);
+    let mut cache = FilterCache::default();
+    let all = Filter::default();
+    let mut index = cache.rebuild(&pods, &all, SortKey::Name, false, None, &Verdicts::new());
+    let mut before = String::new();
+    for text in ["n", "no", "nod"] {
+        let filter = Filter { text: text.into() };
+        cache.narrow(&pods, &filter, false, &mut index, &before);
+        before = text.into();
+    }
+    let filter = Filter { text: "n".into() };
+    assert!(cache.widen(&filter, &mut index));
+    let want = build_index(&pods, &filter, SortKey::Name, false, None, &Verdicts::new());
+    assert_eq!(index, want);
+    assert!(!cache.widen(&Filter { text: "x".into() }, &mut index));
+    cache.rebuild(&pods, &all, SortKey::Name, false, None, &Verdicts::new());
+    assert!(
+        !cache.widen(&all, &mut index),
+        "a rebuild forgets the narrowings"
+    );
 }

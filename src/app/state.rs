@@ -244,11 +244,21 @@ impl AppState {
             self.search_keys_stale = false;
         }
         (self.filter_cache).set_clusters(self.clusters.iter().map(|c| c.header.context.clone()));
+        // A Backspace over what was typed puts back what those keys took out.
+        let widening = !self.rows_changed
+            && self
+                .built_for
+                .as_ref()
+                .is_some_and(|(text, sort, per_pod, ns)| {
+                    (sort, per_pod, ns) == (&key.1, &key.2, &key.3)
+                        && text.starts_with(key.0.as_str())
+                });
+        let before = self.built_for.as_ref().map_or("", |b| b.0.as_str());
         if narrowing {
             let (pods, index) = (&self.pods, &mut self.index);
             self.filter_cache
-                .narrow(pods, &self.filter, self.per_pod, index);
-        } else {
+                .narrow(pods, &self.filter, self.per_pod, index, before);
+        } else if !(widening && self.filter_cache.widen(&self.filter, &mut self.index)) {
             self.index = self.filter_cache.rebuild(
                 &self.pods,
                 &self.filter,

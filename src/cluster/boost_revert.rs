@@ -105,7 +105,11 @@ async fn revert_once(
     let resize = plan_resize(
         &row,
         &plan.container,
-        Edits::from_spec(&original),
+        // Exactly as the server held them before the boost (`100u` back, not `1m`).
+        Edits {
+            exact: plan.original_exact,
+            ..Edits::from_spec(&original)
+        },
         caps.server(),
         None,
         CpuMem::ZERO,

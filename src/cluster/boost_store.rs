@@ -94,6 +94,7 @@ mod tests {
             container: "app".into(),
             uid: "u1".into(),
             original: Default::default(),
+            original_exact: Default::default(),
             boosted: Default::default(),
             until: Until::Ready,
             started_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),

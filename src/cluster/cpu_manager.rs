@@ -12,7 +12,7 @@ use kube::{Api, Client};
 use serde_json::Value;
 
 /// `kubeletconfig.cpuManagerPolicy` of the node's configz.
-async fn from_configz(client: &Client, node: &str) -> Result<NodeCpuManager, kube::Error> {
+pub async fn from_configz(client: &Client, node: &str) -> Result<NodeCpuManager, kube::Error> {
     let request = http::Request::get(format!("/api/v1/nodes/{node}/proxy/configz"))
         .body(Vec::new())
         .map_err(|e| kube::Error::BuildRequest(kube::core::request::Error::BuildRequest(e)))?;

@@ -5,7 +5,7 @@
 //! list succeeds. The app gets a plain `ClusterEvent::Policy` after each change.
 
 use super::policy::{hpa, limit_range, node_runtime, quota};
-use crate::model::pods::cluster_policy::{ClusterPolicy, PolicySnapshot};
+use crate::model::pods::cluster_policy::{ClusterPolicy, NodeCpuManager, PolicySnapshot};
 use crate::model::pods::events::{ClusterEvent, Scope};
 use crate::model::pods::row::Owner;
 use futures::StreamExt;
@@ -38,6 +38,7 @@ impl Seen {
             quotas: self.quotas.values().cloned().collect(),
             hpas: self.hpas.values().cloned().collect(),
             runtimes: self.runtimes.values().cloned().collect(),
+            cpu_managers: Vec::new(),
             unreadable: self.unreadable.values().cloned().collect(),
         }
     }
@@ -175,14 +176,17 @@ pub async fn feed_app(client: Client, scope: Scope, tx: UnboundedSender<ClusterE
             node_runtime,
             |s| &mut s.runtimes,
             seen.clone(),
-            ping,
+            ping.clone(),
         )),
     ];
+    // Each node's CPU manager policy, read once from its configz (None: not readable).
+    let mut managers: BTreeMap<String, Option<NodeCpuManager>> = BTreeMap::new();
     let mut owners: BTreeMap<String, Vec<(String, Owner)>> = BTreeMap::new();
     while changed.recv().await.is_some() {
         // Every change queued so far goes into one snapshot.
         while changed.try_recv().is_ok() {}
-        let policy = seen.lock().unwrap_or_else(PoisonError::into_inner).policy();
+        let mut policy = seen.lock().unwrap_or_else(PoisonError::into_inner).policy();
+        policy.cpu_managers = managers.values().flatten().cloned().collect();
         let namespaces: BTreeSet<&String> = policy.hpas.iter().map(|h| &h.namespace).collect();
         for ns in namespaces {
             if !owners.contains_key(ns) {
@@ -199,9 +203,32 @@ pub async fn feed_app(client: Client, scope: Scope, tx: UnboundedSender<ClusterE
                     .map(|(rs, o)| (ns.clone(), rs.clone(), o.clone()))
             })
             .collect();
+        let new_nodes: Vec<String> = policy
+            .runtimes
+            .iter()
+            .map(|r| r.node.clone())
+            .filter(|n| !managers.contains_key(n))
+            .collect();
         let snapshot = PolicySnapshot { policy, rs_owners };
         if tx.send(ClusterEvent::Policy(Box::new(snapshot))).is_err() {
             break;
+        }
+        // New nodes' configz are read after the snapshot went out, so a slow proxy never
+        // holds back the LimitRanges and quotas; the next snapshot carries what they said.
+        if !new_nodes.is_empty() {
+            let read: Vec<(String, Option<NodeCpuManager>)> = futures::stream::iter(new_nodes)
+                .map(|node| {
+                    let client = client.clone();
+                    async move {
+                        let manager = super::cpu_manager::from_configz(&client, &node).await.ok();
+                        (node, manager)
+                    }
+                })
+                .buffer_unordered(8)
+                .collect()
+                .await;
+            managers.extend(read);
+            let _ = ping.send(());
         }
     }
     for task in tasks {

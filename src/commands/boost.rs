@@ -11,7 +11,9 @@ use crate::cluster::boost::{PlanStore, apply, choose_store, whoami};
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::resize::get_row;
 use crate::model::PodRow;
-use crate::model::decide::boost::{BoostPlan, Until, boosted_spec, restart_refusal, values_text};
+use crate::model::decide::boost::{
+    BoostPlan, Until, boosted_spec, exact_text, restart_refusal, values_text,
+};
 use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use chrono::{DateTime, Utc};
 use kube::Client;
@@ -82,10 +84,25 @@ pub async fn plan_container(
     let boosted = boosted_spec(&original, args.cpu.as_deref(), args.memory.as_deref())
         .map_err(|e| refused(format!("not sent: {e}")))?;
     let (node, others) = node_room(client, &row).await;
+    // Values left alone keep the server's text, and a typed one its form (`2G` stays `2G`).
+    let mut edits = Edits {
+        exact: row
+            .container(&container)
+            .map(Edits::from_container)
+            .unwrap_or_default()
+            .exact,
+        ..Edits::from_spec(&boosted)
+    };
+    edits.keep_families();
+    for (i, typed) in [(0, &args.cpu), (2, &args.memory)] {
+        if let Some(typed) = typed {
+            edits.keep_typed(i, typed);
+        }
+    }
     let resize = plan_resize(
         &row,
         &container,
-        Edits::from_spec(&boosted),
+        edits,
         caps.server(),
         node.as_ref(),
         others,
@@ -102,10 +119,16 @@ pub async fn plan_container(
             resize.qos_before, resize.qos_after
         )));
     }
+    let original_exact = row
+        .container(&container)
+        .map(Edits::from_container)
+        .unwrap_or_default()
+        .exact;
     let boost = BoostPlan {
         container,
         uid: row.uid.clone(),
         original,
+        original_exact,
         boosted,
         until,
         started_at: now,
@@ -128,8 +151,11 @@ fn show(p: &Planned) {
         "boost {}/{} container {}",
         p.row.namespace, p.row.name, b.container
     );
-    eprintln!("  from {}", values_text(&b.original));
-    eprintln!("  to   {}", values_text(&b.boosted));
+    let original = p.row.container(&b.container).map(Edits::from_container);
+    let original =
+        original.map_or_else(|| values_text(&b.original), |e| exact_text(&e.exact_spec()));
+    eprintln!("  from {original}");
+    eprintln!("  to   {}", exact_text(&p.resize.new_exact));
     eprintln!("  until {}", b.until.describe());
     for line in describe_plan(&p.resize, &p.row) {
         eprintln!("  {line}");
@@ -149,7 +175,7 @@ pub fn report(output: ReportFormat, p: &Planned, outcome: &str, extra: Value) {
         let mut v = json!({
             "namespace": p.row.namespace, "pod": p.row.name, "container": b.container,
             "outcome": outcome, "original": values_text(&b.original),
-            "boosted": values_text(&b.boosted), "patch": p.resize.patch,
+            "boosted": exact_text(&p.resize.new_exact), "patch": p.resize.patch,
             "annotation": b.to_annotation(),
         });
         if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
@@ -163,10 +189,11 @@ pub fn report(output: ReportFormat, p: &Planned, outcome: &str, extra: Value) {
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
         outln!(
-            "{}/{} {}: boost {outcome}{message}",
+            "{}/{} {}: boost {}{message}",
             p.row.namespace,
             p.row.name,
-            b.container
+            b.container,
+            super::outcome_words::outcome_words(outcome)
         );
     }
 }

@@ -30,7 +30,8 @@ fn print_outcome(output: ReportFormat, ns: &str, pod: &str, outcome: &RevertOutc
         let v = json!({ "namespace": ns, "pod": pod, "outcome": word, "message": message });
         outln!("{v}");
     } else {
-        outln!("{ns}/{pod}: {word}: {message}");
+        let words = super::outcome_words::outcome_words(word);
+        outln!("{ns}/{pod}: {words}: {message}");
     }
 }
 

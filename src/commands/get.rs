@@ -228,12 +228,18 @@ pub fn write_json(
     out.flush()
 }
 
+/// `desired/allocated/actual`; a desired value the server holds in a form of its own (`100u`,
+/// `512M`) reads as the server wrote it, and so does an equal allocated or actual value.
 fn triple(
     desired: Option<i64>,
+    server: Option<&str>,
     others: &[Option<Option<i64>>],
     human: fn(i64) -> String,
 ) -> String {
-    let show = |v: Option<i64>| v.map_or("-".to_string(), human);
+    let show = |v: Option<i64>| match server {
+        Some(text) if v == desired => text.to_string(),
+        _ => v.map_or("-".to_string(), human),
+    };
     let mut text = show(desired);
     for other in others {
         text.push('/');
@@ -283,6 +289,7 @@ pub fn rows_table(rows: &[PodRow], clusters: &[String], wide: bool, now: DateTim
                 c.name.clone(),
                 triple(
                     req.cpu_millis,
+                    c.server_text(ResourceField::CpuRequest),
                     &[
                         c.allocated.map(|a| a.cpu_millis),
                         c.actual.map(|a| a.requests.cpu_millis),
@@ -291,11 +298,13 @@ pub fn rows_table(rows: &[PodRow], clusters: &[String], wide: bool, now: DateTim
                 ),
                 triple(
                     c.desired.limits.cpu_millis,
+                    c.server_text(ResourceField::CpuLimit),
                     &[c.actual.map(|a| a.limits.cpu_millis)],
                     cpu_human,
                 ),
                 triple(
                     req.memory_bytes,
+                    c.server_text(ResourceField::MemoryRequest),
                     &[
                         c.allocated.map(|a| a.memory_bytes),
                         c.actual.map(|a| a.requests.memory_bytes),
@@ -304,6 +313,7 @@ pub fn rows_table(rows: &[PodRow], clusters: &[String], wide: bool, now: DateTim
                 ),
                 triple(
                     c.desired.limits.memory_bytes,
+                    c.server_text(ResourceField::MemoryLimit),
                     &[c.actual.map(|a| a.limits.memory_bytes)],
                     memory_human,
                 ),

@@ -138,9 +138,10 @@ fn print_report(
         }
         outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
+        let words = super::outcome_words::outcome_words(outcome);
         match message {
-            Some(m) => outln!("{outcome}: {m}"),
-            None => outln!("{outcome}"),
+            Some(m) => outln!("{words}: {m}"),
+            None => outln!("{words}"),
         }
     }
 }
@@ -235,10 +236,10 @@ async fn work_out(
     let container = pick_container(&row, args.container.as_deref())?;
     if !matches!(row.state, ResizeState::Deferred(_)) {
         return Ok(Outcome::NoPlan(format!(
-            "nothing waits: the resize of {}/{} is not Deferred (state: {})",
+            "nothing waits: the resize of {}/{} is not deferred ({})",
             row.namespace,
             row.name,
-            row.state.name()
+            row.state.words()
         )));
     }
     let (node, pods) = give_back::node_and_pods(client, &row).await?;
@@ -344,7 +345,10 @@ pub async fn run(common: &CommonArgs, args: &MakeRoomArgs) -> Result<(), Command
     let plan = match work_out(&client, common, args, &caps, (&namespace, pod)).await? {
         Outcome::Plan(p) => p,
         Outcome::NoPlan(why) => {
-            print_result(args, None, "NoPlan", Some(&why));
+            // Said once: the error below in table form; JSON readers get the record too.
+            if args.output == ReportFormat::Json {
+                print_result(args, None, "NoPlan", Some(&why));
+            }
             return Err(refused(format!("no plan: {why}")));
         }
     };

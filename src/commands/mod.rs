@@ -17,6 +17,7 @@ pub mod get_clusters;
 pub mod info;
 pub mod make_room;
 pub mod nodes;
+mod outcome_words;
 pub mod recommend;
 mod recommend_preflight;
 pub mod recommend_usage;

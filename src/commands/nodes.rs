@@ -5,7 +5,7 @@ use super::{CommandError, connect};
 use crate::cli::{CommonArgs, NodesArgs, ReportFormat};
 use crate::cluster::wire::{WirePod, node_info};
 use crate::model::decide::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
-use crate::model::ground::quantity::{cpu_human, memory_human};
+use crate::model::ground::figures::{cpu_figure, memory_figure};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::events::{NodeInfo, PodUsage, Scope};
 use crate::model::pods::row::{PodKey, PodRow};
@@ -86,11 +86,11 @@ pub fn room_json(r: &NodeRoom) -> Value {
 }
 
 fn cpu(v: Option<i64>) -> String {
-    v.map_or("-".into(), cpu_human)
+    v.map_or("-".into(), cpu_figure)
 }
 
 fn mem(v: Option<i64>) -> String {
-    v.map_or("-".into(), memory_human)
+    v.map_or("-".into(), memory_figure)
 }
 
 /// A text bar of `part` over `all`, `width` cells.

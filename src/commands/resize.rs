@@ -10,7 +10,7 @@ use crate::cluster::wire::{WirePod, node_info};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::events::NodeInfo;
 use crate::model::pods::tracking::{STUCK_HINT, Stage, Tracker};
-use crate::model::rules::edit::{Kind, parse_field};
+use crate::model::rules::edit::{Kind, parse_exact};
 use crate::model::rules::plan::{Edits, Prediction, ResizePlan, plan_resize};
 use crate::model::{ContainerKind, PodRow};
 use futures::StreamExt;
@@ -115,49 +115,28 @@ fn edits_from_args(
     row: &PodRow,
     container: &str,
 ) -> Result<Edits, CommandError> {
+    // Exactly as the server holds them: `x2` on `100u` is `200u`, not a doubled millicore.
     let current = row
         .container(container)
-        .map(|c| c.desired)
+        .map(Edits::from_container)
         .unwrap_or_default();
-    edits_over(args, &current)
+    edits_over(args, current)
 }
 
 /// The flags' values applied over `current`.
-pub(super) fn edits_over(
-    args: &ResizeArgs,
-    current: &crate::model::ground::resources::ResourceSpec,
-) -> Result<Edits, CommandError> {
-    let mut edits = Edits::from_spec(current);
+pub(super) fn edits_over(args: &ResizeArgs, current: Edits) -> Result<Edits, CommandError> {
+    let mut edits = current;
     let fields = [
-        (
-            "--cpu-request",
-            &args.cpu_request,
-            &mut edits.cpu_request,
-            Kind::Cpu,
-        ),
-        (
-            "--cpu-limit",
-            &args.cpu_limit,
-            &mut edits.cpu_limit,
-            Kind::Cpu,
-        ),
-        (
-            "--memory-request",
-            &args.memory_request,
-            &mut edits.memory_request,
-            Kind::Memory,
-        ),
-        (
-            "--memory-limit",
-            &args.memory_limit,
-            &mut edits.memory_limit,
-            Kind::Memory,
-        ),
+        ("--cpu-request", &args.cpu_request, Kind::Cpu),
+        ("--cpu-limit", &args.cpu_limit, Kind::Cpu),
+        ("--memory-request", &args.memory_request, Kind::Memory),
+        ("--memory-limit", &args.memory_limit, Kind::Memory),
     ];
-    for (flag, input, target, kind) in fields {
+    for (i, (flag, input, kind)) in fields.into_iter().enumerate() {
         if let Some(text) = input {
-            *target =
-                parse_field(text, *target, kind).map_err(|e| refused(format!("{flag}: {e}")))?;
+            let value = parse_exact(text, current.exact_value(i), kind)
+                .map_err(|e| refused(format!("{flag}: {e}")))?;
+            edits.set_exact(i, value);
         }
     }
     Ok(edits)

@@ -39,7 +39,13 @@ fn settled(row: &PodRow, generation: Option<i64>) -> Option<End> {
 }
 
 fn describe(state: Option<&ResizeState>) -> String {
-    state.map_or_else(|| "unknown".into(), |s| format!("{s:?}"))
+    state.map_or_else(
+        || "unknown".into(),
+        |s| match s.message().filter(|m| !m.is_empty()) {
+            Some(m) => format!("{}: {m}", s.words()),
+            None => s.words().to_string(),
+        },
+    )
 }
 
 async fn follow(
@@ -98,8 +104,9 @@ fn report(
         );
     } else {
         let tail = message.map(|m| format!(": {m}")).unwrap_or_default();
+        let words = super::outcome_words::outcome_words(outcome);
         outln!(
-            "{}/{} pod-level resources via {}: {outcome}{tail}",
+            "{}/{} pod-level resources via {}: {words}{tail}",
             plan.namespace,
             plan.pod,
             plan.target_description()
@@ -113,7 +120,10 @@ pub async fn run(
     caps: &Capabilities,
     row: &PodRow,
 ) -> Result<(), CommandError> {
-    let edits = edits_over(args, &row.pod_resources.unwrap_or_default())?;
+    let edits = edits_over(
+        args,
+        crate::model::rules::plan::Edits::from_spec(&row.pod_resources.unwrap_or_default()),
+    )?;
     let (node, others) = node_room(client, row).await;
     let plan = plan_pod_level(row, edits, caps.server(), node.as_ref(), others);
     if !plan.errors.is_empty() {

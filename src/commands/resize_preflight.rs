@@ -81,7 +81,11 @@ pub fn defaulted(inputs: &Inputs, row: &PodRow, edits: Edits) -> Edits {
     for note in notes {
         eprintln!("note: {note}");
     }
-    Edits::from_spec(&spec)
+    // Exact texts of the values the defaults left alone still count.
+    Edits {
+        exact: edits.exact,
+        ..Edits::from_spec(&spec)
+    }
 }
 
 /// Runs the preflight; a refusal becomes the command's error, warnings go to stderr.

@@ -3,8 +3,7 @@
 
 use super::resize::describe_plan;
 use crate::model::PodRow;
-use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
-use crate::model::ground::resources::ResourceSpec;
+use crate::model::pods::row::ResourceField;
 use crate::model::rules::plan::ResizePlan;
 
 /// Where the patch goes: the resize subresource, or the pod itself on servers up to 1.31.
@@ -17,31 +16,18 @@ pub fn endpoint(plan: &ResizePlan, subresource: bool) -> String {
     }
 }
 
-fn fields(old: &ResourceSpec, new: &ResourceSpec) -> [(&'static str, String, String); 4] {
-    let cpu = |v: Option<i64>| v.map_or_else(|| "-".to_string(), cpu_canonical);
-    let memory = |v: Option<i64>| v.map_or_else(|| "-".to_string(), memory_canonical);
-    [
-        (
-            "cpu request",
-            cpu(old.requests.cpu_millis),
-            cpu(new.requests.cpu_millis),
-        ),
-        (
-            "cpu limit",
-            cpu(old.limits.cpu_millis),
-            cpu(new.limits.cpu_millis),
-        ),
-        (
-            "memory request",
-            memory(old.requests.memory_bytes),
-            memory(new.requests.memory_bytes),
-        ),
-        (
-            "memory limit",
-            memory(old.limits.memory_bytes),
-            memory(new.limits.memory_bytes),
-        ),
-    ]
+/// Each field old → new as the server writes it: the old value in the server's own text, the
+/// new one as the patch sends it (`100u → 200u`, `512M → 1G`).
+fn fields(row: &PodRow, plan: &ResizePlan) -> [(&'static str, String, String); 4] {
+    let container = row.container(&plan.container);
+    let labels = ["cpu request", "cpu limit", "memory request", "memory limit"];
+    std::array::from_fn(|i| {
+        let old = container
+            .and_then(|c| c.desired_text(ResourceField::ALL[i]))
+            .unwrap_or_else(|| "-".into());
+        let new = plan.new_exact[i].map_or_else(|| "-".into(), |q| q.canonical());
+        (labels[i], old, new)
+    })
 }
 
 /// The plan and its result as aligned `key: value` lines; `wide` adds QoS, restart and
@@ -54,15 +40,11 @@ pub fn plan_report(
     message: Option<&str>,
     wide: bool,
 ) -> String {
-    let old = row
-        .container(&plan.container)
-        .map(|c| c.desired)
-        .unwrap_or_default();
     let mut lines = vec![format!(
         "target:          {}/{} container {} via {via}",
         plan.namespace, plan.pod, plan.container
     )];
-    for (label, before, after) in fields(&old, &plan.new_spec) {
+    for (label, before, after) in fields(row, plan) {
         let change = if before == after {
             format!("{before} (unchanged)")
         } else {
@@ -78,9 +60,10 @@ pub fn plan_report(
         // The first line of describe_plan repeats the patch.
         lines.extend(describe_plan(plan, row).into_iter().skip(1));
     }
+    let words = super::outcome_words::outcome_words(outcome);
     let result = match message {
-        Some(m) => format!("{outcome}: {m}"),
-        None => outcome.to_string(),
+        Some(m) => format!("{words}: {m}"),
+        None => words,
     };
     lines.push(format!("result:          {result}"));
     lines.join("\n")

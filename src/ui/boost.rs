@@ -104,6 +104,7 @@ mod tests {
             container: "c1".into(),
             uid: String::new(),
             original: Default::default(),
+            original_exact: Default::default(),
             boosted: Default::default(),
             until,
             started_at: DateTime::from_timestamp(0, 0).unwrap_or_default(),

@@ -4,6 +4,7 @@
 use crate::model::ContainerRow;
 use crate::model::ground::quantity::{cpu_human, memory_human};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::row::ResourceField;
 use crate::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -32,9 +33,10 @@ fn text(value: Option<i64>, resource: Resource) -> String {
 /// Usage as the table and the details pane both show it (`12m`, `68Mi`): one formatter, so
 /// the two never disagree on units.
 pub fn usage_text(cpu_millis: Option<i64>, memory_bytes: Option<i64>) -> (String, String) {
+    use crate::model::ground::figures::{cpu_figure, memory_figure};
     (
-        text(cpu_millis, Resource::Cpu),
-        text(memory_bytes, Resource::Memory),
+        cpu_millis.map_or_else(|| "-".into(), cpu_figure),
+        memory_bytes.map_or_else(|| "-".into(), memory_figure),
     )
 }
 
@@ -81,7 +83,32 @@ pub fn requests_cell<'a>(
         Figures::SpecActual => &[actual][..],
         Figures::Spec => &[][..],
     };
-    side_by_side(desired, others, resource, width, theme)
+    // The server's own text where podsize's figure would misstate it: `100u` is not `1m`.
+    let field = match resource {
+        Resource::Cpu => ResourceField::CpuRequest,
+        Resource::Memory => ResourceField::MemoryRequest,
+    };
+    let server = c.server_text(field).map(str::to_string);
+    with_server_text(
+        side_by_side(desired, others, resource, width, theme),
+        server,
+        width,
+    )
+}
+
+/// Puts `server` in place of the desired figure (the cell's first span) when it fits, and of
+/// the allocated and actual figures that equal it, so equal values read the same.
+fn with_server_text<'a>(mut line: Line<'a>, server: Option<String>, width: usize) -> Line<'a> {
+    let Some(text) = server.filter(|t| t.chars().count() <= width) else {
+        return line;
+    };
+    let Some(figure) = line.spans.first().map(|s| s.content.to_string()) else {
+        return line;
+    };
+    for span in line.spans.iter_mut().filter(|s| s.content == figure) {
+        span.content = format!("{text:>width$}").into();
+    }
+    line
 }
 
 /// `spec│actual` limits of a container.
@@ -92,7 +119,15 @@ pub fn limits_cell<'a>(c: &ContainerRow, resource: Resource, theme: &Theme) -> L
     };
     let desired = pick(c.desired.limits, resource);
     let actual = c.actual.map(|a: ResourceSpec| pick(a.limits, resource));
-    side_by_side(desired, &[actual], resource, width, theme)
+    let field = match resource {
+        Resource::Cpu => ResourceField::CpuLimit,
+        Resource::Memory => ResourceField::MemoryLimit,
+    };
+    with_server_text(
+        side_by_side(desired, &[actual], resource, width, theme),
+        c.server_text(field).map(str::to_string),
+        width,
+    )
 }
 
 /// A sum of limits: unbounded (`None`) as soon as one container has no limit, since that

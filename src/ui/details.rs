@@ -3,6 +3,7 @@
 use super::cells::{state_style, state_text};
 use crate::app::AppState;
 use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
+use crate::model::pods::row::ResourceField;
 use crate::model::pods::row::RestartPolicy;
 use crate::theme::Theme;
 use ratatui::Frame;
@@ -38,6 +39,18 @@ fn triple(
 ) -> String {
     let other = |v: Option<Option<i64>>| v.map_or("·".into(), |v| opt(v, f));
     format!("{}/{}/{}", opt(desired, f), other(allocated), other(actual))
+}
+
+/// A desired value as the server holds it (`100u`, `512M`), or the fallback field's (a missing
+/// request is the limit's value); `-` when neither is set.
+fn desired(
+    c: &crate::model::ContainerRow,
+    field: ResourceField,
+    fallback: ResourceField,
+) -> String {
+    c.desired_text(field)
+        .or_else(|| c.desired_text(fallback))
+        .unwrap_or_else(|| "-".into())
 }
 
 /// The pod-level resources line (resize-api.md §1.3, §2.6): desired/allocated/actual requests,
@@ -224,10 +237,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Span::styled(state_text(&c.state), state_style(&c.state, theme)),
             Span::raw(format!(
                 "  cpu {}/{} mem {}/{} · policy cpu {} memory {} · restarts {}",
-                opt(req.cpu_millis, cpu_canonical),
-                opt(c.desired.limits.cpu_millis, cpu_canonical),
-                opt(req.memory_bytes, memory_canonical),
-                opt(c.desired.limits.memory_bytes, memory_canonical),
+                desired(c, ResourceField::CpuRequest, ResourceField::CpuLimit),
+                desired(c, ResourceField::CpuLimit, ResourceField::CpuLimit),
+                desired(c, ResourceField::MemoryRequest, ResourceField::MemoryLimit),
+                desired(c, ResourceField::MemoryLimit, ResourceField::MemoryLimit),
                 policy(c.policy.cpu),
                 policy(c.policy.memory),
                 c.restart_count,

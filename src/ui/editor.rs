@@ -71,6 +71,9 @@ fn field_lines<'a>(
             theme.base
         };
         let (desired, allocated, actual) = current_values(c, i);
+        let desired_text = c
+            .desired_text(crate::model::pods::row::ResourceField::ALL[i])
+            .unwrap_or_else(|| show(desired, *kind));
         let marker = if focused { "▶ " } else { "  " };
         let (before, after) = editor.inputs[i].split_at_cursor();
         let input = if focused {
@@ -91,17 +94,25 @@ fn field_lines<'a>(
             Span::styled(format!("{marker}{label:<15}"), theme.accent),
             Span::styled(input, input_style),
             Span::styled(format!("{meaning}{:pad$}", ""), theme.accent),
-            Span::styled(format!("  desired {}", show(desired, *kind)), theme.muted),
+            Span::styled(format!("  desired {desired_text}"), theme.muted),
         ];
+        // A value equal to the desired one reads as the desired one does (`512M`, not `500000Ki`).
+        let same_or_own = |v: Option<i64>| {
+            if v == desired {
+                desired_text.clone()
+            } else {
+                show(v, *kind)
+            }
+        };
         if let Some(a) = allocated {
             spans.push(Span::styled(
-                format!(" · allocated {}", show(a, *kind)),
+                format!(" · allocated {}", same_or_own(a)),
                 theme.muted,
             ));
         }
         if let Some(a) = actual {
             spans.push(Span::styled(
-                format!(" · actual {}", show(a, *kind)),
+                format!(" · actual {}", same_or_own(a)),
                 theme.muted,
             ));
         }
@@ -116,11 +127,21 @@ fn field_lines<'a>(
     lines
 }
 
+/// A computed figure (free room, a node's allocatable) in the one form of figures.
+fn figure(v: Option<i64>, kind: Kind) -> String {
+    use crate::model::ground::figures::{cpu_figure, memory_figure};
+    match (v, kind) {
+        (None, _) => "-".into(),
+        (Some(v), Kind::Cpu) => cpu_figure(v),
+        (Some(v), Kind::Memory) => memory_figure(v),
+    }
+}
+
 fn room_text(free: CpuMem) -> String {
     format!(
         "free cpu {} · memory {}",
-        show(free.cpu_millis, Kind::Cpu),
-        show(free.memory_bytes, Kind::Memory)
+        figure(free.cpu_millis, Kind::Cpu),
+        figure(free.memory_bytes, Kind::Memory)
     )
 }
 
@@ -170,8 +191,8 @@ fn outlook_lines<'a>(
         Prediction::Infeasible { allocatable } => Span::styled(
             format!(
                 "prediction: will be Infeasible (node allocatable cpu {} · memory {})",
-                show(allocatable.cpu_millis, Kind::Cpu),
-                show(allocatable.memory_bytes, Kind::Memory)
+                figure(allocatable.cpu_millis, Kind::Cpu),
+                figure(allocatable.memory_bytes, Kind::Memory)
             ),
             theme.resize_infeasible,
         ),
@@ -245,8 +266,12 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
         )
     } else {
         format!(
-            "batch: {} more marked pods, changed fields only, relative to each pod:",
-            batch.plans.len()
+            "batch: {}, changed fields only, relative to each pod:",
+            crate::model::ground::figures::counted(
+                batch.plans.len(),
+                "more marked pod",
+                "more marked pods"
+            )
         )
     };
     lines.push(Line::from(Span::styled(title, theme.marked)));
@@ -326,7 +351,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.status_error,
         )));
     }
-    let footer = footer_lines(editor, plan, theme);
+    let mut footer = footer_lines(editor, plan, theme);
+    // Why Enter sent nothing stays in sight: the footer is never cut short.
+    if let Some(why) = &editor.not_sent {
+        footer.insert(0, Line::from(Span::styled(why.clone(), theme.status_error)));
+    }
     let [columns] = Layout::horizontal([Constraint::Max(super::popup::WIDTH)])
         .flex(Flex::Center)
         .areas(area);

@@ -65,32 +65,47 @@ fn counts_line(state: &AppState) -> String {
     }
 }
 
-/// "▼ over-requested 34.2 cpu · 120Gi  ▲ under-requested 0.5 cpu" over the rows on show;
+/// "▼ over-requested 34.2 cpu · 120Gi  ▲ under-requested 500m cpu" over the rows on show;
 /// `None` until some container has a recommendation.
 pub fn totals_text(totals: &crate::model::decide::rightsizing::Totals) -> Option<String> {
-    use crate::model::ground::quantity::memory_human;
+    totals_in(totals, ["▼ over-requested", "▲ under-requested"])
+}
+
+/// [`totals_text`] in at most `room` columns: the labels shorten before a figure loses its unit.
+pub fn totals_fitting(
+    totals: &crate::model::decide::rightsizing::Totals,
+    room: usize,
+) -> Option<String> {
+    let long = totals_text(totals)?;
+    if long.chars().count() <= room {
+        return Some(long);
+    }
+    totals_in(totals, ["▼ over", "▲ under"])
+}
+
+fn totals_in(
+    totals: &crate::model::decide::rightsizing::Totals,
+    labels: [&str; 2],
+) -> Option<String> {
+    use crate::model::ground::figures::{cpu_figure, memory_figure};
     if totals.judged == 0 {
         return None;
     }
     let side = |label: &str, a: crate::model::decide::rightsizing::Amount| {
-        // Millicores as cores with one decimal; only the resources that are off are named.
-        let tenths = a.cpu_millis / 100;
+        // Only the resources that are off are named; less than 100m or 1Mi is no news.
         let mut parts = Vec::new();
-        if tenths > 0 {
-            parts.push(format!("{}.{} cpu", tenths / 10, tenths % 10));
+        if a.cpu_millis >= 100 {
+            parts.push(format!("{} cpu", cpu_figure(a.cpu_millis)));
         }
         if a.memory_bytes >= 1 << 20 {
-            parts.push(memory_human(a.memory_bytes));
+            parts.push(memory_figure(a.memory_bytes));
         }
         (!parts.is_empty()).then(|| format!("{label} {}", parts.join(" · ")))
     };
-    let sides: Vec<String> = [
-        side("▼ over-requested", totals.over),
-        side("▲ under-requested", totals.under),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let sides: Vec<String> = [side(labels[0], totals.over), side(labels[1], totals.under)]
+        .into_iter()
+        .flatten()
+        .collect();
     Some(if sides.is_empty() {
         "requests fit their usage".to_string()
     } else {
@@ -198,7 +213,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         ]),
         // The counts always show; a message (for a few seconds) comes after them.
         InputMode::Normal => {
-            let mut spans = vec![Span::styled(counts_line(state), theme.accent)];
+            let counts = counts_line(state);
+            let room = usize::from(area.width).saturating_sub(counts.chars().count() + 3);
+            let mut spans = vec![Span::styled(counts, theme.accent)];
             match &state.status {
                 Some(msg) => spans.push(Span::styled(
                     format!("   {}", msg.text),
@@ -209,7 +226,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     },
                 )),
                 None => {
-                    if let Some(totals) = totals_text(&state.rightsizing_totals) {
+                    if let Some(totals) = totals_fitting(&state.rightsizing_totals, room) {
                         spans.push(Span::styled(format!("   {totals}"), theme.muted));
                     }
                     spans.push(Span::styled("   ? help", theme.muted));

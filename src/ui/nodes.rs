@@ -4,7 +4,7 @@ use crate::app::AppState;
 use crate::app::nodes_make_room::plan_lines;
 use crate::model::decide::make_room::Outcome;
 use crate::model::decide::node_room::NodeRoom;
-use crate::model::ground::quantity::{cpu_human, memory_human};
+use crate::model::ground::figures::{cpu_figure, memory_figure};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -27,11 +27,11 @@ fn bar(part: Option<i64>, all: Option<i64>) -> String {
 }
 
 fn cpu(v: Option<i64>) -> String {
-    v.map_or("-".into(), cpu_human)
+    v.map_or("-".into(), cpu_figure)
 }
 
 fn mem(v: Option<i64>) -> String {
-    v.map_or("-".into(), memory_human)
+    v.map_or("-".into(), memory_figure)
 }
 
 fn room_line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {

@@ -168,6 +168,13 @@ fn recommendations_show_with_markers_and_header_totals() {
     let header = wide.lines().nth(1).unwrap();
     assert!(header.contains("▼ over-requested"), "{header}");
     assert!(header.contains("▲ under-requested"), "{header}");
+    // At 80 columns the labels shorten before a figure loses its unit (issue #30 point 6).
+    let narrow = screen(&s, 80);
+    let header = narrow.lines().nth(1).unwrap();
+    assert!(
+        header.contains("▼ over ") && header.contains(" cpu"),
+        "{header}"
+    );
     insta::assert_snapshot!("recommendations_200", wide);
 }
 

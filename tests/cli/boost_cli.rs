@@ -237,7 +237,7 @@ async fn a_killed_boost_is_reverted_by_the_next_podsize() {
     sim_common::eventually("a revert by a new podsize", || async {
         let (code, out, err) = podsize(&s, &["boost", "--revert-due"]).await;
         assert_eq!(code, 0, "{err}");
-        out.contains("Reverted").then_some(())
+        out.contains(": reverted: ").then_some(())
     })
     .await;
     assert_eq!(desired(&s, "resize-demo", "c2"), before);

@@ -118,7 +118,10 @@ async fn resize_table_output_shows_the_plan_and_the_result() {
         out.contains(r#"patch:           {"spec":{"containers":[{"name":"c1","resources":{"requests":{"cpu":"500m"}}}]}}"#),
         "{out}"
     );
-    assert!(out.contains("result:          DryRunAccepted"), "{out}");
+    assert!(
+        out.contains("result:          accepted by the server's dry run (nothing changed)"),
+        "{out}"
+    );
 
     let wide: Vec<&str> = args.iter().copied().chain(["-o", "wide"]).collect();
     let (code, out, err) = podsize(&s, &wide).await;

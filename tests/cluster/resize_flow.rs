@@ -281,6 +281,7 @@ fn raw_plan(pod: &str, patch: Value) -> ResizePlan {
         pod: pod.into(),
         container: "c1".into(),
         new_spec: ResourceSpec::default(),
+        new_exact: Default::default(),
         patch,
         changed: true,
         restarts: false,

@@ -72,7 +72,9 @@ fn node_view_and_make_room_in_the_demo() {
         "equal priority not needed: {screen}"
     );
     t.keys(&["Enter"]);
-    t.wait_for("the batch sent", |s| s.contains("shrink(s) sent"));
+    t.wait_for("the batch sent", |s| {
+        s.contains("shrink sent") || s.contains("shrinks sent")
+    });
     t.keys(&["Escape"]);
     let screen = t.wait_for("the resize done", |s| {
         s.lines().any(|l| {

@@ -8,6 +8,8 @@ use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::ground::time::parse_k8s_time;
 use crate::model::pods::row::PodRow;
 use crate::model::rules::edit::Kind;
+use crate::model::rules::patch::ExactSpec;
+use crate::model::rules::plan::Edits;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +74,9 @@ pub struct BoostPlan {
     /// The pod's uid: a plan kept in a state file must not apply to a new pod of that name.
     pub uid: String,
     pub original: ResourceSpec,
+    /// The original values exactly as the server held them (`100u`, `512M`), so the revert
+    /// puts back the same quantity in the same form, not `1m` or `500000Ki`.
+    pub original_exact: ExactSpec,
     pub boosted: ResourceSpec,
     pub until: Until,
     pub started_at: DateTime<Utc>,
@@ -81,7 +86,7 @@ pub struct BoostPlan {
 
 #[path = "boost_values.rs"]
 mod values;
-pub use values::{boosted_spec, restart_refusal, values_text};
+pub use values::{boosted_spec, exact_text, restart_refusal, values_text};
 
 /// The annotation's JSON form: quantities and times as the API writes them, so a human
 /// reading `kubectl get pod -o yaml` understands it.
@@ -136,6 +141,32 @@ fn read_time(what: &str, text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 impl WireValues {
+    fn from_exact(e: &ExactSpec) -> Self {
+        let text = |q: Option<Quantity>| q.map(|q| q.canonical());
+        Self {
+            cpu_request: text(e[0]),
+            cpu_limit: text(e[1]),
+            memory_request: text(e[2]),
+            memory_limit: text(e[3]),
+        }
+    }
+
+    /// The texts podsize would not write itself (`100u`, `512M`) as exact quantities; one
+    /// that does not parse is left to `to_spec` to report.
+    fn to_exact(&self) -> ExactSpec {
+        let parse = |t: &Option<String>, kind: Kind| {
+            let q = Quantity::parse(t.as_deref()?).ok()?;
+            let own = kind.quantity(kind.value(&q)).canonical();
+            (q.canonical() != own).then_some(q)
+        };
+        [
+            parse(&self.cpu_request, Kind::Cpu),
+            parse(&self.cpu_limit, Kind::Cpu),
+            parse(&self.memory_request, Kind::Memory),
+            parse(&self.memory_limit, Kind::Memory),
+        ]
+    }
+
     fn from_spec(s: &ResourceSpec) -> Self {
         Self {
             cpu_request: s.requests.cpu_millis.map(cpu_canonical),
@@ -168,6 +199,14 @@ impl WireValues {
 }
 
 impl BoostPlan {
+    /// The original values as a resize puts them back: exactly as the server held them.
+    pub fn original_edits(&self) -> Edits {
+        Edits {
+            exact: self.original_exact,
+            ..Edits::from_spec(&self.original)
+        }
+    }
+
     /// The annotation's value.
     pub fn to_annotation(&self) -> String {
         let (deadline, until_ready) = match self.until {
@@ -179,7 +218,7 @@ impl BoostPlan {
             version: FORMAT_VERSION,
             container: self.container.clone(),
             uid: self.uid.clone(),
-            original: WireValues::from_spec(&self.original),
+            original: WireValues::from_exact(&self.original_edits().exact_spec()),
             boosted: WireValues::from_spec(&self.boosted),
             deadline,
             until_ready,
@@ -221,6 +260,7 @@ impl BoostPlan {
             container: wire.container,
             uid: wire.uid,
             original: wire.original.to_spec("original")?,
+            original_exact: wire.original.to_exact(),
             boosted: wire.boosted.to_spec("boosted")?,
             until,
             started_at: read_time("startedAt", &wire.started_at)?,

@@ -21,6 +21,7 @@ fn plan_for(pod: &PodRow, until: Until) -> BoostPlan {
         container: "c2".into(),
         uid: pod.uid.clone(),
         original,
+        original_exact: Default::default(),
         boosted: boosted_spec(&original, Some("x4"), None).unwrap_or_default(),
         until,
         started_at: t(0),
@@ -35,6 +36,18 @@ fn with_c2(mut pod: PodRow, spec: ResourceSpec) -> PodRow {
         c.desired = spec;
     }
     pod
+}
+
+#[test]
+fn original_values_in_the_servers_own_form_round_trip_as_written() {
+    use crate::model::ground::quantity::Quantity;
+    let pod = demo();
+    let mut plan = plan_for(&pod, Until::Deadline(t(300)));
+    plan.original.requests.memory_bytes = Some(512_000_000);
+    plan.original_exact[2] = Quantity::parse("512M").ok();
+    let text = plan.to_annotation();
+    assert!(text.contains(r#""memoryRequest":"512M""#), "{text}");
+    assert_eq!(BoostPlan::from_annotation(&text), Ok(plan));
 }
 
 #[test]

@@ -20,6 +20,12 @@ pub fn values_text(s: &ResourceSpec) -> String {
     )
 }
 
+/// [`values_text`] of exact values, as the patch writes them (`2G` stays `2G`).
+pub fn exact_text(s: &crate::model::rules::patch::ExactSpec) -> String {
+    let t = |i: usize| s[i].map_or_else(|| "-".into(), |q| q.canonical());
+    format!("cpu {}/{} memory {}/{}", t(0), t(1), t(2), t(3))
+}
+
 /// Raises one resource's request to `input` (`Q`, `+N%`, `xN`, read relative to the current
 /// request) and scales its limit, when set, by the same ratio: a Guaranteed container stays
 /// Guaranteed, a Burstable one keeps its headroom, and the request never exceeds the limit.

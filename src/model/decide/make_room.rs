@@ -139,8 +139,8 @@ pub enum Outcome {
 fn amounts_text(v: CpuMem) -> String {
     format!(
         "cpu {}, memory {}",
-        crate::model::ground::quantity::cpu_canonical(v.cpu_millis.unwrap_or(0)),
-        crate::model::ground::quantity::memory_canonical(v.memory_bytes.unwrap_or(0))
+        crate::model::ground::figures::cpu_figure(v.cpu_millis.unwrap_or(0)),
+        crate::model::ground::figures::memory_figure(v.memory_bytes.unwrap_or(0))
     )
 }
 

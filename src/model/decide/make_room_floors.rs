@@ -57,9 +57,13 @@ pub fn enough_history(usage: &Usage, gate: HistoryGate) -> Result<(), String> {
     }
     if usage.window < gate.min_window || usage.samples < gate.min_samples {
         return Err(format!(
-            "usage history covers {} in {} sample(s); a shrink needs {} in {} (--min-history)",
+            "usage history covers {} in {}; a shrink needs {} in {} (--min-history)",
             crate::model::ground::time::format_age(usage.window),
-            usage.samples,
+            crate::model::ground::figures::counted(
+                usize::try_from(usage.samples).unwrap_or(usize::MAX),
+                "sample",
+                "samples"
+            ),
             crate::model::ground::time::format_age(gate.min_window),
             gate.min_samples
         ));

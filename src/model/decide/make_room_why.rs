@@ -61,8 +61,8 @@ pub(super) fn why_not(
         .fold(CpuMem::ZERO, |s, i| s.plus(offers[*i].total));
     if covered(missing.minus(can)) && select(offers, missing, usize::MAX).is_some() {
         return format!(
-            "freeing it takes more than {} pod(s) (--max-pods) ({short}){reasons}",
-            r.options.max_pods
+            "freeing it takes more than {} (--max-pods) ({short}){reasons}",
+            crate::model::ground::figures::counted(r.options.max_pods, "pod", "pods")
         );
     }
     format!(

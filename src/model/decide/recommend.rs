@@ -24,7 +24,7 @@
 use crate::model::decide::evidence::Gate;
 // The one-resource shaping lives beside this file.
 use crate::model::decide::recommend_resource::{Resource, one_resource, plus_percent};
-use crate::model::ground::quantity::{cpu_human, memory_human};
+use crate::model::ground::figures::{cpu_figure, memory_figure};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 // The usage figures are plain data the cluster side sends; they live with the pods.
 pub use crate::model::decide::evidence::combine_sources;
@@ -170,10 +170,10 @@ fn cpu_resource<'a>(
     let over = over_text(usage);
     let vpa = usage.vpa_target.and_then(|t| t.cpu_millis);
     let wanted = match (vpa, usage.cpu_percentile) {
-        (Some(t), _) => Some((t, format!("VPA target {}", cpu_human(t)))),
+        (Some(t), _) => Some((t, format!("VPA target {}", cpu_figure(t)))),
         (None, Some(p)) => Some((
             plus_percent(p, m),
-            format!("p{} {over} = {} + {m}%", policy.percentile, cpu_human(p)),
+            format!("p{} {over} = {} + {m}%", policy.percentile, cpu_figure(p)),
         )),
         (None, None) => None,
     };
@@ -181,7 +181,7 @@ fn cpu_resource<'a>(
     let floor = now.map(|u| {
         (
             plus_percent(u, m),
-            format!("current use {} + {m}%", cpu_human(u)),
+            format!("current use {} + {m}%", cpu_figure(u)),
         )
     });
     if let (Some(t), Some(u)) = (vpa, now)
@@ -189,13 +189,13 @@ fn cpu_resource<'a>(
     {
         notes.push(format!(
             "VPA target {} is below the current use {}",
-            cpu_human(t),
-            cpu_human(u)
+            cpu_figure(t),
+            cpu_figure(u)
         ));
     }
     let peak = positive(usage.cpu_peak.max(now));
     let mut limit_floor =
-        peak.map(|p| (plus_percent(p, m), format!("peak {} + {m}%", cpu_human(p))));
+        peak.map(|p| (plus_percent(p, m), format!("peak {} + {m}%", cpu_figure(p))));
     let throttled = usage
         .throttled_per_mille()
         .filter(|t| *t > policy.throttled_per_mille);
@@ -230,7 +230,7 @@ fn cpu_resource<'a>(
         step: policy.cpu_step_millis,
         min: policy.cpu_min_millis,
         deadband_percent: policy.deadband_percent,
-        show: cpu_human,
+        show: cpu_figure,
         limit_fixed_below: false,
     }
 }
@@ -261,17 +261,17 @@ fn memory_resource<'a>(
     );
     let vpa = usage.vpa_target.and_then(|t| t.memory_bytes);
     let wanted = match (vpa, usage.memory_peak) {
-        (Some(t), _) => Some((t, format!("VPA target {}", memory_human(t)))),
+        (Some(t), _) => Some((t, format!("VPA target {}", memory_figure(t)))),
         (None, Some(p)) => Some((
             plus_percent(p, m),
-            format!("peak {over} = {} + {m}%", memory_human(p)),
+            format!("peak {over} = {} + {m}%", memory_figure(p)),
         )),
         (None, None) => None,
     };
     let floor = peak.map(|p| {
         (
             plus_percent(p, m),
-            format!("observed peak {} + {m}%", memory_human(p)),
+            format!("observed peak {} + {m}%", memory_figure(p)),
         )
     });
     if let (Some(t), Some(p)) = (vpa, peak)
@@ -279,8 +279,8 @@ fn memory_resource<'a>(
     {
         notes.push(format!(
             "VPA target {} is below the observed peak {}",
-            memory_human(t),
-            memory_human(p)
+            memory_figure(t),
+            memory_figure(p)
         ));
     }
     let mut limit_floor = floor.clone();
@@ -290,13 +290,13 @@ fn memory_resource<'a>(
             plus_percent(limit, OOM_BUMP_PERCENT).max(limit.saturating_add(OOM_MIN_BUMP_BYTES));
         let words = format!(
             "OOM-killed {kills}× at limit {} in the window",
-            memory_human(limit)
+            memory_figure(limit)
         );
         limit_floor = higher(
             limit_floor,
             Some((
                 bump,
-                format!("{words}: limit at least {}", memory_human(bump)),
+                format!("{words}: limit at least {}", memory_figure(bump)),
             )),
         );
         hold = Some(words);
@@ -318,7 +318,7 @@ fn memory_resource<'a>(
         step: policy.memory_step_bytes,
         min: policy.memory_min_bytes,
         deadband_percent: policy.deadband_percent,
-        show: memory_human,
+        show: memory_figure,
         limit_fixed_below: policy.memory_limit_fixed_below,
     }
 }

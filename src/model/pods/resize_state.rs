@@ -64,6 +64,23 @@ impl ResizeState {
         }
     }
 
+    /// The state in words, for a sentence (`no resize pending`, `deferred`).
+    pub fn words(&self) -> &'static str {
+        match self {
+            Self::None => "no resize pending",
+            Self::Applied => "applied",
+            Self::NotStarted => "not started",
+            Self::Unsupported => "the node cannot resize in place",
+            Self::Submitted => "submitted, not yet seen by the kubelet",
+            Self::Proposed => "proposed",
+            Self::InProgress => "in progress",
+            Self::Deferred(_) => "deferred",
+            Self::Infeasible(_) => "infeasible",
+            Self::Error(_) => "failed",
+            Self::Unknown(_) => "in an unknown state",
+        }
+    }
+
     /// Stable machine name for JSON output and sorting.
     pub fn name(&self) -> &'static str {
         match self {

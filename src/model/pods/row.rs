@@ -105,6 +105,27 @@ impl ResourceField {
 }
 
 impl ContainerRow {
+    /// The server's text of a desired value where podsize's own form would differ (`100u`,
+    /// `512M`); a missing request reads as its limit, as the server defaults it.
+    pub fn server_text(&self, field: ResourceField) -> Option<&str> {
+        let field = match field {
+            ResourceField::CpuRequest if self.desired.requests.cpu_millis.is_none() => {
+                ResourceField::CpuLimit
+            }
+            ResourceField::MemoryRequest if self.desired.requests.memory_bytes.is_none() => {
+                ResourceField::MemoryLimit
+            }
+            other => other,
+        };
+        let t = self.server_texts.as_deref()?;
+        match field {
+            ResourceField::CpuRequest => t.cpu_request.as_deref(),
+            ResourceField::CpuLimit => t.cpu_limit.as_deref(),
+            ResourceField::MemoryRequest => t.memory_request.as_deref(),
+            ResourceField::MemoryLimit => t.memory_limit.as_deref(),
+        }
+    }
+
     /// A desired value as the server wrote it: its own text where podsize's canonical form would
     /// differ (another suffix family, sub-millicore cpu), else the canonical form.
     pub fn desired_text(&self, field: ResourceField) -> Option<String> {

@@ -3,6 +3,7 @@
 //! the pod level, and what the server's version refuses. Imports `ground` and `pods`.
 
 pub mod edit;
+pub mod edits;
 pub mod patch;
 pub mod plan;
 pub mod pod_plan;

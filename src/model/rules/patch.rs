@@ -1,36 +1,49 @@
 //! The strategic merge patches podsize sends to `pods/NAME/resize`: only the requests and
 //! limits that change, in the server's canonical quantity form (`null` removes a key).
 
-use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
-use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::ground::quantity::Quantity;
+use crate::model::ground::resources::ResourceSpec;
 use crate::model::pods::row::ContainerKind;
 use serde_json::{Map, Value, json};
 
-fn quantity_patch(values: CpuMem, old: CpuMem) -> Map<String, Value> {
+/// The four values of a spec exactly, in the order cpu request, cpu limit, memory request,
+/// memory limit: what is compared and written, so `100u` or `512M` is never rounded or
+/// rewritten into another suffix family on its way to the server.
+pub type ExactSpec = [Option<Quantity>; 4];
+
+/// A spec's values as exact quantities in podsize's own form (millicores, bytes).
+pub fn exact_of(spec: &ResourceSpec) -> ExactSpec {
+    [
+        spec.requests.cpu_millis.map(Quantity::from_millis),
+        spec.limits.cpu_millis.map(Quantity::from_millis),
+        spec.requests.memory_bytes.map(Quantity::from_bytes),
+        spec.limits.memory_bytes.map(Quantity::from_bytes),
+    ]
+}
+
+fn quantity_patch(new: [Option<Quantity>; 2], old: [Option<Quantity>; 2]) -> Map<String, Value> {
     let mut map = Map::new();
-    let mut put = |key: &str, new: Option<i64>, old: Option<i64>, text: fn(i64) -> String| {
+    for (key, new, old) in [("cpu", new[0], old[0]), ("memory", new[1], old[1])] {
         if new != old {
             map.insert(
                 key.into(),
-                new.map_or(Value::Null, |v| Value::String(text(v))),
+                new.map_or(Value::Null, |q| Value::String(q.canonical())),
             );
         }
-    };
-    put("cpu", values.cpu_millis, old.cpu_millis, cpu_canonical);
-    put(
-        "memory",
-        values.memory_bytes,
-        old.memory_bytes,
-        memory_canonical,
-    );
+    }
     map
 }
 
 /// The `resources` object of a patch: only the requests and limits that change.
 pub fn resources_patch(new: &ResourceSpec, old: &ResourceSpec) -> Map<String, Value> {
+    exact_resources_patch(&exact_of(new), &exact_of(old))
+}
+
+/// [`resources_patch`] of exact values: a value changes when its amount does.
+pub fn exact_resources_patch(new: &ExactSpec, old: &ExactSpec) -> Map<String, Value> {
     let mut resources = Map::new();
-    let requests = quantity_patch(new.requests, old.requests);
-    let limits = quantity_patch(new.limits, old.limits);
+    let requests = quantity_patch([new[0], new[2]], [old[0], old[2]]);
+    let limits = quantity_patch([new[1], new[3]], [old[1], old[3]]);
     if !requests.is_empty() {
         resources.insert("requests".into(), Value::Object(requests));
     }
@@ -41,13 +54,8 @@ pub fn resources_patch(new: &ResourceSpec, old: &ResourceSpec) -> Map<String, Va
 }
 
 /// The patch for one container's `resources` in `spec.containers` or `spec.initContainers`.
-pub fn container_patch(
-    kind: ContainerKind,
-    name: &str,
-    new: &ResourceSpec,
-    old: &ResourceSpec,
-) -> Value {
-    let resources = resources_patch(new, old);
+pub fn container_patch(kind: ContainerKind, name: &str, new: &ExactSpec, old: &ExactSpec) -> Value {
+    let resources = exact_resources_patch(new, old);
     let list = if kind == ContainerKind::Regular {
         "containers"
     } else {

@@ -2,8 +2,8 @@
 //! the apiserver's validation run locally, QoS before/after, restart warning and a
 //! prediction of what the kubelet will do with the node's free room.
 
-use crate::model::rules::edit::FieldValue;
-use crate::model::rules::patch::container_patch;
+pub use crate::model::rules::edits::Edits;
+use crate::model::rules::patch::{ExactSpec, container_patch};
 // The server is part of a plan's input; its type and refusals live in `server`.
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::events::NodeInfo;
@@ -15,40 +15,6 @@ use crate::model::rules::validation::{
     ContainerResources, FieldError, ResizeRules, pod_qos, validate_resize,
 };
 use serde_json::Value;
-
-/// The four editable values of one container, as absolute targets (`None` removes the key).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Edits {
-    pub cpu_request: FieldValue,
-    pub cpu_limit: FieldValue,
-    pub memory_request: FieldValue,
-    pub memory_limit: FieldValue,
-}
-
-impl Edits {
-    /// The container's current desired values.
-    pub fn from_spec(spec: &ResourceSpec) -> Self {
-        Self {
-            cpu_request: spec.requests.cpu_millis,
-            cpu_limit: spec.limits.cpu_millis,
-            memory_request: spec.requests.memory_bytes,
-            memory_limit: spec.limits.memory_bytes,
-        }
-    }
-
-    pub fn spec(&self) -> ResourceSpec {
-        ResourceSpec {
-            requests: CpuMem {
-                cpu_millis: self.cpu_request,
-                memory_bytes: self.memory_request,
-            },
-            limits: CpuMem {
-                cpu_millis: self.cpu_limit,
-                memory_bytes: self.memory_limit,
-            },
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -90,6 +56,9 @@ pub struct ResizePlan {
     pub pod: String,
     pub container: String,
     pub new_spec: ResourceSpec,
+    /// The new values exactly, as the patch writes them (cpu request, cpu limit, memory
+    /// request, memory limit).
+    pub new_exact: ExactSpec,
     /// Strategic merge patch of the one container; only cpu/memory keys that change.
     pub patch: Value,
     pub changed: bool,
@@ -176,6 +145,22 @@ fn field_of(error: &FieldError) -> Field {
     }
 }
 
+/// "request must be at most the limit" is the limit's fault when only the limit moved: the
+/// editor shows it under the field that was changed, not under the request nobody touched.
+fn at_fault(field: Field, detail: &str, old: &ExactSpec, new: &ExactSpec) -> Field {
+    let (request, limit, limit_field) = match field {
+        Field::CpuRequest => (0, 1, Field::CpuLimit),
+        Field::MemoryRequest => (2, 3, Field::MemoryLimit),
+        _ => return field,
+    };
+    let limit_moved = new[limit] != old[limit] && new[request] == old[request];
+    if detail.contains("less than or equal to") && limit_moved {
+        limit_field
+    } else {
+        field
+    }
+}
+
 /// The requests of the pod's containers (init containers aside) with `container`'s replaced.
 fn pod_requests_with(pod: &PodRow, container: &str, new_requests: CpuMem) -> CpuMem {
     pod.containers
@@ -259,7 +244,11 @@ pub fn plan_resize(
     let current = pod.container(container);
     let kind = current.map_or(ContainerKind::Regular, |c| c.kind);
     let old_spec = current.map(|c| c.desired).unwrap_or_default();
+    let old_exact = current.map_or_else(ExactSpec::default, |c| {
+        Edits::from_container(c).exact_spec()
+    });
     let new_spec = edits.spec();
+    let new_exact = edits.exact_spec();
     if current.is_none() {
         errors.push(PlanError {
             field: Field::Whole,
@@ -292,11 +281,11 @@ pub fn plan_resize(
             // Pod-level resources decide the class (§1.3): container edits cannot change it.
             .filter(|e| pod.pod_resources.is_none() || !e.detail.contains("Pod QOS Class"))
             .map(|e| PlanError {
-                field: field_of(&e),
+                field: at_fault(field_of(&e), &e.detail, &old_exact, &new_exact),
                 message: e.to_string(),
             }),
     );
-    let changed = new_spec != old_spec;
+    let changed = new_spec != old_spec || new_exact != old_exact;
     if !changed && errors.is_empty() {
         errors.push(PlanError {
             field: Field::Whole,
@@ -304,10 +293,8 @@ pub fn plan_resize(
         });
     }
     let policy = current.map(|c| c.policy).unwrap_or_default();
-    let cpu_changed = new_spec.requests.cpu_millis != old_spec.requests.cpu_millis
-        || new_spec.limits.cpu_millis != old_spec.limits.cpu_millis;
-    let mem_changed = new_spec.requests.memory_bytes != old_spec.requests.memory_bytes
-        || new_spec.limits.memory_bytes != old_spec.limits.memory_bytes;
+    let cpu_changed = new_exact[..2] != old_exact[..2];
+    let mem_changed = new_exact[2..] != old_exact[2..];
     let restarts = (cpu_changed && policy.cpu == RestartPolicy::RestartContainer)
         || (mem_changed && policy.memory == RestartPolicy::RestartContainer);
     let prediction = predict(pod, new_spec.effective_requests(), container, node, others);
@@ -329,7 +316,8 @@ pub fn plan_resize(
         pod: pod.name.clone(),
         container: container.to_string(),
         new_spec,
-        patch: container_patch(kind, container, &new_spec, &old_spec),
+        new_exact,
+        patch: container_patch(kind, container, &new_exact, &old_exact),
         changed,
         restarts,
         // The server compares with the class it stored (status.qosClass), not a recomputation.
