@@ -293,6 +293,10 @@ pub struct UsageArgs {
     /// Percentile of CPU usage used for the CPU request.
     #[arg(long, default_value_t = 95, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub percentile: u8,
+    /// Without Prometheus: read metrics.k8s.io for this long (e.g. 10m) before recommending,
+    /// so a decrease can rest on the window sampled (`rightsizing.min_history`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub sample: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

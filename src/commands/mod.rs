@@ -18,6 +18,7 @@ pub mod make_room;
 pub mod nodes;
 pub mod recommend;
 mod recommend_preflight;
+mod recommend_sample;
 pub mod recommend_usage;
 mod recommend_verify;
 pub mod resize;

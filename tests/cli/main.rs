@@ -28,6 +28,7 @@ mod make_room_precondition;
 mod nodes_json;
 mod rbac_review;
 mod recommend_hpa;
+mod recommend_sample;
 mod recommend_verify;
 mod resize_cli;
 mod resize_preflight;
