@@ -16,6 +16,7 @@ pub mod nodes;
 pub mod nodes_make_room;
 pub mod planning;
 pub mod rightsizing;
+pub mod rightsizing_workload;
 pub mod search_index;
 pub mod state;
 pub mod update;

@@ -12,6 +12,7 @@ mod app_update;
 mod editor;
 mod editor_preview;
 mod editor_target;
+mod rightsizing_replicas;
 mod status_messages;
 mod stuck_flag;
 mod text_inputs;
