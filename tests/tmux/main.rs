@@ -13,6 +13,7 @@ mod config_tmux;
 mod dashboard_clusters_tmux;
 mod log_secrets;
 mod make_room_tmux;
+mod rightsizing_boost_tmux;
 mod rightsizing_tmux;
 mod tmux_e2e;
 mod watch_clusters_tmux;
