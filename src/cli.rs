@@ -442,9 +442,10 @@ pub struct MakeRoomArgs {
     /// Containers whose resizePolicy restarts them may give room.
     #[arg(long)]
     pub allow_restart: bool,
-    /// Least usage history a victim needs before it is shrunk (e.g. 24h, 7d; 0s: any).
-    #[arg(long, default_value = "24h", value_parser = parse_duration_arg)]
-    pub min_history: Duration,
+    /// Least usage history a victim needs before it is shrunk (e.g. 24h, 7d; 0s: any);
+    /// default: right-sizing's gate, `rightsizing.min_history` and 100 samples.
+    #[arg(long, value_parser = parse_duration_arg)]
+    pub min_history: Option<Duration>,
     /// Give lent room back: to the victims of POD (or POD itself), or with -A to every
     /// victim in the cluster; only values nobody changed since, only as the node has room.
     #[arg(long, conflicts_with_all = ["container", "dry_run", "allow_equal_priority", "allow_guaranteed", "allow_restart"])]
