@@ -306,6 +306,10 @@ pub struct UsageArgs {
     /// Percentile of CPU usage used for the CPU request.
     #[arg(long, default_value_t = 95, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub percentile: u8,
+    /// Without Prometheus: read metrics.k8s.io for this long (e.g. 10m) before recommending,
+    /// so a decrease can rest on the window sampled (`rightsizing.min_history`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub sample: Option<Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -452,9 +456,10 @@ pub struct MakeRoomArgs {
     /// Containers whose resizePolicy restarts them may give room.
     #[arg(long)]
     pub allow_restart: bool,
-    /// Least usage history a victim needs before it is shrunk (e.g. 24h, 7d; 0s: any).
-    #[arg(long, default_value = "24h", value_parser = parse_duration_arg)]
-    pub min_history: Duration,
+    /// Least usage history a victim needs before it is shrunk (e.g. 24h, 7d; 0s: any);
+    /// default: right-sizing's gate, `rightsizing.min_history` and 100 samples.
+    #[arg(long, value_parser = parse_duration_arg)]
+    pub min_history: Option<Duration>,
     /// Give lent room back: to the victims of POD (or POD itself), or with -A to every
     /// victim in the cluster; only values nobody changed since, only as the node has room.
     #[arg(long, conflicts_with_all = ["container", "dry_run", "allow_equal_priority", "allow_guaranteed", "allow_restart"])]

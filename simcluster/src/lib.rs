@@ -56,6 +56,7 @@ pub mod tables;
 pub mod testkit;
 pub mod tls;
 pub mod usage_history;
+pub mod usage_history_past;
 pub mod vpa;
 pub mod watch;
 pub mod workload;

@@ -161,6 +161,38 @@ pub fn usage_at(shape: Shape, base: Baseline, seed: u64, t: i64, span: i64) -> (
     (cpu, mem_bytes.floor())
 }
 
+/// One container's life in the written window: its labels, usage, span and OOM kill.
+struct Life {
+    labels: String,
+    shape: Shape,
+    seed: u64,
+    base: Baseline,
+    from: i64,
+    to: i64,
+    oom: Option<i64>,
+}
+
+/// `container_oom_events_total` of the containers killed in the window: 0, then 1 from the kill.
+fn write_oom(out: &mut impl Write, series: &[Life], step: i64) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "# HELP container_oom_events Count of out of memory events observed for the container"
+    )?;
+    writeln!(out, "# TYPE container_oom_events counter")?;
+    for life in series {
+        let Some(kill) = life.oom else {
+            continue;
+        };
+        let mut t = life.from;
+        while t <= life.to {
+            let v = u8::from(t >= kill);
+            writeln!(out, "container_oom_events_total{{{}}} {v} {t}", life.labels)?;
+            t += step;
+        }
+    }
+    Ok(())
+}
+
 type CfsSeries<'a> = Vec<(&'a String, Vec<(i64, f64, f64)>)>;
 
 fn write_cfs(out: &mut impl Write, series: &CfsSeries) -> std::io::Result<()> {
@@ -199,46 +231,80 @@ pub fn write_openmetrics(
 ) -> std::io::Result<()> {
     let step = step_secs.max(1);
     let pods = store.all::<Pod>(None);
+    let start = end - window_secs;
+    // One Deployment was rolled out halfway: its current pods from then, the earlier
+    // ReplicaSet's (gone now) until then.
+    let rollout = super::usage_history_past::rollout(&pods);
+    let halfway = start + (window_secs / 2) / step * step;
     let mut series = Vec::new();
     for pod in &pods {
         let (Some(ns), Some(name)) = (&pod.metadata.namespace, &pod.metadata.name) else {
             continue;
         };
+        let rolled = rollout.as_ref().filter(|r| r.owns(pod));
+        let mut lives = vec![(
+            name.clone(),
+            if rolled.is_some() { halfway } else { start },
+            end,
+        )];
+        if let Some(r) = rolled {
+            lives.push((r.past_pod(name), start, halfway - step));
+        }
         let sidecars = pod
             .spec
             .iter()
             .flat_map(|s| s.init_containers.iter().flatten())
             .filter(|c| c.restart_policy.as_deref() == Some("Always"));
-        for c in pod
+        let containers: Vec<&Container> = pod
             .spec
             .iter()
             .flat_map(|s| s.containers.iter())
             .chain(sidecars)
-        {
-            let shape = Shape::of(ns, name, &c.name);
-            let seed = hash(&[ns, name, &c.name]);
-            let labels = format!(
-                r#"namespace="{ns}",pod="{name}",container="{}",image="{}""#,
-                c.name,
-                c.image.as_deref().unwrap_or("")
-            );
-            series.push((labels, shape, seed, Baseline::applied(pod, c)));
+            .collect();
+        for (name, from, to) in lives {
+            for c in &containers {
+                let shape = Shape::of(ns, &name, &c.name);
+                let seed = hash(&[ns, &name, &c.name]);
+                let labels = format!(
+                    r#"namespace="{ns}",pod="{name}",container="{}",image="{}""#,
+                    c.name,
+                    c.image.as_deref().unwrap_or("")
+                );
+                let base = Baseline::applied(pod, c);
+                let oom = super::usage_history_past::oom_kill_at(
+                    ns,
+                    &name,
+                    &c.name,
+                    base.memory_limit.is_some(),
+                    from,
+                    to,
+                );
+                series.push(Life {
+                    labels,
+                    shape,
+                    seed,
+                    base,
+                    from,
+                    to,
+                    oom,
+                });
+            }
         }
     }
-    let start = end - window_secs;
     writeln!(
         out,
         "# HELP container_cpu_usage_seconds Cumulative cpu time consumed"
     )?;
     writeln!(out, "# TYPE container_cpu_usage_seconds counter")?;
     let mut throttled_series = Vec::new();
-    for (labels, shape, seed, base) in &series {
+    for life in &series {
+        let (shape, seed, base, labels) = (life.shape, life.seed, life.base, &life.labels);
         let (mut total, mut periods, mut throttled) = (0.0, 0.0, 0.0);
-        let mut t = start;
+        let mut t = life.from;
         let mut cfs = Vec::new();
-        while t <= end {
-            let (demand, _) = usage_at(*shape, *base, *seed, t - start, window_secs);
-            let (cpu, capped) = throttle(*base, demand);
+        while t <= life.to {
+            let (demand, _) = usage_at(shape, base, seed, t - start, window_secs);
+            let (cpu, capped) = throttle(base, demand);
             total += cpu * step as f64;
             periods += CFS_PERIODS_PER_SEC * step as f64;
             if capped {
@@ -262,17 +328,19 @@ pub fn write_openmetrics(
         "# HELP container_memory_working_set_bytes Current working set"
     )?;
     writeln!(out, "# TYPE container_memory_working_set_bytes gauge")?;
-    for (labels, shape, seed, base) in &series {
-        let mut t = start;
-        while t <= end {
-            let (_, mem) = usage_at(*shape, *base, *seed, t - start, window_secs);
+    for life in &series {
+        let mut t = life.from;
+        while t <= life.to {
+            let (_, mem) = usage_at(life.shape, life.base, life.seed, t - start, window_secs);
             writeln!(
                 out,
-                "container_memory_working_set_bytes{{{labels}}} {mem} {t}"
+                "container_memory_working_set_bytes{{{}}} {mem} {t}",
+                life.labels
             )?;
             t += step;
         }
     }
+    write_oom(out, &series, step)?;
     writeln!(out, "# EOF")
 }
 

@@ -157,9 +157,7 @@ pub(super) fn on_cluster(
                 .collect();
             state.long_usage.retain(|k, _| k.cluster != cluster);
             state.long_usage.extend(found);
-            for key in keys {
-                super::rightsizing::refresh_pod(state, &key, now);
-            }
+            super::rightsizing::refresh_pods(state, &keys, now);
             state.verdicts_changed();
         }
         ClusterEvent::LongUsage(Err(error)) => {
@@ -193,10 +191,11 @@ fn on_usage(
 ) {
     if let Some(list) = &usage {
         record_usage(state, cluster, list, now);
-        for pod in list {
-            let key = PodKey::new(cluster, &pod.namespace, &pod.name);
-            super::rightsizing::refresh_pod(state, &key, now);
-        }
+        let keys: Vec<PodKey> = list
+            .iter()
+            .map(|pod| PodKey::new(cluster, &pod.namespace, &pod.name))
+            .collect();
+        super::rightsizing::refresh_pods(state, &keys, now);
         state.verdicts_changed();
     }
     if let Some(status) = state.cluster_mut(cluster) {

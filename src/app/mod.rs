@@ -18,6 +18,7 @@ pub mod nodes_make_room;
 pub mod planning;
 pub mod preflight;
 pub mod rightsizing;
+pub mod rightsizing_workload;
 pub mod room;
 pub mod search_index;
 pub mod state;

@@ -6,10 +6,12 @@ use super::batch::{BatchPlan, Skipped};
 use super::editor::EditorState;
 use super::state::AppState;
 use super::view::PodKey;
+use crate::model::decide::evidence::aggregate;
 use crate::model::decide::recommend::{Usage, combine_sources};
 use crate::model::decide::rightsizing::{Totals, Verdict, judge, recommend_container};
 use crate::model::rules::plan::{Edits, plan_resize};
 use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 
 /// Percentile of CPU usage behind the table's recommendations.
 pub const PERCENTILE: u8 = 95;
@@ -32,7 +34,35 @@ pub fn usage_for(
 
 /// `usage_for` with live samples counted from `min_live` readings: make-room's floors take any
 /// reading, since a floor from one reading is still a floor, and no floor means no shrink.
+/// The figures are those of the pod's workload: every replica the app has, combined.
 pub fn usage_with(
+    state: &AppState,
+    key: &PodKey,
+    container: &str,
+    now: DateTime<Utc>,
+    min_live: u64,
+) -> Option<Usage> {
+    let members = super::rightsizing_workload::workload_members(state, key);
+    workload_usage(state, &members, container, now, min_live)
+}
+
+/// The figures of `container` over the pods `members` of one workload.
+fn workload_usage(
+    state: &AppState,
+    members: &[PodKey],
+    container: &str,
+    now: DateTime<Utc>,
+    min_live: u64,
+) -> Option<Usage> {
+    let each: Vec<Usage> = members
+        .iter()
+        .filter_map(|m| pod_usage(state, m, container, now, min_live))
+        .collect();
+    aggregate(&each)
+}
+
+/// One pod's figures for `container`, from its best sources.
+fn pod_usage(
     state: &AppState,
     key: &PodKey,
     container: &str,
@@ -65,33 +95,61 @@ pub fn usage_with(
 /// Recomputes every pod's verdicts (a new VPA list can touch any pod).
 pub fn refresh_all(state: &mut AppState, now: DateTime<Utc>) {
     let keys: Vec<PodKey> = state.pods.keys().cloned().collect();
-    for key in keys {
-        refresh_pod(state, &key, now);
-    }
+    refresh_pods(state, &keys, now);
     state.verdicts_changed();
 }
 
-/// Recomputes the verdicts of one pod's containers.
-pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) {
-    let Some(pod) = state.pods.get(key) else {
-        state.rightsizing.remove(key);
-        return;
-    };
-    let minor = state.cluster(key.cluster).header.minor.unwrap_or(35);
-    let verdicts: Vec<(String, Verdict)> = pod
-        .containers
-        .iter()
-        .filter_map(|c| {
-            let usage = usage_for(state, key, &c.name, now)?;
-            let rec = recommend_container(c, &usage, minor, &state.rightsizing_policy);
-            Some((c.name.clone(), judge(c, &usage, rec)))
-        })
-        .collect();
-    if verdicts.is_empty() {
-        state.rightsizing.remove(key);
-    } else {
-        state.rightsizing.insert(key.clone(), verdicts);
+/// Recomputes the verdicts of `keys` and their workloads' other replicas, each workload once.
+pub fn refresh_pods(state: &mut AppState, keys: &[PodKey], now: DateTime<Utc>) {
+    let mut done: HashSet<PodKey> = HashSet::new();
+    for key in keys {
+        if !done.contains(key) {
+            done.extend(refresh_pod(state, key, now));
+        }
     }
+}
+
+/// Recomputes the verdicts of one pod's containers and of its workload's other replicas: they
+/// share one recommendation per container. Returns the pods it recomputed.
+pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Vec<PodKey> {
+    if !state.pods.contains_key(key) {
+        state.rightsizing.remove(key);
+        return vec![key.clone()];
+    }
+    let members = super::rightsizing_workload::workload_members(state, key);
+    let minor = state.cluster(key.cluster).header.minor.unwrap_or(35);
+    let mut shared: Vec<(String, Option<Usage>)> = Vec::new();
+    let mut results = Vec::with_capacity(members.len());
+    for member in &members {
+        let Some(pod) = state.pods.get(member) else {
+            continue;
+        };
+        let mut verdicts: Vec<(String, Verdict)> = Vec::new();
+        for c in &pod.containers {
+            let usage = match shared.iter().find(|(name, _)| *name == c.name) {
+                Some((_, u)) => u.clone(),
+                None => {
+                    let u = workload_usage(state, &members, &c.name, now, MIN_LIVE_SAMPLES);
+                    shared.push((c.name.clone(), u.clone()));
+                    u
+                }
+            };
+            let Some(usage) = usage else {
+                continue;
+            };
+            let rec = recommend_container(c, &usage, minor, &state.rightsizing_policy);
+            verdicts.push((c.name.clone(), judge(c, &usage, rec)));
+        }
+        results.push((member.clone(), verdicts));
+    }
+    for (member, verdicts) in results {
+        if verdicts.is_empty() {
+            state.rightsizing.remove(&member);
+        } else {
+            state.rightsizing.insert(member, verdicts);
+        }
+    }
+    members
 }
 
 /// The verdict of one container, if it has one.

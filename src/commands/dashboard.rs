@@ -117,10 +117,13 @@ pub async fn run(mut dash: Dashboard) -> Result<(), CommandError> {
     state.sort = prefs.sort.unwrap_or(state.sort);
     state.stuck_after = chrono::TimeDelta::from_std(prefs.stuck_after).unwrap_or(state.stuck_after);
     state.columns = prefs.columns.clone();
-    if let Some(gate) = dash.make_room_gate {
-        state.make_room_gate = gate;
-    }
     state.rightsizing_policy = super::recommend_usage::policy_of(prefs);
+    // Make-room's floors ask right-sizing's gate, unless the mode sets its own (the demo).
+    state.make_room_gate =
+        dash.make_room_gate
+            .unwrap_or(crate::model::decide::make_room::HistoryGate::of(
+                &state.rightsizing_policy.gate,
+            ));
     if let Some(warning) = &dash.theme_warning {
         state.set_status(warning.clone(), true);
     }

@@ -82,10 +82,13 @@ async fn floors(
     for warning in &usage.warnings {
         eprintln!("podsize: {warning}");
     }
-    let gate = HistoryGate {
-        min_window: chrono::TimeDelta::from_std(args.min_history)
-            .unwrap_or(HistoryGate::DEFAULT.min_window),
-        min_samples: if args.min_history.is_zero() { 0 } else { 2 },
+    // One gate with right-sizing's (`rightsizing.min_history`), unless `--min-history` says.
+    let gate = match args.min_history {
+        Some(min) => HistoryGate {
+            min_window: chrono::TimeDelta::from_std(min).unwrap_or(HistoryGate::DEFAULT.min_window),
+            min_samples: if min.is_zero() { 0 } else { 2 },
+        },
+        None => HistoryGate::of(&policy.gate),
     };
     let mut out = HashMap::new();
     for pod in pods {

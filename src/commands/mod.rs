@@ -20,6 +20,7 @@ pub mod nodes;
 mod outcome_words;
 pub mod recommend;
 mod recommend_preflight;
+mod recommend_sample;
 pub mod recommend_usage;
 mod recommend_verify;
 pub mod resize;

@@ -95,7 +95,13 @@ pub async fn gather_usage(
             Err(e) => table.warnings.push(e.to_string()),
         }
     }
-    if let Some(live) = live_usage(client, scope, Utc::now()).await {
+    let live = match usage.sample {
+        Some(duration) => {
+            super::recommend_sample::sample_usage(client, scope, duration, usage.percentile).await
+        }
+        None => live_usage(client, scope, Utc::now()).await,
+    };
+    if let Some(live) = live {
         for (key, u) in live {
             let prometheus = table.by_container.remove(&key);
             if let Some(both) = combine_sources(None, prometheus, Some(u)) {

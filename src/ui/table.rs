@@ -68,16 +68,17 @@ fn recommendation_cell<'a>(
     container: Option<&ContainerRow>,
     theme: &Theme,
 ) -> Line<'a> {
-    use crate::model::decide::rightsizing::{Direction, proposed_requests};
+    use crate::model::decide::rightsizing::{Direction, Verdict, proposed_requests};
+    use crate::model::ground::resources::CpuMem;
     let key = pod.pod_key();
-    let verdicts: Vec<_> = state
+    let named: Vec<_> = state
         .rightsizing
         .get(&key)
         .into_iter()
         .flatten()
         .filter(|(name, _)| container.is_none_or(|c| &c.name == name))
-        .map(|(_, v)| v)
         .collect();
+    let verdicts: Vec<_> = named.iter().map(|(_, v)| v).collect();
     if verdicts.is_empty() {
         return Line::from(Span::styled(format!("{:>6}│{:>7}", "-", "-"), theme.muted));
     }
@@ -101,6 +102,31 @@ fn recommendation_cell<'a>(
     let (cpu, cpu_dir) = sum(&|v| (proposed_requests(v).cpu_millis, v.cpu));
     let (mem, mem_dir) = sum(&|v| (proposed_requests(v).memory_bytes, v.memory));
     let (cpu_text, mem_text) = super::cells::usage_text(cpu, mem);
+    // A decrease held back (too little history, throttling, an OOM kill) proposes today's
+    // value: it reads `held`, never as a figure to shrink to.
+    let held = |value: fn(&CpuMem) -> Option<i64>, dir: fn(&Verdict) -> Direction| {
+        let over: Vec<_> = named
+            .iter()
+            .filter(|(_, v)| dir(v) == Direction::Over)
+            .collect();
+        !over.is_empty()
+            && over.iter().all(|(name, v)| {
+                let now = pod.containers.iter().find(|c| &c.name == name);
+                now.is_some_and(|c| {
+                    value(&c.desired.effective_requests()) == value(&proposed_requests(v))
+                })
+            })
+    };
+    let cpu_text = if held(|r| r.cpu_millis, |v| v.cpu) {
+        "held".to_string()
+    } else {
+        cpu_text
+    };
+    let mem_text = if held(|r| r.memory_bytes, |v| v.memory) {
+        "held".to_string()
+    } else {
+        mem_text
+    };
     let style = |d: Direction| match d {
         Direction::Over => theme.over_requested,
         Direction::Under => theme.under_requested,

@@ -18,6 +18,7 @@ mod help_popup;
 mod marks;
 mod pod_row;
 mod preflight_dashboard;
+mod rightsizing_replicas;
 mod room_scope;
 mod status_messages;
 mod stuck_flag;

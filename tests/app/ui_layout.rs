@@ -160,6 +160,8 @@ fn recommendations_show_with_markers_and_header_totals() {
     // Over-requested on both (a 50m p95, a 100Mi peak): ▼ on both, held at today's values
     // until the history is long enough to shrink on (issue #26).
     assert_eq!(web_line.matches('▼').count(), 2, "{web_line}");
+    // A held decrease reads as held, never as today's value to shrink to.
+    assert_eq!(web_line.matches("held").count(), 2, "{web_line}");
     let busy_line = wide
         .lines()
         .find(|l| l.contains(&busy_c) && l.contains("catalog"))

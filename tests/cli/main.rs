@@ -31,6 +31,7 @@ mod nodes_json;
 mod quantity_forms;
 mod rbac_review;
 mod recommend_hpa;
+mod recommend_sample;
 mod recommend_verify;
 mod resize_cli;
 mod resize_preflight;

@@ -12,4 +12,5 @@ mod prometheus_clusters;
 mod recommend_prometheus;
 mod recommend_props;
 mod rightsizing_app;
+mod sim_past_history;
 mod workload_history;

@@ -15,6 +15,7 @@ mod first_minute_tmux;
 mod log_secrets;
 mod make_room_tmux;
 mod preflight_tmux;
+mod rightsizing_boost_tmux;
 mod rightsizing_tmux;
 mod tmux_e2e;
 mod watch_clusters_tmux;

@@ -6,7 +6,7 @@
 use crate::model::ground::resources::CpuMem;
 use crate::model::ground::time::format_age;
 use crate::model::pods::row::PodRow;
-use crate::model::pods::usage::Usage;
+use crate::model::pods::usage::{Source, Usage};
 use chrono::TimeDelta;
 
 /// What a decrease needs (`rightsizing.min_history`): a shrink from minutes of readings is a
@@ -115,6 +115,10 @@ pub fn aggregate<'a>(pods: impl IntoIterator<Item = &'a Usage>) -> Option<Usage>
         Some((first, last)) => (last - first).max(TimeDelta::zero()),
         None => out.window,
     };
+    // Live samples are labelled by when the first of any pod's readings was taken.
+    if let (Source::LiveSamples { since }, Some((first, _))) = (&mut out.source, out.span) {
+        *since = first;
+    }
     Some(out)
 }
 

@@ -1,6 +1,7 @@
 //! How low a victim may go: floors from usage evidence, the margin, and the evidence gate a
 //! shrink must pass (the same question right-sizing asks before it recommends a decrease).
 
+use crate::model::decide::evidence::Gate;
 use crate::model::decide::recommend::Recommendation;
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::usage::Usage;
@@ -44,31 +45,30 @@ impl HistoryGate {
         min_window: TimeDelta::hours(24),
         min_samples: 2,
     };
+
+    /// Right-sizing's gate (`rightsizing.min_history`, 100 samples): what a shrink needs
+    /// unless `--min-history` (or the demo) says otherwise.
+    pub fn of(gate: &Gate) -> Self {
+        Self {
+            min_window: gate.min_history,
+            min_samples: gate.min_samples,
+        }
+    }
 }
 
-/// Whether `usage` is evidence enough to shrink a container to a floor drawn from it.
-///
-/// This stands in for right-sizing's `rightsizing.min_history` gate until that lands; the
-/// callers ask only this function, so swapping in the shared rule changes one place.
+/// Whether `usage` is evidence enough to shrink a container to a floor drawn from it: the
+/// right-sizing gate's own rule (`Gate::allows_shrink`), with make-room's thresholds.
 pub fn enough_history(usage: &Usage, gate: HistoryGate) -> Result<(), String> {
     // A VPA has seen the workload for days by its own account; its figures carry no window.
     if usage.vpa_target.is_some() {
         return Ok(());
     }
-    if usage.window < gate.min_window || usage.samples < gate.min_samples {
-        return Err(format!(
-            "usage history covers {} in {}; a shrink needs {} in {} (--min-history)",
-            crate::model::ground::time::format_age(usage.window),
-            crate::model::ground::figures::counted(
-                usize::try_from(usage.samples).unwrap_or(usize::MAX),
-                "sample",
-                "samples"
-            ),
-            crate::model::ground::time::format_age(gate.min_window),
-            gate.min_samples
-        ));
-    }
-    Ok(())
+    let rule = Gate {
+        min_history: gate.min_window,
+        min_samples: gate.min_samples,
+    };
+    rule.allows_shrink(usage)
+        .map_err(|why| format!("{why} (rightsizing.min_history, --min-history)"))
 }
 
 pub(super) fn round_up(v: i64, step: i64) -> i64 {
@@ -89,5 +89,36 @@ pub(super) fn with_margin(missing: CpuMem, percent: i64) -> CpuMem {
     CpuMem {
         cpu_millis: add(missing.cpu_millis, CPU_STEP),
         memory_bytes: add(missing.memory_bytes, MEMORY_STEP),
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+    use crate::model::pods::usage::Source;
+    use chrono::Utc;
+
+    fn usage(hours: i64, samples: u64) -> Usage {
+        Usage {
+            window: TimeDelta::hours(hours),
+            samples,
+            ..Usage::new(Source::LiveSamples { since: Utc::now() })
+        }
+    }
+
+    #[test]
+    fn make_room_asks_the_right_sizing_gate_by_default() {
+        let gate = HistoryGate::of(&Gate::default());
+        // A day of readings but 50 samples: right-sizing holds it, so make-room does too.
+        let why = enough_history(&usage(25, 50), gate).unwrap_err();
+        assert!(why.contains("not enough history to shrink"), "{why}");
+        assert!(enough_history(&usage(25, 100), gate).is_ok());
+        assert!(enough_history(&usage(23, 1_000), gate).is_err());
+        // `--min-history 0s`: any reading.
+        let any = HistoryGate {
+            min_window: TimeDelta::zero(),
+            min_samples: 0,
+        };
+        assert!(enough_history(&usage(0, 1), any).is_ok());
     }
 }

@@ -141,6 +141,13 @@ fn over_text(usage: &Usage) -> String {
         String::new()
     };
     match &usage.source {
+        // Sampled for a while (`recommend --sample`, the dashboard): the window the readings
+        // cover, first to last, beside the time they started.
+        Source::LiveSamples { since } if usage.window > TimeDelta::zero() => format!(
+            "over {} since {}{samples}{pods}",
+            window_text(usage.window),
+            since.format("%H:%M")
+        ),
         Source::LiveSamples { since } => format!("since {}{samples}{pods}", since.format("%H:%M")),
         _ => format!("over {}{samples}{pods}", window_text(usage.window)),
     }

@@ -57,6 +57,32 @@ impl Workload {
     }
 }
 
+impl Workload {
+    /// The workload of `pod` from its nearest controller alone (the dashboard keeps no owner
+    /// chain): a ReplicaSet a Deployment named (`<deployment>-<hash>`, the pod named after it)
+    /// stands for that Deployment, a Job a CronJob named (`<cronjob>-<minute>`) for that
+    /// CronJob — so the replicas of a rollout's two ReplicaSets are one workload.
+    pub fn of_nearest(pod: &str, owner: Option<&Owner>) -> Self {
+        let Some(owner) = owner else {
+            return Self::of(pod, &[]);
+        };
+        let parent = match owner.kind.as_str() {
+            "ReplicaSet" => Some("Deployment"),
+            "Job" => Some("CronJob"),
+            _ => None,
+        };
+        let guess = parent.and_then(|kind| {
+            let (name, _) = owner.name.rsplit_once('-')?;
+            let w = Self {
+                kind: kind.into(),
+                name: name.into(),
+            };
+            w.named_its_pod(pod).then_some(w)
+        });
+        guess.unwrap_or_else(|| Self::of(pod, std::slice::from_ref(owner)))
+    }
+}
+
 /// The characters Kubernetes uses for generated name parts (`utilrand.SafeEncodeString`).
 const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
@@ -94,6 +120,36 @@ mod tests {
             w("Deployment", "web")
         );
         assert_eq!(Workload::of("debug", &[]), w("Pod", "debug"));
+    }
+
+    #[test]
+    fn the_nearest_controller_names_the_workload() {
+        let owner = |kind: &str, name: &str| Owner {
+            kind: kind.into(),
+            name: name.into(),
+        };
+        let rs = owner("ReplicaSet", "web-7d9fc");
+        assert_eq!(
+            Workload::of_nearest("web-7d9fc-x2k4q", Some(&rs)),
+            w("Deployment", "web")
+        );
+        // A ReplicaSet of its own: its pods are `<replicaset>-<random>`.
+        let bare = owner("ReplicaSet", "cache");
+        assert_eq!(
+            Workload::of_nearest("cache-x2k4q", Some(&bare)),
+            w("ReplicaSet", "cache")
+        );
+        let job = owner("Job", "report-29000123");
+        assert_eq!(
+            Workload::of_nearest("report-29000123-bbq2z", Some(&job)),
+            w("CronJob", "report")
+        );
+        let sts = owner("StatefulSet", "db");
+        assert_eq!(
+            Workload::of_nearest("db-0", Some(&sts)),
+            w("StatefulSet", "db")
+        );
+        assert_eq!(Workload::of_nearest("debug", None), w("Pod", "debug"));
     }
 
     #[test]

@@ -1,0 +1,40 @@
+//! The replicas a dashboard recommendation is shared by (issue #26): the pods of one workload
+//! (a Deployment through its ReplicaSets, a StatefulSet, ...) get one recommendation per
+//! container, from the figures of all of them, as `podsize recommend` gives.
+
+use super::state::AppState;
+use super::view::PodKey;
+use crate::model::decide::workload::Workload;
+
+/// The workload of the pod at `key`, when the app has it.
+pub fn workload_of(state: &AppState, key: &PodKey) -> Option<Workload> {
+    let pod = state.pods.get(key)?;
+    Some(Workload::of_nearest(&pod.name, pod.owner.as_ref()))
+}
+
+/// The pods of `key`'s workload the app has, `key` among them (alone for a bare pod). Pods
+/// are named after their controller, so only the names from the workload's on are looked at.
+pub fn workload_members(state: &AppState, key: &PodKey) -> Vec<PodKey> {
+    let Some(workload) = workload_of(state, key) else {
+        return vec![key.clone()];
+    };
+    if workload.kind == "Pod" {
+        return vec![key.clone()];
+    }
+    let from = PodKey::new(key.cluster, &key.namespace, workload.name.as_str());
+    let mut members: Vec<PodKey> = state
+        .pods
+        .range(from..)
+        .take_while(|(k, _)| {
+            k.cluster == key.cluster
+                && k.namespace == key.namespace
+                && k.name.starts_with(workload.name.as_str())
+        })
+        .filter(|(_, pod)| Workload::of_nearest(&pod.name, pod.owner.as_ref()) == workload)
+        .map(|(k, _)| k.clone())
+        .collect();
+    if !members.contains(key) {
+        members.push(key.clone());
+    }
+    members
+}
