@@ -69,6 +69,7 @@ async fn follow<K, T>(
 ) where
     K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
     K::DynamicType: Default,
+    T: PartialEq,
 {
     use kube::runtime::WatchStreamExt;
     let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
@@ -95,7 +96,13 @@ async fn follow<K, T>(
                 }
                 Ok(Event::Apply(o)) => {
                     let k = key(&o);
-                    match convert(&o) {
+                    let value = convert(&o);
+                    // A node's status is rewritten every few seconds (heartbeats, conditions)
+                    // with its runtime unchanged: no new snapshot, no redraw, for those.
+                    if slot(&mut seen).get(&k) == value.as_ref() {
+                        continue;
+                    }
+                    match value {
                         Some(v) => slot(&mut seen).insert(k, v),
                         None => slot(&mut seen).remove(&k),
                     };
