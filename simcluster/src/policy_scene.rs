@@ -73,6 +73,11 @@ fn pod(
         }),
         ..Default::default()
     };
+    // The scene shows what else refuses a resize, so its pods go where a resize can be sent
+    // at all (the kubelet of a node without in-place resize would mark every one unsupported).
+    if let Some(spec) = pod.spec.as_mut() {
+        spec.affinity = Some(crate::startup::away_from_nodes_without_resize());
+    }
     pod.metadata.name = Some(name.into());
     pod.metadata.namespace = Some(ns.into());
     pod.metadata.labels = Some(BTreeMap::from([("app".to_string(), app.to_string())]));

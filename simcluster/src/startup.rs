@@ -197,7 +197,7 @@ pub fn demo_pod() -> Pod {
 }
 
 /// Required node affinity: not on a node labelled as lacking in-place resize.
-fn away_from_nodes_without_resize() -> k8s_openapi::api::core::v1::Affinity {
+pub(crate) fn away_from_nodes_without_resize() -> k8s_openapi::api::core::v1::Affinity {
     use k8s_openapi::api::core::v1::{
         Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
     };
