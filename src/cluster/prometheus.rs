@@ -9,9 +9,13 @@ use crate::model::decide::recommend::{Source, Usage};
 use crate::model::pods::events::Scope;
 use crate::settings::PromTarget;
 use chrono::TimeDelta;
+use futures::{StreamExt, TryStreamExt};
 use kube::Client;
 use serde::Deserialize;
 use std::collections::HashMap;
+
+/// Queries sent at once by `container_usage`.
+const CONCURRENT_QUERIES: usize = 3;
 
 /// namespace, pod, container.
 pub type ContainerKey = (String, String, String);
@@ -130,10 +134,13 @@ pub fn queries(scope: &Scope, window: TimeDelta, percentile: u8) -> Queries {
         // An hourly subquery: the covered window is only weighed against a day or more, and
         // a 5-minute one would cost as much as the CPU percentile again.
         first_sample: format!("{by} (min_over_time(timestamp({memory})[{w}:1h]))"),
-        // A running container's last sample is exact; a gone pod's comes from the subquery.
-        last_sample: format!(
-            "{by} (timestamp({memory})) or {by} (max_over_time(timestamp({memory})[{w}:1h]))"
-        ),
+        // The last sample, for a container scraped within the lookback (5 minutes by
+        // default): exact and nearly free. Any subquery for the others would cost as much as
+        // the CPU percentile again (measured: BENCHMARKS.md). A gone pod's last sample is not
+        // needed: a workload's window ends at its running pods' last sample. Where there is none
+        // (Prometheus stopped scraping them), a container's window ends at its first sample, so
+        // stale data holds a decrease back rather than allowing it.
+        last_sample: format!("{by} (timestamp({memory}))"),
         cfs_periods: format!(
             "{by} (increase({}[{w}]))",
             selector("container_cpu_cfs_periods_total", scope)
@@ -193,6 +200,7 @@ impl Prometheus {
         &self,
         promql: &str,
     ) -> Result<Vec<(HashMap<String, String>, f64)>, PromError> {
+        let started = std::time::Instant::now();
         let path = format!("{}/api/v1/query?query={}", self.base, encode(promql));
         let request = http::Request::get(path)
             .body(Vec::new())
@@ -211,6 +219,12 @@ impl Prometheus {
                 },
                 _ => unreachable(super::client::one_line(&e)),
             })?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            bytes = text.len(),
+            query = promql,
+            "prometheus answered"
+        );
         let answer: Answer = serde_json::from_str(&text).map_err(|e| PromError::Query {
             at: self.at.clone(),
             reason: format!("not a Prometheus answer: {e}"),
@@ -241,20 +255,31 @@ impl Prometheus {
         percentile: u8,
     ) -> Result<HashMap<ContainerKey, Usage>, PromError> {
         let q = queries(scope, window, percentile);
-        let (cpu_p, cpu_peak, memory, samples, first, last) = futures::try_join!(
-            self.query(&q.cpu_percentile),
-            self.query(&q.cpu_peak),
-            self.query(&q.memory_peak),
-            self.query(&q.samples),
-            self.query(&q.first_sample),
-            self.query(&q.last_sample),
-        )?;
-        let (periods, throttled, oom_events, oom_terminated) = futures::try_join!(
-            self.query(&q.cfs_periods),
-            self.query(&q.cfs_throttled),
-            self.query(&q.oom_events),
-            self.query(&q.oom_terminated),
-        )?;
+        // A few at a time, the costly ones first: Prometheus evaluates each query on one core,
+        // and ten at once on a small server cost more time in all than three at a time
+        // (measured: BENCHMARKS.md, 2026-12-07).
+        let all = [
+            &q.cpu_percentile,
+            &q.cpu_peak,
+            &q.first_sample,
+            &q.memory_peak,
+            &q.samples,
+            &q.cfs_periods,
+            &q.cfs_throttled,
+            &q.oom_events,
+            &q.last_sample,
+            &q.oom_terminated,
+        ];
+        let pending: Vec<_> = all.into_iter().map(|promql| self.query(promql)).collect();
+        let mut answers = futures::stream::iter(pending)
+            .buffered(CONCURRENT_QUERIES)
+            .try_collect::<Vec<_>>()
+            .await?
+            .into_iter();
+        let mut next = || answers.next().unwrap_or_default();
+        let (cpu_p, cpu_peak, first, memory, samples) = (next(), next(), next(), next(), next());
+        let (periods, throttled, oom_events, last, oom_terminated) =
+            (next(), next(), next(), next(), next());
         let mut out: HashMap<ContainerKey, Usage> = HashMap::new();
         let blank = || Usage {
             pods: 1,
@@ -273,21 +298,16 @@ impl Prometheus {
         fill(samples, |u, v| {
             u.samples = ceil_i64(v).max(0).unsigned_abs()
         });
-        let at = |v: f64| chrono::DateTime::from_timestamp(ceil_i64(v), 0);
-        let mut firsts: HashMap<ContainerKey, f64> = HashMap::new();
-        for (labels, value) in first {
-            if let Some(key) = key_of(&labels) {
-                firsts.insert(key, value);
-            }
-        }
-        for (labels, value) in last {
+        let lasts: HashMap<ContainerKey, f64> = last
+            .into_iter()
+            .filter_map(|(labels, value)| Some((key_of(&labels)?, value)))
+            .collect();
+        for (labels, first) in first {
             let Some(key) = key_of(&labels) else { continue };
-            let (Some(u), Some(first)) = (out.get_mut(&key), firsts.get(&key)) else {
-                continue;
-            };
-            if let (Some(first), Some(last)) = (at(*first), at(value)) {
-                u.span = Some((first, last.max(first)));
-                u.window = last.max(first) - first;
+            let Some(u) = out.get_mut(&key) else { continue };
+            if let Some((first, last)) = covered(first, lasts.get(&key).copied()) {
+                u.span = Some((first, last));
+                u.window = last - first;
             }
         }
         // Counters only add to containers that have usage figures: a series of its own
@@ -308,6 +328,20 @@ impl Prometheus {
         add(oom_terminated, kills);
         Ok(out)
     }
+}
+
+/// The first and last sample of a container, from Prometheus's unix seconds. Without a last
+/// sample (a gone pod, or one Prometheus stopped scraping) the window ends where it begins:
+/// a workload's window then comes from its running pods, and stale data alone never counts
+/// as history that allows a decrease.
+fn covered(
+    first: f64,
+    last: Option<f64>,
+) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    let at = |v: f64| chrono::DateTime::from_timestamp(ceil_i64(v), 0);
+    let first = at(first)?;
+    let last = last.and_then(at).unwrap_or(first);
+    Some((first, last.max(first)))
 }
 
 fn key_of(labels: &HashMap<String, String>) -> Option<ContainerKey> {
@@ -351,5 +385,25 @@ mod tests {
         assert_eq!(encode("a b{c=\"d\"}"), "a%20b%7Bc%3D%22d%22%7D");
         assert_eq!(cores_to_millis(0.2121), 213);
         assert_eq!(cores_to_millis(f64::NAN), 0);
+    }
+
+    #[test]
+    fn a_container_without_a_last_sample_covers_no_window() {
+        let (first, last) = covered(1_000.0, Some(4_600.0)).unwrap();
+        assert_eq!((last - first).num_seconds(), 3_600);
+        // Gone, or no longer scraped: its first sample is kept, its window is empty.
+        let (first, last) = covered(1_000.0, None).unwrap();
+        assert_eq!((first.timestamp(), last.timestamp()), (1_000, 1_000));
+        // A last sample before the first (answers of two instants) never makes it negative.
+        let (first, last) = covered(1_000.0, Some(900.0)).unwrap();
+        assert_eq!(last, first);
+    }
+
+    #[test]
+    fn the_last_sample_is_asked_at_the_instant_only() {
+        // A subquery over the window here would cost as much as the CPU percentile again.
+        let q = queries(&Scope::default(), TimeDelta::days(14), 95);
+        assert!(!q.last_sample.contains('['), "{}", q.last_sample);
+        assert!(q.first_sample.contains("[14d:1h]"), "{}", q.first_sample);
     }
 }
