@@ -282,6 +282,7 @@ pub fn sized_containers(pod: &PodRow) -> impl Iterator<Item = &ContainerRow> {
 }
 
 pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), CommandError> {
+    let started = std::time::Instant::now();
     let (client, target) = connect(common).await?;
     let scope = scope_from(common, &target);
     let caps = Capabilities::detect(&client)
@@ -291,16 +292,30 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
     };
-    let rows = super::get::list_rows(&api, scope.label_selector.as_deref())
-        .await
-        .map_err(|e| {
-            CommandError::Api(format!(
-                "cannot list pods from {}: {}",
-                target.server,
-                crate::cluster::client::one_line(&e)
-            ))
-        })?;
-    let usage = usage_of(&client, common, &args.usage, &scope, &rows).await?;
+    // The pods and the usage sources are read at the same time; the sources do not need the
+    // pods until they are combined per workload.
+    let (rows, usage) = futures::join!(
+        super::get::list_rows(&api, scope.label_selector.as_deref()),
+        gather_usage(&client, common, &args.usage, &scope)
+    );
+    let rows = rows.map_err(|e| {
+        CommandError::Api(format!(
+            "cannot list pods from {}: {}",
+            target.server,
+            crate::cluster::client::one_line(&e)
+        ))
+    })?;
+    tracing::info!(
+        pods = rows.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "recommend: pods and sources read"
+    );
+    let usage = super::recommend_usage::usage_per_workload(&client, &scope, &rows, usage?).await;
+    tracing::info!(
+        containers = usage.by_container.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "recommend: usage gathered"
+    );
     let policy = Policy {
         percentile: args.usage.percentile,
         ..policy_of(&common.prefs)
@@ -312,6 +327,10 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
         super::recommend_preflight::PreflightContext::read(&client, &rows, args.with_hpa)
             .await
             .with_server(caps.server());
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "recommend: preflight read"
+    );
     let mut lines = Vec::new();
     let mut objects = Vec::new();
     for pod in &rows {
@@ -334,6 +353,10 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
             }
         }
     }
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "recommend: advice decided"
+    );
     if args.output == ReportFormat::Json {
         let text = serde_json::to_string_pretty(&Value::Array(objects))
             .map_err(|e| CommandError::Terminal(e.to_string()))?;
