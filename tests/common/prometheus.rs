@@ -82,6 +82,10 @@ pub async fn start_prometheus(
         .arg(format!("--storage.tsdb.path={}", data.display()))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .arg("--storage.tsdb.retention.time=30d")
+        // The backfilled history stops when it was written, minutes before the queries; a live
+        // Prometheus keeps scraping, so its running containers always have a sample within the
+        // 5-minute lookback. A longer lookback stands for those minutes of scraping.
+        .arg("--query.lookback-delta=30m")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
