@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod keys;
 pub mod line_edit;
 pub mod loading;
+pub mod name_width_cache;
 pub mod name_widths;
 pub mod nodes;
 pub mod nodes_make_room;

@@ -19,7 +19,7 @@ pub struct Longest {
 }
 
 /// The widest boost badge (`⇡ boost until ready`; a countdown is never wider).
-const BADGE: u16 = 19;
+pub const BADGE: u16 = 19;
 
 /// The container as the table names it: kind in brackets for init containers and sidecars.
 pub fn container_label(c: &ContainerRow) -> String {
@@ -31,7 +31,7 @@ pub fn container_label(c: &ContainerRow) -> String {
 }
 
 /// The width of `container_label(c)`, without building it.
-fn label_cells(c: &ContainerRow) -> u16 {
+pub fn label_cells(c: &ContainerRow) -> u16 {
     let suffix = match c.kind {
         ContainerKind::Regular => 0,
         ContainerKind::Sidecar => " (sidecar)".len(),
@@ -42,6 +42,11 @@ fn label_cells(c: &ContainerRow) -> u16 {
 
 /// Prefix of a marked pod's name in the table.
 pub const MARK: &str = "● ";
+
+/// A name's width in cells.
+pub fn text_cells(text: &str) -> u16 {
+    cells(text)
+}
 
 fn cells(text: &str) -> u16 {
     // Kubernetes names are DNS labels: one cell per character (a byte, for the usual ASCII).

@@ -52,11 +52,13 @@ fn push_pod(buf: &mut Vec<u8>, pod: &PodRow, clusters: &[String]) {
 
 /// Whether two versions of one pod (same cluster, namespace and name) have the same search
 /// keys and rows: the same node and the same containers in the same order. Most watch events
-/// (resize progress, readiness, restarts) change neither.
+/// (resize progress, readiness, restarts) change neither. The containers' kinds are compared
+/// too: the table's name widths (`name_width_cache`) are kept on the same condition.
 pub fn same_search_keys(old: &PodRow, new: &PodRow) -> bool {
     old.node == new.node
         && old.containers.len() == new.containers.len()
-        && (old.containers.iter().zip(&new.containers)).all(|(a, b)| a.name == b.name)
+        && (old.containers.iter().zip(&new.containers))
+            .all(|(a, b)| a.name == b.name && a.kind == b.kind)
 }
 
 impl SearchIndex {
@@ -188,6 +190,12 @@ impl FilterCache {
     /// The pods changed: slots and keys are out of date.
     pub fn invalidate(&mut self) {
         self.index = None;
+        self.narrowed.clear();
+    }
+
+    /// The rows were sorted again (pods changed in place under a sort by a figure): the
+    /// places the narrowings recorded are out of date, the search keys are not.
+    pub fn forget_narrowings(&mut self) {
         self.narrowed.clear();
     }
 

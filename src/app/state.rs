@@ -120,6 +120,8 @@ pub struct AppState {
     search_keys_stale: bool,
     /// The filter's search keys (issue #17), dropped when pods are added, removed or moved.
     filter_cache: super::search_index::FilterCache,
+    /// The name columns' widths by store slot, dropped with the search keys.
+    name_widths: Option<super::name_width_cache::NameWidthCache>,
     /// Filter, sort, rows-per-pod and namespace the index was built for.
     built_for: Option<(String, SortKey, bool, Option<String>)>,
     /// Pods per resize state name, counted when pods change (not per frame).
@@ -187,6 +189,7 @@ impl AppState {
             rows_changed: true,
             search_keys_stale: true,
             filter_cache: Default::default(),
+            name_widths: None,
             built_for: None,
             counts: BTreeMap::new(),
             selected: 0,
@@ -227,8 +230,19 @@ impl AppState {
             self.per_pod,
             only_namespace,
         );
+        // Pods changed in place (same slots, names, nodes and containers) leave the filter's
+        // rows as they are; only a sort by a figure can move them. The index, and what the
+        // narrowings took out, are kept rather than rebuilt from every pod.
+        let same_store = !self.search_keys_stale;
+        let same_order_key = (self.built_for.as_ref())
+            .is_some_and(|(_, sort, per_pod, ns)| (sort, per_pod, ns) == (&key.1, &key.2, &key.3));
+        let reusable = !self.rows_changed || (same_store && same_order_key);
+        if self.rows_changed && same_store && same_order_key && self.sort != SortKey::Name {
+            super::view::resort(&mut self.index, &self.pods, self.sort, &self.rightsizing);
+            self.filter_cache.forget_narrowings();
+        }
         // Typing one more character of a filter only removes rows: filter the current index.
-        let narrowing = !self.rows_changed
+        let narrowing = reusable
             && self
                 .built_for
                 .as_ref()
@@ -238,14 +252,18 @@ impl AppState {
                         && !key.0.starts_with('!')
                         && key.0.starts_with(text.as_str())
                 });
-        let same_store = !self.rows_changed;
         if self.search_keys_stale {
             self.filter_cache.invalidate();
+            self.name_widths = None;
             self.search_keys_stale = false;
+        } else if self.rows_changed
+            && let Some(widths) = self.name_widths.as_mut()
+        {
+            widths.refresh_boosted(&self.pods);
         }
         (self.filter_cache).set_clusters(self.clusters.iter().map(|c| c.header.context.clone()));
         // A Backspace over what was typed puts back what those keys took out.
-        let widening = !self.rows_changed
+        let widening = reusable
             && self
                 .built_for
                 .as_ref()
@@ -275,19 +293,13 @@ impl AppState {
             }
         }
         self.rightsizing_totals = super::rightsizing::totals_of_visible(self);
-        self.longest = super::name_widths::measure(&self.index, &self.pods, &self.marked);
+        let widths = (self.name_widths)
+            .get_or_insert_with(|| super::name_width_cache::NameWidthCache::build(&self.pods));
+        (self.longest, self.visible_pods) = widths.measure(&self.index, &self.marked);
         self.longest.cluster = (self.clusters.iter())
             .map(|c| u16::try_from(c.header.context.chars().count()).unwrap_or(u16::MAX))
             .max()
             .unwrap_or(0);
-        let mut seen = vec![false; self.pods.len()];
-        self.visible_pods = 0;
-        for row in &self.index {
-            if let Some(s) = seen.get_mut(row.slot).filter(|s| !**s) {
-                *s = true;
-                self.visible_pods += 1;
-            }
-        }
         self.rows_changed = false;
         // A new sort or filter is the user's doing: the view starts over around the
         // selection rather than keeping rows that moved above it out of sight.

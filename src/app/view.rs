@@ -208,3 +208,26 @@ pub fn build_index_by(
     keyed.sort_by_key(|(value, _)| *value);
     keyed.into_iter().map(|(_, r)| r).collect()
 }
+
+/// Sorts `index` again after pods changed in place (the same rows, new values): the order
+/// `build_index_by` gives, without cloning every row's key again. Ties fall back to store
+/// order, as the stable sort over the name-ordered store does.
+pub fn resort(
+    index: &mut [RowRef],
+    pods: &BTreeMap<PodKey, PodRow>,
+    sort: SortKey,
+    verdicts: &Verdicts,
+) {
+    if sort == SortKey::Name {
+        return;
+    }
+    let by_slot: Vec<(&PodKey, &PodRow)> = pods.iter().collect();
+    let by_verdict = matches!(sort, SortKey::Waste | SortKey::Risk);
+    index.sort_by_cached_key(|r| {
+        let value = by_slot.get(r.slot).map_or(0, |&(key, pod)| {
+            let pod_verdicts = if by_verdict { verdicts.get(key) } else { None };
+            sort_value(sort, pod, r.container, pod_verdicts)
+        });
+        (value, r.slot, r.container)
+    });
+}

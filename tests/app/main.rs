@@ -13,6 +13,7 @@ mod editor;
 mod editor_input;
 mod editor_preview;
 mod editor_target;
+mod filter_after_watch_event;
 mod filter_backspace;
 mod help_popup;
 mod marks;
