@@ -1,6 +1,10 @@
 //! What the scheduler counts for a pod on its node (resize-api.md §3.4 / KEP §Resource Quota):
 //! per container the largest of desired, allocated and actual requests while a resize is in
-//! progress, pod-level resources overriding the sum. One rule for the editor's prediction, the
+//! progress, pod-level resources overriding the sum. A resize the kubelet answered Infeasible
+//! will not happen, so the scheduler (and `kubectl describe node`) count what the pod was
+//! allocated and runs with, not what it asked for: Kubernetes' shared resource helpers
+//! (`PodRequests` with status resources) have done so in every version with in-place resize,
+//! reading `status.resize` up to 1.32 and the `PodResizePending` condition from 1.33. One rule for the editor's prediction, the
 //! node view and make-room alike; it is pod state, so the decision layer reads it from here.
 
 use crate::model::ground::resources::CpuMem;
@@ -13,6 +17,12 @@ impl PodRow {
     }
 }
 
+/// The kubelet answered this pod's resize Infeasible (condition or `status.resize`).
+pub fn resize_infeasible(pod: &PodRow) -> bool {
+    pod.resize.pending.as_ref().is_some_and(|p| p.infeasible)
+        || pod.resize.legacy.as_deref() == Some("Infeasible")
+}
+
 fn max3(a: Option<i64>, b: Option<i64>, c: Option<i64>) -> i64 {
     a.unwrap_or(0).max(b.unwrap_or(0)).max(c.unwrap_or(0))
 }
@@ -20,7 +30,18 @@ fn max3(a: Option<i64>, b: Option<i64>, c: Option<i64>) -> i64 {
 /// What the scheduler counts for one container: the largest of desired (defaulted from the
 /// limit), allocated and actual requests, so room promised to a resize is never given away.
 pub fn counted_container(c: &ContainerRow) -> CpuMem {
-    let desired = c.desired.effective_requests();
+    counted_container_of(c, false)
+}
+
+/// `counted_container`, for a pod whose resize is Infeasible when `infeasible`: then only what
+/// was allocated and applied counts (the desired figures, when the kubelet reported neither).
+fn counted_container_of(c: &ContainerRow, infeasible: bool) -> CpuMem {
+    let reported = c.allocated.is_some() || c.actual.is_some();
+    let desired = if infeasible && reported {
+        CpuMem::default()
+    } else {
+        c.desired.effective_requests()
+    };
     let alloc = c.allocated.unwrap_or_default();
     let actual = c.actual.map(|a| a.requests).unwrap_or_default();
     CpuMem {
@@ -40,16 +61,19 @@ pub fn counted_container(c: &ContainerRow) -> CpuMem {
 /// What the scheduler counts for a pod: regular and sidecar containers summed (a plain init
 /// container counts only when it alone is larger), pod-level resources overriding the sum.
 pub fn counted_requests(pod: &PodRow) -> CpuMem {
+    let infeasible = resize_infeasible(pod);
     let running = pod
         .containers
         .iter()
         .filter(|c| c.kind != ContainerKind::Init)
-        .fold(CpuMem::ZERO, |sum, c| sum.plus(counted_container(c)));
+        .fold(CpuMem::ZERO, |sum, c| {
+            sum.plus(counted_container_of(c, infeasible))
+        });
     let init = pod
         .containers
         .iter()
         .filter(|c| c.kind == ContainerKind::Init)
-        .map(counted_container)
+        .map(|c| counted_container_of(c, infeasible))
         .fold(CpuMem::ZERO, |m, c| CpuMem {
             cpu_millis: m.cpu_millis.max(c.cpu_millis),
             memory_bytes: m.memory_bytes.max(c.memory_bytes),
@@ -71,12 +95,19 @@ fn pod_level_counted(pod: &PodRow) -> Option<CpuMem> {
         .and_then(|l| l.actual)
         .map(|a| a.requests)
         .unwrap_or_default();
-    let pick = |w: Option<i64>, a: Option<i64>, b: Option<i64>| w.map(|w| max3(Some(w), a, b));
+    // Infeasible: the pod-level figures the kubelet allocated or applied, where it reported any.
+    let infeasible =
+        resize_infeasible(pod) && (alloc != CpuMem::default() || actual != CpuMem::default());
+    let pick = |w: Option<i64>, a: Option<i64>, b: Option<i64>| {
+        w.map(|w| max3((!infeasible).then_some(w), a, b))
+    };
     let sum = pod
         .containers
         .iter()
         .filter(|c| c.kind != ContainerKind::Init)
-        .fold(CpuMem::ZERO, |s, c| s.plus(counted_container(c)));
+        .fold(CpuMem::ZERO, |s, c| {
+            s.plus(counted_container_of(c, resize_infeasible(pod)))
+        });
     Some(CpuMem {
         cpu_millis: pick(want.cpu_millis, alloc.cpu_millis, actual.cpu_millis).or(sum.cpu_millis),
         memory_bytes: pick(want.memory_bytes, alloc.memory_bytes, actual.memory_bytes)
@@ -103,3 +134,7 @@ pub fn requests_of_neighbours<'a>(
         .filter(|p| holds_room(p))
         .fold(CpuMem::ZERO, |sum, p| sum.plus(p.effective_requests()))
 }
+
+#[cfg(test)]
+#[path = "counted_tests.rs"]
+mod counted_tests;
