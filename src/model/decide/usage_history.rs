@@ -104,8 +104,14 @@ impl UsageHistory {
         if self.slots.is_empty() {
             return None;
         }
-        let mut cpu: Vec<u32> = self.slots.iter().map(|s| s.cpu_millis).collect();
+        // On the stack: asked for every container at every metrics reading.
+        let mut sorted = [0u32; SLOTS];
+        let cpu = &mut sorted[..self.slots.len().min(SLOTS)];
+        for (to, from) in cpu.iter_mut().zip(&self.slots) {
+            *to = from.cpu_millis;
+        }
         cpu.sort_unstable();
+        let cpu = &*cpu;
         let rank = |p: usize| {
             let index = (cpu.len() * p).div_ceil(100).saturating_sub(1);
             i64::from(cpu[index.min(cpu.len() - 1)])
