@@ -178,6 +178,20 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_pods_of_full_rings_stay_within_the_budget() {
+        // Issue #30: 10,000 pods at two containers each (the sim averages 1.5), every ring full.
+        let mut h = UsageHistory::new(t0());
+        for i in 0..(SLOTS as i64 * 4) {
+            h.push(i, 1 << 30);
+        }
+        let per_container = h.heap_bytes() + std::mem::size_of::<UsageHistory>();
+        assert!(
+            per_container * 20_000 <= 24 << 20,
+            "{per_container} bytes per container"
+        );
+    }
+
+    #[test]
     fn percentiles_of_a_short_history() {
         let mut h = UsageHistory::new(t0());
         // Fewer readings than slots: nothing merged, exact ranks.
