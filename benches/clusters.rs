@@ -186,6 +186,7 @@ fn shape(clusters: usize, pods: usize) -> SimShape {
         clusters,
         pods,
         realistic: false,
+        metrics: true,
     }
 }
 

@@ -4,14 +4,19 @@
 //!     PODSIZE_BENCH_HUGE=1 ...                  # and once at 150,000 pods
 //!     PODSIZE_BENCH_PODS=10000 cargo bench --bench scale   # strategies at these sizes only
 //!     PODSIZE_BENCH_SKIP_PLAIN=1 ...            # skip the plain-sim run with kubectl (1k, 10k)
-//!     PODSIZE_BENCH_IDLE_SECS=60 ...            # idle CPU window of `podsize watch` (default 60; 0 skips)
+//!     PODSIZE_BENCH_IDLE_SECS=60 ...            # idle window of the dashboard and `watch` (default 60; 0 skips)
+//!     PODSIZE_BENCH_IDLE_PODS=10000 ...         # pods of the idle clusters (default 10000)
+//!     PODSIZE_BENCH_BIN=/path/podsize ...       # measure idle on this build instead (before/after)
 //!     PODSIZE_BENCH_SKIP_E2E=1 ...              # only the in-process figures and idle CPU
+//!     PODSIZE_BENCH_SKIP_IN_PROCESS=1 ...       # skip the in-process figures
 //!
 //! The simulated cluster runs as a separate process (`podsize sim`); podsize runs as the real
 //! binary for the end-to-end figures and in-process for frame, filter and event-rate figures.
 //! Times are medians of several runs; ratios compare with curl (and kubectl) in the same run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "scale_support/idle.rs"]
+mod idle;
 #[path = "scale_support/sim_process.rs"]
 mod sim_process;
 #[path = "scale_support/strategies.rs"]
@@ -43,6 +48,7 @@ fn start_sim_with(pods: usize, dir: &std::path::Path, realistic: bool) -> Sim {
         clusters: 1,
         pods,
         realistic,
+        metrics: true,
     };
     sim_process::start_sim(shape, dir)
 }
@@ -388,87 +394,6 @@ fn in_process(pods: usize) {
     println!("watch events applied:                       {rate:.0} events/s  (target ≥ 20,000)");
 }
 
-/// Idle CPU of `podsize watch` on a cluster whose pods are all older than two minutes (ages
-/// then change once a minute, as on a real cluster), started early by `main`.
-fn idle_cpu(sim: &Sim, started: Instant, seconds: u64) {
-    if !have("tmux") {
-        println!("\nidle CPU: skipped (tmux not installed)");
-        return;
-    }
-    let settle = Duration::from_secs(130).saturating_sub(started.elapsed());
-    std::thread::sleep(settle);
-    let socket = format!("podsize-bench-{}", std::process::id());
-    let cmd = format!(
-        "{BIN} --kubeconfig {} watch -A --page-interval 1h",
-        sim.kubeconfig
-    );
-    Command::new("tmux")
-        .args([
-            "-L",
-            &socket,
-            "new-session",
-            "-d",
-            "-x",
-            "200",
-            "-y",
-            "60",
-            &cmd,
-        ])
-        .status()
-        .unwrap();
-    std::thread::sleep(Duration::from_secs(5));
-    let pid = String::from_utf8(
-        Command::new("tmux")
-            .args(["-L", &socket, "list-panes", "-F", "#{pane_pid}"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let pid = pid.trim().to_string();
-    let ticks = || -> u64 {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        fields
-            .get(11)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-            + fields
-                .get(12)
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-    };
-    let rss = || {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .map(|l| l.to_string())
-            .unwrap_or_default()
-    };
-    let (t0, rss0) = (ticks(), rss());
-    std::thread::sleep(Duration::from_secs(seconds));
-    let (t1, rss1) = (ticks(), rss());
-    let hz = 100.0; // USER_HZ
-    let pct = (t1 - t0) as f64 / hz / seconds as f64 * 100.0;
-    println!(
-        "\nidle CPU of `podsize watch` (2,000 pods, {seconds} s): {pct:.2} % of one core  (target ≤ 0.1 %, the 1 s clock included)"
-    );
-    println!(
-        "RSS at start / end of the window: {} / {}",
-        rss0.trim_start_matches("VmRSS:").trim(),
-        rss1.trim_start_matches("VmRSS:").trim()
-    );
-    let _ = Command::new("tmux")
-        .args(["-L", &socket, "kill-server"])
-        .status();
-}
-
 fn sizes() -> Vec<usize> {
     let mut sizes: Vec<usize> = match std::env::var("PODSIZE_BENCH_PODS") {
         Ok(v) => v.split(',').filter_map(|s| s.trim().parse().ok()).collect(),
@@ -496,7 +421,12 @@ fn main() {
             .unwrap_or_default()
             .trim()
     );
-    let idle_sim = (idle > 0).then(|| (start_sim(2_000, dir.path()), Instant::now()));
+    let idle_pods: usize = std::env::var("PODSIZE_BENCH_IDLE_PODS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    // Started first: their pods must be older than two minutes when the window opens.
+    let idle_sims = (idle > 0).then(|| idle::start(idle_pods, dir.path()));
     if std::env::var("PODSIZE_BENCH_SKIP_E2E").is_err() {
         if std::env::var("PODSIZE_BENCH_SKIP_PLAIN").is_err() {
             for pods in [1_000, 10_000] {
@@ -512,9 +442,11 @@ fn main() {
             strategies::run(pods, dir.path(), runs);
         }
     }
-    in_process(50_000);
-    if let Some((sim, started)) = &idle_sim {
-        idle_cpu(sim, *started, idle);
+    if std::env::var("PODSIZE_BENCH_SKIP_IN_PROCESS").is_err() {
+        in_process(50_000);
+    }
+    if let Some(sims) = &idle_sims {
+        idle::measure(sims, dir.path(), idle);
     }
     println!(
         "load average at the end: {}",

@@ -274,6 +274,10 @@ pub struct SimArgs {
     /// refused with --clusters above 1.
     #[arg(long, value_name = "ADDR")]
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Serve no metrics.k8s.io, like a cluster without metrics-server: the group is not listed
+    /// and its paths answer 404.
+    #[arg(long)]
+    pub no_metrics: bool,
 }
 
 #[derive(Debug, Args)]

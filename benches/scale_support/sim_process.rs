@@ -47,6 +47,8 @@ pub struct SimShape {
     pub pods: usize,
     /// A real server's time per object (`podsize sim --realistic`).
     pub realistic: bool,
+    /// metrics.k8s.io served; without it the sim answers as a cluster with no metrics-server.
+    pub metrics: bool,
 }
 
 /// Starts the sim (seeds 1 … clusters, so a fleet's clusters differ; a node per 100 pods
@@ -57,8 +59,11 @@ pub fn start_sim(shape: SimShape, dir: &Path) -> Sim {
         clusters,
         pods,
         realistic,
+        metrics,
     } = shape;
-    let kubeconfig = dir.join(format!("sim-{clusters}x{pods}-{realistic}.kubeconfig"));
+    let kubeconfig = dir.join(format!(
+        "sim-{clusters}x{pods}-{realistic}-{metrics}.kubeconfig"
+    ));
     let kubeconfig = kubeconfig.to_str().unwrap().to_string();
     let mut child = Command::new(BIN)
         .args(["sim", "--clusters", &clusters.to_string()])
@@ -66,6 +71,7 @@ pub fn start_sim(shape: SimShape, dir: &Path) -> Sim {
         .args(["--nodes", &(pods / 100 + 4).to_string()])
         .args(["--namespaces", "20", "--kubeconfig-out", &kubeconfig])
         .args(realistic.then_some("--realistic"))
+        .args((!metrics).then_some("--no-metrics"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

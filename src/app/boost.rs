@@ -4,6 +4,7 @@
 
 use crate::model::PodRow;
 use crate::model::decide::boost::{BoostPlan, Decision, revert_due};
+use crate::model::pods::events::ClusterEvent;
 use crate::model::pods::row::PodKey;
 use chrono::{DateTime, Utc};
 
@@ -18,6 +19,59 @@ pub fn due<'a>(pods: impl IntoIterator<Item = &'a PodRow>, now: DateTime<Utc>) -
         })
         .map(PodRow::pod_key)
         .collect()
+}
+
+/// The watched pods that carry a boost plan, looked for again only after an event that adds,
+/// changes or removes pods: the once-a-second check for due reverts then reads those few pods
+/// instead of walking every pod of the cluster (issue #30: idle cost must not grow with it).
+#[derive(Debug)]
+pub struct BoostedPods {
+    keys: Vec<PodKey>,
+    stale: bool,
+}
+
+impl Default for BoostedPods {
+    fn default() -> Self {
+        Self {
+            keys: Vec::new(),
+            stale: true,
+        }
+    }
+}
+
+impl BoostedPods {
+    /// Notes an event the app has taken: one that touches pods means looking again.
+    pub fn saw(&mut self, event: &ClusterEvent) {
+        use ClusterEvent::*;
+        if matches!(
+            event,
+            PodsReset(_)
+                | ListStarted
+                | ListBatch(_)
+                | ListDone
+                | PodApplied(_)
+                | PodDeleted { .. }
+        ) {
+            self.stale = true;
+        }
+    }
+
+    /// The pods were replaced some other way (a context switch): look again.
+    pub fn forget(&mut self) {
+        self.stale = true;
+    }
+
+    /// The boosted pods whose revert or stand-down is due, as [`due`] finds over every pod.
+    pub fn due(&mut self, state: &super::AppState, now: DateTime<Utc>) -> Vec<PodKey> {
+        if self.stale {
+            self.keys = (state.pods.iter())
+                .filter(|(_, p)| p.boost.is_some())
+                .map(|(k, _)| k.clone())
+                .collect();
+            self.stale = false;
+        }
+        due(self.keys.iter().filter_map(|k| state.pods.get(k)), now)
+    }
 }
 
 /// `b`: opens the boost form on the selected container (not in read-only mode).
@@ -123,5 +177,65 @@ mod tests {
             due([&pod], now).is_empty(),
             "an unreadable plan is shown, never acted on"
         );
+    }
+
+    /// A pod of the fixture with a boost whose deadline is `now`, so it is due.
+    fn due_boosted(name: &str, now: DateTime<Utc>) -> PodRow {
+        let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
+        let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
+        let mut pod = PodRow::from_slim(&slim);
+        pod.name = name.into();
+        let original = pod.containers[0].desired;
+        let mut boosted = original;
+        boosted.requests.cpu_millis = Some(900);
+        pod.containers[0].desired = boosted;
+        let plan = BoostPlan {
+            container: pod.containers[0].name.clone(),
+            uid: pod.uid.clone(),
+            original,
+            original_exact: Default::default(),
+            boosted,
+            until: Until::Deadline(now),
+            started_at: now - chrono::TimeDelta::seconds(30),
+            started_by: "me".into(),
+            claim: None,
+        };
+        pod.boost = Some(plan.to_annotation());
+        pod
+    }
+
+    #[test]
+    fn the_clock_reads_only_the_boosted_pods_until_a_pod_event_says_look_again() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let mut state = crate::app::AppState::new(Default::default(), Default::default());
+        let first = due_boosted("first", now);
+        let plain = PodRow {
+            name: "plain".into(),
+            boost: None,
+            ..first.clone()
+        };
+        for pod in [&first, &plain] {
+            state.pods.insert(pod.pod_key(), pod.clone());
+        }
+        let mut boosted = BoostedPods::default();
+        assert_eq!(boosted.due(&state, now), vec![first.pod_key()]);
+        // A pod that arrived with no event seen is not looked for: no tick walks every pod.
+        let second = due_boosted("second", now);
+        state.pods.insert(second.pod_key(), second.clone());
+        assert_eq!(boosted.due(&state, now), vec![first.pod_key()]);
+        // A node event or a metrics reading changes no pod.
+        boosted.saw(&ClusterEvent::Usage(None));
+        assert_eq!(boosted.due(&state, now).len(), 1);
+        boosted.saw(&ClusterEvent::PodApplied(Box::new(second.clone())));
+        assert_eq!(
+            boosted.due(&state, now),
+            vec![first.pod_key(), second.pod_key()]
+        );
+        // A pod gone, or its boost ended, drops out even before the next event.
+        state.pods.remove(&first.pod_key());
+        assert_eq!(boosted.due(&state, now), vec![second.pod_key()]);
+        boosted.forget();
+        state.pods.clear();
+        assert!(boosted.due(&state, now).is_empty());
     }
 }

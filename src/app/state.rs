@@ -74,6 +74,8 @@ pub struct AppState {
     pub rightsizing: super::view::Verdicts,
     /// What the rows on show over- and under-request, summed when the index is rebuilt.
     pub rightsizing_totals: crate::model::decide::rightsizing::Totals,
+    /// Verdicts moved while the rows and their order did not: only the totals are summed again.
+    totals_stale: bool,
     /// The right-sizing rule's knobs (`[rightsizing] min_history` from the settings).
     pub rightsizing_policy: crate::model::decide::recommend::Policy,
     /// Distinct pods among the rows on show.
@@ -162,6 +164,7 @@ impl AppState {
             long_usage: HashMap::new(),
             rightsizing: HashMap::new(),
             rightsizing_totals: Default::default(),
+            totals_stale: false,
             rightsizing_policy: Default::default(),
             longest: Default::default(),
             visible_pods: 0,
@@ -209,17 +212,26 @@ impl AppState {
     }
 
     /// Right-sizing verdicts moved: the order changes when sorted by them, the totals always.
+    /// Sorted otherwise, the rows stay as they are: a metrics reading every 15 s sums the
+    /// totals again instead of rebuilding and re-sorting the whole table (issue #30).
     pub fn verdicts_changed(&mut self) {
         if matches!(self.sort, SortKey::Waste | SortKey::Risk) {
             self.rows_changed = true;
+            self.invalidate_index();
+        } else {
+            self.totals_stale = true;
+            self.dirty = true;
         }
-        self.invalidate_index();
     }
 
     /// Rebuilds the visible order if needed and puts the selection back on the same row.
     pub fn refresh_index(&mut self) {
         super::nodes::refresh(self);
         if !self.index_stale {
+            if self.totals_stale {
+                self.rightsizing_totals = super::rightsizing::totals_of_visible(self);
+                self.totals_stale = false;
+            }
             self.prepare_filter();
             return;
         }
@@ -293,6 +305,7 @@ impl AppState {
             }
         }
         self.rightsizing_totals = super::rightsizing::totals_of_visible(self);
+        self.totals_stale = false;
         let widths = (self.name_widths)
             .get_or_insert_with(|| super::name_width_cache::NameWidthCache::build(&self.pods));
         (self.longest, self.visible_pods) = widths.measure(&self.index, &self.marked);
@@ -441,3 +454,7 @@ impl AppState {
         self.dirty = true;
     }
 }
+
+#[cfg(test)]
+#[path = "state_idle_tests.rs"]
+mod idle_tests;

@@ -281,6 +281,13 @@ fn namespaces(
 }
 
 pub(super) fn start_rotation(state: &mut AppState) {
+    // Listing the namespaces walks every pod: only when a rotation is about to start, not on
+    // every tick of every dashboard (issue #30: idle cost must not grow with the cluster).
+    let starting =
+        (state.wall.as_ref()).is_some_and(|w| w.rotate_namespaces && w.namespace.is_none());
+    if !starting {
+        return;
+    }
     let names = namespaces(&state.pods);
     if let Some(wall) = state.wall.as_mut()
         && wall.start_rotation(&names)

@@ -26,6 +26,11 @@ impl VpaIndex {
 
     /// The VPA covering `pod`, through its controller and (for a ReplicaSet) that one's owner.
     pub fn covering(&self, pod: &PodRow) -> Option<&Vpa> {
+        // Asked for every container at every metrics reading: with no VPA in the pod's
+        // namespace (most clusters have none at all) no owner chain is built.
+        if !self.vpas.iter().any(|v| v.namespace == pod.namespace) {
+            return None;
+        }
         let chain = owner_chain(pod.owner.as_ref(), |rs| {
             self.rs_owner
                 .get(&(pod.namespace.clone(), rs.to_string()))

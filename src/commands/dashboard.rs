@@ -7,6 +7,7 @@ use super::CommandError;
 use super::contexts::ClusterTarget;
 use super::dashboard_fleet::{Fleet, Tagged, UNKNOWN_VERSION, WatchOptions, capabilities_of};
 use super::terminal::{draw_synchronized, enter, leave, stop_signal};
+use crate::app::boost::BoostedPods;
 use crate::app::state::HeaderInfo;
 use crate::app::update::ContextSet;
 use crate::app::{Action, AppState, Effect, update};
@@ -151,8 +152,14 @@ fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
 }
 
 /// Applies every cluster event already queued, so a burst costs one redraw.
-fn drain(state: &mut AppState, rx: &mut UnboundedReceiver<Tagged>, effects: &mut Vec<Effect>) {
+fn drain(
+    state: &mut AppState,
+    rx: &mut UnboundedReceiver<Tagged>,
+    effects: &mut Vec<Effect>,
+    boosted: &mut BoostedPods,
+) {
     while let Ok((cluster, event)) = rx.try_recv() {
+        boosted.saw(&event);
         apply(state, Action::ClusterOf(cluster, event), effects);
     }
 }
@@ -247,6 +254,7 @@ async fn event_loop(
     let mut keys = EventStream::new();
     // Reverts due boosts of watched pods; a read-only dashboard shows boosts, never reverts.
     let mut reverter = (!dash.readonly).then(super::boost_dash::Reverter::default);
+    let mut boosted = BoostedPods::default();
     // Once a second for the clock and data age; faster when a wall display pages faster.
     let tick = state
         .wall
@@ -295,8 +303,9 @@ async fn event_loop(
             },
             Some((cluster, event)) = rx.recv() => {
                 redetect_if_unknown(&mut fleet, cluster, &event, &caps_tx);
+                boosted.saw(&event);
                 apply(state, Action::ClusterOf(cluster, event), &mut effects);
-                drain(state, &mut rx, &mut effects);
+                drain(state, &mut rx, &mut effects, &mut boosted);
             }
             Some((cluster, caps)) = caps_rx.recv() => {
                 if let Some(runtime) = fleet.clusters.get_mut(usize::from(cluster)) {
@@ -328,7 +337,7 @@ async fn event_loop(
             _ = &mut stop => break,
         }
         if let (true, Some(r)) = (ticked, reverter.as_mut()) {
-            let due = crate::app::boost::due(state.pods.values(), chrono::Utc::now());
+            let due = boosted.due(state, chrono::Utc::now());
             if !due.is_empty() {
                 r.start(due, &fleet.clients());
             }
@@ -394,6 +403,7 @@ async fn event_loop(
                             // Old clusters' events still queued would land on the new ones.
                             drop(fleet);
                             while rx.try_recv().is_ok() {}
+                            boosted.forget();
                             fleet =
                                 Fleet::start(targets, caps, &dash.common, &state.scope, &tx, &opts);
                             Ok(headers)

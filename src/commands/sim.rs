@@ -33,6 +33,14 @@ pub async fn start(
     start_config(sim_config(opts, listen, tls)).await
 }
 
+/// The configuration `podsize sim` starts from: the options, and metrics unless refused.
+fn headless_config(args: &SimArgs) -> SimConfig {
+    SimConfig {
+        metrics: !args.no_metrics,
+        ..sim_config(&args.sim, args.listen, !args.plain_http)
+    }
+}
+
 /// Starts a simulated cluster from a full configuration.
 pub async fn start_config(cfg: SimConfig) -> Result<SimCluster, CommandError> {
     SimCluster::start(cfg)
@@ -70,7 +78,7 @@ pub async fn run(args: &SimArgs) -> Result<(), CommandError> {
     if args.sim.clusters > 1 {
         return run_fleet(args).await;
     }
-    let sim = start(&args.sim, args.listen, !args.plain_http).await?;
+    let sim = start_config(headless_config(args)).await?;
     announce!(
         "simulated cluster v1.{} listening on {}",
         args.sim.minor,
@@ -119,7 +127,7 @@ async fn run_fleet(args: &SimArgs) -> Result<(), CommandError> {
                 .into(),
         ));
     }
-    let base = sim_config(&args.sim, args.listen, !args.plain_http);
+    let base = headless_config(args);
     let fleet = SimFleet::start(usize::from(args.sim.clusters), base)
         .await
         .map_err(|e| CommandError::Sim(format!("cannot start the simulated clusters: {e}")))?;

@@ -38,5 +38,6 @@ mod resize_preflight;
 mod rightsizing_evidence;
 mod sim_consistency;
 mod sim_fleet;
+mod sim_no_metrics;
 mod vpa_recommend;
 mod words_cli;

@@ -104,8 +104,14 @@ impl UsageHistory {
         if self.slots.is_empty() {
             return None;
         }
-        let mut cpu: Vec<u32> = self.slots.iter().map(|s| s.cpu_millis).collect();
+        // On the stack: asked for every container at every metrics reading.
+        let mut sorted = [0u32; SLOTS];
+        let cpu = &mut sorted[..self.slots.len().min(SLOTS)];
+        for (to, from) in cpu.iter_mut().zip(&self.slots) {
+            *to = from.cpu_millis;
+        }
         cpu.sort_unstable();
+        let cpu = &*cpu;
         let rank = |p: usize| {
             let index = (cpu.len() * p).div_ceil(100).saturating_sub(1);
             i64::from(cpu[index.min(cpu.len() - 1)])
@@ -169,6 +175,20 @@ mod tests {
         assert_eq!(u.samples, 10_000);
         assert_eq!(u.window, TimeDelta::hours(1));
         assert!(u.source.low_confidence());
+    }
+
+    #[test]
+    fn ten_thousand_pods_of_full_rings_stay_within_the_budget() {
+        // Issue #30: 10,000 pods at two containers each (the sim averages 1.5), every ring full.
+        let mut h = UsageHistory::new(t0());
+        for i in 0..(SLOTS as i64 * 4) {
+            h.push(i, 1 << 30);
+        }
+        let per_container = h.heap_bytes() + std::mem::size_of::<UsageHistory>();
+        assert!(
+            per_container * 20_000 <= 24 << 20,
+            "{per_container} bytes per container"
+        );
     }
 
     #[test]
