@@ -8,7 +8,9 @@ use super::state::AppState;
 use super::view::PodKey;
 use crate::model::decide::evidence::aggregate;
 use crate::model::decide::recommend::{Usage, combine_sources};
-use crate::model::decide::rightsizing::{Totals, Verdict, judge, recommend_container};
+use crate::model::decide::rightsizing::{
+    Totals, Verdict, VerdictInputs, judge, recommend_container,
+};
 use crate::model::rules::plan::{Edits, plan_resize};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -119,6 +121,8 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Ve
     let members = super::rightsizing_workload::workload_members(state, key);
     let minor = state.cluster(key.cluster).header.minor.unwrap_or(35);
     let mut shared: Vec<(String, Option<Usage>)> = Vec::new();
+    // Replicas share the usage, and mostly the spec: each distinct container is judged once.
+    let mut judged: Vec<(&str, VerdictInputs, Verdict)> = Vec::new();
     let mut results = Vec::with_capacity(members.len());
     for member in &members {
         let Some(pod) = state.pods.get(member) else {
@@ -137,8 +141,20 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Ve
             let Some(usage) = usage else {
                 continue;
             };
-            let rec = recommend_container(c, &usage, minor, &state.rightsizing_policy);
-            verdicts.push((c.name.clone(), judge(c, &usage, rec)));
+            let inputs = VerdictInputs::of(c);
+            let known = judged
+                .iter()
+                .find(|(name, seen, _)| *name == c.name && *seen == inputs);
+            let verdict = match known {
+                Some((_, _, verdict)) => verdict.clone(),
+                None => {
+                    let rec = recommend_container(c, &usage, minor, &state.rightsizing_policy);
+                    let verdict = judge(c, &usage, rec);
+                    judged.push((c.name.as_str(), inputs, verdict.clone()));
+                    verdict
+                }
+            };
+            verdicts.push((c.name.clone(), verdict));
         }
         results.push((member.clone(), verdicts));
     }

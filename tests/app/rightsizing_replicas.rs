@@ -101,3 +101,64 @@ fn replicas_of_one_deployment_share_one_recommendation() {
     assert_ne!(other.spec, quiet.spec, "{}", other.reason());
     assert!(!other.reason().contains("pods"), "{}", other.reason());
 }
+
+/// Replicas are judged once per distinct container spec: a replica resized by hand (or an
+/// OOM-killed one) gets the verdict the rule gives it, not its neighbours' copy.
+#[test]
+fn a_replica_with_its_own_spec_gets_its_own_verdict() {
+    use podsize::model::decide::rightsizing::{judge, recommend_container};
+    let mut s = AppState::new(admin_header(), Scope::default());
+    s.rightsizing_policy.gate = Gate {
+        min_history: TimeDelta::minutes(5),
+        min_samples: 5,
+    };
+    let mut resized = pod("web-7d9fc-r5n8w", "web-7d9fc");
+    resized.containers[0].desired.requests.cpu_millis = Some(2_000);
+    let mut killed = pod("web-7d9fc-k9p3v", "web-7d9fc");
+    killed.containers[0].oom_killed = true;
+    let rows = vec![
+        pod("web-7d9fc-x2k4q", "web-7d9fc"),
+        pod("web-7d9fc-b8m2z", "web-7d9fc"),
+        resized,
+        killed,
+    ];
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::pods_reset(rows.clone())),
+        now(),
+    );
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    for minute in 0..8 {
+        let list = names.iter().map(|n| reading(n, 120, 100)).collect();
+        let at = now() + TimeDelta::minutes(minute);
+        update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(list))), at);
+    }
+    let at = now() + TimeDelta::minutes(7);
+    for row in &rows {
+        let key = PodKey::new(0, "shop", &row.name);
+        let shown = podsize::app::rightsizing::verdict(&s, &key, "admin-ui")
+            .unwrap_or_else(|| panic!("no verdict for {}", row.name));
+        let usage = podsize::app::rightsizing::usage_for(&s, &key, "admin-ui", at).unwrap();
+        let c = &row.containers[0];
+        let own = judge(
+            c,
+            &usage,
+            recommend_container(c, &usage, 35, &s.rightsizing_policy),
+        );
+        assert_eq!(*shown, own, "{}", row.name);
+    }
+    let over = |name: &str| {
+        let key = PodKey::new(0, "shop", name);
+        podsize::app::rightsizing::verdict(&s, &key, "admin-ui")
+            .unwrap()
+            .over
+            .cpu_millis
+    };
+    // The hand-resized replica is over-requested by more than its neighbours.
+    assert!(
+        over("web-7d9fc-r5n8w") > over("web-7d9fc-x2k4q"),
+        "{} / {}",
+        over("web-7d9fc-r5n8w"),
+        over("web-7d9fc-x2k4q")
+    );
+}

@@ -79,6 +79,28 @@ pub fn oom_limit(c: &ContainerRow) -> Option<i64> {
         .or(c.desired.limits.memory_bytes)
 }
 
+/// Everything `recommend_container` and `judge` read from a container: two containers with
+/// the same inputs and the same usage get the same verdict, so a workload's replicas (one
+/// usage for all) are judged once per distinct spec, not once per replica.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerdictInputs {
+    desired: crate::model::ground::resources::ResourceSpec,
+    memory_restarts: bool,
+    oom_killed: bool,
+    oom_limit: Option<i64>,
+}
+
+impl VerdictInputs {
+    pub fn of(c: &ContainerRow) -> Self {
+        Self {
+            desired: c.desired,
+            memory_restarts: c.policy.memory == RestartPolicy::RestartContainer,
+            oom_killed: c.oom_killed,
+            oom_limit: oom_limit(c),
+        }
+    }
+}
+
 /// The documented rule (`policy`: percentile, margins, gate from the settings) for this
 /// container on a `1.minor` server: the one entry every path goes through.
 pub fn recommend_container(
@@ -87,8 +109,9 @@ pub fn recommend_container(
     minor: u32,
     policy: &Policy,
 ) -> Recommendation {
-    let policy = policy.on_server(minor, c.policy.memory == RestartPolicy::RestartContainer);
-    recommend(&c.desired, usage, oom_limit(c), &policy)
+    let inputs = VerdictInputs::of(c);
+    let policy = policy.on_server(minor, inputs.memory_restarts);
+    recommend(&inputs.desired, usage, inputs.oom_limit, &policy)
 }
 
 fn direction(current: Option<i64>, proposed: Option<i64>) -> (Direction, i64) {
