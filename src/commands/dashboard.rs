@@ -140,7 +140,12 @@ fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::ClusterOf(_, ClusterEvent::PodsReset(_) | ClusterEvent::ListDone)
     );
     let first = completes && !state.synced();
+    let reading = matches!(&action, Action::ClusterOf(_, ClusterEvent::Usage(Some(_))));
     effects.extend(update(state, action, chrono::Utc::now()));
+    if reading {
+        // The reading before this one was just dropped: give its pages back.
+        super::heap::give_back_freed();
+    }
     if first && state.synced() {
         // The figure the scale benchmark reads: time from start to a full table.
         tracing::info!(
