@@ -146,27 +146,10 @@ mod tests {
 
     #[test]
     fn only_due_boosts_are_picked() {
-        let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
-        let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
-        let mut pod = PodRow::from_slim(&slim);
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let original = pod.containers[0].desired;
-        let mut boosted = original;
-        boosted.requests.cpu_millis = Some(900);
-        pod.containers[0].desired = boosted;
-        let plan = BoostPlan {
-            container: pod.containers[0].name.clone(),
-            uid: pod.uid.clone(),
-            original,
-            original_exact: Default::default(),
-            boosted,
-            until: Until::Deadline(now),
-            started_at: now - chrono::TimeDelta::seconds(30),
-            started_by: "me".into(),
-            claim: None,
-        };
-        let plain = pod.clone();
-        pod.boost = Some(plan.to_annotation());
+        let (mut pod, plan) = boosted_pod("api", now);
+        let mut plain = pod.clone();
+        plain.boost = None;
         assert_eq!(due([&pod, &plain], now).len(), 1);
         let mut later = plan.clone();
         later.until = Until::Deadline(now + chrono::TimeDelta::seconds(5));
@@ -179,8 +162,8 @@ mod tests {
         );
     }
 
-    /// A pod of the fixture with a boost whose deadline is `now`, so it is due.
-    fn due_boosted(name: &str, now: DateTime<Utc>) -> PodRow {
+    /// A pod of the fixture with a boost whose deadline is `now`, so it is due, and its plan.
+    fn boosted_pod(name: &str, now: DateTime<Utc>) -> (PodRow, BoostPlan) {
         let text = include_str!("../../tests/fixtures/pods/real-1.35-resize-demo.json");
         let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
         let mut pod = PodRow::from_slim(&slim);
@@ -201,7 +184,11 @@ mod tests {
             claim: None,
         };
         pod.boost = Some(plan.to_annotation());
-        pod
+        (pod, plan)
+    }
+
+    fn due_boosted(name: &str, now: DateTime<Utc>) -> PodRow {
+        boosted_pod(name, now).0
     }
 
     #[test]
