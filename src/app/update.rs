@@ -304,13 +304,14 @@ fn wall_tick(state: &mut AppState, now: DateTime<Utc>) {
     let Some(wall) = state.wall.as_mut() else {
         return;
     };
+    let faded = wall.fade_highlights(now);
     let (turned, wrapped) = wall.tick(now, pages);
     if wrapped && wall.rotate_namespaces {
         let names = namespaces(&state.pods);
         wall.namespace = super::wall::next_namespace(&names, wall.namespace.as_deref());
         state.invalidate_index();
     }
-    if turned {
+    if turned || faded {
         state.dirty = true;
     }
 }

@@ -41,10 +41,17 @@ impl Wall {
             .is_some_and(|t| now - *t < CHANGE_HIGHLIGHT)
     }
 
+    /// Forgets highlights older than `CHANGE_HIGHLIGHT`; true when one faded, so the screen
+    /// must be drawn again for the row to lose it (nothing else may redraw for a minute).
+    pub fn fade_highlights(&mut self, now: DateTime<Utc>) -> bool {
+        let before = self.changed.len();
+        self.changed.retain(|_, t| now - *t < CHANGE_HIGHLIGHT);
+        self.changed.len() != before
+    }
+
     /// Advances the clock: turns the page when due. Returns true when the page turned and
     /// wrapped back to the first page (time to rotate the namespace).
     pub fn tick(&mut self, now: DateTime<Utc>, pages: usize) -> (bool, bool) {
-        self.changed.retain(|_, t| now - *t < CHANGE_HIGHLIGHT);
         let last = *self.last_flip.get_or_insert(now);
         if now - last < self.page_interval {
             return (false, false);
@@ -120,8 +127,16 @@ mod tests {
         wall.changed.insert(key.clone(), t0);
         assert!(wall.recently_changed(&key, t0 + TimeDelta::seconds(29)));
         assert!(!wall.recently_changed(&key, t0 + TimeDelta::seconds(31)));
-        wall.tick(t0 + TimeDelta::seconds(31), 1);
+        assert!(!wall.fade_highlights(t0 + TimeDelta::seconds(29)));
+        assert!(
+            wall.fade_highlights(t0 + TimeDelta::seconds(31)),
+            "faded: redraw"
+        );
         assert!(wall.changed.is_empty(), "no unbounded history");
+        assert!(
+            !wall.fade_highlights(t0 + TimeDelta::seconds(32)),
+            "nothing left to fade"
+        );
     }
 
     #[test]

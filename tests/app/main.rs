@@ -30,4 +30,5 @@ mod theme_shipped;
 mod ui_layout;
 mod ui_snapshots;
 mod vpa_editor;
+mod wall_highlight;
 mod wall_without_colour;
