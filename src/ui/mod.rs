@@ -10,6 +10,7 @@ mod header;
 pub mod help;
 mod key_hints;
 mod nodes;
+mod nodes_compact;
 mod popup;
 pub mod table;
 pub mod wall;

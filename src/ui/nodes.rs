@@ -106,6 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     let rooms = &view.rooms;
+    let compact = usize::from(area.width.saturating_sub(2)) < super::nodes_compact::FULL_WIDTH;
     // Widths follow `room_line`: name 21, bar 12, cpu figures 30, bar 12, memory figures 33.
     let heading = Line::from(Span::styled(
         format!(
@@ -119,6 +120,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ),
         theme.column_header,
     ));
+    let heading = if compact {
+        super::nodes_compact::heading(theme)
+    } else {
+        heading
+    };
     let visible = usize::from(area.height.saturating_sub(3)).max(1);
     let first = view.selected.saturating_sub(visible - 1);
     let mut lines = vec![heading];
@@ -128,7 +134,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .enumerate()
             .skip(first)
             .take(visible)
-            .map(|(i, r)| room_line(r, i == view.selected, theme)),
+            .map(|(i, r)| {
+                if compact {
+                    super::nodes_compact::line(r, i == view.selected, theme)
+                } else {
+                    room_line(r, i == view.selected, theme)
+                }
+            }),
     );
     let title = format!(
         " nodes ({}) · sorted by {} · s sort · Enter pods on node · Esc back ",

@@ -1,0 +1,162 @@
+//! The node view below 160 columns: no bars, one figure per column, so a node's memory, pod
+//! count and waiting resizes stay on screen at 80 columns instead of running off the edge.
+
+use crate::model::decide::node_room::NodeRoom;
+use crate::model::ground::figures::{cpu_figure, memory_figure};
+use crate::theme::Theme;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// Inner widths below this get the compact line (the full one needs about 170).
+pub const FULL_WIDTH: usize = 160;
+const NAME: usize = 16;
+
+fn figure(v: Option<i64>, show: fn(i64) -> String) -> String {
+    v.map_or("-".into(), show)
+}
+
+/// `name` cut to `NAME` characters, its end marked.
+fn short_name(name: &str) -> String {
+    if name.chars().count() <= NAME {
+        return name.to_string();
+    }
+    let kept: String = name.chars().take(NAME - 1).collect();
+    format!("{kept}…")
+}
+
+pub fn heading(theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
+        format!(
+            "{:<17}{:<19}{:<24}{:>4}  WAITING",
+            "NODE", "CPU req/alloc free", "MEMORY req/alloc free", "PODS"
+        ),
+        theme.column_header,
+    ))
+}
+
+/// What the Deferred resizes here miss, only the resources they miss: `2: cpu 1.3`.
+fn waiting(r: &NodeRoom) -> String {
+    if r.pending.is_empty() {
+        return "-".into();
+    }
+    let m = r.pending_missing();
+    let mut parts = Vec::new();
+    if m.cpu_millis.is_some_and(|v| v > 0) {
+        parts.push(format!("cpu {}", figure(m.cpu_millis, cpu_figure)));
+    }
+    if m.memory_bytes.is_some_and(|v| v > 0) {
+        parts.push(format!("mem {}", figure(m.memory_bytes, memory_figure)));
+    }
+    match parts.is_empty() {
+        true => format!("{} (fit now)", r.pending.len()),
+        false => format!("{}: {}", r.pending.len(), parts.join(" ")),
+    }
+}
+
+pub fn line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {
+    let style = if selected {
+        theme.selected
+    } else {
+        Style::default()
+    };
+    let full = |free: Option<i64>| {
+        if free.is_some_and(|f| f < 0) {
+            theme.resize_deferred
+        } else {
+            style
+        }
+    };
+    Line::from(vec![
+        Span::styled(format!("{:<17}", short_name(&r.name)), style),
+        Span::styled(
+            format!(
+                "{:>5}/{:<5}",
+                figure(r.requested.cpu_millis, cpu_figure),
+                figure(r.allocatable.cpu_millis, cpu_figure)
+            ),
+            style,
+        ),
+        Span::styled(
+            format!("{:>6}   ", figure(r.free.cpu_millis, cpu_figure)),
+            full(r.free.cpu_millis),
+        ),
+        Span::styled(
+            format!(
+                "{:>7}/{:<7}",
+                figure(r.requested.memory_bytes, memory_figure),
+                figure(r.allocatable.memory_bytes, memory_figure)
+            ),
+            style,
+        ),
+        Span::styled(
+            format!("{:>7}  ", figure(r.free.memory_bytes, memory_figure)),
+            full(r.free.memory_bytes),
+        ),
+        Span::styled(format!("{:>3}  ", r.pods), style),
+        Span::styled(
+            waiting(r),
+            if r.pending.is_empty() {
+                theme.muted
+            } else {
+                theme.resize_deferred
+            },
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::decide::node_room::PendingDemand;
+    use crate::model::ground::resources::CpuMem;
+
+    fn cpu_mem(cpu: i64, mem_gi: i64) -> CpuMem {
+        CpuMem {
+            cpu_millis: Some(cpu),
+            memory_bytes: Some(mem_gi << 30),
+        }
+    }
+
+    #[test]
+    fn a_node_reads_whole_in_78_columns() {
+        let waiting = PendingDemand {
+            namespace: "shop".into(),
+            pod: "api-0".into(),
+            priority: 0,
+            message: "Node didn't have enough resource: cpu".into(),
+            wants: cpu_mem(1_300, 0),
+            missing: cpu_mem(1_300, 0),
+        };
+        let room = NodeRoom {
+            name: "ip-10-0-113-207.eu-west-1.compute.internal".into(),
+            allocatable: cpu_mem(4_000, 8),
+            requested: cpu_mem(5_300, 4),
+            usage: None,
+            free: cpu_mem(-1_300, 4),
+            pods: 14,
+            pending: vec![waiting],
+        };
+        let text: String = line(&room, false, &Theme::default())
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert!(text.chars().count() <= 78, "{text:?}");
+        for part in [
+            "ip-10-0-113-207…",
+            "5.3/4",
+            "-1.3",
+            "4Gi/8Gi",
+            "14",
+            "1: cpu 1.3",
+        ] {
+            assert!(text.contains(part), "{part:?} in {text:?}");
+        }
+        let head: String = heading(&Theme::default())
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert!(head.chars().count() <= 78, "{head:?}");
+    }
+}
