@@ -26,11 +26,11 @@ fn bar(part: Option<i64>, all: Option<i64>) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(BAR - filled))
 }
 
-fn cpu(v: Option<i64>) -> String {
+pub(super) fn cpu(v: Option<i64>) -> String {
     v.map_or("-".into(), cpu_figure)
 }
 
-fn mem(v: Option<i64>) -> String {
+pub(super) fn mem(v: Option<i64>) -> String {
     v.map_or("-".into(), memory_figure)
 }
 

@@ -1,8 +1,8 @@
 //! The node view below 160 columns: no bars, one figure per column, so a node's memory, pod
 //! count and waiting resizes stay on screen at 80 columns instead of running off the edge.
 
+use super::nodes::{cpu, mem};
 use crate::model::decide::node_room::NodeRoom;
-use crate::model::ground::figures::{cpu_figure, memory_figure};
 use crate::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -10,10 +10,6 @@ use ratatui::text::{Line, Span};
 /// Inner widths below this get the compact line (the full one needs about 170).
 pub const FULL_WIDTH: usize = 160;
 const NAME: usize = 16;
-
-fn figure(v: Option<i64>, show: fn(i64) -> String) -> String {
-    v.map_or("-".into(), show)
-}
 
 /// `name` cut to `NAME` characters, its end marked.
 fn short_name(name: &str) -> String {
@@ -42,15 +38,36 @@ fn waiting(r: &NodeRoom) -> String {
     let m = r.pending_missing();
     let mut parts = Vec::new();
     if m.cpu_millis.is_some_and(|v| v > 0) {
-        parts.push(format!("cpu {}", figure(m.cpu_millis, cpu_figure)));
+        parts.push(format!("cpu {}", cpu(m.cpu_millis)));
     }
     if m.memory_bytes.is_some_and(|v| v > 0) {
-        parts.push(format!("mem {}", figure(m.memory_bytes, memory_figure)));
+        parts.push(format!("mem {}", mem(m.memory_bytes)));
     }
-    match parts.is_empty() {
-        true => format!("{} (fit now)", r.pending.len()),
-        false => format!("{}: {}", r.pending.len(), parts.join(" ")),
+    if parts.is_empty() {
+        format!("{} (fit now)", r.pending.len())
+    } else {
+        format!("{}: {}", r.pending.len(), parts.join(" "))
     }
+}
+
+/// `requested/allocatable` then `free` of one resource, in `width` and `free_width`
+/// characters; free room below zero in the Deferred colour.
+fn resource<'a>(
+    [requested, allocatable, free]: [String; 3],
+    negative: bool,
+    (width, free_width): (usize, usize),
+    style: Style,
+    theme: &Theme,
+) -> [Span<'a>; 2] {
+    let free_style = if negative {
+        theme.resize_deferred
+    } else {
+        style
+    };
+    [
+        Span::styled(format!("{requested:>width$}/{allocatable:<width$}"), style),
+        Span::styled(format!("{free:>free_width$}  "), free_style),
+    ]
 }
 
 pub fn line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {
@@ -59,39 +76,35 @@ pub fn line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {
     } else {
         Style::default()
     };
-    let full = |free: Option<i64>| {
-        if free.is_some_and(|f| f < 0) {
-            theme.resize_deferred
-        } else {
-            style
-        }
-    };
-    Line::from(vec![
-        Span::styled(format!("{:<17}", short_name(&r.name)), style),
-        Span::styled(
-            format!(
-                "{:>5}/{:<5}",
-                figure(r.requested.cpu_millis, cpu_figure),
-                figure(r.allocatable.cpu_millis, cpu_figure)
-            ),
-            style,
-        ),
-        Span::styled(
-            format!("{:>6}   ", figure(r.free.cpu_millis, cpu_figure)),
-            full(r.free.cpu_millis),
-        ),
-        Span::styled(
-            format!(
-                "{:>7}/{:<7}",
-                figure(r.requested.memory_bytes, memory_figure),
-                figure(r.allocatable.memory_bytes, memory_figure)
-            ),
-            style,
-        ),
-        Span::styled(
-            format!("{:>7}  ", figure(r.free.memory_bytes, memory_figure)),
-            full(r.free.memory_bytes),
-        ),
+    let negative = |free: Option<i64>| free.is_some_and(|f| f < 0);
+    let cpu_figures = [
+        r.requested.cpu_millis,
+        r.allocatable.cpu_millis,
+        r.free.cpu_millis,
+    ]
+    .map(cpu);
+    let memory_figures = [
+        r.requested.memory_bytes,
+        r.allocatable.memory_bytes,
+        r.free.memory_bytes,
+    ]
+    .map(mem);
+    let mut spans = vec![Span::styled(format!("{:<17}", short_name(&r.name)), style)];
+    spans.extend(resource(
+        cpu_figures,
+        negative(r.free.cpu_millis),
+        (5, 6),
+        style,
+        theme,
+    ));
+    spans.extend(resource(
+        memory_figures,
+        negative(r.free.memory_bytes),
+        (7, 7),
+        style,
+        theme,
+    ));
+    spans.extend([
         Span::styled(format!("{:>3}  ", r.pods), style),
         Span::styled(
             waiting(r),
@@ -101,7 +114,8 @@ pub fn line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {
                 theme.resize_deferred
             },
         ),
-    ])
+    ]);
+    Line::from(spans)
 }
 
 #[cfg(test)]

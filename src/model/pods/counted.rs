@@ -96,8 +96,8 @@ fn pod_level_counted(pod: &PodRow) -> Option<CpuMem> {
         .map(|a| a.requests)
         .unwrap_or_default();
     // Infeasible: the pod-level figures the kubelet allocated or applied, where it reported any.
-    let infeasible =
-        resize_infeasible(pod) && (alloc != CpuMem::default() || actual != CpuMem::default());
+    let refused = resize_infeasible(pod);
+    let infeasible = refused && (alloc != CpuMem::default() || actual != CpuMem::default());
     let pick = |w: Option<i64>, a: Option<i64>, b: Option<i64>| {
         w.map(|w| max3((!infeasible).then_some(w), a, b))
     };
@@ -106,7 +106,7 @@ fn pod_level_counted(pod: &PodRow) -> Option<CpuMem> {
         .iter()
         .filter(|c| c.kind != ContainerKind::Init)
         .fold(CpuMem::ZERO, |s, c| {
-            s.plus(counted_container_of(c, resize_infeasible(pod)))
+            s.plus(counted_container_of(c, refused))
         });
     Some(CpuMem {
         cpu_millis: pick(want.cpu_millis, alloc.cpu_millis, actual.cpu_millis).or(sum.cpu_millis),
