@@ -4,7 +4,7 @@
 use super::clusters::{adopt, adopt_all, replace_pods};
 use super::state::AppState;
 use super::update::start_rotation;
-use crate::model::pods::events::{ClusterEvent, Connection, PodUsage};
+use crate::model::pods::events::{ClusterEvent, Connection};
 use crate::model::pods::row::{ClusterId, PodKey};
 use crate::model::pods::tracking::Stage;
 use chrono::{DateTime, Utc};
@@ -144,7 +144,7 @@ pub(super) fn on_cluster(
                 state.dirty = true;
             }
         }
-        ClusterEvent::Usage(usage) => on_usage(state, cluster, usage, now),
+        ClusterEvent::Usage(usage) => super::live_usage::on_usage(state, cluster, usage, now),
         ClusterEvent::LongUsage(Ok(found)) => {
             let found: crate::model::pods::events::LongUsage = found
                 .into_iter()
@@ -178,73 +178,5 @@ pub(super) fn on_cluster(
         | ClusterEvent::RoomApplied(_)
         | ClusterEvent::RoomDeleted { .. }
         | ClusterEvent::RoomRefused(_) => {}
-    }
-}
-
-/// A metrics poll of `cluster`: `None` when it serves no metrics.k8s.io. The usage column
-/// shows while any cluster serves metrics.
-fn on_usage(
-    state: &mut AppState,
-    cluster: ClusterId,
-    usage: Option<Vec<PodUsage>>,
-    now: DateTime<Utc>,
-) {
-    // Each pod's key is made once per reading (10,000 pods: 10,000 keys, not 30,000).
-    let usage: Option<Vec<(PodKey, PodUsage)>> = usage.map(|list| {
-        (list.into_iter())
-            .map(|u| (PodKey::new(cluster, &u.namespace, &u.name), u))
-            .collect()
-    });
-    if let Some(list) = &usage {
-        record_usage(state, list, now);
-        let keys: Vec<PodKey> = list.iter().map(|(key, _)| key.clone()).collect();
-        super::rightsizing::refresh_pods(state, &keys, now);
-        state.verdicts_changed();
-    }
-    if let Some(status) = state.cluster_mut(cluster) {
-        status.metrics = usage.is_some();
-    }
-    let mut all = state.usage.take().unwrap_or_default();
-    all.retain(|key, _| key.cluster != cluster);
-    all.extend(usage.into_iter().flatten());
-    let served = state.clusters.iter().any(|c| c.metrics);
-    state.usage = served.then_some(all);
-    state.dirty = true;
-}
-
-/// Adds one metrics reading to each container's bounded history.
-fn record_usage(state: &mut AppState, list: &[(PodKey, PodUsage)], now: DateTime<Utc>) {
-    use crate::model::decide::usage_history::UsageHistory;
-    // Pods that went away take their history with them.
-    let pods = &state.pods;
-    state.usage_history.retain(|key, _| pods.contains_key(key));
-    state.rightsizing.retain(|key, _| pods.contains_key(key));
-    for (key, pod) in list {
-        let counts = state
-            .pods
-            .get(key)
-            .is_some_and(crate::model::decide::evidence::counts_for_rightsizing);
-        if !counts {
-            continue;
-        }
-        // A key is copied only for a pod seen for the first time.
-        if !state.usage_history.contains_key(key) {
-            state.usage_history.insert(key.clone(), Vec::new());
-        }
-        let Some(rings) = state.usage_history.get_mut(key) else {
-            continue;
-        };
-        for (container, used) in &pod.containers {
-            let index = match rings.iter().position(|(name, _)| name == container) {
-                Some(i) => i,
-                None => {
-                    rings.push((container.clone(), UsageHistory::new(now)));
-                    rings.len() - 1
-                }
-            };
-            if let Some((_, ring)) = rings.get_mut(index) {
-                ring.push(used.cpu_millis.unwrap_or(0), used.memory_bytes.unwrap_or(0));
-            }
-        }
     }
 }

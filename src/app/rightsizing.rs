@@ -4,16 +4,12 @@
 
 use super::batch::{BatchPlan, Skipped};
 use super::editor::EditorState;
+pub use super::rightsizing_refresh::{refresh_all, refresh_cluster, refresh_pod, refresh_pods};
+pub use super::rightsizing_usage::{usage_for, usage_with};
 use super::state::AppState;
 use super::view::PodKey;
-use crate::model::decide::evidence::aggregate;
-use crate::model::decide::recommend::{Usage, combine_sources};
-use crate::model::decide::rightsizing::{
-    Totals, Verdict, VerdictInputs, judge, recommend_container,
-};
+use crate::model::decide::rightsizing::{Totals, Verdict, explain};
 use crate::model::rules::plan::{Edits, plan_resize};
-use chrono::{DateTime, Utc};
-use std::collections::HashSet;
 
 /// Percentile of CPU usage behind the table's recommendations.
 pub const PERCENTILE: u8 = 95;
@@ -23,151 +19,6 @@ pub const PERCENTILE: u8 = 95;
 /// decrease needs `rightsizing.min_history` whatever the source.)
 pub const MIN_LIVE_SAMPLES: u64 = 6;
 
-/// The usage the recommendation for `container` of `key` rests on, in the documented source
-/// order: a VPA's target, then Prometheus, then podsize's own live samples.
-pub fn usage_for(
-    state: &AppState,
-    key: &PodKey,
-    container: &str,
-    now: DateTime<Utc>,
-) -> Option<Usage> {
-    usage_with(state, key, container, now, MIN_LIVE_SAMPLES)
-}
-
-/// `usage_for` with live samples counted from `min_live` readings: make-room's floors take any
-/// reading, since a floor from one reading is still a floor, and no floor means no shrink.
-/// The figures are those of the pod's workload: every replica the app has, combined.
-pub fn usage_with(
-    state: &AppState,
-    key: &PodKey,
-    container: &str,
-    now: DateTime<Utc>,
-    min_live: u64,
-) -> Option<Usage> {
-    let members = super::rightsizing_workload::workload_members(state, key);
-    workload_usage(state, &members, container, now, min_live)
-}
-
-/// The figures of `container` over the pods `members` of one workload.
-fn workload_usage(
-    state: &AppState,
-    members: &[PodKey],
-    container: &str,
-    now: DateTime<Utc>,
-    min_live: u64,
-) -> Option<Usage> {
-    let each: Vec<Usage> = members
-        .iter()
-        .filter_map(|m| pod_usage(state, m, container, now, min_live))
-        .collect();
-    aggregate(&each)
-}
-
-/// One pod's figures for `container`, from its best sources.
-fn pod_usage(
-    state: &AppState,
-    key: &PodKey,
-    container: &str,
-    now: DateTime<Utc>,
-    min_live: u64,
-) -> Option<Usage> {
-    let vpa = state
-        .pods
-        .get(key)
-        .and_then(|pod| state.cluster(pod.cluster).vpas.covering(pod))
-        .and_then(|vpa| vpa.usage(container));
-    let long = state
-        .long_usage
-        .get(key)
-        .and_then(|list| list.iter().find(|(name, _)| name == container))
-        .map(|(_, usage)| usage.clone());
-    let ring = state
-        .usage_history
-        .get(key)
-        .and_then(|rings| rings.iter().find(|(name, _)| name == container))
-        .map(|(_, ring)| ring);
-    // Live samples are labelled by since when they run, not by a window.
-    let live = ring.and_then(|r| r.usage(PERCENTILE, now));
-    if vpa.is_none() && long.is_none() && ring.is_none_or(|r| r.samples() < min_live) {
-        return None;
-    }
-    combine_sources(vpa, long, live)
-}
-
-/// Recomputes every pod's verdicts (a new VPA list can touch any pod).
-pub fn refresh_all(state: &mut AppState, now: DateTime<Utc>) {
-    let keys: Vec<PodKey> = state.pods.keys().cloned().collect();
-    refresh_pods(state, &keys, now);
-    state.verdicts_changed();
-}
-
-/// Recomputes the verdicts of `keys` and their workloads' other replicas, each workload once.
-pub fn refresh_pods(state: &mut AppState, keys: &[PodKey], now: DateTime<Utc>) {
-    let mut done: HashSet<PodKey> = HashSet::new();
-    for key in keys {
-        if !done.contains(key) {
-            done.extend(refresh_pod(state, key, now));
-        }
-    }
-}
-
-/// Recomputes the verdicts of one pod's containers and of its workload's other replicas: they
-/// share one recommendation per container. Returns the pods it recomputed.
-pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Vec<PodKey> {
-    if !state.pods.contains_key(key) {
-        state.rightsizing.remove(key);
-        return vec![key.clone()];
-    }
-    let members = super::rightsizing_workload::workload_members(state, key);
-    let minor = state.cluster(key.cluster).header.minor.unwrap_or(35);
-    let mut shared: Vec<(String, Option<Usage>)> = Vec::new();
-    // Replicas share the usage, and mostly the spec: each distinct container is judged once.
-    let mut judged: Vec<(&str, VerdictInputs, Verdict)> = Vec::new();
-    let mut results = Vec::with_capacity(members.len());
-    for member in &members {
-        let Some(pod) = state.pods.get(member) else {
-            continue;
-        };
-        let mut verdicts: Vec<(String, Verdict)> = Vec::new();
-        for c in &pod.containers {
-            let usage = match shared.iter().find(|(name, _)| *name == c.name) {
-                Some((_, u)) => u.clone(),
-                None => {
-                    let u = workload_usage(state, &members, &c.name, now, MIN_LIVE_SAMPLES);
-                    shared.push((c.name.clone(), u.clone()));
-                    u
-                }
-            };
-            let Some(usage) = usage else {
-                continue;
-            };
-            let inputs = VerdictInputs::of(c);
-            let known = judged
-                .iter()
-                .find(|(name, seen, _)| *name == c.name && *seen == inputs);
-            let verdict = match known {
-                Some((_, _, verdict)) => verdict.clone(),
-                None => {
-                    let rec = recommend_container(c, &usage, minor, &state.rightsizing_policy);
-                    let verdict = judge(c, &usage, rec);
-                    judged.push((c.name.as_str(), inputs, verdict.clone()));
-                    verdict
-                }
-            };
-            verdicts.push((c.name.clone(), verdict));
-        }
-        results.push((member.clone(), verdicts));
-    }
-    for (member, verdicts) in results {
-        if verdicts.is_empty() {
-            state.rightsizing.remove(&member);
-        } else {
-            state.rightsizing.insert(member, verdicts);
-        }
-    }
-    members
-}
-
 /// The verdict of one container, if it has one.
 pub fn verdict<'a>(state: &'a AppState, key: &PodKey, container: &str) -> Option<&'a Verdict> {
     state
@@ -176,6 +27,20 @@ pub fn verdict<'a>(state: &'a AppState, key: &PodKey, container: &str) -> Option
         .iter()
         .find(|(name, _)| name == container)
         .map(|(_, v)| v)
+}
+
+/// The worded recommendation behind one container's verdict, made when a person looks at it
+/// (details, the editor's `r`, a skipped target): the table judges without words.
+pub fn explained(
+    state: &AppState,
+    key: &PodKey,
+    container: &str,
+) -> Option<crate::model::decide::recommend::Recommendation> {
+    let verdict = verdict(state, key, container)?;
+    let pod = state.pods.get(key)?;
+    let c = pod.containers.iter().find(|c| c.name == container)?;
+    let minor = state.cluster(key.cluster).header.minor.unwrap_or(35);
+    Some(explain(c, verdict, minor, &state.rightsizing_policy))
 }
 
 /// Totals over the rows on show (each container once, even in per-pod rows).
@@ -211,7 +76,7 @@ pub fn fill_editor(state: &mut AppState) {
         return;
     };
     let key = PodKey::new(editor.cluster, &editor.namespace, &editor.pod);
-    let found = verdict(state, &key, &editor.container).map(|v| v.recommendation.clone());
+    let found = explained(state, &key, &editor.container);
     match found {
         Some(rec) if rec.changed => {
             let note = format!("recommended ({}): {}", rec.source.name(), rec.reason());
@@ -288,7 +153,10 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
                     _ => batch.plans.push(plan),
                 }
             }
-            Some(rec) => batch.skipped.push(skip(rec.reason())),
+            Some(_) => {
+                let why = explained(state, key, container).map(|rec| rec.reason());
+                batch.skipped.push(skip(why.unwrap_or_default()))
+            }
             None => batch
                 .skipped
                 .push(skip("no recommendation any more".into())),
@@ -301,12 +169,12 @@ pub fn plan_targets(state: &AppState, targets: &[(PodKey, String)]) -> BatchPlan
 /// was held back (short history, throttling, an OOM kill).
 fn held_reason(state: &AppState, pods: &[PodKey]) -> Option<String> {
     pods.iter().find_map(|key| {
-        let (name, v) = state
+        let (name, _) = state
             .rightsizing
             .get(key)?
             .iter()
             .find(|(_, v)| v.recommendation.held)?;
-        let rec = &v.recommendation;
+        let rec = explained(state, key, name)?;
         let why = rec.short_history.clone().unwrap_or_else(|| rec.reason());
         Some(format!("{}/{name}: {why}", key.name))
     })

@@ -5,6 +5,12 @@
 use super::state::AppState;
 use super::view::PodKey;
 use crate::model::decide::workload::Workload;
+use crate::model::pods::row::ClusterId;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Every pod the app has, grouped by workload (a bare pod alone), each group with its cluster.
+pub type WorkloadGroups = Vec<(ClusterId, Vec<PodKey>)>;
 
 /// The workload of the pod at `key`, when the app has it.
 pub fn workload_of(state: &AppState, key: &PodKey) -> Option<Workload> {
@@ -37,4 +43,33 @@ pub fn workload_members(state: &AppState, key: &PodKey) -> Vec<PodKey> {
         members.push(key.clone());
     }
     members
+}
+
+/// The app's pods grouped by workload, as `workload_members` groups them: made once and kept
+/// until a pod comes, goes or changes (a metrics reading every 15 s then walks the groups).
+pub fn workload_groups(state: &mut AppState) -> Arc<WorkloadGroups> {
+    if let Some(groups) = &state.workload_groups {
+        return Arc::clone(groups);
+    }
+    let mut index: HashMap<(ClusterId, &str, Workload), usize> = HashMap::new();
+    let mut groups: WorkloadGroups = Vec::new();
+    for (key, pod) in &state.pods {
+        let workload = Workload::of_nearest(&pod.name, pod.owner.as_ref());
+        if workload.kind == "Pod" {
+            groups.push((key.cluster, vec![key.clone()]));
+            continue;
+        }
+        let slot = *index
+            .entry((key.cluster, key.namespace.as_str(), workload))
+            .or_insert_with(|| {
+                groups.push((key.cluster, Vec::new()));
+                groups.len() - 1
+            });
+        if let Some((_, members)) = groups.get_mut(slot) {
+            members.push(key.clone());
+        }
+    }
+    let groups = Arc::new(groups);
+    state.workload_groups = Some(Arc::clone(&groups));
+    groups
 }

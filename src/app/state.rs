@@ -3,7 +3,7 @@
 use super::editor::EditorState;
 use super::line_edit::LineEdit;
 use super::view::{Filter, PodKey, RowRef};
-use crate::model::pods::events::{PodUsage, Scope};
+use crate::model::pods::events::Scope;
 use crate::model::pods::tracking::Tracker;
 use crate::model::{ContainerRow, PodRow};
 use crate::settings::SortKey;
@@ -64,7 +64,7 @@ pub struct AppState {
     /// The clusters on show, in the order their contexts were given (never empty).
     pub clusters: Vec<super::clusters::ClusterStatus>,
     /// `None` when metrics.k8s.io is not served: the usage column is hidden.
-    pub usage: Option<HashMap<PodKey, PodUsage>>,
+    pub usage: Option<super::live_usage::LiveUsages>,
     /// Every metrics reading since start, per pod and container, in bounded rings (issue #12).
     pub usage_history:
         HashMap<PodKey, Vec<(String, crate::model::decide::usage_history::UsageHistory)>>,
@@ -120,6 +120,11 @@ pub struct AppState {
     /// A pod was added or removed, or one of its searched fields changed: the filter's search
     /// keys (numbered by store slot) are out of date. A status-only update keeps them.
     search_keys_stale: bool,
+    /// Pods came or went since the usage histories were last matched with them: the next
+    /// metrics reading drops the histories of pods that went (most readings need not look).
+    pub(super) usage_prune_due: bool,
+    /// The pods grouped by workload for the verdicts, until a pod comes, goes or changes.
+    pub(super) workload_groups: Option<std::sync::Arc<super::rightsizing_workload::WorkloadGroups>>,
     /// The filter's search keys (issue #17), dropped when pods are added, removed or moved.
     filter_cache: super::search_index::FilterCache,
     /// The name columns' widths by store slot, dropped with the search keys.
@@ -191,6 +196,8 @@ impl AppState {
             index_stale: true,
             rows_changed: true,
             search_keys_stale: true,
+            usage_prune_due: true,
+            workload_groups: None,
             filter_cache: Default::default(),
             name_widths: None,
             built_for: None,
@@ -435,6 +442,7 @@ impl AppState {
     /// Pods were added, changed or removed: the index and the counts must be rebuilt.
     pub fn pods_changed(&mut self) {
         self.search_keys_stale = true;
+        self.usage_prune_due = true;
         self.pod_changed_in_place();
     }
 
@@ -442,6 +450,7 @@ impl AppState {
     /// containers): its order and counts may move, its search keys stay.
     pub fn pod_changed_in_place(&mut self) {
         self.rows_changed = true;
+        self.workload_groups = None;
         self.invalidate_index();
     }
 

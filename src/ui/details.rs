@@ -149,7 +149,8 @@ fn recommendation_line<'a>(
     use crate::model::decide::rightsizing::Direction;
     let key = pod.pod_key();
     let verdict = crate::app::rightsizing::verdict(state, &key, &c.name)?;
-    let rec = &verdict.recommendation;
+    // The table judges without words: the row on show is worded from the same figures.
+    let rec = crate::app::rightsizing::explained(state, &key, &c.name)?;
     let confidence = if rec.source.low_confidence() {
         ", low confidence"
     } else {

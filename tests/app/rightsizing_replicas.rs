@@ -106,7 +106,9 @@ fn replicas_of_one_deployment_share_one_recommendation() {
 /// OOM-killed one) gets the verdict the rule gives it, not its neighbours' copy.
 #[test]
 fn a_replica_with_its_own_spec_gets_its_own_verdict() {
-    use podsize::model::decide::rightsizing::{judge, recommend_container};
+    use podsize::model::decide::rightsizing::{
+        judge, recommend_container, recommend_container_figures,
+    };
     let mut s = AppState::new(admin_header(), Scope::default());
     s.rightsizing_policy.gate = Gate {
         min_history: TimeDelta::minutes(5),
@@ -140,12 +142,21 @@ fn a_replica_with_its_own_spec_gets_its_own_verdict() {
             .unwrap_or_else(|| panic!("no verdict for {}", row.name));
         let usage = podsize::app::rightsizing::usage_for(&s, &key, "admin-ui", at).unwrap();
         let c = &row.containers[0];
+        let policy = &s.rightsizing_policy;
         let own = judge(
             c,
-            &usage,
-            recommend_container(c, &usage, 35, &s.rightsizing_policy),
+            std::sync::Arc::new(usage.clone()),
+            recommend_container_figures(c, &usage, 35, policy),
         );
         assert_eq!(*shown, own, "{}", row.name);
+        // The words shown for it are the worded rule's on the same figures.
+        let words = podsize::app::rightsizing::explained(&s, &key, "admin-ui").unwrap();
+        assert_eq!(
+            words,
+            recommend_container(c, &usage, 35, policy),
+            "{}",
+            row.name
+        );
     }
     let over = |name: &str| {
         let key = PodKey::new(0, "shop", name);

@@ -27,10 +27,16 @@ impl Default for Gate {
 }
 
 impl Gate {
+    /// Whether `usage` covers enough time and samples to shrink ([`Gate::allows_shrink`]
+    /// without its words).
+    pub fn shrink_allowed(&self, usage: &Usage) -> bool {
+        usage.window >= self.min_history && usage.samples >= self.min_samples
+    }
+
     /// `Ok` when `usage` covers enough time and samples to shrink, else the reason, naming the
     /// history it has and the history it needs.
     pub fn allows_shrink(&self, usage: &Usage) -> Result<(), String> {
-        if usage.window >= self.min_history && usage.samples >= self.min_samples {
+        if self.shrink_allowed(usage) {
             return Ok(());
         }
         Err(format!(

@@ -12,6 +12,7 @@ pub mod node_room;
 pub mod preflight;
 pub mod recommend;
 mod recommend_resource;
+mod recommend_words;
 pub mod rightsizing;
 pub mod usage_history;
 pub mod vpa;

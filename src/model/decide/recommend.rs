@@ -24,6 +24,8 @@
 use crate::model::decide::evidence::Gate;
 // The one-resource shaping lives beside this file.
 use crate::model::decide::recommend_resource::{Resource, one_resource, plus_percent};
+pub use crate::model::decide::recommend_words::thousands;
+use crate::model::decide::recommend_words::{Say, over_text};
 use crate::model::ground::figures::{cpu_figure, memory_figure};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 // The usage figures are plain data the cluster side sends; they live with the pods.
@@ -123,36 +125,6 @@ impl Recommendation {
     }
 }
 
-fn window_text(w: TimeDelta) -> String {
-    crate::model::ground::time::format_age(w)
-}
-
-/// `over 3d of 4,032 samples` / `since 10:42 of 6 samples`: the covered window, not the one
-/// asked for.
-fn over_text(usage: &Usage) -> String {
-    let samples = match usage.samples {
-        0 => String::new(),
-        1 => " of 1 sample".to_string(),
-        n => format!(" of {} samples", thousands(n)),
-    };
-    let pods = if usage.pods > 1 {
-        format!(" from {} pods", usage.pods)
-    } else {
-        String::new()
-    };
-    match &usage.source {
-        // Sampled for a while (`recommend --sample`, the dashboard): the window the readings
-        // cover, first to last, beside the time they started.
-        Source::LiveSamples { since } if usage.window > TimeDelta::zero() => format!(
-            "over {} since {}{samples}{pods}",
-            window_text(usage.window),
-            since.format("%H:%M")
-        ),
-        Source::LiveSamples { since } => format!("since {}{samples}{pods}", since.format("%H:%M")),
-        _ => format!("over {}{samples}{pods}", window_text(usage.window)),
-    }
-}
-
 fn positive(v: Option<i64>) -> Option<i64> {
     v.filter(|v| *v > 0)
 }
@@ -172,15 +144,16 @@ fn cpu_resource<'a>(
     policy: &Policy,
     short: Option<&String>,
     notes: &mut Vec<String>,
+    say: Say,
 ) -> Resource<'a> {
     let m = policy.cpu_margin_percent;
-    let over = over_text(usage);
+    let over = say.text(|| over_text(usage));
     let vpa = usage.vpa_target.and_then(|t| t.cpu_millis);
     let wanted = match (vpa, usage.cpu_percentile) {
-        (Some(t), _) => Some((t, format!("VPA target {}", cpu_figure(t)))),
+        (Some(t), _) => Some((t, say.text(|| format!("VPA target {}", cpu_figure(t))))),
         (None, Some(p)) => Some((
             plus_percent(p, m),
-            format!("p{} {over} = {} + {m}%", policy.percentile, cpu_figure(p)),
+            say.text(|| format!("p{} {over} = {} + {m}%", policy.percentile, cpu_figure(p))),
         )),
         (None, None) => None,
     };
@@ -188,11 +161,12 @@ fn cpu_resource<'a>(
     let floor = now.map(|u| {
         (
             plus_percent(u, m),
-            format!("current use {} + {m}%", cpu_figure(u)),
+            say.text(|| format!("current use {} + {m}%", cpu_figure(u))),
         )
     });
     if let (Some(t), Some(u)) = (vpa, now)
         && plus_percent(u, m) > t
+        && say.0
     {
         notes.push(format!(
             "VPA target {} is below the current use {}",
@@ -201,18 +175,25 @@ fn cpu_resource<'a>(
         ));
     }
     let peak = positive(usage.cpu_peak.max(now));
-    let mut limit_floor =
-        peak.map(|p| (plus_percent(p, m), format!("peak {} + {m}%", cpu_figure(p))));
+    let mut limit_floor = peak.map(|p| {
+        (
+            plus_percent(p, m),
+            say.text(|| format!("peak {} + {m}%", cpu_figure(p))),
+        )
+    });
     let throttled = usage
         .throttled_per_mille()
         .filter(|t| *t > policy.throttled_per_mille);
     let mut hold = short.cloned();
     if let Some(t) = throttled {
-        let words = format!("throttled in {}.{}% of its CFS periods", t / 10, t % 10);
+        let words = say.text(|| format!("throttled in {}.{}% of its CFS periods", t / 10, t % 10));
         if let Some(limit) = current.limits.cpu_millis {
             limit_floor = higher(
                 limit_floor,
-                Some((plus_percent(limit, m), format!("{words}: limit + {m}%"))),
+                Some((
+                    plus_percent(limit, m),
+                    say.text(|| format!("{words}: limit + {m}%")),
+                )),
             );
         }
         hold = Some(words);
@@ -239,6 +220,7 @@ fn cpu_resource<'a>(
         deadband_percent: policy.deadband_percent,
         show: cpu_figure,
         limit_fixed_below: false,
+        say,
     }
 }
 
@@ -250,9 +232,10 @@ fn memory_resource<'a>(
     policy: &Policy,
     short: Option<&String>,
     notes: &mut Vec<String>,
+    say: Say,
 ) -> Resource<'a> {
     let m = policy.memory_margin_percent;
-    let over = over_text(usage);
+    let over = say.text(|| over_text(usage));
     let kills = usage.oom_kills.max(u32::from(oom_limit.is_some()));
     let killed_at = usage
         .oom_limit
@@ -268,21 +251,22 @@ fn memory_resource<'a>(
     );
     let vpa = usage.vpa_target.and_then(|t| t.memory_bytes);
     let wanted = match (vpa, usage.memory_peak) {
-        (Some(t), _) => Some((t, format!("VPA target {}", memory_figure(t)))),
+        (Some(t), _) => Some((t, say.text(|| format!("VPA target {}", memory_figure(t))))),
         (None, Some(p)) => Some((
             plus_percent(p, m),
-            format!("peak {over} = {} + {m}%", memory_figure(p)),
+            say.text(|| format!("peak {over} = {} + {m}%", memory_figure(p))),
         )),
         (None, None) => None,
     };
     let floor = peak.map(|p| {
         (
             plus_percent(p, m),
-            format!("observed peak {} + {m}%", memory_figure(p)),
+            say.text(|| format!("observed peak {} + {m}%", memory_figure(p))),
         )
     });
     if let (Some(t), Some(p)) = (vpa, peak)
         && plus_percent(p, m) > t
+        && say.0
     {
         notes.push(format!(
             "VPA target {} is below the observed peak {}",
@@ -295,21 +279,23 @@ fn memory_resource<'a>(
     if let Some(limit) = killed_at {
         let bump =
             plus_percent(limit, OOM_BUMP_PERCENT).max(limit.saturating_add(OOM_MIN_BUMP_BYTES));
-        let words = format!(
-            "OOM-killed {kills}× at limit {} in the window",
-            memory_figure(limit)
-        );
+        let words = say.text(|| {
+            format!(
+                "OOM-killed {kills}× at limit {} in the window",
+                memory_figure(limit)
+            )
+        });
         limit_floor = higher(
             limit_floor,
             Some((
                 bump,
-                format!("{words}: limit at least {}", memory_figure(bump)),
+                say.text(|| format!("{words}: limit at least {}", memory_figure(bump))),
             )),
         );
         hold = Some(words);
     } else if kills > 0 {
         // Killed without a limit (the node ran out): still no memory decrease.
-        hold = Some(format!("OOM-killed {kills}× in the window"));
+        hold = Some(say.text(|| format!("OOM-killed {kills}× in the window")));
     }
     Resource {
         label: "memory",
@@ -327,6 +313,7 @@ fn memory_resource<'a>(
         deadband_percent: policy.deadband_percent,
         show: memory_figure,
         limit_fixed_below: policy.memory_limit_fixed_below,
+        say,
     }
 }
 
@@ -339,7 +326,33 @@ pub fn recommend(
     oom_limit: Option<i64>,
     policy: &Policy,
 ) -> Recommendation {
-    let short = policy.gate.allows_shrink(usage).err();
+    rule(current, usage, oom_limit, policy, Say(true))
+}
+
+/// [`recommend`]'s figures without its words: `reasons` is empty and `short_history`, when
+/// the history is short, an empty text. Every figure and flag is the one `recommend` gives
+/// for the same inputs; for a table that judges every container at every metrics reading
+/// and words only the one a person looks at.
+pub fn recommend_figures(
+    current: &ResourceSpec,
+    usage: &Usage,
+    oom_limit: Option<i64>,
+    policy: &Policy,
+) -> Recommendation {
+    rule(current, usage, oom_limit, policy, Say(false))
+}
+
+fn rule(
+    current: &ResourceSpec,
+    usage: &Usage,
+    oom_limit: Option<i64>,
+    policy: &Policy,
+    say: Say,
+) -> Recommendation {
+    let short = match policy.gate.shrink_allowed(usage) {
+        true => None,
+        false => Some(say.text(|| policy.gate.allows_shrink(usage).err().unwrap_or_default())),
+    };
     let mut notes = Vec::new();
     let cpu = one_resource(&cpu_resource(
         current,
@@ -347,6 +360,7 @@ pub fn recommend(
         policy,
         short.as_ref(),
         &mut notes,
+        say,
     ));
     let memory = one_resource(&memory_resource(
         current,
@@ -355,6 +369,7 @@ pub fn recommend(
         policy,
         short.as_ref(),
         &mut notes,
+        say,
     ));
     let spec = ResourceSpec {
         requests: CpuMem {
@@ -368,7 +383,11 @@ pub fn recommend(
     };
     let changed =
         spec.effective_requests() != current.effective_requests() || spec.limits != current.limits;
-    let mut reasons = vec![cpu.text, memory.text];
+    let mut reasons = if say.0 {
+        vec![cpu.text, memory.text]
+    } else {
+        Vec::new()
+    };
     reasons.extend(notes);
     Recommendation {
         spec,
@@ -386,19 +405,10 @@ pub fn recommend(
     }
 }
 
-/// `20160` → `20,160`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 #[cfg(test)]
 #[path = "recommend_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "recommend_figures_props.rs"]
+mod figures_props;

@@ -43,6 +43,8 @@ pub(super) struct Resource<'a> {
     pub show: fn(i64) -> String,
     /// The server refuses lowering this limit (1.33 memory without RestartContainer).
     pub limit_fixed_below: bool,
+    /// Whether the outcome is worded (see `recommend_figures`).
+    pub say: super::recommend_words::Say,
 }
 
 /// The new request and limit of one resource, the line that says why, and whether a decrease
@@ -88,10 +90,12 @@ pub(super) fn one_resource(r: &Resource) -> Outcome {
     let current = match r.current_request.or(r.current_limit) {
         Some(c) if c > 0 => c,
         _ => {
-            let text = format!(
-                "{}: no request to adjust (adding one could change the QoS class)",
-                r.label
-            );
+            let text = r.say.text(|| {
+                format!(
+                    "{}: no request to adjust (adding one could change the QoS class)",
+                    r.label
+                )
+            });
             return outcome(keep.0, keep.1, text, false);
         }
     };
@@ -99,7 +103,8 @@ pub(super) fn one_resource(r: &Resource) -> Outcome {
     let (base, mut why) = match (&r.wanted, r.high) {
         (Some((_, why)), Some(high)) if guaranteed => (
             Some(high),
-            format!("{why}; request = limit, so from the peak"),
+            r.say
+                .text(|| format!("{why}; request = limit, so from the peak")),
         ),
         (Some((w, why)), _) => (Some(*w), why.clone()),
         (None, _) => (None, String::new()),
@@ -113,7 +118,9 @@ pub(super) fn one_resource(r: &Resource) -> Outcome {
     for (floor, words) in r.floor.iter().chain(guaranteed_floor.iter()) {
         if *floor > wanted {
             wanted = *floor;
-            why = if why.is_empty() {
+            why = if !r.say.0 {
+                String::new()
+            } else if why.is_empty() {
                 words.clone()
             } else {
                 format!("{why}; {words}")
@@ -124,7 +131,7 @@ pub(super) fn one_resource(r: &Resource) -> Outcome {
         return outcome(
             keep.0,
             keep.1,
-            format!("{}: no usage figures", r.label),
+            r.say.text(|| format!("{}: no usage figures", r.label)),
             false,
         );
     }
@@ -133,21 +140,22 @@ pub(super) fn one_resource(r: &Resource) -> Outcome {
     let mut notes = Vec::new();
     let mut held = false;
     if request != current && within_deadband(current, request, r.deadband_percent) {
-        notes.push(format!(
-            "{} is within {}% of the request {}",
-            (r.show)(request),
-            r.deadband_percent,
-            (r.show)(current)
-        ));
+        notes.push(r.say.text(|| {
+            format!(
+                "{} is within {}% of the request {}",
+                (r.show)(request),
+                r.deadband_percent,
+                (r.show)(current)
+            )
+        }));
         request = current;
     } else if request < current
         && let Some(hold) = &r.hold
     {
-        notes.push(format!(
-            "{} → {} held: {hold}",
-            (r.show)(current),
-            (r.show)(request)
-        ));
+        notes.push(
+            r.say
+                .text(|| format!("{} → {} held: {hold}", (r.show)(current), (r.show)(request))),
+        );
         request = current;
         held = true;
     }
@@ -160,34 +168,39 @@ pub(super) fn one_resource(r: &Resource) -> Outcome {
         && let (Some(new), Some(old)) = (limit, r.current_limit)
         && new < old
     {
-        let text = format!(
+        let text = r.say.text(|| format!(
             "{}: {why} → {}, but this server does not lower a memory limit unless resizePolicy is RestartContainer: unchanged",
             r.label,
             (r.show)(request)
-        );
+        ));
         return outcome(keep.0, keep.1, text, held);
     }
-    let mut text = format!("{}: {why}", r.label);
-    for note in &notes {
-        text.push_str(&format!("; {note}"));
-    }
-    if request != current {
-        text.push_str(&format!(
-            "; request {} → {}",
-            (r.show)(current),
-            (r.show)(request)
-        ));
-    }
-    if limit != r.current_limit
-        && let Some(l) = limit
-    {
-        if let (Some((_, words)), false) = (&r.limit_floor, guaranteed) {
-            text.push_str(&format!("; {words}"));
+    let text = r.say.text(|| {
+        let mut text = format!("{}: {why}", r.label);
+        for note in &notes {
+            text.push_str(&format!("; {note}"));
         }
-        text.push_str(&format!(", limit → {}", (r.show)(l)));
-    }
+        if request != current {
+            text.push_str(&format!(
+                "; request {} → {}",
+                (r.show)(current),
+                (r.show)(request)
+            ));
+        }
+        if limit != r.current_limit
+            && let Some(l) = limit
+        {
+            if let (Some((_, words)), false) = (&r.limit_floor, guaranteed) {
+                text.push_str(&format!("; {words}"));
+            }
+            text.push_str(&format!(", limit → {}", (r.show)(l)));
+        }
+        if request == current && limit == r.current_limit {
+            text.push_str(": unchanged");
+        }
+        text
+    });
     if request == current && limit == r.current_limit {
-        text.push_str(": unchanged");
         return Outcome {
             wanted: Some(asked),
             ..outcome(keep.0, keep.1, text, held)

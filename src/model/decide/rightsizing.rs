@@ -3,10 +3,11 @@
 //! container is. Pure; the TUI's column, sort keys and header totals all come from here, and the
 //! recommendation itself from `recommend`, the rule the CLI uses too.
 
-use crate::model::decide::recommend::{Policy, Recommendation, recommend};
+use crate::model::decide::recommend::{Policy, Recommendation, recommend, recommend_figures};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::row::{ContainerRow, RestartPolicy};
 use crate::model::pods::usage::Usage;
+use std::sync::Arc;
 
 /// How a resource's request compares with its recommendation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +47,11 @@ impl Amount {
 /// One container's recommendation and what it says about the container.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
+    /// The rule's figures; worded or not as the caller asked (see [`explain`]).
     pub recommendation: Recommendation,
+    /// The figures the verdict was judged from, shared by a workload's replicas: its words are
+    /// made from these when a person looks ([`explain`]), so they match the figures exactly.
+    pub evidence: Arc<Usage>,
     pub cpu: Direction,
     pub memory: Direction,
     pub over: Amount,
@@ -114,6 +119,24 @@ pub fn recommend_container(
     recommend(&inputs.desired, usage, inputs.oom_limit, &policy)
 }
 
+/// [`recommend_container`] without its words, for judging every container at every reading.
+pub fn recommend_container_figures(
+    c: &ContainerRow,
+    usage: &Usage,
+    minor: u32,
+    policy: &Policy,
+) -> Recommendation {
+    let inputs = VerdictInputs::of(c);
+    let policy = policy.on_server(minor, inputs.memory_restarts);
+    recommend_figures(&inputs.desired, usage, inputs.oom_limit, &policy)
+}
+
+/// The worded recommendation behind `verdict` for `c`: the rule again on the verdict's own
+/// figures, so the words say exactly what the table shows.
+pub fn explain(c: &ContainerRow, verdict: &Verdict, minor: u32, policy: &Policy) -> Recommendation {
+    recommend_container(c, &verdict.evidence, minor, policy)
+}
+
 fn direction(current: Option<i64>, proposed: Option<i64>) -> (Direction, i64) {
     match (current, proposed) {
         (Some(now), Some(new)) if new < now => (Direction::Over, now - new),
@@ -145,7 +168,7 @@ fn held_figure(now: Option<i64>, new: Option<i64>, target: Option<i64>) -> Optio
 }
 
 /// Judges `c` against `recommendation`, made from `usage`.
-pub fn judge(c: &ContainerRow, usage: &Usage, recommendation: Recommendation) -> Verdict {
+pub fn judge(c: &ContainerRow, usage: Arc<Usage>, recommendation: Recommendation) -> Verdict {
     let now = c.desired.effective_requests();
     let mut new = recommendation.spec.effective_requests();
     if recommendation.held {
@@ -168,6 +191,7 @@ pub fn judge(c: &ContainerRow, usage: &Usage, recommendation: Recommendation) ->
         .saturating_add(if c.oom_killed { 1000 } else { 0 });
     Verdict {
         recommendation,
+        evidence: usage,
         cpu,
         memory,
         over,
@@ -248,7 +272,11 @@ mod tests {
     const MI: i64 = 1 << 20;
 
     fn verdict(c: &ContainerRow, u: &Usage) -> Verdict {
-        judge(c, u, recommend_container(c, u, 35, &Policy::default()))
+        judge(
+            c,
+            Arc::new(u.clone()),
+            recommend_container(c, u, 35, &Policy::default()),
+        )
     }
 
     #[test]

@@ -1,0 +1,160 @@
+//! A metrics.k8s.io reading taken into the state (issues #12, #30 point 15): what each container
+//! uses now, its bounded history, and the right-sizing verdicts that rest on them. A reading of
+//! every pod comes every 15 s, so it is taken in one pass that copies nothing it can move: each
+//! pod's key is made from the reading's own strings, entries are replaced in place, and the
+//! verdicts are judged per workload without words.
+
+use super::state::AppState;
+use crate::model::decide::evidence::counts_for_rightsizing;
+use crate::model::decide::usage_history::UsageHistory;
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::PodUsage;
+use crate::model::pods::row::{ClusterId, PodKey};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// What one pod's containers use, from the latest reading of its cluster.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveUsage {
+    pub containers: Vec<(String, CpuMem)>,
+    /// The reading it came from: a pod left out of a later reading of its cluster is dropped.
+    reading: u64,
+}
+
+/// The latest reading of every cluster that serves metrics.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveUsages {
+    pods: HashMap<PodKey, LiveUsage>,
+    readings: u64,
+}
+
+impl LiveUsages {
+    pub fn get(&self, key: &PodKey) -> Option<&LiveUsage> {
+        self.pods.get(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&PodKey, &LiveUsage)> {
+        self.pods.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.pods.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pods.is_empty()
+    }
+}
+
+/// A metrics poll of `cluster`: `None` when it serves no metrics.k8s.io. The usage column
+/// shows while any cluster serves metrics.
+pub fn on_usage(
+    state: &mut AppState,
+    cluster: ClusterId,
+    usage: Option<Vec<PodUsage>>,
+    now: DateTime<Utc>,
+) {
+    if let Some(status) = state.cluster_mut(cluster) {
+        status.metrics = usage.is_some();
+    }
+    let mut all = state.usage.take().unwrap_or_default();
+    match usage {
+        Some(list) => {
+            let started = std::time::Instant::now();
+            let pods = list.len();
+            take_reading(state, &mut all, cluster, list, now);
+            let recorded = started.elapsed();
+            super::rightsizing::refresh_cluster(state, cluster, now);
+            state.verdicts_changed();
+            tracing::debug!(
+                pods,
+                record_us = recorded.as_micros() as u64,
+                verdicts_us = (started.elapsed() - recorded).as_micros() as u64,
+                "metrics reading applied"
+            );
+        }
+        None => all.pods.retain(|key, _| key.cluster != cluster),
+    }
+    let served = state.clusters.iter().any(|c| c.metrics);
+    state.usage = served.then_some(all);
+    state.dirty = true;
+}
+
+/// Keeps each pod's reading and adds it to its containers' histories.
+fn take_reading(
+    state: &mut AppState,
+    all: &mut LiveUsages,
+    cluster: ClusterId,
+    list: Vec<PodUsage>,
+    now: DateTime<Utc>,
+) {
+    // Pods that went away take their history with them.
+    if state.usage_prune_due {
+        let pods = &state.pods;
+        state.usage_history.retain(|key, _| pods.contains_key(key));
+        state.rightsizing.retain(|key, _| pods.contains_key(key));
+        state.usage_prune_due = false;
+    }
+    all.readings += 1;
+    let reading = all.readings;
+    let taken = list.len();
+    for PodUsage {
+        namespace,
+        name,
+        containers,
+    } in list
+    {
+        let key = PodKey::new(cluster, namespace, name);
+        if state.pods.get(&key).is_some_and(counts_for_rightsizing) {
+            record(&mut state.usage_history, &key, &containers, now);
+        }
+        match all.pods.get_mut(&key) {
+            Some(slot) => {
+                slot.containers = containers;
+                slot.reading = reading;
+            }
+            None => {
+                all.pods.insert(
+                    key,
+                    LiveUsage {
+                        containers,
+                        reading,
+                    },
+                );
+            }
+        }
+    }
+    // A pod of this cluster left out of the reading has no current figure any more.
+    let kept = all.pods.keys().filter(|k| k.cluster == cluster).count();
+    if kept > taken {
+        (all.pods).retain(|key, u| key.cluster != cluster || u.reading == reading);
+    }
+}
+
+type Histories = HashMap<PodKey, Vec<(String, UsageHistory)>>;
+
+/// Adds one reading of a pod's containers to their bounded histories.
+fn record(
+    histories: &mut Histories,
+    key: &PodKey,
+    containers: &[(String, CpuMem)],
+    now: DateTime<Utc>,
+) {
+    // A key is copied only for a pod seen for the first time.
+    let rings = match histories.get_mut(key) {
+        Some(rings) => rings,
+        None => histories.entry(key.clone()).or_default(),
+    };
+    for (container, used) in containers {
+        let index = match rings.iter().position(|(name, _)| name == container) {
+            Some(i) => i,
+            None => {
+                rings.push((container.clone(), UsageHistory::new(now)));
+                rings.len() - 1
+            }
+        };
+        if let Some((_, ring)) = rings.get_mut(index) {
+            ring.push(used.cpu_millis.unwrap_or(0), used.memory_bytes.unwrap_or(0));
+        }
+    }
+}
