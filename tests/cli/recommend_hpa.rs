@@ -63,10 +63,8 @@ async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
     .await
     .unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
-    let kubeconfig = kubeconfig.to_str().unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let kubeconfig = kubeconfig.as_str();
     // A VPA-sourced record (its figures do not move between runs) that changes a cpu request.
     let rows = recommend(kubeconfig, &[]).await;
     let row = rows
@@ -196,10 +194,8 @@ async fn recommend_reads_the_replicaset_owners_once_with_an_hpa_present() {
     .await
     .unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
-    let kubeconfig = kubeconfig.to_str().unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let kubeconfig = kubeconfig.as_str();
     // The HPA targets the Deployment behind one of the namespace's ReplicaSets.
     let replicasets = Api::<ReplicaSet>::namespaced(client.clone(), "default")
         .list(&Default::default())
