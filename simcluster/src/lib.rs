@@ -5,11 +5,13 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod config;
 pub mod container_counters;
 pub mod continue_token;
 pub mod control;
 pub mod cpu_manager;
 pub mod diff;
+pub mod direct_objects;
 pub mod discovery;
 pub mod discovery_v2;
 pub mod encoding;
@@ -20,6 +22,7 @@ pub mod internal_spec;
 pub mod invariants;
 pub mod kinds;
 pub mod kstatus;
+pub mod kubeconfig;
 pub mod kubelet;
 pub mod kubelet_pod;
 pub mod kubelet_room;
@@ -48,6 +51,7 @@ pub mod routes;
 pub mod rules;
 pub mod selector;
 pub mod server;
+mod serving;
 pub mod ssa;
 pub mod startup;
 pub mod status;
@@ -62,107 +66,20 @@ pub mod watch;
 pub mod workload;
 pub mod workload_pod;
 
+pub use config::SimConfig;
 pub use faults::{FaultCode, Faults, LoggedRequest};
 
-use k8s_openapi::api::core::v1::{Node, Pod};
 use server::Shared;
+use serving::{Running, listen, serve_on};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// Bearer token of the `admin` identity (may do everything).
 pub const ADMIN_TOKEN: &str = "podsize-admin-token";
 /// Bearer token of the read-only `viewer` identity.
 pub const VIEWER_TOKEN: &str = "podsize-viewer-token";
-
-/// How to build a simulated cluster.
-#[derive(Clone, Debug)]
-pub struct SimConfig {
-    /// Kubernetes minor version to behave like (27..=37).
-    pub minor: u32,
-    /// Number of nodes.
-    pub nodes: usize,
-    /// Number of generated pods.
-    pub pods: usize,
-    /// Number of namespaces (the first is `default`).
-    pub namespaces: usize,
-    /// Seed of the workload generator.
-    pub seed: u64,
-    /// How long the simulated kubelet waits before acting on a change.
-    pub kubelet_delay: Duration,
-    /// Create/delete pods and resize them as an autoscaler would.
-    pub churn: bool,
-    /// Churn actions per second.
-    pub churn_rate: f64,
-    /// Serve metrics.k8s.io PodMetrics.
-    pub metrics: bool,
-    /// Address to listen on (port 0 = random).
-    pub listen: SocketAddr,
-    /// Interval between watch bookmarks.
-    pub bookmark_interval: Duration,
-    /// Events kept for watch resumption; older resourceVersions get 410 Expired.
-    pub history: usize,
-    /// Feature gate `InPlacePodVerticalScaling` (on by default; off imitates a cluster that has
-    /// in-place resize disabled: no `pods/resize` from 1.32, resource changes refused).
-    pub resize_feature: bool,
-    /// Serve HTTPS with a self-signed certificate (needed by kubectl, which sends bearer
-    /// tokens only over TLS); the kubeconfig then carries the certificate as its CA.
-    pub tls: bool,
-    /// 1.35's alpha gate `InPlacePodLevelResourcesVerticalScaling` (off by default there, as on
-    /// a real 1.35; beta and on from 1.36 whatever this says).
-    pub pod_level_resize: bool,
-    /// Serve VerticalPodAutoscalers (autoscaling.k8s.io/v1) for part of the Deployments.
-    pub vpa: bool,
-    /// Spend server time per object as a real apiserver does (`pacing.rs`); off by default so
-    /// tests pay nothing unless they ask.
-    pub realistic: bool,
-    /// Prefix of the generated nodes' names (`sim-node` gives `sim-node-01`…); a fleet gives
-    /// each cluster its own, so a wall of clusters does not repeat the same node names.
-    pub node_prefix: String,
-}
-
-impl Default for SimConfig {
-    fn default() -> Self {
-        Self {
-            minor: 35,
-            nodes: 8,
-            pods: 200,
-            namespaces: 6,
-            seed: 1,
-            kubelet_delay: Duration::from_secs(1),
-            churn: false,
-            churn_rate: 5.0,
-            metrics: true,
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            // A real server bookmarks long watches about once a minute.
-            bookmark_interval: Duration::from_secs(60),
-            history: 10_000,
-            tls: false,
-            resize_feature: true,
-            pod_level_resize: false,
-            vpa: false,
-            realistic: false,
-            node_prefix: workload::NODE_PREFIX.into(),
-        }
-    }
-}
-
-impl SimConfig {
-    /// One node (16 cpu, 64Gi), namespace `default`, no pods, fast kubelet: for tests.
-    pub fn empty() -> Self {
-        Self {
-            nodes: 1,
-            pods: 0,
-            namespaces: 1,
-            kubelet_delay: Duration::from_millis(20),
-            metrics: false,
-            bookmark_interval: Duration::from_millis(200),
-            ..Self::default()
-        }
-    }
-}
 
 /// Who a client acts as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,11 +114,6 @@ pub enum SimError {
     Bind(SocketAddr, std::io::Error),
 }
 
-struct Running {
-    shutdown: oneshot::Sender<()>,
-    task: JoinHandle<()>,
-}
-
 /// A running simulated cluster; stops its tasks when dropped.
 pub struct SimCluster {
     shared: Arc<Shared>,
@@ -210,52 +122,6 @@ pub struct SimCluster {
     tasks: Vec<JoinHandle<()>>,
     /// Replaced by `restart_with_new_certificate`; fixed whether TLS is on at all.
     tls: Mutex<Option<tls::Tls>>,
-}
-
-fn serve_on(
-    shared: Arc<Shared>,
-    listener: tokio::net::TcpListener,
-    tls: Option<&tls::Tls>,
-) -> Running {
-    let (tx, rx) = oneshot::channel::<()>();
-    let router = server::router(shared);
-    let stop = async move {
-        let _ = rx.await;
-    };
-    let task = match tls {
-        Some(tls) => {
-            let listener = tls.listener(listener);
-            tokio::spawn(async move {
-                let _ = axum::serve(listener, router)
-                    .with_graceful_shutdown(stop)
-                    .await;
-            })
-        }
-        None => {
-            // Without TCP_NODELAY, Nagle plus delayed ACKs stall the tail of every large
-            // response by ~40 ms.
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            tokio::spawn(async move {
-                let _ = axum::serve(listener, router)
-                    .with_graceful_shutdown(stop)
-                    .await;
-            })
-        }
-    };
-    Running { shutdown: tx, task }
-}
-
-async fn listen(
-    shared: Arc<Shared>,
-    addr: SocketAddr,
-    tls: Option<&tls::Tls>,
-) -> Result<Running, SimError> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| SimError::Bind(addr, e))?;
-    Ok(serve_on(shared, listener, tls))
 }
 
 impl SimCluster {
@@ -369,54 +235,6 @@ impl SimCluster {
         self.shared.api.minor
     }
 
-    /// A kubeconfig with contexts `sim-admin` (current) and `sim-viewer`.
-    pub fn kubeconfig(&self) -> kube::config::Kubeconfig {
-        let cluster = self.kubeconfig_cluster();
-        let value = serde_json::json!({
-            "apiVersion": "v1", "kind": "Config", "current-context": "sim-admin",
-            "clusters": [{"name": "podsize-sim", "cluster": cluster}],
-            "users": [
-                {"name": "admin", "user": {"token": ADMIN_TOKEN}},
-                {"name": "viewer", "user": {"token": VIEWER_TOKEN}}
-            ],
-            "contexts": [
-                {"name": "sim-admin", "context": {"cluster": "podsize-sim", "user": "admin", "namespace": "default"}},
-                {"name": "sim-viewer", "context": {"cluster": "podsize-sim", "user": "viewer", "namespace": "default"}}
-            ]
-        });
-        serde_json::from_value(value).unwrap_or_default()
-    }
-
-    /// The kubeconfig `cluster` entry: server URL, and the CA when serving TLS.
-    fn kubeconfig_cluster(&self) -> serde_json::Value {
-        let mut cluster = serde_json::json!({"server": self.url()});
-        if let (Some(tls), Some(map)) = (self.tls(), cluster.as_object_mut()) {
-            map.insert(
-                "certificate-authority-data".into(),
-                serde_json::json!(tls.ca_data()),
-            );
-        }
-        cluster
-    }
-
-    /// Writes the kubeconfig as YAML.
-    pub fn write_kubeconfig(&self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
-        let text = serde_yaml::to_string(&self.kubeconfig()).map_err(std::io::Error::other)?;
-        std::fs::write(path, text)
-    }
-
-    /// A kube client acting as `identity`.
-    pub async fn client(&self, identity: Identity) -> Result<kube::Client, SimError> {
-        let options = kube::config::KubeConfigOptions {
-            context: Some(identity.context().into()),
-            ..Default::default()
-        };
-        let config = kube::Config::from_custom_kubeconfig(self.kubeconfig(), &options)
-            .await
-            .map_err(|e| SimError::Client(e.to_string()))?;
-        kube::Client::try_from(config).map_err(|e| SimError::Client(e.to_string()))
-    }
-
     /// Requests served so far.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         self.shared.log.snapshot()
@@ -489,91 +307,6 @@ impl SimCluster {
     /// The pod write logic (create, resize, status) without HTTP.
     pub fn api(&self) -> &api::ApiServer {
         &self.shared.api
-    }
-
-    /// Adds a pod (apiserver defaulting applied); the kubelet binds and starts it.
-    pub fn create_pod(&self, mut pod: Pod) -> Result<Pod, status::ApiError> {
-        let ns = pod
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into());
-        pod.metadata.namespace = Some(ns.clone());
-        if self
-            .shared
-            .api
-            .store
-            .get::<k8s_openapi::api::core::v1::Namespace>("", &ns)
-            .is_none()
-        {
-            self.shared.api.store.upsert(workload::namespace(&ns));
-        }
-        self.shared.api.prepare_new_pod(&mut pod, "podsize-sim");
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        self.shared
-            .api
-            .store
-            .create(pod)
-            .map(|e| (*e.obj).clone())
-            .map_err(|_| status::ApiError::already_exists("pods", &name))
-    }
-
-    /// Deletes a pod; true when it existed.
-    pub fn delete_pod(&self, namespace: &str, name: &str) -> bool {
-        self.shared.api.delete_pod(namespace, name).is_ok()
-    }
-
-    /// Every pod.
-    pub fn pods(&self) -> Vec<Pod> {
-        self.shared
-            .api
-            .store
-            .all::<Pod>(None)
-            .iter()
-            .map(|p| (**p).clone())
-            .collect()
-    }
-
-    /// One pod.
-    pub fn pod(&self, namespace: &str, name: &str) -> Option<Pod> {
-        self.shared
-            .api
-            .store
-            .get::<Pod>(namespace, name)
-            .map(|e| (*e.obj).clone())
-    }
-
-    /// Adds (or replaces) a node with allocatable cpu (millicores) and memory (bytes).
-    pub fn add_node(&self, name: &str, cpu_millis: i64, memory_bytes: i64, resize_support: bool) {
-        self.shared.api.store.upsert(workload::node(
-            name,
-            cpu_millis,
-            memory_bytes,
-            resize_support,
-        ));
-        nodes::stamp_versions(&self.shared.api.store, self.shared.api.minor);
-    }
-
-    /// Adds a node whose kubelet runs the static CPU manager policy (`cpu_manager`).
-    pub fn add_static_cpu_node(&self, name: &str, cpu_millis: i64, memory_bytes: i64) {
-        let mut node = workload::node(name, cpu_millis, memory_bytes, true);
-        node.metadata.labels.get_or_insert_default().insert(
-            cpu_manager::STATIC_CPU_MANAGER_LABEL.to_string(),
-            "true".to_string(),
-        );
-        self.shared.api.store.upsert(node);
-        nodes::stamp_versions(&self.shared.api.store, self.shared.api.minor);
-    }
-
-    /// Every node.
-    pub fn nodes(&self) -> Vec<Node> {
-        self.shared
-            .api
-            .store
-            .all::<Node>(None)
-            .iter()
-            .map(|n| (**n).clone())
-            .collect()
     }
 }
 

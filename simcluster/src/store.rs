@@ -13,6 +13,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use tokio::sync::broadcast;
 
+mod watch_feed;
+use watch_feed::watch_line;
+pub use watch_feed::{Event, EventType, Subscription};
+
 /// Which collection an object or event belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -38,28 +42,6 @@ pub enum Kind {
     Pdb,
 }
 
-/// Watch event type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
-    /// ADDED
-    Added,
-    /// MODIFIED
-    Modified,
-    /// DELETED
-    Deleted,
-}
-
-impl EventType {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Added => "ADDED",
-            Self::Modified => "MODIFIED",
-            Self::Deleted => "DELETED",
-        }
-    }
-}
-
 /// A stored object: typed value plus its serialized JSON.
 #[derive(Clone, Debug)]
 pub struct Entry<T> {
@@ -67,25 +49,6 @@ pub struct Entry<T> {
     pub obj: Arc<T>,
     /// `serde_json` bytes of the object (with kind and apiVersion).
     pub json: Bytes,
-}
-
-/// A change, as sent to watchers.
-#[derive(Clone, Debug)]
-pub struct Event {
-    /// Collection.
-    pub kind: Kind,
-    /// ADDED / MODIFIED / DELETED.
-    pub etype: EventType,
-    /// resourceVersion of the change.
-    pub rv: u64,
-    /// Namespace ("" for cluster-scoped objects).
-    pub namespace: String,
-    /// Object name.
-    pub name: String,
-    /// The pod, for selector filtering (None for other kinds).
-    pub pod: Option<Arc<Pod>>,
-    /// The full watch line: `{"type":..,"object":..}\n`.
-    pub line: Bytes,
 }
 
 type Key = (String, String);
@@ -187,26 +150,6 @@ pub struct Store {
     history_cap: usize,
     /// The simulated containers' event counters (OOM kills), read by the metrics served.
     pub counters: crate::container_counters::Counters,
-}
-
-/// Watch subscription: events to replay, then the live channel.
-pub struct Subscription {
-    /// Events newer than the requested resourceVersion already in the history.
-    pub replay: Vec<Arc<Event>>,
-    /// Live events.
-    pub rx: broadcast::Receiver<Arc<Event>>,
-    /// The store's resourceVersion when subscribed.
-    pub rv: u64,
-}
-
-fn watch_line(etype: EventType, json: &[u8]) -> Bytes {
-    let mut line = Vec::with_capacity(json.len() + 32);
-    line.extend_from_slice(b"{\"type\":\"");
-    line.extend_from_slice(etype.as_str().as_bytes());
-    line.extend_from_slice(b"\",\"object\":");
-    line.extend_from_slice(json);
-    line.extend_from_slice(b"}\n");
-    Bytes::from(line)
 }
 
 impl Store {
@@ -399,48 +342,5 @@ impl Store {
             page.next = last.cloned();
         }
         page
-    }
-
-    /// Subscribes to changes after `from`; `Err(compacted)` when `from` is older than the history.
-    pub fn subscribe(&self, from: Option<u64>) -> Result<Subscription, u64> {
-        let inner = self.read();
-        let rx = self.tx.subscribe();
-        let replay = match from {
-            Some(rv) if rv < inner.compacted => return Err(inner.compacted),
-            Some(rv) => inner
-                .history
-                .iter()
-                .filter(|e| e.rv > rv)
-                .cloned()
-                .collect(),
-            None => Vec::new(),
-        };
-        Ok(Subscription {
-            replay,
-            rx,
-            rv: inner.rv,
-        })
-    }
-
-    /// A subscription plus a snapshot of every current object of a type, taken atomically.
-    pub fn snapshot_and_subscribe<T: Stored>(&self) -> (Vec<Entry<T>>, Subscription) {
-        let inner = self.read();
-        let rx = self.tx.subscribe();
-        let items = T::table(&inner).items.values().cloned().collect();
-        (
-            items,
-            Subscription {
-                replay: Vec::new(),
-                rx,
-                rv: inner.rv,
-            },
-        )
-    }
-
-    /// Forgets the history so every older resourceVersion is expired (fault injection).
-    pub fn compact(&self) {
-        let mut inner = self.write();
-        inner.history.clear();
-        inner.compacted = inner.rv;
     }
 }

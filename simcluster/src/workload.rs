@@ -9,10 +9,8 @@ use super::patch::PatchKind;
 use super::podutil::{self, requirements};
 use super::rules::quantity::Quantity;
 use super::store::Store;
-use crate::resources::{CpuMem, ResourceSpec};
-use k8s_openapi::api::core::v1::{
-    Container, ContainerResizePolicy, Namespace, Pod, PodCondition, PodSpec, PodStatus,
-};
+use crate::resources::CpuMem;
+use k8s_openapi::api::core::v1::{Container, Namespace, Pod, PodCondition, PodSpec, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -22,8 +20,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod churn;
+mod containers;
 mod seeded_status;
 pub use churn::churn;
+use containers::{container, random_resources};
 use seeded_status::{seed_states, start_status};
 
 const APPS: &[&str] = &[
@@ -125,74 +125,6 @@ enum Seeded {
     InProgress,
     Error,
     NotStarted,
-}
-
-fn random_resources(rng: &mut SmallRng, qos: u32) -> ResourceSpec {
-    let cpu = [50, 100, 100, 200, 250, 250, 500, 500, 1000][rng.random_range(0..9)];
-    let mem_mi: i64 = [64, 128, 128, 256, 256, 512, 1024][rng.random_range(0..7)];
-    let mem = mem_mi << 20;
-    match qos {
-        0 => ResourceSpec::default(),
-        1 => ResourceSpec {
-            requests: CpuMem {
-                cpu_millis: Some(cpu),
-                memory_bytes: Some(mem),
-            },
-            limits: CpuMem {
-                cpu_millis: Some(cpu),
-                memory_bytes: Some(mem),
-            },
-        },
-        _ => ResourceSpec {
-            requests: CpuMem {
-                cpu_millis: Some(cpu),
-                memory_bytes: Some(mem),
-            },
-            limits: CpuMem {
-                cpu_millis: rng
-                    .random_bool(0.8)
-                    .then_some(cpu * [2, 4][rng.random_range(0..2)]),
-                memory_bytes: Some(mem * 2),
-            },
-        },
-    }
-}
-
-fn container(name: &str, image: &str, res: &ResourceSpec, policy: u32) -> Container {
-    let resize_policy = match policy {
-        1 => Some(vec![
-            ContainerResizePolicy {
-                resource_name: "cpu".into(),
-                restart_policy: "NotRequired".into(),
-            },
-            ContainerResizePolicy {
-                resource_name: "memory".into(),
-                restart_policy: "NotRequired".into(),
-            },
-        ]),
-        2 => Some(vec![
-            ContainerResizePolicy {
-                resource_name: "cpu".into(),
-                restart_policy: "NotRequired".into(),
-            },
-            ContainerResizePolicy {
-                resource_name: "memory".into(),
-                restart_policy: "RestartContainer".into(),
-            },
-        ]),
-        _ => None,
-    };
-    let r = requirements(res);
-    Container {
-        name: name.to_string(),
-        image: Some(image.to_string()),
-        image_pull_policy: Some("IfNotPresent".into()),
-        resources: (r.requests.is_some() || r.limits.is_some()).then_some(r),
-        resize_policy,
-        termination_message_path: Some("/dev/termination-log".into()),
-        termination_message_policy: Some("File".into()),
-        ..Default::default()
-    }
 }
 
 /// Generates one pod (`index` decides seeded states), already running on `node`.

@@ -5,24 +5,23 @@
 
 use super::CommandError;
 use super::contexts::ClusterTarget;
-use super::dashboard_fleet::{Fleet, Tagged, UNKNOWN_VERSION, WatchOptions, capabilities_of};
+use super::dashboard_clusters::{clients_for, namespace_in_any, redetect_if_unknown};
+use super::dashboard_fleet::{Fleet, Tagged, WatchOptions, capabilities_of};
 use super::terminal::{draw_synchronized, enter, leave, stop_signal};
 use crate::app::boost::BoostedPods;
 use crate::app::state::HeaderInfo;
-use crate::app::update::ContextSet;
 use crate::app::{Action, AppState, Effect, update};
 use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::Target;
-use crate::cluster::namespaces::namespace_exists;
 use crate::cluster::resize::dry_run_then_send;
-use crate::model::pods::events::{ClusterEvent, Connection, Scope};
+use crate::model::pods::events::{ClusterEvent, Scope};
 use crate::model::pods::row::ClusterId;
 use crate::theme::Theme;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use kube::Client;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// What the dashboard needs to start.
 pub struct Dashboard {
@@ -175,68 +174,6 @@ fn table_rows(state: &AppState, height: u16) -> usize {
             crate::ui::wall::table_rows(height, false, crate::ui::wall_clusters::height(state))
         }
         None => crate::ui::table_rows(height, state.show_details),
-    }
-}
-
-/// Clients for the contexts `:ctx` asks for; any that cannot be built keeps the current set.
-async fn clients_for(
-    common: &CommonArgs,
-    wanted: &ContextSet,
-) -> Result<Vec<ClusterTarget>, String> {
-    let names = match wanted {
-        ContextSet::All => super::contexts::all_context_names(common).map_err(|e| e.to_string())?,
-        ContextSet::Named(names) if names.is_empty() => return Err("no context named".into()),
-        ContextSet::Named(names) => names.clone(),
-    };
-    super::contexts::connect_each(common, &names)
-        .await
-        .map_err(|e| e.to_string())
-}
-
-/// How often a cluster still of unknown version is asked again while it answers.
-const REDETECT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// A cluster unreachable at start is asked for its version again once it answers.
-fn redetect_if_unknown(
-    fleet: &mut Fleet,
-    cluster: ClusterId,
-    event: &ClusterEvent,
-    caps_tx: &UnboundedSender<(ClusterId, Capabilities)>,
-) {
-    let Some(runtime) = fleet.clusters.get_mut(usize::from(cluster)) else {
-        return;
-    };
-    // Any answer from the cluster but a failure says it is reachable again.
-    let answered = !matches!(
-        event,
-        ClusterEvent::Connection(Connection::Reconnecting { .. } | Connection::Connecting)
-    );
-    let recently = (runtime.last_detect).is_some_and(|t| t.elapsed() < REDETECT_EVERY);
-    if !answered || runtime.redetecting || recently || runtime.caps.git_version != UNKNOWN_VERSION {
-        return;
-    }
-    runtime.redetecting = true;
-    runtime.last_detect = Some(std::time::Instant::now());
-    let (client, tx) = (runtime.conn.client(), caps_tx.clone());
-    tokio::spawn(async move {
-        let caps = super::dashboard_fleet::capabilities(&client).await;
-        let _ = tx.send((cluster, caps));
-    });
-}
-
-/// Whether `namespace` exists in any cluster on show (it may exist in some only).
-async fn namespace_in_any(fleet: &Fleet, namespace: &str) -> Result<bool, String> {
-    let answers = futures::future::join_all(
-        (fleet.clusters.iter())
-            .map(|c| async move { namespace_exists(&c.conn.client(), namespace).await }),
-    )
-    .await;
-    if answers.iter().any(|a| matches!(a, Ok(true))) {
-        return Ok(true);
-    }
-    match answers.into_iter().find_map(Result::err) {
-        Some(e) => Err(e),
-        None => Ok(false),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod complete;
 pub mod config;
 pub mod contexts;
 pub mod dashboard;
+mod dashboard_clusters;
 pub mod dashboard_fleet;
 pub mod demo;
 pub mod docs;

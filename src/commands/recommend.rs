@@ -310,7 +310,8 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
         elapsed_ms = started.elapsed().as_millis() as u64,
         "recommend: pods and sources read"
     );
-    let usage = super::recommend_usage::usage_per_workload(&client, &scope, &rows, usage?).await;
+    let (usage, owners) =
+        super::recommend_usage::usage_per_workload(&client, &scope, &rows, usage?).await;
     tracing::info!(
         containers = usage.by_container.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -324,7 +325,7 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
         eprintln!("podsize: {warning}");
     }
     let preflight =
-        super::recommend_preflight::PreflightContext::read(&client, &rows, args.with_hpa)
+        super::recommend_preflight::PreflightContext::read(&client, &rows, owners, args.with_hpa)
             .await
             .with_server(caps.server());
     tracing::info!(

@@ -38,8 +38,15 @@ fn may_be_pinned(pod: &PodRow) -> bool {
 
 impl PreflightContext {
     /// Reads each namespace's policy once (nodes are not read: a runtime warning does not
-    /// change whether a patch applies).
-    pub async fn read(client: &Client, rows: &[PodRow], with_hpa: bool) -> Self {
+    /// change whether a patch applies). `owners` are the chains the usage step already read
+    /// (a failure to read them was warned of there), so an HPA's target is matched without
+    /// reading the ReplicaSets again.
+    pub async fn read(
+        client: &Client,
+        rows: &[PodRow],
+        owners: OwnerCache,
+        with_hpa: bool,
+    ) -> Self {
         let namespaces: BTreeSet<&str> = rows.iter().map(|r| r.namespace.as_str()).collect();
         let mut policies = BTreeMap::new();
         for ns in namespaces {
@@ -61,12 +68,6 @@ impl PreflightContext {
         }
         for policy in policies.values_mut() {
             policy.cpu_managers.clone_from(&managers);
-        }
-        let mut owners = OwnerCache::default();
-        if policies.values().any(|p| !p.hpas.is_empty())
-            && let Err(e) = owners.fill(client, rows).await
-        {
-            eprintln!("podsize: {e}");
         }
         Self {
             policies,

@@ -271,17 +271,19 @@ pub async fn usage_of(
     rows: &[PodRow],
 ) -> Result<UsageTable, CommandError> {
     let table = gather_usage(client, common, args, scope).await?;
-    Ok(usage_per_workload(client, scope, rows, table).await)
+    let (table, _owners) = usage_per_workload(client, scope, rows, table).await;
+    Ok(table)
 }
 
 /// The sources' figures in `table` made per workload over `rows`, with a covering VPA's target
 /// first: the second half of `usage_of`, for a caller that read the sources beside its list.
+/// The owner chains read on the way are handed back, so a later step need not read them again.
 pub async fn usage_per_workload(
     client: &Client,
     scope: &Scope,
     rows: &[PodRow],
     mut table: UsageTable,
-) -> UsageTable {
+) -> (UsageTable, OwnerCache) {
     let started = std::time::Instant::now();
     let owners = owners_of(client, rows, &mut table).await;
     by_workload(&mut table, rows, &owners);
@@ -290,5 +292,5 @@ pub async fn usage_per_workload(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "usage: owners, workloads and VPAs read"
     );
-    table
+    (table, owners)
 }

@@ -4,44 +4,15 @@
 //! sort by a figure, a later Backspace, and the widths the table gives the columns.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::filter_setup::{key, state_of, typed, visible};
 use crate::common;
-
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use podsize::app::state::HeaderInfo;
+use crossterm::event::KeyCode;
 use podsize::app::{Action, AppState, update};
 use podsize::model::ContainerKind;
 use podsize::model::PodRow;
-use podsize::model::pods::events::{ClusterEvent, Scope};
+use podsize::model::pods::events::ClusterEvent;
 use podsize::settings::SortKey;
-
-fn key(s: &mut AppState, code: KeyCode) {
-    update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Utc::now(),
-    );
-    s.refresh_index();
-}
-
-fn typed(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
-}
-
-fn state_of(rows: Vec<PodRow>, sort: SortKey) -> AppState {
-    let mut s = AppState::new(HeaderInfo::default(), Scope::default());
-    update(
-        &mut s,
-        Action::Cluster(ClusterEvent::pods_reset(rows)),
-        Utc::now(),
-    );
-    s.sort = sort;
-    s.invalidate_index();
-    s.refresh_index();
-    s
-}
 
 /// A watch event for `row`, drawn as the event loop draws it.
 fn applied(s: &mut AppState, row: PodRow) {
@@ -51,13 +22,6 @@ fn applied(s: &mut AppState, row: PodRow) {
         Utc::now(),
     );
     s.refresh_index();
-}
-
-fn visible(s: &AppState) -> Vec<(String, Option<usize>)> {
-    s.visible()
-        .iter()
-        .map(|r| (r.pod.name.clone(), r.container))
-        .collect()
 }
 
 /// The rows a fresh state of `rows` shows for `text` typed at once.

@@ -15,6 +15,7 @@ mod editor_preview;
 mod editor_target;
 mod filter_after_watch_event;
 mod filter_backspace;
+mod filter_setup;
 mod help_popup;
 mod marks;
 mod pod_row;

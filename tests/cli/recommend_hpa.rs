@@ -12,6 +12,7 @@ use kube::Api;
 use kube::api::PostParams;
 use serde_json::{Value, json};
 use simcluster::{Identity, SimCluster, SimConfig};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 async fn recommend(kubeconfig: &str, extra: &[&str]) -> Vec<Value> {
@@ -62,10 +63,8 @@ async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
     .await
     .unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
-    let kubeconfig = kubeconfig.to_str().unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let kubeconfig = kubeconfig.as_str();
     // A VPA-sourced record (its figures do not move between runs) that changes a cpu request.
     let rows = recommend(kubeconfig, &[]).await;
     let row = rows
@@ -179,4 +178,54 @@ async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
     let with = find(&recommend(kubeconfig, &["--with-hpa"]).await);
     assert_eq!(with["applicable"], true, "{with}");
     assert_eq!(with["hpa"][0]["replicasAfter"], replicas, "{with}");
+}
+
+/// The preflight matches an HPA's target through the owner chains the usage step read: with an
+/// HPA in a namespace, each ReplicaSet (or each namespace's ReplicaSet list) is asked for once
+/// in a run, not once for the usage and again for the preflight.
+#[tokio::test]
+async fn recommend_reads_the_replicaset_owners_once_with_an_hpa_present() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 40,
+        nodes: 3,
+        namespaces: 2,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let kubeconfig = kubeconfig.as_str();
+    // The HPA targets the Deployment behind one of the namespace's ReplicaSets.
+    let replicasets = Api::<ReplicaSet>::namespaced(client.clone(), "default")
+        .list(&Default::default())
+        .await
+        .unwrap();
+    let deployment = (replicasets.items.iter())
+        .find_map(|rs| Some(rs.metadata.owner_references.as_ref()?.first()?.name.clone()))
+        .expect("a ReplicaSet owned by a Deployment in default");
+    let hpa: HorizontalPodAutoscaler = serde_json::from_value(json!({
+        "metadata": {"name": "cpu-hpa", "namespace": "default"},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
+            "minReplicas": 1, "maxReplicas": 10,
+            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}
+    }))
+    .unwrap();
+    Api::<HorizontalPodAutoscaler>::namespaced(client, "default")
+        .create(&PostParams::default(), &hpa)
+        .await
+        .unwrap();
+
+    sim.clear_request_log();
+    recommend(kubeconfig, &[]).await;
+    let mut asked: BTreeMap<String, usize> = BTreeMap::new();
+    for r in sim.request_log() {
+        let path = r.uri.split('?').next().unwrap_or_default();
+        if path.contains("/replicasets") {
+            *asked.entry(path.to_string()).or_default() += 1;
+        }
+    }
+    assert!(!asked.is_empty(), "no ReplicaSet was read at all");
+    let twice: Vec<_> = asked.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "read more than once: {twice:?}");
 }

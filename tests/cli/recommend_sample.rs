@@ -5,7 +5,7 @@
 //! for the workloads whose pods together gave the gate's 100 samples.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::sim_http::run_podsize;
+use crate::common::sim_http::{kubeconfig_of, run_podsize};
 use serde_json::Value;
 use simcluster::{SimCluster, SimConfig};
 use std::time::Duration;
@@ -51,10 +51,7 @@ async fn sampling_opens_the_gate_only_once_the_window_covers_it() {
     })
     .await
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
-    let kubeconfig = kubeconfig.to_str().unwrap().to_string();
+    let (dir, kubeconfig) = kubeconfig_of(&sim);
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "[rightsizing]\nmin_history = \"1m\"\n").unwrap();
     let config = config.to_str().unwrap().to_string();

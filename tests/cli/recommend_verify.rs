@@ -43,9 +43,7 @@ async fn check(minor: u32, pod_level_resize: bool) -> (u32, u32) {
     .await
     .unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
     // A sim started seconds ago has no history to shrink on (issue #26's gate): without the
     // gate, decreases are proposed too, so both verdicts of the server occur.
     let config = dir.path().join("config.toml");
@@ -59,7 +57,7 @@ async fn check(minor: u32, pod_level_resize: bool) -> (u32, u32) {
         "-o",
         "json",
     ];
-    let (code, out, err) = sim_common::run_podsize(kubeconfig.to_str().unwrap(), &args).await;
+    let (code, out, err) = sim_common::run_podsize(&kubeconfig, &args).await;
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
     let (mut accepted, mut refused) = (0, 0);

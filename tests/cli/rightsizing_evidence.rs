@@ -6,7 +6,7 @@
 //!   and the JSON says what history it has and what a decrease needs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::sim_http::run_podsize;
+use crate::common::sim_http::{kubeconfig_of, run_podsize};
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
@@ -30,10 +30,7 @@ async fn sim() -> (SimCluster, tempfile::TempDir, String) {
     })
     .await
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
-    let path = kubeconfig.to_str().unwrap().to_string();
+    let (dir, path) = kubeconfig_of(&sim);
     (sim, dir, path)
 }
 

@@ -8,52 +8,18 @@
 //! Deferred resize "room enough now", and `podsize make-room` unblocks the seeded one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::common::sim_process::start_sim;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams};
 use simcluster::invariants::{over_admitted, pending};
 use simcluster::rules::quantity::Quantity;
 use simcluster::{SimCluster, SimConfig};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The retry period plus the kubelet's delay and a read's worth of slack.
 const GRACE: Duration = Duration::from_secs(36);
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `podsize sim ARGS --kubeconfig-out DIR/kubeconfig`, running until dropped.
-fn start_sim(dir: &Path, args: &[&str]) -> (Running, String) {
-    let kc = dir.join("kubeconfig").to_str().unwrap().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_podsize"))
-        .arg("sim")
-        .args(args)
-        .args(["--kubeconfig-out", &kc])
-        .env("XDG_STATE_HOME", dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let running = Running(child);
-    let mut lines = BufReader::new(stdout).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().starts_with("kubeconfig written to") {
-            // Keep reading: a closed pipe would end the simulator at its next line.
-            std::thread::spawn(move || lines.for_each(drop));
-            return (running, kc);
-        }
-    }
-    panic!("podsize sim ended before writing its kubeconfig");
-}
 
 async fn client_of(kubeconfig: &str) -> kube::Client {
     let kc = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();

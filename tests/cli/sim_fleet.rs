@@ -3,6 +3,7 @@
 //! kubectl is the independent client; its part is skipped with a reason when it is absent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::common::sim_process::{self, KUBECTL, SimProcess};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams};
 use kube::config::KubeConfigOptions;
@@ -10,21 +11,8 @@ use serde_json::Value;
 use simcluster::fleet::{SimFleet, merged_kubeconfig};
 use simcluster::{SimCluster, SimConfig};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
-const KUBECTL: &str = "/usr/bin/kubectl";
-
-/// Kills the simulator when the test ends, passed or not.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 fn podsize(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_podsize"))
@@ -33,38 +21,12 @@ fn podsize(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// kubectl's stdout; its failure fails the test.
 fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = Command::new(KUBECTL)
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .args(args)
-        .env("HOME", kubeconfig.parent().unwrap())
-        .output()
-        .unwrap();
+    let out = sim_process::kubectl(kubeconfig, args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "kubectl {args:?}: {stderr}");
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// Starts `podsize sim` with `args` and reads its stdout up to the kubeconfig line.
-fn start_sim(args: &[&str]) -> (Running, Vec<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_podsize"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let running = Running(child);
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("kubeconfig written to");
-        lines.push(line);
-        if done {
-            return (running, lines);
-        }
-    }
-    panic!("podsize sim ended before writing the kubeconfig: {lines:?}");
 }
 
 #[test]
@@ -76,17 +38,21 @@ fn kubectl_reaches_each_cluster_of_the_fleet_through_its_own_context() {
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("fleet.kubeconfig");
     let kc_text = kc.to_str().unwrap();
-    let (_sim, lines) = start_sim(&[
-        "sim",
-        "--clusters",
-        "3",
-        "--pods",
-        "40",
-        "--nodes",
-        "2",
-        "--kubeconfig-out",
-        kc_text,
-    ]);
+    let sim = SimProcess::start(
+        &[
+            "sim",
+            "--clusters",
+            "3",
+            "--pods",
+            "40",
+            "--nodes",
+            "2",
+            "--kubeconfig-out",
+            kc_text,
+        ],
+        dir.path(),
+    );
+    let lines = &sim.lines;
     assert_eq!(
         lines.last().unwrap(),
         &format!("kubeconfig written to {kc_text} (contexts sim-1, sim-2, sim-3)")

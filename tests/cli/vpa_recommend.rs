@@ -110,15 +110,10 @@ async fn expected_vpas(client: &kube::Client) -> HashMap<(String, String), (Stri
 async fn recommend_takes_the_vpa_target_and_falls_back_without_one() {
     let sim = vpa_sim(false).await;
     let client = sim.client(Identity::Admin).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
     let expected = expected_vpas(&client).await;
-    let (code, stdout, stderr) = sim_common::run_podsize(
-        kubeconfig.to_str().unwrap(),
-        &["recommend", "-A", "-o", "json"],
-    )
-    .await;
+    let (code, stdout, stderr) =
+        sim_common::run_podsize(&kubeconfig, &["recommend", "-A", "-o", "json"]).await;
     assert_eq!(code, 0, "{stderr}");
     let rows: Vec<Value> = serde_json::from_str(&stdout).unwrap();
     let (mut covered, mut fallback, mut with_request) = (0, 0, 0);
@@ -219,9 +214,7 @@ async fn kubectl_lists_the_vpas_and_replicasets() {
         return;
     }
     let sim = vpa_sim(true).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
     let client = sim.client(Identity::Admin).await.unwrap();
     let vpas: Api<DynamicObject> = Api::all_with(client.clone(), &vpa_resource());
     let vpas = vpas.list(&ListParams::default()).await.unwrap().items;

@@ -7,6 +7,7 @@ pub mod prometheus;
 pub mod screen;
 pub mod sim_cli;
 pub mod sim_http;
+pub mod sim_process;
 pub mod tmux;
 
 use podsize::model::{PodRow, SlimPod};

@@ -4,22 +4,28 @@
 
 pub use simcluster::testkit::*;
 
-/// Writes `sim`'s kubeconfig into a fresh temp dir and waits until `pod` (in `default`) runs.
-/// The dir must outlive the kubeconfig's use.
+/// Writes `sim`'s kubeconfig into a fresh temp dir: the dir, which must outlive the
+/// kubeconfig's use, and the kubeconfig's path.
+pub fn kubeconfig_of(sim: &simcluster::SimCluster) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&path).unwrap();
+    let path = path.to_str().unwrap().to_string();
+    (dir, path)
+}
+
+/// `kubeconfig_of`, once `pod` (in `default`) runs.
 pub async fn kubeconfig_when_running(
     sim: &simcluster::SimCluster,
     pod: &str,
 ) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&path).unwrap();
+    let written = kubeconfig_of(sim);
     eventually("running", || {
         let ok = sim.pod("default", pod).is_some_and(|p| running(&p));
         async move { ok.then_some(()) }
     })
     .await;
-    let path = path.to_str().unwrap().to_string();
-    (dir, path)
+    written
 }
 
 /// Runs the podsize binary against `kubeconfig`: exit code, stdout, stderr.

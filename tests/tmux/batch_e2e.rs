@@ -6,21 +6,11 @@
 
 use crate::common;
 
+use common::sim_process::start_sim;
 use common::tmux::Tmux;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
-
-/// Stops the background simulator when the test ends, pass or fail.
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 fn kubectl() -> Option<PathBuf> {
     let found = Command::new("kubectl")
@@ -91,26 +81,6 @@ fn pick_pair(pods: &[Value]) -> Option<(Value, Value)> {
     None
 }
 
-fn start_sim(dir: &Path) -> (Sim, PathBuf) {
-    let kubeconfig = dir.join("kubeconfig");
-    let child = Command::new(env!("CARGO_BIN_EXE_podsize"))
-        .args(["sim", "--kubelet-delay", "100ms", "--kubeconfig-out"])
-        .arg(&kubeconfig)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let sim = Sim(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !kubeconfig.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the simulator wrote no kubeconfig"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (sim, kubeconfig)
-}
-
 fn name(pod: &Value) -> &str {
     pod["metadata"]["name"].as_str().unwrap()
 }
@@ -122,7 +92,8 @@ fn a_batch_changes_only_the_edited_field_of_each_marked_pod() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (_sim, kubeconfig) = start_sim(dir.path());
+    let (_sim, kubeconfig) = start_sim(dir.path(), &["--kubelet-delay", "100ms"]);
+    let kubeconfig = PathBuf::from(kubeconfig);
     let list = get_json(&kubectl, &kubeconfig, &["get", "pods", "-A"]);
     let (marked, edited) = pick_pair(list["items"].as_array().unwrap()).expect("a pair of pods");
     let namespace = marked["metadata"]["namespace"].as_str().unwrap();

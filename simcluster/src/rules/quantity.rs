@@ -16,6 +16,8 @@ pub const NUMERIC: &str = "unable to parse numeric part of quantity";
 /// apimachinery's `ErrSuffix` text.
 pub const SUFFIX: &str = "unable to parse quantity's suffix";
 
+mod printing;
+
 const NANO: i128 = 1_000_000_000;
 
 /// Suffix family, kept by the canonical form.
@@ -319,50 +321,6 @@ impl Quantity {
         self.format
     }
 
-    /// The canonical text, ignoring any text kept as sent.
-    pub fn canonical(&self) -> String {
-        if self.nanos == 0 {
-            return "0".into();
-        }
-        let binary = self.format == Format::BinarySi
-            && self.nanos.abs() >= 1024 * NANO
-            && self.nanos % NANO == 0;
-        if binary {
-            let mut n = self.nanos / NANO;
-            let mut k = 0;
-            while n % 1024 == 0 && k < 6 {
-                n /= 1024;
-                k += 1;
-            }
-            return format!("{n}{}", ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][k]);
-        }
-        let (mut m, mut e) = (self.nanos, -9i32);
-        while m % 10 == 0 {
-            m /= 10;
-            e += 1;
-        }
-        let down = e.rem_euclid(3);
-        m *= 10i128.pow(down.unsigned_abs());
-        e -= down;
-        if self.format == Format::DecimalExponent {
-            return if e == 0 {
-                m.to_string()
-            } else {
-                format!("{m}e{e}")
-            };
-        }
-        // Past `E` apimachinery has no suffix; keep the value right by staying at `E`.
-        while e > 18 {
-            m = m.saturating_mul(1000);
-            e -= 3;
-        }
-        let idx = ((e + 9) / 3) as usize;
-        format!(
-            "{m}{}",
-            ["n", "u", "m", "", "k", "M", "G", "T", "P", "E"][idx]
-        )
-    }
-
     /// A computed quantity (a sum or difference) in `format`, printed canonically as
     /// apimachinery prints the result of `Add`/`Sub`.
     pub fn with_nanos(nanos: i128, format: Format) -> Self {
@@ -395,16 +353,6 @@ impl Quantity {
 fn div_ceil(a: i128, b: i128) -> i128 {
     let q = a / b;
     if a % b > 0 { q + 1 } else { q }
-}
-
-/// The stored text: as sent when apimachinery keeps it, else canonical.
-impl fmt::Display for Quantity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.sent {
-            Some(s) => f.write_str(s),
-            None => f.write_str(&self.canonical()),
-        }
-    }
 }
 
 #[cfg(test)]
