@@ -1,5 +1,6 @@
 //! Header bar: where we are, what the cluster says, how fresh the data is.
 
+use super::header_fit::{self, Part};
 use crate::app::AppState;
 use crate::app::clusters::ClusterStatus;
 use crate::app::state::InputMode;
@@ -31,11 +32,24 @@ pub fn connection_span(
             since,
         } => Span::styled(
             format!(
-                " ✗ reconnecting (attempt {attempt}, stale {}): {error} ",
-                format_age(now - *since)
+                " ✗ reconnecting (attempt {attempt}, stale {}): {} ",
+                format_age(now - *since),
+                super::wall_clusters::readable_reason(error)
             ),
             theme.stale_warning,
         ),
+    }
+}
+
+/// [`connection_span`] in a few words, for a narrow screen: that the data is stale and since
+/// when stays; the attempt and the error give way.
+fn connection_short(cluster: &ClusterStatus, now: DateTime<Utc>, theme: &Theme) -> Span<'static> {
+    match &cluster.connection {
+        Connection::Reconnecting { since, .. } => Span::styled(
+            format!(" ✗ reconnecting, stale {} ", format_age(now - *since)),
+            theme.stale_warning,
+        ),
+        _ => connection_span(cluster, now, theme),
     }
 }
 
@@ -165,38 +179,67 @@ fn clusters_spans(
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
     let h = &state.clusters[0].header;
-    let mut first = vec![Span::styled(" podsize ", theme.header)];
-    if !state.several_clusters() {
-        first.push(Span::styled(format!(" ctx {} ", h.context), theme.header));
-        first.push(Span::styled(
-            format!(" {} ", h.server_version),
+    let several = state.several_clusters();
+    // Where a screen is narrow, the name of the program goes first, then the version, then
+    // the scope; the context, the pod count, read-only and the connection always stay.
+    let mut first = vec![Part::optional(0, Span::styled(" podsize ", theme.header))];
+    if !several {
+        first.push(Part::kept(Span::styled(
+            format!(" ctx {} ", h.context),
             theme.header,
+        )));
+        first.push(Part::optional(
+            1,
+            Span::styled(format!(" {} ", h.server_version), theme.header),
         ));
     }
-    first.push(Span::styled(
-        format!(" {} ", state.scope.describe()),
-        theme.header,
+    first.push(Part::optional(
+        2,
+        Span::styled(format!(" {} ", state.scope.describe()), theme.header),
     ));
-    first.push(Span::styled(
+    first.push(Part::kept(Span::styled(
         format!(" {} ", crate::app::loading::pod_count_text(state)),
         theme.header,
-    ));
+    )));
     let denied = state
         .clusters
         .iter()
         .any(|c| c.header.rbac_denied.is_some());
     if state.readonly() {
-        first.push(Span::styled(" READ-ONLY ", theme.readonly_banner));
+        first.push(Part::kept(Span::styled(
+            " READ-ONLY ",
+            theme.readonly_banner,
+        )));
     } else if denied {
-        first.push(Span::styled(" read-only (RBAC) ", theme.readonly_banner));
+        first.push(Part::kept(Span::styled(
+            " read-only (RBAC) ",
+            theme.readonly_banner,
+        )));
     }
-    if state.several_clusters() {
-        let used: usize = first.iter().map(|s| s.content.chars().count()).sum();
-        let room = usize::from(area.width).saturating_sub(used);
-        first.extend(clusters_spans(state, now, theme, room));
+    let width = usize::from(area.width);
+    let first = if several {
+        let mut spans: Vec<Span> = first.into_iter().map(|p| p.span).collect();
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        spans.extend(clusters_spans(
+            state,
+            now,
+            theme,
+            width.saturating_sub(used),
+        ));
+        spans
     } else {
-        first.push(connection_span(&state.clusters[0], now, theme));
-    }
+        let cluster = &state.clusters[0];
+        let mut short = first.clone();
+        let mut long = first;
+        long.push(Part::kept(connection_span(cluster, now, theme)));
+        let long_width: usize = long.iter().map(|p| p.span.width()).sum();
+        if long_width <= width {
+            long.into_iter().map(|p| p.span).collect()
+        } else {
+            short.push(Part::kept(connection_short(cluster, now, theme)));
+            header_fit::fit(short, width)
+        }
+    };
     let second = match &state.input {
         InputMode::Filter(line) => Line::from(vec![
             Span::styled("/", theme.accent),

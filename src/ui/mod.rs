@@ -7,6 +7,7 @@ pub mod columns;
 mod details;
 mod editor;
 mod header;
+mod header_fit;
 pub mod help;
 mod key_hints;
 mod nodes;

@@ -17,6 +17,7 @@ mod filter_after_watch_event;
 mod filter_backspace;
 mod help_popup;
 mod marks;
+mod narrow_screens;
 mod pod_row;
 mod preflight_dashboard;
 mod rightsizing_replicas;

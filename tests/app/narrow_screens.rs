@@ -1,0 +1,58 @@
+//! What an operator trips over at 80×24 and 60×20 (issue #30, by hand): each test holds a
+//! screen where a figure, a key or the state of the data ran off the edge.
+
+use crate::common;
+
+use common::screen::{admin_header, now, render, text};
+use podsize::app::{Action, AppState, update};
+use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
+use podsize::theme::Theme;
+
+/// The kube client's error for a refused connection, as the watch reports it.
+const REFUSED: &str = "failed to perform initial object list: ServiceError: client error \
+                       (Connect): tcp connect error: Connection refused (os error 111)";
+
+fn state() -> AppState {
+    let mut s = AppState::new(admin_header(), Scope::default());
+    let event = ClusterEvent::pods_reset(common::every_state_rows());
+    update(&mut s, Action::Cluster(event), now());
+    s.refresh_index();
+    s
+}
+
+fn screen(s: &AppState, width: u16, height: u16) -> String {
+    text(&render(s, width, height, &Theme::default()))
+}
+
+#[test]
+fn a_lost_watch_shows_in_the_header_at_every_width() {
+    let mut s = state();
+    let lost = Connection::Reconnecting {
+        attempt: 4,
+        error: REFUSED.into(),
+        since: now() - chrono::TimeDelta::seconds(80),
+    };
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::Connection(lost)),
+        now(),
+    );
+    for (width, height) in [(60, 20), (80, 24), (120, 30)] {
+        let screen = screen(&s, width, height);
+        let first = screen.lines().next().unwrap();
+        for part in ["ctx sim-admin", "11 pods", "✗ reconnecting", "stale 80s"] {
+            assert!(first.contains(part), "{width}: {part:?} in\n{screen}");
+        }
+    }
+    // Wide enough, the cause reads whole, without the client's wrappers.
+    let screen = screen(&s, 200, 30);
+    let first = screen.lines().next().unwrap();
+    assert!(
+        first.contains("(attempt 4, stale 80s): tcp connect error: Connection refused"),
+        "{screen}"
+    );
+    assert!(
+        first.contains("v1.35.0") && !first.contains("ServiceError"),
+        "{screen}"
+    );
+}
