@@ -56,3 +56,49 @@ fn a_lost_watch_shows_in_the_header_at_every_width() {
         "{screen}"
     );
 }
+
+fn key(s: &mut AppState, code: crossterm::event::KeyCode) {
+    let event = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    update(s, Action::Key(event), now());
+    s.refresh_index();
+}
+
+/// The first row of a running pod with no resize pending, selected.
+fn select_a_quiet_container(s: &mut AppState) {
+    let i = (s.visible().iter())
+        .position(|r| r.pod.name == "web-settled")
+        .unwrap();
+    s.select(i);
+}
+
+#[test]
+fn the_boost_review_keeps_its_keys_and_reads_its_time_at_80x24_and_60x20() {
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut s = state();
+        select_a_quiet_container(&mut s);
+        key(&mut s, crossterm::event::KeyCode::Char('b'));
+        let form = screen(&s, width, height);
+        assert!(form.contains("Enter review · Esc cancel"), "{form}");
+        // A time of day, not `2026-12-07T09:42:15.850396541+00:00`.
+        let back = form
+            .lines()
+            .find(|l| l.contains("back to the original values at"))
+            .unwrap_or_else(|| panic!("{form}"));
+        assert!(!back.contains("+00:00") && !back.contains('T'), "{form}");
+        key(&mut s, crossterm::event::KeyCode::Enter);
+        let review = screen(&s, width, height);
+        assert!(review.contains("\"cpu\""), "the patch:\n{review}");
+        // The popup's rows joined, so a hint wrapped over two rows reads as one.
+        let keys = (review.lines())
+            .map(|l| l.trim_end().trim_end_matches('│').trim_end())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" │", " ");
+        for part in ["Enter sends (dry run first)", "any other key goes back"] {
+            assert!(
+                keys.contains(part),
+                "{width}x{height}: {part:?} in\n{review}"
+            );
+        }
+    }
+}
