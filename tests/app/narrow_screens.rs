@@ -102,3 +102,28 @@ fn the_boost_review_keeps_its_keys_and_reads_its_time_at_80x24_and_60x20() {
         }
     }
 }
+
+#[test]
+fn the_key_hints_keep_help_and_quit_at_80_and_60_columns() {
+    let mut s = state();
+    for (width, height) in [(80, 24), (60, 20)] {
+        let screen = screen(&s, width, height);
+        let last = screen.lines().last().unwrap();
+        assert!(last.starts_with(" e edit · Space mark"), "{screen}");
+        assert!(last.ends_with(" · ? help · q quit"), "{screen}");
+    }
+    key(&mut s, crossterm::event::KeyCode::Char(' '));
+    let screen = screen(&s, 80, 24);
+    let last = screen.lines().last().unwrap();
+    assert!(
+        last.starts_with(" e edit the 1 marked · R right-size them"),
+        "{screen}"
+    );
+    assert!(last.ends_with(" · ? help · q quit"), "{screen}");
+    // Wide, every hint is there.
+    let screen = self::screen(&state(), 200, 30);
+    assert!(
+        screen.ends_with("N nodes · : command · ? help · q quit"),
+        "{screen}"
+    );
+}
