@@ -53,8 +53,9 @@ fn connection_short(cluster: &ClusterStatus, now: DateTime<Utc>, theme: &Theme) 
     }
 }
 
-/// `↻ 2 in progress  ‖ 1 deferred ...` for the states worth a look.
-fn counts_line(state: &AppState) -> String {
+/// `↻ in progress 2  ‖ deferred 1 ...` for the states worth a look; `compact`, the symbols
+/// only (`↻ 2  ‖ 1`), as the RESIZE column shows them beside their words.
+fn counts_line(state: &AppState, compact: bool) -> String {
     let counts = state.state_counts();
     let mut parts = Vec::new();
     for (name, label) in [
@@ -66,17 +67,39 @@ fn counts_line(state: &AppState) -> String {
         ("Error", "‼ error"),
     ] {
         if let Some(n) = counts.get(name) {
+            let label = match compact {
+                true => label.split(' ').next().unwrap_or(label),
+                false => label,
+            };
             parts.push(format!("{label} {n}"));
         }
     }
     // Counts of a list still arriving are not final: say so.
     let partial = state.loading();
-    match (parts.is_empty(), partial) {
-        (true, false) => "no resize pending".into(),
-        (true, true) => "none pending so far (list incomplete)".into(),
-        (false, false) => parts.join("  "),
-        (false, true) => format!("{} so far (list incomplete)", parts.join("  ")),
+    match (parts.is_empty(), partial, compact) {
+        (true, false, _) => "no resize pending".into(),
+        (true, true, _) => "none pending so far (list incomplete)".into(),
+        (false, false, _) => parts.join("  "),
+        (false, true, false) => format!("{} so far (list incomplete)", parts.join("  ")),
+        (false, true, true) => format!("{} so far", parts.join("  ")),
     }
+}
+
+/// The counts in words where they fit with `then` (a message) after them, else in symbols.
+fn counts_fitting(state: &AppState, then: usize, width: usize) -> String {
+    let long = counts_line(state, false);
+    match long.chars().count() + then <= width {
+        true => long,
+        false => counts_line(state, true),
+    }
+}
+
+/// Whether the status message fits after the counts (in symbols if need be) in `width`
+/// columns; a longer one is shown in the footer, whole.
+pub fn message_fits(state: &AppState, width: usize) -> bool {
+    state.status.as_ref().is_none_or(|m| {
+        counts_line(state, true).chars().count() + 3 + m.text.chars().count() <= width
+    })
 }
 
 /// "▼ over-requested 34.2 cpu · 120Gi  ▲ under-requested 500m cpu" over the rows on show;
@@ -85,22 +108,36 @@ pub fn totals_text(totals: &crate::model::decide::rightsizing::Totals) -> Option
     totals_in(totals, ["▼ over-requested", "▲ under-requested"])
 }
 
-/// [`totals_text`] in at most `room` columns: the labels shorten before a figure loses its unit.
+/// [`totals_text`] in at most `room` columns: the labels shorten before a figure loses its
+/// unit, then a side goes whole (the under-requested first); `None` when not even one fits.
 pub fn totals_fitting(
     totals: &crate::model::decide::rightsizing::Totals,
     room: usize,
 ) -> Option<String> {
+    let fits = |text: &String| text.chars().count() <= room;
     let long = totals_text(totals)?;
-    if long.chars().count() <= room {
+    if fits(&long) {
         return Some(long);
     }
-    totals_in(totals, ["▼ over", "▲ under"])
+    let sides = sides_in(totals, ["▼ over", "▲ under"])?;
+    if fits(&sides.join("  ")) {
+        return Some(sides.join("  "));
+    }
+    sides.into_iter().find(fits)
 }
 
 fn totals_in(
     totals: &crate::model::decide::rightsizing::Totals,
     labels: [&str; 2],
 ) -> Option<String> {
+    sides_in(totals, labels).map(|sides| sides.join("  "))
+}
+
+/// Each side with a figure worth naming, or the one sentence that says none is.
+fn sides_in(
+    totals: &crate::model::decide::rightsizing::Totals,
+    labels: [&str; 2],
+) -> Option<Vec<String>> {
     use crate::model::ground::figures::{cpu_figure, memory_figure};
     if totals.judged == 0 {
         return None;
@@ -121,9 +158,9 @@ fn totals_in(
         .flatten()
         .collect();
     Some(if sides.is_empty() {
-        "requests fit their usage".to_string()
+        vec!["requests fit their usage".to_string()]
     } else {
-        sides.join("  ")
+        sides
     })
 }
 
@@ -256,10 +293,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         ]),
         // The counts always show; a message (for a few seconds) comes after them.
         InputMode::Normal => {
-            let counts = counts_line(state);
-            let room = usize::from(area.width).saturating_sub(counts.chars().count() + 3);
+            let width = usize::from(area.width);
+            let message = (state.status.as_ref()).map(|m| m.text.chars().count() + 3);
+            let counts = counts_fitting(state, message.unwrap_or(0), width);
+            let room = width.saturating_sub(counts.chars().count() + 3);
             let mut spans = vec![Span::styled(counts, theme.accent)];
             match &state.status {
+                // Too long to follow the counts: the footer shows it instead.
+                Some(_) if !message_fits(state, width) => {}
                 Some(msg) => spans.push(Span::styled(
                     format!("   {}", msg.text),
                     if msg.error {
@@ -269,10 +310,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     },
                 )),
                 None => {
+                    // Columns left after the counts, each part taking three for its gap.
+                    let mut left = room + 3;
                     if let Some(totals) = totals_fitting(&state.rightsizing_totals, room) {
+                        left = left.saturating_sub(totals.chars().count() + 3);
                         spans.push(Span::styled(format!("   {totals}"), theme.muted));
                     }
-                    spans.push(Span::styled("   ? help", theme.muted));
+                    // The footer names it too: here only where it fits whole.
+                    if left >= "   ? help".len() {
+                        spans.push(Span::styled("   ? help", theme.muted));
+                    }
                 }
             }
             Line::from(spans)

@@ -68,9 +68,20 @@ pub fn hints(state: &AppState, width: usize) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let text = super::table::fit(&hints(state, usize::from(area.width)), area.width);
+    // A message too long for the header's second line takes this one while it shows.
+    let (text, style) = match &state.status {
+        Some(msg) if !super::header::message_fits(state, usize::from(area.width)) => (
+            format!(" {}", msg.text),
+            match msg.error {
+                true => theme.status_error,
+                false => theme.status_ok,
+            },
+        ),
+        _ => (hints(state, usize::from(area.width)), theme.muted),
+    };
+    let text = super::table::fit(&text, area.width);
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(text, theme.muted))).style(theme.base),
+        Paragraph::new(Line::from(Span::styled(text, style))).style(theme.base),
         area,
     );
 }

@@ -127,3 +127,77 @@ fn the_key_hints_keep_help_and_quit_at_80_and_60_columns() {
         "{screen}"
     );
 }
+
+/// The header's second line: the counts, then a message or the totals.
+fn second_line(s: &AppState, width: u16) -> String {
+    screen(s, width, 24).lines().nth(1).unwrap().to_string()
+}
+
+#[test]
+fn every_count_and_a_whole_message_fit_the_second_line_at_80_columns() {
+    let mut s = state();
+    // In words they take 85 columns: in symbols, every one shows.
+    let line = second_line(&s, 80);
+    for count in ["↻ 2", "↑ 1", "‖ 1", "✗ 1", "‼ 1"] {
+        assert!(line.contains(count), "{count:?} in {line:?}");
+    }
+    assert!(second_line(&s, 120).contains("‼ error 1"));
+    key(&mut s, crossterm::event::KeyCode::Char(':'));
+    for c in "help".chars() {
+        key(&mut s, crossterm::event::KeyCode::Char(c));
+    }
+    key(&mut s, crossterm::event::KeyCode::Enter);
+    let message = "unknown command \"help\": try ns, ctx, sort, nodes or q";
+    let line = second_line(&s, 160);
+    assert!(
+        line.starts_with("↻ in progress 2") && line.ends_with(message),
+        "{line:?}"
+    );
+    let line = second_line(&s, 100);
+    assert!(
+        line.starts_with("↻ 2") && line.ends_with(message),
+        "{line:?}"
+    );
+    // Too long to follow the counts at 80 columns: the footer has it whole, for a while.
+    let screen = screen(&s, 80, 24);
+    let line = screen.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with("↻ 2") && !line.contains("unknown"),
+        "{line:?}"
+    );
+    assert_eq!(screen.lines().last().unwrap(), format!(" {message}"));
+}
+
+#[test]
+fn the_totals_show_a_side_whole_or_not_at_all() {
+    use podsize::model::decide::rightsizing::{Amount, Totals};
+    let mut s = state();
+    s.rightsizing_totals = Totals {
+        over: Amount {
+            cpu_millis: 1_980,
+            memory_bytes: 1_804_000_000,
+        },
+        under: Amount {
+            cpu_millis: 2_950,
+            memory_bytes: 2_061_584_302,
+        },
+        judged: 12,
+    };
+    let wide = second_line(&s, 200);
+    assert!(
+        wide.contains("▼ over-requested 1.98 cpu · 1.68Gi  ▲ under-requested 2.95 cpu · 1.92Gi"),
+        "{wide:?}"
+    );
+    for width in [60, 80, 100, 120] {
+        let line = second_line(&s, width);
+        // Each side whole or absent: never a figure without its unit.
+        for side in ["▼ over 1.98 cpu · 1.68Gi", "▲ under 2.95 cpu · 1.92Gi"] {
+            let label = &side[..side.find(' ').unwrap()];
+            assert!(
+                !line.contains(label) || line.contains(side) || wide.contains(&line[..]),
+                "{width}: {side:?} in {line:?}"
+            );
+        }
+    }
+    assert!(second_line(&s, 120).contains("▼ over 1.98 cpu · 1.68Gi"));
+}
