@@ -1,5 +1,6 @@
-//! What an operator trips over at 80×24 and 60×20 (issue #30, by hand): each test holds a
-//! screen where a figure, a key or the state of the data ran off the edge.
+//! What an operator tripped over using the dashboard by hand at 80×24 and 60×20 (issue #30):
+//! each test holds a screen where a figure, a key or the state of the data ran off the edge,
+//! or where a program's word showed instead of a person's.
 
 use crate::common;
 
@@ -200,4 +201,22 @@ fn the_totals_show_a_side_whole_or_not_at_all() {
         }
     }
     assert!(second_line(&s, 120).contains("▼ over 1.98 cpu · 1.68Gi"));
+}
+
+#[test]
+fn make_room_on_a_pod_with_nothing_waiting_says_so_in_words() {
+    let mut s = state();
+    select_a_quiet_container(&mut s);
+    key(&mut s, crossterm::event::KeyCode::Char('m'));
+    let screen = screen(&s, 80, 24);
+    let popup = (screen.lines())
+        .map(|l| l.trim_end().trim_end_matches('│').trim_end())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" │", " ");
+    assert!(
+        popup.contains("is not deferred (no resize pending)"),
+        "{screen}"
+    );
+    assert!(!popup.contains("state: None"), "{screen}");
 }
