@@ -106,7 +106,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     let rooms = &view.rooms;
-    let compact = usize::from(area.width.saturating_sub(2)) < super::nodes_compact::FULL_WIDTH;
+    let inner = usize::from(area.width.saturating_sub(2));
+    let compact = inner < super::nodes_compact::FULL_WIDTH;
+    let narrow = inner < super::nodes_compact::NARROW_WIDTH;
     // Widths follow `room_line`: name 21, bar 12, cpu figures 30, bar 12, memory figures 33.
     let heading = Line::from(Span::styled(
         format!(
@@ -121,7 +123,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme.column_header,
     ));
     let heading = if compact {
-        super::nodes_compact::heading(theme)
+        super::nodes_compact::heading(narrow, theme)
     } else {
         heading
     };
@@ -136,7 +138,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .take(visible)
             .map(|(i, r)| {
                 if compact {
-                    super::nodes_compact::line(r, i == view.selected, theme)
+                    super::nodes_compact::line(r, i == view.selected, narrow, theme)
                 } else {
                     room_line(r, i == view.selected, theme)
                 }
