@@ -32,4 +32,5 @@ mod ui_layout;
 mod ui_snapshots;
 mod vpa_editor;
 mod wall_highlight;
+mod wall_narrow;
 mod wall_without_colour;
