@@ -220,3 +220,53 @@ fn make_room_on_a_pod_with_nothing_waiting_says_so_in_words() {
     );
     assert!(!popup.contains("state: None"), "{screen}");
 }
+
+/// The popup's rows: the text between its side borders.
+fn popup_rows(screen: &str) -> Vec<String> {
+    (screen.lines())
+        .filter_map(|l| l.strip_prefix('│'))
+        .map(|l| l.trim_end().trim_end_matches('│').to_string())
+        .collect()
+}
+
+#[test]
+fn help_descriptions_continue_under_themselves_and_its_end_fills_the_popup() {
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut s = state();
+        key(&mut s, crossterm::event::KeyCode::Char('?'));
+        let first = screen(&s, width, height);
+        let rows = popup_rows(&first);
+        let boosts = (rows.iter())
+            .position(|r| r.contains("B  start-up boosts"))
+            .unwrap_or_else(|| panic!("{first}"));
+        // The description's next row is indented past the keys: `x2 CPU` is not a key.
+        let next = &rows[boosts + 1];
+        assert!(
+            next.starts_with(&" ".repeat(16)) && !next.trim().is_empty(),
+            "{width}: {next:?}\n{first}"
+        );
+        for row in &rows {
+            let keys_column = row.chars().take(16).collect::<String>();
+            assert!(
+                keys_column.ends_with("  ") || row.chars().count() < 16,
+                "{width}: a row with text in the keys' column: {row:?}\n{first}"
+            );
+        }
+        // Scrolled past its end, the popup still shows a page, the last line at its foot.
+        for _ in 0..80 {
+            key(&mut s, crossterm::event::KeyCode::Char('j'));
+        }
+        let end = screen(&s, width, height);
+        let rows = popup_rows(&end);
+        assert!(
+            rows.last().unwrap().contains("by the runtime")
+                || rows.last().unwrap().contains("actual"),
+            "{end}"
+        );
+        let filled = rows.iter().filter(|r| !r.trim().is_empty()).count();
+        assert!(
+            filled > rows.len() / 2,
+            "{width}: a near-empty page:\n{end}"
+        );
+    }
+}
