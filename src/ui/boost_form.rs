@@ -137,6 +137,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     let inner = super::popup::open(frame, area, height, title, theme);
     let [body, foot] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(keys_rows)]).areas(inner);
+    let lines = super::popup::cut_to(lines, inner_width, body.height, theme.muted);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     frame.render_widget(Paragraph::new(keys).wrap(Wrap { trim: false }), foot);
 }

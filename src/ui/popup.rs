@@ -5,6 +5,7 @@
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
@@ -63,4 +64,33 @@ fn wrapped_rows(text: &str, width: usize) -> usize {
         }
     }
     rows
+}
+
+/// `lines` cut to `room` rows of `width` columns, the last kept row saying how many lines
+/// were left out: a cut body otherwise ended mid-list with nothing to say more was there.
+pub fn cut_to<'a>(lines: Vec<Line<'a>>, width: u16, room: u16, style: Style) -> Vec<Line<'a>> {
+    if rows(&lines, width) <= room {
+        return lines;
+    }
+    let total = lines.len();
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for line in lines {
+        let need = rows(std::slice::from_ref(&line), width);
+        // One row stays for the note.
+        if used + need + 1 > room {
+            break;
+        }
+        used += need;
+        kept.push(line);
+    }
+    let hidden = total - kept.len();
+    kept.push(Line::from(Span::styled(
+        format!(
+            "… {hidden} more line{} below: a taller terminal shows them",
+            if hidden == 1 { "" } else { "s" }
+        ),
+        style,
+    )));
+    kept
 }

@@ -270,3 +270,35 @@ fn help_descriptions_continue_under_themselves_and_its_end_fills_the_popup() {
         );
     }
 }
+
+#[test]
+fn an_editor_too_tall_for_the_screen_says_what_it_left_out() {
+    let mut s = state();
+    for _ in 0..s.visible().len() {
+        key(&mut s, crossterm::event::KeyCode::Char(' '));
+    }
+    assert!(s.marked.len() > 8);
+    select_a_quiet_container(&mut s);
+    key(&mut s, crossterm::event::KeyCode::Char('e'));
+    for c in "x2".chars() {
+        key(&mut s, crossterm::event::KeyCode::Char(c));
+    }
+    let tall = screen(&s, 200, 60);
+    assert!(!tall.contains("more line"), "{tall}");
+    for (width, height) in [(80, 24), (60, 20)] {
+        let screen = screen(&s, width, height);
+        let rows = popup_rows(&screen);
+        let note = (rows.iter())
+            .position(|r| r.contains("more lines below: a taller terminal shows them"))
+            .unwrap_or_else(|| panic!("{width}x{height}:\n{screen}"));
+        // Under the note: blank rows, then the keys.
+        let keys = (rows.iter())
+            .position(|r| r.starts_with("quantity, +25%"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(keys > note + 1, "{screen}");
+        assert!(
+            rows[note + 1..keys].iter().all(|r| r.trim().is_empty()),
+            "{screen}"
+        );
+    }
+}
