@@ -187,9 +187,13 @@ pub fn render_make_room(frame: &mut Frame, area: Rect, state: &AppState, theme: 
         (Outcome::NoPlan(_), _, None) => " Esc closes ",
     };
     let width = area.width.min(110);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let inner = width.saturating_sub(2).max(1);
+    // Counted as the paragraph wraps them, by words: counted by characters, the last words
+    // of a sentence fell below the border.
+    let height = super::popup::rows(&lines, inner)
+        .saturating_add(2)
+        .min(area.height);
+    let lines = super::popup::cut_to(lines, inner, height.saturating_sub(2), theme.muted);
     let [vertical] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);

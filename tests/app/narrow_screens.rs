@@ -208,17 +208,20 @@ fn make_room_on_a_pod_with_nothing_waiting_says_so_in_words() {
     let mut s = state();
     select_a_quiet_container(&mut s);
     key(&mut s, crossterm::event::KeyCode::Char('m'));
-    let screen = screen(&s, 80, 24);
-    let popup = (screen.lines())
-        .map(|l| l.trim_end().trim_end_matches('│').trim_end())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" │", " ");
-    assert!(
-        popup.contains("is not deferred (no resize pending)"),
-        "{screen}"
-    );
-    assert!(!popup.contains("state: None"), "{screen}");
+    // Narrow, its last words fell below the border: rows were counted by characters.
+    for (width, height) in [(80, 24), (60, 20), (50, 20)] {
+        let screen = screen(&s, width, height);
+        let popup = popup_rows(&screen)
+            .iter()
+            .map(|r| r.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            popup.contains("is not deferred (no resize pending)"),
+            "{width}x{height}:\n{screen}"
+        );
+        assert!(!popup.contains("state: None"), "{screen}");
+    }
 }
 
 /// The popup's rows: the text between its side borders.
