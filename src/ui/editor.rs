@@ -264,6 +264,9 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
             "right-sizing: {n} more container{}, each to its own recommendation:",
             if n == 1 { "" } else { "s" }
         )
+    } else if batch.plans.is_empty() {
+        // Not `0 more marked pods, changed fields only…`: none takes the change.
+        "batch: the other marked pods are left out:".to_string()
     } else {
         format!(
             "batch: {}, changed fields only, relative to each pod:",

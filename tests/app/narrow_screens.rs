@@ -305,3 +305,31 @@ fn an_editor_too_tall_for_the_screen_says_what_it_left_out() {
         );
     }
 }
+
+#[test]
+fn a_batch_whose_other_pods_are_all_left_out_says_so() {
+    let mut s = state();
+    select_a_quiet_container(&mut s);
+    let edited = s.selected_pod().unwrap().clone();
+    let container = edited.containers[0].name.clone();
+    let other = (s.pods.values())
+        .find(|p| p.containers.iter().all(|c| c.name != container))
+        .unwrap()
+        .pod_key();
+    s.marked.insert(edited.pod_key());
+    s.marked.insert(other);
+    key(&mut s, crossterm::event::KeyCode::Char('e'));
+    for c in "x2".chars() {
+        key(&mut s, crossterm::event::KeyCode::Char(c));
+    }
+    let screen = screen(&s, 120, 40);
+    assert!(
+        screen.contains("batch: the other marked pods are left out:"),
+        "{screen}"
+    );
+    assert!(!screen.contains("0 more marked pods"), "{screen}");
+    assert!(
+        screen.contains(&format!("no container named \"{container}\"")),
+        "{screen}"
+    );
+}
