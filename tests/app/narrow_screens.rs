@@ -333,3 +333,26 @@ fn a_batch_whose_other_pods_are_all_left_out_says_so() {
         "{screen}"
     );
 }
+
+#[test]
+fn details_too_long_for_the_pane_say_what_they_left_out() {
+    let mut s = state();
+    let i = (s.visible().iter())
+        .position(|r| r.pod.name == "shipper-sidecar")
+        .unwrap();
+    s.select(i);
+    key(&mut s, crossterm::event::KeyCode::Char('d'));
+    let screen = screen(&s, 80, 24);
+    let pane: Vec<&str> = (screen.lines())
+        .skip_while(|l| !l.contains(" details "))
+        .collect();
+    assert!(pane[0].contains("details"), "{screen}");
+    // Four containers do not fit in seven rows; the last row says so.
+    let note = pane[pane.len() - 2];
+    assert!(
+        note.starts_with("… ") && note.ends_with("more lines below: a taller terminal shows them"),
+        "{screen}"
+    );
+    let tall = self::screen(&s, 200, 60);
+    assert!(!tall.contains("more lines below"), "{tall}");
+}
