@@ -283,14 +283,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             Span::styled(with_cursor(line), theme.input),
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ]),
-        InputMode::Command(line) => Line::from(vec![
-            Span::styled(":", theme.accent),
-            Span::styled(with_cursor(line), theme.input),
-            Span::styled(
-                "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q",
-                theme.muted,
-            ),
-        ]),
+        InputMode::Command(line) => {
+            let typed = with_cursor(line);
+            // Narrow, the same commands in fewer columns: cut, `nodes` and `q` went first.
+            let long = "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q";
+            let short = "  ns NAME|all · ctx NAME…|all · sort KEY · nodes · q";
+            let fits = 1 + typed.chars().count() + long.chars().count() <= usize::from(area.width);
+            Line::from(vec![
+                Span::styled(":", theme.accent),
+                Span::styled(typed, theme.input),
+                Span::styled(if fits { long } else { short }, theme.muted),
+            ])
+        }
         // The counts always show; a message (for a few seconds) comes after them.
         InputMode::Normal => {
             let width = usize::from(area.width);

@@ -356,3 +356,17 @@ fn details_too_long_for_the_pane_say_what_they_left_out() {
     let tall = self::screen(&s, 200, 60);
     assert!(!tall.contains("more lines below"), "{tall}");
 }
+
+#[test]
+fn the_command_line_names_every_command_at_60_columns() {
+    let mut s = state();
+    key(&mut s, crossterm::event::KeyCode::Char(':'));
+    let line = second_line(&s, 60);
+    assert!(line.ends_with("sort KEY · nodes · q"), "{line:?}");
+    assert!(
+        line.contains("ns NAME") && line.contains("ctx NAME…"),
+        "{line:?}"
+    );
+    let wide = second_line(&s, 120);
+    assert!(wide.ends_with("ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q"));
+}
