@@ -84,7 +84,7 @@ fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
         }
         _ => {
             state.set_status(
-                format!("unknown command {line:?}: try ns NAME, ns all, ctx NAME [NAME…], ctx all, sort KEY, nodes, q"),
+                format!("unknown command {line:?}: try ns, ctx, sort, nodes or q"),
                 true,
             );
             Vec::new()

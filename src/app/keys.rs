@@ -195,9 +195,14 @@ fn run(state: &mut AppState, command: Command) {
                     // The mark widens the name: keep the column wide enough for it.
                     let width = super::name_widths::marked_width(&key.name);
                     state.longest.pod = state.longest.pod.max(width);
-                    state.marked.insert(key);
+                    state.marked.insert(key.clone());
                 }
-                state.select(state.selected_index() + 1);
+                // On to the next pod: the next row of the same pod would unmark it again.
+                let from = state.selected_index();
+                let next = (state.visible().iter().enumerate().skip(from + 1))
+                    .find(|(_, row)| row.pod != key)
+                    .map_or(from, |(i, _)| i);
+                state.select(next);
                 state.dirty = true;
             }
         }

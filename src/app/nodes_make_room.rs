@@ -206,10 +206,10 @@ pub fn open(state: &mut AppState, now: DateTime<Utc>) {
         plan_for(state, &pod, &container, now)
     } else {
         Outcome::NoPlan(format!(
-            "nothing waits: the resize of {}/{} is not Deferred (state: {})",
+            "nothing waits: the resize of {}/{} is not deferred ({})",
             pod.namespace,
             pod.name,
-            pod.state.name()
+            pod.state.words()
         ))
     };
     show(state, outcome, None);

@@ -6,8 +6,9 @@ use crate::app::boost_form::{BoostForm, LABELS, Stage};
 use crate::model::decide::boost::{Until, values_text};
 use crate::model::rules::plan::Prediction;
 use crate::theme::Theme;
+use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -31,17 +32,30 @@ fn field_lines<'a>(form: &BoostForm, theme: &Theme) -> Vec<Line<'a>> {
         .collect()
 }
 
-fn plan_lines<'a>(form: &BoostForm, theme: &Theme) -> Vec<Line<'a>> {
+/// When the boost ends, in the local time a person reads from a clock: the time of day, with
+/// the date when it is not today's.
+fn local_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let (t, now) = (t.with_timezone(&Local), now.with_timezone(&Local));
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+fn plan_lines<'a>(form: &BoostForm, now: DateTime<Utc>, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if let Some(b) = &form.boost {
         lines.push(Line::from(format!("from {}", values_text(&b.original))));
         lines.push(Line::from(format!("to   {}", values_text(&b.boosted))));
         lines.push(Line::from(match b.until {
             Until::Ready => "back to the original values when the pod is Ready".to_string(),
-            Until::Deadline(t) => format!("back to the original values at {}", t.to_rfc3339()),
+            Until::Deadline(t) => {
+                format!("back to the original values at {}", local_time(t, now))
+            }
             Until::ReadyBy(t) => format!(
                 "back to the original values when the pod is Ready, at the latest {}",
-                t.to_rfc3339()
+                local_time(t, now)
             ),
         }));
     }
@@ -100,20 +114,30 @@ fn footer<'a>(form: &BoostForm, theme: &Theme) -> Vec<Line<'a>> {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
     let Some(form) = &state.boost_form else {
         return;
     };
     let mut lines = field_lines(form, theme);
     lines.push(Line::from(""));
-    lines.extend(plan_lines(form, theme));
-    lines.push(Line::from(""));
-    lines.extend(footer(form, theme));
-    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
+    lines.extend(plan_lines(form, now, theme));
+    let mut keys = vec![Line::from("")];
+    keys.extend(footer(form, theme));
+    // The patch and the keys (how to send, how to go back) are always shown whole; the plan
+    // above them is what a small screen cuts short.
+    let inner_width = area.width.min(super::popup::WIDTH).saturating_sub(2);
+    let keys_rows = super::popup::rows(&keys, inner_width);
+    let height = super::popup::rows(&lines, inner_width)
+        .saturating_add(keys_rows)
+        .saturating_add(2);
     let title = format!(
         " boost {}/{} · {} ",
         form.namespace, form.pod, form.container
     );
     let inner = super::popup::open(frame, area, height, title, theme);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let [body, foot] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(keys_rows)]).areas(inner);
+    let lines = super::popup::cut_to(lines, inner_width, body.height, theme.muted);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(Paragraph::new(keys).wrap(Wrap { trim: false }), foot);
 }

@@ -277,6 +277,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .borders(Borders::TOP)
         .border_style(theme.border)
         .title(Span::styled(" details ", theme.title));
+    // At 80×24 the pane has seven rows: what does not fit is counted, not cut off unsaid.
+    let lines = super::popup::cut_to(
+        lines,
+        area.width,
+        area.height.saturating_sub(1),
+        theme.muted,
+    );
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

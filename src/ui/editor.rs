@@ -264,6 +264,9 @@ fn batch_lines<'a>(editor: &EditorState, theme: &Theme) -> Vec<Line<'a>> {
             "right-sizing: {n} more container{}, each to its own recommendation:",
             if n == 1 { "" } else { "s" }
         )
+    } else if batch.plans.is_empty() {
+        // Not `0 more marked pods, changed fields only…`: none takes the change.
+        "batch: the other marked pods are left out:".to_string()
     } else {
         format!(
             "batch: {}, changed fields only, relative to each pod:",
@@ -362,8 +365,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let inner_width = columns.width.saturating_sub(2);
     // The footer (review patch and key hints) is laid out exactly and always shown; the body
     // above it gets the rows left and is the part cut short on a small terminal.
-    let footer_rows = rows(&footer, inner_width);
-    let body_rows = rows(&lines, inner_width);
+    let footer_rows = super::popup::rows(&footer, inner_width);
+    let body_rows = super::popup::rows(&lines, inner_width);
     let height = body_rows
         .saturating_add(footer_rows)
         .saturating_add(2)
@@ -375,43 +378,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let inner = super::popup::open(frame, area, height, title, theme);
     let [body, foot] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(footer_rows)]).areas(inner);
+    let lines = super::popup::cut_to(lines, inner_width, body.height, theme.muted);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
-}
-
-/// Rows the lines take when word-wrapped to `width`, as the paragraph will wrap them.
-fn rows(lines: &[Line], width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let total: usize = lines
-        .iter()
-        .map(|line| {
-            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            wrapped_rows(&text, width)
-        })
-        .sum();
-    u16::try_from(total).unwrap_or(u16::MAX)
-}
-
-/// Greedy word wrap: a word that does not fit moves to the next row, a longer one is broken.
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let (mut rows, mut col) = (1, 0);
-    for word in text.split(' ') {
-        let w = word.chars().count();
-        let need = if col == 0 { w } else { col + 1 + w };
-        if need <= width {
-            col = need;
-        } else {
-            if col > 0 {
-                rows += 1;
-            }
-            col = w;
-            while col > width {
-                rows += 1;
-                col -= width;
-            }
-        }
-    }
-    rows
 }
 
 /// The review (the exact patch) and the key hints, below a blank row.

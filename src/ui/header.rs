@@ -1,5 +1,6 @@
 //! Header bar: where we are, what the cluster says, how fresh the data is.
 
+use super::header_fit::{self, Part};
 use crate::app::AppState;
 use crate::app::clusters::ClusterStatus;
 use crate::app::state::InputMode;
@@ -31,16 +32,30 @@ pub fn connection_span(
             since,
         } => Span::styled(
             format!(
-                " ✗ reconnecting (attempt {attempt}, stale {}): {error} ",
-                format_age(now - *since)
+                " ✗ reconnecting (attempt {attempt}, stale {}): {} ",
+                format_age(now - *since),
+                super::wall_clusters::readable_reason(error)
             ),
             theme.stale_warning,
         ),
     }
 }
 
-/// `↻ 2 in progress  ‖ 1 deferred ...` for the states worth a look.
-fn counts_line(state: &AppState) -> String {
+/// [`connection_span`] in a few words, for a narrow screen: that the data is stale and since
+/// when stays; the attempt and the error give way.
+fn connection_short(cluster: &ClusterStatus, now: DateTime<Utc>, theme: &Theme) -> Span<'static> {
+    match &cluster.connection {
+        Connection::Reconnecting { since, .. } => Span::styled(
+            format!(" ✗ reconnecting, stale {} ", format_age(now - *since)),
+            theme.stale_warning,
+        ),
+        _ => connection_span(cluster, now, theme),
+    }
+}
+
+/// `↻ in progress 2  ‖ deferred 1 ...` for the states worth a look; `compact`, the symbols
+/// only (`↻ 2  ‖ 1`), as the RESIZE column shows them beside their words.
+fn counts_line(state: &AppState, compact: bool) -> String {
     let counts = state.state_counts();
     let mut parts = Vec::new();
     for (name, label) in [
@@ -52,17 +67,39 @@ fn counts_line(state: &AppState) -> String {
         ("Error", "‼ error"),
     ] {
         if let Some(n) = counts.get(name) {
+            let label = match compact {
+                true => label.split(' ').next().unwrap_or(label),
+                false => label,
+            };
             parts.push(format!("{label} {n}"));
         }
     }
     // Counts of a list still arriving are not final: say so.
     let partial = state.loading();
-    match (parts.is_empty(), partial) {
-        (true, false) => "no resize pending".into(),
-        (true, true) => "none pending so far (list incomplete)".into(),
-        (false, false) => parts.join("  "),
-        (false, true) => format!("{} so far (list incomplete)", parts.join("  ")),
+    match (parts.is_empty(), partial, compact) {
+        (true, false, _) => "no resize pending".into(),
+        (true, true, _) => "none pending so far (list incomplete)".into(),
+        (false, false, _) => parts.join("  "),
+        (false, true, false) => format!("{} so far (list incomplete)", parts.join("  ")),
+        (false, true, true) => format!("{} so far", parts.join("  ")),
     }
+}
+
+/// The counts in words where they fit with `then` (a message) after them, else in symbols.
+fn counts_fitting(state: &AppState, then: usize, width: usize) -> String {
+    let long = counts_line(state, false);
+    match long.chars().count() + then <= width {
+        true => long,
+        false => counts_line(state, true),
+    }
+}
+
+/// Whether the status message fits after the counts (in symbols if need be) in `width`
+/// columns; a longer one is shown in the footer, whole.
+pub fn message_fits(state: &AppState, width: usize) -> bool {
+    state.status.as_ref().is_none_or(|m| {
+        counts_line(state, true).chars().count() + 3 + m.text.chars().count() <= width
+    })
 }
 
 /// "▼ over-requested 34.2 cpu · 120Gi  ▲ under-requested 500m cpu" over the rows on show;
@@ -71,22 +108,36 @@ pub fn totals_text(totals: &crate::model::decide::rightsizing::Totals) -> Option
     totals_in(totals, ["▼ over-requested", "▲ under-requested"])
 }
 
-/// [`totals_text`] in at most `room` columns: the labels shorten before a figure loses its unit.
+/// [`totals_text`] in at most `room` columns: the labels shorten before a figure loses its
+/// unit, then a side goes whole (the under-requested first); `None` when not even one fits.
 pub fn totals_fitting(
     totals: &crate::model::decide::rightsizing::Totals,
     room: usize,
 ) -> Option<String> {
+    let fits = |text: &String| text.chars().count() <= room;
     let long = totals_text(totals)?;
-    if long.chars().count() <= room {
+    if fits(&long) {
         return Some(long);
     }
-    totals_in(totals, ["▼ over", "▲ under"])
+    let sides = sides_in(totals, ["▼ over", "▲ under"])?;
+    if fits(&sides.join("  ")) {
+        return Some(sides.join("  "));
+    }
+    sides.into_iter().find(fits)
 }
 
 fn totals_in(
     totals: &crate::model::decide::rightsizing::Totals,
     labels: [&str; 2],
 ) -> Option<String> {
+    sides_in(totals, labels).map(|sides| sides.join("  "))
+}
+
+/// Each side with a figure worth naming, or the one sentence that says none is.
+fn sides_in(
+    totals: &crate::model::decide::rightsizing::Totals,
+    labels: [&str; 2],
+) -> Option<Vec<String>> {
     use crate::model::ground::figures::{cpu_figure, memory_figure};
     if totals.judged == 0 {
         return None;
@@ -107,9 +158,9 @@ fn totals_in(
         .flatten()
         .collect();
     Some(if sides.is_empty() {
-        "requests fit their usage".to_string()
+        vec!["requests fit their usage".to_string()]
     } else {
-        sides.join("  ")
+        sides
     })
 }
 
@@ -165,58 +216,95 @@ fn clusters_spans(
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc>, theme: &Theme) {
     let h = &state.clusters[0].header;
-    let mut first = vec![Span::styled(" podsize ", theme.header)];
-    if !state.several_clusters() {
-        first.push(Span::styled(format!(" ctx {} ", h.context), theme.header));
-        first.push(Span::styled(
-            format!(" {} ", h.server_version),
+    let several = state.several_clusters();
+    // Where a screen is narrow, the name of the program goes first, then the version, then
+    // the scope; the context, the pod count, read-only and the connection always stay.
+    let mut first = vec![Part::optional(0, Span::styled(" podsize ", theme.header))];
+    if !several {
+        first.push(Part::kept(Span::styled(
+            format!(" ctx {} ", h.context),
             theme.header,
+        )));
+        first.push(Part::optional(
+            1,
+            Span::styled(format!(" {} ", h.server_version), theme.header),
         ));
     }
-    first.push(Span::styled(
-        format!(" {} ", state.scope.describe()),
-        theme.header,
+    first.push(Part::optional(
+        2,
+        Span::styled(format!(" {} ", state.scope.describe()), theme.header),
     ));
-    first.push(Span::styled(
+    first.push(Part::kept(Span::styled(
         format!(" {} ", crate::app::loading::pod_count_text(state)),
         theme.header,
-    ));
+    )));
     let denied = state
         .clusters
         .iter()
         .any(|c| c.header.rbac_denied.is_some());
     if state.readonly() {
-        first.push(Span::styled(" READ-ONLY ", theme.readonly_banner));
+        first.push(Part::kept(Span::styled(
+            " READ-ONLY ",
+            theme.readonly_banner,
+        )));
     } else if denied {
-        first.push(Span::styled(" read-only (RBAC) ", theme.readonly_banner));
+        first.push(Part::kept(Span::styled(
+            " read-only (RBAC) ",
+            theme.readonly_banner,
+        )));
     }
-    if state.several_clusters() {
-        let used: usize = first.iter().map(|s| s.content.chars().count()).sum();
-        let room = usize::from(area.width).saturating_sub(used);
-        first.extend(clusters_spans(state, now, theme, room));
+    let width = usize::from(area.width);
+    let first = if several {
+        let mut spans: Vec<Span> = first.into_iter().map(|p| p.span).collect();
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        spans.extend(clusters_spans(
+            state,
+            now,
+            theme,
+            width.saturating_sub(used),
+        ));
+        spans
     } else {
-        first.push(connection_span(&state.clusters[0], now, theme));
-    }
+        let cluster = &state.clusters[0];
+        let mut short = first.clone();
+        let mut long = first;
+        long.push(Part::kept(connection_span(cluster, now, theme)));
+        let long_width: usize = long.iter().map(|p| p.span.width()).sum();
+        if long_width <= width {
+            long.into_iter().map(|p| p.span).collect()
+        } else {
+            short.push(Part::kept(connection_short(cluster, now, theme)));
+            header_fit::fit(short, width)
+        }
+    };
     let second = match &state.input {
         InputMode::Filter(line) => Line::from(vec![
             Span::styled("/", theme.accent),
             Span::styled(with_cursor(line), theme.input),
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ]),
-        InputMode::Command(line) => Line::from(vec![
-            Span::styled(":", theme.accent),
-            Span::styled(with_cursor(line), theme.input),
-            Span::styled(
-                "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q",
-                theme.muted,
-            ),
-        ]),
+        InputMode::Command(line) => {
+            let typed = with_cursor(line);
+            // Narrow, the same commands in fewer columns: cut, `nodes` and `q` went first.
+            let long = "  ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q";
+            let short = "  ns NAME|all · ctx NAME…|all · sort KEY · nodes · q";
+            let fits = 1 + typed.chars().count() + long.chars().count() <= usize::from(area.width);
+            Line::from(vec![
+                Span::styled(":", theme.accent),
+                Span::styled(typed, theme.input),
+                Span::styled(if fits { long } else { short }, theme.muted),
+            ])
+        }
         // The counts always show; a message (for a few seconds) comes after them.
         InputMode::Normal => {
-            let counts = counts_line(state);
-            let room = usize::from(area.width).saturating_sub(counts.chars().count() + 3);
+            let width = usize::from(area.width);
+            let message = (state.status.as_ref()).map(|m| m.text.chars().count() + 3);
+            let counts = counts_fitting(state, message.unwrap_or(0), width);
+            let room = width.saturating_sub(counts.chars().count() + 3);
             let mut spans = vec![Span::styled(counts, theme.accent)];
             match &state.status {
+                // Too long to follow the counts: the footer shows it instead.
+                Some(_) if !message_fits(state, width) => {}
                 Some(msg) => spans.push(Span::styled(
                     format!("   {}", msg.text),
                     if msg.error {
@@ -226,10 +314,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
                     },
                 )),
                 None => {
+                    // Columns left after the counts, each part taking three for its gap.
+                    let mut left = room + 3;
                     if let Some(totals) = totals_fitting(&state.rightsizing_totals, room) {
+                        left = left.saturating_sub(totals.chars().count() + 3);
                         spans.push(Span::styled(format!("   {totals}"), theme.muted));
                     }
-                    spans.push(Span::styled("   ? help", theme.muted));
+                    // The footer names it too: here only where it fits whole.
+                    if left >= "   ? help".len() {
+                        spans.push(Span::styled("   ? help", theme.muted));
+                    }
                 }
             }
             Line::from(spans)

@@ -1,21 +1,70 @@
 //! Help popup, printed from the keymap's tables so it lists exactly what dispatch does. Where
-//! the screen is too short for it, it scrolls and its border says how.
+//! the screen is too short for it, it scrolls and its border says how. A description too long
+//! for the popup continues under itself, not under the keys, where its words (`x2 CPU…`)
+//! read as keys.
 
 use crate::app::AppState;
 use crate::app::help_view::{HelpLine, help_lines};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const WIDTH: u16 = 100;
+/// Columns of the keys before a description.
+const KEYS: usize = 16;
 
-fn line<'a>(help: HelpLine, theme: &Theme) -> Line<'a> {
+/// The spans word-wrapped to `width` columns, each row after the first indented by `indent`.
+fn wrap(spans: Vec<Span<'static>>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        let style: Style = span.style;
+        // Each word keeps the space after it, so rows join as they were written.
+        for word in span.content.split_inclusive(' ') {
+            let mut word = word.to_string();
+            let seen = Span::raw(word.trim_end()).width();
+            if used > indent && used + seen > width {
+                rows.push(vec![Span::raw(" ".repeat(indent))]);
+                used = indent;
+            }
+            // A word longer than a whole row is broken.
+            while used + Span::raw(word.trim_end()).width() > width && word.chars().count() > 1 {
+                let room = width.saturating_sub(used).max(1);
+                let head: String = word.chars().take(room).collect();
+                word = word.chars().skip(room).collect();
+                if let Some(row) = rows.last_mut() {
+                    row.push(Span::styled(head, style));
+                }
+                rows.push(vec![Span::raw(" ".repeat(indent))]);
+                used = indent;
+            }
+            used += Span::raw(word.as_str()).width();
+            if let Some(row) = rows.last_mut() {
+                row.push(Span::styled(word, style));
+            }
+        }
+    }
+    rows.into_iter().map(Line::from).collect()
+}
+
+/// One line of help as the rows it takes in `width` columns: a key's description continues
+/// under itself, another mode's line two columns in.
+fn rows(help: HelpLine, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let indent = match help {
+        HelpLine::Key { .. } => KEYS,
+        _ => 2,
+    };
+    wrap(line(help, theme).spans, width, indent)
+}
+
+fn line(help: HelpLine, theme: &Theme) -> Line<'static> {
     match help {
         // The mode's own keys get a line each; other modes, a line per mode.
         HelpLine::Key { keys, help } => Line::from(vec![
-            Span::styled(format!("{keys:>14}  "), theme.accent),
+            Span::styled(format!("{keys:>w$}  ", w = KEYS - 2), theme.accent),
             Span::raw(help),
         ]),
         HelpLine::Blank => Line::from(""),
@@ -35,20 +84,26 @@ fn line<'a>(help: HelpLine, theme: &Theme) -> Line<'a> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let all: Vec<Line> = help_lines(state.wall.is_some())
-        .into_iter()
-        .map(|l| line(l, theme))
-        .collect();
     let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
-    let rows_of = |l: &Line| l.width().div_ceil(inner).max(1);
-    let total: usize = all.iter().map(rows_of).sum();
+    let all: Vec<Vec<Line>> = help_lines(state.wall.is_some())
+        .into_iter()
+        .map(|l| rows(l, inner, theme))
+        .collect();
+    let total: usize = all.iter().map(Vec::len).sum();
     let height = u16::try_from(total + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
     let room = usize::from(height.saturating_sub(2));
-    let above = state.help_scroll.min(all.len().saturating_sub(1));
-    let lines: Vec<Line> = all.into_iter().skip(above).collect();
-    let below = lines.iter().map(rows_of).sum::<usize>() > room;
+    // Scrolled no further than the last line at the foot: past it the popup showed one line.
+    let mut last_page = all.len();
+    let mut rows_below = 0;
+    while last_page > 0 && rows_below + all[last_page - 1].len() <= room {
+        last_page -= 1;
+        rows_below += all[last_page].len();
+    }
+    let above = state.help_scroll.min(last_page);
+    let lines: Vec<Line> = all.into_iter().skip(above).flatten().collect();
+    let below = lines.len() > room;
     let [vertical] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -75,8 +130,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             theme.muted,
         ));
     }
-    let text = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false });
+    let text = Paragraph::new(lines).block(block);
     frame.render_widget(text, popup);
 }

@@ -7,6 +7,7 @@ pub mod columns;
 mod details;
 mod editor;
 mod header;
+mod header_fit;
 pub mod help;
 mod key_hints;
 mod nodes;
@@ -62,7 +63,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
         editor::render(frame, area, state, theme);
     }
     if state.boost_form.is_some() {
-        boost_form::render(frame, area, state, theme);
+        boost_form::render(frame, area, state, now, theme);
     }
     if state.make_room.is_some() {
         nodes::render_make_room(frame, area, state, theme);

@@ -106,7 +106,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     };
     let rooms = &view.rooms;
-    let compact = usize::from(area.width.saturating_sub(2)) < super::nodes_compact::FULL_WIDTH;
+    let inner = usize::from(area.width.saturating_sub(2));
+    let compact = inner < super::nodes_compact::FULL_WIDTH;
+    let narrow = inner < super::nodes_compact::NARROW_WIDTH;
     // Widths follow `room_line`: name 21, bar 12, cpu figures 30, bar 12, memory figures 33.
     let heading = Line::from(Span::styled(
         format!(
@@ -121,7 +123,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         theme.column_header,
     ));
     let heading = if compact {
-        super::nodes_compact::heading(theme)
+        super::nodes_compact::heading(narrow, theme)
     } else {
         heading
     };
@@ -136,7 +138,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .take(visible)
             .map(|(i, r)| {
                 if compact {
-                    super::nodes_compact::line(r, i == view.selected, theme)
+                    super::nodes_compact::line(r, i == view.selected, narrow, theme)
                 } else {
                     room_line(r, i == view.selected, theme)
                 }
@@ -185,9 +187,13 @@ pub fn render_make_room(frame: &mut Frame, area: Rect, state: &AppState, theme: 
         (Outcome::NoPlan(_), _, None) => " Esc closes ",
     };
     let width = area.width.min(110);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let inner = width.saturating_sub(2).max(1);
+    // Counted as the paragraph wraps them, by words: counted by characters, the last words
+    // of a sentence fell below the border.
+    let height = super::popup::rows(&lines, inner)
+        .saturating_add(2)
+        .min(area.height);
+    let lines = super::popup::cut_to(lines, inner, height.saturating_sub(2), theme.muted);
     let [vertical] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);

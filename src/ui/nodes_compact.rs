@@ -1,5 +1,6 @@
 //! The node view below 160 columns: no bars, one figure per column, so a node's memory, pod
-//! count and waiting resizes stay on screen at 80 columns instead of running off the edge.
+//! count and waiting resizes stay on screen at 80 columns instead of running off the edge;
+//! below 78, only the free room of each resource, so at 60 columns too.
 
 use super::nodes::{cpu, mem};
 use crate::model::decide::node_room::NodeRoom;
@@ -9,6 +10,8 @@ use ratatui::text::{Line, Span};
 
 /// Inner widths below this get the compact line (the full one needs about 170).
 pub const FULL_WIDTH: usize = 160;
+/// Inner widths below this get only the free room (the compact line needs 78).
+pub const NARROW_WIDTH: usize = 78;
 const NAME: usize = 16;
 
 /// `name` cut to `NAME` characters, its end marked.
@@ -20,14 +23,18 @@ fn short_name(name: &str) -> String {
     format!("{kept}…")
 }
 
-pub fn heading(theme: &Theme) -> Line<'static> {
-    Line::from(Span::styled(
-        format!(
+pub fn heading(narrow: bool, theme: &Theme) -> Line<'static> {
+    let text = match narrow {
+        true => format!(
+            "{:<17}{:>8}  {:>8}  {:>4}  WAITING",
+            "NODE", "CPU free", "MEM free", "PODS"
+        ),
+        false => format!(
             "{:<17}{:<19}{:<24}{:>4}  WAITING",
             "NODE", "CPU req/alloc free", "MEMORY req/alloc free", "PODS"
         ),
-        theme.column_header,
-    ))
+    };
+    Line::from(Span::styled(text, theme.column_header))
 }
 
 /// What the Deferred resizes here miss, only the resources they miss: `2: cpu 1.3`.
@@ -70,7 +77,7 @@ fn resource<'a>(
     ]
 }
 
-pub fn line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {
+pub fn line<'a>(r: &NodeRoom, selected: bool, narrow: bool, theme: &Theme) -> Line<'a> {
     let style = if selected {
         theme.selected
     } else {
@@ -90,22 +97,40 @@ pub fn line<'a>(r: &NodeRoom, selected: bool, theme: &Theme) -> Line<'a> {
     ]
     .map(mem);
     let mut spans = vec![Span::styled(format!("{:<17}", short_name(&r.name)), style)];
-    spans.extend(resource(
-        cpu_figures,
-        negative(r.free.cpu_millis),
-        (5, 6),
-        style,
-        theme,
-    ));
-    spans.extend(resource(
-        memory_figures,
-        negative(r.free.memory_bytes),
-        (7, 7),
-        style,
-        theme,
-    ));
+    if narrow {
+        let free = |text: String, negative: bool| {
+            let free_style = if negative {
+                theme.resize_deferred
+            } else {
+                style
+            };
+            Span::styled(format!("{text:>8}  "), free_style)
+        };
+        let [.., cpu_free] = cpu_figures;
+        let [.., memory_free] = memory_figures;
+        spans.push(free(cpu_free, negative(r.free.cpu_millis)));
+        spans.push(free(memory_free, negative(r.free.memory_bytes)));
+    } else {
+        spans.extend(resource(
+            cpu_figures,
+            negative(r.free.cpu_millis),
+            (5, 6),
+            style,
+            theme,
+        ));
+        spans.extend(resource(
+            memory_figures,
+            negative(r.free.memory_bytes),
+            (7, 7),
+            style,
+            theme,
+        ));
+    }
     spans.extend([
-        Span::styled(format!("{:>3}  ", r.pods), style),
+        Span::styled(
+            format!("{:>w$}  ", r.pods, w = if narrow { 4 } else { 3 }),
+            style,
+        ),
         Span::styled(
             waiting(r),
             if r.pending.is_empty() {
@@ -150,7 +175,7 @@ mod tests {
             pods: 14,
             pending: vec![waiting],
         };
-        let text: String = line(&room, false, &Theme::default())
+        let text: String = line(&room, false, false, &Theme::default())
             .spans
             .iter()
             .map(|s| s.content.as_ref())
@@ -166,11 +191,36 @@ mod tests {
         ] {
             assert!(text.contains(part), "{part:?} in {text:?}");
         }
-        let head: String = heading(&Theme::default())
+        let head: String = heading(false, &Theme::default())
             .spans
             .iter()
             .map(|s| s.content.as_ref())
             .collect();
         assert!(head.chars().count() <= 78, "{head:?}");
+    }
+
+    #[test]
+    fn a_node_reads_whole_in_58_columns_by_its_free_room() {
+        let room = NodeRoom {
+            name: "sim-node-tight".into(),
+            allocatable: cpu_mem(4_000, 8),
+            requested: cpu_mem(5_300, 4),
+            usage: None,
+            free: cpu_mem(-1_300, 4),
+            pods: 4,
+            pending: Vec::new(),
+        };
+        let text = |l: Line| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        let wide = text(line(&room, false, false, &Theme::default()));
+        assert!(wide.chars().count() > 58, "{wide:?}");
+        let narrow = text(line(&room, false, true, &Theme::default()));
+        assert_eq!(narrow, "sim-node-tight       -1.3       4Gi     4  -");
+        let head = text(heading(true, &Theme::default()));
+        assert_eq!(head, "NODE             CPU free  MEM free  PODS  WAITING");
     }
 }

@@ -50,31 +50,38 @@ fn counters(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let counts = state.state_counts();
     let n = |name: &str| counts.get(name).copied().unwrap_or(0);
     let in_flight = n("InProgress") + n("Submitted") + n("Proposed");
+    // Each label with a shorter form for a tile too narrow for it (at 60 columns).
     let boxes = [
-        ("PODS".to_string(), state.pods.len(), theme.title),
+        (["PODS", "PODS"], state.pods.len(), theme.title),
         (
-            "↻ IN PROGRESS".to_string(),
+            ["↻ IN PROGRESS", "↻ PROG"],
             in_flight,
             state_style(&ResizeState::InProgress, theme),
         ),
         (
-            "‖ DEFERRED".to_string(),
+            ["‖ DEFERRED", "‖ DEFER"],
             n("Deferred"),
             state_style(&ResizeState::Deferred(String::new()), theme),
         ),
         (
-            "✗ INFEASIBLE".to_string(),
+            ["✗ INFEASIBLE", "✗ INFEAS"],
             n("Infeasible"),
             state_style(&ResizeState::Infeasible(String::new()), theme),
         ),
         (
-            "‼ ERRORS".to_string(),
+            ["‼ ERRORS", "‼ ERRORS"],
             n("Error"),
             state_style(&ResizeState::Error(String::new()), theme),
         ),
     ];
     let areas = Layout::horizontal([Constraint::Ratio(1, 5); 5]).split(area);
-    for ((label, count, style), cell) in boxes.into_iter().zip(areas.iter()) {
+    for (([long, short], count, style), cell) in boxes.into_iter().zip(areas.iter()) {
+        let inner = usize::from(cell.width.saturating_sub(2));
+        let label = if long.chars().count() <= inner {
+            long
+        } else {
+            short
+        };
         let text = vec![
             Line::from(Span::styled(format!("{count}"), style)),
             Line::from(Span::styled(label, theme.muted)),

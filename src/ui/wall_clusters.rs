@@ -78,6 +78,10 @@ pub fn freshness(cluster: &ClusterStatus, now: DateTime<Utc>) -> (String, Option
 const FRESH_WIDTH: usize = 14;
 /// Width of each count and of its title (`‖ DEFER`): five fit beside the rest in 80 columns.
 const COUNT_WIDTH: usize = 8;
+/// Titles of the counts, and their shorter forms where the screen is too narrow for the rest.
+const COUNT_TITLES: [&str; 5] = ["PODS", "↻ PROG", "‖ DEFER", "✗ INFEAS", "‼ ERRORS"];
+const NARROW_TITLES: [&str; 5] = ["PODS", "↻ PROG", "‖ DEF", "✗ INF", "‼ ERR"];
+const NARROW_COUNT_WIDTH: usize = 6;
 
 fn cell(text: String, width: usize) -> String {
     let fitted = super::table::fit(&text, u16::try_from(width).unwrap_or(u16::MAX));
@@ -85,10 +89,61 @@ fn cell(text: String, width: usize) -> String {
 }
 
 /// The cells' widths: names and versions as long as the longest (versions to `version
-/// unknown`), so the freshness and the counts fit in 80 columns.
+/// unknown`), so the freshness and the counts fit in 80 columns. Narrower, the version goes
+/// (the header has it) and the counts take shorter titles, so every count stays at 60.
 struct Widths {
     name: usize,
+    /// 0: no version column.
     version: usize,
+    count: usize,
+}
+
+impl Widths {
+    fn of(state: &AppState, width: usize) -> Self {
+        let longest = |f: fn(&ClusterStatus) -> &str| {
+            (state.clusters.iter())
+                .map(|c| f(c).chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let name = longest(|c| &c.header.context).clamp(7, 28);
+        let version = longest(|c| &c.header.server_version).clamp(7, 15);
+        let full = Widths {
+            name,
+            version,
+            count: COUNT_WIDTH,
+        };
+        if full.total() <= width {
+            return full;
+        }
+        let narrow = Widths {
+            name,
+            version: 0,
+            count: NARROW_COUNT_WIDTH,
+        };
+        let over = narrow.total().saturating_sub(width);
+        Widths {
+            name: name.saturating_sub(over).max(4),
+            ..narrow
+        }
+    }
+
+    /// Columns a line takes: a space, each cell with the space after it.
+    fn total(&self) -> usize {
+        let version = if self.version > 0 {
+            self.version + 1
+        } else {
+            0
+        };
+        1 + self.name + 1 + version + FRESH_WIDTH + 1 + 5 * (self.count + 1)
+    }
+
+    fn titles(&self) -> [&'static str; 5] {
+        match self.count < COUNT_WIDTH {
+            true => NARROW_TITLES,
+            false => COUNT_TITLES,
+        }
+    }
 }
 
 fn line<'a>(
@@ -102,7 +157,7 @@ fn line<'a>(
     // Only the figure takes the state's colour, not the padding before it.
     let count = |n: usize, style: Style| {
         let text = crate::model::decide::recommend::thousands(n as u64);
-        let pad = " ".repeat(COUNT_WIDTH.saturating_sub(text.chars().count()));
+        let pad = " ".repeat(widths.count.saturating_sub(text.chars().count()));
         [
             Span::raw(pad),
             Span::styled(text, if n > 0 { style } else { theme.muted }),
@@ -114,11 +169,17 @@ fn line<'a>(
         Some(_) => theme.stale_warning,
         None => theme.status_ok,
     };
-    let mut spans = vec![
-        Span::styled(format!(" {}", cell(name.into(), widths.name)), theme.title),
-        Span::styled(cell(version.into(), widths.version), theme.muted),
-        Span::styled(cell(short, FRESH_WIDTH), fresh_style),
-    ];
+    let mut spans = vec![Span::styled(
+        format!(" {}", cell(name.into(), widths.name)),
+        theme.title,
+    )];
+    if widths.version > 0 {
+        spans.push(Span::styled(
+            cell(version.into(), widths.version),
+            theme.muted,
+        ));
+    }
+    spans.push(Span::styled(cell(short, FRESH_WIDTH), fresh_style));
     let style = |s: ResizeState| state_style(&s, theme);
     spans.extend(count(figures.pods, theme.title));
     spans.extend(count(figures.in_progress, style(ResizeState::InProgress)));
@@ -146,28 +207,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
     if area.height == 0 {
         return;
     }
-    let longest = |f: fn(&ClusterStatus) -> &str| {
-        (state.clusters.iter())
-            .map(|c| f(c).chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths = Widths {
-        name: longest(|c| &c.header.context).clamp(7, 28),
-        version: longest(|c| &c.header.server_version).clamp(7, 15),
-    };
-    let title = format!(
-        " {}{}{}{:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
-        cell("CLUSTER".into(), widths.name),
-        cell("VERSION".into(), widths.version),
-        cell("DATA".into(), FRESH_WIDTH),
-        "PODS",
-        "↻ PROG",
-        "‖ DEFER",
-        "✗ INFEAS",
-        "‼ ERRORS",
-        w = COUNT_WIDTH
-    );
+    let widths = Widths::of(state, usize::from(area.width));
+    let mut title = format!(" {}", cell("CLUSTER".into(), widths.name));
+    if widths.version > 0 {
+        title.push_str(&cell("VERSION".into(), widths.version));
+    }
+    title.push_str(&cell("DATA".into(), FRESH_WIDTH));
+    let titles: Vec<String> = (widths.titles().iter())
+        .map(|t| format!("{t:>w$}", w = widths.count))
+        .collect();
+    title.push_str(&titles.join(" "));
     let mut lines = vec![Line::from(Span::styled(title, theme.muted))];
     for (cluster, figures) in state.clusters.iter().zip(counts(state)) {
         let fresh = freshness(cluster, now);

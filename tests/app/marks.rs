@@ -1,5 +1,5 @@
-//! Marks and the cursor (issue #30): Space marks and moves down, the help says so, and `e`
-//! with marks edits the marked pods, whatever pod the cursor is on.
+//! Marks and the cursor (issue #30): Space marks and moves down to the next pod, the help says
+//! so, and `e` with marks edits the marked pods, whatever pod the cursor is on.
 
 use crate::common;
 
@@ -77,4 +77,28 @@ fn the_help_says_space_moves_down() {
         .find(|b| b.keys.contains(&podsize::app::keymap::Key::char(' ')))
         .unwrap();
     assert!(space.help.contains("move down"), "{}", space.help);
+}
+
+/// Space on a pod of several containers moves to the next pod, not to the pod's next row,
+/// where a second Space unmarked it again (found by hand: six presses marked two pods).
+#[test]
+fn space_on_a_pod_of_several_containers_moves_to_the_next_pod() {
+    let mut s = three_pods();
+    key(&mut s, KeyCode::Char('p')); // back to a row per container
+    let rows_of_a = (s.visible().iter()).filter(|r| r.pod.name == "a").count();
+    assert!(rows_of_a > 1, "the fixture has several containers");
+    key(&mut s, KeyCode::Char('g'));
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char(' '));
+    let marked: Vec<&str> = {
+        let mut names: Vec<&str> = s.marked.iter().map(|k| k.name.as_str()).collect();
+        names.sort_unstable();
+        names
+    };
+    assert_eq!(marked, ["a", "b"]);
+    assert_eq!(s.selected_pod().unwrap().name, "c");
+    // On the last pod, Space marks it and the cursor stays on it.
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(s.marked.len(), 3);
+    assert_eq!(s.selected_pod().unwrap().name, "c");
 }

@@ -14,6 +14,7 @@ mod dashboard_clusters_tmux;
 mod first_minute_tmux;
 mod log_secrets;
 mod make_room_tmux;
+mod narrow_walk_tmux;
 mod preflight_tmux;
 mod rightsizing_boost_tmux;
 mod rightsizing_tmux;

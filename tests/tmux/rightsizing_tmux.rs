@@ -81,32 +81,37 @@ fn r_marks_the_over_request_but_holds_the_shrink_without_history() {
 #[test]
 fn capital_r_holds_every_shrink_of_marked_pods_without_history() {
     let Some(t) = demo() else { return };
-    // Mark the first two rows held back on both resources (Space marks and moves down a
-    // row). A replica's figures are its workload's (issue #26), so a row near the top may be
-    // raised on one resource by a busier replica, and a raise is not what this test is about.
+    // Mark two pods whose rows are held back on both resources. A replica's figures are its
+    // workload's (issue #26), so a row near the top may be raised on one resource by a busier
+    // replica, and a raise is not what this test is about.
     t.keys(&["g"]);
     std::thread::sleep(Duration::from_millis(200));
-    let screen = t.wait_for("two rows held on both", |s| {
-        body(s)
+    // The first row of each pod held on both: a second row of a marked pod would unmark it.
+    let held = |screen: &str| -> Vec<usize> {
+        let mut pods = Vec::new();
+        body(screen)
             .iter()
-            .filter(|r| r.contains("▼ held│▼  held"))
-            .count()
-            >= 2
-    });
-    let held: Vec<usize> = body(&screen)
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.contains("▼ held│▼  held"))
-        .map(|(i, _)| i)
-        .take(2)
-        .collect();
-    let mut at = 0;
+            .enumerate()
+            .filter(|(_, r)| r.contains("▼ held│▼  held"))
+            .filter(|(_, r)| {
+                let pod = r.split_whitespace().nth(1).unwrap_or_default().to_string();
+                let new = !pods.contains(&pod);
+                pods.push(pod);
+                new
+            })
+            .map(|(i, _)| i)
+            .take(2)
+            .collect()
+    };
+    let screen = t.wait_for("two pods held on both", |s| held(s).len() >= 2);
+    let held = held(&screen);
+    // From the top each time: Space moves on to the next pod, wherever that is.
     for row in held {
-        for _ in at..row {
+        t.keys(&["g"]);
+        for _ in 0..row {
             t.keys(&["j"]);
         }
         t.keys(&["Space"]);
-        at = row + 1;
     }
     t.wait_for("two marks", |s| s.matches("● ").count() >= 2);
     t.keys(&["R"]);

@@ -84,7 +84,7 @@ pub const BINDINGS: &[Binding<Command>] = &[
     bind(
         &[c(' ')],
         Command::ToggleMark,
-        "mark / unmark the pod for a batch edit, then move down",
+        "mark / unmark the pod for a batch edit, then move down to the next pod",
     ),
     bind(
         &[c('/')],
