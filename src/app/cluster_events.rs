@@ -48,6 +48,8 @@ pub(super) fn on_cluster(
     let event = match event {
         ClusterEvent::Vpas(snap) => {
             status.vpas = super::vpa::VpaIndex::from_snapshot(*snap);
+            // The workload groups hold where each one's VPA sits in the old index.
+            state.workload_groups = None;
             // VPA targets come first in the recommendation's source order.
             super::rightsizing::refresh_all(state, now);
             state.dirty = true;

@@ -46,25 +46,32 @@ pub fn explained(
 /// Totals over the rows on show (each container once, even in per-pod rows).
 pub fn totals_of_visible(state: &AppState) -> Totals {
     let mut totals = Totals::default();
+    if state.rightsizing.is_empty() {
+        return totals;
+    }
+    // A container row names its container by position: its pod is reached by the store
+    // position the index was built with (summed after every metrics reading, for every row).
+    let by_slot: Vec<(&PodKey, &crate::model::PodRow)> = match state.per_pod {
+        true => Vec::new(),
+        false => state.pods.iter().collect(),
+    };
     for row in state.visible() {
         let Some(verdicts) = state.rightsizing.get(&row.pod) else {
             continue;
         };
-        let Some(pod) = state.pods.get(&row.pod) else {
+        let Some(i) = row.container else {
+            // A pod's row: each of its containers once.
+            verdicts.iter().for_each(|(_, v)| totals.add(v));
             continue;
         };
-        let names: Vec<&str> = match row.container {
-            Some(i) => pod
-                .containers
-                .get(i)
-                .map(|c| c.name.as_str())
-                .into_iter()
-                .collect(),
-            None => pod.containers.iter().map(|c| c.name.as_str()).collect(),
+        let pod = match by_slot.get(row.slot) {
+            Some((key, pod)) if **key == row.pod => Some(*pod),
+            _ => state.pods.get(&row.pod),
         };
-        for (_, v) in verdicts.iter().filter(|(n, _)| names.contains(&n.as_str())) {
-            totals.add(v);
-        }
+        let Some(name) = pod.and_then(|p| p.containers.get(i)).map(|c| &c.name) else {
+            continue;
+        };
+        (verdicts.iter().filter(|(n, _)| n == name)).for_each(|(_, v)| totals.add(v));
     }
     totals
 }

@@ -10,6 +10,7 @@ use crate::model::decide::recommend::Usage;
 use crate::model::decide::rightsizing::{
     Verdict, VerdictInputs, judge, recommend_container_figures,
 };
+use crate::model::decide::vpa::Vpa;
 use crate::model::pods::row::ClusterId;
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -40,7 +41,7 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Ve
         return vec![key.clone()];
     }
     let members = super::rightsizing_workload::workload_members(state, key);
-    let verdicts = judge_members(state, &members, now);
+    let verdicts = judge_members(state, &members, None, now);
     store(state, &members, verdicts);
     members
 }
@@ -49,34 +50,41 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Ve
 /// reading of the whole cluster asks for.
 pub fn refresh_cluster(state: &mut AppState, cluster: ClusterId, now: DateTime<Utc>) {
     let groups = super::rightsizing_workload::workload_groups(state);
-    for (_, members) in groups.iter().filter(|(c, _)| *c == cluster) {
-        let verdicts = judge_members(state, members, now);
-        store(state, members, verdicts);
+    for group in groups.iter().filter(|g| g.cluster == cluster) {
+        let vpas = &state.cluster(cluster).vpas;
+        let vpa = Some(group.vpa.and_then(|at| vpas.at(at)));
+        let verdicts = judge_members(state, &group.members, vpa, now);
+        store(state, &group.members, verdicts);
     }
 }
 
 /// The verdicts of one workload's pods `members`, in their order (`None` for a pod the app no
-/// longer has).
-fn judge_members(
-    state: &AppState,
+/// longer has); `vpa` is the workload's VPA when the caller knows it.
+fn judge_members<'a>(
+    state: &'a AppState,
     members: &[PodKey],
+    vpa: Option<Option<&'a Vpa>>,
     now: DateTime<Utc>,
 ) -> Vec<Option<Vec<(String, Verdict)>>> {
     let Some(first) = members.first() else {
         return Vec::new();
     };
     let minor = state.cluster(first.cluster).header.minor.unwrap_or(35);
-    let sources = sources_of(state, members);
-    let mut shared: Vec<(&str, Option<Arc<Usage>>)> = Vec::new();
+    let sources = sources_of(state, members, vpa);
+    let containers = sources
+        .iter()
+        .find_map(|s| s.pod)
+        .map_or(0, |p| p.containers.len());
+    let mut shared: Vec<(&str, Option<Arc<Usage>>)> = Vec::with_capacity(containers);
     // Replicas share the usage, and mostly the spec: each distinct container is judged once.
-    let mut judged: Vec<(&str, VerdictInputs, Verdict)> = Vec::new();
+    let mut judged: Vec<(&str, VerdictInputs, Verdict)> = Vec::with_capacity(containers);
     let mut results = Vec::with_capacity(members.len());
-    for member in members {
-        let Some(pod) = state.pods.get(member) else {
+    for source in &sources {
+        let Some(pod) = source.pod else {
             results.push(None);
             continue;
         };
-        let mut verdicts: Vec<(String, Verdict)> = Vec::new();
+        let mut verdicts: Vec<(String, Verdict)> = Vec::with_capacity(pod.containers.len());
         for c in &pod.containers {
             let usage = match shared.iter().find(|(name, _)| *name == c.name) {
                 Some((_, u)) => u.clone(),

@@ -5,7 +5,7 @@
 use super::rightsizing::{MIN_LIVE_SAMPLES, PERCENTILE};
 use super::state::AppState;
 use super::view::PodKey;
-use crate::model::decide::evidence::aggregate;
+use crate::model::decide::evidence::aggregate_owned;
 use crate::model::decide::recommend::{Usage, combine_sources};
 use crate::model::decide::usage_history::UsageHistory;
 use crate::model::decide::vpa::Vpa;
@@ -33,28 +33,38 @@ pub fn usage_with(
     min_live: u64,
 ) -> Option<Usage> {
     let members = super::rightsizing_workload::workload_members(state, key);
-    let sources = sources_of(state, &members);
+    let sources = sources_of(state, &members, None);
     workload_usage(&sources, container, now, min_live)
 }
 
 /// What the app holds on one pod's usage: looked up once per pod, read once per container.
 pub(super) struct PodSources<'a> {
+    /// The pod itself; `None` once the app no longer has it.
+    pub pod: Option<&'a crate::model::PodRow>,
     vpa: Option<&'a Vpa>,
     long: Option<&'a [(String, Usage)]>,
     rings: Option<&'a [(String, UsageHistory)]>,
 }
 
-pub(super) fn sources_of<'a>(state: &'a AppState, members: &[PodKey]) -> Vec<PodSources<'a>> {
+/// The sources of each of one workload's pods `members`; `vpa` is the workload's VPA when the
+/// caller knows it (`Some(None)`: none covers it), else it is looked up.
+pub(super) fn sources_of<'a>(
+    state: &'a AppState,
+    members: &[PodKey],
+    vpa: Option<Option<&'a Vpa>>,
+) -> Vec<PodSources<'a>> {
     // Replicas share their owner chain, so a workload's VPA is looked up once.
-    let mut vpa_of_workload = None;
+    let mut vpa_of_workload = vpa;
     members
         .iter()
         .map(|key| {
-            let vpa = state.pods.get(key).and_then(|pod| {
+            let pod = state.pods.get(key);
+            let vpa = pod.and_then(|pod| {
                 *vpa_of_workload
                     .get_or_insert_with(|| state.cluster(pod.cluster).vpas.covering(pod))
             });
             PodSources {
+                pod,
                 vpa,
                 long: state.long_usage.get(key).map(Vec::as_slice),
                 rings: state.usage_history.get(key).map(Vec::as_slice),
@@ -70,11 +80,11 @@ pub(super) fn workload_usage(
     now: DateTime<Utc>,
     min_live: u64,
 ) -> Option<Usage> {
-    let each: Vec<Usage> = sources
-        .iter()
-        .filter_map(|s| pod_usage(s, container, now, min_live))
-        .collect();
-    aggregate(&each)
+    aggregate_owned(
+        sources
+            .iter()
+            .filter_map(|s| pod_usage(s, container, now, min_live)),
+    )
 }
 
 /// One pod's figures for `container`, from its best sources.

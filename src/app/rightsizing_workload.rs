@@ -9,8 +9,17 @@ use crate::model::pods::row::ClusterId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Every pod the app has, grouped by workload (a bare pod alone), each group with its cluster.
-pub type WorkloadGroups = Vec<(ClusterId, Vec<PodKey>)>;
+/// The pods of one workload the app has (a bare pod alone).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadGroup {
+    pub cluster: ClusterId,
+    pub members: Vec<PodKey>,
+    /// Where the VPA covering the workload sits in its cluster's VPA index, if one does.
+    pub vpa: Option<usize>,
+}
+
+/// Every pod the app has, grouped by workload.
+pub type WorkloadGroups = Vec<WorkloadGroup>;
 
 /// The workload of the pod at `key`, when the app has it.
 pub fn workload_of(state: &AppState, key: &PodKey) -> Option<Workload> {
@@ -46,7 +55,8 @@ pub fn workload_members(state: &AppState, key: &PodKey) -> Vec<PodKey> {
 }
 
 /// The app's pods grouped by workload, as `workload_members` groups them: made once and kept
-/// until a pod comes, goes or changes (a metrics reading every 15 s then walks the groups).
+/// until a pod comes, goes or changes or the VPAs change (a metrics reading every 15 s then
+/// walks the groups).
 pub fn workload_groups(state: &mut AppState) -> Arc<WorkloadGroups> {
     if let Some(groups) = &state.workload_groups {
         return Arc::clone(groups);
@@ -55,18 +65,26 @@ pub fn workload_groups(state: &mut AppState) -> Arc<WorkloadGroups> {
     let mut groups: WorkloadGroups = Vec::new();
     for (key, pod) in &state.pods {
         let workload = Workload::of_nearest(&pod.name, pod.owner.as_ref());
-        if workload.kind == "Pod" {
-            groups.push((key.cluster, vec![key.clone()]));
-            continue;
-        }
-        let slot = *index
-            .entry((key.cluster, key.namespace.as_str(), workload))
-            .or_insert_with(|| {
-                groups.push((key.cluster, Vec::new()));
-                groups.len() - 1
-            });
-        if let Some((_, members)) = groups.get_mut(slot) {
-            members.push(key.clone());
+        let bare = workload.kind == "Pod";
+        let group = || WorkloadGroup {
+            cluster: key.cluster,
+            members: Vec::new(),
+            // Replicas share their owner chain: the first one's VPA is the workload's.
+            vpa: state.cluster(key.cluster).vpas.covering_at(pod),
+        };
+        let slot = if bare {
+            groups.push(group());
+            groups.len() - 1
+        } else {
+            *index
+                .entry((key.cluster, key.namespace.as_str(), workload))
+                .or_insert_with(|| {
+                    groups.push(group());
+                    groups.len() - 1
+                })
+        };
+        if let Some(group) = groups.get_mut(slot) {
+            group.members.push(key.clone());
         }
     }
     let groups = Arc::new(groups);

@@ -26,6 +26,12 @@ impl VpaIndex {
 
     /// The VPA covering `pod`, through its controller and (for a ReplicaSet) that one's owner.
     pub fn covering(&self, pod: &PodRow) -> Option<&Vpa> {
+        self.covering_at(pod).and_then(|i| self.vpas.get(i))
+    }
+
+    /// Where in this index the VPA covering `pod` is ([`VpaIndex::at`] gives it back), so a
+    /// workload's VPA is looked up once per VPA list, not at every metrics reading.
+    pub fn covering_at(&self, pod: &PodRow) -> Option<usize> {
         // Asked for every container at every metrics reading: with no VPA in the pod's
         // namespace (most clusters have none at all) no owner chain is built.
         if !self.vpas.iter().any(|v| v.namespace == pod.namespace) {
@@ -36,7 +42,13 @@ impl VpaIndex {
                 .get(&(pod.namespace.clone(), rs.to_string()))
                 .cloned()
         });
-        vpa_for(&pod.namespace, &chain, &self.vpas)
+        let found = vpa_for(&pod.namespace, &chain, &self.vpas)?;
+        self.vpas.iter().position(|v| std::ptr::eq(v, found))
+    }
+
+    /// The VPA at `at`, from [`VpaIndex::covering_at`] on this same index.
+    pub fn at(&self, at: usize) -> Option<&Vpa> {
+        self.vpas.get(at)
     }
 
     /// The editor's warning for `container` of `pod`, when its VPA will undo a manual change.

@@ -98,25 +98,47 @@ pub fn aggregate<'a>(pods: impl IntoIterator<Item = &'a Usage>) -> Option<Usage>
     let mut out = pods.next()?.clone();
     out.pods = out.pods.max(1);
     for u in pods {
-        out.cpu_percentile = max_opt(out.cpu_percentile, u.cpu_percentile);
-        out.cpu_p50 = max_opt(out.cpu_p50, u.cpu_p50);
-        out.cpu_peak = max_opt(out.cpu_peak, u.cpu_peak);
-        out.memory_peak = max_opt(out.memory_peak, u.memory_peak);
-        out.current = max_each(out.current, u.current);
-        out.samples = out.samples.saturating_add(u.samples);
-        out.cfs_periods = out.cfs_periods.saturating_add(u.cfs_periods);
-        out.cfs_throttled = out.cfs_throttled.saturating_add(u.cfs_throttled);
-        out.oom_kills = out.oom_kills.saturating_add(u.oom_kills);
-        out.oom_limit = max_opt(out.oom_limit, u.oom_limit);
-        out.pods = out.pods.saturating_add(u.pods.max(1));
-        out.span = match (out.span, u.span) {
-            (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
-            (a, b) => a.or(b),
-        };
-        if out.vpa_target.is_none() {
-            out.vpa_target = u.vpa_target;
-        }
+        absorb(&mut out, u);
     }
+    Some(finish(out))
+}
+
+/// [`aggregate`] of figures the caller owns: the first is taken, not copied (a workload of one
+/// pod, most of them, costs nothing to combine).
+pub fn aggregate_owned(pods: impl IntoIterator<Item = Usage>) -> Option<Usage> {
+    let mut pods = pods.into_iter();
+    let mut out = pods.next()?;
+    out.pods = out.pods.max(1);
+    for u in pods {
+        absorb(&mut out, &u);
+    }
+    Some(finish(out))
+}
+
+/// Adds one pod's figures `u` to the workload's `out`.
+fn absorb(out: &mut Usage, u: &Usage) {
+    out.cpu_percentile = max_opt(out.cpu_percentile, u.cpu_percentile);
+    out.cpu_p50 = max_opt(out.cpu_p50, u.cpu_p50);
+    out.cpu_peak = max_opt(out.cpu_peak, u.cpu_peak);
+    out.memory_peak = max_opt(out.memory_peak, u.memory_peak);
+    out.current = max_each(out.current, u.current);
+    out.samples = out.samples.saturating_add(u.samples);
+    out.cfs_periods = out.cfs_periods.saturating_add(u.cfs_periods);
+    out.cfs_throttled = out.cfs_throttled.saturating_add(u.cfs_throttled);
+    out.oom_kills = out.oom_kills.saturating_add(u.oom_kills);
+    out.oom_limit = max_opt(out.oom_limit, u.oom_limit);
+    out.pods = out.pods.saturating_add(u.pods.max(1));
+    out.span = match (out.span, u.span) {
+        (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+        (a, b) => a.or(b),
+    };
+    if out.vpa_target.is_none() {
+        out.vpa_target = u.vpa_target;
+    }
+}
+
+/// The window and the live samples' start of a combined `out`.
+fn finish(mut out: Usage) -> Usage {
     out.window = match out.span {
         Some((first, last)) => (last - first).max(TimeDelta::zero()),
         None => out.window,
@@ -125,7 +147,7 @@ pub fn aggregate<'a>(pods: impl IntoIterator<Item = &'a Usage>) -> Option<Usage>
     if let (Source::LiveSamples { since }, Some((first, _))) = (&mut out.source, out.span) {
         *since = first;
     }
-    Some(out)
+    out
 }
 
 /// Whether a reading of `pod` may count for right-sizing: not while a boost holds it above its

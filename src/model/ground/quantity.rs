@@ -163,7 +163,14 @@ impl Quantity {
             parse_suffix(suffix).ok_or_else(|| QuantityError::Suffix(input.to_string()))?;
         let too_large = || QuantityError::TooLarge(input.to_string());
         // Leading zeros carry no value; strip them so long zero runs cannot overflow.
-        let digits: String = format!("{whole}{fraction}");
+        // Joined only when there is a fraction: most quantities (`250m`, `512Mi`) have none.
+        let joined;
+        let digits: &str = if fraction.is_empty() {
+            whole
+        } else {
+            joined = format!("{whole}{fraction}");
+            &joined
+        };
         let significant = digits.trim_start_matches('0');
         // i128 holds 38 full digits; longer mantissas cannot be represented in nano-units.
         if significant.len() > 39 {
