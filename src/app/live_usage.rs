@@ -158,3 +158,7 @@ fn record(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "live_usage_tests.rs"]
+mod tests;

@@ -1,0 +1,176 @@
+//! A metrics reading taken in one pass (issue #30 point 15): each pod's current figure is its
+//! last reading's, a pod left out of a reading has none, and the verdicts judged workload by
+//! workload from cached groups are those of judging each pod's workload afresh.
+
+use super::*;
+use crate::app::{Action, update};
+use crate::model::PodRow;
+use crate::model::decide::evidence::Gate;
+use crate::model::decide::vpa::{TargetRef, Vpa, VpaContainer, VpaSnapshot};
+use crate::model::pods::events::ClusterEvent;
+use crate::model::pods::row::Owner;
+use chrono::TimeDelta;
+
+fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+}
+
+fn owner(kind: &str, name: &str) -> Owner {
+    Owner {
+        kind: kind.into(),
+        name: name.into(),
+    }
+}
+
+/// Two replicas of Deployment `web` (two ReplicaSets) and a bare pod, all Ready.
+fn pods() -> Vec<PodRow> {
+    let text = include_str!("../../tests/fixtures/pods/real-1.35-none.json");
+    let slim: crate::model::SlimPod = serde_json::from_str(text).unwrap_or_default();
+    let row = PodRow::from_slim(&slim);
+    [
+        ("web-7d9fc-x2k4q", Some(owner("ReplicaSet", "web-7d9fc"))),
+        ("web-5b8d7-b8m2z", Some(owner("ReplicaSet", "web-5b8d7"))),
+        ("bare", None),
+    ]
+    .into_iter()
+    .map(|(name, owner)| PodRow {
+        namespace: "shop".into(),
+        name: name.into(),
+        owner,
+        ready: true,
+        ..row.clone()
+    })
+    .collect()
+}
+
+fn reading(rows: &[PodRow], cpu: i64) -> ClusterEvent {
+    let list = (rows.iter())
+        .map(|p| PodUsage {
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
+            containers: (p.containers.iter())
+                .map(|c| {
+                    let used = CpuMem {
+                        cpu_millis: Some(cpu),
+                        memory_bytes: Some(64 << 20),
+                    };
+                    (c.name.clone(), used)
+                })
+                .collect(),
+        })
+        .collect();
+    ClusterEvent::Usage(Some(list))
+}
+
+fn state(rows: &[PodRow]) -> AppState {
+    let mut s = AppState::new(Default::default(), Default::default());
+    s.rightsizing_policy.gate = Gate {
+        min_history: TimeDelta::minutes(1),
+        min_samples: 3,
+    };
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::pods_reset(rows.to_vec())),
+        t0(),
+    );
+    s
+}
+
+fn at(i: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(15 * i)
+}
+
+#[test]
+fn a_pod_left_out_of_a_reading_has_no_current_figure() {
+    let rows = pods();
+    let mut s = state(&rows);
+    update(&mut s, Action::Cluster(reading(&rows, 100)), at(1));
+    update(&mut s, Action::Cluster(reading(&rows[..2], 200)), at(2));
+    let usage = s.usage.as_ref().unwrap();
+    assert_eq!(usage.len(), 2);
+    let web = usage.get(&rows[0].pod_key()).unwrap();
+    assert_eq!(web.containers[0].1.cpu_millis, Some(200));
+    assert!(usage.get(&rows[2].pod_key()).is_none());
+    // Its history stays: the pod is still there, only this reading missed it.
+    assert!(s.usage_history.contains_key(&rows[2].pod_key()));
+    // A cluster that stops serving metrics takes the column with it.
+    update(&mut s, Action::Cluster(ClusterEvent::Usage(None)), at(3));
+    assert!(s.usage.is_none());
+}
+
+#[test]
+fn verdicts_of_a_reading_are_those_of_judging_each_workload_afresh() {
+    let rows = pods();
+    let read = || {
+        let mut s = state(&rows);
+        for i in 1..12 {
+            update(&mut s, Action::Cluster(reading(&rows, 40 + 17 * i)), at(i));
+        }
+        s
+    };
+    let (s, mut fresh) = (read(), read());
+    assert_eq!(s.rightsizing.len(), 3);
+    fresh.rightsizing.clear();
+    for row in &rows {
+        crate::app::rightsizing::refresh_pod(&mut fresh, &row.pod_key(), at(11));
+    }
+    assert_eq!(fresh.rightsizing, s.rightsizing);
+    // The two replicas share one workload's figures: twice the pods of the bare one.
+    let pods_behind = |key: &PodKey| s.rightsizing[key][0].1.evidence.pods;
+    assert_eq!(pods_behind(&rows[0].pod_key()), 2);
+    assert_eq!(pods_behind(&rows[2].pod_key()), 1);
+}
+
+#[test]
+fn a_vpa_list_that_comes_after_the_readings_is_used_by_the_next_one() {
+    let rows = pods();
+    let mut s = state(&rows);
+    for i in 1..8 {
+        update(&mut s, Action::Cluster(reading(&rows, 100)), at(i));
+    }
+    let key = rows[0].pod_key();
+    let container = rows[0].containers[0].name.clone();
+    let source = |s: &AppState| s.rightsizing[&key][0].1.recommendation.source.name();
+    assert_eq!(source(&s), "live-samples");
+    let snapshot = VpaSnapshot {
+        vpas: vec![Vpa {
+            namespace: "shop".into(),
+            name: "web".into(),
+            target: TargetRef {
+                api_version: "apps/v1".into(),
+                kind: "Deployment".into(),
+                name: "web".into(),
+            },
+            update_mode: "Off".into(),
+            containers: vec![VpaContainer {
+                name: container,
+                target: CpuMem {
+                    cpu_millis: Some(600),
+                    memory_bytes: Some(300 << 20),
+                },
+                ..Default::default()
+            }],
+        }],
+        rs_owners: vec![
+            (
+                "shop".into(),
+                "web-7d9fc".into(),
+                owner("Deployment", "web"),
+            ),
+            (
+                "shop".into(),
+                "web-5b8d7".into(),
+                owner("Deployment", "web"),
+            ),
+        ],
+    };
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::Vpas(Box::new(snapshot))),
+        at(8),
+    );
+    update(&mut s, Action::Cluster(reading(&rows, 100)), at(9));
+    assert_eq!(source(&s), "vpa");
+    let bare = &s.rightsizing[&rows[2].pod_key()][0].1;
+    assert_eq!(bare.recommendation.source.name(), "live-samples");
+}
