@@ -65,7 +65,8 @@ pub fn workload_groups(state: &mut AppState) -> Arc<WorkloadGroups> {
     let mut groups: WorkloadGroups = Vec::new();
     for (key, pod) in &state.pods {
         let workload = Workload::of_nearest(&pod.name, pod.owner.as_ref());
-        let bare = workload.kind == "Pod";
+        // As `workload_members` finds them: a pod not named after its controller stands alone.
+        let bare = workload.kind == "Pod" || !pod.name.starts_with(workload.name.as_str());
         let group = || WorkloadGroup {
             cluster: key.cluster,
             members: Vec::new(),

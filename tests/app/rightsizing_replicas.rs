@@ -70,10 +70,9 @@ fn replicas_of_one_deployment_share_one_recommendation() {
     }
     let verdict = |name: &str| {
         let key = PodKey::new(0, "shop", name);
-        podsize::app::rightsizing::verdict(&s, &key, "admin-ui")
+        // Worded as the details pane words it, from the verdict's own figures.
+        podsize::app::rightsizing::explained(&s, &key, "admin-ui")
             .unwrap_or_else(|| panic!("no verdict for {name}"))
-            .recommendation
-            .clone()
     };
     let (quiet, busy, other) = (
         verdict("web-7d9fc-x2k4q"),
