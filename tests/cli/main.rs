@@ -32,6 +32,7 @@ mod quantity_forms;
 mod rbac_review;
 mod recommend_hpa;
 mod recommend_sample;
+mod recommend_table;
 mod recommend_verify;
 mod resize_cli;
 mod resize_preflight;
