@@ -28,6 +28,7 @@ mod make_room_atomic;
 mod make_room_cli;
 mod make_room_precondition;
 mod nodes_json;
+mod nodes_text;
 mod quantity_forms;
 mod rbac_review;
 mod recommend_hpa;
