@@ -18,6 +18,12 @@ fn demo(width: u16, height: u16) -> Option<Tmux> {
     Some(t)
 }
 
+/// N of the help border's `↑ N lines above`.
+fn lines_above(screen: &str) -> Option<usize> {
+    let (before, _) = screen.split_once(" lines above")?;
+    before.rsplit_once("↑ ")?.1.parse().ok()
+}
+
 #[test]
 fn help_scrolls_to_its_end_at_80x24_and_60x20() {
     for (width, height) in [(80, 24), (60, 20)] {
@@ -33,6 +39,13 @@ fn help_scrolls_to_its_end_at_80x24_and_60x20() {
         }
         let end = t.wait_for("the end of help", |s| s.contains("columns: spec = desired"));
         assert!(end.contains("lines above"), "{end}");
+        // `k` moves at once, however far past the end `j` was pressed: one line fewer above.
+        let above = lines_above(&end).unwrap_or_else(|| panic!("{end}"));
+        t.keys(&["k"]);
+        let moved = format!("↑ {} lines above", above - 1);
+        t.wait_for_within("k to move", std::time::Duration::from_secs(5), |s| {
+            s.contains(&moved)
+        });
         t.keys(&["x"]);
         t.wait_for("help closed", |s| !s.contains("key closes"));
         t.keys(&["q"]);
