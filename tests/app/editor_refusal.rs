@@ -1,7 +1,7 @@
 //! The editor on a change the server will refuse (the walkthrough after issue #30): a sidecar
 //! resize on a 1.31 server, or a change of a pod's QoS class, read "prediction: fits the node
 //! now" next to the refusal. A refused change never reaches the node, so it gets no node
-//! prediction, and the editor says one thing.
+//! prediction, and the editor (and the boost form) says one thing.
 
 use crate::common::{self, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -21,9 +21,15 @@ fn key(s: &mut AppState, code: KeyCode) {
     s.refresh_index();
 }
 
-/// The editor open on `container` of the fixture's pod, its node roomy, `typed` in the CPU
-/// request field; the screen at 120×40.
-fn editing(minor: u32, fixture: &str, container: &str, typed: &str) -> (AppState, String) {
+/// `form` (`e` the editor, `b` the boost form) open on `container` of the fixture's pod, its
+/// node roomy, `typed` in the first field; the screen at 120×40.
+fn opened(
+    minor: u32,
+    fixture: &str,
+    container: &str,
+    form: char,
+    typed: &str,
+) -> (AppState, String) {
     let header = HeaderInfo {
         server_version: format!("v1.{minor}.0"),
         minor: Some(minor),
@@ -57,7 +63,7 @@ fn editing(minor: u32, fixture: &str, container: &str, typed: &str) -> (AppState
         })
         .unwrap();
     s.select(row);
-    key(&mut s, KeyCode::Char('e'));
+    key(&mut s, KeyCode::Char(form));
     for c in typed.chars() {
         key(&mut s, KeyCode::Char(c));
     }
@@ -86,7 +92,7 @@ fn a_refused_change_gets_no_prediction_that_it_fits() {
         ),
     ];
     for (minor, fixture, container, typed, refusal) in cases {
-        let (s, screen) = editing(minor, fixture, container, typed);
+        let (s, screen) = opened(minor, fixture, container, 'e', typed);
         let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
         // The node has room: without the refusal this change would be predicted to fit.
         assert_eq!(plan.prediction, Prediction::FitsNow, "{screen}");
@@ -98,4 +104,19 @@ fn a_refused_change_gets_no_prediction_that_it_fits() {
             "{screen}"
         );
     }
+}
+
+/// The boost form said the same two things of a boost the server refuses.
+#[test]
+fn a_refused_boost_gets_no_prediction_that_it_fits() {
+    // Twice the CPU of a sidecar on 1.31, the form's default.
+    let (s, screen) = opened(31, "v1.35-sidecar.json", "log-shipper", 'b', "");
+    let plan = s.boost_form.as_ref().unwrap().resize.clone().unwrap();
+    assert_eq!(plan.prediction, Prediction::FitsNow, "{screen}");
+    assert!(screen.contains("from Kubernetes 1.33"), "{screen}");
+    assert!(!screen.contains("fits the node"), "{screen}");
+    assert!(
+        screen.contains("prediction: none, the server would refuse this change"),
+        "{screen}"
+    );
 }
