@@ -55,6 +55,18 @@ fn help_scrolls_to_its_end_at_80x24_and_60x20() {
 }
 
 #[test]
+fn at_80_columns_the_pod_row_says_its_containers_whole() {
+    let Some(t) = demo(80, 24) else { return };
+    t.keys(&["p"]);
+    // `2 containers` read `2 contai…` in the CONTAINER column.
+    let screen = t.wait_for("one row per pod", |s| {
+        s.contains(" pods · sort:") && !s.contains(" rows · ")
+    });
+    assert!(!screen.contains("contai…"), "{screen}");
+    assert!(screen.contains(" ctrs "), "{screen}");
+}
+
+#[test]
 fn at_60_columns_every_row_names_its_pod_container_and_state() {
     let Some(t) = demo(60, 20) else { return };
     let screen = t.screen();
