@@ -86,9 +86,40 @@ pub const HELP_KEYS: &[Binding<HelpCommand>] = &[
     },
 ];
 
-/// A key while help is open: scrolls it, or closes it.
+/// How far help can scroll at the terminal's size: the first line on show when its last line
+/// is at the popup's foot, on the table and on the wall. Only the draw knows how the lines
+/// wrap, so it works these out and they come with `Action::Resize`; unknown, help scrolls
+/// by its logical lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HelpEnds {
+    pub table: usize,
+    pub wall: usize,
+}
+
+impl HelpEnds {
+    /// The end on the wall display or on the table.
+    pub fn of(self, wall: bool) -> usize {
+        if wall { self.wall } else { self.table }
+    }
+}
+
+impl Default for HelpEnds {
+    fn default() -> Self {
+        Self {
+            table: usize::MAX,
+            wall: usize::MAX,
+        }
+    }
+}
+
+/// A key while help is open: scrolls it, or closes it. Clamped to the end the popup can show,
+/// so `k` after any number of `j` moves at once.
 pub fn on_key(state: &mut AppState, key: KeyEvent) {
-    let last = help_lines(state.wall.is_some()).len().saturating_sub(1);
+    let wall = state.wall.is_some();
+    let last = help_lines(wall)
+        .len()
+        .saturating_sub(1)
+        .min(state.help_ends.of(wall));
     let page = state.page_rows.max(1);
     let at = state.help_scroll;
     state.help_scroll = match super::keymap::lookup(HELP_KEYS, key) {

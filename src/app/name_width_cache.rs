@@ -71,14 +71,18 @@ impl NameWidthCache {
             let Some(widths) = self.pods.get(row.slot) else {
                 continue;
             };
-            if let Some(i) = row.container {
-                let first = self.container_first.get(row.slot).copied().unwrap_or(0);
-                let end = self.container_first.get(row.slot + 1).copied().unwrap_or(0);
-                if first + i < end
-                    && let Some(&w) = self.containers.get(first + i)
-                {
-                    longest.container = longest.container.max(w);
-                }
+            let first = self.container_first.get(row.slot).copied().unwrap_or(0);
+            let end = self.container_first.get(row.slot + 1).copied().unwrap_or(0);
+            // A pod's own row (`p`) names its container when it has only one.
+            let named = match row.container {
+                Some(i) => Some(first + i),
+                None if end == first + 1 => Some(first),
+                None => None,
+            };
+            if let Some(at) = named.filter(|at| *at < end)
+                && let Some(&w) = self.containers.get(at)
+            {
+                longest.container = longest.container.max(w);
             }
             match seen.get_mut(row.slot) {
                 Some(done) if !*done => *done = true,

@@ -79,7 +79,13 @@ pub fn measure(
         let Some(&(key, pod)) = by_slot.get(row.slot) else {
             continue;
         };
-        if let Some(c) = row.container.and_then(|i| pod.containers.get(i)) {
+        // A pod's own row (`p`) names its container when it has only one.
+        let named = match (row.container, pod.containers.as_slice()) {
+            (Some(i), _) => pod.containers.get(i),
+            (None, [one]) => Some(one),
+            (None, _) => None,
+        };
+        if let Some(c) = named {
             longest.container = longest.container.max(label_cells(c));
         }
         match measured.get_mut(row.slot) {

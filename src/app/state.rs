@@ -90,6 +90,8 @@ pub struct AppState {
     pub show_help: bool,
     /// The first help line on show: help scrolls where the screen is too short for it.
     pub help_scroll: usize,
+    /// How far help can scroll at this terminal's size.
+    pub help_ends: super::help_view::HelpEnds,
     pub input: InputMode,
     pub status: Option<StatusMessage>,
     /// The resize editor popup, when open; it takes every key first.
@@ -180,6 +182,7 @@ impl AppState {
             show_details: false,
             show_help: false,
             help_scroll: 0,
+            help_ends: Default::default(),
             input: InputMode::Normal,
             status: None,
             nodes_view: None,

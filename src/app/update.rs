@@ -20,9 +20,10 @@ pub enum Action {
     Cluster(ClusterEvent),
     /// What cluster N (its place among the clusters on show) said.
     ClusterOf(crate::model::pods::row::ClusterId, ClusterEvent),
-    /// The terminal now has this many table rows.
+    /// The terminal now has this many table rows, and help scrolls this far.
     Resize {
         table_rows: usize,
+        help_ends: super::help_view::HelpEnds,
     },
     /// The server's answers to submitted resizes, one per plan, in order.
     ResizeResults(Vec<(ResizePlan, Result<Accepted, ResizeRejected>)>),
@@ -128,8 +129,14 @@ fn dispatch(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Eff
             on_cluster(state, cluster, event, now);
             Vec::new()
         }
-        Action::Resize { table_rows } => {
+        Action::Resize {
+            table_rows,
+            help_ends,
+        } => {
             state.page_rows = table_rows.max(1);
+            state.help_ends = help_ends;
+            // A taller terminal shows more of help at once: no scrolling past its new end.
+            state.help_scroll = state.help_scroll.min(help_ends.of(state.wall.is_some()));
             state.dirty = true;
             Vec::new()
         }

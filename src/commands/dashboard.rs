@@ -212,6 +212,7 @@ async fn event_loop(
     tokio::pin!(stop);
     if let Ok(size) = terminal.size() {
         state.page_rows = table_rows(state, size.height);
+        state.help_ends = crate::ui::help::ends(size.width, size.height);
     }
     let mut first_screen = false;
     loop {
@@ -236,9 +237,12 @@ async fn event_loop(
         tokio::select! {
             event = keys.next() => match event {
                 Some(Ok(Event::Key(key))) => apply(state, Action::Key(key), &mut effects),
-                Some(Ok(Event::Resize(_, height))) => {
-                    let rows = table_rows(state, height);
-                    apply(state, Action::Resize { table_rows: rows }, &mut effects);
+                Some(Ok(Event::Resize(width, height))) => {
+                    let resize = Action::Resize {
+                        table_rows: table_rows(state, height),
+                        help_ends: crate::ui::help::ends(width, height),
+                    };
+                    apply(state, resize, &mut effects);
                 }
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => break,

@@ -14,7 +14,6 @@ use chrono::{DateTime, Utc};
 use kube::Api;
 use kube::api::ListParams;
 use serde_json::{Value, json};
-use std::fmt::Write;
 
 /// Lists every pod of the scope, page by page, projected into rows.
 pub async fn list_rows(
@@ -337,28 +336,5 @@ pub fn rows_table(rows: &[PodRow], clusters: &[String], wide: bool, now: DateTim
             lines.push(line);
         }
     }
-    let columns = lines.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            lines
-                .iter()
-                .map(|l| l[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for line in &lines {
-        let mut text = String::new();
-        for (i, cell) in line.iter().enumerate() {
-            if i + 1 == line.len() {
-                text.push_str(cell);
-            } else {
-                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
-            }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    }
-    out.trim_end().to_string()
+    super::text_columns::aligned(&lines)
 }

@@ -31,6 +31,7 @@ mod resize_preflight;
 pub mod resize_report;
 pub mod sim;
 pub mod terminal;
+mod text_columns;
 pub mod watch;
 
 use crate::cli::CommonArgs;

@@ -105,6 +105,20 @@ pub fn bar(part: Option<i64>, all: Option<i64>, width: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
+/// What the Deferred resizes miss, only the resources they miss (`cpu 250m`, not `cpu 250m,
+/// memory 0`), each in the one form of figures.
+fn missing_text(m: CpuMem) -> String {
+    let short = |v: Option<i64>| v.filter(|v| *v > 0);
+    let parts: Vec<String> = [
+        short(m.cpu_millis).map(|v| format!("cpu {}", cpu_figure(v))),
+        short(m.memory_bytes).map(|v| format!("memory {}", memory_figure(v))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(", ")
+}
+
 /// The table `podsize nodes` prints.
 pub fn rooms_table(rooms: &[NodeRoom]) -> String {
     let mut out = String::new();
@@ -119,11 +133,7 @@ pub fn rooms_table(rooms: &[NodeRoom]) -> String {
         let deferred = match r.pending.len() {
             0 => "-".to_string(),
             n if fits => format!("{n} (room enough now: the kubelet retries)"),
-            n => format!(
-                "{n} (missing cpu {}, memory {})",
-                cpu(m.cpu_millis),
-                mem(m.memory_bytes)
-            ),
+            n => format!("{n} (missing {})", missing_text(m)),
         };
         let _ = writeln!(
             out,
@@ -170,6 +180,21 @@ pub async fn run(common: &CommonArgs, args: &NodesArgs) -> Result<(), CommandErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_what_is_missing_is_named() {
+        let m = |cpu, memory| CpuMem {
+            cpu_millis: cpu,
+            memory_bytes: memory,
+        };
+        assert_eq!(missing_text(m(Some(250), Some(0))), "cpu 250m");
+        assert_eq!(missing_text(m(Some(0), Some(3 << 29))), "memory 1.5Gi");
+        assert_eq!(missing_text(m(None, Some(64 << 20))), "memory 64Mi");
+        assert_eq!(
+            missing_text(m(Some(1250), Some(512 << 20))),
+            "cpu 1.25, memory 512Mi"
+        );
+    }
 
     #[test]
     fn bar_rounds_up_and_clamps() {

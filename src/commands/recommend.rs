@@ -231,7 +231,9 @@ fn bounds_text(f: &VpaContainer) -> String {
     )
 }
 
-fn table_line(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> String {
+/// One container's cells of the table: current → recommended requests, the source, and the
+/// reason last (it is the long one).
+fn table_line(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> Vec<String> {
     let req = c.desired.effective_requests();
     let fmt = |v: Option<i64>, f: fn(i64) -> String| v.map_or("-".into(), f);
     let (cpu_new, mem_new, why) = match &advice.recommendation {
@@ -260,18 +262,15 @@ fn table_line(pod: &PodRow, c: &ContainerRow, advice: &ContainerAdvice) -> Strin
         Some(v) => format!("{why} (VPA bounds {})", bounds_text(&v.figures)),
         None => why,
     };
-    format!(
-        "{:<16} {:<40} {:<16} {:>6} → {:<6} {:>7} → {:<7} {:<36} {}",
-        pod.namespace,
-        pod.name,
-        c.name,
-        fmt(req.cpu_millis, cpu_human),
-        cpu_new,
-        fmt(req.memory_bytes, memory_human),
-        mem_new,
+    vec![
+        pod.namespace.clone(),
+        pod.name.clone(),
+        c.name.clone(),
+        format!("{} → {cpu_new}", fmt(req.cpu_millis, cpu_human)),
+        format!("{} → {mem_new}", fmt(req.memory_bytes, memory_human)),
         source,
-        why
-    )
+        why,
+    ]
 }
 
 /// The containers right-sizing looks at: regular containers and sidecars.
@@ -363,18 +362,17 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
             .map_err(|e| CommandError::Terminal(e.to_string()))?;
         outln!("{text}");
     } else {
-        outln!(
-            "{:<16} {:<40} {:<16} {:>15} {:>17} {:<36} REASON",
+        let heading = [
             "NAMESPACE",
             "POD",
             "CONTAINER",
             "CPU REQ",
             "MEM REQ",
-            "SOURCE"
-        );
-        for line in lines {
-            outln!("{line}");
-        }
+            "SOURCE",
+            "REASON",
+        ];
+        lines.insert(0, heading.map(String::from).to_vec());
+        outln!("{}", super::text_columns::aligned(&lines));
     }
     Ok(())
 }

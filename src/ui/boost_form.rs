@@ -65,6 +65,8 @@ fn plan_lines<'a>(form: &BoostForm, now: DateTime<Utc>, theme: &Theme) -> Vec<Li
             r.qos_before, r.qos_after
         )));
         lines.push(Line::from(match &r.prediction {
+            // A refused boost never reaches the node: no prediction beside the refusal.
+            _ if !r.errors.is_empty() => "prediction: none, the server would refuse this change",
             Prediction::FitsNow => "prediction: fits the node now",
             Prediction::Deferred { .. } => "prediction: Deferred until room frees on the node",
             Prediction::Infeasible { .. } => "prediction: Infeasible (larger than the node)",

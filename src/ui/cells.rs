@@ -147,14 +147,23 @@ fn requests_sum(requests: impl Iterator<Item = CpuMem>) -> CpuMem {
     requests.fold(CpuMem::default(), CpuMem::plus)
 }
 
+/// The CONTAINER cell of a pod's own row: the container's name when it has one, else a count
+/// short enough for the column at 80 columns (`3 ctrs`, where `3 containers` read `3 contai…`).
+fn pod_row_label(containers: &[ContainerRow]) -> String {
+    match containers {
+        [one] => crate::app::name_widths::container_label(one),
+        [] => "0 ctrs".into(),
+        many => format!("{} ctrs", many.len()),
+    }
+}
+
 /// Sums over a pod's containers, for one-row-per-pod mode.
 pub fn pod_totals(containers: &[ContainerRow]) -> ContainerRow {
     let desired: Vec<ResourceSpec> = containers.iter().map(|c| c.desired).collect();
     let reported: Vec<ResourceSpec> = containers.iter().filter_map(|c| c.actual).collect();
     let any_allocated = containers.iter().any(|c| c.allocated.is_some());
-    let count = containers.len();
     ContainerRow {
-        name: format!("{count} container{}", if count == 1 { "" } else { "s" }),
+        name: pod_row_label(containers),
         kind: crate::model::ContainerKind::Regular,
         desired: ResourceSpec {
             requests: requests_sum(desired.iter().map(ResourceSpec::effective_requests)),
@@ -271,9 +280,10 @@ mod tests {
     }
 
     #[test]
-    fn the_count_is_singular_for_one_container() {
-        let one = container((1, 1), NO_LIMITS);
-        assert_eq!(pod_totals(std::slice::from_ref(&one)).name, "1 container");
-        assert_eq!(pod_totals(&[one.clone(), one]).name, "2 containers");
+    fn one_container_is_named_and_several_are_counted_in_a_few_cells() {
+        let mut one = container((1, 1), NO_LIMITS);
+        one.name = "app".into();
+        assert_eq!(pod_totals(std::slice::from_ref(&one)).name, "app");
+        assert_eq!(pod_totals(&[one.clone(), one]).name, "2 ctrs");
     }
 }

@@ -177,7 +177,13 @@ fn outlook_lines<'a>(
     }
     let nodes = &state.cluster(pod.cluster).nodes;
     let node = pod.node.as_ref().and_then(|n| nodes.get(n));
+    // A change the server refuses never reaches the node: no prediction beside the refusal.
+    let refused = !plan.errors.is_empty();
     let prediction = match &plan.prediction {
+        _ if refused => Span::styled(
+            "prediction: none, the server would refuse this change".to_string(),
+            theme.muted,
+        ),
         Prediction::FitsNow => {
             Span::styled("prediction: fits the node now".to_string(), theme.status_ok)
         }
@@ -202,7 +208,7 @@ fn outlook_lines<'a>(
         ),
     };
     let mut line = vec![prediction];
-    if let (Some(node), Prediction::FitsNow) = (node, &plan.prediction) {
+    if let (Some(node), Prediction::FitsNow, false) = (node, &plan.prediction, refused) {
         let others = state.others_on_node(pod);
         let free = node.allocatable.minus(others);
         line.push(Span::styled(
@@ -238,6 +244,10 @@ fn resources_of(plan: &ResizePlan) -> String {
 /// The prediction in a few words, for one line of a batch.
 fn prediction_word(plan: &ResizePlan) -> String {
     use crate::model::rules::plan::Prediction;
+    // Refused: the server's reasons follow on the next lines; the node never sees it.
+    if !plan.errors.is_empty() {
+        return "would be refused:".to_string();
+    }
     let outlook = match &plan.prediction {
         Prediction::FitsNow => "fits now",
         Prediction::Deferred { .. } => "likely Deferred (not enough free room)",

@@ -4,7 +4,7 @@
 //! read as keys.
 
 use crate::app::AppState;
-use crate::app::help_view::{HelpLine, help_lines};
+use crate::app::help_view::{HelpEnds, HelpLine, help_lines};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -83,9 +83,10 @@ fn line(help: HelpLine, theme: &Theme) -> Line<'static> {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+/// Each help line as the rows it takes in a popup on `area`, and the popup's height.
+fn laid_out(wall: bool, area: Rect, theme: &Theme) -> (Vec<Vec<Line<'static>>>, u16) {
     let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
-    let all: Vec<Vec<Line>> = help_lines(state.wall.is_some())
+    let all: Vec<Vec<Line>> = help_lines(wall)
         .into_iter()
         .map(|l| rows(l, inner, theme))
         .collect();
@@ -93,15 +94,40 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let height = u16::try_from(total + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
+    (all, height)
+}
+
+/// The first line on show when the last one is at the popup's foot: scrolled further, the
+/// popup would show less than it has room for.
+fn last_page(all: &[Vec<Line>], height: u16) -> usize {
     let room = usize::from(height.saturating_sub(2));
-    // Scrolled no further than the last line at the foot: past it the popup showed one line.
     let mut last_page = all.len();
     let mut rows_below = 0;
     while last_page > 0 && rows_below + all[last_page - 1].len() <= room {
         last_page -= 1;
         rows_below += all[last_page].len();
     }
-    let above = state.help_scroll.min(last_page);
+    last_page
+}
+
+/// How far help scrolls on a terminal of `width`×`height`, for the app to clamp its scroll
+/// to (it cannot know how the lines wrap).
+pub fn ends(width: u16, height: u16) -> HelpEnds {
+    let area = Rect::new(0, 0, width, height);
+    let end = |wall| {
+        let (all, height) = laid_out(wall, area, &Theme::default());
+        last_page(&all, height)
+    };
+    HelpEnds {
+        table: end(false),
+        wall: end(true),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let (all, height) = laid_out(state.wall.is_some(), area, theme);
+    let room = usize::from(height.saturating_sub(2));
+    let above = state.help_scroll.min(last_page(&all, height));
     let lines: Vec<Line> = all.into_iter().skip(above).flatten().collect();
     let below = lines.len() > room;
     let [vertical] = Layout::vertical([Constraint::Length(height)])

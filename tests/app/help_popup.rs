@@ -136,3 +136,30 @@ fn question_mark_opens_help_on_the_wall() {
     key(&mut s, KeyCode::Char('x'));
     assert!(!s.show_help && !s.quit);
 }
+
+/// Pressing `j` past the end left the scroll beyond what the popup shows: `k` then did
+/// nothing for a few presses. The terminal's size comes with `Action::Resize`, and the scroll
+/// stops where the popup's last line is at its foot.
+#[test]
+fn k_moves_help_at_once_after_any_number_of_j() {
+    for (width, height) in [(80, 24), (60, 20), (120, 40)] {
+        let mut s = state();
+        let resize = Action::Resize {
+            table_rows: podsize::ui::table_rows(height, false),
+            help_ends: podsize::ui::help::ends(width, height),
+        };
+        update(&mut s, resize, now());
+        key(&mut s, KeyCode::Char('?'));
+        for _ in 0..60 {
+            key(&mut s, KeyCode::Char('j'));
+        }
+        let end = text(&render(&s, width, height, &Theme::default()));
+        assert!(end.contains(LAST), "{width}x{height}\n{end}");
+        key(&mut s, KeyCode::Char('k'));
+        let up = text(&render(&s, width, height, &Theme::default()));
+        assert_ne!(up, end, "{width}x{height}: k did nothing");
+        key(&mut s, KeyCode::Char('j'));
+        let back = text(&render(&s, width, height, &Theme::default()));
+        assert_eq!(back, end, "{width}x{height}");
+    }
+}

@@ -12,6 +12,7 @@ mod app_update;
 mod editor;
 mod editor_input;
 mod editor_preview;
+mod editor_refusal;
 mod editor_target;
 mod filter_after_watch_event;
 mod filter_backspace;

@@ -48,3 +48,28 @@ fn the_pod_row_shows_pod_level_resources_where_the_pod_has_them() {
     assert!(line.contains("3Gi") && line.contains("4Gi"), "{screen}");
     assert!(!line.contains("512Mi"), "the containers' sums: {screen}");
 }
+
+/// At 80 columns the pod row's CONTAINER cell read `1 contai…`: a pod of one container is
+/// named by it, several are counted in a form that fits (`4 ctrs`).
+#[test]
+fn the_pod_row_says_its_containers_in_a_form_that_fits_80_columns() {
+    let mut s = AppState::new(screen::admin_header(), Scope::default());
+    let event = ClusterEvent::pods_reset(common::every_state_rows());
+    update(&mut s, Action::Cluster(event), screen::now());
+    s.refresh_index();
+    let p = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE);
+    update(&mut s, Action::Key(p), screen::now());
+    s.refresh_index();
+    let screen = screen::text(&screen::render(&s, 80, 24, &Theme::default()));
+    assert!(!screen.contains("contai…"), "{screen}");
+    let settled = row_of(&screen, "web-settled");
+    assert!(
+        settled.contains(" admin-ui "),
+        "one container, named: {screen}"
+    );
+    let sidecar = row_of(&screen, "shipper-sidecar");
+    assert!(
+        sidecar.contains(" 4 ctrs "),
+        "four containers, counted: {screen}"
+    );
+}

@@ -18,7 +18,11 @@ fn state() -> AppState {
         Action::Cluster(ClusterEvent::pods_reset(common::every_state_rows())),
         Utc::now(),
     );
-    update(&mut s, Action::Resize { table_rows: 5 }, Utc::now());
+    let resize = Action::Resize {
+        table_rows: 5,
+        help_ends: Default::default(),
+    };
+    update(&mut s, resize, Utc::now());
     s.refresh_index();
     s
 }

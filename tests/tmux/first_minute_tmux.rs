@@ -18,6 +18,12 @@ fn demo(width: u16, height: u16) -> Option<Tmux> {
     Some(t)
 }
 
+/// N of the help border's `↑ N lines above`.
+fn lines_above(screen: &str) -> Option<usize> {
+    let (before, _) = screen.split_once(" lines above")?;
+    before.rsplit_once("↑ ")?.1.parse().ok()
+}
+
 #[test]
 fn help_scrolls_to_its_end_at_80x24_and_60x20() {
     for (width, height) in [(80, 24), (60, 20)] {
@@ -33,12 +39,31 @@ fn help_scrolls_to_its_end_at_80x24_and_60x20() {
         }
         let end = t.wait_for("the end of help", |s| s.contains("columns: spec = desired"));
         assert!(end.contains("lines above"), "{end}");
+        // `k` moves at once, however far past the end `j` was pressed: one line fewer above.
+        let above = lines_above(&end).unwrap_or_else(|| panic!("{end}"));
+        t.keys(&["k"]);
+        let moved = format!("↑ {} lines above", above - 1);
+        t.wait_for_within("k to move", std::time::Duration::from_secs(5), |s| {
+            s.contains(&moved)
+        });
         t.keys(&["x"]);
         t.wait_for("help closed", |s| !s.contains("key closes"));
         t.keys(&["q"]);
         let screen = t.wait_for("exit", |s| s.contains("EXIT="));
         assert!(screen.contains("EXIT=0"), "{screen}");
     }
+}
+
+#[test]
+fn at_80_columns_the_pod_row_says_its_containers_whole() {
+    let Some(t) = demo(80, 24) else { return };
+    t.keys(&["p"]);
+    // `2 containers` read `2 contai…` in the CONTAINER column.
+    let screen = t.wait_for("one row per pod", |s| {
+        s.contains(" pods · sort:") && !s.contains(" rows · ")
+    });
+    assert!(!screen.contains("contai…"), "{screen}");
+    assert!(screen.contains(" ctrs "), "{screen}");
 }
 
 #[test]

@@ -1,0 +1,122 @@
+//! The editor on a change the server will refuse (the walkthrough after issue #30): a sidecar
+//! resize on a 1.31 server, or a change of a pod's QoS class, read "prediction: fits the node
+//! now" next to the refusal. A refused change never reaches the node, so it gets no node
+//! prediction, and the editor (and the boost form) says one thing.
+
+use crate::common::{self, screen};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use podsize::app::state::HeaderInfo;
+use podsize::app::{Action, AppState, update};
+use podsize::model::ground::resources::CpuMem;
+use podsize::model::pods::events::{ClusterEvent, NodeInfo, Scope};
+use podsize::model::rules::plan::Prediction;
+use podsize::theme::Theme;
+
+fn key(s: &mut AppState, code: KeyCode) {
+    update(
+        s,
+        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        screen::now(),
+    );
+    s.refresh_index();
+}
+
+/// `form` (`e` the editor, `b` the boost form) open on `container` of the fixture's pod, its
+/// node roomy, `typed` in the first field; the screen at 120×40.
+fn opened(
+    minor: u32,
+    fixture: &str,
+    container: &str,
+    form: char,
+    typed: &str,
+) -> (AppState, String) {
+    let header = HeaderInfo {
+        server_version: format!("v1.{minor}.0"),
+        minor: Some(minor),
+        ..screen::admin_header()
+    };
+    let mut s = AppState::new(header, Scope::default());
+    let pod = common::fixture_row(fixture);
+    let node = pod.node.clone().unwrap();
+    let roomy = NodeInfo {
+        name: node,
+        allocatable: CpuMem {
+            cpu_millis: Some(64_000),
+            memory_bytes: Some(256 << 30),
+        },
+    };
+    let events = [
+        ClusterEvent::pods_reset([pod]),
+        ClusterEvent::NodesReset(vec![roomy]),
+    ];
+    for event in events {
+        update(&mut s, Action::Cluster(event), screen::now());
+    }
+    s.refresh_index();
+    let row = s
+        .visible()
+        .iter()
+        .position(|r| {
+            s.row(r)
+                .and_then(|(_, c)| c)
+                .is_some_and(|c| c.name == container)
+        })
+        .unwrap();
+    s.select(row);
+    key(&mut s, KeyCode::Char(form));
+    for c in typed.chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    let text = screen::text(&screen::render(&s, 120, 40, &Theme::default()));
+    (s, text)
+}
+
+#[test]
+fn a_refused_change_gets_no_prediction_that_it_fits() {
+    let cases = [
+        // A sidecar before 1.33.
+        (
+            31,
+            "v1.35-sidecar.json",
+            "log-shipper",
+            "150m",
+            "from Kubernetes 1.33",
+        ),
+        // A Guaranteed pod's request below its limit: Burstable, in 1.31's words.
+        (
+            31,
+            "real-1.35-none.json",
+            "admin-ui",
+            "500m",
+            "Pod QoS is immutable",
+        ),
+    ];
+    for (minor, fixture, container, typed, refusal) in cases {
+        let (s, screen) = opened(minor, fixture, container, 'e', typed);
+        let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
+        // The node has room: without the refusal this change would be predicted to fit.
+        assert_eq!(plan.prediction, Prediction::FitsNow, "{screen}");
+        assert!(!plan.errors.is_empty(), "{screen}");
+        assert!(screen.contains(refusal), "{screen}");
+        assert!(!screen.contains("fits the node"), "{screen}");
+        assert!(
+            screen.contains("prediction: none, the server would refuse this change"),
+            "{screen}"
+        );
+    }
+}
+
+/// The boost form said the same two things of a boost the server refuses.
+#[test]
+fn a_refused_boost_gets_no_prediction_that_it_fits() {
+    // Twice the CPU of a sidecar on 1.31, the form's default.
+    let (s, screen) = opened(31, "v1.35-sidecar.json", "log-shipper", 'b', "");
+    let plan = s.boost_form.as_ref().unwrap().resize.clone().unwrap();
+    assert_eq!(plan.prediction, Prediction::FitsNow, "{screen}");
+    assert!(screen.contains("from Kubernetes 1.33"), "{screen}");
+    assert!(!screen.contains("fits the node"), "{screen}");
+    assert!(
+        screen.contains("prediction: none, the server would refuse this change"),
+        "{screen}"
+    );
+}
