@@ -100,6 +100,10 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    // The dashboard and `watch` idle for hours: one heap arena keeps their memory compact.
+    if matches!(cli.command, None | Some(Command::Watch(_))) {
+        commands::heap::one_arena();
+    }
     init_logging(&cli.common);
     let _ = color_eyre::install();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -15,7 +15,7 @@ pub mod demo;
 pub mod docs;
 pub mod get;
 pub mod get_clusters;
-mod heap;
+pub mod heap;
 pub mod info;
 pub mod make_room;
 pub mod nodes;

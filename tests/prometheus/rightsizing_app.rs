@@ -201,13 +201,14 @@ fn the_default_gate_holds_a_shrink_from_minutes_of_readings() {
     let key = podsize::model::pods::row::PodKey::new(0, "shop", "idle-a");
     let verdict = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
     assert!(verdict.recommendation.held);
+    // Worded as the details pane words it, from the verdict's own figures.
+    let worded = podsize::app::rightsizing::explained(&s, &key, "admin-ui").unwrap();
     assert!(
-        verdict
-            .recommendation
+        worded
             .reason()
             .contains("not enough history to shrink (covers 7m of 24h"),
         "{}",
-        verdict.recommendation.reason()
+        worded.reason()
     );
 }
 
@@ -245,7 +246,12 @@ fn prometheus_figures_win_over_live_samples_and_a_failure_keeps_them() {
     );
     let verdict = podsize::app::rightsizing::verdict(&s, &key, "admin-ui").unwrap();
     assert_eq!(verdict.recommendation.source.name(), "prometheus");
-    assert!(verdict.recommendation.reason().contains("4,032 samples"));
+    let worded = podsize::app::rightsizing::explained(&s, &key, "admin-ui").unwrap();
+    assert!(
+        worded.reason().contains("4,032 samples"),
+        "{}",
+        worded.reason()
+    );
     // The other pods keep their live-sample verdicts.
     let other = podsize::model::pods::row::PodKey::new(0, "shop", "idle-b");
     let live = podsize::app::rightsizing::verdict(&s, &other, "admin-ui").unwrap();
