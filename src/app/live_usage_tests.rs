@@ -3,6 +3,7 @@
 //! workload from cached groups are those of judging each pod's workload afresh.
 
 use super::*;
+use crate::app::test_readings::reading;
 use crate::app::{Action, update};
 use crate::model::PodRow;
 use crate::model::decide::evidence::Gate;
@@ -41,25 +42,6 @@ fn pods() -> Vec<PodRow> {
         ..row.clone()
     })
     .collect()
-}
-
-fn reading(rows: &[PodRow], cpu: i64) -> ClusterEvent {
-    let list = (rows.iter())
-        .map(|p| PodUsage {
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
-            containers: (p.containers.iter())
-                .map(|c| {
-                    let used = CpuMem {
-                        cpu_millis: Some(cpu),
-                        memory_bytes: Some(64 << 20),
-                    };
-                    (c.name.clone(), used)
-                })
-                .collect(),
-        })
-        .collect();
-    ClusterEvent::Usage(Some(list))
 }
 
 fn state(rows: &[PodRow]) -> AppState {

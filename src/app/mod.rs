@@ -26,6 +26,8 @@ pub mod rightsizing_workload;
 pub mod room;
 pub mod search_index;
 pub mod state;
+#[cfg(test)]
+mod test_readings;
 pub mod update;
 pub mod view;
 pub mod vpa;

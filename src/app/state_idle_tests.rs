@@ -3,10 +3,10 @@
 //! the table is not rebuilt and re-sorted for them; sorted by the verdicts, it is.
 
 use super::AppState;
+use crate::app::test_readings::reading;
 use crate::app::{Action, update};
 use crate::model::PodRow;
-use crate::model::ground::resources::CpuMem;
-use crate::model::pods::events::{ClusterEvent, PodUsage};
+use crate::model::pods::events::ClusterEvent;
 use crate::settings::SortKey;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -26,27 +26,6 @@ fn pods(n: usize) -> Vec<PodRow> {
             ..row.clone()
         })
         .collect()
-}
-
-/// One reading: every pod's containers at `cpu` millicores and 64 MiB.
-fn reading(rows: &[PodRow], cpu: i64) -> ClusterEvent {
-    let list = rows
-        .iter()
-        .map(|p| PodUsage {
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
-            containers: (p.containers.iter())
-                .map(|c| {
-                    let used = CpuMem {
-                        cpu_millis: Some(cpu),
-                        memory_bytes: Some(64 << 20),
-                    };
-                    (c.name.clone(), used)
-                })
-                .collect(),
-        })
-        .collect();
-    ClusterEvent::Usage(Some(list))
 }
 
 /// A state with `rows` on show, drawn once, after enough readings for recommendations.

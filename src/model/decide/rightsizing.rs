@@ -4,7 +4,7 @@
 //! recommendation itself from `recommend`, the rule the CLI uses too.
 
 use crate::model::decide::recommend::{Policy, Recommendation, recommend, recommend_figures};
-use crate::model::ground::resources::CpuMem;
+use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::row::{ContainerRow, RestartPolicy};
 use crate::model::pods::usage::Usage;
 use std::sync::Arc;
@@ -89,7 +89,7 @@ pub fn oom_limit(c: &ContainerRow) -> Option<i64> {
 /// usage for all) are judged once per distinct spec, not once per replica.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VerdictInputs {
-    desired: crate::model::ground::resources::ResourceSpec,
+    desired: ResourceSpec,
     memory_restarts: bool,
     oom_killed: bool,
     oom_limit: Option<i64>,
@@ -114,9 +114,7 @@ pub fn recommend_container(
     minor: u32,
     policy: &Policy,
 ) -> Recommendation {
-    let inputs = VerdictInputs::of(c);
-    let policy = policy.on_server(minor, inputs.memory_restarts);
-    recommend(&inputs.desired, usage, inputs.oom_limit, &policy)
+    for_container(recommend, c, usage, minor, policy)
 }
 
 /// [`recommend_container`] without its words, for judging every container at every reading.
@@ -126,9 +124,22 @@ pub fn recommend_container_figures(
     minor: u32,
     policy: &Policy,
 ) -> Recommendation {
+    for_container(recommend_figures, c, usage, minor, policy)
+}
+
+type Rule = fn(&ResourceSpec, &Usage, Option<i64>, &Policy) -> Recommendation;
+
+/// `rule` applied to `c` with the policy of its server and memory restart policy.
+fn for_container(
+    rule: Rule,
+    c: &ContainerRow,
+    usage: &Usage,
+    minor: u32,
+    policy: &Policy,
+) -> Recommendation {
     let inputs = VerdictInputs::of(c);
     let policy = policy.on_server(minor, inputs.memory_restarts);
-    recommend_figures(&inputs.desired, usage, inputs.oom_limit, &policy)
+    rule(&inputs.desired, usage, inputs.oom_limit, &policy)
 }
 
 /// The worded recommendation behind `verdict` for `c`: the rule again on the verdict's own
@@ -225,7 +236,6 @@ pub fn proposed_requests(verdict: &Verdict) -> CpuMem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ground::resources::ResourceSpec;
     use crate::model::pods::resize_state::ResizeState;
     use crate::model::pods::row::{ContainerKind, RunState};
     use crate::model::pods::usage::Source;
