@@ -242,34 +242,7 @@ fn every_cluster_is_named_in_the_header_at_any_width_and_rows_name_their_cluster
 
 #[test]
 fn the_walls_cluster_lines_keep_freshness_and_every_count_in_80_columns() {
-    let headers = ["sim-1", "sim-2"]
-        .iter()
-        .map(|n| podsize::app::state::HeaderInfo {
-            context: (*n).into(),
-            ..admin_header()
-        })
-        .collect();
-    let mut s = AppState::with_clusters(headers, Scope::default());
-    for cluster in 0..2 {
-        let event = ClusterEvent::pods_reset(common::every_state_rows());
-        update(&mut s, Action::ClusterOf(cluster, event), now());
-    }
-    let lost = podsize::model::pods::events::Connection::Reconnecting {
-        attempt: 3,
-        error: "connection refused".into(),
-        since: now() - chrono::TimeDelta::seconds(80),
-    };
-    update(
-        &mut s,
-        Action::ClusterOf(1, ClusterEvent::Connection(lost)),
-        now(),
-    );
-    s.wall = Some(podsize::app::wall::Wall::new(
-        chrono::TimeDelta::seconds(10),
-        false,
-        false,
-    ));
-    s.refresh_index();
+    let s = common::screen::wall_of_two(1, "connection refused", 80);
     let screen = text(&render(&s, 80, 30, &Theme::default()));
     let title = screen
         .lines()

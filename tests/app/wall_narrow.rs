@@ -4,42 +4,13 @@
 
 use crate::common;
 
-use common::screen::{admin_header, now, render, text};
-use podsize::app::{Action, AppState, update};
-use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
+use common::screen::{render, text};
+use podsize::app::AppState;
 use podsize::theme::Theme;
 
 /// A wall of two clusters with a pod in every state each; the second reconnecting.
 fn wall() -> AppState {
-    let headers = ["sim-1", "sim-2"]
-        .iter()
-        .map(|n| podsize::app::state::HeaderInfo {
-            context: (*n).into(),
-            ..admin_header()
-        })
-        .collect();
-    let mut s = AppState::with_clusters(headers, Scope::default());
-    for cluster in 0..2 {
-        let event = ClusterEvent::pods_reset(common::every_state_rows());
-        update(&mut s, Action::ClusterOf(cluster, event), now());
-    }
-    let lost = Connection::Reconnecting {
-        attempt: 2,
-        error: "connection refused".into(),
-        since: now() - chrono::TimeDelta::seconds(30),
-    };
-    update(
-        &mut s,
-        Action::ClusterOf(1, ClusterEvent::Connection(lost)),
-        now(),
-    );
-    s.wall = Some(podsize::app::wall::Wall::new(
-        chrono::TimeDelta::seconds(10),
-        false,
-        false,
-    ));
-    s.refresh_index();
-    s
+    common::screen::wall_of_two(1, "connection refused", 30)
 }
 
 /// A cluster's line: its name, the freshness, then five counts.

@@ -3,9 +3,8 @@
 
 use crate::common;
 
-use common::screen::{admin_header, now, render, text};
-use podsize::app::{Action, AppState, update};
-use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
+use common::screen::{render, text};
+use podsize::app::AppState;
 use podsize::theme::Theme;
 
 /// The kube client's error for a refused connection, as the watch reports it.
@@ -14,37 +13,7 @@ const REFUSED: &str = "failed to perform initial object list: ServiceError: clie
 
 /// A wall of two clusters, `down` of them (from the last) reconnecting for 80 s.
 fn wall(down: u16) -> AppState {
-    let headers = ["sim-1", "sim-2"]
-        .iter()
-        .map(|n| podsize::app::state::HeaderInfo {
-            context: (*n).into(),
-            ..admin_header()
-        })
-        .collect();
-    let mut s = AppState::with_clusters(headers, Scope::default());
-    for cluster in 0..2 {
-        let event = ClusterEvent::pods_reset(common::every_state_rows());
-        update(&mut s, Action::ClusterOf(cluster, event), now());
-    }
-    for cluster in 2 - down..2 {
-        let lost = Connection::Reconnecting {
-            attempt: 3,
-            error: REFUSED.into(),
-            since: now() - chrono::TimeDelta::seconds(80),
-        };
-        update(
-            &mut s,
-            Action::ClusterOf(cluster, ClusterEvent::Connection(lost)),
-            now(),
-        );
-    }
-    s.wall = Some(podsize::app::wall::Wall::new(
-        chrono::TimeDelta::seconds(10),
-        false,
-        false,
-    ));
-    s.refresh_index();
-    s
+    common::screen::wall_of_two(down, REFUSED, 80)
 }
 
 /// The screen as text: what a terminal without colour shows.

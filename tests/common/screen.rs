@@ -47,3 +47,38 @@ pub fn text(buffer: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A wall display of two clusters, `sim-1` and `sim-2`, each with a pod in every state; the
+/// last `down` of them reconnecting for `for_secs` after `error`.
+pub fn wall_of_two(down: u16, error: &str, for_secs: i64) -> AppState {
+    use podsize::app::{Action, update};
+    use podsize::model::pods::events::{ClusterEvent, Connection, Scope};
+    let headers = ["sim-1", "sim-2"]
+        .iter()
+        .map(|n| HeaderInfo {
+            context: (*n).into(),
+            ..admin_header()
+        })
+        .collect();
+    let mut s = AppState::with_clusters(headers, Scope::default());
+    for cluster in 0..2 {
+        let event = ClusterEvent::pods_reset(super::every_state_rows());
+        update(&mut s, Action::ClusterOf(cluster, event), now());
+    }
+    for cluster in 2 - down.min(2)..2 {
+        let lost = Connection::Reconnecting {
+            attempt: 3,
+            error: error.into(),
+            since: now() - chrono::TimeDelta::seconds(for_secs),
+        };
+        let event = ClusterEvent::Connection(lost);
+        update(&mut s, Action::ClusterOf(cluster, event), now());
+    }
+    s.wall = Some(podsize::app::wall::Wall::new(
+        chrono::TimeDelta::seconds(10),
+        false,
+        false,
+    ));
+    s.refresh_index();
+    s
+}

@@ -51,14 +51,9 @@ async fn a_lost_server_shows_at_80_columns_and_the_dashboard_recovers() {
     })
     .await
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let (_dir, kubeconfig) = common::sim_http::kubeconfig_of(&sim);
     let bin = env!("CARGO_BIN_EXE_podsize");
-    let cmd = format!(
-        "{bin} --kubeconfig {} -A; echo EXIT=$?; stty -a; sleep 60",
-        kubeconfig.display()
-    );
+    let cmd = format!("{bin} --kubeconfig {kubeconfig} -A; echo EXIT=$?; stty -a; sleep 60");
     let Some(t) = Tmux::start_sized(&cmd, 80, 24) else {
         return;
     };
