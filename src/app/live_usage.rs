@@ -5,13 +5,13 @@
 //! verdicts are judged per workload without words.
 
 use super::state::AppState;
+use crate::model::PodMap;
 use crate::model::decide::evidence::counts_for_rightsizing;
 use crate::model::decide::usage_history::UsageHistory;
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::events::PodUsage;
 use crate::model::pods::row::{ClusterId, PodKey};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 
 /// What one pod's containers use, from the latest reading of its cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,7 +24,7 @@ pub struct LiveUsage {
 /// The latest reading of every cluster that serves metrics.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveUsages {
-    pods: HashMap<PodKey, LiveUsage>,
+    pods: PodMap<LiveUsage>,
     readings: u64,
 }
 
@@ -98,14 +98,31 @@ fn take_reading(
     all.readings += 1;
     let reading = all.readings;
     let taken = list.len();
+    // In key order, the reading is matched with the app's pods in one walk rather than by a
+    // search per pod (metrics-server's answer is mostly in order already, so sorting is cheap).
+    let mut list = list;
+    list.sort_unstable_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    let mut pods = (state.pods.range(PodKey::first_of(cluster)..))
+        .take_while(|(key, _)| key.cluster == cluster)
+        .peekable();
     for PodUsage {
         namespace,
         name,
         containers,
     } in list
     {
+        let counts = loop {
+            let Some((at, pod)) = pods.peek() else {
+                break false;
+            };
+            match (&at.namespace, &at.name).cmp(&(&namespace, &name)) {
+                std::cmp::Ordering::Less => _ = pods.next(),
+                std::cmp::Ordering::Equal => break counts_for_rightsizing(pod),
+                std::cmp::Ordering::Greater => break false,
+            }
+        };
         let key = PodKey::new(cluster, namespace, name);
-        if state.pods.get(&key).is_some_and(counts_for_rightsizing) {
+        if counts {
             record(&mut state.usage_history, &key, &containers, now);
         }
         match all.pods.get_mut(&key) {
@@ -131,7 +148,7 @@ fn take_reading(
     }
 }
 
-type Histories = HashMap<PodKey, Vec<(String, UsageHistory)>>;
+type Histories = PodMap<Vec<(String, UsageHistory)>>;
 
 /// Adds one reading of a pod's containers to their bounded histories.
 fn record(

@@ -156,3 +156,42 @@ fn a_vpa_list_that_comes_after_the_readings_is_used_by_the_next_one() {
     let bare = &s.rightsizing[&rows[2].pod_key()][0].1;
     assert_eq!(bare.recommendation.source.name(), "live-samples");
 }
+
+#[test]
+fn a_reading_in_any_order_records_each_ready_pod_and_only_those() {
+    // The reading is matched with the pods in one ordered walk: an answer in reverse order,
+    // with a pod the app does not have and a pod not yet Ready, must still reach each pod.
+    let mut rows = pods();
+    rows[1].ready = false;
+    let mut s = state(&rows);
+    let stranger = PodRow {
+        name: "aaa-not-listed".into(),
+        ..rows[0].clone()
+    };
+    let mut listed = vec![
+        rows[2].clone(),
+        stranger.clone(),
+        rows[1].clone(),
+        rows[0].clone(),
+    ];
+    for i in 1..=3 {
+        update(&mut s, Action::Cluster(reading(&listed, 100 * i)), at(i));
+        listed.rotate_left(1);
+    }
+    let samples =
+        |row: &PodRow| (s.usage_history.get(&row.pod_key())).map(|rings| rings[0].1.samples());
+    assert_eq!(samples(&rows[0]), Some(3));
+    assert_eq!(samples(&rows[2]), Some(3));
+    assert_eq!(
+        samples(&rows[1]),
+        None,
+        "a pod not Ready gathers no history"
+    );
+    assert_eq!(
+        samples(&stranger),
+        None,
+        "a pod the app does not have gathers none"
+    );
+    // Every listed pod has its current figure, the stranger's included.
+    assert_eq!(s.usage.as_ref().map(LiveUsages::len), Some(4));
+}

@@ -54,7 +54,7 @@ fn the_cache_measures_what_the_rows_themselves_measure() {
                 SortKey::Name,
                 per_pod,
                 None,
-                &Verdicts::new(),
+                &Verdicts::default(),
             );
             for marked in [BTreeSet::new(), some_marked.clone()] {
                 let (longest, visible) = cache.measure(&index, &marked);
@@ -82,7 +82,7 @@ fn a_boost_changed_in_place_is_measured_after_refresh_boosted() {
         SortKey::Name,
         false,
         None,
-        &Verdicts::new(),
+        &Verdicts::default(),
     );
     for pod in pods.values_mut() {
         pod.boost = None;
@@ -113,7 +113,7 @@ fn rows_from_another_store_are_skipped_not_panicked_on() {
         SortKey::Name,
         false,
         None,
-        &Verdicts::new(),
+        &Verdicts::default(),
     );
     let (longest, visible) = small.measure(&index, &BTreeSet::new());
     assert!(visible <= 3);

@@ -3,9 +3,10 @@
 //! judged once, without words (the row on show is worded when drawn: `rightsizing::explained`).
 
 use super::rightsizing::MIN_LIVE_SAMPLES;
-use super::rightsizing_usage::{sources_of, workload_usage};
+use super::rightsizing_usage::{PodSources, sources_into, workload_usage};
 use super::state::AppState;
-use super::view::PodKey;
+use super::view::{PodKey, Verdicts};
+use crate::model::PodRow;
 use crate::model::decide::recommend::Usage;
 use crate::model::decide::rightsizing::{
     Verdict, VerdictInputs, judge, recommend_container_figures,
@@ -41,98 +42,145 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Ve
         return vec![key.clone()];
     }
     let members = super::rightsizing_workload::workload_members(state, key);
-    let verdicts = judge_members(state, &members, None, now);
-    store(state, &members, verdicts);
+    // Taken out while judging, so the verdicts are written in place while the rest is read.
+    let mut verdicts = std::mem::take(&mut state.rightsizing);
+    let pods = members.iter().map(|k| state.pods.get(k));
+    Judge::new(state, now).workload(&members, pods, None, &mut verdicts);
+    state.rightsizing = verdicts;
     members
 }
 
 /// Recomputes the verdicts of every pod of `cluster`, workload by workload: what a metrics
-/// reading of the whole cluster asks for.
+/// reading of the whole cluster asks for. Pods are reached by their position in the groups.
 pub fn refresh_cluster(state: &mut AppState, cluster: ClusterId, now: DateTime<Utc>) {
     let groups = super::rightsizing_workload::workload_groups(state);
+    let mut verdicts = std::mem::take(&mut state.rightsizing);
+    let rows: Vec<(&PodKey, &PodRow)> = state.pods.iter().collect();
+    let vpas = &state.cluster(cluster).vpas;
+    let mut judge = Judge::new(state, now);
     for group in groups.iter().filter(|g| g.cluster == cluster) {
-        let vpas = &state.cluster(cluster).vpas;
         let vpa = Some(group.vpa.and_then(|at| vpas.at(at)));
-        let verdicts = judge_members(state, &group.members, vpa, now);
-        store(state, &group.members, verdicts);
+        let pods =
+            (group.members.iter().zip(&group.slots)).map(|(key, &slot)| match rows.get(slot) {
+                Some((at, pod)) if *at == key => Some(*pod),
+                // Never while the groups are kept up to date; a search is the safe answer anyway.
+                _ => state.pods.get(key),
+            });
+        judge.workload(&group.members, pods, vpa, &mut verdicts);
     }
+    state.rightsizing = verdicts;
 }
 
-/// The verdicts of one workload's pods `members`, in their order (`None` for a pod the app no
-/// longer has); `vpa` is the workload's VPA when the caller knows it.
-fn judge_members<'a>(
+/// Judges workloads one after another with the same buffers: at a metrics reading that is
+/// every workload of a cluster, and a buffer per workload was a tenth of the reading.
+struct Judge<'a> {
     state: &'a AppState,
-    members: &[PodKey],
-    vpa: Option<Option<&'a Vpa>>,
     now: DateTime<Utc>,
-) -> Vec<Option<Vec<(String, Verdict)>>> {
-    let Some(first) = members.first() else {
-        return Vec::new();
-    };
-    let minor = state.cluster(first.cluster).header.minor.unwrap_or(35);
-    let sources = sources_of(state, members, vpa);
-    let containers = sources
-        .iter()
-        .find_map(|s| s.pod)
-        .map_or(0, |p| p.containers.len());
-    let mut shared: Vec<(&str, Option<Arc<Usage>>)> = Vec::with_capacity(containers);
-    // Replicas share the usage, and mostly the spec: each distinct container is judged once.
-    let mut judged: Vec<(&str, VerdictInputs, Verdict)> = Vec::with_capacity(containers);
-    let mut results = Vec::with_capacity(members.len());
-    for source in &sources {
-        let Some(pod) = source.pod else {
-            results.push(None);
-            continue;
+    sources: Vec<PodSources<'a>>,
+    /// Each container name's figures over the workload: replicas share them.
+    shared: Vec<(&'a str, Option<Arc<Usage>>)>,
+    /// Each distinct container (name and inputs) judged once per workload.
+    judged: Vec<(&'a str, VerdictInputs, Verdict)>,
+    pod: Vec<(&'a str, Verdict)>,
+}
+
+impl<'a> Judge<'a> {
+    fn new(state: &'a AppState, now: DateTime<Utc>) -> Self {
+        Self {
+            state,
+            now,
+            sources: Vec::new(),
+            shared: Vec::new(),
+            judged: Vec::new(),
+            pod: Vec::new(),
+        }
+    }
+
+    /// Judges one workload's pods `members` (found as `pods`, `None` for one the app no longer
+    /// has, which is left alone) and writes their verdicts into `out`, in place where a pod
+    /// keeps its containers; `vpa` is the workload's VPA when the caller knows it.
+    fn workload(
+        &mut self,
+        members: &[PodKey],
+        pods: impl Iterator<Item = Option<&'a PodRow>>,
+        vpa: Option<Option<&'a Vpa>>,
+        out: &mut Verdicts,
+    ) {
+        let Some(first) = members.first() else {
+            return;
         };
-        let mut verdicts: Vec<(String, Verdict)> = Vec::with_capacity(pod.containers.len());
-        for c in &pod.containers {
-            let usage = match shared.iter().find(|(name, _)| *name == c.name) {
-                Some((_, u)) => u.clone(),
-                None => {
-                    let u = workload_usage(&sources, &c.name, now, MIN_LIVE_SAMPLES).map(Arc::new);
-                    shared.push((c.name.as_str(), u.clone()));
-                    u
-                }
-            };
-            let Some(usage) = usage else {
+        let state = self.state;
+        let minor = state.cluster(first.cluster).header.minor.unwrap_or(35);
+        sources_into(state, members.iter().zip(pods), vpa, &mut self.sources);
+        self.shared.clear();
+        self.judged.clear();
+        for (key, source) in members.iter().zip(&self.sources) {
+            let Some(pod) = source.pod else {
                 continue;
             };
-            let inputs = VerdictInputs::of(c);
-            let known = judged
-                .iter()
-                .find(|(name, seen, _)| *name == c.name && *seen == inputs);
-            let verdict = match known {
-                Some((_, _, verdict)) => verdict.clone(),
-                None => {
-                    // Words only for the container a person looks at (`explained`).
-                    let policy = &state.rightsizing_policy;
-                    let rec = recommend_container_figures(c, &usage, minor, policy);
-                    let verdict = judge(c, usage, rec);
-                    judged.push((c.name.as_str(), inputs, verdict.clone()));
-                    verdict
-                }
-            };
-            verdicts.push((c.name.clone(), verdict));
+            self.pod.clear();
+            for c in &pod.containers {
+                let usage = match self.shared.iter().find(|(name, _)| *name == c.name) {
+                    Some((_, u)) => u.clone(),
+                    None => {
+                        let u = workload_usage(&self.sources, &c.name, self.now, MIN_LIVE_SAMPLES)
+                            .map(Arc::new);
+                        self.shared.push((c.name.as_str(), u.clone()));
+                        u
+                    }
+                };
+                let Some(usage) = usage else {
+                    continue;
+                };
+                let inputs = VerdictInputs::of(c);
+                let known =
+                    (self.judged.iter()).find(|(name, seen, _)| *name == c.name && *seen == inputs);
+                let verdict = match known {
+                    Some((_, _, verdict)) => verdict.clone(),
+                    None => {
+                        // Words only for the container a person looks at (`explained`).
+                        let policy = &state.rightsizing_policy;
+                        let rec = recommend_container_figures(c, &usage, minor, policy);
+                        let verdict = judge(c, usage, rec);
+                        self.judged.push((c.name.as_str(), inputs, verdict.clone()));
+                        verdict
+                    }
+                };
+                self.pod.push((c.name.as_str(), verdict));
+            }
+            put(out, key, &mut self.pod);
         }
-        results.push(Some(verdicts));
     }
-    results
 }
 
-/// Keeps `verdicts` (aligned with `members`), replacing each pod's in place.
-fn store(state: &mut AppState, members: &[PodKey], verdicts: Vec<Option<Vec<(String, Verdict)>>>) {
-    for (member, verdicts) in members.iter().zip(verdicts) {
-        match verdicts {
-            None => {}
-            Some(v) if v.is_empty() => {
-                state.rightsizing.remove(member);
+/// Keeps one pod's `verdicts` (emptied), replacing its entry in place when it names the same
+/// containers in the same order, as it does at every reading but the first.
+fn put(out: &mut Verdicts, key: &PodKey, verdicts: &mut Vec<(&str, Verdict)>) {
+    if verdicts.is_empty() {
+        out.remove(key);
+        return;
+    }
+    match out.get_mut(key) {
+        Some(slot)
+            if slot.len() == verdicts.len()
+                && (slot.iter().zip(verdicts.iter())).all(|((a, _), (b, _))| a == b) =>
+        {
+            for ((_, old), (_, new)) in slot.iter_mut().zip(verdicts.drain(..)) {
+                *old = new;
             }
-            Some(v) => match state.rightsizing.get_mut(member) {
-                Some(slot) => *slot = v,
-                None => {
-                    state.rightsizing.insert(member.clone(), v);
-                }
-            },
+        }
+        Some(slot) => {
+            *slot = verdicts
+                .drain(..)
+                .map(|(n, v)| (n.to_string(), v))
+                .collect()
+        }
+        None => {
+            let owned = verdicts
+                .drain(..)
+                .map(|(n, v)| (n.to_string(), v))
+                .collect();
+            out.insert(key.clone(), owned);
         }
     }
 }

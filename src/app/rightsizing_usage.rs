@@ -53,24 +53,34 @@ pub(super) fn sources_of<'a>(
     members: &[PodKey],
     vpa: Option<Option<&'a Vpa>>,
 ) -> Vec<PodSources<'a>> {
+    let mut out = Vec::with_capacity(members.len());
+    let pods = members.iter().map(|key| (key, state.pods.get(key)));
+    sources_into(state, pods, vpa, &mut out);
+    out
+}
+
+/// [`sources_of`] for pods the caller already found (`None`: gone), into its buffer `out`: a
+/// metrics reading walks every workload with one buffer and without looking pods up again.
+pub(super) fn sources_into<'a, 'k>(
+    state: &'a AppState,
+    pods: impl Iterator<Item = (&'k PodKey, Option<&'a crate::model::PodRow>)>,
+    vpa: Option<Option<&'a Vpa>>,
+    out: &mut Vec<PodSources<'a>>,
+) {
+    out.clear();
     // Replicas share their owner chain, so a workload's VPA is looked up once.
     let mut vpa_of_workload = vpa;
-    members
-        .iter()
-        .map(|key| {
-            let pod = state.pods.get(key);
-            let vpa = pod.and_then(|pod| {
-                *vpa_of_workload
-                    .get_or_insert_with(|| state.cluster(pod.cluster).vpas.covering(pod))
-            });
-            PodSources {
-                pod,
-                vpa,
-                long: state.long_usage.get(key).map(Vec::as_slice),
-                rings: state.usage_history.get(key).map(Vec::as_slice),
-            }
-        })
-        .collect()
+    out.extend(pods.map(|(key, pod)| {
+        let vpa = pod.and_then(|pod| {
+            *vpa_of_workload.get_or_insert_with(|| state.cluster(pod.cluster).vpas.covering(pod))
+        });
+        PodSources {
+            pod,
+            vpa,
+            long: state.long_usage.get(key).map(Vec::as_slice),
+            rings: state.usage_history.get(key).map(Vec::as_slice),
+        }
+    }));
 }
 
 /// The figures of `container` over one workload's pods.

@@ -14,6 +14,10 @@ use std::sync::Arc;
 pub struct WorkloadGroup {
     pub cluster: ClusterId,
     pub members: Vec<PodKey>,
+    /// Each member's position among the app's pods in key order when the groups were made:
+    /// the groups are dropped whenever a pod comes, goes or changes, so a reading reaches its
+    /// pods by position instead of searching for each key.
+    pub slots: Vec<usize>,
     /// Where the VPA covering the workload sits in its cluster's VPA index, if one does.
     pub vpa: Option<usize>,
 }
@@ -63,13 +67,14 @@ pub fn workload_groups(state: &mut AppState) -> Arc<WorkloadGroups> {
     }
     let mut index: HashMap<(ClusterId, &str, Workload), usize> = HashMap::new();
     let mut groups: WorkloadGroups = Vec::new();
-    for (key, pod) in &state.pods {
+    for (position, (key, pod)) in state.pods.iter().enumerate() {
         let workload = Workload::of_nearest(&pod.name, pod.owner.as_ref());
         // As `workload_members` finds them: a pod not named after its controller stands alone.
         let bare = workload.kind == "Pod" || !pod.name.starts_with(workload.name.as_str());
         let group = || WorkloadGroup {
             cluster: key.cluster,
             members: Vec::new(),
+            slots: Vec::new(),
             // Replicas share their owner chain: the first one's VPA is the workload's.
             vpa: state.cluster(key.cluster).vpas.covering_at(pod),
         };
@@ -86,6 +91,7 @@ pub fn workload_groups(state: &mut AppState) -> Arc<WorkloadGroups> {
         };
         if let Some(group) = groups.get_mut(slot) {
             group.members.push(key.clone());
+            group.slots.push(position);
         }
     }
     let groups = Arc::new(groups);

@@ -135,10 +135,10 @@ fn the_cache_gives_the_rows_build_index_gives() {
             };
             let sort = SortKey::ALL[i % SortKey::ALL.len()];
             let ns = (i % 2 == 1).then_some("web-1");
-            let got = cache.rebuild(&pods, &filter, sort, per_pod, ns, &Verdicts::new());
+            let got = cache.rebuild(&pods, &filter, sort, per_pod, ns, &Verdicts::default());
             assert_eq!(
                 got,
-                build_index(&pods, &filter, sort, per_pod, ns, &Verdicts::new()),
+                build_index(&pods, &filter, sort, per_pod, ns, &Verdicts::default()),
                 "{text:?}"
             );
         }
@@ -160,7 +160,7 @@ fn narrowing_key_by_key_matches_a_fresh_build() {
                 SortKey::Name,
                 per_pod,
                 None,
-                &Verdicts::new(),
+                &Verdicts::default(),
             );
             let mut typed = String::new();
             let want = |filter: &Filter| {
@@ -170,7 +170,7 @@ fn narrowing_key_by_key_matches_a_fresh_build() {
                     SortKey::Name,
                     per_pod,
                     None,
-                    &Verdicts::new(),
+                    &Verdicts::default(),
                 )
             };
             for c in text.chars() {
@@ -202,7 +202,14 @@ fn widening_skips_back_several_keys_and_only_over_what_was_narrowed() {
     let pods = rows(200);
     let mut cache = FilterCache::default();
     let all = Filter::default();
-    let mut index = cache.rebuild(&pods, &all, SortKey::Name, false, None, &Verdicts::new());
+    let mut index = cache.rebuild(
+        &pods,
+        &all,
+        SortKey::Name,
+        false,
+        None,
+        &Verdicts::default(),
+    );
     let mut before = String::new();
     for text in ["n", "no", "nod"] {
         let filter = Filter { text: text.into() };
@@ -211,10 +218,24 @@ fn widening_skips_back_several_keys_and_only_over_what_was_narrowed() {
     }
     let filter = Filter { text: "n".into() };
     assert!(cache.widen(&filter, &mut index));
-    let want = build_index(&pods, &filter, SortKey::Name, false, None, &Verdicts::new());
+    let want = build_index(
+        &pods,
+        &filter,
+        SortKey::Name,
+        false,
+        None,
+        &Verdicts::default(),
+    );
     assert_eq!(index, want);
     assert!(!cache.widen(&Filter { text: "x".into() }, &mut index));
-    cache.rebuild(&pods, &all, SortKey::Name, false, None, &Verdicts::new());
+    cache.rebuild(
+        &pods,
+        &all,
+        SortKey::Name,
+        false,
+        None,
+        &Verdicts::default(),
+    );
     assert!(
         !cache.widen(&all, &mut index),
         "a rebuild forgets the narrowings"

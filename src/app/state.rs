@@ -67,7 +67,7 @@ pub struct AppState {
     pub usage: Option<super::live_usage::LiveUsages>,
     /// Every metrics reading since start, per pod and container, in bounded rings (issue #12).
     pub usage_history:
-        HashMap<PodKey, Vec<(String, crate::model::decide::usage_history::UsageHistory)>>,
+        crate::model::PodMap<Vec<(String, crate::model::decide::usage_history::UsageHistory)>>,
     /// Usage over a long window (Prometheus), per pod and container; wins over live samples.
     pub long_usage: HashMap<PodKey, Vec<(String, crate::model::decide::recommend::Usage)>>,
     /// Each container's right-sizing verdict, recomputed when its usage or spec changes.
@@ -167,9 +167,9 @@ impl AppState {
                 .map(super::clusters::ClusterStatus::new)
                 .collect(),
             usage: None,
-            usage_history: HashMap::new(),
+            usage_history: Default::default(),
             long_usage: HashMap::new(),
-            rightsizing: HashMap::new(),
+            rightsizing: Default::default(),
             rightsizing_totals: Default::default(),
             totals_stale: false,
             rightsizing_policy: Default::default(),

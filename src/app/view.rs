@@ -3,7 +3,7 @@
 use crate::model::PodRow;
 use crate::model::decide::rightsizing::Verdict;
 use crate::settings::SortKey;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub use crate::model::pods::row::PodKey;
 
@@ -89,7 +89,7 @@ impl Matcher {
 }
 
 /// Each pod's right-sizing verdicts, by container name (see `app::rightsizing`).
-pub type Verdicts = HashMap<PodKey, Vec<(String, Verdict)>>;
+pub type Verdicts = crate::model::PodMap<Vec<(String, Verdict)>>;
 
 fn verdict_sum(
     verdicts: Option<&Vec<(String, Verdict)>>,

@@ -10,7 +10,7 @@ pub mod pods;
 pub mod rules;
 
 pub use pods::resize_state::ResizeState;
-pub use pods::row::{ContainerKind, ContainerRow, PodRow};
+pub use pods::row::{ContainerKind, ContainerRow, PodMap, PodRow};
 pub use pods::slim::SlimPod;
 
 #[cfg(test)]

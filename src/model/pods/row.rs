@@ -151,6 +151,11 @@ impl ContainerRow {
 /// given (0 when there is one). Pods of two clusters may share namespace and name.
 pub type ClusterId = u16;
 
+/// A map from pods to what the app keeps on them (usage histories, readings, verdicts): every
+/// pod's entry is looked up at each metrics reading, so keys are hashed with foldhash (seeded
+/// per process) rather than SipHash, which took a tenth of a reading at 10,000 pods.
+pub type PodMap<V> = std::collections::HashMap<PodKey, V, foldhash::fast::RandomState>;
+
 /// A pod's cluster, namespace and name; rows sort by cluster first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PodKey {
