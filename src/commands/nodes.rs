@@ -14,7 +14,6 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::fmt::Write;
 
 /// Summed usage per pod from metrics.k8s.io readings.
 pub fn usage_by_pod(readings: &[PodUsage]) -> HashMap<PodKey, CpuMem> {
@@ -119,14 +118,20 @@ fn missing_text(m: CpuMem) -> String {
     parts.join(", ")
 }
 
-/// The table `podsize nodes` prints.
+/// The table `podsize nodes` prints, set by the aligner `get` and `recommend` use.
 pub fn rooms_table(rooms: &[NodeRoom]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<18} {:<10} {:>15} {:>8} {:<10} {:>17} {:>9} {:>4}  DEFERRED",
-        "NODE", "CPU", "REQ/ALLOC", "FREE", "MEMORY", "REQ/ALLOC", "FREE", "PODS"
-    );
+    let heading = [
+        "NODE",
+        "CPU",
+        "REQ/ALLOC",
+        "FREE",
+        "MEMORY",
+        "REQ/ALLOC",
+        "FREE",
+        "PODS",
+        "DEFERRED",
+    ];
+    let mut lines = vec![heading.map(String::from).to_vec()];
     for r in rooms {
         let m = r.pending_missing();
         let fits = m.cpu_millis.unwrap_or(0) <= 0 && m.memory_bytes.unwrap_or(0) <= 0;
@@ -135,10 +140,8 @@ pub fn rooms_table(rooms: &[NodeRoom]) -> String {
             n if fits => format!("{n} (room enough now: the kubelet retries)"),
             n => format!("{n} (missing {})", missing_text(m)),
         };
-        let _ = writeln!(
-            out,
-            "{:<18} {} {:>15} {:>8} {} {:>17} {:>9} {:>4}  {deferred}",
-            r.name,
+        lines.push(vec![
+            r.name.clone(),
             bar(r.requested.cpu_millis, r.allocatable.cpu_millis, 10),
             format!(
                 "{}/{}",
@@ -153,10 +156,11 @@ pub fn rooms_table(rooms: &[NodeRoom]) -> String {
                 mem(r.allocatable.memory_bytes)
             ),
             mem(r.free.memory_bytes),
-            r.pods,
-        );
+            r.pods.to_string(),
+            deferred,
+        ]);
     }
-    out
+    super::text_columns::aligned(&lines)
 }
 
 pub async fn run(common: &CommonArgs, args: &NodesArgs) -> Result<(), CommandError> {

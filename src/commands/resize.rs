@@ -2,6 +2,7 @@
 //! following the resize to its end. Exit codes: 0 done (or accepted without --wait),
 //! 1 refused before or by the server, 2 Infeasible/Error, 3 timed out.
 
+use super::resize_preflight::AlreadyRead;
 use super::{CommandError, connect, scope_from};
 use crate::cli::{CommonArgs, OutputFormat, ResizeArgs};
 use crate::cluster::capabilities::Capabilities;
@@ -52,7 +53,8 @@ pub(super) fn pick_container(row: &PodRow, wanted: Option<&str>) -> Result<Strin
     }
 }
 
-/// The container's right-sizing recommendation as edits, or why there is none.
+/// The container's right-sizing recommendation as edits, or why there is none, with the
+/// pod's owners and use now that were read on the way (the preflight needs them too).
 async fn recommended_edits(
     client: &kube::Client,
     common: &CommonArgs,
@@ -60,21 +62,22 @@ async fn recommended_edits(
     row: &PodRow,
     container: &str,
     caps: &Capabilities,
-) -> Result<Edits, CommandError> {
+) -> Result<(Edits, AlreadyRead), CommandError> {
     let scope = crate::model::pods::events::Scope {
         namespace: Some(row.namespace.clone()),
         label_selector: None,
     };
     // The same sources, workload and rule as `podsize recommend`: its siblings (and earlier
     // ReplicaSets' pods) are found by name in the namespace's figures.
-    let usage = super::recommend::usage_of(
-        client,
-        common,
-        &args.usage,
-        &scope,
-        std::slice::from_ref(row),
-    )
-    .await?;
+    let per_pod = super::recommend::gather_usage(client, common, &args.usage, &scope).await?;
+    let pod_usage = super::resize_preflight::pod_usage_in(&per_pod.by_container, row);
+    let rows = std::slice::from_ref(row);
+    let (usage, owners) =
+        super::recommend_usage::usage_per_workload(client, &scope, rows, per_pod).await;
+    let known = AlreadyRead {
+        owners,
+        usage: pod_usage,
+    };
     let policy = crate::model::decide::recommend::Policy {
         percentile: args.usage.percentile,
         ..super::recommend::policy_of(&common.prefs)
@@ -107,7 +110,7 @@ async fn recommended_edits(
         };
         return Err(refused(format!("not sent: {what} ({})", rec.reason())));
     }
-    Ok(Edits::from_spec(&rec.spec))
+    Ok((Edits::from_spec(&rec.spec), known))
 }
 
 fn edits_from_args(
@@ -258,12 +261,14 @@ pub async fn run(common: &CommonArgs, args: &ResizeArgs) -> Result<(), CommandEr
         return super::resize_pod::run(args, &client, &caps, &row).await;
     }
     let container = pick_container(&row, args.container.as_deref())?;
-    let edits = if args.recommended {
-        recommended_edits(&client, common, args, &row, &container, &caps).await?
+    let (edits, known) = if args.recommended {
+        let (edits, known) =
+            recommended_edits(&client, common, args, &row, &container, &caps).await?;
+        (edits, Some(known))
     } else {
-        edits_from_args(args, &row, &container)?
+        (edits_from_args(args, &row, &container)?, None)
     };
-    let preflight = super::resize_preflight::read(&client, &row).await;
+    let preflight = super::resize_preflight::read(&client, &row, known).await;
     let edits = super::resize_preflight::defaulted(&preflight, &row, edits);
     let (node, others) = node_room(&client, &row).await;
     let plan = plan_resize(

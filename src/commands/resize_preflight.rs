@@ -6,25 +6,32 @@ use super::CommandError;
 use super::resize::refused;
 use crate::cluster::owners::OwnerCache;
 use crate::cluster::policy::read_policy;
+use crate::cluster::prometheus::ContainerKey;
 use crate::model::PodRow;
 use crate::model::decide::preflight::{Change, Preflight, preflight, with_defaults};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::cluster_policy::ClusterPolicy;
 use crate::model::pods::events::Scope;
+use crate::model::pods::usage::Usage;
 use crate::model::rules::plan::Edits;
 use kube::Client;
+use std::collections::HashMap;
 
 /// The pod's top workload owner (a Deployment above its ReplicaSet), for HPA targets. An
 /// unreadable ReplicaSet leaves the ReplicaSet itself, which an HPA may also target.
-async fn workload(client: &Client, row: &PodRow) -> Option<(String, String)> {
+fn workload(owners: &OwnerCache, row: &PodRow) -> Option<(String, String)> {
+    owners
+        .chain(row)
+        .last()
+        .map(|o| (o.kind.clone(), o.name.clone()))
+}
+
+async fn read_owners(client: &Client, row: &PodRow) -> OwnerCache {
     let mut owners = OwnerCache::default();
     if let Err(e) = owners.fill(client, std::slice::from_ref(row)).await {
         eprintln!("podsize: {e}");
     }
     owners
-        .chain(row)
-        .last()
-        .map(|o| (o.kind.clone(), o.name.clone()))
 }
 
 /// The pod's summed use now, when metrics.k8s.io serves it.
@@ -42,6 +49,29 @@ async fn pod_usage(client: &Client, row: &PodRow) -> Option<CpuMem> {
     )
 }
 
+/// What a recommendation already read of the pod: its owner chain and its use now (a reading
+/// of metrics.k8s.io, `None` where none came), handed on so the preflight does not read them
+/// again.
+pub struct AlreadyRead {
+    pub owners: OwnerCache,
+    pub usage: Option<CpuMem>,
+}
+
+/// The pod's summed use now in usage figures still per pod (before they are made per
+/// workload), `None` when no container of the pod has a reading (Prometheus's figures alone
+/// carry none: what is used now comes from metrics.k8s.io).
+pub fn pod_usage_in(by_container: &HashMap<ContainerKey, Usage>, row: &PodRow) -> Option<CpuMem> {
+    let mut found = (row.containers.iter())
+        .filter_map(|c| {
+            let key = (row.namespace.clone(), row.name.clone(), c.name.clone());
+            by_container.get(&key).map(|u| u.current)
+        })
+        .filter(|now| !now.is_empty())
+        .peekable();
+    found.peek()?;
+    Some(found.fold(CpuMem::ZERO, |a, u| a.plus(u)))
+}
+
 /// What the preflight needs, read once just before planning.
 pub struct Inputs {
     pub policy: ClusterPolicy,
@@ -49,13 +79,18 @@ pub struct Inputs {
     usage: Option<CpuMem>,
 }
 
-pub async fn read(client: &Client, row: &PodRow) -> Inputs {
+/// Reads the namespace's policy, and the owners and use of the pod when an HPA could need
+/// them, unless `known` holds them already.
+pub async fn read(client: &Client, row: &PodRow, known: Option<AlreadyRead>) -> Inputs {
     let policy = read_policy(client, &row.namespace, row.node.as_deref()).await;
     // The HPA's own figure is preferred; usage is read only when an HPA could need it.
-    let (workload, usage) = if policy.hpas.is_empty() {
-        (None, None)
-    } else {
-        (workload(client, row).await, pod_usage(client, row).await)
+    let (workload, usage) = match (policy.hpas.is_empty(), known) {
+        (true, _) => (None, None),
+        (false, Some(known)) => (workload(&known.owners, row), known.usage),
+        (false, None) => (
+            workload(&read_owners(client, row).await, row),
+            pod_usage(client, row).await,
+        ),
     };
     Inputs {
         policy,

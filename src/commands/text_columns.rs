@@ -1,6 +1,6 @@
 //! Plain text tables as kubectl prints them (its tabwriter): every column as wide as its widest
 //! cell, two spaces between columns, the last column unpadded so a long last cell (a reason,
-//! a message) costs no other line anything. `get` and `recommend` print through this one
+//! a message) costs no other line anything. `get`, `recommend` and `nodes` print through this
 //! aligner, so their tables read alike.
 
 use std::fmt::Write;

@@ -6,6 +6,7 @@ pub mod cells;
 pub mod columns;
 mod details;
 mod editor;
+mod editor_batch;
 mod header;
 mod header_fit;
 pub mod help;

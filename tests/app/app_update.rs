@@ -2,9 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use crate::common::keys::key;
 
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::state::{HeaderInfo, InputMode};
 use podsize::app::update::ContextSet;
 use podsize::app::{Action, AppState, Effect, update};
@@ -20,16 +21,6 @@ fn state_with_rows() -> AppState {
     );
     s.refresh_index();
     s
-}
-
-fn key(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
-    let effects = update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Utc::now(),
-    );
-    s.refresh_index();
-    effects
 }
 
 fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {

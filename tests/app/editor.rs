@@ -2,9 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use crate::common::keys::key;
 
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::editor::Stage;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, Effect, update};
@@ -51,16 +52,6 @@ fn state(readonly: bool) -> AppState {
 fn answer(s: &AppState, result: Result<Accepted, ResizeRejected>) -> Action {
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     Action::ResizeResults(vec![(plan, result)])
-}
-
-fn key(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
-    let e = update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Utc::now(),
-    );
-    s.refresh_index();
-    e
 }
 
 fn typed(s: &mut AppState, text: &str) {

@@ -3,8 +3,9 @@
 //! that is refused with what was meant, under the field at fault, and said again on Enter.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::common::keys::key_at;
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::ground::resources::CpuMem;
@@ -20,17 +21,9 @@ fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_764_310_000, 0).unwrap()
 }
 
-fn key(s: &mut AppState, code: KeyCode) {
-    update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        now(),
-    );
-}
-
 fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
-        key(s, KeyCode::Char(c));
+        key_at(s, KeyCode::Char(c), now());
     }
 }
 
@@ -73,7 +66,7 @@ fn state() -> AppState {
         now(),
     );
     s.refresh_index();
-    key(&mut s, KeyCode::Char('e'));
+    key_at(&mut s, KeyCode::Char('e'), now());
     assert!(s.editor.is_some(), "the editor opens");
     s
 }
@@ -118,7 +111,7 @@ fn the_fields_hold_the_servers_forms_and_a_relative_edit_stays_exact() {
 fn an_infeasible_prediction_reads_in_cores_and_binary_units() {
     let mut s = state();
     typed(&mut s, "20");
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "20");
     let text = screen(&s, 140);
     assert!(
@@ -134,8 +127,8 @@ fn an_infeasible_prediction_reads_in_cores_and_binary_units() {
 #[test]
 fn a_unitless_memory_change_is_refused_with_what_was_meant() {
     let mut s = state();
-    key(&mut s, KeyCode::Tab);
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "-1");
     let editor = s.editor.as_ref().unwrap();
     let error = editor.input_errors[2].clone().unwrap_or_default();
@@ -153,7 +146,7 @@ fn a_word_is_refused_with_the_forms_accepted_and_enter_says_why_nothing_was_sent
     let error = s.editor.as_ref().unwrap().input_errors[0].clone().unwrap();
     assert!(!error.contains("regular expression"), "{error}");
     assert!(error.contains("250m"), "{error}");
-    key(&mut s, KeyCode::Enter);
+    key_at(&mut s, KeyCode::Enter, now());
     let editor = s.editor.as_ref().unwrap();
     assert_eq!(editor.stage, podsize::app::editor::Stage::Editing);
     let why = editor.not_sent.clone().unwrap_or_default();
@@ -161,16 +154,16 @@ fn a_word_is_refused_with_the_forms_accepted_and_enter_says_why_nothing_was_sent
     let text = screen(&s, 120);
     assert!(text.contains("not sent: CPU request"), "{text}");
     // The next edit clears it.
-    key(&mut s, KeyCode::Backspace);
+    key_at(&mut s, KeyCode::Backspace, now());
     assert!(s.editor.as_ref().unwrap().not_sent.is_none());
 }
 
 #[test]
 fn a_limit_lowered_below_the_request_is_reported_under_the_limit() {
     let mut s = state();
-    key(&mut s, KeyCode::Tab);
-    key(&mut s, KeyCode::Tab);
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
+    key_at(&mut s, KeyCode::Tab, now());
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "256Mi");
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     let error = plan
@@ -181,8 +174,8 @@ fn a_limit_lowered_below_the_request_is_reported_under_the_limit() {
     assert_eq!(error.field, Field::MemoryLimit, "{error:?}");
     // Raising the request above the limit is the request's fault.
     let mut s = state();
-    key(&mut s, KeyCode::Tab);
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "2Gi");
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     assert!(
@@ -195,7 +188,7 @@ fn a_limit_lowered_below_the_request_is_reported_under_the_limit() {
 #[test]
 fn the_table_shows_the_servers_forms_not_rounded_figures() {
     let mut s = state();
-    key(&mut s, KeyCode::Esc);
+    key_at(&mut s, KeyCode::Esc, now());
     assert!(s.editor.is_none());
     let text = screen(&s, 200);
     let row = text.lines().find(|l| l.contains("odd")).unwrap_or_default();

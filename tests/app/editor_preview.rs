@@ -3,9 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use crate::common::keys::key_at;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::pods::events::{ClusterEvent, Scope};
@@ -18,17 +19,9 @@ fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_764_310_000, 0).unwrap()
 }
 
-fn key(s: &mut AppState, code: KeyCode) {
-    update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        now(),
-    );
-}
-
 fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
-        key(s, KeyCode::Char(c));
+        key_at(s, KeyCode::Char(c), now());
     }
 }
 
@@ -49,13 +42,13 @@ fn editing() -> AppState {
         .position(|r| r.pod.name == "web-settled")
         .unwrap();
     s.select(i);
-    key(&mut s, KeyCode::Char('e'));
+    key_at(&mut s, KeyCode::Char('e'), now());
     typed(&mut s, "x2");
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "+25%");
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "-16Mi");
-    key(&mut s, KeyCode::Tab);
+    key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "-100m");
     s
 }

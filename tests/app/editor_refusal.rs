@@ -3,23 +3,15 @@
 //! now" next to the refusal. A refused change never reaches the node, so it gets no node
 //! prediction, and the editor (and the boost form) says one thing.
 
+use crate::common::keys::key_at;
 use crate::common::{self, screen};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::ground::resources::CpuMem;
 use podsize::model::pods::events::{ClusterEvent, NodeInfo, Scope};
 use podsize::model::rules::plan::Prediction;
 use podsize::theme::Theme;
-
-fn key(s: &mut AppState, code: KeyCode) {
-    update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        screen::now(),
-    );
-    s.refresh_index();
-}
 
 /// `form` (`e` the editor, `b` the boost form) open on `container` of the fixture's pod, its
 /// node roomy, `typed` in the first field; the screen at 120×40.
@@ -63,9 +55,9 @@ fn opened(
         })
         .unwrap();
     s.select(row);
-    key(&mut s, KeyCode::Char(form));
+    key_at(&mut s, KeyCode::Char(form), screen::now());
     for c in typed.chars() {
-        key(&mut s, KeyCode::Char(c));
+        key_at(&mut s, KeyCode::Char(c), screen::now());
     }
     let text = screen::text(&screen::render(&s, 120, 40, &Theme::default()));
     (s, text)

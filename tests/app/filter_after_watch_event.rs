@@ -4,8 +4,9 @@
 //! sort by a figure, a later Backspace, and the widths the table gives the columns.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::filter_setup::{key, state_of, typed, visible};
+use super::filter_setup::{state_of, typed, visible};
 use crate::common;
+use crate::common::keys::key;
 use chrono::Utc;
 use crossterm::event::KeyCode;
 use podsize::app::{Action, AppState, update};

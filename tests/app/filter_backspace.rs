@@ -2,8 +2,9 @@
 //! out instead of rebuilding the sorted index; the rows must be those a fresh filter shows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::filter_setup::{key, state_of, typed, visible};
+use super::filter_setup::{state_of, typed, visible};
 use crate::common;
+use crate::common::keys::key;
 use crossterm::event::KeyCode;
 use podsize::app::AppState;
 use podsize::settings::SortKey;

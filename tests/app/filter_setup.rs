@@ -1,22 +1,14 @@
 //! The `/` filter tests' shared steps: a state holding given rows under a sort, keys typed
 //! into it with the index refreshed after each as the event loop does, and the rows it shows.
 
+use crate::common::keys::key;
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::PodRow;
 use podsize::model::pods::events::{ClusterEvent, Scope};
 use podsize::settings::SortKey;
-
-pub fn key(s: &mut AppState, code: KeyCode) {
-    update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Utc::now(),
-    );
-    s.refresh_index();
-}
 
 pub fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {

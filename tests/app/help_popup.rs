@@ -3,9 +3,10 @@
 //! show, `r` says which keys resize, the `:` help names `nodes`, and `?` works in `watch`.
 
 use crate::common;
+use crate::common::keys::key_at;
 
 use common::screen::{admin_header, now, render, text};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::{Action, AppState, update};
 use podsize::model::pods::events::{ClusterEvent, Scope};
 use podsize::theme::Theme;
@@ -18,12 +19,6 @@ fn state() -> AppState {
     s
 }
 
-fn key(s: &mut AppState, code: KeyCode) {
-    let event = KeyEvent::new(code, KeyModifiers::NONE);
-    update(s, Action::Key(event), now());
-    s.refresh_index();
-}
-
 /// The help's last line.
 const LAST: &str = "columns: spec = desired";
 
@@ -31,7 +26,7 @@ const LAST: &str = "columns: spec = desired";
 fn help_scrolls_to_its_end_at_80x24_and_60x20_and_says_how() {
     for (width, height) in [(80, 24), (60, 20)] {
         let mut s = state();
-        key(&mut s, KeyCode::Char('?'));
+        key_at(&mut s, KeyCode::Char('?'), now());
         let first = text(&render(&s, width, height, &Theme::default()));
         assert!(
             !first.contains(LAST),
@@ -43,7 +38,7 @@ fn help_scrolls_to_its_end_at_80x24_and_60x20_and_says_how() {
         );
         let mut screen = first.clone();
         for _ in 0..60 {
-            key(&mut s, KeyCode::Char('j'));
+            key_at(&mut s, KeyCode::Char('j'), now());
             screen = text(&render(&s, width, height, &Theme::default()));
             if screen.contains(LAST) {
                 break;
@@ -55,10 +50,10 @@ fn help_scrolls_to_its_end_at_80x24_and_60x20_and_says_how() {
         );
         assert!(screen.contains("lines above"), "{width}x{height}\n{screen}");
         assert!(s.show_help);
-        key(&mut s, KeyCode::Char('g'));
+        key_at(&mut s, KeyCode::Char('g'), now());
         assert_eq!(text(&render(&s, width, height, &Theme::default())), first);
         // Any other key closes it, and does nothing else.
-        key(&mut s, KeyCode::Char('q'));
+        key_at(&mut s, KeyCode::Char('q'), now());
         assert!(!s.show_help && !s.quit);
     }
 }
@@ -72,7 +67,7 @@ fn a_key_hint_line_shows_at_80_columns() {
         last.starts_with(" e edit · Space mark · / filter"),
         "{screen}"
     );
-    key(&mut s, KeyCode::Char(' '));
+    key_at(&mut s, KeyCode::Char(' '), now());
     let screen = text(&render(&s, 80, 24, &Theme::default()));
     assert!(
         screen
@@ -87,7 +82,7 @@ fn a_key_hint_line_shows_at_80_columns() {
 #[test]
 fn r_names_the_keys_that_resize() {
     let mut s = state();
-    key(&mut s, KeyCode::Char('r'));
+    key_at(&mut s, KeyCode::Char('r'), now());
     let said = s
         .status
         .as_ref()
@@ -97,7 +92,7 @@ fn r_names_the_keys_that_resize() {
         said.contains("e edits") && said.contains("R right-sizes"),
         "{said:?}"
     );
-    key(&mut s, KeyCode::Char('z'));
+    key_at(&mut s, KeyCode::Char('z'), now());
     let said = s
         .status
         .as_ref()
@@ -109,7 +104,7 @@ fn r_names_the_keys_that_resize() {
 #[test]
 fn the_command_line_help_names_nodes() {
     let mut s = state();
-    key(&mut s, KeyCode::Char(':'));
+    key_at(&mut s, KeyCode::Char(':'), now());
     let screen = text(&render(&s, 120, 24, &Theme::default()));
     assert!(screen.lines().nth(1).unwrap().contains("nodes"), "{screen}");
     let table = podsize::app::keymap::help_sections().remove(0).1;
@@ -125,7 +120,7 @@ fn question_mark_opens_help_on_the_wall() {
         false,
         false,
     ));
-    key(&mut s, KeyCode::Char('?'));
+    key_at(&mut s, KeyCode::Char('?'), now());
     assert!(s.show_help);
     let screen = text(&render(&s, 100, 40, &Theme::default()));
     assert!(screen.contains("next page now"), "{screen}");
@@ -133,7 +128,7 @@ fn question_mark_opens_help_on_the_wall() {
         !screen.contains("edit the selected"),
         "table keys on the wall:\n{screen}"
     );
-    key(&mut s, KeyCode::Char('x'));
+    key_at(&mut s, KeyCode::Char('x'), now());
     assert!(!s.show_help && !s.quit);
 }
 
@@ -149,16 +144,16 @@ fn k_moves_help_at_once_after_any_number_of_j() {
             help_ends: podsize::ui::help::ends(width, height),
         };
         update(&mut s, resize, now());
-        key(&mut s, KeyCode::Char('?'));
+        key_at(&mut s, KeyCode::Char('?'), now());
         for _ in 0..60 {
-            key(&mut s, KeyCode::Char('j'));
+            key_at(&mut s, KeyCode::Char('j'), now());
         }
         let end = text(&render(&s, width, height, &Theme::default()));
         assert!(end.contains(LAST), "{width}x{height}\n{end}");
-        key(&mut s, KeyCode::Char('k'));
+        key_at(&mut s, KeyCode::Char('k'), now());
         let up = text(&render(&s, width, height, &Theme::default()));
         assert_ne!(up, end, "{width}x{height}: k did nothing");
-        key(&mut s, KeyCode::Char('j'));
+        key_at(&mut s, KeyCode::Char('j'), now());
         let back = text(&render(&s, width, height, &Theme::default()));
         assert_eq!(back, end, "{width}x{height}");
     }

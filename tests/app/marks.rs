@@ -2,21 +2,13 @@
 //! so, and `e` with marks edits the marked pods, whatever pod the cursor is on.
 
 use crate::common;
+use crate::common::keys::key;
 
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use podsize::app::{Action, AppState, update};
 use podsize::model::pods::events::{ClusterEvent, Scope};
 use podsize::model::pods::row::PodKey;
-
-fn key(s: &mut AppState, code: KeyCode) {
-    update(
-        s,
-        Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        Utc::now(),
-    );
-    s.refresh_index();
-}
 
 /// Pods a, b, c in namespace shop, one row per pod.
 fn three_pods() -> AppState {

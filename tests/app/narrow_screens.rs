@@ -3,6 +3,7 @@
 //! or where a program's word showed instead of a person's.
 
 use crate::common;
+use crate::common::keys::key_at;
 
 use common::screen::{admin_header, now, render, text};
 use podsize::app::{Action, AppState, update};
@@ -58,12 +59,6 @@ fn a_lost_watch_shows_in_the_header_at_every_width() {
     );
 }
 
-fn key(s: &mut AppState, code: crossterm::event::KeyCode) {
-    let event = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
-    update(s, Action::Key(event), now());
-    s.refresh_index();
-}
-
 /// The first row of a running pod with no resize pending, selected.
 fn select_a_quiet_container(s: &mut AppState) {
     let i = (s.visible().iter())
@@ -77,7 +72,7 @@ fn the_boost_review_keeps_its_keys_and_reads_its_time_at_80x24_and_60x20() {
     for (width, height) in [(80, 24), (60, 20)] {
         let mut s = state();
         select_a_quiet_container(&mut s);
-        key(&mut s, crossterm::event::KeyCode::Char('b'));
+        key_at(&mut s, crossterm::event::KeyCode::Char('b'), now());
         let form = screen(&s, width, height);
         assert!(form.contains("Enter review · Esc cancel"), "{form}");
         // A time of day, not `2026-12-07T09:42:15.850396541+00:00`.
@@ -86,7 +81,7 @@ fn the_boost_review_keeps_its_keys_and_reads_its_time_at_80x24_and_60x20() {
             .find(|l| l.contains("back to the original values at"))
             .unwrap_or_else(|| panic!("{form}"));
         assert!(!back.contains("+00:00") && !back.contains('T'), "{form}");
-        key(&mut s, crossterm::event::KeyCode::Enter);
+        key_at(&mut s, crossterm::event::KeyCode::Enter, now());
         let review = screen(&s, width, height);
         assert!(review.contains("\"cpu\""), "the patch:\n{review}");
         // The popup's rows joined, so a hint wrapped over two rows reads as one.
@@ -113,7 +108,7 @@ fn the_key_hints_keep_help_and_quit_at_80_and_60_columns() {
         assert!(last.starts_with(" e edit · Space mark"), "{screen}");
         assert!(last.ends_with(" · ? help · q quit"), "{screen}");
     }
-    key(&mut s, crossterm::event::KeyCode::Char(' '));
+    key_at(&mut s, crossterm::event::KeyCode::Char(' '), now());
     let screen = screen(&s, 80, 24);
     let last = screen.lines().last().unwrap();
     assert!(
@@ -143,11 +138,11 @@ fn every_count_and_a_whole_message_fit_the_second_line_at_80_columns() {
         assert!(line.contains(count), "{count:?} in {line:?}");
     }
     assert!(second_line(&s, 120).contains("‼ error 1"));
-    key(&mut s, crossterm::event::KeyCode::Char(':'));
+    key_at(&mut s, crossterm::event::KeyCode::Char(':'), now());
     for c in "help".chars() {
-        key(&mut s, crossterm::event::KeyCode::Char(c));
+        key_at(&mut s, crossterm::event::KeyCode::Char(c), now());
     }
-    key(&mut s, crossterm::event::KeyCode::Enter);
+    key_at(&mut s, crossterm::event::KeyCode::Enter, now());
     let message = "unknown command \"help\": try ns, ctx, sort, nodes or q";
     let line = second_line(&s, 160);
     assert!(
@@ -207,7 +202,7 @@ fn the_totals_show_a_side_whole_or_not_at_all() {
 fn make_room_on_a_pod_with_nothing_waiting_says_so_in_words() {
     let mut s = state();
     select_a_quiet_container(&mut s);
-    key(&mut s, crossterm::event::KeyCode::Char('m'));
+    key_at(&mut s, crossterm::event::KeyCode::Char('m'), now());
     // Narrow, its last words fell below the border: rows were counted by characters.
     for (width, height) in [(80, 24), (60, 20), (50, 20)] {
         let screen = screen(&s, width, height);
@@ -236,7 +231,7 @@ fn popup_rows(screen: &str) -> Vec<String> {
 fn help_descriptions_continue_under_themselves_and_its_end_fills_the_popup() {
     for (width, height) in [(80, 24), (60, 20)] {
         let mut s = state();
-        key(&mut s, crossterm::event::KeyCode::Char('?'));
+        key_at(&mut s, crossterm::event::KeyCode::Char('?'), now());
         let first = screen(&s, width, height);
         let rows = popup_rows(&first);
         let boosts = (rows.iter())
@@ -257,7 +252,7 @@ fn help_descriptions_continue_under_themselves_and_its_end_fills_the_popup() {
         }
         // Scrolled past its end, the popup still shows a page, the last line at its foot.
         for _ in 0..80 {
-            key(&mut s, crossterm::event::KeyCode::Char('j'));
+            key_at(&mut s, crossterm::event::KeyCode::Char('j'), now());
         }
         let end = screen(&s, width, height);
         let rows = popup_rows(&end);
@@ -278,13 +273,13 @@ fn help_descriptions_continue_under_themselves_and_its_end_fills_the_popup() {
 fn an_editor_too_tall_for_the_screen_says_what_it_left_out() {
     let mut s = state();
     for _ in 0..s.visible().len() {
-        key(&mut s, crossterm::event::KeyCode::Char(' '));
+        key_at(&mut s, crossterm::event::KeyCode::Char(' '), now());
     }
     assert!(s.marked.len() > 8);
     select_a_quiet_container(&mut s);
-    key(&mut s, crossterm::event::KeyCode::Char('e'));
+    key_at(&mut s, crossterm::event::KeyCode::Char('e'), now());
     for c in "x2".chars() {
-        key(&mut s, crossterm::event::KeyCode::Char(c));
+        key_at(&mut s, crossterm::event::KeyCode::Char(c), now());
     }
     let tall = screen(&s, 200, 60);
     assert!(!tall.contains("more line"), "{tall}");
@@ -318,9 +313,9 @@ fn a_batch_whose_other_pods_are_all_left_out_says_so() {
         .pod_key();
     s.marked.insert(edited.pod_key());
     s.marked.insert(other);
-    key(&mut s, crossterm::event::KeyCode::Char('e'));
+    key_at(&mut s, crossterm::event::KeyCode::Char('e'), now());
     for c in "x2".chars() {
-        key(&mut s, crossterm::event::KeyCode::Char(c));
+        key_at(&mut s, crossterm::event::KeyCode::Char(c), now());
     }
     let screen = screen(&s, 120, 40);
     assert!(
@@ -341,7 +336,7 @@ fn details_too_long_for_the_pane_say_what_they_left_out() {
         .position(|r| r.pod.name == "shipper-sidecar")
         .unwrap();
     s.select(i);
-    key(&mut s, crossterm::event::KeyCode::Char('d'));
+    key_at(&mut s, crossterm::event::KeyCode::Char('d'), now());
     let screen = screen(&s, 80, 24);
     let pane: Vec<&str> = (screen.lines())
         .skip_while(|l| !l.contains(" details "))
@@ -360,7 +355,7 @@ fn details_too_long_for_the_pane_say_what_they_left_out() {
 #[test]
 fn the_command_line_names_every_command_at_60_columns() {
     let mut s = state();
-    key(&mut s, crossterm::event::KeyCode::Char(':'));
+    key_at(&mut s, crossterm::event::KeyCode::Char(':'), now());
     let line = second_line(&s, 60);
     assert!(line.ends_with("sort KEY · nodes · q"), "{line:?}");
     assert!(

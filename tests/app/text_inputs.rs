@@ -3,11 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use crate::common::keys::key;
 
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::{HeaderInfo, InputMode};
-use podsize::app::{Action, AppState, Effect, update};
+use podsize::app::{Action, AppState, update};
 use podsize::model::pods::events::{ClusterEvent, Scope};
 
 fn state() -> AppState {
@@ -29,18 +30,10 @@ fn state() -> AppState {
     s
 }
 
-fn press(s: &mut AppState, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-    let e = update(s, Action::Key(KeyEvent::new(code, modifiers)), Utc::now());
-    s.refresh_index();
-    e
-}
-
-fn key(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
-    press(s, code, KeyModifiers::NONE)
-}
-
 fn ctrl(s: &mut AppState, c: char) {
-    press(s, KeyCode::Char(c), KeyModifiers::CONTROL);
+    let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    update(s, Action::Key(event), Utc::now());
+    s.refresh_index();
 }
 
 fn typed(s: &mut AppState, text: &str) {

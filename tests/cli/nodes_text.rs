@@ -30,3 +30,70 @@ async fn a_deferred_resize_short_of_cpu_only_names_cpu() {
         .unwrap_or_else(|| panic!("no {NODE} in\n{}", run.out));
     assert!(line.ends_with("1 (missing cpu 250m)"), "{}", run.out);
 }
+
+/// The headings in order; REQ/ALLOC and FREE come once for CPU and once for memory.
+const HEADINGS: [&str; 9] = [
+    "NODE",
+    "CPU",
+    "REQ/ALLOC",
+    "FREE",
+    "MEMORY",
+    "REQ/ALLOC",
+    "FREE",
+    "PODS",
+    "DEFERRED",
+];
+
+/// Where each heading starts, in characters (a bar's cells are one each, as on a terminal),
+/// each looked for after the one before it.
+fn heading_starts(heading: &str) -> Vec<usize> {
+    let chars: Vec<char> = heading.chars().collect();
+    let mut from = 0;
+    HEADINGS
+        .iter()
+        .map(|h| {
+            let h: Vec<char> = h.chars().collect();
+            let at = from
+                + chars[from..]
+                    .windows(h.len())
+                    .position(|w| w == h.as_slice())
+                    .unwrap_or_else(|| panic!("no {h:?} in {heading}"));
+            from = at + h.len();
+            at
+        })
+        .collect()
+}
+
+/// The figures stood right-aligned under left-aligned headings (`REQ/ALLOC` over the end of
+/// `1.1/4`) and a long node name pushed its line out of step: each column now starts under its
+/// heading with a gap before it, set as `get` and `recommend` set theirs.
+#[tokio::test(flavor = "multi_thread")]
+async fn nodes_columns_start_under_their_headings_with_a_gap_before_each() {
+    let cli = SimCli::start(SimConfig {
+        pods: 12,
+        nodes: 3,
+        namespaces: 2,
+        ..SimConfig::default()
+    })
+    .await;
+    let run = cli.run(&["nodes"]).await;
+    assert_eq!(run.code, 0, "{}", run.err);
+    let mut lines = run.out.lines();
+    let heading = lines.next().unwrap();
+    let starts = heading_starts(heading);
+    let rows: Vec<Vec<char>> = lines.map(|l| l.chars().collect()).collect();
+    assert!(rows.len() >= 3, "{}", run.out);
+    for row in &rows {
+        let text: String = row.iter().collect();
+        for (&start, name) in starts.iter().zip(HEADINGS).skip(1) {
+            assert!(
+                row.get(start).is_some_and(|c| !c.is_whitespace()),
+                "the {name} cell does not start under its heading:\n{heading}\n{text}"
+            );
+            assert!(
+                row[start - 2..start].iter().all(|c| *c == ' '),
+                "no gap before {name}:\n{heading}\n{text}"
+            );
+        }
+    }
+}

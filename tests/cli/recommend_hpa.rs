@@ -229,3 +229,86 @@ async fn recommend_reads_the_replicaset_owners_once_with_an_hpa_present() {
     let twice: Vec<_> = asked.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "read more than once: {twice:?}");
 }
+
+/// `resize --recommended` with an HPA on the pod's workload: the preflight matches the HPA's
+/// target through the owner chain, and judges it by the pod's use now, both of which the
+/// recommendation step had just read. Each ReplicaSet and each reading of metrics.k8s.io is
+/// asked for once in the run, not once for the recommendation and again for the preflight.
+#[tokio::test]
+async fn resize_recommended_reads_the_owners_and_the_metrics_once_with_an_hpa_present() {
+    let sim = SimCluster::start(SimConfig {
+        pods: 40,
+        nodes: 3,
+        namespaces: 2,
+        vpa: true,
+        kubelet_delay: Duration::from_millis(20),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = sim.client(Identity::Admin).await.unwrap();
+    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let kubeconfig = kubeconfig.as_str();
+    // A container with a recommendation to apply, whose pod a Deployment owns through a
+    // ReplicaSet: the preflight reads the owners only when an HPA is there to match.
+    let rows = recommend(kubeconfig, &[]).await;
+    let row = rows
+        .iter()
+        .find(|r| {
+            r["source"]["name"] == "vpa"
+                && r["applicable"] == true
+                && cpu_request(r, "recommendation") != cpu_request(r, "current")
+        })
+        .expect("a VPA record changing a cpu request");
+    let (ns, name, container) = (
+        row["namespace"].as_str().unwrap(),
+        row["pod"].as_str().unwrap(),
+        row["container"].as_str().unwrap(),
+    );
+    let pod = Api::<Pod>::namespaced(client.clone(), ns)
+        .get(name)
+        .await
+        .unwrap();
+    let rs_name = pod.metadata.owner_references.as_ref().unwrap()[0]
+        .name
+        .clone();
+    let rs = Api::<ReplicaSet>::namespaced(client.clone(), ns)
+        .get(&rs_name)
+        .await
+        .unwrap();
+    let deployment = rs.metadata.owner_references.unwrap()[0].name.clone();
+    let hpa: HorizontalPodAutoscaler = serde_json::from_value(json!({
+        "metadata": {"name": "cpu-hpa", "namespace": ns},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
+            "minReplicas": 1, "maxReplicas": 10,
+            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}
+    }))
+    .unwrap();
+    Api::<HorizontalPodAutoscaler>::namespaced(client, ns)
+        .create(&PostParams::default(), &hpa)
+        .await
+        .unwrap();
+
+    sim.clear_request_log();
+    let resize = ["resize", name, "-n", ns, "-c", container, "--recommended"];
+    let (_, _, err) = sim_common::run_podsize(kubeconfig, &resize).await;
+    // The preflight did judge the HPA: it read what it needed.
+    assert!(err.contains("HPA cpu-hpa"), "{err}");
+    let mut asked: BTreeMap<String, usize> = BTreeMap::new();
+    for r in sim.request_log() {
+        let path = r.uri.split('?').next().unwrap_or_default();
+        if path.contains("/replicasets") || path.starts_with("/apis/metrics.k8s.io/") {
+            *asked.entry(path.to_string()).or_default() += 1;
+        }
+    }
+    assert!(
+        asked.keys().any(|p| p.contains("/replicasets")),
+        "the owners were read: {asked:?}"
+    );
+    assert!(
+        asked.keys().any(|p| p.starts_with("/apis/metrics.k8s.io/")),
+        "the metrics were read: {asked:?}"
+    );
+    let twice: Vec<_> = asked.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "read more than once: {twice:?}");
+}

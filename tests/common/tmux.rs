@@ -60,6 +60,14 @@ impl Tmux {
         }
     }
 
+    /// Presses Escape alone and waits until `closed` holds on the screen, which it returns.
+    /// An Escape read together with the key after it is Alt+key, so under load a key sent at
+    /// once lands in the overlay that should have closed: the next key goes only after this.
+    pub fn escape_until(&self, what: &str, closed: impl Fn(&str) -> bool) -> String {
+        self.keys(&["Escape"]);
+        self.wait_for(what, closed)
+    }
+
     pub fn literal(&self, text: &str) {
         Command::new("tmux")
             .args(["-L", &self.socket, "send-keys", "-l", text])

@@ -121,8 +121,7 @@ fn a_batch_changes_only_the_edited_field_of_each_marked_pod() {
     for (pod, keys) in keys {
         // Esc in the table clears a filter (and only the filter while one is set).
         if t.screen().contains("filter: ") {
-            t.keys(&["Escape"]);
-            t.wait_for("filter cleared", |s| !s.contains("filter: "));
+            t.escape_until("filter cleared", |s| !s.contains("filter: "));
         }
         t.keys(&["/"]);
         t.literal(pod);

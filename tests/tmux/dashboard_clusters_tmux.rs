@@ -89,7 +89,11 @@ async fn an_edit_goes_to_its_own_pods_cluster_and_ctx_switches_the_set() {
     assert_eq!(patches(one), 0, "nothing was sent to sim-1");
     assert!(patches(two) >= 1);
 
-    t.keys(&["Escape", ":"]);
+    // The resize is followed to its end, whose word stays in the status line until the next
+    // key: Esc clears it, and `:` goes once it has.
+    t.wait_for("the resize done", |s| s.contains(": done after"));
+    t.escape_until("the message cleared", |s| !s.contains(": done after"));
+    t.keys(&[":"]);
     t.literal("ctx sim-1");
     t.keys(&["Enter"]);
     let screen = t.wait_for("only sim-1", |s| {

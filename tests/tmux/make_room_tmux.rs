@@ -12,6 +12,11 @@ fn row<'a>(screen: &'a str, pod: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(pod))
 }
 
+/// The make-room overlay's frame is gone (its title sits on the top border).
+fn overlay_closed(screen: &str) -> bool {
+    !screen.contains("┌ make room ")
+}
+
 /// Presses `keys` until the overlay shows a plan: the demo's make-room needs a few seconds of
 /// usage history per victim first (its evidence gate), so an early press says so and is retried.
 fn until_plan(t: &Tmux, keys: &[&str]) -> String {
@@ -26,7 +31,7 @@ fn until_plan(t: &Tmux, keys: &[&str]) -> String {
             screen.contains("no usage figures") || screen.contains("nothing waits"),
             "{screen}"
         );
-        t.keys(&["Escape"]);
+        t.escape_until("the overlay closed", overlay_closed);
         std::thread::sleep(std::time::Duration::from_secs(1));
     }
     panic!("no plan after 20 tries");
@@ -75,7 +80,7 @@ fn node_view_and_make_room_in_the_demo() {
     t.wait_for("the batch sent", |s| {
         s.contains("shrink sent") || s.contains("shrinks sent")
     });
-    t.keys(&["Escape"]);
+    t.escape_until("the overlay closed", overlay_closed);
     let screen = t.wait_for("the resize done", |s| {
         s.lines().any(|l| {
             l.starts_with("shop ")
@@ -113,9 +118,7 @@ fn m_on_an_edit_predicted_deferred_makes_room_and_the_edit_reaches_done() {
     });
     // The victims need a few readings first: a plan for the waiting pod itself shows when.
     until_plan(&t, &["m"]);
-    t.keys(&["Escape"]);
-    // An Escape followed at once by `e` reads as Alt-e: wait for the overlay to close.
-    t.wait_for("the overlay closed", |s| !s.contains("make room on node"));
+    t.escape_until("the overlay closed", overlay_closed);
     // It waits for 2.5 cpu holding 1; an edit to 2 cpu is still growth: predicted Deferred.
     t.keys(&["e"]);
     t.wait_for("the editor", |s| s.contains("CPU request"));
@@ -136,7 +139,7 @@ fn m_on_an_edit_predicted_deferred_makes_room_and_the_edit_reaches_done() {
     t.wait_for("the room made, then the edit", |s| {
         s.contains("then the edit")
     });
-    t.keys(&["Escape"]);
+    t.escape_until("the overlay closed", overlay_closed);
     t.wait_for("the edit done", |s| {
         s.lines().any(|l| {
             l.contains(" checkout-api-0 ") && l.contains("2│    2│    2") && l.contains("✓ ok")

@@ -37,7 +37,10 @@ fn node_view_at_60x20_keeps_pods_and_waiting_resizes() {
         screen.lines().last().unwrap().ends_with("? help · q quit"),
         "{screen}"
     );
-    t.keys(&["Escape", "q"]);
+    t.escape_until("back to the pod table", |s| {
+        s.lines().last().is_some_and(|l| l.contains("e edit"))
+    });
+    t.keys(&["q"]);
     let screen = t.wait_for("exit", |s| s.contains("EXIT="));
     assert!(screen.contains("EXIT=0"), "{screen}");
 }

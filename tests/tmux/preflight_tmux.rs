@@ -51,13 +51,10 @@ fn the_editor_warns_before_sending_on_the_old_containerd_node() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("the review", |s| s.contains(r#""cpu":"600m""#));
     assert!(prose(&screen).contains(warning), "{screen}");
-    // One key at a time: an Escape followed at once by another key reads as Alt-key.
-    t.keys(&["Escape"]);
-    t.wait_for("back to editing", |s| {
+    t.escape_until("back to editing", |s| {
         !s.contains("patch (strategic merge)")
     });
-    t.keys(&["Escape"]);
-    t.wait_for("the editor closed", |s| !s.contains("CPU request"));
+    t.escape_until("the editor closed", |s| !s.contains("CPU request"));
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }
@@ -82,8 +79,7 @@ fn an_edit_over_the_limit_range_shows_the_servers_text_and_is_not_sent() {
         !screen.contains("patch (strategic merge)") && !screen.contains("sending…"),
         "no review, nothing sent: {screen}"
     );
-    t.keys(&["Escape"]);
-    t.wait_for("the editor closed", |s| !s.contains("CPU request"));
+    t.escape_until("the editor closed", |s| !s.contains("CPU request"));
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }

@@ -73,9 +73,7 @@ fn r_marks_the_over_request_but_holds_the_shrink_without_history() {
         !screen.contains("recommended ("),
         "nothing filled in:\n{screen}"
     );
-    t.keys(&["Escape"]);
-    // An Escape and a key read together are Alt+key: q goes once the editor has closed.
-    t.wait_for("the editor closed", |s| !s.contains("┌ resize "));
+    t.escape_until("the editor closed", |s| !s.contains("┌ resize "));
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("EXIT=0"));
 }

@@ -41,8 +41,7 @@ fn demo_filter_sort_namespace_help_quit_restores_the_terminal() {
         rows.iter().all(|l| l.contains("istio")),
         "only istio rows:\n{screen}"
     );
-    t.keys(&["Escape"]);
-    t.wait_for("filter cleared", |s| !s.contains("filter: istio"));
+    t.escape_until("filter cleared", |s| !s.contains("filter: istio"));
 
     // Sort.
     t.keys(&["s"]);

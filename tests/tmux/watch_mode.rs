@@ -33,14 +33,35 @@ async fn cluster(pods: usize) -> Cluster {
     }
 }
 
+/// The view with nothing open that Escape closes: the dashboard's footer offers its first keys
+/// (no prompt, node view or marks), the wall's says how to quit; no help, no details pane, and
+/// the refusal of the last edit key cleared (Escape clears a message, the wall's too).
+fn at_rest(screen: &str) -> bool {
+    let footer = screen.lines().last().unwrap_or_default();
+    (footer.contains("e edit · Space mark") || footer.contains("q quits"))
+        && !screen.contains("┌ keys ")
+        && !screen.contains(" details ─")
+        && !screen.contains("editing is disabled")
+}
+
+/// Presses `e`, then Escape alone once the screen shows something for it to close or clear:
+/// read with the key after it, an Escape is Alt+key and that key lands where it was not meant,
+/// so the next key goes only when the screen is at rest again. `e` is refused with a message
+/// wherever nothing else is open, so there is always something.
+fn edit_then_escape(t: &Tmux) {
+    t.keys(&["e"]);
+    t.wait_for("something for Escape to close", |s| !at_rest(s));
+    t.escape_until("the view at rest", at_rest);
+}
+
 /// Presses every kind of key, edit keys and a whole edit sequence included.
 fn press_everything(t: &Tmux) {
     for k in [
         "e", "Enter", "Space", "Tab", "BTab", "Up", "Down", "PageDown", "PageUp", "Home", "End",
-        "Escape",
     ] {
         t.keys(&[k]);
     }
+    edit_then_escape(t);
     for text in [
         "abcdfghijklmnoprstuvwxyz",
         "ABCDEFGHIJKLMNOPRSTUVWXYZ",
@@ -48,14 +69,18 @@ fn press_everything(t: &Tmux) {
         "/:?!@#$%^&*()-=+[]{};'\",.<>~",
     ] {
         t.literal(text);
-        t.keys(&["Escape"]);
+        edit_then_escape(t);
     }
-    // An attempted edit: open, type, review, send.
-    t.keys(&["Escape", "Escape", "e"]);
+    // An attempted edit: open, type, review, send; each edit key is refused with the reason.
+    t.keys(&["e"]);
+    t.wait_for("the edit refused", |s| s.contains("editing is disabled"));
     t.literal("2");
-    t.keys(&["Enter", "Enter", "Escape"]);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("the edit refused", |s| s.contains("editing is disabled"));
+    t.escape_until("the view at rest", at_rest);
     t.keys(&[" ", "e", "Enter", "Enter"]);
     std::thread::sleep(Duration::from_millis(500));
+    t.wait_for("the edit refused", |s| s.contains("editing is disabled"));
 }
 
 fn no_mutation(c: &Cluster, what: &str) {
@@ -103,7 +128,8 @@ async fn read_only_sessions_send_no_mutating_request() {
         });
         press_everything(&t);
         // The dashboard quits with q once input modes are closed; the wall display with q too.
-        t.keys(&["Escape", "Escape", "q"]);
+        t.escape_until("the view at rest", at_rest);
+        t.keys(&["q"]);
         let screen = t.wait_for("exit", |s| s.contains("EXIT="));
         assert!(screen.contains("EXIT=0"), "{what}: {screen}");
         no_mutation(&c, what);
