@@ -49,14 +49,32 @@ pub fn totals_of_visible(state: &AppState) -> Totals {
     if state.rightsizing.is_empty() {
         return totals;
     }
-    // A container row names its container by position: its pod is reached by the store
-    // position the index was built with (summed after every metrics reading, for every row).
+    // Summed after every metrics reading over every row: a container row names its container
+    // by position, its pod is reached by the store position the index was built with, and a
+    // pod's verdicts are looked up once for its consecutive rows.
     let by_slot: Vec<(&PodKey, &crate::model::PodRow)> = match state.per_pod {
         true => Vec::new(),
         false => state.pods.iter().collect(),
     };
+    type Found<'a> = Option<(&'a [(String, Verdict)], Option<&'a crate::model::PodRow>)>;
+    let mut last: Option<(&PodKey, Found)> = None;
     for row in state.visible() {
-        let Some(verdicts) = state.rightsizing.get(&row.pod) else {
+        let found = match last {
+            Some((key, found)) if *key == row.pod => found,
+            _ => {
+                let found = state.rightsizing.get(&row.pod).map(|verdicts| {
+                    let pod = match (row.container, by_slot.get(row.slot)) {
+                        (None, _) => None,
+                        (Some(_), Some((key, pod))) if **key == row.pod => Some(*pod),
+                        (Some(_), _) => state.pods.get(&row.pod),
+                    };
+                    (verdicts.as_slice(), pod)
+                });
+                last = Some((&row.pod, found));
+                found
+            }
+        };
+        let Some((verdicts, pod)) = found else {
             continue;
         };
         let Some(i) = row.container else {
@@ -64,14 +82,14 @@ pub fn totals_of_visible(state: &AppState) -> Totals {
             verdicts.iter().for_each(|(_, v)| totals.add(v));
             continue;
         };
-        let pod = match by_slot.get(row.slot) {
-            Some((key, pod)) if **key == row.pod => Some(*pod),
-            _ => state.pods.get(&row.pod),
-        };
         let Some(name) = pod.and_then(|p| p.containers.get(i)).map(|c| &c.name) else {
             continue;
         };
-        (verdicts.iter().filter(|(n, _)| n == name)).for_each(|(_, v)| totals.add(v));
+        // Verdicts follow the pod's containers, so the container's own place is tried first.
+        match verdicts.get(i) {
+            Some((n, v)) if n == name => totals.add(v),
+            _ => (verdicts.iter().filter(|(n, _)| n == name)).for_each(|(_, v)| totals.add(v)),
+        }
     }
     totals
 }

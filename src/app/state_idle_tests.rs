@@ -80,3 +80,62 @@ fn sorted_by_the_verdicts_a_reading_rebuilds_the_order() {
         assert!(s.index_stale, "{sort:?}: the order follows the verdicts");
     }
 }
+
+/// The totals as a person would add them up: every row on show, its pod and container looked
+/// up by name.
+fn totals_by_hand(s: &AppState) -> crate::model::decide::rightsizing::Totals {
+    let mut totals = crate::model::decide::rightsizing::Totals::default();
+    for row in s.visible() {
+        let verdicts = s
+            .rightsizing
+            .get(&row.pod)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let names: Vec<&str> = match row.container {
+            None => verdicts.iter().map(|(n, _)| n.as_str()).collect(),
+            Some(i) => (s.pods.get(&row.pod).and_then(|p| p.containers.get(i)))
+                .map(|c| vec![c.name.as_str()])
+                .unwrap_or_default(),
+        };
+        for name in names {
+            (verdicts.iter().filter(|(n, _)| n == name)).for_each(|(_, v)| totals.add(v));
+        }
+    }
+    totals
+}
+
+#[test]
+fn the_totals_count_each_container_on_show_once_in_any_order_filter_or_mode() {
+    // Two containers a pod, busier in the second: rows of one pod are apart when sorted by
+    // over-request, and a filter or per-pod rows change which containers are on show.
+    let mut rows = pods(12);
+    for (i, row) in rows.iter_mut().enumerate() {
+        let mut second = row.containers[0].clone();
+        second.name = "sidecar".into();
+        second.desired.requests.cpu_millis = Some(50 + 40 * i as i64);
+        row.containers.push(second);
+    }
+    for sort in [SortKey::Name, SortKey::Waste] {
+        let mut s = shown(&rows, sort);
+        assert_eq!(
+            s.rightsizing_totals.judged, 24,
+            "every container judged and counted once"
+        );
+        for (filter, per_pod) in [
+            ("", false),
+            ("bare-00", false),
+            ("sidecar", false),
+            ("", true),
+        ] {
+            s.filter.text = filter.into();
+            s.per_pod = per_pod;
+            s.index_stale = true;
+            s.refresh_index();
+            assert_eq!(
+                crate::app::rightsizing::totals_of_visible(&s),
+                totals_by_hand(&s),
+                "sorted by {sort:?}, filter {filter:?}, per pod {per_pod}"
+            );
+        }
+    }
+}
