@@ -1,88 +1,17 @@
 //! Pod usage from metrics.k8s.io, polled when the server offers it. The only periodic
 //! request podsize makes, and only while metrics are served.
 
-use crate::model::ground::resources::CpuMem;
 use crate::model::pods::events::{ClusterEvent, PodUsage, Scope};
 use crate::settings::METRICS_POLL_INTERVAL;
 use kube::Client;
-use serde::Deserialize;
-use std::borrow::Cow;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
-// The answer is read with its strings borrowed from the body: at 10,000 pods a reading is
-// about a megabyte every 15 s, and only what the app keeps is copied out of it.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct MetricsList<'a> {
-    #[serde(borrow)]
-    items: Vec<PodMetrics<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PodMetrics<'a> {
-    #[serde(borrow)]
-    metadata: MetricsMeta<'a>,
-    #[serde(borrow)]
-    containers: Vec<ContainerMetrics<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct MetricsMeta<'a> {
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(borrow)]
-    namespace: Cow<'a, str>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ContainerMetrics<'a> {
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(borrow)]
-    usage: ContainerUsage<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ContainerUsage<'a> {
-    #[serde(borrow)]
-    cpu: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    memory: Option<Cow<'a, str>>,
-}
-
-fn to_usage(list: MetricsList) -> Vec<PodUsage> {
-    list.items
-        .into_iter()
-        .map(|p| PodUsage {
-            namespace: p.metadata.namespace.into_owned(),
-            name: p.metadata.name.into_owned(),
-            containers: p
-                .containers
-                .into_iter()
-                .map(|c| {
-                    let u = &c.usage;
-                    let pairs = [("cpu", &u.cpu), ("memory", &u.memory)]
-                        .into_iter()
-                        .filter_map(|(k, v)| Some((k, v.as_deref()?)));
-                    (
-                        c.name.into_owned(),
-                        CpuMem::from_pairs(pairs).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// The pods' usage in one metrics.k8s.io answer (a `PodMetricsList`).
-pub fn parse(body: &str) -> Result<Vec<PodUsage>, serde_json::Error> {
-    serde_json::from_str::<MetricsList>(body).map(to_usage)
-}
+// Reading the answer is its own part, the one that must be fast; declared here so it stays
+// private to the poll.
+#[path = "metrics_parse.rs"]
+mod metrics_parse;
+pub use metrics_parse::parse;
 
 /// Whether the server lists the metrics.k8s.io group; an error when it cannot be asked.
 pub async fn metrics_served(client: &Client) -> Result<bool, kube::Error> {
@@ -177,6 +106,7 @@ pub async fn poll_usage_every(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ground::resources::CpuMem;
 
     #[test]
     fn parses_pod_metrics() {

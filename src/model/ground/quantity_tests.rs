@@ -222,3 +222,114 @@ proptest! {
         prop_assert_eq!(Quantity::parse(&memory_canonical(bytes)).unwrap().units(), bytes);
     }
 }
+
+/// The general parse's answer, as comparable values: the value and its format (`Quantity`'s
+/// own equality compares values only), or the exact error.
+fn general(text: &str) -> Result<(i128, Format), QuantityError> {
+    Quantity::parse_general(text).map(|q| (q.nanos(), q.format()))
+}
+
+fn fast_or_general(text: &str) -> Result<(i128, Format), QuantityError> {
+    Quantity::parse(text).map(|q| (q.nanos(), q.format()))
+}
+
+const SUFFIXES: [&str; 16] = [
+    "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+];
+
+#[test]
+fn the_plain_forms_metrics_server_writes_take_the_fast_path() {
+    // Without this the comparisons below could pass with a fast path that never runs.
+    for text in [
+        "123456789n",
+        "12m",
+        "3",
+        "102400Ki",
+        "2Gi",
+        "1234567",
+        "0",
+        "007Mi",
+    ] {
+        let plain = parse_plain(text).map(|q| (q.nanos(), q.format()));
+        assert_eq!(plain, Some(general(text).unwrap()), "{text:?}");
+    }
+    assert_eq!(parse_plain("102400Ki").unwrap().units(), 100 << 20);
+    assert_eq!(parse_plain("12345678n").unwrap().millis(), 13);
+}
+
+#[test]
+fn the_fast_path_agrees_with_the_general_parse_on_every_suffix_and_edge() {
+    let mantissas = [
+        "0",
+        "00",
+        "1",
+        "007",
+        "999",
+        "123456789",
+        "999999999999999999",   // 18 digits: the fast path's longest
+        "1000000000000000000",  // 19 digits: the general path's
+        "18446744073709551615", // u64::MAX
+        "170141183460469231731687303715884105727", // i128::MAX
+        "9999999999999999999999999999999999999999", // 40 digits: too large
+        "",
+    ];
+    let mut checked = 0;
+    for suffix in SUFFIXES
+        .iter()
+        .chain(&["e3", "E-3", "e+2", "i", "K", "mi", "KiB", "x", "e"])
+    {
+        for m in mantissas {
+            for text in [
+                format!("{m}{suffix}"),
+                format!("+{m}{suffix}"),
+                format!("-{m}{suffix}"),
+                format!(" {m}{suffix}"),
+                format!("{m}{suffix} "),
+                format!("{m}.5{suffix}"),
+                format!(".{m}{suffix}"),
+                format!("{m}{suffix}{suffix}"),
+            ] {
+                assert_eq!(fast_or_general(&text), general(&text), "{text:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 2000);
+}
+
+proptest! {
+    // More cases than the default: each of the ~30 endings, with and without a sign or a
+    // fraction, should come up several times.
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_parse(
+        text in "[+ -]?0*[0-9]{0,22}(\\.[0-9]{0,3})?(|n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]{1,3}|i|Kib|[a-z]{1,2})"
+    ) {
+        prop_assert_eq!(fast_or_general(&text), general(&text));
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_fast_path_agrees_on_any_text(text in "\\PC{0,24}") {
+        prop_assert_eq!(fast_or_general(&text), general(&text));
+    }
+
+    #[test]
+    fn rounding_division_equals_the_wide_one(
+        value in prop_oneof![
+            any::<i128>(),
+            any::<i64>().prop_map(i128::from),
+            (-1i128 << 70)..(1i128 << 70),
+        ],
+        divisor in prop_oneof![
+            Just(1i128), Just(1_000), Just(1_000_000), Just(NANO), Just(1 << 30),
+            1i128..(1 << 62), 1i128..i128::MAX,
+        ],
+    ) {
+        // The 64-bit shortcut must round exactly as the 128-bit division it stands in for.
+        let wide = value / divisor + if value % divisor == 0 { 0 } else { value.signum() };
+        prop_assert_eq!(div_round_up(value, divisor), wide);
+    }
+}
