@@ -25,14 +25,9 @@ fn workload(snap: &PolicySnapshot, pod: &PodRow) -> Option<(String, String)> {
     chain.last().map(|o| (o.kind.clone(), o.name.clone()))
 }
 
-/// The pod's summed use from the last metrics reading, for an HPA reporting no figure.
-fn usage(state: &AppState, key: &PodKey) -> Option<CpuMem> {
-    let pod = state.usage.as_ref()?.get(key)?;
-    Some(
-        pod.containers
-            .iter()
-            .fold(CpuMem::ZERO, |sum, (_, u)| sum.plus(*u)),
-    )
+/// The pod's last reading of metrics.k8s.io, for an HPA reporting no figure of its own.
+fn usage<'a>(state: &'a AppState, key: &PodKey) -> Option<&'a [(String, CpuMem)]> {
+    Some(state.usage.as_ref()?.get(key)?.containers.as_slice())
 }
 
 /// The preflight of `plan` against its cluster's snapshot; `None` when the pod is gone.

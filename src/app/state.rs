@@ -234,8 +234,7 @@ impl AppState {
         }
     }
 
-    /// Pod count per resize state name, for the header.
-    /// Pod count per resize state name, as of the last index refresh.
+    /// Pod count per resize state name for the header, as of the last index refresh.
     pub fn state_counts(&self) -> &BTreeMap<&'static str, usize> {
         &self.counts
     }

@@ -53,13 +53,19 @@ pub(crate) fn quota(q: &ResourceQuota, ns: &str) -> QuotaInfo {
 pub(crate) fn hpa(h: &HorizontalPodAutoscaler, ns: &str) -> Option<HpaInfo> {
     let spec = &h.spec;
     let status = h.status.as_ref();
-    let current: BTreeMap<String, i32> = status
+    // Keyed by (resource, container): a `ContainerResource` metric's figure is that
+    // container's, never the pod's `Resource` figure for the same resource.
+    let current: BTreeMap<(String, Option<String>), i32> = status
         .and_then(|s| s.current_metrics.as_ref())
         .into_iter()
         .flatten()
-        .filter_map(|m| {
-            let r = m.resource.as_ref()?;
-            Some((r.name.clone(), r.current.average_utilization?))
+        .filter_map(|m| match (&m.resource, &m.container_resource) {
+            (Some(r), _) => Some(((r.name.clone(), None), r.current.average_utilization?)),
+            (None, Some(c)) => Some((
+                (c.name.clone(), Some(c.container.clone())),
+                c.current.average_utilization?,
+            )),
+            (None, None) => None,
         })
         .collect();
     let metrics = spec
@@ -67,11 +73,17 @@ pub(crate) fn hpa(h: &HorizontalPodAutoscaler, ns: &str) -> Option<HpaInfo> {
         .iter()
         .flatten()
         .filter_map(|m| {
-            let r = m.resource.as_ref()?;
+            let (resource, container, target) = match (&m.resource, &m.container_resource) {
+                (Some(r), _) => (r.name.clone(), None, &r.target),
+                (None, Some(c)) => (c.name.clone(), Some(c.container.clone()), &c.target),
+                (None, None) => return None,
+            };
+            let key = (resource, container);
             Some(HpaMetric {
-                resource: r.name.clone(),
-                target_utilization: r.target.average_utilization?,
-                current_utilization: current.get(&r.name).copied(),
+                target_utilization: target.average_utilization?,
+                current_utilization: current.get(&key).copied(),
+                resource: key.0,
+                container: key.1,
             })
         })
         .collect();

@@ -309,8 +309,12 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
         elapsed_ms = started.elapsed().as_millis() as u64,
         "recommend: pods and sources read"
     );
+    let usage = usage?;
+    // Each pod's own reading, kept before the figures become the workload's: the HPA
+    // prediction is judged by it, as in `resize` and the dashboard.
+    let readings = super::recommend_preflight::readings_of(&usage.by_container, &rows);
     let (usage, owners) =
-        super::recommend_usage::usage_per_workload(&client, &scope, &rows, usage?).await;
+        super::recommend_usage::usage_per_workload(&client, &scope, &rows, usage).await;
     tracing::info!(
         containers = usage.by_container.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -326,7 +330,8 @@ pub async fn run(common: &CommonArgs, args: &RecommendArgs) -> Result<(), Comman
     let preflight =
         super::recommend_preflight::PreflightContext::read(&client, &rows, owners, args.with_hpa)
             .await
-            .with_server(caps.server());
+            .with_server(caps.server())
+            .with_readings(readings);
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "recommend: preflight read"

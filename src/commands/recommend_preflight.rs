@@ -7,14 +7,16 @@
 use super::recommend::ContainerAdvice;
 use crate::cluster::owners::OwnerCache;
 use crate::cluster::policy::read_policy;
+use crate::cluster::prometheus::ContainerKey;
 use crate::model::decide::preflight::{Change, preflight, to_whole_cpus, whole_cpus_only};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::cluster_policy::ClusterPolicy;
+use crate::model::pods::usage::Usage;
 use crate::model::rules::plan::{Field, PlanError};
 use crate::model::{ContainerRow, PodRow};
 use kube::Client;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The policies of every namespace shown, and the pods' workload owners.
 pub struct PreflightContext {
@@ -23,6 +25,24 @@ pub struct PreflightContext {
     with_hpa: bool,
     /// To plan again a recommendation rounded to whole CPUs.
     server: crate::model::rules::plan::Server,
+    /// Each pod's reading of metrics.k8s.io, keyed by (namespace, pod), for an HPA that
+    /// reports no figure of its own.
+    readings: Readings,
+}
+
+/// Each pod's reading of metrics.k8s.io (each container's use now), by (namespace, pod).
+pub type Readings = HashMap<(String, String), Vec<(String, CpuMem)>>;
+
+/// The pods' readings out of usage figures still per pod: taken before the figures are made
+/// per workload, since an HPA prediction is about this pod's use now (`hpa_metric_use`), the
+/// same reading `resize` and the dashboard judge by, not the workload's history.
+pub fn readings_of(by_container: &HashMap<ContainerKey, Usage>, rows: &[PodRow]) -> Readings {
+    rows.iter()
+        .filter_map(|row| {
+            let reading = super::resize_preflight::pod_usage_in(by_container, row)?;
+            Some(((row.namespace.clone(), row.name.clone()), reading))
+        })
+        .collect()
 }
 
 /// A Guaranteed pod with a whole-CPU container: the only kind a static CPU manager pins.
@@ -74,7 +94,14 @@ impl PreflightContext {
             owners,
             with_hpa,
             server: crate::model::rules::plan::Server::with_minor(35),
+            readings: Readings::new(),
         }
+    }
+
+    /// The pods' readings of metrics.k8s.io (`readings_of`), for HPAs without their own figure.
+    pub fn with_readings(mut self, readings: Readings) -> Self {
+        self.readings = readings;
+        self
     }
 
     /// The server the plans are for (a rounded recommendation is planned again for it).
@@ -123,20 +150,16 @@ impl PreflightContext {
         else {
             return json!([]);
         };
-        // Only when the HPA reports no figure of its own: the HPA averages over time, and the
-        // median is the closest figure the usage has. It is this container's use, so in a pod
-        // of several containers the utilisation shown is a lower bound.
-        let usage = advice.usage.as_ref().map(|u| CpuMem {
-            cpu_millis: u.cpu_p50.or(u.cpu_percentile),
-            memory_bytes: u.memory_peak,
-        });
+        let reading = self
+            .readings
+            .get(&(pod.namespace.clone(), pod.name.clone()));
         let chain = self.owners.chain(pod);
         let workload = chain.last().map(|o| (o.kind.as_str(), o.name.as_str()));
         let change = Change {
             row: pod,
             container: &c.name,
             new_spec: &plan.new_spec,
-            usage,
+            usage: reading.map(Vec::as_slice),
         };
         let found = preflight(policy, change, workload);
         // Any patch of a pod-level pod, container-level included, on 1.35 with the gate off.
@@ -160,7 +183,8 @@ impl PreflightContext {
             .iter()
             .map(|e| {
                 json!({
-                    "name": e.hpa, "resource": e.resource, "targetUtilization": e.target_utilization,
+                    "name": e.hpa, "resource": e.resource, "container": e.container,
+                    "targetUtilization": e.target_utilization,
                     "utilizationBefore": e.before, "utilizationAfter": e.after,
                     "replicasBefore": e.replicas_before, "replicasAfter": e.replicas_after,
                 })

@@ -34,49 +34,47 @@ async fn read_owners(client: &Client, row: &PodRow) -> OwnerCache {
     owners
 }
 
-/// The pod's summed use now, when metrics.k8s.io serves it.
-async fn pod_usage(client: &Client, row: &PodRow) -> Option<CpuMem> {
+/// The pod's reading of metrics.k8s.io (each container's use now), when it serves one.
+async fn pod_usage(client: &Client, row: &PodRow) -> Option<Vec<(String, CpuMem)>> {
     let scope = Scope {
         namespace: Some(row.namespace.clone()),
         label_selector: None,
     };
     let all = crate::cluster::metrics::fetch(client, &scope).await.ok()?;
     let pod = all.into_iter().find(|u| u.name == row.name)?;
-    Some(
-        pod.containers
-            .iter()
-            .fold(CpuMem::ZERO, |a, (_, u)| a.plus(*u)),
-    )
+    Some(pod.containers)
 }
 
-/// What a recommendation already read of the pod: its owner chain and its use now (a reading
-/// of metrics.k8s.io, `None` where none came), handed on so the preflight does not read them
+/// What a recommendation already read of the pod: its owner chain and its reading of
+/// metrics.k8s.io (`None` where none came), handed on so the preflight does not read them
 /// again.
 pub struct AlreadyRead {
     pub owners: OwnerCache,
-    pub usage: Option<CpuMem>,
+    pub usage: Option<Vec<(String, CpuMem)>>,
 }
 
-/// The pod's summed use now in usage figures still per pod (before they are made per
-/// workload), `None` when no container of the pod has a reading (Prometheus's figures alone
-/// carry none: what is used now comes from metrics.k8s.io).
-pub fn pod_usage_in(by_container: &HashMap<ContainerKey, Usage>, row: &PodRow) -> Option<CpuMem> {
-    let mut found = (row.containers.iter())
+/// The pod's reading of metrics.k8s.io (each container's use now) out of usage figures still
+/// per pod (before they are made per workload), `None` when no container of the pod has one
+/// (Prometheus's figures alone carry none: what is used now comes from metrics.k8s.io).
+pub fn pod_usage_in(
+    by_container: &HashMap<ContainerKey, Usage>,
+    row: &PodRow,
+) -> Option<Vec<(String, CpuMem)>> {
+    let found: Vec<(String, CpuMem)> = (row.containers.iter())
         .filter_map(|c| {
             let key = (row.namespace.clone(), row.name.clone(), c.name.clone());
-            by_container.get(&key).map(|u| u.current)
+            let now = by_container.get(&key)?.current;
+            (!now.is_empty()).then(|| (c.name.clone(), now))
         })
-        .filter(|now| !now.is_empty())
-        .peekable();
-    found.peek()?;
-    Some(found.fold(CpuMem::ZERO, |a, u| a.plus(u)))
+        .collect();
+    (!found.is_empty()).then_some(found)
 }
 
 /// What the preflight needs, read once just before planning.
 pub struct Inputs {
     pub policy: ClusterPolicy,
     workload: Option<(String, String)>,
-    usage: Option<CpuMem>,
+    usage: Option<Vec<(String, CpuMem)>>,
 }
 
 /// Reads the namespace's policy, and the owners and use of the pod when an HPA could need
@@ -137,7 +135,7 @@ pub fn check(
         row,
         container,
         new_spec,
-        usage: inputs.usage,
+        usage: inputs.usage.as_deref(),
     };
     let workload = inputs
         .workload

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
-use crate::common::keys::key;
+use crate::common::keys::{key, typed};
 
 use chrono::Utc;
 use crossterm::event::KeyCode;
@@ -52,12 +52,6 @@ fn state(readonly: bool) -> AppState {
 fn answer(s: &AppState, result: Result<Accepted, ResizeRejected>) -> Action {
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     Action::ResizeResults(vec![(plan, result)])
-}
-
-fn typed(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! that is refused with what was meant, under the field at fault, and said again on Enter.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::keys::key_at;
-use chrono::{DateTime, Utc};
+use crate::common::keys::{key_at, typed_at};
+use crate::common::screen::now;
 use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
@@ -17,14 +17,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp(1_764_310_000, 0).unwrap()
-}
-
+/// Types `text` at the screen tests' fixed clock.
 fn typed(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key_at(s, KeyCode::Char(c), now());
-    }
+    typed_at(s, text, now());
 }
 
 /// A running pod whose values are in forms podsize would not write itself, on a node whose

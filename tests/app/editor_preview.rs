@@ -3,9 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
-use crate::common::keys::key_at;
+use crate::common::keys::{key_at, typed_at};
+use crate::common::screen::now;
 
-use chrono::{DateTime, Utc};
 use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
@@ -15,14 +15,9 @@ use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp(1_764_310_000, 0).unwrap()
-}
-
+/// Types `text` at the screen tests' fixed clock.
 fn typed(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key_at(s, KeyCode::Char(c), now());
-    }
+    typed_at(s, text, now());
 }
 
 /// The editor on web-settled's first container, with a relative input in three fields and

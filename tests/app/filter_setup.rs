@@ -1,20 +1,13 @@
 //! The `/` filter tests' shared steps: a state holding given rows under a sort, keys typed
 //! into it with the index refreshed after each as the event loop does, and the rows it shows.
 
-use crate::common::keys::key;
+pub use crate::common::keys::typed;
 use chrono::Utc;
-use crossterm::event::KeyCode;
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::PodRow;
 use podsize::model::pods::events::{ClusterEvent, Scope};
 use podsize::settings::SortKey;
-
-pub fn typed(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
-}
 
 /// A state that has listed `rows`, sorted by `sort`.
 pub fn state_of(rows: Vec<PodRow>, sort: SortKey) -> AppState {

@@ -22,6 +22,7 @@ mod marks;
 mod narrow_screens;
 mod pod_row;
 mod preflight_dashboard;
+mod preflight_dashboard_hpa;
 mod rightsizing_replicas;
 mod room_scope;
 mod status_messages;

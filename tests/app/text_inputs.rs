@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
-use crate::common::keys::key;
+use crate::common::keys::{key, typed};
 
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -34,12 +34,6 @@ fn ctrl(s: &mut AppState, c: char) {
     let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
     update(s, Action::Key(event), Utc::now());
     s.refresh_index();
-}
-
-fn typed(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
 }
 
 #[test]

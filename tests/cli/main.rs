@@ -32,6 +32,7 @@ mod nodes_text;
 mod quantity_forms;
 mod rbac_review;
 mod recommend_hpa;
+mod recommend_hpa_same;
 mod recommend_sample;
 mod recommend_table;
 mod recommend_verify;

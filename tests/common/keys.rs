@@ -16,3 +16,17 @@ pub fn key_at(s: &mut AppState, code: KeyCode, now: DateTime<Utc>) -> Vec<Effect
     s.refresh_index();
     effects
 }
+
+/// Types `text` one key at a time, now.
+pub fn typed(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+/// Types `text` one key at a time at `now`: for states built on a fixed clock.
+pub fn typed_at(s: &mut AppState, text: &str, now: DateTime<Utc>) {
+    for c in text.chars() {
+        key_at(s, KeyCode::Char(c), now);
+    }
+}

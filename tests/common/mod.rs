@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fleet_wall;
+pub mod hpa_scene;
 pub mod keys;
 pub mod make_room_scene;
 pub mod prometheus;

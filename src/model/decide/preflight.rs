@@ -11,7 +11,7 @@ use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow, ResourceField
 use std::collections::BTreeMap;
 
 pub use cpu::{cpu_manager_refusal, learnt_from_infeasible, to_whole_cpus, whole_cpus_only};
-pub use hpa::{HpaEffect, hpa_effects, runtime_warning};
+pub use hpa::{HpaEffect, hpa_effects, hpa_metric_use, runtime_warning};
 pub use pod_level::pod_level_gate_refusal;
 pub use quota::quota_refusal;
 
@@ -44,8 +44,9 @@ pub struct Change<'a> {
     pub row: &'a PodRow,
     pub container: &'a str,
     pub new_spec: &'a ResourceSpec,
-    /// The pod's current use (metrics), for an HPA that has not reported its own figure.
-    pub usage: Option<CpuMem>,
+    /// The pod's reading of metrics.k8s.io (each running container's use now), for an HPA
+    /// that has not reported its own figure (`hpa_metric_use` takes from it what the HPA reads).
+    pub usage: Option<&'a [(String, CpuMem)]>,
 }
 
 /// What the preflight found.

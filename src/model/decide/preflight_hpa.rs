@@ -4,7 +4,8 @@
 //! reports resized values (containerd before 1.6.9, the seed's known issue).
 
 use super::Change;
-use crate::model::pods::cluster_policy::{ClusterPolicy, HpaInfo};
+use crate::model::ground::resources::CpuMem;
+use crate::model::pods::cluster_policy::{ClusterPolicy, HpaInfo, HpaMetric};
 use crate::model::pods::row::{ContainerKind, PodRow};
 
 /// The HPA tolerance: within 10 % of the target it does not scale (the controller default).
@@ -15,8 +16,10 @@ const TOLERANCE: f64 = 0.1;
 pub struct HpaEffect {
     pub hpa: String,
     pub resource: String,
+    /// The container of a `ContainerResource` metric; `None` for the pod's `Resource` metric.
+    pub container: Option<String>,
     pub target_utilization: i32,
-    /// Utilisation (% of the pod's request) now and with the new request.
+    /// Utilisation (% of the request the metric measures) now and with the new request.
     pub before: i32,
     pub after: i32,
     pub replicas_before: i32,
@@ -27,8 +30,12 @@ pub struct HpaEffect {
 impl HpaEffect {
     /// One line for the plan.
     pub fn describe(&self) -> String {
+        let of = match &self.container {
+            Some(c) => format!(" of container {c}"),
+            None => String::new(),
+        };
         format!(
-            "HPA {} scales on {} utilisation (target {}%): {}% → {}%, replicas {} → {}",
+            "HPA {} scales on {} utilisation{of} (target {}%): {}% → {}%, replicas {} → {}",
             self.hpa,
             self.resource,
             self.target_utilization,
@@ -40,23 +47,56 @@ impl HpaEffect {
     }
 }
 
-/// The pod's request of `resource` (regular containers and sidecars, as the HPA sums them).
-fn pod_request(row: &PodRow, container: &str, new: Option<i64>, resource: &str) -> Option<i64> {
+/// The request an HPA metric divides by on this pod, as the controller's
+/// `calculatePodRequestsFromContainers` sums it: for a `Resource` metric the regular
+/// containers' and sidecars' requests (plain init containers are not counted), for a
+/// `ContainerResource` metric that container's alone. `changed` is the container being resized
+/// with its new request; a container without a request leaves no figure (the controller
+/// errors out on it).
+fn metric_request(row: &PodRow, metric: &HpaMetric, changed: (&str, Option<i64>)) -> Option<i64> {
     let mut total = 0i64;
-    for c in row
-        .containers
-        .iter()
-        .filter(|c| c.kind != ContainerKind::Init)
-    {
-        let spec = c.desired.effective_requests();
-        let value = match resource {
-            "cpu" => spec.cpu_millis,
-            _ => spec.memory_bytes,
+    let measured = row.containers.iter().filter(|c| {
+        c.kind != ContainerKind::Init && metric.container.as_ref().is_none_or(|m| *m == c.name)
+    });
+    for c in measured {
+        let value = if c.name == changed.0 {
+            changed.1
+        } else {
+            let spec = c.desired.effective_requests();
+            match metric.resource.as_str() {
+                "cpu" => spec.cpu_millis,
+                _ => spec.memory_bytes,
+            }
         };
-        let value = if c.name == container { new } else { value };
         total = total.saturating_add(value?);
     }
     (total > 0).then_some(total)
+}
+
+/// The use an HPA metric measures on this pod, taken from the pod's reading of
+/// metrics.k8s.io (each running container's use now), for an HPA that has not reported its
+/// own figure. This is the one figure every command uses, because it is what the HPA itself
+/// reads: the controller asks metrics.k8s.io for the pods' use now (metrics-server's last
+/// window, seconds to a minute), not a history, so a median or percentile over days is not
+/// what it divides by the request. A `Resource` metric is every container of the reading
+/// summed (the controller's `getPodMetrics`; a container without the resource leaves the pod
+/// out), a `ContainerResource` metric that one container's use. Without a reading there is no
+/// figure: an HPA cannot scale on a resource metric without metrics.k8s.io either.
+pub fn hpa_metric_use(metric: &HpaMetric, reading: &[(String, CpuMem)]) -> Option<i64> {
+    let of = |u: &CpuMem| match metric.resource.as_str() {
+        "cpu" => u.cpu_millis,
+        _ => u.memory_bytes,
+    };
+    match &metric.container {
+        Some(name) => reading
+            .iter()
+            .find(|(c, _)| c == name)
+            .and_then(|(_, u)| of(u)),
+        None if reading.is_empty() => None,
+        None => reading
+            .iter()
+            .try_fold(0i64, |sum, (_, u)| Some(sum.saturating_add(of(u)?))),
+    }
 }
 
 /// Replicas the HPA's formula gives: ceil(current × utilisation / target), held within the
@@ -73,55 +113,59 @@ pub fn desired_replicas(hpa: &HpaInfo, utilization: f64, target: i32) -> i32 {
     wanted.clamp(hpa.min_replicas.max(1), hpa.max_replicas.max(1))
 }
 
+/// How one metric of `hpa` answers the change, `None` when the metric does not see it (another
+/// resource or container) or no figure is known.
+fn metric_effect(hpa: &HpaInfo, m: &HpaMetric, change: Change) -> Option<HpaEffect> {
+    let new_requests = change.new_spec.effective_requests();
+    let new = match m.resource.as_str() {
+        "cpu" => new_requests.cpu_millis,
+        "memory" => new_requests.memory_bytes,
+        _ => return None,
+    };
+    let old_total = metric_request(change.row, m, ("", None))?;
+    let new_total = metric_request(change.row, m, (change.container, new))?;
+    if old_total == new_total {
+        return None;
+    }
+    // The HPA's own figure first; podsize's reading only when it has reported none.
+    let before = match m.current_utilization {
+        Some(u) => f64::from(u),
+        None => hpa_metric_use(m, change.usage?)? as f64 * 100.0 / old_total as f64,
+    };
+    let after = before * old_total as f64 / new_total as f64;
+    Some(HpaEffect {
+        hpa: hpa.name.clone(),
+        resource: m.resource.clone(),
+        container: m.container.clone(),
+        target_utilization: m.target_utilization,
+        before: before.round() as i32,
+        after: after.round() as i32,
+        replicas_before: hpa.current_replicas,
+        replicas_after: desired_replicas(hpa, after, m.target_utilization),
+    })
+}
+
 /// HPAs targeting `workload` (kind, name) on a resource whose request changes.
-/// The pod's current use (`change.usage`) stands in when the HPA has no current figure.
 pub fn hpa_effects(
     policy: &ClusterPolicy,
     change: Change,
     workload: (&str, &str),
 ) -> Vec<HpaEffect> {
-    let (row, usage) = (change.row, change.usage);
-    let new_requests = change.new_spec.effective_requests();
-    let mut out = Vec::new();
-    let targeting = policy.hpas.iter().filter(|h| {
-        h.namespace == row.namespace && h.target_kind == workload.0 && h.target_name == workload.1
-    });
-    for hpa in targeting {
-        for m in &hpa.metrics {
-            let (new, used) = match m.resource.as_str() {
-                "cpu" => (new_requests.cpu_millis, usage.and_then(|u| u.cpu_millis)),
-                "memory" => (
-                    new_requests.memory_bytes,
-                    usage.and_then(|u| u.memory_bytes),
-                ),
-                _ => continue,
-            };
-            let old_total = pod_request(row, "", None, &m.resource);
-            let new_total = pod_request(row, change.container, new, &m.resource);
-            let (Some(old_total), Some(new_total)) = (old_total, new_total) else {
-                continue;
-            };
-            if old_total == new_total {
-                continue;
-            }
-            let before = match (m.current_utilization, used) {
-                (Some(u), _) => f64::from(u),
-                (None, Some(used)) => used as f64 * 100.0 / old_total as f64,
-                (None, None) => continue,
-            };
-            let after = before * old_total as f64 / new_total as f64;
-            out.push(HpaEffect {
-                hpa: hpa.name.clone(),
-                resource: m.resource.clone(),
-                target_utilization: m.target_utilization,
-                before: before.round() as i32,
-                after: after.round() as i32,
-                replicas_before: hpa.current_replicas,
-                replicas_after: desired_replicas(hpa, after, m.target_utilization),
-            });
-        }
-    }
-    out
+    let row = change.row;
+    policy
+        .hpas
+        .iter()
+        .filter(|h| {
+            h.namespace == row.namespace
+                && h.target_kind == workload.0
+                && h.target_name == workload.1
+        })
+        .flat_map(|hpa| {
+            hpa.metrics
+                .iter()
+                .filter_map(move |m| metric_effect(hpa, m, change))
+        })
+        .collect()
 }
 
 /// `containerd://1.6.8` → (1, 6, 8) when the runtime is containerd.
@@ -147,3 +191,7 @@ pub fn runtime_warning(policy: &ClusterPolicy, row: &PodRow) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+#[path = "preflight_hpa_tests.rs"]
+mod tests;

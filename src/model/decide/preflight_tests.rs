@@ -317,6 +317,7 @@ fn hpa_on_cpu_utilisation_predicts_the_scale_out() {
             current_replicas: 3,
             metrics: vec![HpaMetric {
                 resource: "cpu".into(),
+                container: None,
                 target_utilization: 70,
                 current_utilization: None,
             }],
@@ -324,15 +325,18 @@ fn hpa_on_cpu_utilisation_predicts_the_scale_out() {
         ..Default::default()
     };
     let spec = cpu(&row, Some(215), Some(2000));
-    let usage = CpuMem {
-        cpu_millis: Some(210),
-        memory_bytes: None,
-    };
+    let reading = [(
+        "c1".to_string(),
+        CpuMem {
+            cpu_millis: Some(210),
+            memory_bytes: None,
+        },
+    )];
     let change = Change {
         row: &row,
         container: "c1",
         new_spec: &spec,
-        usage: Some(usage),
+        usage: Some(&reading),
     };
     let got = preflight(&policy, change, Some(("Deployment", "web")));
     let effect = got.hpa.first().cloned();

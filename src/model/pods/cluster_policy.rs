@@ -38,11 +38,14 @@ pub struct QuotaInfo {
     pub used: Option<ResourceTexts>,
 }
 
-/// One `Resource` metric of an HPA scaling on utilisation.
+/// One `Resource` or `ContainerResource` metric of an HPA scaling on utilisation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HpaMetric {
     /// `cpu` or `memory`.
     pub resource: String,
+    /// The container a `ContainerResource` metric measures; `None` for a `Resource` metric,
+    /// which measures the whole pod (its containers summed).
+    pub container: Option<String>,
     pub target_utilization: i32,
     /// From `status.currentMetrics`, when the controller has reported it.
     pub current_utilization: Option<i32>,
