@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use crate::common::screen::now;
 
-use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
@@ -15,10 +15,6 @@ use podsize::model::pods::room_pods::RoomPod;
 use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp(1_764_310_000, 0).unwrap()
-}
 
 fn event(s: &mut AppState, e: ClusterEvent) {
     update(s, Action::Cluster(e), now());

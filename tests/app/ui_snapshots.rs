@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use crate::common::screen::now;
 
-use chrono::{DateTime, Utc};
 use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::model::pods::events::{ClusterEvent, Scope};
@@ -12,10 +12,6 @@ use podsize::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp(1_764_310_000, 0).unwrap()
-}
 
 fn state() -> AppState {
     let header = HeaderInfo {

@@ -47,13 +47,27 @@ impl HpaEffect {
     }
 }
 
-/// The request an HPA metric divides by on this pod, as the controller's
-/// `calculatePodRequestsFromContainers` sums it: for a `Resource` metric the regular
-/// containers' and sidecars' requests (plain init containers are not counted), for a
-/// `ContainerResource` metric that container's alone. `changed` is the container being resized
-/// with its new request; a container without a request leaves no figure (the controller
-/// errors out on it).
+/// The request an HPA metric divides by on this pod, as the controller's `calculateRequests`
+/// (kubernetes `pkg/controller/podautoscaler/replica_calculator.go`, since 1.34, PR #132430)
+/// takes it: for a `Resource` metric on a pod whose pod-level `spec.resources.requests` name
+/// the resource, that pod-level request (`usePodLevelRequests`, behind the `PodLevelResources`
+/// gate, beta and on by default from 1.34), so a container's new request does not move it;
+/// otherwise, as `calculatePodRequestsFromContainers` sums it, the regular containers' and
+/// sidecars' requests (plain init containers are not counted), and for a `ContainerResource`
+/// metric that container's alone, even on a pod with pod-level requests (a named container
+/// takes precedence there). Before 1.34 the controller never read pod-level requests, but
+/// there a pod with them cannot be resized at all (resize-api.md §1.3). `changed` is the
+/// container being resized with its new request; a container without a request leaves no
+/// figure (the controller errors out on it).
 fn metric_request(row: &PodRow, metric: &HpaMetric, changed: (&str, Option<i64>)) -> Option<i64> {
+    let of = |amounts: &CpuMem| match metric.resource.as_str() {
+        "cpu" => amounts.cpu_millis,
+        _ => amounts.memory_bytes,
+    };
+    let pod_level = row.pod_resources.as_ref().and_then(|p| of(&p.requests));
+    if let (None, Some(request)) = (&metric.container, pod_level) {
+        return (request > 0).then_some(request);
+    }
     let mut total = 0i64;
     let measured = row.containers.iter().filter(|c| {
         c.kind != ContainerKind::Init && metric.container.as_ref().is_none_or(|m| *m == c.name)
@@ -62,11 +76,7 @@ fn metric_request(row: &PodRow, metric: &HpaMetric, changed: (&str, Option<i64>)
         let value = if c.name == changed.0 {
             changed.1
         } else {
-            let spec = c.desired.effective_requests();
-            match metric.resource.as_str() {
-                "cpu" => spec.cpu_millis,
-                _ => spec.memory_bytes,
-            }
+            of(&c.desired.effective_requests())
         };
         total = total.saturating_add(value?);
     }

@@ -1,5 +1,6 @@
 //! Which use an HPA metric is judged by (`hpa_metric_use`) and what it is divided by: the
-//! pod's containers summed for a `Resource` metric, one container for `ContainerResource`.
+//! pod's containers summed for a `Resource` metric (or the pod-level request, when the pod
+//! sets one), one container for `ContainerResource`.
 
 use super::super::{Change, preflight};
 use super::*;
@@ -9,12 +10,20 @@ use serde_json::json;
 
 /// Pod `p` in `ns` with two containers: `app` requesting 400m cpu, `log` 100m.
 fn two_containers() -> PodRow {
+    pod_of(None)
+}
+
+/// `two_containers`, with pod-level `spec.resources.requests` when `level` is given.
+fn pod_of(level: Option<serde_json::Value>) -> PodRow {
     let c = |name: &str, cpu: &str| json!({"name": name, "resources": {"requests": {"cpu": cpu, "memory": "64Mi"}}});
-    let v = json!({
+    let mut v = json!({
         "metadata": {"name": "p", "namespace": "ns", "uid": "u", "generation": 1},
         "spec": {"nodeName": "node-a", "containers": [c("app", "400m"), c("log", "100m")]},
         "status": {"phase": "Running"},
     });
+    if let Some(requests) = level {
+        v["spec"]["resources"] = json!({ "requests": requests });
+    }
     PodRow::from_slim(&serde_json::from_value::<SlimPod>(v).unwrap_or_default())
 }
 
@@ -146,4 +155,52 @@ fn the_hpas_own_figure_is_preferred_to_the_reading() {
     // With a figure of its own, the HPA needs no reading.
     assert_eq!(effects(vec![reported], &[]).len(), 1);
     assert!(effects(vec![metric(None)], &[]).is_empty());
+}
+
+fn effects_on(row: &PodRow, metrics: Vec<HpaMetric>) -> Vec<HpaEffect> {
+    let spec = app_to(row, 200);
+    let change = Change {
+        row,
+        container: "app",
+        new_spec: &spec,
+        usage: Some(&reading()),
+    };
+    preflight(&policy(metrics), change, Some(("Deployment", "web"))).hpa
+}
+
+#[test]
+fn a_resource_metric_on_a_pod_with_a_pod_level_request_divides_by_that_request() {
+    let row = pod_of(Some(json!({"cpu": "1", "memory": "256Mi"})));
+    assert_eq!(metric_request(&row, &metric(None), ("", None)), Some(1000));
+    // A container's new request leaves the pod-level one, so the HPA does not see it.
+    assert_eq!(
+        metric_request(&row, &metric(None), ("app", Some(200))),
+        Some(1000)
+    );
+    assert!(effects_on(&row, vec![metric(None)]).is_empty());
+    // The same pod without pod-level requests: the containers' 500m, and app's change shows.
+    let plain = two_containers();
+    assert_eq!(metric_request(&plain, &metric(None), ("", None)), Some(500));
+    assert_eq!(effects_on(&plain, vec![metric(None)]).len(), 1);
+}
+
+#[test]
+fn a_resource_the_pod_level_requests_leave_out_is_still_the_containers_sum() {
+    // Only cpu at pod level: a memory metric divides by the containers' 64Mi + 64Mi.
+    let row = pod_of(Some(json!({"cpu": "1"})));
+    let memory = HpaMetric {
+        resource: "memory".into(),
+        ..metric(None)
+    };
+    assert_eq!(metric_request(&row, &memory, ("", None)), Some(128 << 20));
+    assert_eq!(metric_request(&row, &metric(None), ("", None)), Some(1000));
+}
+
+#[test]
+fn a_container_metric_on_a_pod_with_pod_level_requests_keeps_its_containers_request() {
+    // The container named by the HPA takes precedence over the pod-level request.
+    let row = pod_of(Some(json!({"cpu": "1"})));
+    let got = effects_on(&row, vec![metric(Some("app"))]);
+    let e = got.first().expect("the HPA answers");
+    assert_eq!((e.before, e.after, e.replicas_after), (75, 150, 8));
 }

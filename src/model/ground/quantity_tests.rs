@@ -250,11 +250,11 @@ fn the_plain_forms_metrics_server_writes_take_the_fast_path() {
         "0",
         "007Mi",
     ] {
-        let plain = parse_plain(text).map(|q| (q.nanos(), q.format()));
+        let plain = parse::parse_plain(text).map(|q| (q.nanos(), q.format()));
         assert_eq!(plain, Some(general(text).unwrap()), "{text:?}");
     }
-    assert_eq!(parse_plain("102400Ki").unwrap().units(), 100 << 20);
-    assert_eq!(parse_plain("12345678n").unwrap().millis(), 13);
+    assert_eq!(parse::parse_plain("102400Ki").unwrap().units(), 100 << 20);
+    assert_eq!(parse::parse_plain("12345678n").unwrap().millis(), 13);
 }
 
 #[test]
