@@ -10,6 +10,7 @@ use crate::common;
 
 use chrono::TimeDelta;
 use common::screen::{admin_header, now};
+use common::sim_http::listed_rows;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::{Action, AppState, Effect, update};
 use podsize::model::decide::evidence::Gate;
@@ -34,22 +35,6 @@ async fn running(sim: &SimCluster, ns: &str, name: &str) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("{ns}/{name} never started");
-}
-
-/// The sim's pods as the dashboard's list reads them.
-async fn rows(client: &kube::Client) -> Vec<podsize::model::PodRow> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    podsize::cluster::list::list_pods(client, &Scope::default(), &tx)
-        .await
-        .unwrap();
-    drop(tx);
-    let mut out = Vec::new();
-    while let Some(event) = rx.recv().await {
-        if let ClusterEvent::ListBatch(batch) = event {
-            out.extend(batch);
-        }
-    }
-    out
 }
 
 /// The first snapshot from the policy watch that has the whole scene.
@@ -111,7 +96,7 @@ async fn scene() -> (SimCluster, AppState) {
     }
     let client = sim.client(Identity::Admin).await.unwrap();
     let mut s = AppState::new(admin_header(), Scope::default());
-    let rows = rows(&client).await;
+    let rows = listed_rows(&client).await;
     update(
         &mut s,
         Action::Cluster(ClusterEvent::pods_reset(rows)),

@@ -7,27 +7,12 @@
 use crate::common::hpa_scene::{POD, cluster, line, recommended_app};
 use crate::common::keys::{key_at, typed_at};
 use crate::common::screen::{admin_header, now};
+use crate::common::sim_http::listed_rows;
 use crossterm::event::KeyCode;
 use podsize::app::{Action, AppState, update};
 use podsize::model::pods::cluster_policy::PolicySnapshot;
 use podsize::model::pods::events::{ClusterEvent, Scope};
 use std::time::Duration;
-
-/// The sim's pods as the dashboard's list reads them.
-async fn rows(client: &kube::Client) -> Vec<podsize::model::PodRow> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    podsize::cluster::list::list_pods(client, &Scope::default(), &tx)
-        .await
-        .unwrap();
-    drop(tx);
-    let mut out = Vec::new();
-    while let Some(event) = rx.recv().await {
-        if let ClusterEvent::ListBatch(batch) = event {
-            out.extend(batch);
-        }
-    }
-    out
-}
 
 /// The first snapshot of the policy watch holding the HPA and the ReplicaSet's owner.
 async fn snapshot(client: &kube::Client) -> PolicySnapshot {
@@ -63,7 +48,7 @@ async fn the_editor_predicts_the_hpas_answer_as_recommend_does() {
 
     let client = sim.client(simcluster::Identity::Admin).await.unwrap();
     let mut s = AppState::new(admin_header(), Scope::default());
-    let rows = rows(&client).await;
+    let rows = listed_rows(&client).await;
     update(
         &mut s,
         Action::Cluster(ClusterEvent::pods_reset(rows)),

@@ -5,6 +5,7 @@
 
 use crate::common::make_room_scene::{NODE, Spec, fill, grow_until_deferred};
 use crate::common::sim_cli::SimCli;
+use crate::common::text_columns::assert_columns_start_under_headings;
 use simcluster::{Identity, SimConfig};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -44,26 +45,6 @@ const HEADINGS: [&str; 9] = [
     "DEFERRED",
 ];
 
-/// Where each heading starts, in characters (a bar's cells are one each, as on a terminal),
-/// each looked for after the one before it.
-fn heading_starts(heading: &str) -> Vec<usize> {
-    let chars: Vec<char> = heading.chars().collect();
-    let mut from = 0;
-    HEADINGS
-        .iter()
-        .map(|h| {
-            let h: Vec<char> = h.chars().collect();
-            let at = from
-                + chars[from..]
-                    .windows(h.len())
-                    .position(|w| w == h.as_slice())
-                    .unwrap_or_else(|| panic!("no {h:?} in {heading}"));
-            from = at + h.len();
-            at
-        })
-        .collect()
-}
-
 /// The figures stood right-aligned under left-aligned headings (`REQ/ALLOC` over the end of
 /// `1.1/4`) and a long node name pushed its line out of step: each column now starts under its
 /// heading with a gap before it, set as `get` and `recommend` set theirs.
@@ -78,22 +59,5 @@ async fn nodes_columns_start_under_their_headings_with_a_gap_before_each() {
     .await;
     let run = cli.run(&["nodes"]).await;
     assert_eq!(run.code, 0, "{}", run.err);
-    let mut lines = run.out.lines();
-    let heading = lines.next().unwrap();
-    let starts = heading_starts(heading);
-    let rows: Vec<Vec<char>> = lines.map(|l| l.chars().collect()).collect();
-    assert!(rows.len() >= 3, "{}", run.out);
-    for row in &rows {
-        let text: String = row.iter().collect();
-        for (&start, name) in starts.iter().zip(HEADINGS).skip(1) {
-            assert!(
-                row.get(start).is_some_and(|c| !c.is_whitespace()),
-                "the {name} cell does not start under its heading:\n{heading}\n{text}"
-            );
-            assert!(
-                row[start - 2..start].iter().all(|c| *c == ' '),
-                "no gap before {name}:\n{heading}\n{text}"
-            );
-        }
-    }
+    assert_columns_start_under_headings(&HEADINGS, &run.out, 3);
 }

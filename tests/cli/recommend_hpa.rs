@@ -50,8 +50,9 @@ fn pod_cpu(pod: &Pod) -> i64 {
         .sum()
 }
 
-#[tokio::test]
-async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
+/// A small sim whose VPAs give records that do not move between runs: the sim, an admin
+/// client, and its kubeconfig (with the temp dir that must outlive it).
+async fn vpa_sim() -> (SimCluster, kube::Client, tempfile::TempDir, String) {
     let sim = SimCluster::start(SimConfig {
         pods: 40,
         nodes: 3,
@@ -63,7 +64,13 @@ async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
     .await
     .unwrap();
     let client = sim.client(Identity::Admin).await.unwrap();
-    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let (dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    (sim, client, dir, kubeconfig)
+}
+
+#[tokio::test]
+async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
+    let (sim, client, _dir, kubeconfig) = vpa_sim().await;
     let kubeconfig = kubeconfig.as_str();
     // A VPA-sourced record (its figures do not move between runs) that changes a cpu request.
     let rows = recommend(kubeconfig, &[]).await;
@@ -236,18 +243,7 @@ async fn recommend_reads_the_replicaset_owners_once_with_an_hpa_present() {
 /// asked for once in the run, not once for the recommendation and again for the preflight.
 #[tokio::test]
 async fn resize_recommended_reads_the_owners_and_the_metrics_once_with_an_hpa_present() {
-    let sim = SimCluster::start(SimConfig {
-        pods: 40,
-        nodes: 3,
-        namespaces: 2,
-        vpa: true,
-        kubelet_delay: Duration::from_millis(20),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let client = sim.client(Identity::Admin).await.unwrap();
-    let (_dir, kubeconfig) = sim_common::kubeconfig_of(&sim);
+    let (sim, client, _dir, kubeconfig) = vpa_sim().await;
     let kubeconfig = kubeconfig.as_str();
     // A container with a recommendation to apply, whose pod a Deployment owns through a
     // ReplicaSet: the preflight reads the owners only when an HPA is there to match.

@@ -10,6 +10,7 @@ pub mod screen;
 pub mod sim_cli;
 pub mod sim_http;
 pub mod sim_process;
+pub mod text_columns;
 pub mod tmux;
 
 use podsize::model::{PodRow, SlimPod};

@@ -43,3 +43,20 @@ pub async fn run_podsize(kubeconfig: &str, args: &[&str]) -> (i32, String, Strin
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The sim's pods as the dashboard's first list reads them.
+pub async fn listed_rows(client: &kube::Client) -> Vec<podsize::model::PodRow> {
+    use podsize::model::pods::events::{ClusterEvent, Scope};
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    podsize::cluster::list::list_pods(client, &Scope::default(), &tx)
+        .await
+        .unwrap();
+    drop(tx);
+    let mut out = Vec::new();
+    while let Some(event) = rx.recv().await {
+        if let ClusterEvent::ListBatch(batch) = event {
+            out.extend(batch);
+        }
+    }
+    out
+}
