@@ -127,8 +127,10 @@ pub fn measure(sims: &IdleSims, dir: &Path, seconds: u64) {
     .into_iter()
     .filter_map(|(sim, what, metrics, args)| open(sim, dir, what, metrics, args))
     .collect();
-    // The start-up's allocations settle, and a first metrics reading is taken.
-    std::thread::sleep(Duration::from_secs(20));
+    // The start-up's allocations settle and the usage histories reach their resident size:
+    // with metrics, RSS climbs for about 90 s after the first list (seven readings) and then
+    // holds, so the window opens after that and measures the steady state, not the climb.
+    std::thread::sleep(Duration::from_secs(100));
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let start: Vec<(u64, u64)> = (panes.iter())
         .map(|p| (cpu_ticks(&p.pid), proc_kib(&p.pid, "VmRSS:")))

@@ -14,6 +14,7 @@ pub mod recommend;
 mod recommend_resource;
 mod recommend_words;
 pub mod rightsizing;
+pub mod usage_figure;
 pub mod usage_history;
 pub mod vpa;
 pub mod workload;

@@ -4,6 +4,7 @@
 //! on the side of more, never less, than was used. Always reported with "since" and a count, so
 //! ten minutes is never taken for two weeks.
 
+use super::usage_figure::{decode, encode};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::usage::{Source, Usage};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -11,9 +12,17 @@ use chrono::{DateTime, TimeDelta, Utc};
 /// Slots per container; at a 15 s poll the ring holds 24 minutes before it first merges; 10,000 pods stay within 24 MiB.
 pub const SLOTS: usize = 96;
 
-/// One slot: the peak CPU (millicores) and memory (MiB, rounded up) of the samples it covers.
+/// One slot: the peak CPU (millicores) and memory (MiB, rounded up) of the samples it covers,
+/// each in 16 bits (`usage_figure`: exact below 4,096, rounded up above).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Slot {
+    cpu: u16,
+    memory: u16,
+}
+
+/// One reading as taken: CPU in millicores, memory in MiB rounded up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Reading {
     cpu_millis: u32,
     memory_mib: u32,
 }
@@ -27,8 +36,8 @@ pub struct UsageHistory {
     pending: u32,
     samples: u64,
     since: DateTime<Utc>,
-    /// The newest reading: what the container uses now, a floor for any recommendation.
-    last: Slot,
+    /// The newest reading, exact: what the container uses now, a floor for any recommendation.
+    last: Reading,
 }
 
 fn to_u32(v: i64) -> u32 {
@@ -43,23 +52,27 @@ impl UsageHistory {
             pending: 0,
             samples: 0,
             since: now,
-            last: Slot::default(),
+            last: Reading::default(),
         }
     }
 
     /// Adds one reading (millicores, bytes); values that cannot be negative are clamped.
     pub fn push(&mut self, cpu_millis: i64, memory_bytes: i64) {
-        let slot = Slot {
+        let reading = Reading {
             cpu_millis: to_u32(cpu_millis),
             memory_mib: to_u32(memory_bytes.saturating_add((1 << 20) - 1) >> 20),
         };
+        let slot = Slot {
+            cpu: encode(reading.cpu_millis),
+            memory: encode(reading.memory_mib),
+        };
         self.samples += 1;
-        self.last = slot;
+        self.last = reading;
         if self.pending < self.per_slot
             && let Some(last) = self.slots.last_mut()
         {
-            last.cpu_millis = last.cpu_millis.max(slot.cpu_millis);
-            last.memory_mib = last.memory_mib.max(slot.memory_mib);
+            last.cpu = last.cpu.max(slot.cpu);
+            last.memory = last.memory.max(slot.memory);
             self.pending += 1;
             return;
         }
@@ -77,8 +90,8 @@ impl UsageHistory {
             .slots
             .chunks(2)
             .map(|pair| Slot {
-                cpu_millis: pair.iter().map(|s| s.cpu_millis).max().unwrap_or(0),
-                memory_mib: pair.iter().map(|s| s.memory_mib).max().unwrap_or(0),
+                cpu: pair.iter().map(|s| s.cpu).max().unwrap_or(0),
+                memory: pair.iter().map(|s| s.memory).max().unwrap_or(0),
             })
             .collect();
         self.slots = merged;
@@ -96,7 +109,10 @@ impl UsageHistory {
 
     /// CPU per slot, oldest first, for a sparkline.
     pub fn cpu_series(&self) -> Vec<u64> {
-        self.slots.iter().map(|s| u64::from(s.cpu_millis)).collect()
+        self.slots
+            .iter()
+            .map(|s| u64::from(decode(s.cpu)))
+            .collect()
     }
 
     /// The figures for the recommendation rule, labelled as live samples since `since`.
@@ -106,19 +122,20 @@ impl UsageHistory {
         }
         // On the stack: asked for every container at every metrics reading. Two selections
         // instead of a sort: a full ring is 96 slots, and only two ranks and the peak are read.
-        let mut values = [0u32; SLOTS];
+        // Codes sort as their figures do, so the ranks are picked among codes.
+        let mut values = [0u16; SLOTS];
         let cpu = &mut values[..self.slots.len().min(SLOTS)];
         for (to, from) in cpu.iter_mut().zip(&self.slots) {
-            *to = from.cpu_millis;
+            *to = from.cpu;
         }
-        let peak = cpu.iter().copied().max();
+        let peak = cpu.iter().copied().max().map(decode);
         let mut rank = |p: usize| {
             let index = (cpu.len() * p).div_ceil(100).saturating_sub(1);
             let (_, at, _) = cpu.select_nth_unstable(index.min(cpu.len() - 1));
-            i64::from(*at)
+            i64::from(decode(*at))
         };
         let (cpu_percentile, cpu_p50) = (rank(usize::from(percentile.clamp(1, 100))), rank(50));
-        let memory = self.slots.iter().map(|s| s.memory_mib).max().unwrap_or(0);
+        let memory = decode(self.slots.iter().map(|s| s.memory).max().unwrap_or(0));
         Some(Usage {
             cpu_percentile: Some(cpu_percentile),
             cpu_p50: Some(cpu_p50),
@@ -157,7 +174,7 @@ mod tests {
             h.push(i % 500, 64 << 20);
         }
         assert!(h.slots.len() <= SLOTS, "{}", h.slots.len());
-        assert!(h.heap_bytes() <= SLOTS * 8);
+        assert!(h.heap_bytes() <= SLOTS * 4, "two 16-bit figures a slot");
         assert_eq!(h.samples(), 100_000);
     }
 
@@ -213,7 +230,7 @@ mod tests {
             }
             let percentile = (1 + next() % 100) as u8;
             let u = h.usage(percentile, t0()).unwrap_or_else(|| unreachable!());
-            let mut sorted: Vec<u32> = h.slots.iter().map(|s| s.cpu_millis).collect();
+            let mut sorted: Vec<u32> = h.slots.iter().map(|s| decode(s.cpu)).collect();
             sorted.sort_unstable();
             let rank = |p: usize| {
                 let i = (sorted.len() * p).div_ceil(100).saturating_sub(1);
@@ -223,6 +240,23 @@ mod tests {
             assert_eq!((u.cpu_percentile, u.cpu_p50), (Some(want.0), Some(want.1)));
             assert_eq!(u.cpu_peak, sorted.last().map(|v| i64::from(*v)));
         }
+    }
+
+    #[test]
+    fn large_figures_are_kept_rounded_up_and_what_is_used_now_exactly() {
+        // 40 cores and about 68 GiB: above what 16 bits hold exactly.
+        let mut h = UsageHistory::new(t0());
+        h.push(40_003, 70_001 << 20);
+        h.push(39_999, 69_999 << 20);
+        let u = h.usage(95, t0()).unwrap_or_else(|| unreachable!());
+        let (cpu, memory) = (u.cpu_peak.unwrap_or(0), u.memory_peak.unwrap_or(0) >> 20);
+        assert!((40_003..=40_003 + 40_003 / 2048).contains(&cpu), "{cpu}");
+        assert!(
+            (70_001..=70_001 + 70_001 / 2048).contains(&memory),
+            "{memory}"
+        );
+        assert_eq!(u.current.cpu_millis, Some(39_999));
+        assert_eq!(u.current.memory_bytes, Some(69_999 << 20));
     }
 
     #[test]
