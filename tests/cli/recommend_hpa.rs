@@ -50,6 +50,22 @@ fn pod_cpu(pod: &Pod) -> i64 {
         .sum()
 }
 
+/// The Deployment that owns pod `ns/name` through its ReplicaSet, read from the server.
+async fn deployment_of(client: &kube::Client, ns: &str, name: &str) -> String {
+    let pod = Api::<Pod>::namespaced(client.clone(), ns)
+        .get(name)
+        .await
+        .unwrap();
+    let rs_name = pod.metadata.owner_references.as_ref().unwrap()[0]
+        .name
+        .clone();
+    let rs = Api::<ReplicaSet>::namespaced(client.clone(), ns)
+        .get(&rs_name)
+        .await
+        .unwrap();
+    rs.metadata.owner_references.unwrap()[0].name.clone()
+}
+
 /// A small sim whose VPAs give records that do not move between runs: the sim, an admin
 /// client, and its kubeconfig (with the temp dir that must outlive it).
 async fn vpa_sim() -> (SimCluster, kube::Client, tempfile::TempDir, String) {
@@ -90,18 +106,11 @@ async fn an_hpa_on_cpu_makes_the_record_not_applicable_unless_with_hpa() {
         row["pod"].as_str().unwrap(),
         row["container"].as_str().unwrap(),
     );
+    let deployment = deployment_of(&client, ns, name).await;
     let pod = Api::<Pod>::namespaced(client.clone(), ns)
         .get(name)
         .await
         .unwrap();
-    let rs_name = pod.metadata.owner_references.as_ref().unwrap()[0]
-        .name
-        .clone();
-    let rs = Api::<ReplicaSet>::namespaced(client.clone(), ns)
-        .get(&rs_name)
-        .await
-        .unwrap();
-    let deployment = rs.metadata.owner_references.unwrap()[0].name.clone();
     let hpas = Api::<HorizontalPodAutoscaler>::namespaced(client, ns);
     let hpa: HorizontalPodAutoscaler = serde_json::from_value(json!({
         "metadata": {"name": "cpu-hpa", "namespace": ns},
@@ -261,18 +270,7 @@ async fn resize_recommended_reads_the_owners_and_the_metrics_once_with_an_hpa_pr
         row["pod"].as_str().unwrap(),
         row["container"].as_str().unwrap(),
     );
-    let pod = Api::<Pod>::namespaced(client.clone(), ns)
-        .get(name)
-        .await
-        .unwrap();
-    let rs_name = pod.metadata.owner_references.as_ref().unwrap()[0]
-        .name
-        .clone();
-    let rs = Api::<ReplicaSet>::namespaced(client.clone(), ns)
-        .get(&rs_name)
-        .await
-        .unwrap();
-    let deployment = rs.metadata.owner_references.unwrap()[0].name.clone();
+    let deployment = deployment_of(&client, ns, name).await;
     let hpa: HorizontalPodAutoscaler = serde_json::from_value(json!({
         "metadata": {"name": "cpu-hpa", "namespace": ns},
         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment},
