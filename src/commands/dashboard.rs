@@ -5,7 +5,7 @@
 
 use super::CommandError;
 use super::contexts::ClusterTarget;
-use super::dashboard_clusters::{clients_for, namespace_in_any, redetect_if_unknown};
+use super::dashboard_clusters::{clients_for, namespace_in_any, redetect_unknown};
 use super::dashboard_fleet::{Fleet, Tagged, WatchOptions, capabilities_of};
 use super::terminal::{draw_synchronized, enter, leave, stop_signal};
 use crate::app::boost::BoostedPods;
@@ -15,7 +15,7 @@ use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::client::Target;
 use crate::cluster::resize::dry_run_then_send;
-use crate::model::pods::events::{ClusterEvent, Scope};
+use crate::model::pods::events::{ClusterEvent, Connection, Scope};
 use crate::model::pods::row::ClusterId;
 use crate::theme::Theme;
 use crossterm::event::{Event, EventStream};
@@ -248,7 +248,6 @@ async fn event_loop(
                 Some(Err(_)) | None => break,
             },
             Some((cluster, event)) = rx.recv() => {
-                redetect_if_unknown(&mut fleet, cluster, &event, &caps_tx);
                 boosted.saw(&event);
                 apply(state, Action::ClusterOf(cluster, event), &mut effects);
                 drain(state, &mut rx, &mut effects, &mut boosted);
@@ -273,6 +272,8 @@ async fn event_loop(
             _ = clock.tick() => {
                 apply(state, Action::Tick, &mut effects);
                 ticked = true;
+                let connected = |id| matches!(state.cluster(id).connection, Connection::Connected);
+                redetect_unknown(&mut fleet, connected, &caps_tx);
             }
             Some(text) = async {
                 match reverter.as_mut() {

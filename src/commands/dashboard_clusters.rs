@@ -8,7 +8,6 @@ use crate::app::update::ContextSet;
 use crate::cli::CommonArgs;
 use crate::cluster::capabilities::Capabilities;
 use crate::cluster::namespaces::namespace_exists;
-use crate::model::pods::events::{ClusterEvent, Connection};
 use crate::model::pods::row::ClusterId;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -30,32 +29,35 @@ pub(super) async fn clients_for(
 /// How often a cluster still of unknown version is asked again while it answers.
 const REDETECT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// A cluster unreachable at start is asked for its version again once it answers.
-pub(super) fn redetect_if_unknown(
+/// A cluster unreachable at start is asked for its version again, on the clock, while its
+/// watch says it is connected. Driven by the clock and the app's view of the connection, not
+/// by whichever event arrives: a failing side-watch (metrics, policies) sends events while the
+/// cluster is still down, and a quiet cluster may send none once it is back.
+pub(super) fn redetect_unknown(
     fleet: &mut Fleet,
-    cluster: ClusterId,
-    event: &ClusterEvent,
+    connected: impl Fn(ClusterId) -> bool,
     caps_tx: &UnboundedSender<(ClusterId, Capabilities)>,
 ) {
-    let Some(runtime) = fleet.clusters.get_mut(usize::from(cluster)) else {
-        return;
-    };
-    // Any answer from the cluster but a failure says it is reachable again.
-    let answered = !matches!(
-        event,
-        ClusterEvent::Connection(Connection::Reconnecting { .. } | Connection::Connecting)
-    );
-    let recently = (runtime.last_detect).is_some_and(|t| t.elapsed() < REDETECT_EVERY);
-    if !answered || runtime.redetecting || recently || runtime.caps.git_version != UNKNOWN_VERSION {
-        return;
+    for (i, runtime) in fleet.clusters.iter_mut().enumerate() {
+        let Ok(cluster) = ClusterId::try_from(i) else {
+            return;
+        };
+        let recently = (runtime.last_detect).is_some_and(|t| t.elapsed() < REDETECT_EVERY);
+        if runtime.redetecting
+            || recently
+            || runtime.caps.git_version != UNKNOWN_VERSION
+            || !connected(cluster)
+        {
+            continue;
+        }
+        runtime.redetecting = true;
+        runtime.last_detect = Some(std::time::Instant::now());
+        let (client, tx) = (runtime.conn.client(), caps_tx.clone());
+        tokio::spawn(async move {
+            let caps = super::dashboard_fleet::capabilities(&client).await;
+            let _ = tx.send((cluster, caps));
+        });
     }
-    runtime.redetecting = true;
-    runtime.last_detect = Some(std::time::Instant::now());
-    let (client, tx) = (runtime.conn.client(), caps_tx.clone());
-    tokio::spawn(async move {
-        let caps = super::dashboard_fleet::capabilities(&client).await;
-        let _ = tx.send((cluster, caps));
-    });
 }
 
 /// Whether `namespace` exists in any cluster on show (it may exist in some only).
