@@ -28,6 +28,8 @@ pub struct ClusterStatus {
     pub policy: crate::model::pods::cluster_policy::PolicySnapshot,
     /// metrics.k8s.io answered its last poll.
     pub metrics: bool,
+    /// When its workloads were last all judged at a metrics reading (`rightsizing::REJUDGE_EVERY`).
+    pub judged_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Every pod's share of its node, when the table is scoped (node room counts them all).
     pub room: crate::model::pods::room_pods::RoomPods,
 }
@@ -44,6 +46,7 @@ impl ClusterStatus {
             vpas: VpaIndex::default(),
             policy: Default::default(),
             metrics: false,
+            judged_at: None,
             room: Default::default(),
         }
     }

@@ -24,7 +24,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
         return Vec::new();
     }
     if state.editor.is_some() {
-        return editor_key(state, key);
+        return editor_key(state, key, now);
     }
     if state.boost_form.is_some() {
         return super::boost::form_key(state, key, now);
@@ -51,6 +51,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
             match command_for(key) {
                 Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
                 Some(Command::StartupBoosts) => return super::boost::startup_boosts(state),
+                Some(Command::RightsizeMarked) => super::rightsizing::open_rightsizing(state, now),
                 Some(command) => run(state, command),
                 None => unbound_key(state, key),
             }
@@ -59,7 +60,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
     }
 }
 
-fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+fn editor_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(editor) = state.editor.as_mut() else {
         return Vec::new();
     };
@@ -76,7 +77,7 @@ fn editor_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         EditorOutcome::Submit(plans) => vec![Effect::SubmitResizes(plans)],
         EditorOutcome::WantsRecommendation => {
-            super::rightsizing::fill_editor(state);
+            super::rightsizing::fill_editor(state, now);
             Vec::new()
         }
         EditorOutcome::MakeRoom(plan) => {
@@ -184,7 +185,7 @@ fn run(state: &mut AppState, command: Command) {
         Command::RightsizeMarked if state.readonly() => {
             state.set_status("read-only mode: editing is disabled", true);
         }
-        Command::RightsizeMarked => super::rightsizing::open_rightsizing(state),
+        Command::RightsizeMarked => {}
         Command::Boost => super::boost::open_form(state, chrono::Utc::now()),
         Command::Nodes => super::nodes::open(state),
         // Need the clock or give effects: handled in `on_key`.

@@ -4,6 +4,7 @@
 //! pod's key is made from the reading's own strings, entries are replaced in place, and the
 //! verdicts are judged per workload without words.
 
+use super::rightsizing::{MIN_LIVE_SAMPLES, REJUDGE_EVERY};
 use super::state::AppState;
 use crate::model::PodMap;
 use crate::model::decide::evidence::counts_for_rightsizing;
@@ -62,10 +63,9 @@ pub fn on_usage(
         Some(list) => {
             let started = std::time::Instant::now();
             let pods = list.len();
-            take_reading(state, &mut all, cluster, list, now);
+            let enough_now = take_reading(state, &mut all, cluster, list, now);
             let recorded = started.elapsed();
-            super::rightsizing::refresh_cluster(state, cluster, now);
-            state.verdicts_changed();
+            judge_after_reading(state, cluster, &enough_now, now);
             tracing::debug!(
                 pods,
                 record_us = recorded.as_micros() as u64,
@@ -80,14 +80,38 @@ pub fn on_usage(
     state.dirty = true;
 }
 
-/// Keeps each pod's reading and adds it to its containers' histories.
+/// Judges the cluster's workloads after a reading: all of them when `REJUDGE_EVERY` has
+/// passed since they last were, else only those of the pods `enough_now` whose live samples
+/// just became enough for a verdict of their own.
+fn judge_after_reading(
+    state: &mut AppState,
+    cluster: ClusterId,
+    enough_now: &[PodKey],
+    now: DateTime<Utc>,
+) {
+    let judged_at = state.cluster(cluster).judged_at;
+    if judged_at.is_none_or(|at| now - at >= REJUDGE_EVERY || now < at) {
+        super::rightsizing::refresh_cluster(state, cluster, now);
+        if let Some(status) = state.cluster_mut(cluster) {
+            status.judged_at = Some(now);
+        }
+    } else if !enough_now.is_empty() {
+        super::rightsizing::refresh_pods(state, enough_now, now);
+    } else {
+        return;
+    }
+    state.verdicts_changed();
+}
+
+/// Keeps each pod's reading and adds it to its containers' histories. Returns the pods of
+/// which some container's live samples just reached `MIN_LIVE_SAMPLES`.
 fn take_reading(
     state: &mut AppState,
     all: &mut LiveUsages,
     cluster: ClusterId,
     list: Vec<PodUsage>,
     now: DateTime<Utc>,
-) {
+) -> Vec<PodKey> {
     // Pods that went away take their history with them.
     if state.usage_prune_due {
         let pods = &state.pods;
@@ -98,6 +122,7 @@ fn take_reading(
     all.readings += 1;
     let reading = all.readings;
     let taken = list.len();
+    let mut enough_now = Vec::new();
     // In key order, the reading is matched with the app's pods in one walk rather than by a
     // search per pod (metrics-server's answer is mostly in order already, so sorting is cheap).
     let mut list = list;
@@ -122,8 +147,8 @@ fn take_reading(
             }
         };
         let key = PodKey::new(cluster, namespace, name);
-        if counts {
-            record(&mut state.usage_history, &key, &containers, now);
+        if counts && record(&mut state.usage_history, &key, &containers, now) {
+            enough_now.push(key.clone());
         }
         match all.pods.get_mut(&key) {
             Some(slot) => {
@@ -146,17 +171,20 @@ fn take_reading(
     if kept > taken {
         (all.pods).retain(|key, u| key.cluster != cluster || u.reading == reading);
     }
+    enough_now
 }
 
 type Histories = PodMap<Vec<(String, UsageHistory)>>;
 
-/// Adds one reading of a pod's containers to their bounded histories.
+/// Adds one reading of a pod's containers to their bounded histories; whether some ring just
+/// reached `MIN_LIVE_SAMPLES`.
 fn record(
     histories: &mut Histories,
     key: &PodKey,
     containers: &[(String, CpuMem)],
     now: DateTime<Utc>,
-) {
+) -> bool {
+    let mut enough_now = false;
     // A key is copied only for a pod seen for the first time.
     let rings = match histories.get_mut(key) {
         Some(rings) => rings,
@@ -172,8 +200,10 @@ fn record(
         };
         if let Some((_, ring)) = rings.get_mut(index) {
             ring.push(used.cpu_millis.unwrap_or(0), used.memory_bytes.unwrap_or(0));
+            enough_now |= ring.samples() == MIN_LIVE_SAMPLES;
         }
     }
+    enough_now
 }
 
 #[cfg(test)]

@@ -83,9 +83,10 @@ fn a_pod_left_out_of_a_reading_has_no_current_figure() {
 #[test]
 fn verdicts_of_a_reading_are_those_of_judging_each_workload_afresh() {
     let rows = pods();
+    // The ninth reading is a minute after the fifth: every workload is judged again at it.
     let read = || {
         let mut s = state(&rows);
-        for i in 1..12 {
+        for i in 1..=9 {
             update(&mut s, Action::Cluster(reading(&rows, 40 + 17 * i)), at(i));
         }
         s
@@ -94,7 +95,7 @@ fn verdicts_of_a_reading_are_those_of_judging_each_workload_afresh() {
     assert_eq!(s.rightsizing.len(), 3);
     fresh.rightsizing.clear();
     for row in &rows {
-        crate::app::rightsizing::refresh_pod(&mut fresh, &row.pod_key(), at(11));
+        crate::app::rightsizing::refresh_pod(&mut fresh, &row.pod_key(), at(9));
     }
     assert_eq!(fresh.rightsizing, s.rightsizing);
     // The two replicas share one workload's figures: twice the pods of the bare one.
@@ -194,4 +195,74 @@ fn a_reading_in_any_order_records_each_ready_pod_and_only_those() {
     );
     // Every listed pod has its current figure, the stranger's included.
     assert_eq!(s.usage.as_ref().map(LiveUsages::len), Some(4));
+}
+
+/// The live samples behind the first container's verdict of `key`, if it has one.
+fn samples_behind(s: &AppState, key: &PodKey) -> Option<u64> {
+    Some(s.rightsizing.get(key)?.first()?.1.evidence.samples)
+}
+
+#[test]
+fn a_reading_judges_every_workload_again_once_a_minute_and_a_pod_with_enough_samples_at_once() {
+    let rows = pods();
+    let key = rows[2].pod_key();
+    let mut s = state(&rows);
+    let mut seen = Vec::new();
+    for i in 1..=10 {
+        update(&mut s, Action::Cluster(reading(&rows, 100 + i)), at(i));
+        seen.push(samples_behind(&s, &key));
+    }
+    let min = crate::app::rightsizing::MIN_LIVE_SAMPLES;
+    assert_eq!(min, 6, "the readings below are counted for six samples");
+    // No verdict before six samples; judged at the sixth (enough now), held through the
+    // seventh and eighth, judged again at the ninth (a minute after the fifth, the last full
+    // judging), held at the tenth.
+    assert_eq!(
+        seen,
+        [
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(6),
+            Some(6),
+            Some(6),
+            Some(9),
+            Some(9)
+        ]
+    );
+    assert_eq!(s.cluster(0).judged_at, Some(at(9)));
+}
+
+#[test]
+fn r_and_capital_r_judge_from_the_latest_reading() {
+    let rows = pods();
+    let key = rows[2].pod_key();
+    let mut s = state(&rows);
+    for i in 1..=7 {
+        update(&mut s, Action::Cluster(reading(&rows, 100 + i)), at(i));
+    }
+    assert_eq!(
+        samples_behind(&s, &key),
+        Some(6),
+        "the table's verdict is a reading old"
+    );
+    let container = rows[2].containers[0].name.clone();
+    s.editor = crate::app::editor::EditorState::open(&rows[2], &container);
+    crate::app::rightsizing::fill_editor(&mut s, at(7));
+    assert_eq!(
+        samples_behind(&s, &key),
+        Some(7),
+        "`r` judged it again first"
+    );
+    update(&mut s, Action::Cluster(reading(&rows, 200)), at(8));
+    s.editor = None;
+    s.marked.insert(key.clone());
+    crate::app::rightsizing::open_rightsizing(&mut s, at(8));
+    assert_eq!(
+        samples_behind(&s, &key),
+        Some(8),
+        "`R` judged it again first"
+    );
 }

@@ -19,6 +19,14 @@ pub const PERCENTILE: u8 = 95;
 /// decrease needs `rightsizing.min_history` whatever the source.)
 pub const MIN_LIVE_SAMPLES: u64 = 6;
 
+/// A cluster's workloads are all judged again at most this often at its metrics readings — the
+/// VPA recommender's own loop runs once a minute, and one more 15 s sample in a ring of up to
+/// 96 rarely moves a verdict, while judging every workload was a third of a reading's cost.
+/// A pod whose live samples just became enough is judged at that reading, a pod whose spec
+/// changes at once, and a verdict about to be acted on (`r`, `R`) is judged again first, so
+/// no change is ever proposed from figures older than the latest reading.
+pub const REJUDGE_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
 /// The verdict of one container, if it has one.
 pub fn verdict<'a>(state: &'a AppState, key: &PodKey, container: &str) -> Option<&'a Verdict> {
     state
@@ -95,13 +103,17 @@ pub fn totals_of_visible(state: &AppState) -> Totals {
 }
 
 /// `r` in the editor: fills its fields with the container's recommendation, or says why there
-/// is none.
-pub fn fill_editor(state: &mut AppState) {
+/// is none. Judged again first: the table's verdicts may be up to `REJUDGE_EVERY` old, and a
+/// change is only proposed from the latest reading.
+pub fn fill_editor(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
     let Some(editor) = state.editor.as_ref() else {
         return;
     };
     let key = PodKey::new(editor.cluster, &editor.namespace, &editor.pod);
-    let found = explained(state, &key, &editor.container);
+    let container = editor.container.clone();
+    refresh_pod(state, &key, now);
+    state.verdicts_changed();
+    let found = explained(state, &key, &container);
     match found {
         Some(rec) if rec.changed => {
             let note = format!("recommended ({}): {}", rec.source.name(), rec.reason());
@@ -206,8 +218,8 @@ fn held_reason(state: &AppState, pods: &[PodKey]) -> Option<String> {
 }
 
 /// `R`: one plan that right-sizes every marked pod's containers (or the selected pod's) to
-/// their own recommendations, opened in the editor for review.
-pub fn open_rightsizing(state: &mut AppState) {
+/// their own recommendations, opened in the editor for review; judged again first, as `r` is.
+pub fn open_rightsizing(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
     let pods: Vec<PodKey> = if state.marked.is_empty() {
         state
             .selected_pod()
@@ -217,6 +229,8 @@ pub fn open_rightsizing(state: &mut AppState) {
     } else {
         state.marked.iter().cloned().collect()
     };
+    refresh_pods(state, &pods, now);
+    state.verdicts_changed();
     let targets = changed_containers(state, &pods);
     // The editor opens on the first container that can be sent; the rest are planned beside it.
     let planned = plan_targets(state, &targets);
@@ -244,5 +258,5 @@ pub fn open_rightsizing(state: &mut AppState) {
         editor.rightsize = Some(targets.into_iter().filter(|t| *t != first).collect());
     }
     state.editor = editor;
-    fill_editor(state);
+    fill_editor(state, now);
 }
