@@ -259,7 +259,7 @@ impl ItemSplitter {
             (Start, b'{') => FirstKey,
             (Start, _) => return err("expected a PodMetricsList object"),
             (FirstKey, b'}') | (AfterValue, b'}') => End,
-            (FirstKey | NextKey, b'"') => return Ok(self.begin(PieceKind::Key, frame, i)),
+            (FirstKey | NextKey, b'"') => self.begin(PieceKind::Key, frame, i),
             (FirstKey | NextKey, _) => return err("expected a key of the PodMetricsList"),
             (Colon, b':') => Value,
             (Colon, _) => return err("expected `:`"),
@@ -277,8 +277,8 @@ impl ItemSplitter {
             (Value | FirstItem | NextItem, b',' | b':' | b'}' | b']') => {
                 return err("expected a value");
             }
-            (Value, _) => return Ok(self.begin(PieceKind::Value, frame, i)),
-            (FirstItem | NextItem, _) => return Ok(self.begin(PieceKind::Item, frame, i)),
+            (Value, _) => self.begin(PieceKind::Value, frame, i),
+            (FirstItem | NextItem, _) => self.begin(PieceKind::Item, frame, i),
             (AfterValue, b',') => NextKey,
             (AfterValue, _) => {
                 return err("expected `,` or `}` after a member of the PodMetricsList");
@@ -291,8 +291,9 @@ impl ItemSplitter {
         Ok(())
     }
 
-    /// Begins a piece with the frame's byte `i`, its first.
-    fn begin(&mut self, kind: PieceKind, frame: &[u8], i: usize) {
+    /// Begins a piece with the frame's byte `i`, its first. The outline stays where it is until
+    /// the piece is complete.
+    fn begin(&mut self, kind: PieceKind, frame: &[u8], i: usize) -> Outline {
         let first = frame[i];
         self.piece = Some(Piece {
             kind,
@@ -304,6 +305,7 @@ impl ItemSplitter {
             column: self.pos.column(i),
         });
         self.piece_start = i;
+        self.at
     }
 
     fn after(&mut self, read: Read) {

@@ -51,7 +51,7 @@ fn only_the_unfinished_item_is_carried() {
     let mut splitter = ItemSplitter::default();
     let mut seen = Vec::new();
     splitter
-        .feed(body[..cut].as_bytes(), &mut |item: &str| {
+        .feed(&body.as_bytes()[..cut], &mut |item: &str| {
             seen.push(item.to_string());
             Ok(())
         })
@@ -62,7 +62,7 @@ fn only_the_unfinished_item_is_carried() {
         "nothing but the cut item is held"
     );
     splitter
-        .feed(body[cut..].as_bytes(), &mut |item: &str| {
+        .feed(&body.as_bytes()[cut..], &mut |item: &str| {
             seen.push(item.to_string());
             Ok(())
         })
