@@ -193,15 +193,15 @@ impl ItemSplitter {
     ) -> Result<(), serde_json::Error> {
         let mut i = 0;
         while i < frame.len() {
-            let Some(piece) = self.piece.as_mut() else {
+            let Some(mut piece) = self.piece.take() else {
                 self.outline(frame, i)?;
                 i += 1;
                 continue;
             };
             let Some(end) = piece.scan(frame, i, &mut self.pos) else {
+                self.piece = Some(piece);
                 break;
             };
-            let piece = self.piece.take();
             // Taken out so the piece can be read from it while the outline moves on.
             let mut carry = std::mem::take(&mut self.carry);
             let bytes = if carry.is_empty() {
@@ -210,12 +210,10 @@ impl ItemSplitter {
                 carry.extend_from_slice(&frame[..end]);
                 &carry[..]
             };
-            let read = piece.map(|p| (read_piece(&p, bytes, on_item), p));
+            let read = read_piece(&piece, bytes, on_item);
             carry.clear();
             self.carry = carry;
-            if let Some((read, piece)) = read {
-                self.after(read.map_err(|e| relocated(e, piece.line, piece.column))?);
-            }
+            self.after(read.map_err(|e| relocated(e, piece.line, piece.column))?);
             i = end;
         }
         if self.piece.is_some() {
