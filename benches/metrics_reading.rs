@@ -1,8 +1,9 @@
 //! What one metrics reading costs the dashboard at 10,000 pods (issue #30 point 15): the
 //! metrics.k8s.io answer parsed, applied (each container's history and right-sizing verdict)
 //! and a frame drawn, each timed alone over several readings of a simulated cluster with its
-//! VPAs. The idle target — 0.3 % of a core with a reading every 15 s — leaves 45 ms a reading;
-//! `cargo bench --bench scale` measures the whole process idle.
+//! VPAs; beside them, the answer fetched and read whole, and fetched and read as it arrives
+//! (`metrics::fetch`), both over HTTP. The idle target — 0.3 % of a core with a reading every
+//! 15 s — leaves 45 ms a reading; `cargo bench --bench scale` measures the whole process idle.
 //!
 //!     cargo bench --bench metrics_reading
 //!     PODSIZE_BENCH_PODS=50000 READINGS=8 cargo bench --bench metrics_reading
@@ -104,13 +105,26 @@ fn main() {
     let theme = Theme::default();
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     let (mut parse, mut apply, mut draw) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut whole, mut streamed) = (Vec::new(), Vec::new());
     for i in 0..readings {
-        let body = rt
-            .block_on(podsize::cluster::metrics::fetch_text(&client, &scope))
-            .unwrap();
+        // The answer held whole, as the poll read it before it was read as it arrives.
+        let t = Instant::now();
+        let request = podsize::cluster::metrics::request(&scope).unwrap();
+        let body = rt.block_on(client.request_text(request)).unwrap();
+        let received = t.elapsed();
         let t = Instant::now();
         let usage = podsize::cluster::metrics::parse(&body).unwrap();
         parse.push(ms(t.elapsed()));
+        whole.push(ms(received + t.elapsed()));
+        drop(body);
+        // The same answer read frame by frame as it arrives, as the poll reads it.
+        let t = Instant::now();
+        let read = rt
+            .block_on(podsize::cluster::metrics::fetch(&client, &scope))
+            .unwrap();
+        streamed.push(ms(t.elapsed()));
+        assert_eq!(read.len(), usage.len(), "both reads give every pod");
+        drop(read);
         // Readings 15 s apart, as the poll takes them.
         let now = start + TimeDelta::seconds(15 * (i as i64 + 1));
         let t = Instant::now();
@@ -140,6 +154,14 @@ fn main() {
     let (p, a, d) = (steady(&parse), steady(&apply), steady(&draw));
     let budget = IDLE_TARGET_PERCENT / 100.0 * POLL_SECS * 1e3;
     println!("parse one metrics.k8s.io answer:  {p:7.2} ms median");
+    println!(
+        "fetch it, whole then parsed:      {:7.2} ms median  (HTTP and the sim's answering included)",
+        steady(&whole)
+    );
+    println!(
+        "fetch it, read as it arrives:     {:7.2} ms median  (HTTP and the sim's answering included)",
+        steady(&streamed)
+    );
     println!(
         "apply it (histories, verdicts):   {a:7.2} ms median  (first reading {:.2} ms)",
         apply[0]

@@ -10,6 +10,7 @@ mod common;
 mod boost_sim;
 mod list_strategies;
 mod live_usage;
+mod metrics_stream;
 mod multi_cluster;
 mod node_room_scope;
 mod paging;
