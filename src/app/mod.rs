@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod boost;
 pub mod boost_form;
+pub mod clock_redraw;
 pub mod cluster_events;
 pub mod clusters;
 pub mod command_line;

@@ -143,6 +143,10 @@ pub struct AppState {
     scroll: usize,
     /// The clock value (second or minute) the screen last showed; the tick redraws when it moves.
     pub time_shown: i64,
+    /// Times the index was rebuilt: what the clock's cache of young rows is keyed by.
+    pub(super) index_builds: u64,
+    /// Until when the rows around the selection show an age in seconds, as last worked out.
+    pub(super) young_rows: Option<super::clock_redraw::YoungRows>,
     /// Rows that fit on screen, for paging.
     pub page_rows: usize,
     pub quit: bool,
@@ -209,6 +213,8 @@ impl AppState {
             selected_ref: None,
             scroll: 0,
             time_shown: 0,
+            index_builds: 0,
+            young_rows: None,
             page_rows: 20,
             quit: false,
             dirty: true,

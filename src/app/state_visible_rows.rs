@@ -102,6 +102,7 @@ impl AppState {
         let view_changed = self.built_for.as_ref().is_some_and(|built| *built != key);
         self.built_for = Some(key);
         self.index_stale = false;
+        self.index_builds += 1;
         let before = self.selected;
         if let Some(wanted) = &self.selected_ref {
             // With the store unchanged, a slot names a pod: compare numbers, not names.

@@ -7,7 +7,7 @@ use super::editor::Stage as EditorStage;
 use super::keymap::{WALL, WallCommand, lookup};
 use super::keys::on_key;
 use super::state::AppState;
-use crate::model::pods::events::{ClusterEvent, Connection, Scope};
+use crate::model::pods::events::{ClusterEvent, Scope};
 use crate::model::pods::tracking::STUCK_HINT;
 use crate::model::rules::plan::{Accepted, ResizePlan, ResizeRejected};
 use chrono::{DateTime, Utc};
@@ -158,7 +158,7 @@ fn dispatch(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Eff
         Action::Tick => {
             flag_stuck(state, now);
             wall_tick(state, now);
-            redraw_if_time_shown_changed(state, now);
+            super::clock_redraw::redraw_if_time_shown_changed(state, now);
             Vec::new()
         }
     }
@@ -219,34 +219,6 @@ fn on_resize_results(
         }
     }
     state.invalidate_index();
-}
-
-/// Redraws on the clock only when a time on screen would read differently: every second
-/// while seconds are shown (young pods' ages, a stale-data counter), else once a minute.
-fn redraw_if_time_shown_changed(state: &mut AppState, now: DateTime<Utc>) {
-    let young = chrono::TimeDelta::seconds(120);
-    let window = state.page_rows.max(1) * 2;
-    let start = state.selected_index().saturating_sub(window / 2);
-    let shows_seconds = state
-        .clusters
-        .iter()
-        .any(|c| matches!(c.connection, Connection::Reconnecting { .. }))
-        || state.visible().iter().skip(start).take(window).any(|r| {
-            state
-                .pods
-                .get(&r.pod)
-                .and_then(|p| p.created)
-                .is_some_and(|t| now - t < young)
-        });
-    let key = if shows_seconds {
-        now.timestamp()
-    } else {
-        now.timestamp() / 60 * 60
-    };
-    if key != state.time_shown {
-        state.time_shown = key;
-        state.dirty = true;
-    }
 }
 
 /// Keys on a wall display: only quitting; edit keys explain why nothing happens.

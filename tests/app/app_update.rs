@@ -544,6 +544,42 @@ fn the_clock_redraws_only_when_a_shown_time_changes() {
 }
 
 #[test]
+fn a_young_pod_arriving_on_screen_ticks_the_clock_each_second_until_it_is_two_minutes_old() {
+    let mut s = state_with_rows();
+    s.page_rows = 50;
+    let t0 = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    update(&mut s, Action::Tick, t0);
+    s.dirty = false;
+    update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(1));
+    assert!(!s.dirty, "old pods only: the clock waits for the minute");
+    // A new pod, ten seconds old, among the rows on screen: its age reads in seconds.
+    let mut young = common::every_state_rows().remove(0);
+    young.name = "aaa-young".into();
+    young.created = Some(t0 - chrono::TimeDelta::seconds(10));
+    let applied = ClusterEvent::PodApplied(Box::new(young));
+    update(
+        &mut s,
+        Action::Cluster(applied),
+        t0 + chrono::TimeDelta::seconds(1),
+    );
+    s.refresh_index(); // as the draw after it does
+    for second in 2..110 {
+        s.dirty = false;
+        update(
+            &mut s,
+            Action::Tick,
+            t0 + chrono::TimeDelta::seconds(second),
+        );
+        assert!(s.dirty, "the young pod's age moves at +{second}s");
+    }
+    // Two minutes after its creation it reads in minutes: back to once a minute.
+    update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(111));
+    s.dirty = false;
+    update(&mut s, Action::Tick, t0 + chrono::TimeDelta::seconds(112));
+    assert!(!s.dirty, "no young pod on screen any more");
+}
+
+#[test]
 fn a_new_sort_shows_the_rows_that_moved_above_the_selection() {
     let mut s = state_with_rows();
     s.page_rows = 50;
