@@ -10,8 +10,8 @@ use crate::model::PodMap;
 use crate::model::decide::evidence::counts_for_rightsizing;
 use crate::model::decide::usage_history::UsageHistory;
 use crate::model::ground::resources::CpuMem;
-use crate::model::pods::events::PodUsage;
 use crate::model::pods::row::{ClusterId, PodKey};
+use crate::model::pods::usage_reading::{PodReading, UsageReading};
 use chrono::{DateTime, Utc};
 
 /// What one pod's containers use, from the latest reading of its cluster.
@@ -52,7 +52,7 @@ impl LiveUsages {
 pub fn on_usage(
     state: &mut AppState,
     cluster: ClusterId,
-    usage: Option<Vec<PodUsage>>,
+    usage: Option<UsageReading>,
     now: DateTime<Utc>,
 ) {
     if let Some(status) = state.cluster_mut(cluster) {
@@ -109,7 +109,7 @@ fn take_reading(
     state: &mut AppState,
     all: &mut LiveUsages,
     cluster: ClusterId,
-    list: Vec<PodUsage>,
+    mut list: UsageReading,
     now: DateTime<Utc>,
 ) -> Vec<PodKey> {
     // Pods that went away take their history with them.
@@ -125,44 +125,45 @@ fn take_reading(
     let mut enough_now = Vec::new();
     // In key order, the reading is matched with the app's pods in one walk rather than by a
     // search per pod (metrics-server's answer is mostly in order already, so sorting is cheap).
-    let mut list = list;
-    list.sort_unstable_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    list.sort();
     let mut pods = (state.pods.range(PodKey::first_of(cluster)..))
         .take_while(|(key, _)| key.cluster == cluster)
         .peekable();
-    for PodUsage {
-        namespace,
-        name,
-        containers,
-    } in list
-    {
-        let counts = loop {
+    for used in list.iter() {
+        let found = loop {
             let Some((at, pod)) = pods.peek() else {
-                break false;
+                break None;
             };
-            match (&at.namespace, &at.name).cmp(&(&namespace, &name)) {
+            match (at.namespace.as_str(), at.name.as_str()).cmp(&(used.namespace, used.name)) {
                 std::cmp::Ordering::Less => _ = pods.next(),
-                std::cmp::Ordering::Equal => break counts_for_rightsizing(pod),
-                std::cmp::Ordering::Greater => break false,
+                std::cmp::Ordering::Equal => break Some((*at, counts_for_rightsizing(pod))),
+                std::cmp::Ordering::Greater => break None,
             }
         };
-        let key = PodKey::new(cluster, namespace, name);
-        if counts && record(&mut state.usage_history, &key, &containers, now) {
+        // The store's own key where the pod is known: a key is made only for one it is not.
+        let made;
+        let (key, counts) = match found {
+            Some(found) => found,
+            None => {
+                made = PodKey::new(cluster, used.namespace, used.name);
+                (&made, false)
+            }
+        };
+        if counts && record(&mut state.usage_history, key, used, now) {
             enough_now.push(key.clone());
         }
-        match all.pods.get_mut(&key) {
+        match all.pods.get_mut(key) {
             Some(slot) => {
-                slot.containers = containers;
+                slot.take(used);
                 slot.reading = reading;
             }
             None => {
-                all.pods.insert(
-                    key,
-                    LiveUsage {
-                        containers,
-                        reading,
-                    },
-                );
+                let mut fresh = LiveUsage {
+                    reading,
+                    ..LiveUsage::default()
+                };
+                fresh.take(used);
+                all.pods.insert(key.clone(), fresh);
             }
         }
     }
@@ -174,32 +175,48 @@ fn take_reading(
     enough_now
 }
 
+impl LiveUsage {
+    /// Takes a pod's figures from a reading, in place when it names the same containers in
+    /// the same order, as it does at every reading but the first.
+    fn take(&mut self, used: PodReading) {
+        let same = self.containers.len() == used.containers().len()
+            && (self.containers.iter().zip(used.containers())).all(|((a, _), (b, _))| a == b);
+        if same {
+            for ((_, figures), (_, read)) in self.containers.iter_mut().zip(used.containers()) {
+                *figures = read;
+            }
+        } else {
+            self.containers = (used.containers())
+                .map(|(name, figures)| (name.to_string(), figures))
+                .collect();
+        }
+    }
+}
+
 type Histories = PodMap<Vec<(String, UsageHistory)>>;
 
 /// Adds one reading of a pod's containers to their bounded histories; whether some ring just
 /// reached `MIN_LIVE_SAMPLES`.
-fn record(
-    histories: &mut Histories,
-    key: &PodKey,
-    containers: &[(String, CpuMem)],
-    now: DateTime<Utc>,
-) -> bool {
+fn record(histories: &mut Histories, key: &PodKey, used: PodReading, now: DateTime<Utc>) -> bool {
     let mut enough_now = false;
     // A key is copied only for a pod seen for the first time.
     let rings = match histories.get_mut(key) {
         Some(rings) => rings,
         None => histories.entry(key.clone()).or_default(),
     };
-    for (container, used) in containers {
+    for (container, figures) in used.containers() {
         let index = match rings.iter().position(|(name, _)| name == container) {
             Some(i) => i,
             None => {
-                rings.push((container.clone(), UsageHistory::new(now)));
+                rings.push((container.to_string(), UsageHistory::new(now)));
                 rings.len() - 1
             }
         };
         if let Some((_, ring)) = rings.get_mut(index) {
-            ring.push(used.cpu_millis.unwrap_or(0), used.memory_bytes.unwrap_or(0));
+            ring.push(
+                figures.cpu_millis.unwrap_or(0),
+                figures.memory_bytes.unwrap_or(0),
+            );
             enough_now |= ring.samples() == MIN_LIVE_SAMPLES;
         }
     }

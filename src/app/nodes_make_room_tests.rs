@@ -56,7 +56,11 @@ fn make_room_on(cluster: crate::model::pods::row::ClusterId, clusters: usize) {
         let nodes = vec![node("n", 4000, 8192)];
         update(&mut state, at(ClusterEvent::NodesReset(nodes)), now);
         let readings = vec![usage("low", 100), usage("w", 900)];
-        update(&mut state, at(ClusterEvent::Usage(Some(readings))), now);
+        update(
+            &mut state,
+            at(ClusterEvent::Usage(Some(readings.into()))),
+            now,
+        );
     }
     state.refresh_index();
     // Rows sort by name within the namespace, cluster by cluster: low, w, low, w …
@@ -147,7 +151,7 @@ fn m_on_the_review_of_an_edit_predicted_deferred_plans_for_the_edit() {
     let readings = vec![usage("low", 100), usage("w", 900)];
     update(
         &mut state,
-        Action::Cluster(ClusterEvent::Usage(Some(readings))),
+        Action::Cluster(ClusterEvent::Usage(Some(readings.into()))),
         now,
     );
     state.refresh_index();
@@ -215,7 +219,7 @@ fn a_victim_whose_shrink_a_limit_range_refuses_is_left_out_with_the_servers_text
     let readings = vec![usage("low", 100), usage("w", 900)];
     update(
         &mut state,
-        Action::Cluster(ClusterEvent::Usage(Some(readings))),
+        Action::Cluster(ClusterEvent::Usage(Some(readings.into()))),
         now,
     );
     let ratio = LimitRangeItem {

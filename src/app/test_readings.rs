@@ -7,7 +7,7 @@ use crate::model::pods::events::{ClusterEvent, PodUsage};
 
 /// One reading: every container of `rows` at `cpu` millicores and 64 MiB.
 pub(super) fn reading(rows: &[PodRow], cpu: i64) -> ClusterEvent {
-    let list = (rows.iter())
+    let list: Vec<PodUsage> = (rows.iter())
         .map(|p| PodUsage {
             namespace: p.namespace.clone(),
             name: p.name.clone(),
@@ -22,5 +22,5 @@ pub(super) fn reading(rows: &[PodRow], cpu: i64) -> ClusterEvent {
                 .collect(),
         })
         .collect();
-    ClusterEvent::Usage(Some(list))
+    ClusterEvent::Usage(Some(list.into()))
 }

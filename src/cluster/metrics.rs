@@ -2,6 +2,7 @@
 //! request podsize makes, and only while metrics are served.
 
 use crate::model::pods::events::{ClusterEvent, PodUsage, Scope};
+use crate::model::pods::usage_reading::UsageReading;
 use crate::settings::METRICS_POLL_INTERVAL;
 use futures::{AsyncBufRead, AsyncBufReadExt};
 use kube::Client;
@@ -14,7 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 mod metrics_items;
 #[path = "metrics_parse.rs"]
 mod metrics_parse;
-pub use metrics_parse::{UsageReader, parse};
+pub use metrics_parse::{UsageReader, parse, parse_reading};
 
 /// Whether the server lists the metrics.k8s.io group; an error when it cannot be asked.
 pub async fn metrics_served(client: &Client) -> Result<bool, kube::Error> {
@@ -25,6 +26,11 @@ pub async fn metrics_served(client: &Client) -> Result<bool, kube::Error> {
 /// One reading of the scope's pod usage, read frame by frame as the answer arrives: the ~4.7 MB
 /// answer at 10,000 pods is never held whole, only the one item a frame's end cuts.
 pub async fn fetch(client: &Client, scope: &Scope) -> Result<Vec<PodUsage>, kube::Error> {
+    Ok(fetch_reading(client, scope).await?.to_pods())
+}
+
+/// [`fetch`] as the app keeps it: one [`UsageReading`], its names in one text.
+pub async fn fetch_reading(client: &Client, scope: &Scope) -> Result<UsageReading, kube::Error> {
     // `request_stream` sends through the client's own service stack (the read-only guard
     // included) and turns a non-2xx answer into the same `kube::Error::Api` as `request_text`.
     let body = client.request_stream(request(scope)?).await?;
@@ -120,7 +126,7 @@ pub async fn poll_usage_every(
             }
         }
         let started = std::time::Instant::now();
-        match fetch(&conn.client(), &scope).await {
+        match fetch_reading(&conn.client(), &scope).await {
             Ok(usage) => {
                 let fetch_us = started.elapsed().as_micros() as u64;
                 tracing::debug!(pods = usage.len(), fetch_us, "metrics reading fetched");

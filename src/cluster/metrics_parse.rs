@@ -1,15 +1,16 @@
-//! Reading a metrics.k8s.io `PodMetricsList` straight into the app's [`PodUsage`] values.
+//! Reading a metrics.k8s.io `PodMetricsList` straight into the app's [`UsageReading`].
 //!
 //! At 10,000 pods the answer is about 4.7 MB every 15 s, and the idle dashboard's whole budget
 //! for a reading is about 45 ms. So the answer is read as it arrives, never held whole: the
-//! list is split into its items as frames come (metrics_items.rs), and each item becomes a
-//! `PodUsage` in one serde pass (no intermediate value of the server's shape), its strings
-//! borrowed from the item's bytes until the app's own copy is made. Everything else in an item
-//! (labels, timestamps, window) is skipped unbuilt.
+//! list is split into its items as frames come (metrics_items.rs), and each item is added to
+//! one `UsageReading` in one serde pass (no intermediate value of the server's shape, no string
+//! of its own: names are borrowed from the item's bytes and copied into the reading's one
+//! text). Everything else in an item (labels, timestamps, window) is skipped unbuilt.
 
 use super::metrics_items::ItemSplitter;
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::events::PodUsage;
+use crate::model::pods::usage_reading::UsageReading;
 use serde::Deserialize;
 use serde::de::{
     DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -20,17 +21,22 @@ use std::fmt;
 /// The pods' usage in one metrics.k8s.io answer (a `PodMetricsList`) held whole: the same
 /// reading as [`UsageReader`]'s, given the answer as one frame.
 pub fn parse(body: &str) -> Result<Vec<PodUsage>, serde_json::Error> {
+    Ok(parse_reading(body)?.to_pods())
+}
+
+/// [`parse`] into the app's reading.
+pub fn parse_reading(body: &str) -> Result<UsageReading, serde_json::Error> {
     let mut reader = UsageReader::default();
     reader.feed(body.as_bytes())?;
     reader.finish()
 }
 
 /// A metrics.k8s.io answer read as it arrives: fed its frames in order, then finished. Each
-/// item becomes a `PodUsage` as soon as its last byte is fed.
+/// item is added to the reading as soon as its last byte is fed.
 #[derive(Debug, Default)]
 pub struct UsageReader {
     items: ItemSplitter,
-    usage: Vec<PodUsage>,
+    reading: UsageReading,
 }
 
 impl UsageReader {
@@ -38,26 +44,22 @@ impl UsageReader {
     pub fn feed(&mut self, frame: &[u8]) -> Result<(), serde_json::Error> {
         // Not sized beforehand: counting the items first (a memchr scan for `"containers"`)
         // cost as much as the list's doubling saved (~0.3 ms at 10,000 pods).
-        let usage = &mut self.usage;
-        self.items.feed(frame, &mut |item| {
-            usage.push(read_item(item)?);
-            Ok(())
-        })
+        let reading = &mut self.reading;
+        self.items.feed(frame, &mut |item| read_item(item, reading))
     }
 
     /// The pods' usage, once the whole answer was fed; an error if it ended early.
-    pub fn finish(self) -> Result<Vec<PodUsage>, serde_json::Error> {
+    pub fn finish(self) -> Result<UsageReading, serde_json::Error> {
         self.items.finish()?;
-        Ok(self.usage)
+        Ok(self.reading)
     }
 }
 
-/// One complete item of the list, read into the app's value.
-fn read_item(item: &str) -> Result<PodUsage, serde_json::Error> {
+/// One complete item of the list, added to the reading.
+fn read_item(item: &str, reading: &mut UsageReading) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(item);
-    let usage = Pod.deserialize(&mut de)?;
-    de.end()?;
-    Ok(usage)
+    Pod(reading).deserialize(&mut de)?;
+    de.end()
 }
 
 /// The keys of an item read; any other (labels, timestamps, window) is skipped.
@@ -70,45 +72,45 @@ enum PodKey {
     Other,
 }
 
-/// One `PodMetrics` item.
-struct Pod;
+/// One `PodMetrics` item, added to the reading.
+struct Pod<'r>(&'r mut UsageReading);
 
-impl<'de> DeserializeSeed<'de> for Pod {
-    type Value = PodUsage;
+impl<'de> DeserializeSeed<'de> for Pod<'_> {
+    type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
         de.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for Pod {
-    type Value = PodUsage;
+impl<'de> Visitor<'de> for Pod<'_> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a PodMetrics object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut meta: Option<Meta> = None;
-        let mut containers = None;
+        let mut containers = false;
         while let Some(key) = map.next_key()? {
             match key {
                 PodKey::Metadata if meta.is_some() => {
                     return Err(A::Error::duplicate_field("metadata"));
                 }
                 PodKey::Metadata => meta = Some(map.next_value()?),
-                PodKey::Containers if containers.is_some() => {
+                PodKey::Containers if containers => {
                     return Err(A::Error::duplicate_field("containers"));
                 }
-                PodKey::Containers => containers = Some(map.next_value_seed(Containers)?),
+                PodKey::Containers => {
+                    map.next_value_seed(Containers(&mut *self.0))?;
+                    containers = true;
+                }
                 PodKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         let meta = meta.unwrap_or_default();
-        Ok(PodUsage {
-            namespace: meta.namespace.into_owned(),
-            name: meta.name.into_owned(),
-            containers: containers.unwrap_or_default(),
-        })
+        self.0.close_pod(&meta.namespace, &meta.name);
+        Ok(())
     }
 }
 
@@ -121,24 +123,22 @@ struct Meta<'a> {
     namespace: Cow<'a, str>,
 }
 
-/// A pod's `containers` array, as (name, usage) pairs.
-struct Containers;
+/// A pod's `containers` array, each added to the reading as (name, usage).
+struct Containers<'r>(&'r mut UsageReading);
 
-impl<'de> DeserializeSeed<'de> for Containers {
-    type Value = Vec<(String, CpuMem)>;
+impl<'de> DeserializeSeed<'de> for Containers<'_> {
+    type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
         de.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Containers {
-    type Value = Vec<(String, CpuMem)>;
+impl<'de> Visitor<'de> for Containers<'_> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of ContainerMetrics")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        // Most pods have one container: sized for it, so a one-container pod holds no spare room.
-        let mut out = Vec::with_capacity(1);
         while let Some(c) = seq.next_element::<ContainerMetrics>()? {
             let u = &c.usage;
             let pairs = [("cpu", &u.cpu), ("memory", &u.memory)]
@@ -147,9 +147,9 @@ impl<'de> Visitor<'de> for Containers {
             // A figure the server wrote malformed leaves the container without figures, as
             // an unreadable reading is better shown as none than as a wrong one.
             let usage = CpuMem::from_pairs(pairs).unwrap_or_default();
-            out.push((c.name.into_owned(), usage));
+            self.0.push_container(&c.name, usage);
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -261,7 +261,10 @@ mod tests {
             reader.feed(&body[from..cut]).map_err(|e| e.to_string())?;
             from = cut;
         }
-        reader.finish().map_err(|e| e.to_string())
+        reader
+            .finish()
+            .map(|r| r.to_pods())
+            .map_err(|e| e.to_string())
     }
 
     /// Answers in both key orders, and broken ones: cut short, a string unclosed, a bracket lost.

@@ -124,18 +124,28 @@ async fn scene() -> (SimCluster, AppState) {
             ),
         ];
         let at = now() + TimeDelta::minutes(minute);
-        update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(list))), at);
+        update(
+            &mut s,
+            Action::Cluster(ClusterEvent::Usage(Some(list.into()))),
+            at,
+        );
     }
-    podsize::app::rightsizing::refresh_all(&mut s, now() + TimeDelta::minutes(7));
+    podsize::app::rightsizing::refresh_all(&mut s, present());
     s.refresh_index();
     (sim, s)
+}
+
+/// The scene's present: the last reading's time. Keys come after the readings, as they do in
+/// the app (`r` and `R` judge again from the latest reading at the key's time).
+fn present() -> chrono::DateTime<chrono::Utc> {
+    now() + TimeDelta::minutes(7)
 }
 
 fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
     let e = update(
         s,
         Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        now(),
+        present(),
     );
     s.refresh_index();
     e
@@ -302,7 +312,7 @@ async fn an_increase_past_the_quota_is_refused_in_the_editor_and_in_a_boost() {
     // The same increase as a boost: the form shows the refusal and does not send.
     press(&mut s, KeyCode::Char('b'));
     let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    update(&mut s, Action::Key(ctrl_u), now());
+    update(&mut s, Action::Key(ctrl_u), present());
     type_text(&mut s, "1200m");
     let form = s.boost_form.as_ref().expect("the boost form");
     let errors: Vec<&str> = form

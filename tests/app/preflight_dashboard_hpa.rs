@@ -65,7 +65,7 @@ async fn the_editor_predicts_the_hpas_answer_as_recommend_does() {
         .unwrap();
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::Usage(Some(reading))),
+        Action::Cluster(ClusterEvent::Usage(Some(reading.into()))),
         now(),
     );
     s.refresh_index();

@@ -66,7 +66,11 @@ fn replicas_of_one_deployment_share_one_recommendation() {
             reading("web-api-5c8d7-qx7zt", 20, 40),
         ];
         let at = now() + TimeDelta::minutes(minute);
-        update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(list))), at);
+        update(
+            &mut s,
+            Action::Cluster(ClusterEvent::Usage(Some(list.into()))),
+            at,
+        );
     }
     let verdict = |name: &str| {
         let key = PodKey::new(0, "shop", name);

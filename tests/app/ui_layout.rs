@@ -137,7 +137,7 @@ fn recommendations_show_with_markers_and_header_totals() {
         ];
         update(
             &mut s,
-            Action::Cluster(ClusterEvent::Usage(Some(list))),
+            Action::Cluster(ClusterEvent::Usage(Some(list.into()))),
             minutes(m),
         );
     }
@@ -150,7 +150,7 @@ fn recommendations_show_with_markers_and_header_totals() {
     ];
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::Usage(Some(list))),
+        Action::Cluster(ClusterEvent::Usage(Some(list.into()))),
         minutes(6),
     );
     s.refresh_index();
@@ -194,7 +194,11 @@ fn sorting_by_over_request_and_risk_puts_the_right_pod_first() {
             usage(&busy, &busy_c, busy_request * 3, 100 << 20),
         ];
         let at = now() + chrono::TimeDelta::minutes(m);
-        update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(list))), at);
+        update(
+            &mut s,
+            Action::Cluster(ClusterEvent::Usage(Some(list.into()))),
+            at,
+        );
     }
     let first_pod = |s: &mut AppState, key: SortKey| {
         s.sort = key;

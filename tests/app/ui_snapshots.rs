@@ -234,7 +234,7 @@ fn usage_column_appears_with_metrics() {
     ];
     update(
         &mut s,
-        Action::Cluster(ClusterEvent::Usage(Some(usage))),
+        Action::Cluster(ClusterEvent::Usage(Some(usage.into()))),
         now(),
     );
     s.refresh_index();

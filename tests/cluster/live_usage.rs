@@ -19,17 +19,20 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn reading(cpu: i64, mem: i64) -> ClusterEvent {
-    ClusterEvent::Usage(Some(vec![PodUsage {
-        namespace: "bench-ads-prod".into(),
-        name: "admin-ui-n8rbtgpq4f-2gf7j".into(),
-        containers: vec![(
-            "admin-ui".into(),
-            CpuMem {
-                cpu_millis: Some(cpu),
-                memory_bytes: Some(mem),
-            },
-        )],
-    }]))
+    ClusterEvent::Usage(Some(
+        vec![PodUsage {
+            namespace: "bench-ads-prod".into(),
+            name: "admin-ui-n8rbtgpq4f-2gf7j".into(),
+            containers: vec![(
+                "admin-ui".into(),
+                CpuMem {
+                    cpu_millis: Some(cpu),
+                    memory_bytes: Some(mem),
+                },
+            )],
+        }]
+        .into(),
+    ))
 }
 
 #[test]

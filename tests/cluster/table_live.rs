@@ -213,7 +213,7 @@ async fn usage_is_polled_when_metrics_are_served_and_absent_otherwise() {
             ClusterEvent::Usage(Some(list)) => {
                 assert!(metrics, "usage without metrics.k8s.io");
                 assert!(!list.is_empty());
-                assert!(list.iter().all(|p| !p.containers.is_empty()));
+                assert!(list.iter().all(|p| p.containers().len() > 0));
             }
             ClusterEvent::Usage(None) => assert!(!metrics, "metrics served but not read"),
             other => panic!("unexpected {other:?}"),

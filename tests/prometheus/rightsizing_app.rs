@@ -32,7 +32,7 @@ fn state() -> AppState {
         min_history: TimeDelta::minutes(5),
         min_samples: 5,
     };
-    podsize::app::rightsizing::refresh_all(&mut s, now() + TimeDelta::minutes(7));
+    podsize::app::rightsizing::refresh_all(&mut s, present());
     s
 }
 
@@ -79,17 +79,27 @@ fn thin_state() -> AppState {
             reading("fit", cpu * 85 / 100, memory * 85 / 100),
         ];
         let at = now() + TimeDelta::minutes(minute);
-        update(&mut s, Action::Cluster(ClusterEvent::Usage(Some(list))), at);
+        update(
+            &mut s,
+            Action::Cluster(ClusterEvent::Usage(Some(list.into()))),
+            at,
+        );
     }
     s.refresh_index();
     s
+}
+
+/// The scene's present: the last reading's time. Keys come after the readings, as they do in
+/// the app (`r` and `R` judge again from the latest reading at the key's time).
+fn present() -> chrono::DateTime<chrono::Utc> {
+    now() + TimeDelta::minutes(7)
 }
 
 fn key(s: &mut AppState, ch: char) -> Vec<Effect> {
     let e = update(
         s,
         Action::Key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE)),
-        now(),
+        present(),
     );
     s.refresh_index();
     e
@@ -99,7 +109,7 @@ fn enter(s: &mut AppState) -> Vec<Effect> {
     update(
         s,
         Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-        now(),
+        present(),
     )
 }
 
@@ -112,8 +122,7 @@ fn select(s: &mut AppState, name: &str) {
 fn recommended(s: &AppState, name: &str) -> podsize::model::ground::resources::ResourceSpec {
     let key = podsize::model::pods::row::PodKey::new(0, "shop", name);
     let c = &s.pods[&key].containers[0];
-    let at = now() + TimeDelta::minutes(7);
-    let usage = podsize::app::rightsizing::usage_for(s, &key, &c.name, at).unwrap();
+    let usage = podsize::app::rightsizing::usage_for(s, &key, &c.name, present()).unwrap();
     let policy = Policy::on_server(s.rightsizing_policy, 35, false);
     podsize::model::decide::recommend::recommend(&c.desired, &usage, None, &policy).spec
 }
@@ -362,7 +371,7 @@ fn readings_while_boosted_or_before_ready_leave_the_recommendation_as_it_was() {
             let at = now() + TimeDelta::minutes(minute);
             update(
                 &mut s,
-                Action::Cluster(ClusterEvent::Usage(Some(vec![spike.clone()]))),
+                Action::Cluster(ClusterEvent::Usage(Some(vec![spike.clone()].into()))),
                 at,
             );
         }

@@ -26,13 +26,7 @@ pub enum Connection {
     },
 }
 
-/// Container usage from metrics.k8s.io: cpu millicores, memory bytes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PodUsage {
-    pub namespace: String,
-    pub name: String,
-    pub containers: Vec<(String, CpuMem)>,
-}
+pub use super::usage_reading::{PodUsage, UsageReading};
 
 impl ClusterEvent {
     /// A full list from rows in any order.
@@ -62,7 +56,7 @@ pub enum ClusterEvent {
     NodeDeleted(String),
     Connection(Connection),
     /// Latest pod metrics; `None` when metrics.k8s.io is not served.
-    Usage(Option<Vec<PodUsage>>),
+    Usage(Option<UsageReading>),
     /// Usage over a long window (Prometheus) per pod and container, or why it could not be
     /// read this time (the last figures stay).
     LongUsage(Result<LongUsage, String>),

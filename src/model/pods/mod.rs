@@ -16,4 +16,5 @@ pub mod row;
 pub mod slim;
 pub mod tracking;
 pub mod usage;
+pub mod usage_reading;
 pub mod vpa_object;
