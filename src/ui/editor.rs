@@ -216,7 +216,11 @@ fn outlook_lines<'a>(
             theme.muted,
         ));
     }
-    lines.push(Line::from(line));
+    // Nothing typed yet: nothing to predict, and nothing refused (the "nothing to change"
+    // line below says so); a prediction line here would read as a refusal.
+    if plan.changed {
+        lines.push(Line::from(line));
+    }
     if let Some(caveat) = state.room_caveat(pod.cluster) {
         lines.push(Line::from(Span::styled(caveat, theme.resize_deferred)));
     }
@@ -320,7 +324,12 @@ fn footer_lines<'a>(
             lines.push(Line::from(
                 serde_json::to_string(&plan.patch).unwrap_or_default(),
             ));
-            &["Enter send (dry run first) · any other key back"]
+            // The prediction above names `m` on the review: the review's hints say it too.
+            if matches!(plan.prediction, Prediction::Deferred { .. }) && plan.is_sendable() {
+                &["Enter send (dry run first) · m make room first · any other key back"]
+            } else {
+                &["Enter send (dry run first) · any other key back"]
+            }
         }
         (Stage::Sending, _) => &["sending…"],
         _ => &[

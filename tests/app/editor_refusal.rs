@@ -112,3 +112,19 @@ fn a_refused_boost_gets_no_prediction_that_it_fits() {
         "{screen}"
     );
 }
+
+/// The first-minute walk (issue #30, second round): the editor just opened, nothing typed,
+/// read "prediction: none, the server would refuse this change" above "nothing to change".
+/// Nothing is refused; there is nothing to predict yet, and the screen says only that.
+#[test]
+fn an_editor_with_nothing_typed_predicts_nothing_and_claims_no_refusal() {
+    let (s, screen) = opened(35, "real-1.35-resize-demo.json", "c1", 'e', "");
+    let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
+    assert!(!plan.changed, "{screen}");
+    assert!(
+        screen.contains("nothing to change: the values equal the desired ones"),
+        "{screen}"
+    );
+    assert!(!screen.contains("refuse"), "{screen}");
+    assert!(!screen.contains("prediction:"), "{screen}");
+}
