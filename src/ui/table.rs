@@ -309,6 +309,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             .then(|| state.selected_index().saturating_sub(offset)),
     );
     frame.render_stateful_widget(table, area, &mut table_state);
+    if state.visible().is_empty() && !state.filter.text.is_empty() && state.wall.is_none() {
+        no_match(frame, area, &state.filter.text, theme);
+    }
+}
+
+/// Under the column titles of a table the filter emptied: what matched nothing and the way
+/// back, rather than blank rows (Esc clears the filter, as the help says).
+fn no_match(frame: &mut Frame, area: Rect, filter: &str, theme: &Theme) {
+    if area.height < 4 {
+        return;
+    }
+    let line = Rect {
+        y: area.y + 3,
+        height: 1,
+        ..area
+    };
+    let text = fit(
+        &format!("no row matches {filter:?} · Esc clears the filter"),
+        area.width,
+    );
+    frame.render_widget(Span::styled(text, theme.muted), line);
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod editor_refusal;
 mod editor_target;
 mod filter_after_watch_event;
 mod filter_backspace;
+mod filter_no_match;
 mod filter_setup;
 mod help_popup;
 mod marks;
