@@ -360,6 +360,11 @@ fn the_review_of_a_deferred_change_names_m_for_make_room() {
         &podsize::theme::Theme::default(),
     ));
     assert!(text.contains("m on the review: make room for it"), "{text}");
+    // What must fit is the whole pod (3.8 + 100m), not the change: the prediction says so.
+    assert!(
+        text.contains("will be Deferred (pod needs cpu 3.9 of "),
+        "{text}"
+    );
     assert!(text.contains("· m make room first ·"), "{text}");
     key(&mut s, KeyCode::Char('m'));
     assert!(
