@@ -37,6 +37,8 @@ fn relative_cpu_edits_come_to_whole_millicores_rounded_up() {
     assert_eq!(parse_field("+25%", Some(250), Kind::Cpu), Ok(Some(313)));
     assert_eq!(exact("x1.25", "0.25", Kind::Cpu), Ok("313m".into()));
     assert_eq!(exact("-10%", "255m", Kind::Cpu), Ok("230m".into()));
+    // The property test's first find: a hair over 1m is 2m, never back down to 1m.
+    assert_eq!(exact("+0.01%", "1m", Kind::Cpu), Ok("2m".into()));
     // A base the server holds finer than 1m still comes to whole millicores, upwards.
     assert_eq!(exact("x2", "100u", Kind::Cpu), Ok("1m".into()));
     assert_eq!(exact("+50%", "100u", Kind::Cpu), Ok("1m".into()));
