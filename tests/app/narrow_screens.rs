@@ -395,3 +395,21 @@ fn a_message_longer_than_the_footer_wraps_whole_instead_of_being_cut() {
         "{screen}"
     );
 }
+
+/// The walk again: with `R`'s long answer in the footer, the header's counts still shrank
+/// to symbols ("‖ 1") to leave room for a message that was not there. They stay in words
+/// where words fit, with the way to the help the footer no longer shows.
+#[test]
+fn a_message_in_the_footer_leaves_the_counts_in_words() {
+    let mut s = state();
+    let words = second_line(&s, 100);
+    assert!(words.starts_with("↻ in progress 2"), "{words:?}");
+    s.set_status("x".repeat(120), false);
+    let line = second_line(&s, 100);
+    assert!(line.starts_with("↻ in progress 2"), "{line:?}");
+    assert!(line.ends_with("? help"), "{line:?}");
+    assert!(
+        !line.contains("xxx"),
+        "the message is in the footer: {line:?}"
+    );
+}
