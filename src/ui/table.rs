@@ -309,14 +309,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             .then(|| state.selected_index().saturating_sub(offset)),
     );
     frame.render_stateful_widget(table, area, &mut table_state);
-    if state.visible().is_empty() && !state.filter.text.is_empty() && state.wall.is_none() {
-        no_match(frame, area, &state.filter.text, theme);
+    if let Some(why) = why_empty(state) {
+        empty_note(frame, area, &why, theme);
     }
 }
 
-/// Under the column titles of a table the filter emptied: what matched nothing and the way
-/// back, rather than blank rows (Esc clears the filter, as the help says).
-fn no_match(frame: &mut Frame, area: Rect, filter: &str, theme: &Theme) {
+/// Why the table shows no row, with the way to rows, where a person could be stuck: a filter
+/// matching nothing (Esc clears it, as the help says), or a namespace with no pods once its
+/// list is in (`podsize -n shop` on a cluster without `shop`).
+fn why_empty(state: &AppState) -> Option<String> {
+    if !state.visible().is_empty() || state.wall.is_some() {
+        return None;
+    }
+    if !state.filter.text.is_empty() {
+        let filter = &state.filter.text;
+        return Some(format!("no row matches {filter:?} · Esc clears the filter"));
+    }
+    let namespace = state.scope.namespace.as_ref()?;
+    (state.synced() && state.pods.is_empty())
+        .then(|| format!("no pods in namespace {namespace:?} · :ns all shows every namespace"))
+}
+
+/// `why` under the column titles of an empty table, instead of blank rows.
+fn empty_note(frame: &mut Frame, area: Rect, why: &str, theme: &Theme) {
     if area.height < 4 {
         return;
     }
@@ -325,11 +340,7 @@ fn no_match(frame: &mut Frame, area: Rect, filter: &str, theme: &Theme) {
         height: 1,
         ..area
     };
-    let text = fit(
-        &format!("no row matches {filter:?} · Esc clears the filter"),
-        area.width,
-    );
-    frame.render_widget(Span::styled(text, theme.muted), line);
+    frame.render_widget(Span::styled(fit(why, area.width), theme.muted), line);
 }
 
 #[cfg(test)]
