@@ -6,7 +6,7 @@
 use super::AppState;
 use super::keymap::{EDITOR, EditorCommand, lookup};
 use super::line_edit::LineEdit;
-use crate::model::decide::boost::{BoostPlan, Until, boosted_spec};
+use crate::model::decide::boost::{BOOST_FORM_FIELDS, BoostPlan, Until, boosted_spec_from};
 use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::{PodRow, rules::plan::Accepted, rules::plan::ResizeRejected};
 use chrono::{DateTime, Utc};
@@ -103,10 +103,12 @@ impl BoostForm {
             if until.waits_for_ready() && pod.ready {
                 return Err("the pod is already Ready".into());
             }
-            let boosted = boosted_spec(
+            // Refusals name the form's fields, not `podsize boost`'s flags.
+            let boosted = boosted_spec_from(
                 &original,
                 optional(&self.inputs[0]),
                 optional(&self.inputs[1]),
+                &BOOST_FORM_FIELDS,
             )?;
             Ok((until, boosted))
         });

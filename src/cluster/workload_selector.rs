@@ -55,7 +55,8 @@ pub async fn workload_selector(
         .ok_or_else(|| format!("pod {name} has no workload: boost it with b"))?;
     if owner.kind != "ReplicaSet" {
         return Err(format!(
-            "start-up boosts from the dashboard follow Deployments and ReplicaSets; for {} {} run podsize boost -l SELECTOR --until-ready --watch",
+            // The dashboard puts "start-up boosts: " before this: the reason does not repeat it.
+            "the dashboard follows Deployments and ReplicaSets; for {} {} run podsize boost -l SELECTOR --until-ready --watch",
             owner.kind, owner.name
         ));
     }

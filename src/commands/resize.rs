@@ -118,7 +118,8 @@ fn edits_from_args(
     row: &PodRow,
     container: &str,
 ) -> Result<Edits, CommandError> {
-    // Exactly as the server holds them: `x2` on `100u` is `200u`, not a doubled millicore.
+    // Exactly as the server holds them: `x2` on `100u` is `1m` (the next whole millicore over
+    // 200u), not a doubled rounded millicore (`2m`).
     let current = row
         .container(container)
         .map(Edits::from_container)

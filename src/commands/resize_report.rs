@@ -17,7 +17,7 @@ pub fn endpoint(plan: &ResizePlan, subresource: bool) -> String {
 }
 
 /// Each field old → new as the server writes it: the old value in the server's own text, the
-/// new one as the patch sends it (`100u → 200u`, `512M → 1G`).
+/// new one as the patch sends it (`100u → 1m`, `512M → 1G`).
 fn fields(row: &PodRow, plan: &ResizePlan) -> [(&'static str, String, String); 4] {
     let container = row.container(&plan.container);
     let labels = ["cpu request", "cpu limit", "memory request", "memory limit"];

@@ -2,6 +2,7 @@
 
 use super::cells::{state_style, state_text};
 use crate::app::AppState;
+use crate::model::ground::figures::{counted, cpu_figure, memory_figure};
 use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
 use crate::model::pods::row::ResourceField;
 use crate::model::pods::row::RestartPolicy;
@@ -126,14 +127,19 @@ fn live_usage_line<'a>(
     let usage = ring.usage(crate::app::rightsizing::PERCENTILE, since)?;
     Some(Line::from(Span::styled(
         format!(
-            "  live since {} · {} samples · cpu p50 {} p95 {} peak {} {} · memory peak {}",
+            "  live since {} · {} · cpu p50 {} p95 {} peak {} {} · memory peak {}",
             since.format("%H:%M"),
-            usage.samples,
-            opt(usage.cpu_p50, cpu_canonical),
-            opt(usage.cpu_percentile, cpu_canonical),
-            opt(usage.cpu_peak, cpu_canonical),
+            counted(
+                usize::try_from(usage.samples).unwrap_or(usize::MAX),
+                "sample",
+                "samples"
+            ),
+            // Computed from readings: figures in the one form, not quantities to send.
+            opt(usage.cpu_p50, cpu_figure),
+            opt(usage.cpu_percentile, cpu_figure),
+            opt(usage.cpu_peak, cpu_figure),
             sparkline(&ring.cpu_series(), 24),
-            opt(usage.memory_peak, memory_canonical),
+            opt(usage.memory_peak, memory_figure),
         ),
         theme.muted,
     )))

@@ -145,6 +145,26 @@ fn room_text(free: CpuMem) -> String {
     )
 }
 
+/// What does not fit, whole-pod: "pod needs cpu 1.13 of 850m free". The free room alone
+/// read as a contradiction beside a small change ("free cpu 850m" for +25m), since the whole
+/// pod's requests must fit in it, not the change.
+fn shortfall_text(needs: CpuMem, free: CpuMem) -> String {
+    let short = |need: Option<i64>, have: Option<i64>| match (need, have) {
+        (Some(n), Some(h)) if n > h => Some((n, h)),
+        _ => None,
+    };
+    let mut parts = Vec::new();
+    if let Some((n, h)) = short(needs.cpu_millis, free.cpu_millis) {
+        let (n, h) = (figure(Some(n), Kind::Cpu), figure(Some(h), Kind::Cpu));
+        parts.push(format!("cpu {n} of {h} free"));
+    }
+    if let Some((n, h)) = short(needs.memory_bytes, free.memory_bytes) {
+        let (n, h) = (figure(Some(n), Kind::Memory), figure(Some(h), Kind::Memory));
+        parts.push(format!("memory {n} of {h} free"));
+    }
+    format!("pod needs {}", parts.join(" · "))
+}
+
 fn outlook_lines<'a>(
     plan: &ResizePlan,
     pod: &PodRow,
@@ -187,10 +207,10 @@ fn outlook_lines<'a>(
         Prediction::FitsNow => {
             Span::styled("prediction: fits the node now".to_string(), theme.status_ok)
         }
-        Prediction::Deferred { free } => Span::styled(
+        Prediction::Deferred { free, needs } => Span::styled(
             format!(
                 "prediction: will be Deferred ({}); m on the review: make room for it",
-                room_text(*free)
+                shortfall_text(*needs, *free)
             ),
             theme.resize_deferred,
         ),
@@ -216,7 +236,11 @@ fn outlook_lines<'a>(
             theme.muted,
         ));
     }
-    lines.push(Line::from(line));
+    // Nothing typed yet: nothing to predict, and nothing refused (the "nothing to change"
+    // line below says so); a prediction line here would read as a refusal.
+    if plan.changed {
+        lines.push(Line::from(line));
+    }
     if let Some(caveat) = state.room_caveat(pod.cluster) {
         lines.push(Line::from(Span::styled(caveat, theme.resize_deferred)));
     }
@@ -320,7 +344,12 @@ fn footer_lines<'a>(
             lines.push(Line::from(
                 serde_json::to_string(&plan.patch).unwrap_or_default(),
             ));
-            &["Enter send (dry run first) · any other key back"]
+            // The prediction above names `m` on the review: the review's hints say it too.
+            if matches!(plan.prediction, Prediction::Deferred { .. }) && plan.is_sendable() {
+                &["Enter send (dry run first) · m make room first · any other key back"]
+            } else {
+                &["Enter send (dry run first) · any other key back"]
+            }
         }
         (Stage::Sending, _) => &["sending…"],
         _ => &[

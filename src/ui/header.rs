@@ -298,13 +298,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
         // The counts always show; a message (for a few seconds) comes after them.
         InputMode::Normal => {
             let width = usize::from(area.width);
-            let message = (state.status.as_ref()).map(|m| m.text.chars().count() + 3);
+            // Too long to follow the counts: the footer shows it instead, and this line is
+            // laid out as if there were none (counts in words where they fit, `? help`).
+            let status = (state.status.as_ref()).filter(|_| message_fits(state, width));
+            let message = status.map(|m| m.text.chars().count() + 3);
             let counts = counts_fitting(state, message.unwrap_or(0), width);
             let room = width.saturating_sub(counts.chars().count() + 3);
             let mut spans = vec![Span::styled(counts, theme.accent)];
-            match &state.status {
-                // Too long to follow the counts: the footer shows it instead.
-                Some(_) if !message_fits(state, width) => {}
+            match status {
                 Some(msg) => spans.push(Span::styled(
                     format!("   {}", msg.text),
                     if msg.error {

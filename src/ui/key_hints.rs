@@ -8,7 +8,7 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 /// Shown last and never dropped.
 const ALWAYS: [&str; 2] = ["? help", "q quit"];
@@ -67,21 +67,42 @@ pub fn hints(state: &AppState, width: usize) -> String {
     join(&hints)
 }
 
+/// Most rows a status message takes in the footer; the table keeps the rest.
+const MESSAGE_ROWS: u16 = 3;
+
+/// A status message too long for the header's second line: the footer shows it instead of
+/// the hints while it lasts.
+fn footer_message(state: &AppState, width: u16) -> Option<&crate::app::state::StatusMessage> {
+    (state.status.as_ref()).filter(|_| !super::header::message_fits(state, usize::from(width)))
+}
+
+/// Rows the footer takes in `width` columns: one for the hints, or as many as its message
+/// needs word-wrapped (up to [`MESSAGE_ROWS`]), so a reason reads whole, not cut mid-word.
+pub fn rows(state: &AppState, width: u16) -> u16 {
+    footer_message(state, width).map_or(1, |msg| {
+        let line = Line::from(format!(" {}", msg.text));
+        super::popup::rows(&[line], width).clamp(1, MESSAGE_ROWS)
+    })
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    // A message too long for the header's second line takes this one while it shows.
-    let (text, style) = match &state.status {
-        Some(msg) if !super::header::message_fits(state, usize::from(area.width)) => (
-            format!(" {}", msg.text),
-            match msg.error {
-                true => theme.status_error,
-                false => theme.status_ok,
-            },
-        ),
-        _ => (hints(state, usize::from(area.width)), theme.muted),
-    };
-    let text = super::table::fit(&text, area.width);
+    if let Some(msg) = footer_message(state, area.width) {
+        let style = match msg.error {
+            true => theme.status_error,
+            false => theme.status_ok,
+        };
+        let text = Line::from(Span::styled(format!(" {}", msg.text), style));
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .style(theme.base),
+            area,
+        );
+        return;
+    }
+    let text = super::table::fit(&hints(state, usize::from(area.width)), area.width);
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(text, style))).style(theme.base),
+        Paragraph::new(Line::from(Span::styled(text, theme.muted))).style(theme.base),
         area,
     );
 }

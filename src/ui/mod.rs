@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, now: DateTime<Utc>, theme: &The
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(details_height),
-        Constraint::Length(1),
+        Constraint::Length(key_hints::rows(state, area.width)),
     ])
     .areas(area);
     key_hints::render(frame, hints, state, theme);

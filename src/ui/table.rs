@@ -309,6 +309,38 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, now: DateTime<Utc
             .then(|| state.selected_index().saturating_sub(offset)),
     );
     frame.render_stateful_widget(table, area, &mut table_state);
+    if let Some(why) = why_empty(state) {
+        empty_note(frame, area, &why, theme);
+    }
+}
+
+/// Why the table shows no row, with the way to rows, where a person could be stuck: a filter
+/// matching nothing (Esc clears it, as the help says), or a namespace with no pods once its
+/// list is in (`podsize -n shop` on a cluster without `shop`).
+fn why_empty(state: &AppState) -> Option<String> {
+    if !state.visible().is_empty() || state.wall.is_some() {
+        return None;
+    }
+    if !state.filter.text.is_empty() {
+        let filter = &state.filter.text;
+        return Some(format!("no row matches {filter:?} · Esc clears the filter"));
+    }
+    let namespace = state.scope.namespace.as_ref()?;
+    (state.synced() && state.pods.is_empty())
+        .then(|| format!("no pods in namespace {namespace:?} · :ns all shows every namespace"))
+}
+
+/// `why` under the column titles of an empty table, instead of blank rows.
+fn empty_note(frame: &mut Frame, area: Rect, why: &str, theme: &Theme) {
+    if area.height < 4 {
+        return;
+    }
+    let line = Rect {
+        y: area.y + 3,
+        height: 1,
+        ..area
+    };
+    frame.render_widget(Span::styled(fit(why, area.width), theme.muted), line);
 }
 
 #[cfg(test)]

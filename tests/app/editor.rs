@@ -320,3 +320,55 @@ fn marked_pods_get_the_same_relative_change() {
     assert_eq!(s.trackers.len(), 1);
     assert!(s.editor.is_some());
 }
+
+/// The first-minute walk (issue #30, second round): a change predicted Deferred says "m on
+/// the review: make room for it", and the review's hints then said only "any other key
+/// back". They name `m` now, and `m` does what they say.
+#[test]
+fn the_review_of_a_deferred_change_names_m_for_make_room() {
+    let mut s = state(false);
+    let catalog = s.pods.values().next().unwrap().clone();
+    let mut neighbour = catalog.clone();
+    neighbour.name = "neighbour".into();
+    neighbour.uid = "neighbour-uid".into();
+    // node-1 has 4 cores; the neighbour holds at least 350m (its allocated values).
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::pods_reset(vec![catalog, neighbour])),
+        Utc::now(),
+    );
+    s.refresh_index();
+    key(&mut s, KeyCode::Char('e'));
+    assert_eq!(s.editor.as_ref().unwrap().pod, "catalog");
+    typed(&mut s, "3800m");
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "3800m");
+    let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
+    assert!(
+        matches!(
+            plan.prediction,
+            podsize::model::rules::plan::Prediction::Deferred { .. }
+        ),
+        "3.9 of 4 cores with 350m taken: {:?}",
+        plan.prediction
+    );
+    key(&mut s, KeyCode::Enter);
+    let text = common::screen::text(&common::screen::render(
+        &s,
+        120,
+        40,
+        &podsize::theme::Theme::default(),
+    ));
+    assert!(text.contains("m on the review: make room for it"), "{text}");
+    // What must fit is the whole pod (3.8 + 100m), not the change: the prediction says so.
+    assert!(
+        text.contains("will be Deferred (pod needs cpu 3.9 of "),
+        "{text}"
+    );
+    assert!(text.contains("· m make room first ·"), "{text}");
+    key(&mut s, KeyCode::Char('m'));
+    assert!(
+        s.make_room.is_some(),
+        "m on the review opens the make-room plan"
+    );
+}

@@ -84,7 +84,7 @@ fn screen(s: &AppState, width: u16) -> String {
 }
 
 #[test]
-fn the_fields_hold_the_servers_forms_and_a_relative_edit_stays_exact() {
+fn the_fields_hold_the_servers_forms_and_a_relative_edit_comes_to_whole_millicores() {
     let mut s = state();
     let editor = s.editor.as_ref().unwrap();
     let inputs: Vec<&str> = editor.inputs.iter().map(|i| i.text()).collect();
@@ -92,14 +92,33 @@ fn the_fields_hold_the_servers_forms_and_a_relative_edit_stays_exact() {
     let text = screen(&s, 120);
     assert!(text.contains("desired 100u"), "{text}");
     assert!(!text.contains("500000Ki"), "{text}");
+    // Twice 100u is 200u, finer than Kubernetes allows (1m): the change comes to 1m, the
+    // next whole millicore up, never below what was asked.
     typed(&mut s, "x2");
     let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
     assert!(plan.is_sendable(), "{:?}", plan.errors);
     assert_eq!(
         plan.patch["spec"]["containers"][0]["resources"]["requests"]["cpu"],
-        "200u"
+        "1m"
     );
-    assert!(screen(&s, 120).contains("→ 200u"), "{}", screen(&s, 120));
+    assert!(screen(&s, 120).contains("x2▏ → 1m "), "{}", screen(&s, 120));
+}
+
+#[test]
+fn a_cpu_typed_finer_than_a_millicore_is_refused_under_the_field() {
+    let mut s = state();
+    typed(&mut s, "500u");
+    let editor = s.editor.as_ref().unwrap();
+    assert!(editor.plan.is_none(), "nothing planned from 500u");
+    let error = editor.input_errors[0].clone().unwrap_or_default();
+    assert!(error.contains("finer than 1m"), "{error}");
+    let text = screen(&s, 120);
+    assert!(
+        text.contains(
+            "\"500u\" is finer than 1m: cpu is set in whole millicores: did you mean 1m?"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

@@ -20,9 +20,8 @@ fn typed(s: &mut AppState, text: &str) {
     typed_at(s, text, now());
 }
 
-/// The editor on web-settled's first container, with a relative input in three fields and
-/// a milli-byte slip in the memory limit.
-fn editing() -> AppState {
+/// The editor on `pod`'s first container, nothing typed yet.
+fn editor_on(pod: &str) -> AppState {
     let mut s = AppState::new(HeaderInfo::default(), Scope::default());
     let rows = common::every_state_rows();
     update(
@@ -31,13 +30,16 @@ fn editing() -> AppState {
         now(),
     );
     s.refresh_index();
-    let i = s
-        .visible()
-        .iter()
-        .position(|r| r.pod.name == "web-settled")
-        .unwrap();
+    let i = s.visible().iter().position(|r| r.pod.name == pod).unwrap();
     s.select(i);
     key_at(&mut s, KeyCode::Char('e'), now());
+    s
+}
+
+/// The editor on web-settled's first container, with a relative input in three fields and
+/// a milli-byte slip in the memory limit.
+fn editing() -> AppState {
+    let mut s = editor_on("web-settled");
     typed(&mut s, "x2");
     key_at(&mut s, KeyCode::Tab, now());
     typed(&mut s, "+25%");
@@ -86,4 +88,31 @@ fn each_relative_input_shows_what_it_resolves_to_while_editing() {
     }
     assert!(text.contains("did you mean -100Mi?"), "{text}");
     insta::assert_snapshot!("editor_previews_relative_inputs", text);
+}
+
+/// Issue #30, second round: `+25%` of `250m` is 312.5m, which Kubernetes cannot hold (nothing
+/// finer than 1m). It previews and is planned as the next whole millicore, in podsize's form.
+#[test]
+fn a_percentage_of_millicores_previews_and_plans_whole_millicores() {
+    let mut s = editor_on("rounded-applied");
+    let editor = s.editor.as_ref().unwrap();
+    assert_eq!(
+        editor.inputs[0].text(),
+        "250m",
+        "the pod this test is about"
+    );
+    typed(&mut s, "+25%");
+    let editor = s.editor.as_ref().unwrap();
+    assert_eq!(editor.previews[0], Preview::Resolved("313m".into()));
+    let plan = editor.plan.clone().unwrap();
+    assert_eq!(
+        plan.patch["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+        "313m"
+    );
+    let text = screen(&s);
+    assert!(text.contains("+25%▏ → 313m"), "{text}");
+    assert!(
+        !text.contains("312500u") && !text.contains("0.3125"),
+        "{text}"
+    );
 }

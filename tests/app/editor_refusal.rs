@@ -112,3 +112,58 @@ fn a_refused_boost_gets_no_prediction_that_it_fits() {
         "{screen}"
     );
 }
+
+/// The first-minute walk (issue #30, second round): the editor just opened, nothing typed,
+/// read "prediction: none, the server would refuse this change" above "nothing to change".
+/// Nothing is refused; there is nothing to predict yet, and the screen says only that.
+#[test]
+fn an_editor_with_nothing_typed_predicts_nothing_and_claims_no_refusal() {
+    let (s, screen) = opened(35, "real-1.35-resize-demo.json", "c1", 'e', "");
+    let plan = s.editor.as_ref().unwrap().plan.clone().unwrap();
+    assert!(!plan.changed, "{screen}");
+    assert!(
+        screen.contains("nothing to change: the values equal the desired ones"),
+        "{screen}"
+    );
+    assert!(!screen.contains("refuse"), "{screen}");
+    assert!(!screen.contains("prediction:"), "{screen}");
+}
+
+/// The first-minute walk: the boost form answered a slip with `podsize boost`'s flag names
+/// ("--cpu: \"x2+0.5m\" is not a quantity"), which the form has nowhere on screen. Its
+/// refusals name its own fields, and send a lowering to the editor rather than the command.
+#[test]
+fn the_boost_form_names_its_own_fields_in_a_refusal() {
+    for (typed, expected) in [
+        ("lots", "CPU request: \"lots\" is not a quantity"),
+        (
+            "x1",
+            "does not raise the request; lower it in the editor (e)",
+        ),
+        ("200.5m", "CPU request: \"200.5m\" is finer than 1m"),
+    ] {
+        let (mut s, _) = opened(35, "real-1.35-resize-demo.json", "c1", 'b', "");
+        // The CPU field starts at the form's default, x2: clear it, then type.
+        let default = s.boost_form.as_ref().unwrap().inputs[0].text().len();
+        for _ in 0..default {
+            key_at(&mut s, KeyCode::Backspace, screen::now());
+        }
+        for c in typed.chars() {
+            key_at(&mut s, KeyCode::Char(c), screen::now());
+        }
+        let error = s
+            .boost_form
+            .as_ref()
+            .unwrap()
+            .error
+            .clone()
+            .unwrap_or_default();
+        assert!(error.contains(expected), "{typed}: {error}");
+        assert!(
+            !error.contains("--cpu") && !error.contains("podsize resize"),
+            "{error}"
+        );
+        let text = screen::text(&screen::render(&s, 120, 40, &Theme::default()));
+        assert!(text.contains(expected), "{text}");
+    }
+}

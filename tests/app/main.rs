@@ -9,6 +9,7 @@ mod common;
 
 mod app_loading;
 mod app_update;
+mod details_usage_line;
 mod editor;
 mod editor_input;
 mod editor_preview;
@@ -16,6 +17,7 @@ mod editor_refusal;
 mod editor_target;
 mod filter_after_watch_event;
 mod filter_backspace;
+mod filter_no_match;
 mod filter_setup;
 mod help_popup;
 mod marks;

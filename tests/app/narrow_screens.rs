@@ -365,3 +365,51 @@ fn the_command_line_names_every_command_at_60_columns() {
     let wide = second_line(&s, 120);
     assert!(wide.ends_with("ns NAME · ns all · ctx NAME… · ctx all · sort KEY · nodes · q"));
 }
+
+/// The first-minute walk (issue #30, second round): `R` at 80 columns answered "nothing to
+/// right-size: payments-api-0/payments-api: not enough history to shri…", the reason cut
+/// mid-word. A message longer than the footer takes the rows it needs (up to three), whole.
+#[test]
+fn a_message_longer_than_the_footer_wraps_whole_instead_of_being_cut() {
+    let mut s = state();
+    let message = "nothing to right-size: payments-api-0/payments-api: not enough history to \
+                   shrink (covers 3m of 24h, 62 of 100 samples)";
+    s.set_status(message, false);
+    let screen = screen(&s, 80, 24);
+    assert_eq!(screen.lines().count(), 24, "{screen}");
+    let footer: Vec<&str> = screen.lines().rev().take(2).collect();
+    let joined = format!("{} {}", footer[1].trim(), footer[0].trim());
+    assert_eq!(joined, message, "{screen}");
+    assert!(!screen.contains("shri…"), "{screen}");
+    // A short one keeps the one footer row, and the hints come back once it is gone.
+    s.set_status("sorted by cpu", false);
+    let screen = self::screen(&s, 80, 24);
+    assert!(
+        screen.lines().rev().nth(1).unwrap().contains('│'),
+        "{screen}"
+    );
+    s.status = None;
+    let screen = self::screen(&s, 80, 24);
+    assert!(
+        screen.lines().last().unwrap().contains("? help · q quit"),
+        "{screen}"
+    );
+}
+
+/// The walk again: with `R`'s long answer in the footer, the header's counts still shrank
+/// to symbols ("‖ 1") to leave room for a message that was not there. They stay in words
+/// where words fit, with the way to the help the footer no longer shows.
+#[test]
+fn a_message_in_the_footer_leaves_the_counts_in_words() {
+    let mut s = state();
+    let words = second_line(&s, 100);
+    assert!(words.starts_with("↻ in progress 2"), "{words:?}");
+    s.set_status("x".repeat(120), false);
+    let line = second_line(&s, 100);
+    assert!(line.starts_with("↻ in progress 2"), "{line:?}");
+    assert!(line.ends_with("? help"), "{line:?}");
+    assert!(
+        !line.contains("xxx"),
+        "the message is in the footer: {line:?}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Issue #30 point 3: quantities in the server's own form (resize-api.md §7, canonical form).
 //! A value the server holds is shown as it holds it, a typed one is sent as typed, and a
-//! relative edit computes on the exact value: `x2` on `100u` is `200u`, not `2m` (twenty times
-//! too much). kubectl, an independent client, reads back what the server stored.
+//! relative edit computes on the exact value and comes to the next whole millicore (nothing
+//! finer than 1m is allowed): `x2` on `100u` is `1m`, not `2m` (doubling the rounded value).
+//! kubectl, an independent client, reads back what the server stored.
 
 use crate::common::sim_http as sim;
 use simcluster::{SimCluster, SimConfig};
@@ -41,7 +42,7 @@ fn stored(cluster: &SimCluster, side: &str, key: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn doubling_a_sub_millicore_request_sends_the_exact_double() {
+async fn doubling_a_sub_millicore_request_sends_the_next_whole_millicore() {
     let (cluster, _dir, kubeconfig) = cluster().await;
     let (code, out, err) = sim::run_podsize(
         &kubeconfig,
@@ -51,9 +52,9 @@ async fn doubling_a_sub_millicore_request_sends_the_exact_double() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let requests = &v["patch"]["spec"]["containers"][0]["resources"]["requests"];
-    assert_eq!(requests["cpu"], "200u", "{out}");
+    assert_eq!(requests["cpu"], "1m", "{out}");
     assert!(requests.get("memory").is_none(), "512M is unchanged: {out}");
-    assert_eq!(stored(&cluster, "requests", "cpu"), "200u");
+    assert_eq!(stored(&cluster, "requests", "cpu"), "1m");
     assert_eq!(stored(&cluster, "requests", "memory"), "512M");
 }
 

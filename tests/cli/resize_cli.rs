@@ -213,3 +213,60 @@ async fn refused_requests_exit_1_and_send_nothing() {
         .collect();
     assert!(viewer_writes.is_empty(), "nothing sent: {viewer_writes:?}");
 }
+
+/// The cpu request `c1` holds on the simulated cluster, as stored.
+fn stored_cpu_request(s: &Setup) -> String {
+    let pod = s.sim.pod("default", "resize-demo").unwrap();
+    let resources = pod.spec.unwrap().containers[0].resources.clone().unwrap();
+    resources.requests.unwrap()["cpu"].0.clone()
+}
+
+/// Issue #30, second round: `+25%` of 250m is sent as the next whole millicore, `313m`, not
+/// `312500u` (Kubernetes allows nothing finer than 1m); a typed `500u` is refused unsent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_percentage_is_sent_in_whole_millicores_and_a_finer_value_is_refused() {
+    let s = setup().await;
+    s.sim.clear_request_log();
+    let (code, _out, err) = podsize(
+        &s,
+        &["resize", "resize-demo", "-c", "c1", "--cpu-request", "500u"],
+    )
+    .await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--cpu-request: \"500u\" is finer than 1m")
+            && err.contains("did you mean 1m?"),
+        "{err}"
+    );
+    let writes: Vec<_> = s
+        .sim
+        .request_log()
+        .into_iter()
+        .filter(|r| r.method != "GET" && !r.uri.contains("selfsubjectaccessreviews"))
+        .collect();
+    assert!(writes.is_empty(), "nothing sent: {writes:?}");
+    assert_eq!(stored_cpu_request(&s), "250m");
+
+    let (code, out, err) = podsize(
+        &s,
+        &[
+            "resize",
+            "resize-demo",
+            "-c",
+            "c1",
+            "--cpu-request",
+            "+25%",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["patch"]["spec"]["containers"][0]["resources"]["requests"]["cpu"], "313m",
+        "{out}"
+    );
+    // The server stores what it was sent, in its canonical form: 312500u would stay 312500u.
+    assert_eq!(stored_cpu_request(&s), "313m");
+}

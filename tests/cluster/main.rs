@@ -22,3 +22,4 @@ mod reliability;
 mod resize_flow;
 mod resize_semantics_sim;
 mod table_live;
+mod workload_selector_sim;

@@ -86,7 +86,10 @@ pub struct BoostPlan {
 
 #[path = "boost_values.rs"]
 mod values;
-pub use values::{boosted_spec, exact_text, restart_refusal, values_text};
+pub use values::{
+    BOOST_FLAGS, BOOST_FORM_FIELDS, BoostInputs, boosted_spec, boosted_spec_from, exact_text,
+    restart_refusal, values_text,
+};
 
 /// The annotation's JSON form: quantities and times as the API writes them, so a human
 /// reading `kubectl get pod -o yaml` understands it.

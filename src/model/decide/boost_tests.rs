@@ -119,6 +119,18 @@ fn boosting_scales_the_limit_with_the_request() {
     );
     assert_eq!(abs.requests.memory_bytes, Some(96 << 20));
     assert_eq!(abs.limits.memory_bytes, Some(192 << 20));
+    // c2 holds 250m/500m: +25% is 312.5m, up to 313m, and the limit by the same ratio, up.
+    let pct = boosted_spec(&spec, Some("+25%"), None).unwrap();
+    assert_eq!(
+        (pct.requests.cpu_millis, pct.limits.cpu_millis),
+        (Some(313), Some(626))
+    );
+    // A value finer than Kubernetes allows is refused, not rounded into one nobody typed.
+    let err = boosted_spec(&spec, Some("200.5m"), None).unwrap_err();
+    assert!(
+        err.starts_with("--cpu: \"200.5m\" is finer than 1m"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -26,6 +26,29 @@ pub fn exact_text(s: &crate::model::rules::patch::ExactSpec) -> String {
     format!("cpu {}/{} memory {}/{}", t(0), t(1), t(2), t(3))
 }
 
+/// What a boost's inputs are called where they were typed, so a refusal names what the
+/// person sees: the command's flags, or the boost form's fields (which have no `--cpu`).
+pub struct BoostInputs {
+    pub cpu: &'static str,
+    pub memory: &'static str,
+    /// Where a request is lowered instead, since a boost only raises.
+    pub to_lower: &'static str,
+}
+
+/// `podsize boost --cpu … --memory …`.
+pub const BOOST_FLAGS: BoostInputs = BoostInputs {
+    cpu: "--cpu",
+    memory: "--memory",
+    to_lower: "use podsize resize to lower it",
+};
+
+/// The dashboard's boost form (`b`).
+pub const BOOST_FORM_FIELDS: BoostInputs = BoostInputs {
+    cpu: "CPU request",
+    memory: "memory request",
+    to_lower: "lower it in the editor (e)",
+};
+
 /// Raises one resource's request to `input` (`Q`, `+N%`, `xN`, read relative to the current
 /// request) and scales its limit, when set, by the same ratio: a Guaranteed container stays
 /// Guaranteed, a Burstable one keeps its headroom, and the request never exceeds the limit.
@@ -35,6 +58,7 @@ fn raise(
     input: &str,
     kind: Kind,
     flag: &str,
+    to_lower: &str,
 ) -> Result<(Option<i64>, Option<i64>), String> {
     let Some(current) = request.or(limit) else {
         return Err(format!(
@@ -46,7 +70,7 @@ fn raise(
         .ok_or_else(|| format!("{flag}: a boost needs a value"))?;
     if new <= current {
         return Err(format!(
-            "{flag}: {input:?} does not raise the request; use podsize resize to lower it"
+            "{flag}: {input:?} does not raise the request; {to_lower}"
         ));
     }
     let limit = match limit {
@@ -60,14 +84,28 @@ fn raise(
     Ok((Some(new), limit))
 }
 
-/// The boosted values of a container whose desired values are `current`.
+/// The boosted values of a container whose desired values are `current`, as `podsize boost`
+/// reads its flags.
 pub fn boosted_spec(
     current: &ResourceSpec,
     cpu: Option<&str>,
     memory: Option<&str>,
 ) -> Result<ResourceSpec, String> {
+    boosted_spec_from(current, cpu, memory, &BOOST_FLAGS)
+}
+
+/// [`boosted_spec`] with its refusals naming the inputs as `names` calls them.
+pub fn boosted_spec_from(
+    current: &ResourceSpec,
+    cpu: Option<&str>,
+    memory: Option<&str>,
+    names: &BoostInputs,
+) -> Result<ResourceSpec, String> {
     if cpu.is_none() && memory.is_none() {
-        return Err("say what to raise: --cpu and/or --memory".into());
+        return Err(format!(
+            "say what to raise: {} and/or {}",
+            names.cpu, names.memory
+        ));
     }
     let mut out = *current;
     if let Some(input) = cpu {
@@ -76,7 +114,8 @@ pub fn boosted_spec(
             current.limits.cpu_millis,
             input,
             Kind::Cpu,
-            "--cpu",
+            names.cpu,
+            names.to_lower,
         )?;
         (out.requests.cpu_millis, out.limits.cpu_millis) = (r, l);
     }
@@ -86,7 +125,8 @@ pub fn boosted_spec(
             current.limits.memory_bytes,
             input,
             Kind::Memory,
-            "--memory",
+            names.memory,
+            names.to_lower,
         )?;
         (out.requests.memory_bytes, out.limits.memory_bytes) = (r, l);
     }

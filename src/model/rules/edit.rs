@@ -1,7 +1,7 @@
 //! What the user types into a resource field: an absolute quantity, or an edit relative to
 //! the current desired value (`+25%`, `-10%`, `x2`, `*1.5`, `+100m`, `-256Mi`). Empty removes.
 
-use crate::model::ground::quantity::{Quantity, QuantityError};
+use crate::model::ground::quantity::{Format, Quantity, QuantityError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -10,25 +10,39 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Refuses a memory value with a fraction of a byte (`100m` is a tenth of one) rather than
-    /// rounding it into a value nobody meant.
-    fn checked(self, q: Quantity, typed: &str) -> Result<Quantity, String> {
-        if self == Self::Memory && q.nanos() % 1_000_000_000 != 0 {
-            return Err(fractional_bytes(typed));
+    /// The finest step a value of this kind takes, in nano-units: a millicore for cpu
+    /// ("Kubernetes doesn't allow you to specify CPU resources with a precision finer than
+    /// 1m", Resource Management for Pods), a byte for memory.
+    fn step(self) -> i128 {
+        match self {
+            Self::Cpu => 1_000_000,
+            Self::Memory => NANO,
         }
-        Ok(q)
     }
 
-    /// A computed memory value rounded up to a whole byte; cpu keeps its nano-cores.
-    fn whole(self, q: Quantity) -> Quantity {
-        match self {
-            Self::Cpu => q,
-            Self::Memory => {
-                let bytes = q.nanos().div_euclid(1_000_000_000)
-                    + i128::from(q.nanos().rem_euclid(1_000_000_000) != 0);
-                Quantity::with_nanos(bytes * 1_000_000_000, q.format())
-            }
+    /// Refuses a typed value finer than this kind's step (`500u` of cpu, `100m` of memory,
+    /// a tenth of a byte) rather than rounding it into a value nobody meant.
+    fn checked(self, q: Quantity, typed: &str) -> Result<Quantity, String> {
+        if q.nanos() % self.step() == 0 {
+            return Ok(q);
         }
+        Err(match self {
+            Self::Memory => fractional_bytes(typed),
+            Self::Cpu => sub_millicore(typed, q),
+        })
+    }
+
+    /// A computed value rounded up to this kind's step: a change never comes to less than
+    /// was asked (a request rounded down could go under what the container uses). Cpu is in
+    /// podsize's own form (`313m`, not `312500u` nor `0.313`); memory keeps its family.
+    fn whole(self, q: Quantity) -> Option<Quantity> {
+        let step = self.step();
+        let steps = q.nanos().div_euclid(step) + i128::from(q.nanos().rem_euclid(step) != 0);
+        let format = match self {
+            Self::Cpu => Format::DecimalSi,
+            Self::Memory => q.format(),
+        };
+        Some(Quantity::with_nanos(steps.checked_mul(step)?, format))
     }
 
     /// The value in this kind's unit: millicores (rounded up, as the server reads them) or bytes.
@@ -46,6 +60,16 @@ impl Kind {
             Self::Memory => Quantity::from_bytes(value),
         }
     }
+}
+
+/// Why a cpu value finer than a millicore is refused, with the whole millicores it rounds up
+/// to (keeping a typed change's sign: `+500u` → `+1m`).
+fn sub_millicore(typed: &str, q: Quantity) -> String {
+    let sign = typed.strip_prefix(['+', '-']).map_or("", |_| &typed[..1]);
+    let suggestion = Kind::Cpu.whole(q).map_or_else(String::new, |q| {
+        format!(": did you mean {sign}{}?", q.canonical())
+    });
+    format!("{typed:?} is finer than 1m: cpu is set in whole millicores{suggestion}")
 }
 
 /// Why a memory value with a fraction of a byte is refused, with the likely intent.
@@ -95,8 +119,10 @@ fn not_a_quantity(text: &str, e: &QuantityError, kind: Kind) -> String {
 }
 
 /// Reads one field exactly. `current` is the desired value now, exactly as the server holds it
-/// (needed for relative edits). A relative result keeps the current value's suffix family,
-/// as the server's own arithmetic does, so `x2` on `100u` is `200u` and on `512M` is `1024M`.
+/// (needed for relative edits). A relative result is computed on that exact value and rounded
+/// up to a whole millicore or byte: `+25%` on `250m` is `313m`, and `x2` on `100u` is `1m`.
+/// A memory result keeps the current value's suffix family, as the server's own arithmetic
+/// does, so `x2` on `512M` is `1024M`.
 pub fn parse_exact(
     input: &str,
     current: Option<Quantity>,
@@ -123,7 +149,8 @@ pub fn parse_exact(
     };
     if let Some((base, factor)) = factor_nanos {
         let nanos = scale_nanos(base.nanos(), factor).ok_or_else(too_large)?;
-        return Ok(Some(kind.whole(Quantity::with_nanos(nanos, base.format()))));
+        let exact = Quantity::with_nanos(nanos, base.format());
+        return kind.whole(exact).map(Some).ok_or_else(too_large);
     }
     if let Some(sign) = text.chars().next().filter(|c| *c == '+' || *c == '-') {
         let base = relative("a relative change")?;
@@ -136,10 +163,9 @@ pub fn parse_exact(
         } else {
             base.nanos().checked_sub(delta.nanos())
         };
-        return Ok(Some(Quantity::with_nanos(
-            nanos.ok_or_else(too_large)?,
-            base.format(),
-        )));
+        // The base may itself be finer than the step (a server holding `100u`).
+        let exact = Quantity::with_nanos(nanos.ok_or_else(too_large)?, base.format());
+        return kind.whole(exact).map(Some).ok_or_else(too_large);
     }
     Ok(Some(kind.checked(parse(text)?, text)?))
 }
@@ -222,138 +248,5 @@ pub fn preview_exact(input: &str, current: Option<Quantity>, kind: Kind) -> Prev
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn previews_resolve_relative_edits_only() {
-        let cpu = |s: &str, cur| preview(s, cur, Kind::Cpu).text();
-        assert_eq!(cpu("x2", Some(250)), "→ 500m");
-        assert_eq!(cpu("+25%", Some(400)), "→ 500m");
-        assert_eq!(cpu("-100m", Some(1100)), "→ 1");
-        assert_eq!(
-            cpu("500m", Some(250)),
-            "",
-            "an absolute value is shown as typed"
-        );
-        assert_eq!(cpu("", Some(250)), "→ removed");
-        assert_eq!(cpu("", None), "", "nothing to remove");
-        let mem = preview("*1.5", Some(256 << 20), Kind::Memory);
-        assert_eq!(mem, Preview::Resolved("384Mi".into()));
-        let bad = preview("x2", None, Kind::Cpu).text();
-        assert!(bad.starts_with("✗ a factor needs a current value"), "{bad}");
-        let bad = preview("-100m", Some(256 << 20), Kind::Memory).text();
-        assert!(bad.contains("did you mean -100Mi?"), "{bad}");
-    }
-
-    fn exact(input: &str, current: &str, kind: Kind) -> Result<String, String> {
-        let current = Quantity::parse(current).ok();
-        parse_exact(input, current, kind).map(|q| q.map_or_else(String::new, |q| q.canonical()))
-    }
-
-    #[test]
-    fn relative_edits_compute_on_the_exact_value_in_its_own_form() {
-        // 100u is a tenth of a millicore: doubling it is 200u, not 2m.
-        assert_eq!(exact("x2", "100u", Kind::Cpu), Ok("200u".into()));
-        assert_eq!(exact("+50%", "100u", Kind::Cpu), Ok("150u".into()));
-        assert_eq!(exact("x2", "512M", Kind::Memory), Ok("1024M".into()));
-        assert_eq!(exact("+25%", "512Mi", Kind::Memory), Ok("640Mi".into()));
-        assert_eq!(exact("+100Mi", "1Gi", Kind::Memory), Ok("1124Mi".into()));
-        // What a person types is kept in its own form.
-        assert_eq!(exact("1G", "512Mi", Kind::Memory), Ok("1G".into()));
-        assert_eq!(exact("100u", "1", Kind::Cpu), Ok("100u".into()));
-        // A fraction of a byte is rounded up to a whole one.
-        assert_eq!(exact("x1.5", "3", Kind::Memory), Ok("5".into()));
-    }
-
-    #[test]
-    fn a_unitless_memory_change_is_refused_with_what_was_meant() {
-        let err = exact("-1", "256Mi", Kind::Memory).unwrap_err();
-        assert!(err.contains("by 1 byte:"), "{err}");
-        assert!(err.contains("-1Mi") && err.contains("-1Gi"), "{err}");
-        let err = exact("+512", "256Mi", Kind::Memory).unwrap_err();
-        assert!(err.contains("512 bytes"), "{err}");
-        // A cpu change without a unit is in cores, which is what a person means.
-        assert_eq!(exact("-1", "2", Kind::Cpu), Ok("1".into()));
-    }
-
-    #[test]
-    fn a_non_quantity_names_the_accepted_forms_not_a_regular_expression() {
-        let err = exact("abc", "1", Kind::Cpu).unwrap_err();
-        assert!(
-            !err.contains("regular expression") && !err.contains('^'),
-            "{err}"
-        );
-        assert!(err.contains("250m") && err.contains("x2"), "{err}");
-        let err = exact("abc", "1Gi", Kind::Memory).unwrap_err();
-        assert!(err.contains("256Mi"), "{err}");
-    }
-
-    #[test]
-    fn absolute_values_in_any_form() {
-        assert_eq!(parse_field("500m", Some(100), Kind::Cpu), Ok(Some(500)));
-        assert_eq!(parse_field("1.5", None, Kind::Cpu), Ok(Some(1500)));
-        assert_eq!(parse_field("1Gi", None, Kind::Memory), Ok(Some(1 << 30)));
-        assert_eq!(
-            parse_field(" 256Mi ", None, Kind::Memory),
-            Ok(Some(256 << 20))
-        );
-        assert_eq!(parse_field("", Some(5), Kind::Cpu), Ok(None));
-    }
-
-    #[test]
-    fn relative_edits() {
-        assert_eq!(parse_field("+25%", Some(400), Kind::Cpu), Ok(Some(500)));
-        assert_eq!(parse_field("-50%", Some(400), Kind::Cpu), Ok(Some(200)));
-        assert_eq!(parse_field("x2", Some(300), Kind::Cpu), Ok(Some(600)));
-        assert_eq!(
-            parse_field("*1.5", Some(256 << 20), Kind::Memory),
-            Ok(Some(384 << 20))
-        );
-        assert_eq!(parse_field("-100m", Some(300), Kind::Cpu), Ok(Some(200)));
-        assert_eq!(
-            parse_field("+1Gi", Some(1 << 30), Kind::Memory),
-            Ok(Some(2 << 30))
-        );
-        assert_eq!(
-            parse_field("+33%", Some(1), Kind::Cpu),
-            Ok(Some(2)),
-            "rounds up"
-        );
-        assert_eq!(
-            parse_field("-200m", Some(100), Kind::Cpu),
-            Ok(Some(-100)),
-            "validation rejects it later"
-        );
-    }
-
-    #[test]
-    fn memory_refuses_fractions_of_a_byte_with_a_hint() {
-        let err = parse_field("-100m", Some(256 << 20), Kind::Memory).unwrap_err();
-        assert!(err.contains("did you mean -100Mi?"), "{err}");
-        let err = parse_field("100m", None, Kind::Memory).unwrap_err();
-        assert!(err.contains("did you mean 100Mi?"), "{err}");
-        let err = parse_field("0.5", None, Kind::Memory).unwrap_err();
-        assert!(err.contains("fraction of a byte"), "{err}");
-        assert_eq!(parse_field("1.5Ki", None, Kind::Memory), Ok(Some(1536)));
-        assert_eq!(parse_field("1000m", None, Kind::Memory), Ok(Some(1)));
-        assert_eq!(parse_field("-100m", Some(300), Kind::Cpu), Ok(Some(200)));
-    }
-
-    #[test]
-    fn errors_name_the_input() {
-        let err = parse_field("lots", Some(1), Kind::Cpu).unwrap_err();
-        assert!(err.contains("\"lots\""), "{err}");
-        assert!(
-            parse_field("1Mb", None, Kind::Memory)
-                .unwrap_err()
-                .contains("1Mb")
-        );
-        assert!(
-            parse_field("x2", None, Kind::Cpu)
-                .unwrap_err()
-                .contains("current value")
-        );
-        assert!(parse_field("+abc%", Some(1), Kind::Cpu).is_err());
-    }
-}
+#[path = "edit_tests.rs"]
+mod tests;

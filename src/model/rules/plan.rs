@@ -38,7 +38,11 @@ pub enum Prediction {
     FitsNow,
     /// Fits the node, not its free room now.
     Deferred {
+        /// The node's room for the pod: allocatable less the other pods.
         free: CpuMem,
+        /// The pod's requests after the change, all containers: what must fit in `free`
+        /// (more than the one change, which is what makes a small change Deferred).
+        needs: CpuMem,
     },
     /// Larger than the node.
     Infeasible {
@@ -221,7 +225,7 @@ pub(crate) fn predict_requests(mine: CpuMem, node: &NodeInfo, others: CpuMem) ->
     }
     let free = alloc.minus(others);
     if exceeds(mine.cpu_millis, free.cpu_millis) || exceeds(mine.memory_bytes, free.memory_bytes) {
-        Prediction::Deferred { free }
+        Prediction::Deferred { free, needs: mine }
     } else {
         Prediction::FitsNow
     }
