@@ -82,7 +82,8 @@ pub fn on_usage(
 
 /// Judges the cluster's workloads after a reading: all of them when `REJUDGE_EVERY` has
 /// passed since they last were, else only those of the pods `enough_now` whose live samples
-/// just became enough for a verdict of their own.
+/// just became enough for a verdict of their own, and the selected pod's: the details pane
+/// shows its live samples beside its recommendation, and the two must tell the same count.
 fn judge_after_reading(
     state: &mut AppState,
     cluster: ClusterId,
@@ -95,10 +96,13 @@ fn judge_after_reading(
         if let Some(status) = state.cluster_mut(cluster) {
             status.judged_at = Some(now);
         }
-    } else if !enough_now.is_empty() {
-        super::rightsizing::refresh_pods(state, enough_now, now);
     } else {
-        return;
+        let selected = (state.selected_pod())
+            .filter(|pod| pod.cluster == cluster)
+            .map(crate::model::PodRow::pod_key);
+        let mut keys = enough_now.to_vec();
+        keys.extend(selected);
+        super::rightsizing::refresh_pods(state, &keys, now);
     }
     state.verdicts_changed();
 }

@@ -233,6 +233,27 @@ fn a_reading_judges_every_workload_again_once_a_minute_and_a_pod_with_enough_sam
         ]
     );
     assert_eq!(s.cluster(0).judged_at, Some(at(9)));
+    // The selected pod is judged at every reading: its details show its samples beside it.
+    s.refresh_index(); // as the draw does
+    let selected = s.selected_pod().map(PodRow::pod_key);
+    let selected = selected.unwrap_or_else(|| unreachable!("a row is selected"));
+    // A pod of another workload (the bare pod is its own; the web replicas share one).
+    let other = if selected == key {
+        rows[0].pod_key()
+    } else {
+        key
+    };
+    let before = (samples_behind(&s, &selected), samples_behind(&s, &other));
+    update(&mut s, Action::Cluster(reading(&rows, 300)), at(11));
+    assert!(
+        samples_behind(&s, &selected) > before.0,
+        "the selected pod is judged"
+    );
+    assert_eq!(
+        samples_behind(&s, &other),
+        before.1,
+        "the others wait for the minute"
+    );
 }
 
 #[test]
