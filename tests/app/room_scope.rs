@@ -85,6 +85,10 @@ fn other_namespace_pod(node: &str, cpu: i64) -> RoomPod {
             cpu_millis: Some(cpu),
             memory_bytes: Some(0),
         },
+        admitted: CpuMem {
+            cpu_millis: Some(cpu),
+            memory_bytes: Some(0),
+        },
     }
 }
 
