@@ -117,7 +117,9 @@ async fn a_namespace_scoped_dashboard_predicts_the_free_room_podsize_nodes_shows
         "{listed}"
     );
 
-    // The editor's room for the pod is the node's free room plus what the pod itself holds.
+    // The editor's room for the pod is the node's free room plus what the pod itself holds:
+    // no resize waits in this scene, so the kubelet's count (the editor's) and the
+    // scheduler's (`podsize nodes`) agree.
     let pod = &state.pods[&key];
     let context = state.plan_context(pod);
     let editor_free = context
