@@ -53,14 +53,15 @@ pub(super) fn on_room_event(
 }
 
 impl AppState {
-    /// Counted requests of the other pods on `pod`'s node: every pod of the cluster when the
-    /// cluster-wide room list is held, else the watched rows.
+    /// What the kubelet holds for the other pods on `pod`'s node, which a resize of `pod` is
+    /// admitted against (`admitted.rs`): every pod of the cluster when the cluster-wide room
+    /// list is held, else the watched rows.
     pub fn others_on_node(&self, pod: &PodRow) -> CpuMem {
         let room = &self.cluster(pod.cluster).room;
         match (&pod.node, room.is_every_pod()) {
             (Some(node), true) => room.others_on(node, &pod.namespace, &pod.name),
             _ => {
-                crate::model::pods::counted::requests_of_neighbours(pod, self.pods_of(pod.cluster))
+                crate::model::pods::admitted::admitted_of_neighbours(pod, self.pods_of(pod.cluster))
             }
         }
     }

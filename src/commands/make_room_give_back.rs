@@ -51,7 +51,8 @@ pub(super) async fn node_and_pods(
     Ok((node_info(&node), pods_where(client, &params).await?))
 }
 
-/// Free room on `row`'s node now, counted like the scheduler counts it.
+/// Free room on `row`'s node now for growing it back: what the kubelet holds for the other
+/// pods there, since it is the kubelet that admits the restoring resize (`admitted.rs`).
 async fn free_room(client: &Client, row: &PodRow) -> Result<CpuMem, CommandError> {
     let (node, pods) = node_and_pods(client, row).await?;
     Ok(node.allocatable.minus(others_of(&pods, row)))

@@ -146,7 +146,8 @@ pub(super) fn edits_over(args: &ResizeArgs, current: Edits) -> Result<Edits, Com
     Ok(edits)
 }
 
-/// The node's allocatable and the other pods' requests on it, when readable.
+/// The node's allocatable and what the kubelet holds for the other pods on it (the room a
+/// resize is admitted against, `admitted.rs`), when readable.
 pub(super) async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo>, CpuMem) {
     let Some(node_name) = &row.node else {
         return (None, CpuMem::default());
@@ -164,7 +165,7 @@ pub(super) async fn node_room(client: &Client, row: &PodRow) -> (Option<NodeInfo
             .collect(),
         Err(_) => Vec::new(),
     };
-    let others = crate::model::pods::counted::requests_of_neighbours(row, &neighbours);
+    let others = crate::model::pods::admitted::admitted_of_neighbours(row, &neighbours);
     (Some(node_info(&node)), others)
 }
 

@@ -36,6 +36,7 @@ mod recommend_hpa_same;
 mod recommend_sample;
 mod recommend_table;
 mod recommend_verify;
+mod resize_admission;
 mod resize_cli;
 mod resize_preflight;
 mod rightsizing_evidence;

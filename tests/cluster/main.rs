@@ -8,6 +8,7 @@
 mod common;
 
 mod boost_sim;
+mod editor_admission;
 mod list_strategies;
 mod live_usage;
 mod metrics_stream;

@@ -13,7 +13,7 @@ use podsize::app::state::HeaderInfo;
 use podsize::app::{Action, AppState, update};
 use podsize::cluster::room_watch::watch_room;
 use podsize::cluster::watch::{watch_nodes, watch_pods};
-use podsize::model::pods::counted::requests_of_neighbours;
+use podsize::model::pods::admitted::admitted_of_neighbours;
 use podsize::model::pods::events::Scope;
 use podsize::model::pods::row::PodKey;
 use podsize::settings::InitialList;
@@ -117,7 +117,9 @@ async fn a_namespace_scoped_dashboard_predicts_the_free_room_podsize_nodes_shows
         "{listed}"
     );
 
-    // The editor's room for the pod is the node's free room plus what the pod itself holds.
+    // The editor's room for the pod is the node's free room plus what the pod itself holds:
+    // no resize waits in this scene, so the kubelet's count (the editor's) and the
+    // scheduler's (`podsize nodes`) agree.
     let pod = &state.pods[&key];
     let context = state.plan_context(pod);
     let editor_free = context
@@ -134,7 +136,7 @@ async fn a_namespace_scoped_dashboard_predicts_the_free_room_podsize_nodes_shows
         "{listed}"
     );
     // What the scoped table alone counts is more room than the node has: the case this fixes.
-    let scoped = requests_of_neighbours(pod, state.pods_of(0));
+    let scoped = admitted_of_neighbours(pod, state.pods_of(0));
     assert!(
         scoped.cpu_millis < context.others_on_node.cpu_millis,
         "the other namespaces' pods on {node} take cpu: {scoped:?} vs {:?}",

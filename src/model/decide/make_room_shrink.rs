@@ -5,6 +5,7 @@ use super::floors::{CPU_STEP, MEMORY_STEP, round_down};
 use super::victims::Offer;
 use super::{ContainerShrink, RoomRequest, Shrink};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::admitted::{admitted_container, admitted_requests};
 use crate::model::pods::qos::QosClass;
 use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow};
 use crate::model::rules::patch::{ContainerChange, pod_patch};
@@ -46,6 +47,35 @@ fn lowered(spec: &ResourceSpec, give: CpuMem, guaranteed: bool) -> ResourceSpec 
     out
 }
 
+/// `desired` with each request lowered to what the kubelet holds (`admitted`) where that is
+/// less, as when a grow it answered Infeasible was never allocated. A shrink is worked out
+/// from here: what it frees for the waiting resize is how far the kubelet's allocation drops
+/// once it applies the shrink (resize-api.md §4.8, "used" is the other pods' allocation), and
+/// a request left above the allocation would keep the grow in the patch, which the kubelet
+/// accepts or refuses as a whole (§4.8, atomicity).
+pub(super) fn held_spec(desired: &ResourceSpec, admitted: CpuMem) -> ResourceSpec {
+    let want = desired.effective_requests();
+    let mut out = *desired;
+    let lower = |r: &mut Option<i64>, w: Option<i64>, held: Option<i64>| {
+        if let (Some(w), Some(h)) = (w, held)
+            && h < w
+        {
+            *r = Some(h);
+        }
+    };
+    lower(
+        &mut out.requests.cpu_millis,
+        want.cpu_millis,
+        admitted.cpu_millis,
+    );
+    lower(
+        &mut out.requests.memory_bytes,
+        want.memory_bytes,
+        admitted.memory_bytes,
+    );
+    out
+}
+
 fn freed_by(before: &ResourceSpec, after: &ResourceSpec) -> CpuMem {
     let b = before.effective_requests();
     let a = after.effective_requests();
@@ -73,8 +103,9 @@ fn shell(pod: &PodRow, r: &RoomRequest) -> Shrink {
 
 fn pod_level_shrink(r: &RoomRequest, pod: &PodRow, give: CpuMem) -> Result<Shrink, String> {
     let before = pod.pod_resources.unwrap_or_default();
+    let held = held_spec(&before, admitted_requests(pod));
     let guaranteed = pod.qos == Some(QosClass::Guaranteed);
-    let after = lowered(&before, give, guaranteed);
+    let after = lowered(&held, give, guaranteed);
     let plan = plan_pod_level(
         pod,
         Edits::from_spec(&after),
@@ -89,7 +120,7 @@ fn pod_level_shrink(r: &RoomRequest, pod: &PodRow, give: CpuMem) -> Result<Shrin
         ));
     }
     let mut s = shell(pod, r);
-    s.freed = freed_by(&before, &after);
+    s.freed = freed_by(&held, &after);
     s.patch = pod_patch(
         &[],
         Some((&after, &before)),
@@ -120,7 +151,8 @@ pub(super) fn build(r: &RoomRequest, offer: &Offer, give: CpuMem) -> Result<Shri
         if part.cpu_millis == Some(0) && part.memory_bytes == Some(0) {
             continue;
         }
-        let after = lowered(&c.desired, part, guaranteed);
+        let held = held_spec(&c.desired, admitted_container(c));
+        let after = lowered(&held, part, guaranteed);
         let plan = plan_resize(
             &row,
             &c.name,
@@ -144,7 +176,7 @@ pub(super) fn build(r: &RoomRequest, offer: &Offer, give: CpuMem) -> Result<Shri
             container: c.name.clone(),
             before: c.desired,
             after,
-            freed: freed_by(&c.desired, &after),
+            freed: freed_by(&held, &after),
             restarts: plan.restarts,
         });
     }

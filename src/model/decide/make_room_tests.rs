@@ -271,3 +271,44 @@ fn floor_prefers_the_recommendation_then_peak_plus_margin() {
     assert_eq!((f.cpu_millis, f.memory_bytes), (Some(110), Some(220 << 20)));
     assert_eq!(floor_of(None, None, 10), CpuMem::default());
 }
+
+/// The room to free is the kubelet's: another pod's Deferred grow (2500m wished, 500m
+/// allocated) takes 500m in its count, so 700m is missing, not the 2700m the scheduler's count
+/// of the same node would ask a plan to free.
+#[test]
+fn another_waiting_grow_takes_only_its_allocation_from_the_room_to_free() {
+    let pods = vec![
+        waiting(),
+        row(with_priority(
+            deferred(pod("g", "n", (2500, 256), (500, 256), (500, 256))),
+            -100,
+        )),
+        settled("low", 1200, 512, -100),
+    ];
+    let plan = expect_plan(plan_for(&pods, &floors(&[("low", 100, 64)])));
+    assert_eq!(plan.missing.cpu_millis, Some(700));
+    assert_eq!(plan.shrinks.len(), 1, "{:?}", plan.shrinks);
+    assert_eq!(plan.shrinks[0].pod, "low");
+}
+
+/// A victim whose grow to 3900m the kubelet answered Infeasible holds its 1500m allocation:
+/// its shrink is taken from there (freeing what the allocation drops by), not from the 3900m
+/// it asked for, which would leave the Infeasible grow in the patch and free nothing.
+#[test]
+fn an_infeasible_victim_gives_from_what_it_was_allocated() {
+    let mut v = with_priority(pod("inf", "n", (3900, 256), (1500, 256), (1500, 256)), -100);
+    v["metadata"]["generation"] = json!(2);
+    v["status"]["observedGeneration"] = json!(2);
+    v["status"]["conditions"] = json!([{"type": "PodResizePending", "status": "True",
+        "reason": "Infeasible", "observedGeneration": 2,
+        "message": "Node didn't have enough capacity: cpu, requested: 3900, capacity: 4000"}]);
+    let pods = vec![waiting(), row(v)];
+    let plan = expect_plan(plan_for(&pods, &floors(&[("inf", 100, 64)])));
+    assert_eq!(plan.missing.cpu_millis, Some(500));
+    let c = &plan.shrinks[0].containers[0];
+    let after = c.after.requests.cpu_millis.unwrap_or(0);
+    assert!(after <= 1000, "{c:?}");
+    assert_eq!(c.freed.cpu_millis, Some(1500 - after));
+    // Put back restores what the pod asked for.
+    assert_eq!(c.before.requests.cpu_millis, Some(3900));
+}

@@ -4,9 +4,10 @@
 //! that spares, highest priority first, every victim the others can do without.
 
 use super::floors::{CPU_STEP, MEMORY_STEP, round_up};
-use super::shrink::{build, take};
+use super::shrink::{build, held_spec, take};
 use super::{RoomRequest, Shrink, covered};
 use crate::model::ground::resources::CpuMem;
+use crate::model::pods::admitted::{admitted_container, admitted_requests};
 use crate::model::pods::qos::QosClass;
 use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow, RestartPolicy};
 use std::cmp::Reverse;
@@ -97,7 +98,8 @@ fn container_headroom(
     floor: CpuMem,
     missing: CpuMem,
 ) -> (CpuMem, bool) {
-    let req = c.desired.effective_requests();
+    // What the kubelet holds for it is what a shrink can take back (`held_spec`).
+    let req = held_spec(&c.desired, admitted_container(c)).effective_requests();
     let allowed =
         |p: RestartPolicy| r.options.allow_restart || p != RestartPolicy::RestartContainer;
     let open = wanted(
@@ -138,7 +140,11 @@ fn pod_level_offer<'a>(
     {
         return Err(format!("its pod-level resources cannot shrink: {refusal}"));
     }
-    let level = pod.pod_resources.unwrap_or_default().effective_requests();
+    let level = held_spec(
+        &pod.pod_resources.unwrap_or_default(),
+        admitted_requests(pod),
+    )
+    .effective_requests();
     let mut floor = CpuMem::ZERO;
     for c in pod
         .containers

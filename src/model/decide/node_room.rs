@@ -1,9 +1,11 @@
 //! Room on each node as the scheduler counts it: allocatable, requested (per container the
 //! largest of desired, allocated and actual requests while a resize is in progress,
-//! resize-api.md §3.4 / KEP §Resource Quota), usage where known, free room, pod count and the
-//! Deferred resizes waiting there with what they still miss.
+//! resize-api.md §3.4 / KEP §Resource Quota), usage where known, free room, pod count; and the
+//! Deferred resizes waiting there with what they still miss, which is the kubelet's question
+//! and so counted against what it holds for the other pods (`admitted.rs`, §4.8).
 
 use crate::model::ground::resources::CpuMem;
+use crate::model::pods::admitted::admitted_requests;
 use crate::model::pods::counted::{counted_requests, holds_room};
 use crate::model::pods::events::NodeInfo;
 use crate::model::pods::resize_state::ResizeState;
@@ -77,7 +79,8 @@ fn positive(v: Option<i64>) -> Option<i64> {
     v.map(|v| v.max(0))
 }
 
-/// What `pod` misses on a node of `allocatable` where the other pods count `others`.
+/// What a resize of `pod` misses on a node of `allocatable` where the kubelet holds `others`
+/// for the other pods (`others_of`).
 pub fn missing_room(pod: &PodRow, allocatable: CpuMem, others: CpuMem) -> CpuMem {
     let need = desired_requests(pod);
     let room = allocatable.minus(others);
@@ -93,14 +96,16 @@ pub fn missing_room(pod: &PodRow, allocatable: CpuMem, others: CpuMem) -> CpuMem
     }
 }
 
-/// Counted requests of the pods in `pods` other than `except`.
+/// What the kubelet holds for the pods in `pods` other than `except`: the "used" it admits a
+/// resize of `except` against (resize-api.md §4.8), so a neighbour's own Deferred grow takes
+/// no room here though the scheduler counts it.
 pub fn others_of<'a>(pods: impl IntoIterator<Item = &'a PodRow>, except: &PodRow) -> CpuMem {
     pods.into_iter()
         .filter(|p| holds_room(p) && p.key() != except.key())
-        .fold(CpuMem::ZERO, |s, p| s.plus(counted_requests(p)))
+        .fold(CpuMem::ZERO, |s, p| s.plus(admitted_requests(p)))
 }
 
-/// Counted requests of the pods on `node` other than `except`.
+/// What the kubelet holds for the pods on `node` other than `except`.
 pub fn others_on(node: &str, pods: &[PodRow], except: &PodRow) -> CpuMem {
     others_of(
         pods.iter().filter(|p| p.node.as_deref() == Some(node)),

@@ -128,10 +128,40 @@ fn sorts_fullest_first_or_by_pending_demand() {
 }
 
 #[test]
-fn the_editors_prediction_counts_neighbours_by_the_same_rule() {
+fn the_editors_prediction_counts_neighbours_as_the_kubelet_admits() {
     let me = row(pod("me", "n", (100, 1), (100, 1), (100, 1)));
     let shrinking = row(pod("a", "n", (200, 100), (200, 100), (500, 300)));
-    let others = crate::model::pods::counted::requests_of_neighbours(&me, [&me, &shrinking]);
-    assert_eq!(others, counted_requests(&shrinking));
+    let others = crate::model::pods::admitted::admitted_of_neighbours(&me, [&me, &shrinking]);
+    assert_eq!(others, admitted_requests(&shrinking));
     assert_eq!(others.cpu_millis, Some(500));
+    // The same figure as what a Deferred resize of `me` would miss against.
+    assert_eq!(others_of([&me, &shrinking], &me), others);
+}
+
+#[test]
+fn a_deferred_resize_misses_room_against_the_allocations_not_the_neighbours_wishes() {
+    // Node of 1000m: `w` waits to grow 100m → 600m; `g` also waits, 300m → 800m. The kubelet
+    // holds 100m + 300m, so `w` misses nothing: it is admitted on the next retry. The
+    // scheduler still counts both grows, 1400m, and the node row shows that.
+    let pods = vec![
+        row(deferred(pod("w", "n", (600, 1), (100, 1), (100, 1)))),
+        row(deferred(pod("g", "n", (800, 1), (300, 1), (300, 1)))),
+    ];
+    let room = node_room(&node("n", 1000, 64), &pods, &HashMap::new());
+    assert_eq!(room.requested.cpu_millis, Some(1400));
+    let w = room
+        .pending
+        .iter()
+        .find(|p| p.pod == "w")
+        .expect("w pending");
+    assert_eq!(w.missing.cpu_millis, Some(0));
+    // `g` needs 800m next to w's 100m: 900m of 1000m fits too.
+    let g = room
+        .pending
+        .iter()
+        .find(|p| p.pod == "g")
+        .expect("g pending");
+    assert_eq!(g.missing.cpu_millis, Some(0));
+    // Counted the scheduler's way each would have missed room (600 + 800 > 1000).
+    assert!(600 + counted_requests(&pods[1]).cpu_millis.unwrap_or(0) > 1000);
 }

@@ -4,8 +4,9 @@
 //! will not happen, so the scheduler (and `kubectl describe node`) count what the pod was
 //! allocated and runs with, not what it asked for: Kubernetes' shared resource helpers
 //! (`PodRequests` with status resources) have done so in every version with in-place resize,
-//! reading `status.resize` up to 1.32 and the `PodResizePending` condition from 1.33. One rule for the editor's prediction, the
-//! node view and make-room alike; it is pod state, so the decision layer reads it from here.
+//! reading `status.resize` up to 1.32 and the `PodResizePending` condition from 1.33. The rule
+//! for what a node has given away (the node view, `podsize nodes`, room for a new pod); whether
+//! the kubelet admits a resize now is counted otherwise, in `admitted.rs`.
 
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::row::{ContainerKind, ContainerRow, PodRow};
@@ -62,27 +63,36 @@ fn counted_container_of(c: &ContainerRow, infeasible: bool) -> CpuMem {
 /// container counts only when it alone is larger), pod-level resources overriding the sum.
 pub fn counted_requests(pod: &PodRow) -> CpuMem {
     let infeasible = resize_infeasible(pod);
-    let running = pod
-        .containers
-        .iter()
-        .filter(|c| c.kind != ContainerKind::Init)
-        .fold(CpuMem::ZERO, |sum, c| {
-            sum.plus(counted_container_of(c, infeasible))
-        });
+    let total = containers_total(pod, |c| counted_container_of(c, infeasible));
+    pod_level_counted(pod).unwrap_or(total)
+}
+
+/// A pod's containers as both the scheduler and the kubelet add them up, each counted by
+/// `count`: regular and sidecar containers summed, a plain init container only when it alone
+/// is larger.
+pub(super) fn containers_total(pod: &PodRow, count: impl Fn(&ContainerRow) -> CpuMem) -> CpuMem {
+    let running = running_total(pod, &count);
     let init = pod
         .containers
         .iter()
         .filter(|c| c.kind == ContainerKind::Init)
-        .map(|c| counted_container_of(c, infeasible))
+        .map(&count)
         .fold(CpuMem::ZERO, |m, c| CpuMem {
             cpu_millis: m.cpu_millis.max(c.cpu_millis),
             memory_bytes: m.memory_bytes.max(c.memory_bytes),
         });
-    let total = CpuMem {
+    CpuMem {
         cpu_millis: running.cpu_millis.max(init.cpu_millis),
         memory_bytes: running.memory_bytes.max(init.memory_bytes),
-    };
-    pod_level_counted(pod).unwrap_or(total)
+    }
+}
+
+/// The regular and sidecar containers of `pod` summed, each counted by `count`.
+pub(super) fn running_total(pod: &PodRow, count: impl Fn(&ContainerRow) -> CpuMem) -> CpuMem {
+    pod.containers
+        .iter()
+        .filter(|c| c.kind != ContainerKind::Init)
+        .fold(CpuMem::ZERO, |sum, c| sum.plus(count(c)))
 }
 
 /// Pod-level resources decide the pod's requests when set (resize-api.md §1.3); the same
@@ -101,13 +111,7 @@ fn pod_level_counted(pod: &PodRow) -> Option<CpuMem> {
     let pick = |w: Option<i64>, a: Option<i64>, b: Option<i64>| {
         w.map(|w| max3((!infeasible).then_some(w), a, b))
     };
-    let sum = pod
-        .containers
-        .iter()
-        .filter(|c| c.kind != ContainerKind::Init)
-        .fold(CpuMem::ZERO, |s, c| {
-            s.plus(counted_container_of(c, refused))
-        });
+    let sum = running_total(pod, |c| counted_container_of(c, refused));
     Some(CpuMem {
         cpu_millis: pick(want.cpu_millis, alloc.cpu_millis, actual.cpu_millis).or(sum.cpu_millis),
         memory_bytes: pick(want.memory_bytes, alloc.memory_bytes, actual.memory_bytes)
@@ -118,21 +122,6 @@ fn pod_level_counted(pod: &PodRow) -> Option<CpuMem> {
 /// The pod still holds room on its node (finished pods do not).
 pub fn holds_room(pod: &PodRow) -> bool {
     !matches!(pod.phase.as_str(), "Succeeded" | "Failed")
-}
-
-/// Effective requests of the pods other than `pod` on `pod`'s node that still hold room
-/// (finished pods do not): what the node has already given away.
-pub fn requests_of_neighbours<'a>(
-    pod: &PodRow,
-    pods: impl IntoIterator<Item = &'a PodRow>,
-) -> CpuMem {
-    let Some(node) = &pod.node else {
-        return CpuMem::ZERO;
-    };
-    pods.into_iter()
-        .filter(|p| p.cluster == pod.cluster && p.node.as_ref() == Some(node) && p.uid != pod.uid)
-        .filter(|p| holds_room(p))
-        .fold(CpuMem::ZERO, |sum, p| sum.plus(p.effective_requests()))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! counts, resize tracking — plus the plain data the cluster side sends with them (events,
 //! usage figures, VPA objects). Imports only `ground`.
 
+pub mod admitted;
 pub mod cluster_policy;
 pub mod counted;
 mod derive;

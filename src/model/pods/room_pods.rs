@@ -5,6 +5,7 @@
 //! Slim on purpose: a cluster-wide list costs one small entry per pod, not a row.
 
 use crate::model::ground::resources::CpuMem;
+use crate::model::pods::admitted::admitted_requests;
 use crate::model::pods::counted::{counted_requests, holds_room};
 use crate::model::pods::row::PodRow;
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ pub struct RoomPod {
     pub node: Option<String>,
     /// What the scheduler counts for it (zero once finished).
     pub counted: CpuMem,
+    /// What the kubelet holds for it when it admits a neighbour's resize (`admitted.rs`).
+    pub admitted: CpuMem,
 }
 
 impl RoomPod {
@@ -27,6 +30,7 @@ impl RoomPod {
             name: row.name.clone(),
             node: row.node.clone().filter(|_| holds_room(row)),
             counted: counted_requests(row),
+            admitted: admitted_requests(row),
         }
     }
 }
@@ -82,13 +86,14 @@ impl RoomPods {
         self.source == RoomSource::EveryPod
     }
 
-    /// Counted requests of every pod on `node` other than `namespace/name`.
+    /// What the kubelet holds for every pod on `node` other than `namespace/name`: the "used"
+    /// a resize of that pod is admitted against (resize-api.md §4.8).
     pub fn others_on(&self, node: &str, namespace: &str, name: &str) -> CpuMem {
         self.pods
             .values()
             .filter(|p| p.node.as_deref() == Some(node))
             .filter(|p| !(p.namespace == namespace && p.name == name))
-            .fold(CpuMem::ZERO, |s, p| s.plus(p.counted))
+            .fold(CpuMem::ZERO, |s, p| s.plus(p.admitted))
     }
 
     /// Counted requests of every pod on `node` and how many pods hold room there.
@@ -113,7 +118,22 @@ mod tests {
                 cpu_millis: Some(cpu),
                 memory_bytes: Some(0),
             },
+            admitted: CpuMem {
+                cpu_millis: Some(cpu),
+                memory_bytes: Some(0),
+            },
         }
+    }
+
+    #[test]
+    fn a_resize_is_admitted_against_what_the_kubelet_holds_the_node_shows_the_scheduler() {
+        // A neighbour whose grow to 900m waits (Deferred) with 300m allocated.
+        let mut waiting = pod("b", "w", Some("n1"), 900);
+        waiting.admitted.cpu_millis = Some(300);
+        let mut room = RoomPods::default();
+        room.reset(vec![pod("a", "p", Some("n1"), 100), waiting]);
+        assert_eq!(room.others_on("n1", "a", "p").cpu_millis, Some(300));
+        assert_eq!(room.on_node("n1").0.cpu_millis, Some(1000));
     }
 
     #[test]
