@@ -51,8 +51,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent, now: DateTime<Utc>) ->
             match command_for(key) {
                 Some(Command::MakeRoom) => super::nodes_make_room::open(state, now),
                 Some(Command::StartupBoosts) => return super::boost::startup_boosts(state),
-                Some(Command::RightsizeMarked) => super::rightsizing::open_rightsizing(state, now),
-                Some(command) => run(state, command),
+                Some(command) => run(state, command, now),
                 None => unbound_key(state, key),
             }
             Vec::new()
@@ -149,7 +148,7 @@ fn unbound_key(state: &mut AppState, key: KeyEvent) {
     state.set_status(text, false);
 }
 
-fn run(state: &mut AppState, command: Command) {
+fn run(state: &mut AppState, command: Command, now: DateTime<Utc>) {
     state.refresh_index();
     let last = state.visible().len().saturating_sub(1);
     let at = state.selected_index();
@@ -185,8 +184,8 @@ fn run(state: &mut AppState, command: Command) {
         Command::RightsizeMarked if state.readonly() => {
             state.set_status("read-only mode: editing is disabled", true);
         }
-        Command::RightsizeMarked => {}
-        Command::Boost => super::boost::open_form(state, chrono::Utc::now()),
+        Command::RightsizeMarked => super::rightsizing::open_rightsizing(state, now),
+        Command::Boost => super::boost::open_form(state, now),
         Command::Nodes => super::nodes::open(state),
         // Need the clock or give effects: handled in `on_key`.
         Command::MakeRoom | Command::StartupBoosts => {}
