@@ -33,7 +33,8 @@ fn one_reading() -> AppState {
                 memory_bytes: Some(251_584 << 10),
             },
         )],
-    }]));
+    }]
+    .into()));
     update(&mut s, Action::Cluster(reading), now());
     s.refresh_index();
     key_at(&mut s, KeyCode::Char('d'), now());
