@@ -23,18 +23,20 @@ fn one_reading() -> AppState {
         Action::Cluster(ClusterEvent::pods_reset([row])),
         now(),
     );
-    let reading = ClusterEvent::Usage(Some(vec![PodUsage {
-        namespace,
-        name,
-        containers: vec![(
-            container,
-            CpuMem {
-                cpu_millis: Some(1500),
-                memory_bytes: Some(251_584 << 10),
-            },
-        )],
-    }]
-    .into()));
+    let reading = ClusterEvent::Usage(Some(
+        vec![PodUsage {
+            namespace,
+            name,
+            containers: vec![(
+                container,
+                CpuMem {
+                    cpu_millis: Some(1500),
+                    memory_bytes: Some(251_584 << 10),
+                },
+            )],
+        }]
+        .into(),
+    ));
     update(&mut s, Action::Cluster(reading), now());
     s.refresh_index();
     key_at(&mut s, KeyCode::Char('d'), now());
