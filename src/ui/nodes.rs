@@ -1,7 +1,7 @@
 //! The node view and the make-room overlay. Both only read state.
 
 use crate::app::AppState;
-use crate::app::nodes_make_room::plan_lines;
+use crate::app::nodes_make_room::{in_dashboard_words, plan_lines};
 use crate::model::decide::make_room::Outcome;
 use crate::model::decide::node_room::NodeRoom;
 use crate::model::ground::figures::{cpu_figure, memory_figure};
@@ -162,9 +162,11 @@ pub fn render_make_room(frame: &mut Frame, area: Rect, state: &AppState, theme: 
         return;
     };
     let mut lines: Vec<Line> = match &overlay.outcome {
-        Outcome::Plan(plan) => plan_lines(plan).into_iter().map(Line::from).collect(),
+        Outcome::Plan(plan) => (plan_lines(plan).iter())
+            .map(|l| Line::from(in_dashboard_words(l)))
+            .collect(),
         Outcome::NoPlan(why) => vec![Line::from(Span::styled(
-            format!("no plan: {why}"),
+            format!("no plan: {}", in_dashboard_words(why)),
             theme.status_error,
         ))],
     };
