@@ -39,6 +39,7 @@ mod recommend_verify;
 mod resize_cli;
 mod resize_preflight;
 mod rightsizing_evidence;
+mod same_cluster_contexts;
 mod sim_consistency;
 mod sim_fleet;
 mod sim_no_metrics;
