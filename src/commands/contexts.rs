@@ -71,6 +71,8 @@ impl DistinctContexts {
     }
 }
 
+type ServerAndNamespace = (String, String);
+
 /// Contexts that name the same server and namespace (users differ: `sim-admin` and
 /// `sim-viewer`) are one cluster: listed once its pods would be counted twice. Each is shown
 /// under the current context's name when it is one of them, else the first in the file.
@@ -92,7 +94,8 @@ pub fn distinct_contexts(kubeconfig: &kube::config::Kubeconfig) -> DistinctConte
         Some((server.trim_end_matches('/').to_string(), namespace))
     };
     let current = kubeconfig.current_context.as_deref();
-    let mut groups: Vec<(Option<(String, String)>, Vec<String>)> = Vec::new();
+    // Contexts by (server, namespace), in the file's order.
+    let mut groups: Vec<(Option<ServerAndNamespace>, Vec<String>)> = Vec::new();
     for c in &kubeconfig.contexts {
         let key = key_of(c);
         match groups.iter_mut().find(|(k, _)| key.is_some() && *k == key) {
