@@ -1,6 +1,7 @@
 //! Which clusters a command shows (issue #15): `--context` given once or more, `--all-contexts`
-//! (every context of the kubeconfig, in its order), or the current context. Each gets its own
-//! client, built through `build_client`, so read-only holds for every one of them.
+//! (every context of the kubeconfig, in its order, those on one cluster once), or the current
+//! context. Each gets its own client, built through `build_client`, so read-only holds for
+//! every one of them.
 
 use super::{CommandError, connect, scope_from};
 use crate::cli::CommonArgs;
