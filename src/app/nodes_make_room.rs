@@ -138,12 +138,24 @@ const FLAGS_IN_WORDS: [(&str, &str); 4] = [
 ];
 
 /// `text` of the decision layer as the dashboard shows it: without a flag the dashboard lacks.
-pub fn in_dashboard_words(text: &str) -> String {
+fn in_dashboard_words(text: &str) -> String {
     FLAGS_IN_WORDS
         .iter()
         .fold(text.to_string(), |text, (flag, words)| {
             text.replace(flag, words)
         })
+}
+
+/// The overlay's text: the plan's lines (as `plan_lines`), or why there is none, each in the
+/// dashboard's words.
+pub fn overlay_text(outcome: &Outcome) -> Result<Vec<String>, String> {
+    match outcome {
+        Outcome::Plan(plan) => Ok(plan_lines(plan)
+            .iter()
+            .map(|l| in_dashboard_words(l))
+            .collect()),
+        Outcome::NoPlan(why) => Err(format!("no plan: {}", in_dashboard_words(why))),
+    }
 }
 
 /// Floors from the same sources and rule as the REC column (VPA, Prometheus, live samples),
