@@ -73,7 +73,8 @@ pub struct CommonArgs {
     /// clusters at once (the dashboard, watch and get).
     #[arg(long, global = true, value_name = "NAME", action = clap::ArgAction::Append)]
     pub context: Vec<String>,
-    /// Every context of the kubeconfig at once (the dashboard, watch and get).
+    /// Every context of the kubeconfig at once (the dashboard, watch and get); contexts on the
+    /// same server and namespace are one cluster, shown once.
     #[arg(long, global = true, conflicts_with = "context")]
     pub all_contexts: bool,
     /// Namespace to show (default: the context's namespace).

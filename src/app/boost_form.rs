@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::keymap::{EDITOR, EditorCommand, lookup};
-use super::line_edit::LineEdit;
+use super::line_edit::{LineEdit, Prefilled};
 use crate::model::decide::boost::{BOOST_FORM_FIELDS, BoostPlan, Until, boosted_spec_from};
 use crate::model::rules::plan::{Edits, ResizePlan, plan_resize};
 use crate::model::{PodRow, rules::plan::Accepted, rules::plan::ResizeRejected};
@@ -29,6 +29,9 @@ pub struct BoostForm {
     pub container: String,
     pub inputs: [LineEdit; 3],
     pub focus: usize,
+    /// The focused field holds a value put in for the user: the first typed character
+    /// replaces it, as in the editor.
+    pub prefilled: Prefilled,
     pub stage: Stage,
     pub resize: Option<ResizePlan>,
     pub boost: Option<BoostPlan>,
@@ -81,6 +84,7 @@ impl BoostForm {
                 LineEdit::new(until),
             ],
             focus: 0,
+            prefilled: Prefilled::armed(),
             stage: Stage::Editing,
             resize: None,
             boost: None,
@@ -193,14 +197,16 @@ pub fn on_key(form: &mut BoostForm, key: KeyEvent) -> Outcome {
         }
         (Stage::Editing, Some(EditorCommand::NextField)) => {
             form.focus = (form.focus + 1) % LABELS.len();
+            form.prefilled = Prefilled::armed();
             Outcome::Stay
         }
         (Stage::Editing, Some(EditorCommand::PreviousField)) => {
             form.focus = (form.focus + LABELS.len() - 1) % LABELS.len();
+            form.prefilled = Prefilled::armed();
             Outcome::Stay
         }
         (Stage::Editing, _) => {
-            form.inputs[form.focus].handle(key);
+            form.prefilled.handle(&mut form.inputs[form.focus], key);
             Outcome::Stay
         }
     }

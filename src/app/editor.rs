@@ -3,14 +3,14 @@
 
 use super::batch::{BatchPlan, apply_inputs, plan_batch, value_of};
 use super::keymap::{EDITOR, EditorCommand, lookup};
-use super::line_edit::LineEdit;
+use super::line_edit::{LineEdit, Prefilled};
 use crate::model::PodRow;
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
 use crate::model::pods::events::NodeInfo;
 use crate::model::pods::row::PodKey;
 use crate::model::rules::edit::{Kind, Preview, preview_exact};
 use crate::model::rules::plan::{Edits, Field, Prediction, ResizePlan, plan_resize};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 pub const FIELDS: [(Field, &str, Kind); 4] = [
     (Field::CpuRequest, "CPU request", Kind::Cpu),
@@ -40,7 +40,7 @@ pub struct EditorState {
     pub original: Edits,
     pub focus: usize,
     /// The next typed character replaces the field (as when a field is selected on entry).
-    pub overwrite: bool,
+    pub overwrite: Prefilled,
     pub stage: Stage,
     /// Per-field input errors (bad quantity), by field index.
     pub input_errors: [Option<String>; 4],
@@ -126,7 +126,7 @@ impl EditorState {
             inputs,
             original,
             focus: 0,
-            overwrite: true,
+            overwrite: Prefilled::armed(),
             stage: Stage::Editing,
             input_errors: Default::default(),
             previews: Default::default(),
@@ -192,19 +192,12 @@ impl EditorState {
     /// A line-editing key in the focused field. The first typed character replaces the
     /// pre-filled value; moving the cursor first keeps it for editing in place.
     fn edit_field(&mut self, key: KeyEvent) {
-        let plain_char =
-            matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
         let field = &mut self.inputs[self.focus];
-        let before = field.clone();
-        if self.overwrite && plain_char {
-            field.clear();
-        }
-        if !field.handle(key) {
-            *field = before;
+        let before = field.text().to_string();
+        if !self.overwrite.handle(field, key) {
             return;
         }
-        self.overwrite = false;
-        if field.text() != before.text() {
+        if field.text() != before {
             self.not_sent = None;
             self.touched[self.focus] = true;
             self.server_error = None;
@@ -220,7 +213,7 @@ impl EditorState {
             self.inputs[i] = LineEdit::new(text_of(value, *kind));
             self.touched[i] = value != value_of(&self.original, i);
         }
-        self.overwrite = true;
+        self.overwrite = Prefilled::armed();
         self.server_error = None;
         self.recommendation_note = Some(note);
     }
@@ -294,12 +287,12 @@ impl EditorState {
             }
             (Stage::Editing, Some(EditorCommand::NextField)) => {
                 self.focus = (self.focus + 1) % FIELDS.len();
-                self.overwrite = true;
+                self.overwrite = Prefilled::armed();
                 EditorOutcome::Stay
             }
             (Stage::Editing, Some(EditorCommand::PreviousField)) => {
                 self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
-                self.overwrite = true;
+                self.overwrite = Prefilled::armed();
                 EditorOutcome::Stay
             }
             // `~` puts the field back to its desired value.
@@ -307,7 +300,7 @@ impl EditorState {
                 let value = self.original.exact_value(self.focus);
                 self.inputs[self.focus] =
                     LineEdit::new(value.map_or_else(String::new, |q| q.canonical()));
-                self.overwrite = true;
+                self.overwrite = Prefilled::armed();
                 self.touched[self.focus] = false;
                 self.server_error = None;
                 EditorOutcome::Stay

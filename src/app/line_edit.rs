@@ -112,6 +112,40 @@ impl LineEdit {
     }
 }
 
+/// A field filled in for the user (the editor's values, the boost form's `x2`): the first
+/// typed character replaces it, as a selected field does elsewhere, while a cursor key or
+/// Backspace first keeps it for editing in place. Shared by every pre-filled form so they
+/// answer the same keys the same way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prefilled {
+    /// The next typed character replaces the field.
+    pub replace_next: bool,
+}
+
+impl Prefilled {
+    /// The field's value was just put in for the user (on opening, on focus, on a reset).
+    pub fn armed() -> Self {
+        Self { replace_next: true }
+    }
+
+    /// Applies one key to `field`; returns whether it was a line-editing key. A key that is
+    /// not leaves the field as it was.
+    pub fn handle(&mut self, field: &mut LineEdit, key: KeyEvent) -> bool {
+        let plain_char =
+            matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+        let before = field.clone();
+        if self.replace_next && plain_char {
+            field.clear();
+        }
+        if !field.handle(key) {
+            *field = before;
+            return false;
+        }
+        self.replace_next = false;
+        true
+    }
+}
+
 impl AsRef<str> for LineEdit {
     fn as_ref(&self) -> &str {
         &self.text
@@ -197,6 +231,26 @@ mod tests {
         assert_eq!(line.text(), "2");
         press(&mut line, KeyCode::Backspace);
         assert_eq!(line.text(), "2", "nothing before the cursor");
+    }
+
+    #[test]
+    fn a_prefilled_field_is_replaced_by_typing_and_kept_by_a_cursor_key() {
+        let mut line = LineEdit::new("x2");
+        let mut prefilled = Prefilled::armed();
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert!(!prefilled.handle(&mut line, key(KeyCode::Enter)));
+        assert_eq!(
+            line.text(),
+            "x2",
+            "a key that is not editing changes nothing"
+        );
+        assert!(prefilled.handle(&mut line, key(KeyCode::Char('3'))));
+        prefilled.handle(&mut line, key(KeyCode::Char('m')));
+        assert_eq!(line.text(), "3m");
+        let (mut line, mut prefilled) = (LineEdit::new("x2"), Prefilled::armed());
+        prefilled.handle(&mut line, key(KeyCode::Home));
+        prefilled.handle(&mut line, key(KeyCode::Char('1')));
+        assert_eq!(line.text(), "1x2");
     }
 
     #[test]

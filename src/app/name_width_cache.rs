@@ -5,7 +5,9 @@
 //! do (`same_search_keys`); which pods are boosted can change with any pod, so that short
 //! list is remade whenever a pod changed.
 
-use super::name_widths::{BADGE, Longest, label_cells, marked_width, text_cells};
+use super::name_widths::{
+    BADGE, Longest, label_cells, marked_width, resize_words_cells, text_cells,
+};
 use super::view::{PodKey, RowRef};
 use crate::model::PodRow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +29,9 @@ pub struct NameWidthCache {
     containers: Vec<u16>,
     /// Boosted pods' slots with the width of their resize cell's essentials.
     boosted: Vec<(usize, u16)>,
+    /// Slots of pods whose resize state carries a message, with its cell's width: a short
+    /// list (deferred, infeasible, failed resizes), remade with `boosted`.
+    worded: Vec<(usize, u16)>,
 }
 
 impl NameWidthCache {
@@ -36,6 +41,7 @@ impl NameWidthCache {
             container_first: Vec::with_capacity(pods.len() + 1),
             containers: Vec::new(),
             boosted: Vec::new(),
+            worded: Vec::new(),
         };
         for pod in pods.values() {
             cache.container_first.push(cache.containers.len());
@@ -53,11 +59,15 @@ impl NameWidthCache {
         cache
     }
 
-    /// A pod changed in place: which pods are boosted (and their state labels) may have too.
+    /// A pod changed in place: which pods are boosted (and their state labels), and their
+    /// resize messages, may have too.
     pub fn refresh_boosted(&mut self, pods: &BTreeMap<PodKey, PodRow>) {
         self.boosted = (pods.values().enumerate())
             .filter(|(_, pod)| pod.boost.is_some())
             .map(|(slot, pod)| (slot, BADGE + 1 + text_cells(pod.state.label())))
+            .collect();
+        self.worded = (pods.values().enumerate())
+            .filter_map(|(slot, pod)| Some((slot, resize_words_cells(pod)?)))
             .collect();
     }
 
@@ -100,6 +110,11 @@ impl NameWidthCache {
         for &(slot, width) in &self.boosted {
             if seen.get(slot).copied().unwrap_or(false) {
                 longest.boosted_resize = longest.boosted_resize.max(width);
+            }
+        }
+        for &(slot, width) in &self.worded {
+            if seen.get(slot).copied().unwrap_or(false) {
+                longest.resize_words = longest.resize_words.max(width);
             }
         }
         (longest, visible_pods)

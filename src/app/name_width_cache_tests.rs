@@ -101,6 +101,18 @@ fn a_boost_changed_in_place_is_measured_after_refresh_boosted() {
     let (longest, _) = cache.measure(&index, &none);
     assert!(longest.boosted_resize > 0);
     assert_eq!(longest, measure(&index, &pods, &none));
+    // A resize turned Deferred in place: its words are measured with the next refresh.
+    assert_eq!(longest.resize_words, 0);
+    let message = "Node didn't have enough resource: cpu";
+    if let Some(pod) = pods.values_mut().nth(4) {
+        pod.state = crate::model::ResizeState::Deferred(message.into());
+    }
+    cache.refresh_boosted(&pods);
+    let (longest, _) = cache.measure(&index, &none);
+    let label = crate::model::ResizeState::Deferred(String::new()).label();
+    let words = label.chars().count() + 2 + message.len();
+    assert_eq!(usize::from(longest.resize_words), words);
+    assert_eq!(longest, measure(&index, &pods, &none));
 }
 
 #[test]

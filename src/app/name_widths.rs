@@ -16,10 +16,27 @@ pub struct Longest {
     /// The resize cell's essentials on a boosted pod: the badge and the state label after it
     /// (0 when no row shown is boosted), so neither is cut to make room for names.
     pub boosted_resize: u16,
+    /// The widest resize cell's words (state and the kubelet's message, `‖ deferred: Node
+    /// didn't have enough…`) among rows on show, when wider than the bare state labels; the
+    /// table gives them room before names grow (0 when no row shown has a message).
+    pub resize_words: u16,
 }
 
 /// The widest boost badge (`⇡ boost until ready`; a countdown is never wider).
 pub const BADGE: u16 = 19;
+
+/// The width of a pod's widest resize cell (`cells::state_text` of the pod's or a container's
+/// state: the label, then `: ` and the message), or `None` when none has a message.
+pub fn resize_words_cells(pod: &PodRow) -> Option<u16> {
+    let words = |state: &crate::model::ResizeState| {
+        let message = state.message().filter(|m| !m.is_empty())?;
+        Some(cells(state.label()) + 2 + cells(message))
+    };
+    std::iter::once(&pod.state)
+        .chain(pod.containers.iter().map(|c| &c.state))
+        .filter_map(words)
+        .max()
+}
 
 /// The container as the table names it: kind in brackets for init containers and sidecars.
 pub fn container_label(c: &ContainerRow) -> String {
@@ -103,6 +120,9 @@ pub fn measure(
         if pod.boost.is_some() {
             let cell = BADGE + 1 + cells(pod.state.label());
             longest.boosted_resize = longest.boosted_resize.max(cell);
+        }
+        if let Some(words) = resize_words_cells(pod) {
+            longest.resize_words = longest.resize_words.max(words);
         }
     }
     longest

@@ -257,3 +257,45 @@ fn a_victim_whose_shrink_a_limit_range_refuses_is_left_out_with_the_servers_text
         "{text}"
     );
 }
+
+#[test]
+fn the_overlay_names_no_flag_the_dashboard_lacks() {
+    // w waits on node n beside eq, of the same priority (none): eq is left out, and the
+    // reason said `(--allow-equal-priority)`, a flag of `podsize make-room` only (issue #30).
+    // With low below them there is a plan and eq is listed as left out; with low above, no plan.
+    for low_gives in [true, false] {
+        let now = Utc::now();
+        let mut state = AppState::new(HeaderInfo::default(), Scope::default());
+        state.make_room_gate = crate::model::decide::make_room::HistoryGate {
+            min_window: chrono::TimeDelta::zero(),
+            min_samples: 1,
+        };
+        let mut low = pod("low", "n", (1500, 256), (1500, 256), (1500, 256));
+        low["spec"]["priority"] = serde_json::json!(if low_gives { -10 } else { 10 });
+        let eq = pod("eq", "n", (1000, 256), (1000, 256), (1000, 256));
+        let w = pod("w", "n", (2500, 256), (1000, 256), (1000, 256));
+        let rows = vec![row(deferred(w)), row(eq), row(low)];
+        let at = Action::Cluster;
+        update(&mut state, at(ClusterEvent::pods_reset(rows)), now);
+        let nodes = vec![node("n", 4000, 8192)];
+        update(&mut state, at(ClusterEvent::NodesReset(nodes)), now);
+        let readings = vec![usage("low", 100), usage("eq", 100), usage("w", 900)];
+        let readings = ClusterEvent::Usage(Some(readings.into()));
+        update(&mut state, at(readings), now);
+        state.refresh_index();
+        let w_at = state.visible().iter().position(|r| r.pod.name == "w");
+        state.select(w_at.unwrap_or_default());
+        update(&mut state, key('m'), now);
+        let outcome = state.make_room.as_ref().map(|o| &o.outcome);
+        let text = outcome.map(overlay_text);
+        assert_eq!(matches!(text, Some(Ok(_))), low_gives, "{text:?}");
+        // What the overlay draws: the plan's lines, or why there is none.
+        let shown = match text {
+            Some(Ok(lines)) => lines.join(" "),
+            Some(Err(no_plan)) => no_plan,
+            None => panic!("no overlay"),
+        };
+        assert!(shown.contains("eq: equal priority 0: not a victim unless equal priority is allowed (podsize make-room --allow-equal-priority)"), "{shown}");
+        assert!(!shown.contains(" (--"), "{shown}");
+    }
+}

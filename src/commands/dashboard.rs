@@ -5,7 +5,9 @@
 
 use super::CommandError;
 use super::contexts::ClusterTarget;
-use super::dashboard_clusters::{clients_for, namespace_in_any, redetect_unknown};
+use super::dashboard_clusters::{
+    add_notice, clients_for, folded_at_start, namespace_in_any, redetect_unknown,
+};
 use super::dashboard_fleet::{Fleet, Tagged, WatchOptions, capabilities_of};
 use super::terminal::{draw_synchronized, enter, leave, stop_signal};
 use crate::app::boost::BoostedPods;
@@ -193,6 +195,7 @@ async fn event_loop(
     if let Some(notice) = fleet.prometheus_notice(&opts) {
         state.set_status(notice, false);
     }
+    add_notice(state, folded_at_start(&dash.common));
     let mut keys = EventStream::new();
     // Reverts due boosts of watched pods; a read-only dashboard shows boosts, never reverts.
     let mut reverter = (!dash.readonly).then(super::boost_dash::Reverter::default);
@@ -341,8 +344,10 @@ async fn event_loop(
                     );
                 }
                 Effect::SwitchContext(wanted) => {
+                    let mut folded = None;
                     let result = match clients_for(&dash.common, &wanted).await {
-                        Ok(targets) => {
+                        Ok((targets, note)) => {
+                            folded = note;
                             let caps = capabilities_of(&targets).await;
                             let headers = (targets.iter().zip(&caps))
                                 .map(|(t, c)| header_of(&t.target.context, c, dash.readonly))
@@ -366,6 +371,7 @@ async fn event_loop(
                     if let Some(notice) = fleet.prometheus_notice(&opts).filter(|_| switched) {
                         state.set_status(notice, false);
                     }
+                    add_notice(state, folded);
                 }
             }
         }

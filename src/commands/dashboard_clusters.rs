@@ -12,18 +12,42 @@ use crate::model::pods::row::ClusterId;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Clients for the contexts `:ctx` asks for; any that cannot be built keeps the current set.
+/// With `:ctx all`, contexts on the same cluster are one, and the note says which were folded.
 pub(super) async fn clients_for(
     common: &CommonArgs,
     wanted: &ContextSet,
-) -> Result<Vec<ClusterTarget>, String> {
-    let names = match wanted {
-        ContextSet::All => super::contexts::all_context_names(common).map_err(|e| e.to_string())?,
+) -> Result<(Vec<ClusterTarget>, Option<String>), String> {
+    let (names, note) = match wanted {
+        ContextSet::All => {
+            let all = super::contexts::all_clusters(common).map_err(|e| e.to_string())?;
+            let note = all.note();
+            (all.names, note)
+        }
         ContextSet::Named(names) if names.is_empty() => return Err("no context named".into()),
-        ContextSet::Named(names) => names.clone(),
+        ContextSet::Named(names) => (names.clone(), None),
     };
-    super::contexts::connect_each(common, &names)
-        .await
-        .map_err(|e| e.to_string())
+    let targets = super::contexts::connect_each(common, &names).await;
+    targets.map(|t| (t, note)).map_err(|e| e.to_string())
+}
+
+/// `--all-contexts` folded contexts on the same cluster: which, for the status line at start.
+pub(super) fn folded_at_start(common: &CommonArgs) -> Option<String> {
+    let all = common
+        .all_contexts
+        .then(|| super::contexts::all_clusters(common).ok());
+    all.flatten()?.note()
+}
+
+/// Adds `note` to the status line's message (a notice of the same moment), or shows it alone.
+pub(super) fn add_notice(state: &mut crate::app::AppState, note: Option<String>) {
+    let Some(note) = note else {
+        return;
+    };
+    let text = match &state.status {
+        Some(shown) if !shown.error => format!("{}; {note}", shown.text),
+        _ => note,
+    };
+    state.set_status(text, false);
 }
 
 /// How often a cluster still of unknown version is asked again while it answers.

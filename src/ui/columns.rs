@@ -258,10 +258,37 @@ fn longest_of(longest: &Longest, column: Column) -> u16 {
 const FIRST: [Column; 4] = [Column::Age, Column::Cluster, Column::Node, Column::Resize];
 /// Then widened together a cell at a time, so no one name column takes all the room.
 const SHARED: [Column; 3] = [Column::Pod, Column::Container, Column::Namespace];
+/// Cells each name column gets over its minimum before the resize state's words: an 80-column
+/// table's few spare cells still go to the names, as they did.
+const NAME_HEAD_START: u16 = 4;
+
+/// Widens the `shared` columns together a cell at a time, each up to `limit(column)`.
+fn widen_together(
+    widths: &mut [u16],
+    spare: &mut u16,
+    shared: &[usize],
+    limit: impl Fn(usize) -> u16,
+) {
+    while *spare > 0 {
+        let mut grew = false;
+        for &i in shared {
+            if *spare > 0 && widths[i] < limit(i) {
+                widths[i] += 1;
+                *spare -= 1;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+}
 
 /// Widths for `cols` in `width` cells: every column gets its minimum, then the spare room
-/// widens the name columns up to their longest value (`FIRST` in turn, then `SHARED` evenly);
-/// what is left goes to the resize text (the kubelet's message).
+/// widens `FIRST` up to their longest value, the name columns a little, the resize state's
+/// words (why a resize waits or failed: the product's point; at 200 columns they read
+/// `‖ deferred: N…` beside wide names, issue #30) up to the column's preferred width, then the
+/// names up to their longest (`SHARED` evenly); what is left goes to the resize text.
 pub fn allocate_widths(fitted: &Fitted, width: u16, longest: &Longest) -> Vec<u16> {
     let cols = &fitted.columns;
     let mut widths: Vec<u16> = cols
@@ -279,24 +306,25 @@ pub fn allocate_widths(fitted: &Fitted, width: u16, longest: &Longest) -> Vec<u1
         spare -= grow;
     }
     let shared: Vec<usize> = SHARED.into_iter().filter_map(index).collect();
-    while spare > 0 {
-        let mut grew = false;
-        for &i in &shared {
-            if spare > 0 && widths[i] < longest_of(longest, cols[i]) {
-                widths[i] += 1;
-                spare -= 1;
-                grew = true;
-            }
-        }
-        if !grew {
-            break;
-        }
+    let name_limit = |i: usize| longest_of(longest, cols[i]);
+    let head_start: Vec<u16> = (widths.iter())
+        .map(|w| w.saturating_add(NAME_HEAD_START))
+        .collect();
+    widen_together(&mut widths, &mut spare, &shared, |i| {
+        name_limit(i).min(head_start[i])
+    });
+    if let Some(i) = index(Column::Resize) {
+        let words = longest.resize_words.min(Column::Resize.widths().1);
+        let grow = words.saturating_sub(widths[i]).min(spare);
+        widths[i] += grow;
+        spare -= grow;
     }
-    match cols.iter().position(|c| *c == Column::Resize) {
+    widen_together(&mut widths, &mut spare, &shared, name_limit);
+    match index(Column::Resize) {
         Some(i) => widths[i] += spare,
         // Without a resize column, the pod name takes what is left.
         None => {
-            if let Some(i) = cols.iter().position(|c| *c == Column::Pod) {
+            if let Some(i) = index(Column::Pod) {
                 widths[i] += spare;
             }
         }

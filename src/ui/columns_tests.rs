@@ -23,6 +23,7 @@ const LONG: Longest = Longest {
     container: 22,
     node: 13,
     boosted_resize: 0,
+    resize_words: 0,
 };
 
 fn at(fitted: &Fitted, widths: &[u16], c: Column) -> u16 {
@@ -69,6 +70,7 @@ fn spare_room_goes_to_names_up_to_their_longest_then_to_resize() {
         container: 3,
         node: 6,
         boosted_resize: 0,
+        resize_words: 0,
     };
     let widths = allocate_widths(&cols, 200, &short);
     assert_eq!(at(&cols, &widths, Column::Pod), 14);
@@ -188,6 +190,48 @@ fn a_boost_badge_gets_its_room_before_the_names_grow() {
     assert!(at(&cols, &widths, Column::Resize) >= 33, "{widths:?}");
     assert!(at(&cols, &widths, Column::Pod) >= Column::Pod.widths().0);
     assert_eq!(widths.iter().map(|w| w + 1).sum::<u16>(), 180);
+}
+
+/// A kubelet's message (`‖ deferred: Node didn't have enough resource: cpu, …`, 97 cells)
+/// gets the column's preferred width before long names grow: at 200 columns with every column
+/// it read `‖ deferred: N…` beside 36-cell pod names (issue #30). Names keep their minimum.
+#[test]
+fn a_resize_message_gets_its_room_before_the_names_grow() {
+    let worded = Longest {
+        resize_words: 97,
+        ..LONG
+    };
+    let cols = fit(200, ALL);
+    assert!(cols.contains(&Column::Recommendation), "{cols:?}");
+    let plain = allocate_widths(&cols, 200, &LONG);
+    let widths = allocate_widths(&cols, 200, &worded);
+    assert!(at(&cols, &plain, Column::Resize) < 30, "{plain:?}");
+    // The names get a few cells to be told apart, then every spare cell goes to the words
+    // (up to the column's preferred width): here, all the rest.
+    let resize = at(&cols, &widths, Column::Resize);
+    assert!(
+        resize > 40 && resize <= Column::Resize.widths().1,
+        "{widths:?}"
+    );
+    for name in [Column::Namespace, Column::Pod, Column::Container] {
+        let head_start = name.widths().0 + NAME_HEAD_START;
+        assert_eq!(at(&cols, &widths, name), head_start, "{widths:?}");
+    }
+    assert_eq!(widths.iter().map(|w| w + 1).sum::<u16>(), 200);
+    // A short message takes only its own width; the rest still widens the names.
+    let short = Longest {
+        resize_words: 30,
+        ..LONG
+    };
+    let widths = allocate_widths(&cols, 200, &short);
+    assert_eq!(at(&cols, &widths, Column::Resize), 30, "{widths:?}");
+    assert!(at(&cols, &widths, Column::Pod) > Column::Pod.widths().0);
+    // At 80 columns there is no spare room: the columns are as they were.
+    let narrow = fit(80, ALL);
+    assert_eq!(
+        allocate_widths(&narrow, 80, &worded),
+        allocate_widths(&narrow, 80, &LONG)
+    );
 }
 
 /// Which row it is (cluster, namespace, pod, container) and its resize state outlast every

@@ -177,30 +177,46 @@ fn recommendation_line<'a>(
     )))
 }
 
+/// Why the pod's containers show `⊘ unsupported`: running, with no `resources` in their status,
+/// their kubelet cannot resize in place, and the server refuses any resize of the pod
+/// (resize-api.md §4.9). The table says only the state; this says which containers and why.
+fn unsupported_line<'a>(pod: &crate::model::PodRow, theme: &Theme) -> Option<Line<'a>> {
+    let names: Vec<&str> = (pod.containers.iter())
+        .filter(|c| c.state == crate::model::ResizeState::Unsupported)
+        .map(|c| c.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        Line::from(Span::styled(
+            format!(
+                "⊘ cannot be resized in place: its node's kubelet reports no resources for {} \
+                 (no in-place resize there; the server refuses: Pod running on node without \
+                 support for resize)",
+                names.join(", ")
+            ),
+            theme.resize_unsupported,
+        ))
+    })
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(pod) = state.selected_pod() else {
         return;
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("{}/{}", pod.namespace, pod.name), theme.title),
-            Span::raw(format!(
-                "  phase {} · QoS {} · node {} · owner {}",
-                pod.phase,
-                pod.qos.map_or("-", |q| q.as_str()),
-                pod.node.as_deref().unwrap_or("-"),
-                pod.owner
-                    .as_ref()
-                    .map_or("-".into(), |o| format!("{}/{}", o.kind, o.name)),
-            )),
-        ]),
-        Line::from(format!(
-            "generation {} · observedGeneration {}",
-            pod.generation.map_or("-".into(), |g| g.to_string()),
-            pod.observed_generation
-                .map_or("-".into(), |g| g.to_string()),
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}/{}", pod.namespace, pod.name), theme.title),
+        Span::raw(format!(
+            "  phase {} · QoS {} · node {} · owner {}",
+            pod.phase,
+            pod.qos.map_or("-", |q| q.as_str()),
+            pod.node.as_deref().unwrap_or("-"),
+            pod.owner
+                .as_ref()
+                .map_or("-".into(), |o| format!("{}/{}", o.kind, o.name)),
         )),
-    ];
+    ])];
+    // Why the pod cannot be resized, or why its resize waits or failed, before the lines that
+    // are there for completeness: at 80×24 the pane shows a few rows and counts the rest.
+    lines.extend(unsupported_line(pod, theme));
     if let Some(p) = &pod.resize.pending {
         lines.push(Line::from(Span::styled(
             format!("PodResizePending {}: {}", p.reason, p.message),
@@ -226,6 +242,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(legacy) = &pod.resize.legacy {
         lines.push(Line::from(format!("status.resize: {legacy}")));
     }
+    lines.push(Line::from(format!(
+        "generation {} · observedGeneration {}",
+        pod.generation.map_or("-".into(), |g| g.to_string()),
+        pod.observed_generation
+            .map_or("-".into(), |g| g.to_string()),
+    )));
     let usage = state.usage.as_ref().and_then(|u| u.get(&pod.pod_key()));
     if let Some(line) = pod_level_line(pod, theme) {
         lines.push(line);

@@ -1,7 +1,7 @@
 //! The node view and the make-room overlay. Both only read state.
 
 use crate::app::AppState;
-use crate::app::nodes_make_room::plan_lines;
+use crate::app::nodes_make_room::overlay_text;
 use crate::model::decide::make_room::Outcome;
 use crate::model::decide::node_room::NodeRoom;
 use crate::model::ground::figures::{cpu_figure, memory_figure};
@@ -161,12 +161,9 @@ pub fn render_make_room(frame: &mut Frame, area: Rect, state: &AppState, theme: 
     let Some(overlay) = &state.make_room else {
         return;
     };
-    let mut lines: Vec<Line> = match &overlay.outcome {
-        Outcome::Plan(plan) => plan_lines(plan).into_iter().map(Line::from).collect(),
-        Outcome::NoPlan(why) => vec![Line::from(Span::styled(
-            format!("no plan: {why}"),
-            theme.status_error,
-        ))],
+    let mut lines: Vec<Line> = match overlay_text(&overlay.outcome) {
+        Ok(plan) => plan.into_iter().map(Line::from).collect(),
+        Err(no_plan) => vec![Line::from(Span::styled(no_plan, theme.status_error))],
     };
     let footer = match (&overlay.outcome, overlay.sent, &overlay.result) {
         (_, _, Some((text, error))) => {

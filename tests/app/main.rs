@@ -9,6 +9,7 @@ mod common;
 
 mod app_loading;
 mod app_update;
+mod details_first_lines;
 mod details_usage_line;
 mod editor;
 mod editor_input;

@@ -134,3 +134,42 @@ fn memory_in_milli_bytes_is_refused_with_a_hint() {
     assert!(editor.plan.is_none(), "nothing to send");
     assert!(key(&mut s, KeyCode::Enter).is_empty());
 }
+
+/// The boost form (`b`) on a quiet running pod, its CPU field focused with `x2` pre-filled.
+fn boost_form_on_a_quiet_pod() -> AppState {
+    let mut s = state();
+    let i = (s.visible().iter())
+        .position(|r| r.pod.name == "web-settled")
+        .unwrap();
+    s.select(i);
+    key(&mut s, KeyCode::Char('b'));
+    let form = s.boost_form.as_ref().expect("the boost form");
+    assert_eq!((form.focus, form.inputs[0].text()), (0, "x2"));
+    s
+}
+
+fn boost_field(s: &AppState, i: usize) -> &str {
+    s.boost_form.as_ref().expect("the boost form").inputs[i].text()
+}
+
+#[test]
+fn the_boost_form_replaces_a_prefilled_value_like_the_editor() {
+    // Typing replaces the pre-filled `x2`, as in the editor (issue #30: it read `x20.5`).
+    let mut s = boost_form_on_a_quiet_pod();
+    typed(&mut s, "0.5");
+    assert_eq!(boost_field(&s, 0), "0.5");
+    // Tab to another pre-filled field: its first typed character replaces it too.
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Tab);
+    typed(&mut s, "3m");
+    assert_eq!(boost_field(&s, 2), "3m");
+    // A cursor key first keeps the value for editing in place.
+    let mut s = boost_form_on_a_quiet_pod();
+    key(&mut s, KeyCode::Left);
+    typed(&mut s, "0");
+    assert_eq!(boost_field(&s, 0), "x02");
+    let mut s = boost_form_on_a_quiet_pod();
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "3");
+    assert_eq!(boost_field(&s, 0), "x3");
+}

@@ -40,6 +40,7 @@ mod resize_admission;
 mod resize_cli;
 mod resize_preflight;
 mod rightsizing_evidence;
+mod same_cluster_contexts;
 mod sim_consistency;
 mod sim_fleet;
 mod sim_no_metrics;

@@ -18,6 +18,7 @@ mod narrow_walk_tmux;
 mod preflight_tmux;
 mod rightsizing_boost_tmux;
 mod rightsizing_tmux;
+mod same_cluster_contexts_tmux;
 mod tmux_e2e;
 mod watch_clusters_tmux;
 mod watch_mode;
