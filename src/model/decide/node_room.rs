@@ -59,7 +59,8 @@ pub struct NodeRoom {
 
 impl NodeRoom {
     /// The same node counted from every pod on it (`requested` over `pods`), when the rows it
-    /// was computed from are only some of them (a scoped table). Pending demand stays.
+    /// was computed from are only some of them (a scoped table). Pending demand stays: what it
+    /// misses is the caller's to count again from the same pods (`app::nodes::rooms`).
     pub fn with_every_pod(mut self, requested: CpuMem, pods: usize) -> Self {
         self.requested = requested;
         self.free = self.allocatable.minus(requested);
