@@ -106,14 +106,6 @@ pub fn others_of<'a>(pods: impl IntoIterator<Item = &'a PodRow>, except: &PodRow
         .fold(CpuMem::ZERO, |s, p| s.plus(admitted_requests(p)))
 }
 
-/// What the kubelet holds for the pods on `node` other than `except`.
-pub fn others_on(node: &str, pods: &[PodRow], except: &PodRow) -> CpuMem {
-    others_of(
-        pods.iter().filter(|p| p.node.as_deref() == Some(node)),
-        except,
-    )
-}
-
 fn pending_of(pod: &PodRow, node: &NodeInfo, here: &[&PodRow]) -> Option<PendingDemand> {
     let ResizeState::Deferred(message) = &pod.state else {
         return None;
