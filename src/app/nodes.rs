@@ -3,7 +3,7 @@
 
 use super::keymap::{NODES, NodesCommand, lookup};
 use super::state::AppState;
-use crate::model::decide::node_room::{NodeRoom, NodeSort, node_rooms, sort_rooms};
+use crate::model::decide::node_room::{NodeRoom, NodeSort, missing_room, node_rooms, sort_rooms};
 use crate::model::ground::resources::CpuMem;
 use crate::model::pods::row::PodKey;
 use crossterm::event::KeyEvent;
@@ -58,9 +58,10 @@ pub fn usage_by_pod(state: &AppState) -> HashMap<PodKey, CpuMem> {
         .collect()
 }
 
-/// The node rows in the view's order. Requested and free room count every pod of the cluster
-/// when the table is scoped (a cluster-wide list kept for room); usage and Deferred resizes
-/// come from the watched pods.
+/// The node rows in the view's order. When the table is scoped and the cluster-wide list kept
+/// for room is held, requested and free room count every pod of the cluster, and so does what
+/// a Deferred resize still misses (the kubelet holds room for every namespace's pods); usage
+/// and which resizes are Deferred come from the watched pods.
 pub fn rooms(state: &AppState, view: &NodesView) -> Vec<NodeRoom> {
     let cluster = state.cluster(view.cluster);
     let nodes: Vec<_> = cluster.nodes.values().cloned().collect();
@@ -70,7 +71,16 @@ pub fn rooms(state: &AppState, view: &NodesView) -> Vec<NodeRoom> {
             .into_iter()
             .map(|r| {
                 let (requested, pods) = cluster.room.on_node(&r.name);
-                r.with_every_pod(requested, pods)
+                let mut r = r.with_every_pod(requested, pods);
+                let allocatable = r.allocatable;
+                for pending in &mut r.pending {
+                    let key = PodKey::new(view.cluster, &pending.namespace, &pending.pod);
+                    if let Some(pod) = state.pods.get(&key) {
+                        let others = state.others_on_node(pod);
+                        pending.missing = missing_room(pod, allocatable, others);
+                    }
+                }
+                r
             })
             .collect();
     }

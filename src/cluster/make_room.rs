@@ -9,10 +9,13 @@
 use super::capabilities::Capabilities;
 use super::resize::{ResizeRejected, get_row, rejected_from_kube, send_patch};
 use crate::model::PodRow;
-use crate::model::decide::lent::{ANNOTATION, GiveBack, Lent, give_back, restore_needs};
+use crate::model::decide::lent::{ANNOTATION, GiveBack, Lent, give_back, give_back_prediction};
 use crate::model::decide::make_room::{Plan, Report, Shrink};
+use crate::model::ground::quantity::{cpu_canonical, memory_canonical};
 use crate::model::ground::resources::CpuMem;
+use crate::model::pods::events::NodeInfo;
 use crate::model::rules::patch::{ContainerChange, pod_patch};
+use crate::model::rules::plan::Prediction;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Patch, PatchParams};
 use kube::{Api, Client};
@@ -194,6 +197,36 @@ impl GiveBackOutcome {
     }
 }
 
+/// Why the kubelet would not admit the restore now, in its own figures (resize-api.md §4.8).
+fn shortfall(prediction: &Prediction) -> String {
+    let short = |need: Option<i64>, free: Option<i64>| match (need, free) {
+        (Some(n), Some(f)) if n > f => Some((n, f.max(0))),
+        _ => None,
+    };
+    match prediction {
+        Prediction::Deferred { free, needs } => {
+            let mut parts = Vec::new();
+            if let Some((n, f)) = short(needs.cpu_millis, free.cpu_millis) {
+                parts.push(format!(
+                    "cpu {} of {} free",
+                    cpu_canonical(n),
+                    cpu_canonical(f)
+                ));
+            }
+            if let Some((n, f)) = short(needs.memory_bytes, free.memory_bytes) {
+                let (n, f) = (memory_canonical(n), memory_canonical(f));
+                parts.push(format!("memory {n} of {f} free"));
+            }
+            format!(
+                ": the kubelet would defer it (it asks for {})",
+                parts.join(", ")
+            )
+        }
+        Prediction::Infeasible { .. } => ": its original values are larger than the node".into(),
+        Prediction::FitsNow | Prediction::Unknown => String::new(),
+    }
+}
+
 /// The patch that gives `values` back to `row`, with `row`'s resourceVersion.
 fn restore_patch(row: &PodRow, values: &[crate::model::decide::lent::LentValues]) -> Value {
     let kind = |n: &str| {
@@ -217,13 +250,21 @@ fn restore_patch(row: &PodRow, values: &[crate::model::decide::lent::LentValues]
     pod_patch(&changes, level, row.resource_version.as_deref())
 }
 
+/// A victim's node and what the kubelet holds there for the other pods (`others_of`, plus
+/// what restores sent before this one take): what giving the room back is admitted against.
+pub struct KubeletRoom<'a> {
+    pub node: &'a NodeInfo,
+    pub others: CpuMem,
+}
+
 /// Gives one victim its original values back if it still holds the lent ones and (with
-/// `room`) the node has the room; a 409 from another write in between is read again.
+/// `room`) the kubelet would admit the restore now; a 409 from another write in between is
+/// read again.
 pub async fn give_back_one(
     client: &Client,
     caps: &Capabilities,
     key: (&str, &str),
-    room: Option<CpuMem>,
+    room: Option<KubeletRoom<'_>>,
 ) -> GiveBackOutcome {
     let mut last = String::new();
     for _ in 0..3 {
@@ -245,12 +286,13 @@ pub async fn give_back_one(
             }
             GiveBack::Restore(values) => values,
         };
-        if let Some(free) = room {
-            let needs = restore_needs(&values);
-            if !crate::model::decide::lent::fits(needs, free) {
+        if let Some(room) = &room {
+            let prediction = give_back_prediction(&row, &values, room.node, room.others);
+            if prediction != Prediction::FitsNow {
                 return GiveBackOutcome::NoRoom(format!(
-                    "node {} has not the room to give it back yet",
-                    lent.node
+                    "node {} has not the room to give it back yet{}",
+                    lent.node,
+                    shortfall(&prediction)
                 ));
             }
         }

@@ -5,7 +5,7 @@
 use super::refused;
 use crate::cli::{CommonArgs, MakeRoomArgs, ReportFormat};
 use crate::cluster::capabilities::Capabilities;
-use crate::cluster::make_room::{GiveBackOutcome, give_back_one};
+use crate::cluster::make_room::{GiveBackOutcome, KubeletRoom, give_back_one};
 use crate::cluster::wire::{WirePod, node_info};
 use crate::commands::CommandError;
 use crate::model::PodRow;
@@ -18,6 +18,7 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 use serde_json::json;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 fn api_err(e: kube::Error) -> CommandError {
     CommandError::Api(crate::cluster::client::one_line(&e))
@@ -51,13 +52,6 @@ pub(super) async fn node_and_pods(
     Ok((node_info(&node), pods_where(client, &params).await?))
 }
 
-/// Free room on `row`'s node now for growing it back: what the kubelet holds for the other
-/// pods there, since it is the kubelet that admits the restoring resize (`admitted.rs`).
-async fn free_room(client: &Client, row: &PodRow) -> Result<CpuMem, CommandError> {
-    let (node, pods) = node_and_pods(client, row).await?;
-    Ok(node.allocatable.minus(others_of(&pods, row)))
-}
-
 /// The victims to give back, with their records.
 fn chosen(
     all: &[PodRow],
@@ -89,22 +83,27 @@ pub async fn run(
 ) -> Result<(), CommandError> {
     let all = pods_where(client, &ListParams::default()).await?;
     let victims = chosen(&all, args, common, scope);
-    // Room per node, counted once and then less what each restore takes.
-    let mut rooms: HashMap<String, CpuMem> = HashMap::new();
+    // Each node is read once: the kubelet's room for a victim is counted from that reading,
+    // with what restores sent before it on the same node added to the others.
+    let mut nodes: HashMap<String, (NodeInfo, Vec<PodRow>, CpuMem)> = HashMap::new();
     let mut results = Vec::new();
     let mut failed = false;
     for (victim, lent) in &victims {
-        let node = victim.node.clone().unwrap_or_default();
-        let room = match rooms.get(&node) {
-            Some(r) => *r,
-            None => free_room(client, victim).await?,
+        let name = victim.node.clone().unwrap_or_default();
+        let (node, pods, taken) = match nodes.entry(name) {
+            Entry::Occupied(seen) => seen.into_mut(),
+            Entry::Vacant(new) => {
+                let (node, pods) = node_and_pods(client, victim).await?;
+                new.insert((node, pods, CpuMem::ZERO))
+            }
+        };
+        let room = KubeletRoom {
+            node,
+            others: others_of(pods.iter(), victim).plus(*taken),
         };
         let outcome = give_back_one(client, caps, victim.key(), Some(room)).await;
         if let GiveBackOutcome::Restored(_) = outcome {
-            let taken = lent.values.as_slice();
-            rooms.insert(node, room.minus(restore_needs(taken)));
-        } else {
-            rooms.insert(node, room);
+            *taken = taken.plus(restore_needs(&lent.values));
         }
         failed |= matches!(outcome, GiveBackOutcome::Failed(_));
         let who = format!("{}/{}", victim.namespace, victim.name);

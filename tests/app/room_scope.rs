@@ -22,14 +22,19 @@ fn event(s: &mut AppState, e: ClusterEvent) {
 
 /// The `shop` pods of the fixture cluster, watched with `-n shop`, on 16-cpu nodes.
 fn scoped() -> AppState {
+    scoped_to("shop")
+}
+
+/// The `namespace` pods of the fixture cluster, watched with `-n namespace`, on 16-cpu nodes.
+fn scoped_to(namespace: &str) -> AppState {
     let scope = Scope {
-        namespace: Some("shop".into()),
+        namespace: Some(namespace.into()),
         label_selector: None,
     };
     let mut s = AppState::new(HeaderInfo::default(), scope);
     let rows: Vec<_> = common::every_state_rows()
         .into_iter()
-        .filter(|r| r.namespace == "shop")
+        .filter(|r| r.namespace == namespace)
         .collect();
     event(&mut s, ClusterEvent::pods_reset(rows));
     let nodes = (1..=3)
@@ -147,4 +152,42 @@ fn a_refused_room_list_is_said_with_the_prediction() {
         "{:?}",
         s.room_caveat(0)
     );
+}
+
+/// What the node view says `pod`'s Deferred resize still misses, in cpu millis.
+fn missing_cpu(s: &AppState, pod: &str) -> Option<i64> {
+    let view = podsize::app::nodes::NodesView::default();
+    let rooms = podsize::app::nodes::rooms(s, &view);
+    let waiting = rooms.iter().flat_map(|r| &r.pending).find(|p| p.pod == pod);
+    waiting.unwrap().missing.cpu_millis
+}
+
+#[test]
+fn a_deferred_resize_misses_what_the_kubelet_holds_for_every_namespaces_pods() {
+    let mut s = scoped_to("platform");
+    let key = podsize::model::pods::row::PodKey::new(0, "platform", "catalog-deferred");
+    let pod = s.pods[&key].clone();
+    let node = pod.node.clone().unwrap();
+    assert_eq!(
+        missing_cpu(&s, &pod.name),
+        Some(0),
+        "the watched pods leave room"
+    );
+    // Every pod of the cluster: the fixture's other namespace and a heavy shop pod on the
+    // same node, which the kubelet holds room for as much as for the watched ones.
+    let mut every: Vec<RoomPod> = common::every_state_rows().iter().map(RoomPod::of).collect();
+    every.push(RoomPod {
+        namespace: "shop".into(),
+        ..other_namespace_pod(&node, 15_000)
+    });
+    let kubelet: i64 = every
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(node.as_str()) && p.name != pod.name)
+        .map(|p| p.admitted.cpu_millis.unwrap())
+        .sum();
+    let wants = podsize::model::decide::node_room::desired_requests(&pod);
+    let short = wants.cpu_millis.unwrap() - (16_000 - kubelet);
+    assert!(short > 0, "the scene leaves the resize short: {short}");
+    event(&mut s, ClusterEvent::RoomReset(every));
+    assert_eq!(missing_cpu(&s, &pod.name), Some(short));
 }

@@ -225,4 +225,91 @@ async fn give_back_restores_every_victim_except_one_changed_since() {
         None,
         "the record goes, the user's value stays"
     );
+    // Restored means the kubelet admits it: the restore runs, nothing is left pending.
+    applied(sim, "batch", 1200).await;
+}
+
+fn millis(cpu: &str) -> i64 {
+    cpu.strip_suffix('m').map_or_else(
+        || cpu.parse::<i64>().unwrap() * 1000,
+        |m| m.parse().unwrap(),
+    )
+}
+
+/// Waits until the kubelet runs `pod` at `cpu` millis with nothing pending.
+async fn applied(sim: &SimCluster, pod: &str, cpu: i64) {
+    common::sim_http::eventually(&format!("{pod} running at {cpu}m"), || async {
+        let now = actual_cpu(sim, pod).map(|c| millis(&c));
+        (now == Some(cpu) && pending_reason(sim, pod).is_none()).then_some(())
+    })
+    .await;
+}
+
+/// Resizes the single container of `pod` (named like it) to `cpu` millis over HTTP.
+async fn set_cpu(client: &kube::Client, pod: &str, cpu: i64) {
+    let patch = serde_json::json!({"spec": {"containers": [
+        {"name": pod, "resources": {"requests": {"cpu": format!("{cpu}m")}}}]}});
+    scene::resize(client, pod, patch).await;
+}
+
+/// The give-back's result for `victim` and its message.
+async fn give_back_result(cli: &SimCli, victim: &str) -> (String, String) {
+    let (run, v) = cli
+        .json(&["make-room", "--give-back", "-A", "-o", "json"])
+        .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.err, run.out);
+    let results = v["victims"].as_array().unwrap();
+    let mine = results
+        .iter()
+        .find(|r| r["pod"] == format!("default/{victim}"));
+    let mine = mine.unwrap_or_else(|| panic!("{}", run.out));
+    let text = |k: &str| mine[k].as_str().unwrap().to_string();
+    (text("result"), text("message"))
+}
+
+/// The kubelet admits the restore against allocatable less the other pods, the victim's own
+/// lent-down request counted in what it asks for (resize-api.md §4.8): a node short by less
+/// than that request is NoRoom, as the sim's kubelet would defer it; with the room, the
+/// restore is sent and runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn give_back_waits_while_the_kubelet_would_defer_the_restore() {
+    let cli = cli().await;
+    let sim = &cli.sim;
+    // web's growth to 3000m misses 1000m; only batch is of lower priority.
+    let pods = vec![
+        pod(&spec("web", "high", "1", "900m")),
+        pod(&spec("batch", "batch-low", "1200m", "100m")),
+        pod(&spec("indexer", "high", "800m", "100m")),
+    ];
+    fill_pods(sim, pods).await;
+    let client = sim.client(Identity::Admin).await.unwrap();
+    grow_until_deferred(sim, &client, "web", "3000m").await;
+    let (run, v) = cli.json(&make_room_args("web")).await;
+    assert_eq!(v["outcome"], "Done", "{}\n{}", run.err, run.out);
+    applied(sim, "web", 3000).await;
+    let lent_down = millis(&cpu_requests(sim, "batch")[0].1);
+    assert!(lent_down > 0 && lent_down < 1200, "{lent_down}");
+    // web shrinks so that 1200m - lent_down/2 is left beside web and indexer: the 1200m -
+    // lent_down the restore adds fits, the 1200m batch then asks for does not.
+    let web = 4000 - 800 - 1200 + lent_down / 2;
+    set_cpu(&client, "web", web).await;
+    applied(sim, "web", web).await;
+    let (result, message) = give_back_result(&cli, "batch").await;
+    assert_eq!(result, "NoRoom", "{message}");
+    let short = format!("cpu 1200m of {}m free", 1200 - lent_down / 2);
+    assert!(message.contains(&short), "{message}");
+    assert_eq!(millis(&cpu_requests(sim, "batch")[0].1), lent_down);
+    assert!(lent(sim, "batch").is_some(), "the record stays for later");
+    // The sim's kubelet agrees: the same restore sent by hand is Deferred. Undone again, the
+    // record still matches.
+    grow_until_deferred(sim, &client, "batch", "1200m").await;
+    set_cpu(&client, "batch", lent_down).await;
+    applied(sim, "batch", lent_down).await;
+    // With lent_down more room the restore fits and the kubelet runs it.
+    set_cpu(&client, "web", web - lent_down).await;
+    applied(sim, "web", web - lent_down).await;
+    let (result, message) = give_back_result(&cli, "batch").await;
+    assert_eq!(result, "Restored", "{message}");
+    applied(sim, "batch", 1200).await;
+    assert_eq!(lent(sim, "batch"), None);
 }

@@ -6,7 +6,9 @@
 use super::make_room::{Plan, Shrink};
 use crate::model::ground::quantity::{Quantity, cpu_canonical, memory_canonical};
 use crate::model::ground::resources::{CpuMem, ResourceSpec};
+use crate::model::pods::events::NodeInfo;
 use crate::model::pods::row::PodRow;
+use crate::model::rules::plan::{Prediction, predict_requests};
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::pods::slim::LENT_ANNOTATION as ANNOTATION;
@@ -266,10 +268,31 @@ pub fn restore_needs(values: &[LentValues]) -> CpuMem {
     })
 }
 
-/// Whether `needs` fits in `free` (a resource not needed always fits).
-pub fn fits(needs: CpuMem, free: CpuMem) -> bool {
-    let ok = |n: Option<i64>, f: Option<i64>| n.unwrap_or(0) <= 0 || n <= f.or(Some(i64::MAX));
-    ok(needs.cpu_millis, free.cpu_millis) && ok(needs.memory_bytes, free.memory_bytes)
+/// `victim` with `values` given back: its desired values as they will be once restored.
+fn restored(victim: &PodRow, values: &[LentValues]) -> PodRow {
+    let mut row = victim.clone();
+    for v in values {
+        if v.container.is_empty() {
+            row.pod_resources = Some(v.original);
+        } else if let Some(c) = row.containers.iter_mut().find(|c| c.name == v.container) {
+            c.desired = v.original;
+        }
+    }
+    row
+}
+
+/// What the kubelet will do with the resize that gives `values` back to `victim` on `node`,
+/// where it holds `others` for the other pods (`node_room::others_of`, `admitted.rs`). The
+/// kubelet admits the victim's whole new requests against allocatable less `others`
+/// (resize-api.md §4.8), not the growth alone: the victim's lent-down request is part of it.
+pub fn give_back_prediction(
+    victim: &PodRow,
+    values: &[LentValues],
+    node: &NodeInfo,
+    others: CpuMem,
+) -> Prediction {
+    let mine = crate::model::decide::node_room::desired_requests(&restored(victim, values));
+    predict_requests(mine, node, others)
 }
 
 #[cfg(test)]

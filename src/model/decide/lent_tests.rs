@@ -77,3 +77,42 @@ fn the_room_is_no_longer_needed_once_the_waiting_pod_is_gone_or_smaller() {
     w.containers[0].desired.requests.cpu_millis = Some(3000);
     assert!(r.no_longer_needed(Some(&w)), "a new pod of the same name");
 }
+
+#[test]
+fn a_give_back_fits_only_when_the_victims_whole_new_request_fits_beside_the_others() {
+    use crate::model::decide::node_room::others_of;
+    use crate::model::decide::node_room::tests::node;
+    let mut victim = row(pod("v", "n", (400, 256), (400, 256), (400, 256)));
+    victim.containers[0].desired = spec(400);
+    let values = &record().values;
+    let on = node("n", 4000, 8192);
+    // The neighbour holds 2900m: 1100m is left for the victim, which grows back by 800m to
+    // 1200m. Short by 100m, less than the 400m it keeps meanwhile: the kubelet defers it.
+    let pods = [
+        victim.clone(),
+        row(pod("nb", "n", (2900, 256), (2900, 256), (2900, 256))),
+    ];
+    assert!(matches!(
+        give_back_prediction(&victim, values, &on, others_of(&pods, &victim)),
+        Prediction::Deferred { .. }
+    ));
+    let pods = [
+        victim.clone(),
+        row(pod("nb", "n", (2800, 256), (2800, 256), (2800, 256))),
+    ];
+    assert_eq!(
+        give_back_prediction(&victim, values, &on, others_of(&pods, &victim)),
+        Prediction::FitsNow,
+        "1200m in exactly 1200m"
+    );
+    // Only cpu grows back, but the kubelet checks memory too: 256Mi beside 900Mi of 1Gi.
+    let small = node("n", 4000, 1024);
+    let pods = [
+        victim.clone(),
+        row(pod("nb", "n", (100, 900), (100, 900), (100, 900))),
+    ];
+    assert!(matches!(
+        give_back_prediction(&victim, values, &small, others_of(&pods, &victim)),
+        Prediction::Deferred { .. }
+    ));
+}

@@ -59,7 +59,8 @@ pub struct NodeRoom {
 
 impl NodeRoom {
     /// The same node counted from every pod on it (`requested` over `pods`), when the rows it
-    /// was computed from are only some of them (a scoped table). Pending demand stays.
+    /// was computed from are only some of them (a scoped table). Pending demand stays: what it
+    /// misses is the caller's to count again from the same pods (`app::nodes::rooms`).
     pub fn with_every_pod(mut self, requested: CpuMem, pods: usize) -> Self {
         self.requested = requested;
         self.free = self.allocatable.minus(requested);
@@ -103,14 +104,6 @@ pub fn others_of<'a>(pods: impl IntoIterator<Item = &'a PodRow>, except: &PodRow
     pods.into_iter()
         .filter(|p| holds_room(p) && p.key() != except.key())
         .fold(CpuMem::ZERO, |s, p| s.plus(admitted_requests(p)))
-}
-
-/// What the kubelet holds for the pods on `node` other than `except`.
-pub fn others_on(node: &str, pods: &[PodRow], except: &PodRow) -> CpuMem {
-    others_of(
-        pods.iter().filter(|p| p.node.as_deref() == Some(node)),
-        except,
-    )
 }
 
 fn pending_of(pod: &PodRow, node: &NodeInfo, here: &[&PodRow]) -> Option<PendingDemand> {
