@@ -287,3 +287,34 @@ fn r_and_capital_r_judge_from_the_latest_reading() {
         "`R` judged it again first"
     );
 }
+
+#[test]
+fn a_pod_selected_with_the_details_open_is_judged_from_the_latest_reading() {
+    let rows = pods();
+    let mut s = state(&rows);
+    s.show_details = true;
+    for i in 1..=7 {
+        update(&mut s, Action::Cluster(reading(&rows, 100 + i)), at(i));
+    }
+    // The readings came before any draw: nothing selected was judged after the sixth.
+    let stale: Vec<Option<u64>> = rows
+        .iter()
+        .map(|r| samples_behind(&s, &r.pod_key()))
+        .collect();
+    assert!(stale.contains(&Some(6)), "{stale:?}");
+    s.refresh_index(); // as the draw does
+    for _ in 0..rows.len() {
+        let key = s.selected_pod().map(PodRow::pod_key);
+        let key = key.unwrap_or_else(|| unreachable!("a row is selected"));
+        let down = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down);
+        update(&mut s, Action::Key(down), at(7));
+        // Moving on judged the pod now selected; the one before was judged when selected.
+        let now_selected = s.selected_pod().map(PodRow::pod_key);
+        let fresh = now_selected.as_ref().and_then(|k| samples_behind(&s, k));
+        let pods_behind = |k: &PodKey| s.rightsizing[k][0].1.evidence.pods as u64;
+        if let Some(selected) = &now_selected {
+            assert_eq!(fresh, Some(7 * pods_behind(selected)), "{selected:?}");
+        }
+        assert!(samples_behind(&s, &key).is_some());
+    }
+}

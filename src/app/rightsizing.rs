@@ -4,7 +4,9 @@
 
 use super::batch::{BatchPlan, Skipped};
 use super::editor::EditorState;
-pub use super::rightsizing_refresh::{refresh_all, refresh_cluster, refresh_pod, refresh_pods};
+pub use super::rightsizing_refresh::{
+    judge_shown_details, refresh_all, refresh_cluster, refresh_pod, refresh_pods,
+};
 pub use super::rightsizing_usage::{usage_for, usage_with};
 use super::state::AppState;
 use super::view::PodKey;

@@ -50,6 +50,24 @@ pub fn refresh_pod(state: &mut AppState, key: &PodKey, now: DateTime<Utc>) -> Ve
     members
 }
 
+/// With the details pane open, the selected pod's workload is judged again after each key:
+/// the pane shows its live samples beside its recommendation, and a pod just selected may hold
+/// a verdict up to `REJUDGE_EVERY` old. The table is told only when the verdict moved, so a
+/// row does not shift under the cursor for nothing.
+pub fn judge_shown_details(state: &mut AppState, now: DateTime<Utc>) {
+    if !state.show_details {
+        return;
+    }
+    let Some(key) = state.selected_pod().map(PodRow::pod_key) else {
+        return;
+    };
+    let before = state.rightsizing.get(&key).cloned();
+    refresh_pod(state, &key, now);
+    if state.rightsizing.get(&key) != before.as_ref() {
+        state.verdicts_changed();
+    }
+}
+
 /// Recomputes the verdicts of every pod of `cluster`, workload by workload: what a metrics
 /// reading of the whole cluster asks for. Pods are reached by their position in the groups.
 pub fn refresh_cluster(state: &mut AppState, cluster: ClusterId, now: DateTime<Utc>) {

@@ -98,7 +98,11 @@ impl ContextSet {
 }
 
 pub fn update(state: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let key = matches!(action, Action::Key(_));
     let effects = dispatch(state, action, now);
+    if key {
+        super::rightsizing::judge_shown_details(state, now);
+    }
     stamp_or_expire_status(state, now);
     effects
 }

@@ -61,15 +61,17 @@ fn readings_accumulate_and_the_details_show_the_live_recommendation() {
     let rings = &s.usage_history[&key];
     assert_eq!(rings[0].1.samples(), 30);
     s.refresh_index();
+    // Keys come after the readings, as in the app: `d` judges the selected pod again from them.
+    let present = t0() + TimeDelta::seconds(15 * 29);
     update(
         &mut s,
         Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
-        t0(),
+        present,
     );
     let mut terminal = Terminal::new(TestBackend::new(220, 40)).unwrap();
     let theme = podsize::theme::Theme::default();
     terminal
-        .draw(|f| podsize::ui::draw(f, &s, t0(), &theme))
+        .draw(|f| podsize::ui::draw(f, &s, present, &theme))
         .unwrap();
     let buffer = terminal.backend().buffer();
     let text: String = (0..40)
