@@ -12,15 +12,6 @@ use scene::{Spec, fill, grow_until_deferred, pending_reason};
 use simcluster::{Identity, SimConfig};
 use std::time::Duration;
 
-fn spec(name: &str) -> Spec<'_> {
-    Spec {
-        name,
-        class: "",
-        cpu: "1",
-        usage: "100m",
-    }
-}
-
 fn actual_cpu(cli: &SimCli, pod: &str) -> Option<String> {
     let st = cli.sim.pod("default", pod)?.status?.container_statuses?;
     Some(
@@ -38,7 +29,15 @@ async fn the_prediction_and_the_kubelet_agree_next_to_a_deferred_grow() {
     })
     .await;
     // 3 × 1000m of 4000m; hog's grow to 3000m (its limit) waits: 3000 + 2000 > 4000.
-    fill(&cli.sim, &[spec("hog"), spec("api"), spec("side")]).await;
+    fill(
+        &cli.sim,
+        &[
+            Spec::one_cpu("hog"),
+            Spec::one_cpu("api"),
+            Spec::one_cpu("side"),
+        ],
+    )
+    .await;
     let client = cli.sim.client(Identity::Admin).await.unwrap();
     grow_until_deferred(&cli.sim, &client, "hog", "3000m").await;
 

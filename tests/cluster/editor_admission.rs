@@ -21,15 +21,6 @@ use simcluster::{Identity, SimCluster, SimConfig};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-fn spec(name: &str) -> Spec<'_> {
-    Spec {
-        name,
-        class: "",
-        cpu: "1",
-        usage: "100m",
-    }
-}
-
 /// Takes the watches' events until nothing came for 300 ms.
 async fn settle(state: &mut AppState, rx: &mut UnboundedReceiver<ClusterEvent>) {
     while let Ok(Some(event)) = tokio::time::timeout(Duration::from_millis(300), rx.recv()).await {
@@ -79,7 +70,15 @@ async fn the_editors_prediction_is_what_the_kubelet_does_next_to_a_deferred_grow
     .await;
     let sim = &cli.sim;
     // 3 × 1000m of 4000m; hog's grow to 3000m waits: 3000 + 2000 > 4000.
-    fill(sim, &[spec("hog"), spec("api"), spec("side")]).await;
+    fill(
+        sim,
+        &[
+            Spec::one_cpu("hog"),
+            Spec::one_cpu("api"),
+            Spec::one_cpu("side"),
+        ],
+    )
+    .await;
     let client = sim.client(Identity::Admin).await.unwrap();
     grow_until_deferred(sim, &client, "hog", "3000m").await;
 

@@ -18,6 +18,18 @@ pub struct Spec<'a> {
     pub usage: &'a str,
 }
 
+impl<'a> Spec<'a> {
+    /// A pod of no priority class requesting one CPU and using 100m.
+    pub fn one_cpu(name: &'a str) -> Self {
+        Self {
+            name,
+            class: "",
+            cpu: "1",
+            usage: "100m",
+        }
+    }
+}
+
 /// A Burstable one-container pod (container named like the pod) bound to the tight node.
 pub fn pod(s: &Spec) -> Pod {
     let mut p = super::sim_http::pod(
