@@ -115,46 +115,13 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
     lines
 }
 
-/// The decision layer says what would lift a refusal by `podsize make-room`'s flags; the
-/// dashboard has no such flags (its make-room always uses the defaults), so there each is said
-/// in words, naming the command that has it.
-const FLAGS_IN_WORDS: [(&str, &str); 4] = [
-    (
-        " (--allow-equal-priority)",
-        ": not a victim unless equal priority is allowed (podsize make-room --allow-equal-priority)",
-    ),
-    (
-        " (--allow-guaranteed)",
-        "; not a victim unless Guaranteed pods are allowed (podsize make-room --allow-guaranteed)",
-    ),
-    (
-        " (--allow-restart)",
-        "; not a victim unless restarts are allowed (podsize make-room --allow-restart)",
-    ),
-    (
-        " (--max-pods)",
-        ", the most shrunk at once (podsize make-room --max-pods N takes more)",
-    ),
-];
-
-/// `text` of the decision layer as the dashboard shows it: without a flag the dashboard lacks.
-fn in_dashboard_words(text: &str) -> String {
-    FLAGS_IN_WORDS
-        .iter()
-        .fold(text.to_string(), |text, (flag, words)| {
-            text.replace(flag, words)
-        })
-}
-
-/// The overlay's text: the plan's lines (as `plan_lines`), or why there is none, each in the
-/// dashboard's words.
+/// The overlay's text: the plan's lines (as `plan_lines`), or why there is none. The decision
+/// layer words what would lift a refusal for both the CLI and the dashboard (which has no
+/// flags of its own): in words, naming `podsize make-room`'s flag.
 pub fn overlay_text(outcome: &Outcome) -> Result<Vec<String>, String> {
     match outcome {
-        Outcome::Plan(plan) => Ok(plan_lines(plan)
-            .iter()
-            .map(|l| in_dashboard_words(l))
-            .collect()),
-        Outcome::NoPlan(why) => Err(format!("no plan: {}", in_dashboard_words(why))),
+        Outcome::Plan(plan) => Ok(plan_lines(plan)),
+        Outcome::NoPlan(why) => Err(format!("no plan: {why}")),
     }
 }
 

@@ -119,7 +119,10 @@ fn never_more_than_max_pods() {
         ("p3", 100, 64),
     ]);
     let why = no_plan(plan_with(&pods, &f, RoomOptions::default()));
-    assert!(why.contains("more than 3 pods (--max-pods)"), "{why}");
+    assert!(
+        why.contains("more than 3 pods, the most shrunk at once (podsize make-room --max-pods N"),
+        "{why}"
+    );
     let four = RoomOptions {
         max_pods: 4,
         ..RoomOptions::default()

@@ -79,10 +79,15 @@ fn unasked_reason(r: &RoomRequest, pod: &PodRow, mine: i32) -> Option<String> {
         return Some(format!("higher priority {prio}"));
     }
     if prio == mine && !r.options.allow_equal_priority {
-        return Some(format!("equal priority {prio} (--allow-equal-priority)"));
+        return Some(format!(
+            "equal priority {prio}: not a victim unless equal priority is allowed (podsize make-room --allow-equal-priority)"
+        ));
     }
     if pod.qos == Some(QosClass::Guaranteed) && !r.options.allow_guaranteed {
-        return Some("Guaranteed: its limits would be lowered too (--allow-guaranteed)".into());
+        return Some(
+            "Guaranteed: its limits would be lowered too; not a victim unless Guaranteed pods are allowed (podsize make-room --allow-guaranteed)"
+                .into(),
+        );
     }
     if pod.state.is_active() {
         // Mid-resize the node counts the larger of its values: a shrink frees nothing sure.
@@ -243,7 +248,7 @@ pub(super) fn offers<'a>(
                 (true, false, _) => return Err("no headroom over its floor".into()),
                 (_, _, Some(why)) => return Err(why),
                 (true, true, None) => {
-                    return Err("its containers restart on resize (--allow-restart)".into());
+                    return Err("its containers restart on resize; not a victim unless restarts are allowed (podsize make-room --allow-restart)".into());
                 }
                 (false, _, None) => {}
             }

@@ -61,7 +61,7 @@ pub(super) fn why_not(
         .fold(CpuMem::ZERO, |s, i| s.plus(offers[*i].total));
     if covered(missing.minus(can)) && select(offers, missing, usize::MAX).is_some() {
         return format!(
-            "freeing it takes more than {} (--max-pods) ({short}){reasons}",
+            "freeing it takes more than {}, the most shrunk at once (podsize make-room --max-pods N takes more) ({short}){reasons}",
             crate::model::ground::figures::counted(r.options.max_pods, "pod", "pods")
         );
     }
