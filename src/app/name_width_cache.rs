@@ -62,13 +62,17 @@ impl NameWidthCache {
     /// A pod changed in place: which pods are boosted (and their state labels), and their
     /// resize messages, may have too.
     pub fn refresh_boosted(&mut self, pods: &BTreeMap<PodKey, PodRow>) {
-        self.boosted = (pods.values().enumerate())
-            .filter(|(_, pod)| pod.boost.is_some())
-            .map(|(slot, pod)| (slot, BADGE + 1 + text_cells(pod.state.label())))
-            .collect();
-        self.worded = (pods.values().enumerate())
-            .filter_map(|(slot, pod)| Some((slot, resize_words_cells(pod)?)))
-            .collect();
+        // One walk over the pods for both short lists: this runs at every pod change.
+        self.boosted.clear();
+        self.worded.clear();
+        for (slot, pod) in pods.values().enumerate() {
+            if pod.boost.is_some() {
+                (self.boosted).push((slot, BADGE + 1 + text_cells(pod.state.label())));
+            }
+            if let Some(width) = resize_words_cells(pod) {
+                self.worded.push((slot, width));
+            }
+        }
     }
 
     /// The widest names among the rows of `index` (built from the pods this cache was built
