@@ -9,14 +9,13 @@
 use crate::common;
 
 use chrono::TimeDelta;
-use common::screen::{admin_header, now};
-use common::sim_http::listed_rows;
+use common::screen::now;
+use common::sim_http::dashboard_with_policy;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use podsize::app::{Action, AppState, Effect, update};
 use podsize::model::decide::evidence::Gate;
 use podsize::model::ground::resources::CpuMem;
-use podsize::model::pods::cluster_policy::PolicySnapshot;
-use podsize::model::pods::events::{ClusterEvent, PodUsage, Scope};
+use podsize::model::pods::events::{ClusterEvent, PodUsage};
 use podsize::model::pods::row::PodKey;
 use simcluster::policy_scene::*;
 use simcluster::{Identity, SimCluster, SimConfig};
@@ -35,36 +34,6 @@ async fn running(sim: &SimCluster, ns: &str, name: &str) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("{ns}/{name} never started");
-}
-
-/// The first snapshot from the policy watch that has the whole scene.
-async fn snapshot(client: &kube::Client) -> PolicySnapshot {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let task = tokio::spawn(podsize::cluster::policy_watch::feed_app(
-        client.clone(),
-        Scope::default(),
-        tx,
-    ));
-    let found = tokio::time::timeout(Duration::from_secs(15), async {
-        while let Some(event) = rx.recv().await {
-            if let ClusterEvent::Policy(snap) = event {
-                let p = &snap.policy;
-                let complete = !p.limit_ranges.is_empty()
-                    && !p.quotas.is_empty()
-                    && !p.hpas.is_empty()
-                    && p.runtimes.iter().any(|r| r.node == OLD_RUNTIME_NODE)
-                    && !snap.rs_owners.is_empty();
-                if complete {
-                    return *snap;
-                }
-            }
-        }
-        panic!("the policy watch ended");
-    })
-    .await
-    .expect("a complete policy snapshot within 15 s");
-    task.abort();
-    found
 }
 
 fn reading(ns: &str, name: &str, container: &str, cpu: i64, memory: i64) -> PodUsage {
@@ -95,19 +64,16 @@ async fn scene() -> (SimCluster, AppState) {
         running(&sim, ns, name).await;
     }
     let client = sim.client(Identity::Admin).await.unwrap();
-    let mut s = AppState::new(admin_header(), Scope::default());
-    let rows = listed_rows(&client).await;
-    update(
-        &mut s,
-        Action::Cluster(ClusterEvent::pods_reset(rows)),
-        now(),
-    );
-    let snap = snapshot(&client).await;
-    update(
-        &mut s,
-        Action::Cluster(ClusterEvent::Policy(Box::new(snap))),
-        now(),
-    );
+    // The first policy snapshot that has the whole scene.
+    let mut s = dashboard_with_policy(&client, |snap| {
+        let p = &snap.policy;
+        !p.limit_ranges.is_empty()
+            && !p.quotas.is_empty()
+            && !p.hpas.is_empty()
+            && p.runtimes.iter().any(|r| r.node == OLD_RUNTIME_NODE)
+            && !snap.rs_owners.is_empty()
+    })
+    .await;
     s.rightsizing_policy.gate = Gate {
         min_history: TimeDelta::minutes(5),
         min_samples: 5,

@@ -6,38 +6,11 @@
 
 use crate::common::hpa_scene::{POD, cluster, line, recommended_app};
 use crate::common::keys::{key_at, typed_at};
-use crate::common::screen::{admin_header, now};
-use crate::common::sim_http::listed_rows;
+use crate::common::screen::now;
+use crate::common::sim_http::dashboard_with_policy;
 use crossterm::event::KeyCode;
-use podsize::app::{Action, AppState, update};
-use podsize::model::pods::cluster_policy::PolicySnapshot;
+use podsize::app::{Action, update};
 use podsize::model::pods::events::{ClusterEvent, Scope};
-use std::time::Duration;
-
-/// The first snapshot of the policy watch holding the HPA and the ReplicaSet's owner.
-async fn snapshot(client: &kube::Client) -> PolicySnapshot {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let task = tokio::spawn(podsize::cluster::policy_watch::feed_app(
-        client.clone(),
-        Scope::default(),
-        tx,
-    ));
-    let found = tokio::time::timeout(Duration::from_secs(15), async {
-        while let Some(event) = rx.recv().await {
-            if let ClusterEvent::Policy(snap) = event
-                && !snap.policy.hpas.is_empty()
-                && !snap.rs_owners.is_empty()
-            {
-                return *snap;
-            }
-        }
-        panic!("the policy watch ended");
-    })
-    .await
-    .expect("a policy snapshot with the HPA within 15 s");
-    task.abort();
-    found
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_editor_predicts_the_hpas_answer_as_recommend_does() {
@@ -47,19 +20,11 @@ async fn the_editor_predicts_the_hpas_answer_as_recommend_does() {
     assert_eq!(effects.len(), 2, "{record:#}");
 
     let client = sim.client(simcluster::Identity::Admin).await.unwrap();
-    let mut s = AppState::new(admin_header(), Scope::default());
-    let rows = listed_rows(&client).await;
-    update(
-        &mut s,
-        Action::Cluster(ClusterEvent::pods_reset(rows)),
-        now(),
-    );
-    let snap = snapshot(&client).await;
-    update(
-        &mut s,
-        Action::Cluster(ClusterEvent::Policy(Box::new(snap))),
-        now(),
-    );
+    // The policy snapshot holding the HPA and the ReplicaSet's owner.
+    let mut s = dashboard_with_policy(&client, |snap| {
+        !snap.policy.hpas.is_empty() && !snap.rs_owners.is_empty()
+    })
+    .await;
     let reading = podsize::cluster::metrics::fetch(&client, &Scope::default())
         .await
         .unwrap();

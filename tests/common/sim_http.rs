@@ -60,3 +60,51 @@ pub async fn listed_rows(client: &kube::Client) -> Vec<podsize::model::PodRow> {
     }
     out
 }
+
+/// The first snapshot of the app's policy watch over the sim that `complete` accepts.
+pub async fn policy_snapshot(
+    client: &kube::Client,
+    complete: impl Fn(&podsize::model::pods::cluster_policy::PolicySnapshot) -> bool,
+) -> podsize::model::pods::cluster_policy::PolicySnapshot {
+    use podsize::model::pods::events::{ClusterEvent, Scope};
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(podsize::cluster::policy_watch::feed_app(
+        client.clone(),
+        Scope::default(),
+        tx,
+    ));
+    let found = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+        while let Some(event) = rx.recv().await {
+            if let ClusterEvent::Policy(snap) = event
+                && complete(&snap)
+            {
+                return *snap;
+            }
+        }
+        panic!("the policy watch ended");
+    })
+    .await
+    .expect("a complete policy snapshot within 15 s");
+    task.abort();
+    found
+}
+
+/// The dashboard's state over the sim's pods and its first policy snapshot `complete` accepts.
+pub async fn dashboard_with_policy(
+    client: &kube::Client,
+    complete: impl Fn(&podsize::model::pods::cluster_policy::PolicySnapshot) -> bool,
+) -> podsize::app::AppState {
+    use podsize::app::{Action, AppState, update};
+    use podsize::model::pods::events::{ClusterEvent, Scope};
+    let now = super::screen::now();
+    let mut s = AppState::new(super::screen::admin_header(), Scope::default());
+    let rows = listed_rows(client).await;
+    update(&mut s, Action::Cluster(ClusterEvent::pods_reset(rows)), now);
+    let snap = policy_snapshot(client, complete).await;
+    update(
+        &mut s,
+        Action::Cluster(ClusterEvent::Policy(Box::new(snap))),
+        now,
+    );
+    s
+}
